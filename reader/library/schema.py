@@ -1,0 +1,184 @@
+"""The library's schema and its migrations, versioned with ``PRAGMA user_version``.
+
+Each migration is a function run inside one transaction; the version is bumped in the same
+transaction, so a crash leaves the file at the old or the new version, never between.
+Migrations only ever move forward: a library written by a newer Papershelf is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+STATUSES = ("inbox", "queue", "reading", "read", "archived")
+TAG_SEPARATOR = "\x1f"
+"""Joins tag names in ``paper.tags`` (the denormalised copy used for sorting and search)."""
+
+
+def _tags_of(paper_expr: str) -> str:
+    """SQL for the sorted, separator-joined tag names of one paper."""
+    return (
+        "(SELECT coalesce(group_concat(name, char(31)), '') FROM "
+        "(SELECT t.name AS name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
+        f"WHERE pt.paper_id = {paper_expr} ORDER BY t.name COLLATE NOCASE))"
+    )
+
+
+_V1 = f"""
+CREATE TABLE paper (
+    id              INTEGER PRIMARY KEY,
+    title_key       TEXT NOT NULL,
+    arxiv_id        TEXT UNIQUE,
+    title           TEXT NOT NULL,
+    abstract        TEXT NOT NULL DEFAULT '',
+    authors_count   INTEGER,
+    organization    TEXT,
+    authors         TEXT,             -- JSON list of names, when a format gives them
+    published       TEXT,             -- ISO date
+    comments        INTEGER,
+    comments_at     TEXT,             -- capture time the comment count was read at
+    upvotes         INTEGER,
+    url             TEXT,
+    doi             TEXT,
+    categories      TEXT,             -- JSON list
+    first_seen      TEXT NOT NULL,    -- ISO UTC timestamp
+    status          TEXT NOT NULL DEFAULT 'inbox'
+                    CHECK (status IN ({", ".join(f"'{s}'" for s in STATUSES)})),
+    rating          INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
+    note            TEXT NOT NULL DEFAULT '',
+    note_updated_at TEXT,
+    opened_at       TEXT,
+    status_changed_at TEXT,
+    tags            TEXT NOT NULL DEFAULT ''   -- maintained by triggers on paper_tag
+);
+CREATE INDEX paper_title_key ON paper (title_key);
+CREATE INDEX paper_title ON paper (title COLLATE NOCASE, id);
+CREATE INDEX paper_status ON paper (status, id);
+CREATE INDEX paper_rating ON paper (rating, id);
+CREATE INDEX paper_published ON paper (published, id);
+CREATE INDEX paper_first_seen ON paper (first_seen, id);
+CREATE INDEX paper_comments ON paper (comments, id);
+CREATE INDEX paper_tags ON paper (tags COLLATE NOCASE, id);
+
+CREATE TABLE tag (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE paper_tag (
+    paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+    tag_id   INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,
+    PRIMARY KEY (paper_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX paper_tag_by_tag ON paper_tag (tag_id, paper_id);
+
+CREATE TABLE digest (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL,
+    size        INTEGER,
+    sha256      TEXT,
+    format      TEXT,
+    digest_date TEXT,
+    captured_at TEXT,
+    imported_at TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('imported', 'failed')),
+    error       TEXT,
+    warnings    TEXT,                 -- JSON list
+    parser      TEXT,                 -- Papershelf version that read it
+    entries     INTEGER NOT NULL DEFAULT 0,
+    new         INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX digest_sha256 ON digest (sha256);
+CREATE INDEX digest_path ON digest (path);
+
+CREATE TABLE appearance (
+    digest_id INTEGER NOT NULL REFERENCES digest (id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    paper_id  INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+    comments  INTEGER,
+    upvotes   INTEGER,
+    PRIMARY KEY (digest_id, position)
+) WITHOUT ROWID;
+CREATE INDEX appearance_by_paper ON appearance (paper_id, digest_id);
+
+-- Full-text search over title, abstract, note and tag names (external content: no copy).
+CREATE VIRTUAL TABLE paper_fts USING fts5 (
+    title, abstract, note, tags,
+    content = 'paper', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+CREATE TRIGGER paper_fts_insert AFTER INSERT ON paper BEGIN
+    INSERT INTO paper_fts (rowid, title, abstract, note, tags)
+    VALUES (new.id, new.title, new.abstract, new.note, new.tags);
+END;
+CREATE TRIGGER paper_fts_delete AFTER DELETE ON paper BEGIN
+    INSERT INTO paper_fts (paper_fts, rowid, title, abstract, note, tags)
+    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags);
+END;
+CREATE TRIGGER paper_fts_update AFTER UPDATE OF title, abstract, note, tags ON paper BEGIN
+    INSERT INTO paper_fts (paper_fts, rowid, title, abstract, note, tags)
+    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags);
+    INSERT INTO paper_fts (rowid, title, abstract, note, tags)
+    VALUES (new.id, new.title, new.abstract, new.note, new.tags);
+END;
+
+-- paper.tags mirrors paper_tag, sorted case-insensitively.
+CREATE TRIGGER paper_tag_insert AFTER INSERT ON paper_tag BEGIN
+    UPDATE paper SET tags = {_tags_of("new.paper_id")} WHERE id = new.paper_id;
+END;
+CREATE TRIGGER paper_tag_delete AFTER DELETE ON paper_tag BEGIN
+    UPDATE paper SET tags = {_tags_of("old.paper_id")} WHERE id = old.paper_id;
+END;
+CREATE TRIGGER tag_rename AFTER UPDATE OF name ON tag BEGIN
+    UPDATE paper SET tags = {_tags_of("paper.id")}
+    WHERE id IN (SELECT paper_id FROM paper_tag WHERE tag_id = new.id);
+END;
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""Schema scripts in order; the library's ``user_version`` is how many have run."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class NewerSchemaError(Exception):
+    """The library was written by a newer Papershelf than this one."""
+
+
+def pending(conn: sqlite3.Connection) -> int:
+    """How many migrations this library still needs (0 when it is current)."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"the library is at schema version {version}, newer than this Papershelf "
+            f"understands ({SCHEMA_VERSION}); update Papershelf to open it"
+        )
+    return SCHEMA_VERSION - version
+
+
+def migrate(conn: sqlite3.Connection, before: Callable[[int, int], None] | None = None) -> int:
+    """Bring the schema up to :data:`SCHEMA_VERSION`; returns how many migrations ran.
+
+    ``before(old, new)`` is called first when there is anything to do (the backup hook).
+    Each migration runs in its own transaction together with its version bump.
+    """
+    todo = pending(conn)
+    if not todo:
+        return 0
+    version = SCHEMA_VERSION - todo
+    if before is not None:
+        before(version, SCHEMA_VERSION)
+    for number in range(version, SCHEMA_VERSION):
+        script = MIGRATIONS[number]
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return todo

@@ -1,0 +1,611 @@
+"""The library: one SQLite file holding papers, tags, digests and the user's notes.
+
+A :class:`Library` owns one connection and is used from one thread; every thread that needs
+the library opens its own (the GUI thread reads, the import worker writes; WAL lets both
+run at once). Every write runs in one ``BEGIN IMMEDIATE`` transaction and returns the
+:class:`Changes` it made.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from reader.library import schema
+from reader.library.errors import (
+    LibraryError,
+    LibraryOpenError,
+    LibraryUsageError,
+    PaperNotFoundError,
+    TagNotFoundError,
+    translate,
+)
+from reader.library.model import (
+    Appearance,
+    Changes,
+    DigestRecord,
+    DigestStatus,
+    Paper,
+    PaperRow,
+    SortKey,
+    Status,
+    TagCount,
+    ViewCounts,
+)
+from reader.query import PaperFilter, compile_filter
+
+BUSY_TIMEOUT_MS = 5000
+MAX_TAG_LENGTH = 64
+MAX_NOTE_CHARS = 5_000_000
+
+_SORT_SQL = {
+    SortKey.TITLE: "p.title COLLATE NOCASE",
+    SortKey.RATING: "p.rating",
+    SortKey.TAGS: "p.tags COLLATE NOCASE",
+    SortKey.PUBLISHED: "p.published",
+    SortKey.ADDED: "p.first_seen",
+    SortKey.COMMENTS: "p.comments",
+    SortKey.STATUS: "p.status",
+}
+_ROW_COLUMNS = (
+    "p.id, p.title, p.rating, p.status, p.tags, p.published, p.first_seen, p.comments, "
+    "p.authors_count, p.organization, p.note != ''"
+)
+
+
+def now_utc() -> datetime:
+    """The current time, timezone-aware, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def to_iso(moment: datetime) -> str:
+    """A timestamp as stored: ISO 8601 in UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_iso(text: str | None) -> datetime | None:
+    """A stored timestamp back as an aware datetime."""
+    if not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _split_tags(text: str) -> tuple[str, ...]:
+    return tuple(text.split(schema.TAG_SEPARATOR)) if text else ()
+
+
+def clean_tag_name(name: str) -> str:
+    """A tag name as stored: trimmed, inner whitespace collapsed, a leading ``#`` dropped.
+
+    Raises :class:`LibraryUsageError` for an empty or over-long name, or one with a comma
+    or control characters.
+    """
+    cleaned = " ".join(name.split()).lstrip("#").strip()
+    if not cleaned:
+        raise LibraryUsageError("a tag name cannot be empty")
+    if len(cleaned) > MAX_TAG_LENGTH:
+        raise LibraryUsageError(f"a tag name can be at most {MAX_TAG_LENGTH} characters")
+    if "," in cleaned or any(ord(ch) < 32 for ch in cleaned):
+        raise LibraryUsageError(f"the tag name {cleaned!r} cannot contain commas")
+    return cleaned
+
+
+class Library:
+    """A Papershelf library file. Open with ``Library(path)``; close with :meth:`close`.
+
+    ``before_migration(path, old_version, new_version)`` is called before the schema of an
+    existing library is upgraded (the backup hook).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        before_migration: Callable[[Path, int, int], None] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except (OSError, sqlite3.Error) as exc:
+            raise LibraryOpenError(f"the library {self.path} cannot be opened: {exc}") from None
+        self._conn = conn
+        self.db = sqlite_utils.Database(conn)
+        try:
+            with self._translated():
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA foreign_keys = ON")
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal" and self.path.exists():
+                    # A read-only folder cannot hold the -wal file; reads still work.
+                    pass
+                conn.execute("PRAGMA synchronous = NORMAL")
+                hook = None
+                if before_migration is not None:
+                    existing = conn.execute("PRAGMA user_version").fetchone()[0] > 0
+                    if existing:
+
+                        def hook(old: int, new: int) -> None:
+                            before_migration(self.path, old, new)
+
+                schema.migrate(conn, hook)
+        except schema.NewerSchemaError as exc:
+            conn.close()
+            raise LibraryOpenError(str(exc)) from None
+        except BaseException:
+            conn.close()
+            raise
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        """Close the connection. The library object cannot be used afterwards."""
+        self._conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open file."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            translated = translate(exc, str(self.path))
+            if translated is None:
+                raise
+            raise translated from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``): all of it commits or none of it.
+
+        For use inside :mod:`reader`; the UI calls the named methods instead.
+        """
+        with self._translated():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        with self._translated():
+            return self._conn.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------------ reading papers
+
+    def paper_ids(
+        self,
+        view: PaperFilter | None = None,
+        sort: SortKey = SortKey.ADDED,
+        *,
+        descending: bool = True,
+    ) -> list[int]:
+        """Ids of the papers in ``view``, in display order (ids break ties)."""
+        compiled = compile_filter(view or PaperFilter())
+        direction = "DESC" if descending else "ASC"
+        nulls = "NULLS LAST" if sort in {SortKey.PUBLISHED, SortKey.COMMENTS} else ""
+        sql = (
+            f"SELECT p.id FROM paper p WHERE {compiled.where} "
+            f"ORDER BY {_SORT_SQL[SortKey(sort)]} {direction} {nulls}, p.id {direction}"
+        )
+        return [row[0] for row in self._query(sql, compiled.params)]
+
+    def count(self, view: PaperFilter | None = None) -> int:
+        """How many papers ``view`` holds."""
+        compiled = compile_filter(view or PaperFilter())
+        return int(
+            self._query(f"SELECT count(*) FROM paper p WHERE {compiled.where}", compiled.params)[0][
+                0
+            ]
+        )
+
+    def rows(self, ids: Sequence[int]) -> list[PaperRow]:
+        """The list rows for ``ids``, in the order given; unknown ids are left out."""
+        found: dict[int, PaperRow] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in self._query(
+                f"SELECT {_ROW_COLUMNS} FROM paper p WHERE p.id IN ({marks})", chunk
+            ):
+                found[r[0]] = PaperRow(
+                    id=r[0],
+                    title=r[1],
+                    rating=r[2],
+                    status=Status(r[3]),
+                    tags=_split_tags(r[4]),
+                    published=_date(r[5]),
+                    first_seen=from_iso(r[6]) or now_utc(),
+                    comments=r[7],
+                    authors_count=r[8],
+                    organization=r[9],
+                    has_note=bool(r[10]),
+                )
+        return [found[i] for i in ids if i in found]
+
+    def paper(self, paper_id: int) -> Paper:
+        """Everything about one paper. Raises :class:`PaperNotFoundError`."""
+        papers = self.papers_by_id([paper_id])
+        if not papers:
+            raise PaperNotFoundError(f"there is no paper with id {paper_id}")
+        return papers[0]
+
+    def papers_by_id(self, ids: Sequence[int], *, with_appearances: bool = True) -> list[Paper]:
+        """Full papers for ``ids`` in the order given; unknown ids are left out."""
+        result: dict[int, Paper] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            appearances: dict[int, list[Appearance]] = {}
+            if with_appearances:
+                for a in self._query(
+                    "SELECT a.paper_id, d.id, d.path, d.digest_date, a.position, a.comments "
+                    "FROM appearance a JOIN digest d ON d.id = a.digest_id "
+                    f"WHERE a.paper_id IN ({marks}) ORDER BY d.digest_date, d.id",
+                    chunk,
+                ):
+                    appearances.setdefault(a[0], []).append(
+                        Appearance(a[1], a[2], _date(a[3]), a[4], a[5])
+                    )
+            for r in self._query(f"SELECT * FROM paper p WHERE p.id IN ({marks})", chunk):
+                result[r[0]] = self._paper_from_row(r, tuple(appearances.get(r[0], ())))
+        return [result[i] for i in ids if i in result]
+
+    def papers(
+        self,
+        view: PaperFilter | None = None,
+        sort: SortKey = SortKey.ADDED,
+        *,
+        descending: bool = True,
+    ) -> Iterator[Paper]:
+        """Every paper in ``view`` with all its fields, streamed in batches."""
+        ids = self.paper_ids(view, sort, descending=descending)
+        for start in range(0, len(ids), 500):
+            yield from self.papers_by_id(ids[start : start + 500])
+
+    _PAPER_COLUMNS: tuple[str, ...] = ()
+
+    def _paper_from_row(
+        self, r: sqlite3.Row | tuple[Any, ...], appearances: tuple[Appearance, ...]
+    ) -> Paper:
+        if not Library._PAPER_COLUMNS:
+            Library._PAPER_COLUMNS = tuple(
+                c[1] for c in self._conn.execute("PRAGMA table_info(paper)").fetchall()
+            )
+        v = dict(zip(Library._PAPER_COLUMNS, r, strict=True))
+        return Paper(
+            id=v["id"],
+            key=f"arxiv:{v['arxiv_id']}" if v["arxiv_id"] else f"title:{v['title_key']}",
+            title=v["title"],
+            abstract=v["abstract"],
+            authors_count=v["authors_count"],
+            organization=v["organization"],
+            published=_date(v["published"]),
+            comments=v["comments"],
+            arxiv_id=v["arxiv_id"],
+            authors=tuple(json.loads(v["authors"])) if v["authors"] else (),
+            upvotes=v["upvotes"],
+            url=v["url"],
+            doi=v["doi"],
+            categories=tuple(json.loads(v["categories"])) if v["categories"] else (),
+            first_seen=from_iso(v["first_seen"]) or now_utc(),
+            status=Status(v["status"]),
+            rating=v["rating"],
+            note=v["note"],
+            note_updated_at=from_iso(v["note_updated_at"]),
+            opened_at=from_iso(v["opened_at"]),
+            tags=_split_tags(v["tags"]),
+            appearances=appearances,
+        )
+
+    def view_counts(self) -> ViewCounts:
+        """Counts for the sidebar in one query: per status, all papers, rated 4–5."""
+        by_status = dict.fromkeys(Status, 0)
+        for status, n in self._query("SELECT status, count(*) FROM paper GROUP BY status"):
+            by_status[Status(status)] = n
+        rated = self._query("SELECT count(*) FROM paper WHERE rating >= 4")[0][0]
+        return ViewCounts(by_status=by_status, all=sum(by_status.values()), rated=rated)
+
+    # ------------------------------------------------------------------ the user's fields
+
+    def _existing(self, ids: Iterable[int]) -> list[int]:
+        wanted = sorted(set(ids))
+        found: list[int] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.extend(
+                r[0] for r in self._query(f"SELECT id FROM paper WHERE id IN ({marks})", chunk)
+            )
+        missing = set(wanted) - set(found)
+        if missing:
+            raise PaperNotFoundError(
+                f"there is no paper with id {', '.join(str(i) for i in sorted(missing)[:5])}"
+            )
+        return found
+
+    def _update_many(self, ids: Sequence[int], sql: str, params: Sequence[object]) -> Changes:
+        """Run ``UPDATE paper SET … WHERE id IN ids`` for the ids whose row actually changes."""
+        targets = self._existing(ids)
+        changed: set[int] = set()
+        with self.transaction() as conn:
+            for start in range(0, len(targets), 500):
+                chunk = targets[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(f"{sql} AND id IN ({marks}) RETURNING id", [*params, *chunk])
+                changed.update(r[0] for r in rows.fetchall())
+        return Changes(paper_ids=frozenset(changed))
+
+    def set_status(self, ids: int | Sequence[int], status: Status | str) -> Changes:
+        """Move papers to a reading status (inbox, queue, reading, read, archived)."""
+        try:
+            value = Status(status)
+        except ValueError:
+            raise LibraryUsageError(
+                f"unknown status {status!r}; use one of {', '.join(s.value for s in Status)}"
+            ) from None
+        return self._update_many(
+            _ids(ids),
+            "UPDATE paper SET status = ?, status_changed_at = ? WHERE status != ?",
+            [value.value, to_iso(now_utc()), value.value],
+        )
+
+    def set_rating(self, ids: int | Sequence[int], stars: int) -> Changes:
+        """Rate papers 1–5 stars; 0 clears the rating."""
+        if isinstance(stars, bool) or not isinstance(stars, int) or not 0 <= stars <= 5:
+            raise LibraryUsageError(f"a rating is 0 to 5 stars, not {stars!r}")
+        return self._update_many(
+            _ids(ids), "UPDATE paper SET rating = ? WHERE rating != ?", [stars, stars]
+        )
+
+    def set_note(self, paper_id: int, text: str) -> Changes:
+        """Replace a paper's Markdown note (an empty string clears it)."""
+        if len(text) > MAX_NOTE_CHARS:
+            raise LibraryUsageError(f"a note can be at most {MAX_NOTE_CHARS:,} characters")
+        return self._update_many(
+            [paper_id],
+            "UPDATE paper SET note = ?, note_updated_at = ? WHERE note != ?",
+            [text, to_iso(now_utc()), text],
+        )
+
+    def mark_opened(self, paper_id: int) -> Changes:
+        """Record that the user opened the paper now."""
+        return self._update_many(
+            [paper_id], "UPDATE paper SET opened_at = ? WHERE 1", [to_iso(now_utc())]
+        )
+
+    # ------------------------------------------------------------------ tags
+
+    def tags(self) -> list[TagCount]:
+        """Every tag with its paper count, by name."""
+        return [
+            TagCount(r[0], r[1], r[2])
+            for r in self._query(
+                "SELECT t.id, t.name, count(pt.paper_id) FROM tag t "
+                "LEFT JOIN paper_tag pt ON pt.tag_id = t.id "
+                "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+            )
+        ]
+
+    def _tag_id(self, conn: sqlite3.Connection, name: str, *, create: bool) -> int | None:
+        row = conn.execute("SELECT id FROM tag WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+        if row is not None:
+            return int(row[0])
+        if not create:
+            return None
+        return int(
+            conn.execute("INSERT INTO tag (name) VALUES (?) RETURNING id", [name]).fetchone()[0]
+        )
+
+    def add_tags(self, ids: int | Sequence[int], names: Iterable[str]) -> Changes:
+        """Tag papers; tags are created on first use (names are case-insensitively unique)."""
+        cleaned = list(dict.fromkeys(clean_tag_name(n) for n in names))
+        targets = self._existing(_ids(ids))
+        changed: set[int] = set()
+        with self.transaction() as conn:
+            for name in cleaned:
+                tag_id = self._tag_id(conn, name, create=True)
+                for paper_id in targets:
+                    cur = conn.execute(
+                        "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) VALUES (?, ?)",
+                        [paper_id, tag_id],
+                    )
+                    if cur.rowcount:
+                        changed.add(paper_id)
+        return Changes(paper_ids=frozenset(changed), tags=bool(cleaned))
+
+    def remove_tags(self, ids: int | Sequence[int], names: Iterable[str]) -> Changes:
+        """Take tags off papers. The tag itself stays (with its remaining papers)."""
+        cleaned = list(dict.fromkeys(clean_tag_name(n) for n in names))
+        targets = self._existing(_ids(ids))
+        changed: set[int] = set()
+        with self.transaction() as conn:
+            for name in cleaned:
+                tag_id = self._tag_id(conn, name, create=False)
+                if tag_id is None:
+                    continue
+                for paper_id in targets:
+                    cur = conn.execute(
+                        "DELETE FROM paper_tag WHERE paper_id = ? AND tag_id = ?",
+                        [paper_id, tag_id],
+                    )
+                    if cur.rowcount:
+                        changed.add(paper_id)
+        return Changes(paper_ids=frozenset(changed), tags=bool(changed))
+
+    def set_tags(self, paper_id: int, names: Iterable[str]) -> Changes:
+        """Make ``names`` exactly the paper's tags."""
+        wanted = {clean_tag_name(n).casefold(): clean_tag_name(n) for n in names}
+        current = {t.casefold(): t for t in self.paper(paper_id).tags}
+        changes = Changes()
+        remove = [current[k] for k in current if k not in wanted]
+        add = [wanted[k] for k in wanted if k not in current]
+        if remove:
+            changes |= self.remove_tags([paper_id], remove)
+        if add:
+            changes |= self.add_tags([paper_id], add)
+        return changes
+
+    def rename_tag(self, old: str, new: str) -> Changes:
+        """Rename a tag; renaming onto another existing tag merges the two."""
+        new_name = clean_tag_name(new)
+        with self.transaction() as conn:
+            source = self._tag_id(conn, clean_tag_name(old), create=False)
+            if source is None:
+                raise TagNotFoundError(f"there is no tag named {old!r}")
+            target = self._tag_id(conn, new_name, create=False)
+            papers = frozenset(
+                r[0]
+                for r in conn.execute("SELECT paper_id FROM paper_tag WHERE tag_id = ?", [source])
+            )
+            if target is None or target == source:
+                conn.execute("UPDATE tag SET name = ? WHERE id = ?", [new_name, source])
+            else:
+                self._merge_into(conn, source, target)
+        return Changes(paper_ids=papers, tags=True)
+
+    def merge_tags(self, sources: Iterable[str], target: str) -> Changes:
+        """Fold every tag in ``sources`` into ``target`` (created if needed)."""
+        target_name = clean_tag_name(target)
+        changed: set[int] = set()
+        with self.transaction() as conn:
+            target_id = self._tag_id(conn, target_name, create=True)
+            assert target_id is not None
+            for name in sources:
+                source_id = self._tag_id(conn, clean_tag_name(name), create=False)
+                if source_id is None:
+                    raise TagNotFoundError(f"there is no tag named {name!r}")
+                if source_id == target_id:
+                    continue
+                changed.update(
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT paper_id FROM paper_tag WHERE tag_id = ?", [source_id]
+                    )
+                )
+                self._merge_into(conn, source_id, target_id)
+        return Changes(paper_ids=frozenset(changed), tags=True)
+
+    @staticmethod
+    def _merge_into(conn: sqlite3.Connection, source: int, target: int) -> None:
+        conn.execute(
+            "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "
+            "SELECT paper_id, ? FROM paper_tag WHERE tag_id = ?",
+            [target, source],
+        )
+        conn.execute("DELETE FROM paper_tag WHERE tag_id = ?", [source])
+        conn.execute("DELETE FROM tag WHERE id = ?", [source])
+
+    def delete_tag(self, name: str) -> Changes:
+        """Delete a tag and take it off every paper. The papers stay."""
+        with self.transaction() as conn:
+            tag_id = self._tag_id(conn, clean_tag_name(name), create=False)
+            if tag_id is None:
+                raise TagNotFoundError(f"there is no tag named {name!r}")
+            papers = frozenset(
+                r[0]
+                for r in conn.execute("SELECT paper_id FROM paper_tag WHERE tag_id = ?", [tag_id])
+            )
+            conn.execute("DELETE FROM paper_tag WHERE tag_id = ?", [tag_id])
+            conn.execute("DELETE FROM tag WHERE id = ?", [tag_id])
+        return Changes(paper_ids=papers, tags=True)
+
+    # ------------------------------------------------------------------ the import log
+
+    def digests(self, *, limit: int | None = None) -> list[DigestRecord]:
+        """The import log, newest first."""
+        sql = "SELECT * FROM digest ORDER BY imported_at DESC, id DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [self._digest_from_row(r) for r in self._query(sql)]
+
+    def digest(self, digest_id: int) -> DigestRecord:
+        """One row of the import log. Raises :class:`LibraryUsageError` if unknown."""
+        rows = self._query("SELECT * FROM digest WHERE id = ?", [digest_id])
+        if not rows:
+            raise LibraryUsageError(f"there is no digest with id {digest_id}")
+        return self._digest_from_row(rows[0])
+
+    def digest_by_sha256(self, sha256: str) -> DigestRecord | None:
+        """The most recent import-log row for these exact bytes, if any."""
+        rows = self._query(
+            "SELECT * FROM digest WHERE sha256 = ? ORDER BY status = 'imported' DESC, id DESC LIMIT 1",
+            [sha256],
+        )
+        return self._digest_from_row(rows[0]) if rows else None
+
+    def known_sha256s(self) -> set[str]:
+        """Hashes of every digest version already imported or failed (for folder scans)."""
+        return {
+            r[0] for r in self._query("SELECT DISTINCT sha256 FROM digest WHERE sha256 IS NOT NULL")
+        }
+
+    _DIGEST_COLUMNS: tuple[str, ...] = ()
+
+    def _digest_from_row(self, r: tuple[Any, ...]) -> DigestRecord:
+        if not Library._DIGEST_COLUMNS:
+            Library._DIGEST_COLUMNS = tuple(
+                c[1] for c in self._conn.execute("PRAGMA table_info(digest)").fetchall()
+            )
+        v = dict(zip(Library._DIGEST_COLUMNS, r, strict=True))
+        return DigestRecord(
+            id=v["id"],
+            path=v["path"],
+            size=v["size"],
+            sha256=v["sha256"],
+            format=v["format"],
+            digest_date=_date(v["digest_date"]),
+            captured_at=from_iso(v["captured_at"]),
+            imported_at=from_iso(v["imported_at"]) or now_utc(),
+            status=DigestStatus(v["status"]),
+            error=v["error"],
+            entries=v["entries"],
+            new=v["new"],
+            updated=v["updated"],
+            warnings=tuple(json.loads(v["warnings"])) if v["warnings"] else (),
+        )
+
+    def stats(self) -> dict[str, int]:
+        """Row counts of the main tables (for ``check``, benchmarks and the About box)."""
+        return {
+            table: int(self._query(f"SELECT count(*) FROM {table}")[0][0])
+            for table in ("paper", "tag", "paper_tag", "digest", "appearance")
+        }
+
+
+def _ids(ids: int | Sequence[int]) -> list[int]:
+    if isinstance(ids, int):
+        return [ids]
+    return list(ids)
+
+
+__all__ = ["Library", "LibraryError", "clean_tag_name", "from_iso", "now_utc", "to_iso"]
