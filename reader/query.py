@@ -32,9 +32,11 @@ Search titles, abstracts, notes and tags:
   rating:>=4  rating:5 is:unrated  is:rated
   has:note  has:tags  org:google  year:2025"""
 
-_TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?("[^"]*"?|[^\s"]+)')
+_TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):("[^"]*"?|[^\s"]*)|("[^"]*"?|[^\s"]+))')
+_FILTER_KEYS = frozenset({"tag", "status", "is", "rating", "has", "org", "organization", "year"})
 _RATING = re.compile(r"^(>=|<=|>|<|=)?([0-5])$")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class QueryError(ValueError):
@@ -96,7 +98,12 @@ def compile_filter(view: PaperFilter) -> Compiled:
 def compile_search(text: str, out: Compiled) -> None:
     """Add the conditions of the search text ``text`` to ``out``."""
     positive: list[str] = []
-    for negated, key, raw in _TOKEN.findall(text):
+    text = _CONTROL.sub(" ", text)  # FTS5 strings end at NUL; no control character is a word
+    for negated, key, filter_value, word in _TOKEN.findall(text):
+        if key and key.lower() not in _FILTER_KEYS:
+            # "UloRL:An" or a pasted "TASTE:" is text, not a filter
+            key, word = "", f"{key}:{filter_value}"
+        raw = filter_value if key else word
         value = raw[1:].rstrip('"') if raw.startswith('"') else raw
         neg = "NOT " if negated else ""
         if not key:
@@ -139,12 +146,8 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         )
     elif key == "year" and value.isdigit():
         out.add(f"{'NOT ' if neg else ''}coalesce(p.published, '') LIKE ?", f"{value}-%")
-    elif key in {"status", "is", "has", "year"}:
-        raise QueryError(f"{key}:{value} is not understood; try {_EXAMPLES[key]}")
     else:
-        raise QueryError(
-            f"unknown filter {key}: — filters are tag:, status:, rating:, is:, has:, org:, year:"
-        )
+        raise QueryError(f"{key}:{value} is not understood; try {_EXAMPLES[key]}")
 
 
 _EXAMPLES = {

@@ -1,0 +1,42 @@
+"""Builders for test data: synthetic digest entries and the location of the real sample."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from reader.digests.model import Entry
+
+SAMPLE_NAME = "hf-daily-papers-2026-01-30.txt"
+SAMPLE_CAPTURED = datetime(2026, 1, 30, 18, 0, tzinfo=UTC)
+
+
+def find_sample() -> Path | None:
+    """The real capture in ``shared/digests``, beside the repository or further up."""
+    repo_root = Path(__file__).resolve().parents[1]
+    for folder in (repo_root.parent, *repo_root.parent.parents):
+        candidate = folder / "shared" / "digests" / SAMPLE_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def entry(
+    n: int,
+    *,
+    title: str | None = None,
+    authors: int | None = 3,
+    organization: str | None = None,
+    published: date | None = date(2025, 5, 1),
+    comments: int | None = None,
+) -> Entry:
+    """A synthetic digest entry numbered ``n``."""
+    return Entry(
+        title=title or f"Paper number {n}: a study of synthetic digests",
+        abstract=f"We study synthetic digest number {n} and find that it parses well. " * 3,
+        authors_count=None if organization else authors,
+        organization=organization,
+        organization_handle=organization.lower().replace(" ", "-") if organization else None,
+        published=published,
+        comments=comments,
+    )
