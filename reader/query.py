@@ -99,11 +99,10 @@ def compile_search(text: str, out: Compiled) -> None:
     """Add the conditions of the search text ``text`` to ``out``."""
     positive: list[str] = []
     text = _CONTROL.sub(" ", text)  # FTS5 strings end at NUL; no control character is a word
-    for negated, key, filter_value, word in _TOKEN.findall(text):
-        if key and key.lower() not in _FILTER_KEYS:
-            # "UloRL:An" or a pasted "TASTE:" is text, not a filter
-            key, word = "", f"{key}:{filter_value}"
-        raw = filter_value if key else word
+    for negated, name, filter_value, word in _TOKEN.findall(text):
+        # "UloRL:An" or a pasted "TASTE:" is text, not a filter
+        key = name if name.lower() in _FILTER_KEYS else ""
+        raw = filter_value if key else (word or f"{name}:{filter_value}")
         value = raw[1:].rstrip('"') if raw.startswith('"') else raw
         neg = "NOT " if negated else ""
         if not key:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.importer import ImportOutcome, Importer, expand_paths, is_candidate_name
+from reader.importer import Importer, ImportOutcome, expand_paths, is_candidate_name
 from reader.library import DigestStatus, Library, PaperFilter, Status
 from reader.library import ingest as ingest_module
 from tests.conftest import DigestWriter
