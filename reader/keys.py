@@ -12,6 +12,23 @@ _ARXIV = re.compile(
 )
 
 
+class _SeparatorTable(dict[int, str]):
+    """``str.translate`` table mapping punctuation, symbols, spaces and controls to a space.
+
+    Filled lazily, one code point at a time, so the category lookup happens once per
+    distinct character rather than once per character of every title.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = " " if unicodedata.category(char)[0] in "PSZC" else char
+        self[code] = value
+        return value
+
+
+_SEPARATORS = _SeparatorTable()
+
+
 def normalise_title(title: str) -> str:
     """A title folded so that trivially different spellings compare equal.
 
@@ -19,11 +36,7 @@ def normalise_title(title: str) -> str:
     single spaces: ``"LM-Infinite: Simple…"`` and ``"lm infinite simple…"`` are one title.
     """
     folded = unicodedata.normalize("NFKC", title).casefold()
-    out = []
-    for ch in folded:
-        category = unicodedata.category(ch)
-        out.append(" " if category[0] in "PSZC" else ch)
-    return " ".join("".join(out).split())
+    return " ".join(folded.translate(_SEPARATORS).split())
 
 
 def normalise_arxiv_id(text: str) -> str | None:

@@ -18,7 +18,6 @@ Blank lines only separate blocks, so the parser works on the non-blank lines. Th
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,17 +38,19 @@ _MONTHS = {
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 
+# ASCII-only: with Unicode case folding "ſep" would match "sep" but miss ``_MONTHS``.
 _PUBLISHED = re.compile(
     rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?(?:\s+(?P<count>\d{{1,9}}))?$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _DIGEST_DATE = re.compile(
-    rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?$", re.IGNORECASE
+    rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?$", re.IGNORECASE | re.ASCII
 )
 _AUTHORS = re.compile(r"^(?:[•*‣◦-]\s*)?(?P<n>\d{1,6})\s+authors?$", re.IGNORECASE)
 _ORGANIZATION = re.compile(
     r"^(?P<handle>[A-Za-z0-9][A-Za-z0-9._-]{0,95})(?:\s+(?P<name>\S.{0,150}))?$"
 )
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _DOTS = frozenset({"·", "⋅", "•", "∙"})
 
 _CHROME = frozenset(
@@ -185,9 +186,7 @@ def render(entries: Iterable[Entry], digest_date: date | None) -> str:
 def _clean(raw: str) -> str:
     """A line without surrounding whitespace, zero-width characters or control characters."""
     text = raw.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
-        text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    return text.strip()
+    return _CONTROL.sub(" ", text).strip()
 
 
 def _header(lines: Sequence[_Line], captured_at: datetime) -> tuple[int, date | None]:
@@ -200,16 +199,32 @@ def _header(lines: Sequence[_Line], captured_at: datetime) -> tuple[int, date | 
             or len(previous.text) <= 60
             for previous in lines[:index]
         ):
-            return index + 1, _date(match, line, captured_at)
+            return _skip_chrome(lines, index + 1), _date(match, line, captured_at)
         if line.text in _DOTS:
             break
-    index = 0
-    while index < len(lines) and (
-        lines[index].text.casefold() in _CHROME
-        or lines[index].text.casefold().startswith(("byak", "by ak", "get trending papers"))
+    return _skip_chrome(lines, 0), None
+
+
+def _skip_chrome(lines: Sequence[_Line], index: int) -> int:
+    """The first line from ``index`` on that is not page chrome (``Previous``, ``Next``, …).
+
+    A chrome word followed by an abstract (and not by a title ending in a period, then its
+    abstract) is a paper's title, and is kept.
+    """
+    while (
+        index < len(lines)
+        and (
+            lines[index].text.casefold() in _CHROME
+            or lines[index].text.casefold().startswith(("byak", "by ak", "get trending papers"))
+        )
+        and not (
+            index + 1 < len(lines)
+            and _abstract_like(lines[index + 1])
+            and not (index + 2 < len(lines) and _abstract_like(lines[index + 2]))
+        )
     ):
         index += 1
-    return index, None
+    return index
 
 
 def _meta(

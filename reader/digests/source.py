@@ -68,6 +68,8 @@ def _describe(exc: OSError) -> str:
 def decode_text(data: bytes) -> str:
     """Decode a text capture: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
 
+    UTF-8 cut off inside its last character stays UTF-8 (the partial character is dropped).
+
     Line endings are normalised to ``\\n``. Binary data (NUL bytes outside UTF-16) raises
     :class:`UnknownFormatError`.
     """
@@ -82,11 +84,17 @@ def decode_text(data: bytes) -> str:
         if b"\x00" in data:
             raise UnknownFormatError("the file is binary, not text")
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Latin-1 / Windows-1252 captures exist; every byte maps to something.
-            text = data.decode("cp1252", errors="replace")
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and not data[: exc.start].isascii():
+                # UTF-8 cut off inside its last character: keep everything before it.
+                text = data[: exc.start].decode("utf-8")
+            else:
+                # Latin-1 / Windows-1252 captures exist; every byte maps to something.
+                text = data.decode("cp1252", errors="replace")
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         raise UnknownFormatError("the file is binary, not text")
+    if not text.strip():  # a BOM, no-break spaces or blank lines only
+        raise UnknownFormatError("the file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n")

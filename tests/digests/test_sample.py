@@ -24,7 +24,9 @@ class Expected(NamedTuple):
     comments: int | None
 
 
-def _a(line: int, title: str, authors: int, published: date, comments: int | None = None) -> Expected:
+def _a(
+    line: int, title: str, authors: int, published: date, comments: int | None = None
+) -> Expected:
     return Expected(line, title, authors, None, None, published, comments)
 
 
