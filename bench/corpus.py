@@ -1,0 +1,191 @@
+"""Deterministic synthetic corpora: Daily Papers digests and ready-made large libraries.
+
+Titles and ~1,500-character abstracts come from a small word model, so the text has the
+length, vocabulary size and word-frequency skew of real abstracts (which is what FTS5 and
+the page cache care about). Everything is a pure function of the seed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from reader.digests import hf_text
+from reader.digests.model import Digest, Entry
+
+_STEMS = (
+    "attention transformer diffusion language vision model models learning reinforcement "
+    "policy reward agent agents reasoning retrieval augmented generation sparse dense mixture "
+    "experts token tokens tokenizer context long length sequence sequences memory efficient "
+    "scalable training inference decoding speculative quantization pruning distillation "
+    "alignment preference feedback human benchmark evaluation dataset data synthetic multimodal "
+    "image video audio speech text code program graph neural network networks convolutional "
+    "recurrent state space kernel linear optimization gradient stochastic adaptive robust "
+    "uncertainty calibration causal counterfactual representation embedding contrastive "
+    "self-supervised pretraining finetuning instruction tuning prompt prompting chain thought "
+    "planning world simulation robotics control navigation detection segmentation depth "
+    "estimation reconstruction rendering 3D point cloud protein molecule DNA genomics medical "
+    "clinical pathology scientific discovery theorem proving math arithmetic logic symbolic "
+    "hallucination factuality safety jailbreak privacy federated distributed parallel pipeline "
+    "hardware GPU accelerator compiler latency throughput energy compression retrieval index "
+    "search ranking recommendation summarization translation multilingual low-resource"
+).split()
+_GLUE = "a an the of for with in on via and to from by under towards using without beyond".split()
+_VERBS = (
+    "improves enables reduces achieves outperforms scales learns unifies rethinks revisits".split()
+)
+_ORGS = (
+    ("google", "Google"), ("ibm-research", "IBM Research"), ("internlm", "Intern Large Models"),
+    ("meta-llama", "Meta Llama"), ("nvidia", "NVIDIA"), ("allenai", "Ai2"), ("deepseek-ai", "DeepSeek"),
+)  # fmt: skip
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class WordModel:
+    """Zipf-skewed words, titles and abstracts from one random stream."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        # Zipf-like weights: a few words very common, a long tail of rare ones
+        self._weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(_STEMS))]
+
+    def words(self, n: int) -> list[str]:
+        """``n`` content words."""
+        return self.rng.choices(_STEMS, weights=self._weights, k=n)
+
+    def title(self, serial: int) -> str:
+        """A paper-like title; ``serial`` makes it unique."""
+        rng = self.rng
+        name = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(rng.randint(3, 6)))
+        head = " ".join(w.capitalize() for w in self.words(rng.randint(2, 4)))
+        tail = " ".join(self.words(rng.randint(3, 7)))
+        return f"{name}-{serial}: {head} {rng.choice(_GLUE)} {tail.title()}"
+
+    def abstract(self, target: int = 1500) -> str:
+        """An abstract of about ``target`` characters, in sentences."""
+        rng = self.rng
+        sentences: list[str] = []
+        size = 0
+        while size < target:
+            words = self.words(rng.randint(8, 18))
+            words.insert(rng.randint(1, len(words) - 1), rng.choice(_VERBS))
+            for _ in range(rng.randint(1, 3)):
+                words.insert(rng.randint(1, len(words) - 1), rng.choice(_GLUE))
+            sentence = " ".join(words).capitalize() + "."
+            sentences.append(sentence)
+            size += len(sentence) + 1
+        return " ".join(sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSpec:
+    """How many digests, entries per digest, and the share of entries seen before."""
+
+    digests: int = 1000
+    entries_per_digest: int = 50
+    repeat_share: float = 0.6
+    seed: int = 20260130
+
+
+def papers(count: int, seed: int = 1) -> Iterator[Entry]:
+    """``count`` distinct synthetic papers."""
+    rng = random.Random(seed)
+    model = WordModel(rng)
+    start = date(2023, 1, 1)
+    for serial in range(count):
+        org = rng.random() < 0.08
+        handle, name = rng.choice(_ORGS)
+        yield Entry(
+            title=model.title(serial),
+            abstract=model.abstract(),
+            authors_count=None if org else rng.randint(1, 40),
+            organization=name if org else None,
+            organization_handle=handle if org else None,
+            published=start + timedelta(days=rng.randint(0, 1000)),
+            comments=rng.choice((None, None, None, rng.randint(1, 40))),
+        )
+
+
+def digests(spec: CorpusSpec) -> Iterator[tuple[date, list[Entry]]]:
+    """The digests of a corpus in capture order: (digest date, entries)."""
+    rng = random.Random(spec.seed)
+    pool: list[Entry] = []
+    fresh = papers(spec.digests * spec.entries_per_digest, seed=spec.seed + 1)
+    day = date(2024, 1, 1)
+    for _ in range(spec.digests):
+        chosen: list[Entry] = []
+        seen: set[str] = set()
+        while len(chosen) < spec.entries_per_digest:
+            if pool and rng.random() < spec.repeat_share:
+                item = rng.choice(pool[-2000:])
+            else:
+                item = next(fresh)
+                pool.append(item)
+            if item.title not in seen:
+                seen.add(item.title)
+                chosen.append(item)
+        yield day, chosen
+        day += timedelta(days=1)
+
+
+def write_digests(folder: Path, spec: CorpusSpec) -> list[Path]:
+    """Write a corpus as Daily Papers text captures; returns the files in order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number, (day, entries) in enumerate(digests(spec), start=1):
+        path = folder / f"daily-papers-{number:05d}.txt"
+        path.write_text(hf_text.render(entries, day), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 1000) -> Path:
+    """A library of ``count`` distinct papers at ``path`` (reused when it already exists).
+
+    Papers go in through the real write path (:func:`reader.library.ingest.record_digest`)
+    in digests of ``batch`` entries; a tenth get tags, ratings and statuses.
+    """
+    from reader.library import Library, Status
+    from reader.library.ingest import SourceFile, record_digest
+
+    marker = path.with_suffix(".complete")
+    if path.exists() and marker.exists():
+        return path
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    rng = random.Random(seed)
+    with Library(path) as library:
+        stream = papers(count, seed=seed)
+        for number in range(0, count, batch):
+            entries = tuple(e for _, e in zip(range(batch), stream, strict=False))
+            digest = Digest(
+                "synthetic", entries, date(2025, 1, 1) + timedelta(days=number // batch)
+            )
+            record_digest(
+                library,
+                SourceFile(f"synthetic-{number}.txt", None, f"synthetic-{seed}-{number}", "bench"),
+                digest,
+            )
+        ids = library.paper_ids()
+        sample = rng.sample(ids, k=len(ids) // 10)
+        tags = ["nlp", "vision", "to read", "reinforcement learning", "theory", "systems"]
+        for start in range(0, len(sample), 500):
+            chunk = sample[start : start + 500]
+            library.add_tags(chunk, [rng.choice(tags)])
+            library.set_rating(chunk[: len(chunk) // 2], rng.randint(1, 5))
+            library.set_status(chunk[len(chunk) // 2 :], rng.choice(list(Status)))
+        library.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        library.db.execute("ANALYZE")
+    marker.touch()
+    return path
+
+
+if __name__ == "__main__":
+    import sys
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "corpus")
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    print(len(write_digests(out, CorpusSpec(digests=n))), "digests written to", out)
