@@ -105,6 +105,9 @@ class Importer:
         try:
             data = read_digest_bytes(path)
         except DigestReadError as exc:
+            if quiet_unknown and path.suffix.lower() not in TEXT_SUFFIXES:
+                # A 2 GB video in the downloads folder is no failed digest either.
+                return ImportReport(path, ImportOutcome.SKIPPED, str(exc))
             source = SourceFile(shown, None, None, __version__)
             record_failure(self.library, source, str(exc))
             return ImportReport(path, ImportOutcome.FAILED, str(exc), changes=Changes(digests=True))
