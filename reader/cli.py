@@ -91,6 +91,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("digests", help="the import log")
     p = commands.add_parser("tags", help="every tag with its paper count")
+
+    p = commands.add_parser("watch", help="import digests as they land in folders, until Ctrl+C")
+    p.add_argument("folders", nargs="*", type=Path, metavar="FOLDER", help="default: configured")
+    p.add_argument("--recursive", action=argparse.BooleanOptionalAction, help="sub-folders too")
+    p.add_argument("--polling", action=argparse.BooleanOptionalAction, help="poll, for shares")
+
+    p = commands.add_parser("config", help="show or change the settings (watched folders…)")
+    p.add_argument("--add-folder", action="append", type=Path, metavar="DIR", default=[])
+    p.add_argument("--remove-folder", action="append", type=Path, metavar="DIR", default=[])
+    p.add_argument("--recursive", action=argparse.BooleanOptionalAction, help="watch sub-folders")
+    p.add_argument("--polling", action=argparse.BooleanOptionalAction, help="poll the folders")
+    p.add_argument("--export-folder", metavar="DIR", help="where notes are exported ('' unsets)")
+
+    p = commands.add_parser(
+        "export",
+        help="export papers as Markdown notes into a vault folder",
+        description="Write one Markdown note per paper (and an index note) into a folder. "
+        "Notes you edited or deleted in the folder since the last export are left alone "
+        "and reported.",
+        epilog="Exit status: 0 when the export ran, conflicts included (they are listed, "
+        "and your edits are kept); 1 when some notes could not be written; 2 when the "
+        "export could not run at all.",
+    )
+    p.add_argument("--to", type=Path, metavar="DIR", help="the folder (default: configured)")
+    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("--tag")
+    p.add_argument("--rating-min", type=int, metavar="N")
+    p.add_argument("--search", metavar="QUERY", default="", help="search text (see 'help search')")
+    p.add_argument("--template", type=Path, metavar="FILE", help="a Jinja2 note template")
+    p.add_argument(
+        "--force", action="store_true", help="overwrite edited notes, keeping a .conflict copy"
+    )
+    p.add_argument("--recreate", action="store_true", help="write notes deleted in the folder")
+
     p = commands.add_parser("help", help="help on a topic: search")
     p.add_argument("topic", nargs="?", choices=["search"])
     return parser
@@ -358,6 +392,168 @@ def _tags(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _watch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    import signal
+    import threading
+
+    from reader.importer import ImportReport
+    from reader.paths import default_inbox_dir
+    from reader.settings import Settings
+    from reader.watcher import FolderWatcher, WatchError, folder_problem
+    from reader.worker import LibraryWorker
+
+    settings = Settings.load()
+    folders: list[Path] = args.folders or settings.watched_folders
+    if args.folders:
+        for folder in folders:
+            if problem := folder_problem(folder.expanduser().absolute()):
+                raise CommandError(problem)
+    elif not folders:
+        raise CommandError("no folder is configured; add one with 'papershelf config --add-folder'")
+    elif default_inbox_dir() in folders:
+        try:
+            default_inbox_dir().mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CommandError(f"cannot create {default_inbox_dir()}: {exc.strerror}") from None
+    stop = threading.Event()
+    printing = threading.Lock()
+
+    def show(report: ImportReport) -> None:
+        lines = [f"{report.path}: {report.summary()}"]
+        lines += [f"  warning: {warning}" for warning in report.warnings]
+        with printing:
+            try:
+                print("\n".join(lines), file=out, flush=True)
+            except (BrokenPipeError, ValueError):  # `papershelf watch | head` ended
+                stop.set()
+
+    def warn(message: str) -> None:
+        print(f"papershelf: {message}", file=sys.stderr, flush=True)
+
+    def interrupt(signum: int, frame: object) -> None:
+        stop.set()
+
+    worker = LibraryWorker(library.path)
+    watcher = FolderWatcher(
+        worker,
+        folders,
+        recursive=settings.recursive if args.recursive is None else args.recursive,
+        polling=settings.polling if args.polling is None else args.polling,
+        quiet_period=settings.quiet_period,
+        on_report=show,
+        on_error=warn,
+    )
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl+C and SIGTERM end the wait below; a second Ctrl+C interrupts the clean-up.
+        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        watcher.start()
+        watched = ", ".join(map(str, watcher.watching))
+        with printing:
+            print(f"watching {watched} (Ctrl+C stops)", file=out, flush=True)
+        while not stop.wait(0.5):
+            pass
+    except WatchError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        watcher.stop()
+        worker.close()
+    return 0
+
+
+def _config(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    from reader.settings import Settings, SettingsError, settings_path
+
+    path = settings_path()
+    settings = Settings.load(path)
+    changed = False
+    for folder in args.add_folder:
+        if folder.expanduser().is_file():
+            raise CommandError(f"{folder} is a file, not a folder")
+        changed |= settings.add_folder(folder)
+    for folder in args.remove_folder:
+        if not settings.remove_folder(folder):
+            raise CommandError(f"{folder} is not a watched folder")
+        changed = True
+    for name in ("recursive", "polling"):
+        if getattr(args, name) is not None:
+            setattr(settings, name, getattr(args, name))
+            changed = True
+    if args.export_folder is not None:
+        settings.export_folder = (
+            Path(args.export_folder).expanduser().absolute() if args.export_folder else None
+        )
+        changed = True
+    if changed:
+        try:
+            settings.save(path)
+        except SettingsError as exc:
+            raise CommandError(str(exc)) from None
+    print(f"settings file: {path}", file=out)
+    print("watched folders:" if settings.watched_folders else "watched folders: none", file=out)
+    for folder in settings.watched_folders:
+        print(f"  {folder}{'' if folder.is_dir() else '  (missing)'}", file=out)
+    print(f"sub-folders: {'watched' if settings.recursive else 'not watched'}", file=out)
+    print(f"polling: {'on' if settings.polling else 'off'}", file=out)
+    print(f"quiet period: {settings.quiet_period:g} s", file=out)
+    print(f"export folder: {settings.export_folder or '(not set)'}", file=out)
+    if settings.export_template:
+        print(f"export template: {settings.export_template}", file=out)
+    return 0
+
+
+def _export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    from reader.export import ExportError, ExportOptions, export_notes
+
+    if args.rating_min is not None and not 0 <= args.rating_min <= 5:
+        raise CommandError(f"--rating-min is 0 to 5, not {args.rating_min}")
+    folder, template = args.to, args.template
+    if folder is None or template is None:
+        configured_folder, configured_template = _configured_export()
+        folder = folder or configured_folder
+        template = template or configured_template
+    if folder is None:
+        raise CommandError("no export folder: pass --to DIR")
+    view = PaperFilter(
+        status=Status(args.status) if args.status else None,
+        tag=args.tag,
+        rating_min=args.rating_min,
+        search=args.search,
+    )
+    options = ExportOptions(
+        folder=folder, view=view, template=template, force=args.force, recreate=args.recreate
+    )
+    try:
+        report = export_notes(library, options)
+    except ExportError as exc:
+        raise CommandError(str(exc)) from None
+    print(report.summary(), file=out)
+    for path in report.conflicts:
+        print(f"conflict (edited since the last export, left alone): {path}", file=out)
+    for path in report.conflict_copies:
+        print(f"your version kept in: {path}", file=out)
+    for path in report.skipped_deleted:
+        print(f"deleted since the last export (--recreate writes it): {path}", file=out)
+    for message in report.errors:
+        print(f"error: {message}", file=out)
+    if report.conflicts:
+        print("--force overwrites them after keeping your versions as .conflict copies", file=out)
+    return 1 if report.errors else 0
+
+
+def _configured_export() -> tuple[Path | None, Path | None]:
+    """The export folder and template from the settings, when there are settings."""
+    try:
+        from reader.settings import Settings
+    except ImportError:
+        return None, None
+    settings = Settings.load()
+    return getattr(settings, "export_folder", None), getattr(settings, "export_template", None)
+
+
 _COMMANDS: dict[str, Callable[[Library, argparse.Namespace, TextIO], int]] = {
     "import": _import,
     "list": _list,
@@ -368,6 +564,9 @@ _COMMANDS: dict[str, Callable[[Library, argparse.Namespace, TextIO], int]] = {
     "note": _note,
     "digests": _digests,
     "tags": _tags,
+    "export": _export,
+    "watch": _watch,
+    "config": _config,
 }
 
 

@@ -52,13 +52,15 @@ CREATE TABLE paper (
     tags            TEXT NOT NULL DEFAULT ''   -- maintained by triggers on paper_tag
 );
 CREATE INDEX paper_title_key ON paper (title_key);
-CREATE INDEX paper_title ON paper (title COLLATE NOCASE, id);
-CREATE INDEX paper_status ON paper (status, id);
-CREATE INDEX paper_rating ON paper (rating, id);
-CREATE INDEX paper_published ON paper (published, id);
-CREATE INDEX paper_first_seen ON paper (first_seen, id);
-CREATE INDEX paper_comments ON paper (comments, id);
-CREATE INDEX paper_tags ON paper (tags COLLATE NOCASE, id);
+-- One index per sortable column ("added" is the id order). Each also carries status and rating, so a sidebar view
+-- (Inbox, Rated …) sorted by any column is answered from the index alone: paper rows are
+-- wide (abstracts, notes) and reading them for 100,000 papers is what makes lists slow.
+CREATE INDEX paper_by_title ON paper (title COLLATE NOCASE, status, rating, id);
+CREATE INDEX paper_by_status ON paper (status, id, rating);
+CREATE INDEX paper_by_rating ON paper (rating, status, id);
+CREATE INDEX paper_by_published ON paper (published, status, rating, id);
+CREATE INDEX paper_by_comments ON paper (comments, status, rating, id);
+CREATE INDEX paper_by_tags ON paper (tags COLLATE NOCASE, status, rating, id);
 
 CREATE TABLE tag (
     id   INTEGER PRIMARY KEY,
@@ -138,7 +140,23 @@ END;
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+-- What the Markdown export last wrote into each folder (reader.export): a re-export
+-- compares the file on disk with this hash and never overwrites a note edited since.
+-- paper_id 0 is the folder's index note. No foreign key: the record outlives a paper,
+-- because its file stays in the vault.
+CREATE TABLE export_file (
+    folder      TEXT NOT NULL,        -- the export folder, absolute, links resolved
+    paper_id    INTEGER NOT NULL,
+    name        TEXT NOT NULL,        -- the note's file name inside the folder
+    sha256      TEXT NOT NULL,        -- of the bytes last written (or found identical)
+    exported_at TEXT NOT NULL,        -- ISO UTC timestamp
+    PRIMARY KEY (folder, paper_id)
+) WITHOUT ROWID;
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

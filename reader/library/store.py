@@ -51,7 +51,7 @@ _SORT_SQL = {
     SortKey.RATING: "p.rating",
     SortKey.TAGS: "p.tags COLLATE NOCASE",
     SortKey.PUBLISHED: "p.published",
-    SortKey.ADDED: "p.first_seen",
+    SortKey.ADDED: "p.id",  # ids are handed out in the order papers arrive
     SortKey.COMMENTS: "p.comments",
     SortKey.STATUS: "p.status",
 }
@@ -208,25 +208,52 @@ class Library:
         sort: SortKey = SortKey.ADDED,
         *,
         descending: bool = True,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[int]:
-        """Ids of the papers in ``view``, in display order (ids break ties)."""
+        """Ids of the papers in ``view``, in display order (ids break ties).
+
+        ``limit``/``offset`` fetch one page: a list can show its first rows at once and
+        load the rest as it scrolls. Unknown values sort first ascending, last descending.
+        """
         compiled = compile_filter(view or PaperFilter())
         direction = "DESC" if descending else "ASC"
-        nulls = "NULLS LAST" if sort in {SortKey.PUBLISHED, SortKey.COMMENTS} else ""
-        sql = (
-            f"SELECT p.id FROM paper p WHERE {compiled.where} "
-            f"ORDER BY {_SORT_SQL[SortKey(sort)]} {direction} {nulls}, p.id {direction}"
-        )
-        return [row[0] for row in self._query(sql, compiled.params)]
+        key = SortKey(sort)
+        params: list[object] = []
+        if compiled.fts is not None:
+            params.append(compiled.fts)
+            source = "paper_fts f JOIN paper p ON p.id = f.rowid WHERE paper_fts MATCH ? AND "
+            # newest first comes straight out of the full-text index, no sorting needed
+            order = f"f.rowid {direction}" if key is SortKey.ADDED else None
+        else:
+            source = "paper p WHERE "
+            order = None
+        if order is None:
+            column = _SORT_SQL[key]
+            order = f"{column} {direction}" + (
+                "" if key is SortKey.ADDED else f", p.id {direction}"
+            )
+        sql = f"SELECT p.id FROM {source}{compiled.where} ORDER BY {order}"
+        params.extend(compiled.params)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else max(limit, 0), max(offset, 0)]
+        return [row[0] for row in self._query(sql, params)]
 
     def count(self, view: PaperFilter | None = None) -> int:
         """How many papers ``view`` holds."""
         compiled = compile_filter(view or PaperFilter())
-        return int(
-            self._query(f"SELECT count(*) FROM paper p WHERE {compiled.where}", compiled.params)[0][
-                0
-            ]
-        )
+        if compiled.fts is None:
+            sql, params = f"SELECT count(*) FROM paper p WHERE {compiled.where}", compiled.params
+        elif not compiled.clauses:
+            sql, params = "SELECT count(*) FROM paper_fts WHERE paper_fts MATCH ?", [compiled.fts]
+        else:
+            sql = (
+                "SELECT count(*) FROM paper_fts f JOIN paper p ON p.id = f.rowid "
+                f"WHERE paper_fts MATCH ? AND {compiled.where}"
+            )
+            params = [compiled.fts, *compiled.params]
+        return int(self._query(sql, params)[0][0])
 
     def rows(self, ids: Sequence[int]) -> list[PaperRow]:
         """The list rows for ``ids``, in the order given; unknown ids are left out."""
@@ -600,6 +627,34 @@ class Library:
             table: int(self._query(f"SELECT count(*) FROM {table}")[0][0])
             for table in ("paper", "tag", "paper_tag", "digest", "appearance")
         }
+
+    # ------------------------------------------------------------------ export records
+
+    def export_records(self, folder: str) -> dict[int, tuple[str, str]]:
+        """What the Markdown export last wrote into ``folder``: paper id → (file name, sha256).
+
+        Paper id 0 is the folder's index note.
+        """
+        return {
+            r[0]: (r[1], r[2])
+            for r in self._query(
+                "SELECT paper_id, name, sha256 FROM export_file WHERE folder = ?", [folder]
+            )
+        }
+
+    def remember_exports(self, folder: str, notes: Iterable[tuple[int, str, str]]) -> None:
+        """Record ``(paper id, file name, sha256)`` notes as just written into ``folder``."""
+        now = to_iso(now_utc())
+        rows = [(folder, paper_id, name, sha, now) for paper_id, name, sha in notes]
+        if not rows:
+            return
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO export_file (folder, paper_id, name, sha256, exported_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (folder, paper_id) DO UPDATE SET "
+                "name = excluded.name, sha256 = excluded.sha256, exported_at = excluded.exported_at",
+                rows,
+            )
 
 
 def _ids(ids: int | Sequence[int]) -> list[int]:
