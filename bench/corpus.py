@@ -44,36 +44,65 @@ _ORGS = (
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+_COMMON = "model models learning data performance method results language training".split()
+_FUNCTION = (
+    "the of and to in a is we that for on with as by this are from be can our which an "
+    "these it at show both while than such has have not more their its into over"
+).split()
+_SYLLABLES = (
+    "ka ro ti ne mu sa lo ve ri da no pe ta li mo ru se fi ga be co de tra ple stro "
+    "gra pli for mer tion al ic ous ive ent ize ing"
+).split()
+
+
+def _tail_vocabulary(size: int, rng: random.Random) -> list[str]:
+    """Pronounceable pseudo-words: the long tail of a real corpus's vocabulary."""
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
 class WordModel:
-    """Zipf-skewed words, titles and abstracts from one random stream."""
+    """Abstracts with a realistic vocabulary: function words, a few topics, a long tail.
+
+    Each abstract is about 3–5 topic words (so a topic word is in a few percent of papers,
+    as "diffusion" or "speculative" are on arXiv), uses a handful of very common words
+    ("model", "data"), and draws the rest from a 30,000-word Zipf-distributed tail.
+    """
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        # Zipf-like weights: a few words very common, a long tail of rare ones
-        self._weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(_STEMS))]
+        self.tail = _tail_vocabulary(30_000, random.Random(99))
+        self._tail_weights = [1.0 / (rank + 10) for rank in range(len(self.tail))]
 
     def words(self, n: int) -> list[str]:
-        """``n`` content words."""
-        return self.rng.choices(_STEMS, weights=self._weights, k=n)
+        """``n`` content words from the tail."""
+        return self.rng.choices(self.tail, weights=self._tail_weights, k=n)
 
     def title(self, serial: int) -> str:
         """A paper-like title; ``serial`` makes it unique."""
         rng = self.rng
         name = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(rng.randint(3, 6)))
-        head = " ".join(w.capitalize() for w in self.words(rng.randint(2, 4)))
-        tail = " ".join(self.words(rng.randint(3, 7)))
+        topics = rng.sample(_STEMS, k=rng.randint(2, 4))
+        head = " ".join(w.capitalize() for w in topics)
+        tail = " ".join(self.words(rng.randint(1, 3)))
         return f"{name}-{serial}: {head} {rng.choice(_GLUE)} {tail.title()}"
 
     def abstract(self, target: int = 1500) -> str:
         """An abstract of about ``target`` characters, in sentences."""
         rng = self.rng
+        topics = rng.sample(_STEMS, k=rng.randint(3, 5))
         sentences: list[str] = []
         size = 0
         while size < target:
-            words = self.words(rng.randint(8, 18))
+            words = self.words(rng.randint(3, 7))
+            words += rng.choices(_FUNCTION, k=rng.randint(4, 8))
+            words += rng.choices(topics, k=rng.randint(1, 2))
+            if rng.random() < 0.5:
+                words.append(rng.choice(_COMMON))
+            rng.shuffle(words)
             words.insert(rng.randint(1, len(words) - 1), rng.choice(_VERBS))
-            for _ in range(rng.randint(1, 3)):
-                words.insert(rng.randint(1, len(words) - 1), rng.choice(_GLUE))
             sentence = " ".join(words).capitalize() + "."
             sentences.append(sentence)
             size += len(sentence) + 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reader.library.model import Status
+from reader.status import Status
 
 SYNTAX_HELP = """\
 Search titles, abstracts, notes and tags:
@@ -56,10 +56,16 @@ class PaperFilter:
 
 @dataclass(slots=True)
 class Compiled:
-    """A ``WHERE`` fragment (over ``paper p``) with its parameters."""
+    """A ``WHERE`` fragment (over ``paper p``) with its parameters.
+
+    ``fts`` is the FTS5 ``MATCH`` expression of the search words, kept apart from the
+    clauses so the library can drive the query from the full-text index (which returns
+    papers newest first without sorting) instead of filtering by it.
+    """
 
     clauses: list[str] = field(default_factory=list)
     params: list[object] = field(default_factory=list)
+    fts: str | None = None
 
     def add(self, clause: str, *params: object) -> None:
         """AND one more condition."""
@@ -116,7 +122,8 @@ def compile_search(text: str, out: Compiled) -> None:
             continue
         _compile_filter_term(key.lower(), value, neg, out)
     if positive:
-        out.add(_IN_FTS.format(neg=""), " AND ".join(positive))
+        words = " AND ".join(positive)
+        out.fts = f"({out.fts}) AND {words}" if out.fts else words
 
 
 def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:

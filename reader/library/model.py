@@ -6,20 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-
-class Status(StrEnum):
-    """Where a paper is in the user's reading flow."""
-
-    INBOX = "inbox"
-    QUEUE = "queue"
-    READING = "reading"
-    READ = "read"
-    ARCHIVED = "archived"
-
-    @property
-    def label(self) -> str:
-        """The status as a view name for people (``Queue``)."""
-        return self.value.capitalize()
+from reader.status import Status
 
 
 class SortKey(StrEnum):
