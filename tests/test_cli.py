@@ -169,3 +169,9 @@ def test_version() -> None:
         [sys.executable, "-m", "reader", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("papershelf ")
+
+
+def test_config_does_not_create_a_library(lib: Path) -> None:
+    result = run(lib, "config")
+    assert "settings file:" in result.stdout
+    assert not lib.exists()
