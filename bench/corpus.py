@@ -7,6 +7,7 @@ the page cache care about). Everything is a pure function of the seed.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,11 +75,13 @@ class WordModel:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.tail = _tail_vocabulary(30_000, random.Random(99))
-        self._tail_weights = [1.0 / (rank + 10) for rank in range(len(self.tail))]
+        self._tail_cumulative = list(
+            itertools.accumulate(1.0 / (rank + 10) for rank in range(len(self.tail)))
+        )
 
     def words(self, n: int) -> list[str]:
         """``n`` content words from the tail."""
-        return self.rng.choices(self.tail, weights=self._tail_weights, k=n)
+        return self.rng.choices(self.tail, cum_weights=self._tail_cumulative, k=n)
 
     def title(self, serial: int) -> str:
         """A paper-like title; ``serial`` makes it unique."""

@@ -1,0 +1,257 @@
+"""``make bench``: every benchmark, one table of figures against their targets.
+
+Each figure is measured against a baseline taken in the same run (shared machines make
+absolute times meaningless); the table is printed and written as JSON to
+``bench/results/latest.json``. ``--quick`` runs everything on small sizes in about a
+minute; the full run takes a few minutes on 2 cores (the 100,000-paper library is built
+once and cached under ``bench/.cache``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+CACHE = Path(os.environ.get("PAPERSHELF_BENCH_CACHE") or ROOT / ".cache")
+RESULTS = ROOT / "results"
+
+
+@dataclass
+class Figure:
+    """One row of the table."""
+
+    name: str
+    value: float | None
+    unit: str
+    baseline: float | None = None
+    target: str = ""
+    passed: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """value / baseline, when both are known."""
+        if self.value is None or not self.baseline:
+            return None
+        return self.value / self.baseline
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big each benchmark runs."""
+
+    digests: int
+    library_papers: int
+    queries: int
+    export_papers: int
+    watch_samples: int
+
+
+FULL = Sizes(
+    digests=1000, library_papers=100_000, queries=200, export_papers=10_000, watch_samples=20
+)
+QUICK = Sizes(digests=60, library_papers=5_000, queries=60, export_papers=500, watch_samples=5)
+SMOKE = Sizes(digests=4, library_papers=300, queries=10, export_papers=20, watch_samples=2)
+
+
+def bench_import(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.import_bench import measure
+
+    r = measure(work / "import", sizes.digests, with_cli=False)
+    return [
+        Figure(
+            f"1. bulk import, {int(r['digests'])} digests ({int(r['unique_papers']):,} papers)",
+            r["ours_s"],
+            "s",
+            baseline=r["baseline_s"],
+            target="ratio ≤ 2",
+            passed=r["ratio"] <= 2,
+            note=f"{r['papers_per_s']:,.0f} papers/s; baseline: executemany into the same schema",
+        )
+    ]
+
+
+def bench_queries(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.queries import measure
+
+    r = measure(CACHE, sizes.library_papers, sizes.queries)
+    n = f"{sizes.library_papers:,} papers"
+    return [
+        Figure(f"2. search as you type, p50 ({n})", r["search_p50_ms"], "ms", target="—"),
+        Figure(
+            f"2. search as you type, p95 ({n})",
+            r["search_p95_ms"],
+            "ms",
+            target="≤ 20 ms",
+            passed=r["search_p95_ms"] <= 20,
+        ),
+        Figure(f"3. open a view, p50 ({n})", r["view_p50_ms"], "ms", target="—"),
+        Figure(
+            f"3. open a view, p95 ({n})",
+            r["view_p95_ms"],
+            "ms",
+            target="≤ 30 ms",
+            passed=r["view_p95_ms"] <= 30,
+        ),
+        Figure("8. library size per paper", r["bytes_per_paper"], "bytes", target="reported"),
+    ]
+
+
+def bench_window(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.window_start import measure
+
+    r = measure(CACHE, sizes.library_papers)
+    n = f"{sizes.library_papers:,} papers"
+    return [
+        Figure(
+            f"4. cold start to first paint ({n})",
+            r["app_start_s"],
+            "s",
+            baseline=r["bare_start_s"],
+            target="≤ bare + 0.5 s",
+            passed=r["app_start_s"] <= r["bare_start_s"] + 0.5,
+            note=f"+{r['app_start_s'] - r['bare_start_s']:.2f} s over a bare PySide6 window",
+        ),
+        Figure(
+            f"5. resident memory, window open ({n})",
+            r["app_rss_mb"],
+            "MB",
+            baseline=r["bare_rss_mb"],
+            target="≤ bare + 80 MB",
+            passed=r["app_rss_mb"] <= r["bare_rss_mb"] + 80,
+            note=f"+{r['app_rss_mb'] - r['bare_rss_mb']:.0f} MB over a bare PySide6 window",
+        ),
+    ]
+
+
+def bench_watch(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.watch_latency import measure, percentile
+
+    latencies = measure(work / "watch", sizes.watch_samples)
+    p95 = percentile(latencies, 0.95)
+    return [
+        Figure(
+            "6. watch latency, file landed → committed, p95",
+            p95,
+            "s",
+            target="≤ 1 s",
+            passed=p95 <= 1.0,
+            note=f"p50 {statistics.median(latencies):.3f} s over {len(latencies)} files",
+        )
+    ]
+
+
+def bench_export(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.export_bench import measure
+
+    r = measure(work / "export", sizes.export_papers)
+    return [
+        Figure(
+            f"7. unchanged re-export of {sizes.export_papers:,} notes",
+            r["reexport_s"],
+            "s",
+            baseline=r["first_s"],
+            target="≥ 10× faster than the first",
+            passed=r["ratio"] >= 10,
+            note=f"first export {r['first_s']:.2f} s; {r['ratio']:.1f}× faster",
+        )
+    ]
+
+
+BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
+    "import": bench_import,
+    "queries": bench_queries,
+    "window": bench_window,
+    "watch": bench_watch,
+    "export": bench_export,
+}
+
+
+def run(sizes: Sizes, only: list[str] | None, work: Path) -> list[Figure]:
+    """Run the chosen benchmarks; a benchmark that crashes becomes a failed row."""
+    figures: list[Figure] = []
+    for name, bench in BENCHMARKS.items():
+        if only and name not in only:
+            continue
+        started = time.perf_counter()
+        print(f"… {name}", file=sys.stderr, flush=True)
+        try:
+            figures.extend(bench(sizes, work))
+        except Exception as exc:
+            traceback.print_exc()
+            figures.append(Figure(name, None, "", passed=False, note=f"error: {exc}"))
+        print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return figures
+
+
+def table(figures: list[Figure]) -> str:
+    """The figures as a plain-text table."""
+    rows = [("figure", "value", "baseline", "ratio", "target", "result")]
+    for f in figures:
+        rows.append(
+            (
+                f.name,
+                "—" if f.value is None else f"{f.value:,.3f} {f.unit}".strip(),
+                "" if f.baseline is None else f"{f.baseline:,.3f} {f.unit}",
+                "" if f.ratio is None else f"{f.ratio:.2f}",
+                f.target,
+                {True: "pass", False: "FAIL", None: ""}[f.passed],
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    notes = [f"  {f.name.split(' (')[0].split(',')[0]}: {f.note}" for f in figures if f.note]
+    return "\n".join(lines + (["", *notes] if notes else []))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run, print the table, write the JSON; exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, about a minute")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks that it runs")
+    parser.add_argument("--only", nargs="*", choices=list(BENCHMARKS), help="run only these")
+    parser.add_argument("--json", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args(argv)
+    sizes = SMOKE if args.smoke else QUICK if args.quick else FULL
+    work = CACHE / ("smoke" if args.smoke else "quick" if args.quick else "full")
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    figures = run(sizes, args.only, work)
+    print(table(figures))
+    elapsed = time.perf_counter() - started
+    print(f"\n{len(figures)} figures in {elapsed:.0f} s; JSON in {args.json}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "mode": "smoke" if args.smoke else "quick" if args.quick else "full",
+                "machine": {"python": platform.python_version(), "cpus": _cpus()},
+                "seconds": round(elapsed, 1),
+                "figures": [asdict(f) | {"ratio": f.ratio} for f in figures],
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return 0 if all(f.passed is not False for f in figures) else 1
+
+
+def _cpus() -> int:
+    return os.cpu_count() or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
