@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reader import __version__
-from reader.cli import exporting, folders, papers
+from reader.cli import desktop, exporting, folders, papers
 from reader.cli.base import EXIT_USAGE, CommandError
 from reader.cli.papers import paper_to_json
 from reader.library import Library, LibraryError, QueryError
@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the library file (default: $PAPERSHELF_LIBRARY or the user data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (papers, folders, exporting):
+    for module in (papers, folders, exporting, desktop):
         module.register(commands)
     p = commands.add_parser("help", help="help on a topic: search")
     p.add_argument("topic", nargs="?", choices=["search"])
