@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything can import Qt
+
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path

@@ -1,0 +1,211 @@
+"""Cold start of the window on a 100,000-paper library, next to a bare PySide6 window.
+
+Each start runs in a fresh Python process on the offscreen platform and is timed from just
+before the process is spawned to the first paint of its window (a zero-delay timer after
+``show()`` and one round of event processing), where the process also reads its resident
+memory. Papershelf starts through :func:`ui.app.start_session`, the code ``papershelf``
+runs: single-instance guard, library, worker, settings, window, folder watcher.
+
+Targets: ``app_start_s <= bare_start_s + 0.5`` and ``app_rss_mb <= bare_rss_mb + 80``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = 5
+PER_DIGEST = 50
+"""Papers per synthetic digest: 2,000 digests for 100,000 papers, as a year of daily captures."""
+
+_WORDS = (
+    "attention transformer sparse retrieval diffusion language model agent reasoning "
+    "benchmark vision token context scaling alignment reinforcement learning graph "
+    "policy reward dataset evaluation latent multimodal speech robot planning memory "
+    "efficient quantization distillation inference training optimizer kernel video "
+    "segmentation detection generation synthesis embedding contrastive federated"
+).split()
+
+_REPORT = """
+import json, os, resource, time
+def _rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _report():
+    print(json.dumps({"painted": time.time(), "rss_mb": _rss_mb()}), flush=True)
+    QApplication.instance().quit()
+"""
+
+BARE = (
+    _REPORT
+    + """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.resize(1280, 800)
+window.show()
+app.processEvents()
+QTimer.singleShot(0, _report)
+app.exec()
+"""
+)
+
+APP = (
+    _REPORT
+    + """
+import sys
+from pathlib import Path
+import ui.launch  # the entry point's own imports (the command line) are part of a start
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from ui.app import start_session
+session = start_session(Path(sys.argv[1]))
+QApplication.instance().processEvents()
+QTimer.singleShot(0, _report)
+session.app.exec()
+session.close()
+"""
+)
+
+
+def _abstract(rng: random.Random, length: int = 1500) -> str:
+    words: list[str] = []
+    size = 0
+    while size < length:
+        word = rng.choice(_WORDS)
+        words.append(word)
+        size += len(word) + 1
+    text = " ".join(words)[:length]
+    return text[0].upper() + text[1:] + "."
+
+
+def build_library(path: Path, papers: int) -> Path:
+    """A library of ``papers`` synthetic papers with ~1,500-character abstracts (cached)."""
+    from reader.digests.model import Digest, Entry
+    from reader.library import Library, Status
+    from reader.library.ingest import SourceFile, record_digest
+
+    marker = path.with_suffix(".complete")
+    if path.exists() and marker.exists():
+        return path
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(11)
+    start = date(2021, 1, 1)
+    with Library(path) as library:
+        for number in range(0, papers, PER_DIGEST):
+            entries = tuple(
+                Entry(
+                    title=f"{rng.choice(_WORDS).capitalize()} {rng.choice(_WORDS)} for "
+                    f"{rng.choice(_WORDS)} {rng.choice(_WORDS)} #{n}",
+                    abstract=_abstract(rng),
+                    authors_count=rng.randint(1, 30),
+                    published=start + timedelta(days=rng.randint(0, 1900)),
+                    comments=rng.choice((None, None, 1, 2, 5, 12)),
+                )
+                for n in range(number, min(papers, number + PER_DIGEST))
+            )
+            day = start + timedelta(days=number // PER_DIGEST)
+            digest = Digest(
+                "synthetic", entries, day, datetime(day.year, day.month, day.day, tzinfo=UTC)
+            )
+            source = SourceFile(f"/digests/daily-{day}.txt", None, f"bench-{number}", "bench")
+            record_digest(library, source, digest)
+        ids = library.paper_ids()
+        sample = rng.sample(ids, k=len(ids) // 10)
+        for offset in range(0, len(sample), 1000):
+            chunk = sample[offset : offset + 1000]
+            library.add_tags(chunk, [rng.choice(("nlp", "vision", "to read", "theory"))])
+            library.set_rating(chunk[: len(chunk) // 2], rng.randint(1, 5))
+            library.set_status(chunk[len(chunk) // 2 :], rng.choice(list(Status)))
+        library.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        library.db.execute("ANALYZE")
+    marker.touch()
+    return path
+
+
+def _start(script: str, args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds from spawning ``script`` to its first paint, and its RSS (MB) then."""
+    began = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"the start failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    report = json.loads(lines[-1])
+    return report["painted"] - began, report["rss_mb"]
+
+
+def measure(workdir: Path, papers: int = 100_000) -> dict[str, float]:
+    """Median start time and RSS at first paint: a bare PySide6 window and Papershelf's."""
+    workdir = Path(workdir)
+    library = build_library(workdir / f"window-{papers}.sqlite", papers)
+    with tempfile.TemporaryDirectory(prefix="papershelf-bench-") as home:
+        env = dict(os.environ)
+        env.update(
+            QT_QPA_PLATFORM="offscreen",
+            XDG_DATA_HOME=str(Path(home) / "data"),
+            XDG_CONFIG_HOME=str(Path(home) / "config"),
+            XDG_STATE_HOME=str(Path(home) / "state"),
+            XDG_CACHE_HOME=str(Path(home) / "cache"),
+            PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]),
+        )
+        _start(BARE, [], env)  # warm the page cache for both: the comparison is cold Python
+        _start(APP, [str(library)], env)
+        bare: list[tuple[float, float]] = []
+        app: list[tuple[float, float]] = []
+        for _ in range(RUNS):
+            bare.append(_start(BARE, [], env))
+            app.append(_start(APP, [str(library)], env))
+    return {
+        "bare_start_s": statistics.median(t for t, _ in bare),
+        "app_start_s": statistics.median(t for t, _ in app),
+        "bare_rss_mb": statistics.median(m for _, m in bare),
+        "app_rss_mb": statistics.median(m for _, m in app),
+    }
+
+
+def main() -> None:
+    """Print the figures and whether the targets are met."""
+    workdir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench" / ".cache"
+    papers = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    built = time.perf_counter()
+    result = measure(workdir, papers)
+    elapsed = time.perf_counter() - built
+    for key, value in result.items():
+        print(f"{key:>14}: {value:8.3f}")
+    start_gap = result["app_start_s"] - result["bare_start_s"]
+    rss_gap = result["app_rss_mb"] - result["bare_rss_mb"]
+    print(
+        f"start: +{start_gap:.3f} s over bare (target <= 0.5): {'ok' if start_gap <= 0.5 else 'MISSED'}"
+    )
+    print(
+        f"  rss: +{rss_gap:.1f} MB over bare (target <= 80): {'ok' if rss_gap <= 80 else 'MISSED'}"
+    )
+    print(f"(measured in {elapsed:.0f} s)")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

@@ -1,0 +1,161 @@
+"""Fixtures for the window tests: a tmp library, its worker, settings and a window factory.
+
+The suite-wide conftest already points every XDG folder at a tmp directory; here the
+window's state file and settings file are also placed in ``tmp_path`` explicitly, so no
+test can touch the real user's configuration.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from reader.digests.model import Digest, Entry
+from reader.library import Library
+from reader.library.ingest import SourceFile, record_digest
+from reader.settings import Settings
+from reader.worker import LibraryWorker
+from tests.factories import find_sample
+from ui.watching import WatchService
+from ui.window import MainWindow
+
+WAIT_MS = 20_000
+
+OFFSCREEN_NOISE = "This plugin does not support"
+"""The offscreen platform plugin warns about what it cannot do (size hints of every
+QMainWindow, raising and grabbing for popups such as the tag completer). These are its
+limitations, not problems of ours; every other Qt warning still fails a test."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test here is a GUI test and tolerates the offscreen plugin's one remark."""
+    for item in items:
+        if "tests/ui/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.gui)
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+def fill_library(library: Library, count: int, *, start: int = 0, abstract: str = "") -> None:
+    """Add ``count`` synthetic papers in one transaction (fast: no parsing, no files)."""
+    entries = tuple(
+        Entry(
+            title=f"Synthetic paper {n:06d} on sparse attention and retrieval",
+            abstract=abstract or f"Abstract of synthetic paper {n}.",
+            authors_count=n % 9 + 1,
+            published=date(2025, n % 12 + 1, n % 28 + 1),
+            comments=n % 7 or None,
+        )
+        for n in range(start, start + count)
+    )
+    digest = Digest(
+        format="synthetic",
+        entries=entries,
+        date=date(2026, 1, 30),
+        captured_at=datetime(2026, 1, 30, 12, tzinfo=UTC),
+    )
+    record_digest(library, SourceFile(f"synthetic-{start}.txt", None, None, "test"), digest)
+
+
+@pytest.fixture(autouse=True)
+def _application(qapp: object) -> object:
+    """Every window test runs with the QApplication (icons and pixmaps need it)."""
+    return qapp
+
+
+@pytest.fixture
+def lib_path(tmp_path: Path) -> Path:
+    """Where the test's library file lives."""
+    return tmp_path / "library.sqlite"
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """The watched folder."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def settings(inbox: Path, tmp_path: Path) -> Settings:
+    """Settings watching ``inbox`` with a short quiet period."""
+    return Settings(watched_folders=[inbox], quiet_period=0.1, export_folder=None)
+
+
+@pytest.fixture
+def worker(lib_path: Path) -> Iterator[LibraryWorker]:
+    """The writer thread for the test's library."""
+    with LibraryWorker(lib_path) as w:
+        yield w
+
+
+@pytest.fixture
+def sample_digest() -> Path:
+    """The real Daily Papers capture (skips when the shared folder is absent)."""
+    path = find_sample()
+    if path is None:
+        pytest.skip("the sample capture is not available")
+    return path
+
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot,
+    lib_path: Path,
+    worker: LibraryWorker,
+    settings: Settings,
+    tmp_path: Path,
+) -> Iterator[WindowFactory]:
+    """Build a :class:`MainWindow` the way ``run_app`` does (optionally watching ``inbox``)."""
+    libraries: list[Library] = []
+    windows: list[MainWindow] = []
+
+    def make(*, watch: bool = False, show: bool = True) -> MainWindow:
+        library = Library(lib_path)
+        libraries.append(library)
+        service = WatchService(worker, settings) if watch else None
+        window = MainWindow(
+            library,
+            worker,
+            settings,
+            watch=service,
+            state_path=tmp_path / "state" / "window.ini",
+            settings_path=tmp_path / "settings.json",
+        )
+        qtbot.addWidget(window)
+        windows.append(window)
+        if show:
+            with qtbot.waitExposed(window):
+                window.show()
+            window.activateWindow()
+            qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+        if watch:
+            window.start_watching()
+        return window
+
+    yield make
+    for window in windows:
+        window.close()  # saves its state and stops watching, as a user closing it would
+        window.shutdown()
+    for library in libraries:
+        library.close()
+
+
+@pytest.fixture
+def copy_sample(sample_digest: Path) -> Callable[[Path], Path]:
+    """Copy the sample capture into a folder (as a user saving it would)."""
+
+    def copy(folder: Path, name: str = "Daily Papers - Hugging Face.txt") -> Path:
+        target = folder / name
+        shutil.copyfile(sample_digest, target)
+        return target
+
+    return copy

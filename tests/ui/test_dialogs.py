@@ -1,0 +1,145 @@
+"""Settings, export, and what the user sees when something goes wrong."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from reader.library import Library
+from reader.settings import Settings
+from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library
+
+
+@pytest.fixture
+def papers(lib_path: Path) -> Path:
+    with Library(lib_path) as library:
+        fill_library(library, 12)
+    return lib_path
+
+
+def test_settings_dialog_saves_and_restarts_the_watcher(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, inbox: Path
+) -> None:
+    window = make_window(watch=True)
+    assert window.watch is not None
+    assert window.watch.watcher is not None
+    other = tmp_path / "more digests"
+    other.mkdir()
+    window.show_settings()
+    dialog = window.settings_dialog
+    assert str(window.library.path) in dialog.library_label.text()
+    dialog.add_folder(other)
+    dialog.polling.setChecked(True)
+    dialog.export_folder.setText(str(tmp_path / "vault"))
+    qtbot.mouseClick(
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+        Qt.MouseButton.LeftButton,
+    )
+    saved = Settings.load(tmp_path / "settings.json")
+    assert saved.watched_folders == [inbox, other]
+    assert saved.polling
+    assert saved.export_folder == tmp_path / "vault"
+    assert window.watch.watcher is not None
+    assert other in window.watch.watcher.folders
+
+
+def test_export_selected_papers_and_report_conflicts(
+    qtbot: QtBot, make_window: WindowFactory, papers: Path, tmp_path: Path
+) -> None:
+    window = make_window()
+    ids = window.model.ids()[:3]
+    window.library.set_note(ids[0], "A note worth keeping.")
+    window.paper_list.select_ids(ids)
+    vault = tmp_path / "vault"
+    window.transfers.export_markdown(selected=True)
+    dialog = window.transfers.export_dialog
+    assert dialog.selected.isChecked()
+    dialog.folder.setText(str(vault))
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
+    box = window.transfers.result_box
+    assert box is not None
+    assert "4 written" in box.text()  # three notes and the index note
+    assert window.settings.export_folder == vault  # remembered for next time
+    notes = sorted(p for p in vault.glob("*.md") if p.name != "Reading list.md")
+    assert len(notes) == 3
+    box.close()
+
+    edited = next(p for p in notes if "A note worth keeping" in p.read_text(encoding="utf-8"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMy own words.\n", encoding="utf-8")
+    window.library.set_note(ids[0], "A changed note.")
+    window.transfers.result_box = None
+    window.transfers.run_export(dialog.options())
+    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
+    box = window.transfers.result_box
+    assert box is not None
+    assert "1 conflict" in box.text()
+    assert edited.name in box.detailedText()
+    assert "My own words." in edited.read_text(encoding="utf-8")
+
+
+def test_an_unopenable_library_is_explained(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.errors
+    from ui.app import start_session
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    monkeypatch.setattr(ui.errors, "install_excepthook", lambda _log: sys.excepthook)
+    monkeypatch.setattr(ui.errors, "configure_logging", lambda _log: None)
+    folder = tmp_path / "not-a-file.sqlite"
+    folder.mkdir()
+    assert start_session(folder) == 1
+    assert shown
+    assert "cannot be opened" in shown[0]
+
+
+def test_unexpected_errors_are_logged_and_shown(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.errors import install_excepthook
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    log_file = tmp_path / "papershelf.log"
+    previous = install_excepthook(log_file)
+    try:
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    finally:
+        sys.excepthook = previous
+    assert shown
+    assert "unexpected" in shown[0]
+
+
+def test_menus_and_help(
+    qtbot: QtBot, make_window: WindowFactory, papers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Help"]
+    window.menu_actions.search_help.trigger()
+    assert "tag:nlp" in window.help_box.informativeText()
+    window.help_box.close()
+    window.menu_actions.shortcuts_help.trigger()
+    assert "undo" in window.help_box.text()
+    window.help_box.close()
+    about: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _parent, _title, text: about.append(text))
+    window.menu_actions.about.trigger()
+    assert str(window.library.path) in about[0]
+    assert "Python" in about[0]
+    assert "Qt" in about[0]
+    window.menu_actions.show_detail.setChecked(False)
+    assert not window.detail.isVisible()
+    assert window.menu_actions.rate[3].shortcut().toString() == "3"

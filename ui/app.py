@@ -1,0 +1,174 @@
+"""Starting the desktop app: everything is built here, explicitly, and handed down.
+
+:func:`run_app` makes the :class:`QApplication`, claims the library for this process (a
+second window on the same library brings the first forward instead), opens the library on
+the GUI thread, starts the writer :class:`~reader.worker.LibraryWorker`, reads the
+:class:`~reader.settings.Settings`, and builds the :class:`~ui.window.MainWindow` and its
+folder watcher. Nothing is global; tests build a ``MainWindow`` the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+WATCH_DELAY_MS = 150
+"""How long after the window is shown the folder watcher starts."""
+
+if TYPE_CHECKING:
+    from reader.library import Library
+    from reader.worker import LibraryWorker
+    from ui.instance import InstanceGuard
+    from ui.window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Session:
+    """What a running window owns; :meth:`close` releases it in order."""
+
+    app: QApplication
+    window: MainWindow
+    worker: LibraryWorker
+    library: Library
+    guard: InstanceGuard
+
+    def close(self) -> None:
+        """Save the note and the window's state, stop the watcher, finish queued writes,
+        close the library, release the lock."""
+        if self.window.isVisible():  # quit by a signal or the session ending, not the window
+            self.window.close()
+        self.window.flush()
+        self.window.shutdown()
+        self.worker.close()
+        self.library.close()
+        self.guard.release()
+
+
+def application() -> QApplication:
+    """The :class:`QApplication` (created with Papershelf's names and style)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Papershelf")
+    app.setOrganizationName("Papershelf")
+    app.setApplicationDisplayName("Papershelf")
+    app.setDesktopFileName("papershelf")
+    from ui.style import choose_style, style_sheet
+
+    choose_style(app)
+    app.setStyleSheet(style_sheet(app.palette()))
+    from ui.icons import icon
+
+    app.setWindowIcon(icon("papershelf"))
+    return app
+
+
+def start_session(library_path: Path) -> Session | int:
+    """Build and show the window; an exit status instead when it must not open."""
+    app = application()
+    from reader.paths import log_dir
+    from ui.errors import configure_logging, install_excepthook
+    from ui.instance import InstanceGuard
+
+    log_file = log_dir() / "papershelf.log"
+    configure_logging(log_file)
+    install_excepthook(log_file)
+
+    guard = InstanceGuard(library_path)
+    if not guard.acquire():
+        if not guard.forwarded:
+            QMessageBox.information(
+                None,
+                "Papershelf",
+                f"Papershelf is already open on {library_path}.\n\n"
+                "Switch to that window (or close it first to open the library here).",
+            )
+        print(f"papershelf: already open on {library_path}", file=sys.stderr)
+        return 0
+
+    from reader.library import Library, LibraryEnvironmentError
+
+    try:
+        library = Library(library_path)
+    except LibraryEnvironmentError as exc:
+        guard.release()
+        from ui.errors import advice_for
+
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Papershelf cannot open the library",
+            f"{str(exc)[:1].upper()}{str(exc)[1:]}.",
+        )
+        box.setInformativeText(advice_for(exc))
+        box.exec()
+        return 1
+
+    from reader.settings import Settings
+    from reader.worker import LibraryWorker
+    from ui.watching import WatchService
+    from ui.window import MainWindow
+
+    worker = LibraryWorker(library_path)
+    settings = Settings.load()
+    watch = WatchService(worker, settings)
+    window = MainWindow(library, worker, settings, watch=watch)
+    guard.activation_requested.connect(lambda: _bring_forward(window))
+    session = Session(app, window, worker, library, guard)
+    app.aboutToQuit.connect(window.flush)
+    window.show()
+    # The watcher (watchdog, and a scan of the folders) starts once the window is up.
+    QTimer.singleShot(WATCH_DELAY_MS, window.start_watching)
+    return session
+
+
+def _bring_forward(window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+
+    window.setWindowState(
+        (window.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+    )
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (logging out, shutting down) and Ctrl+C quit cleanly: the note is saved.
+
+    Python runs signal handlers only when it has control, so a slow timer gives it some.
+    """
+
+    def handler(_signum: int, _frame: object) -> None:
+        app.quit()
+
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, handler)
+    timer = QTimer(app)
+    timer.setInterval(500)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+
+
+def run_app(library_path: Path) -> int:
+    """Open the main window on ``library_path`` and run until it closes; the exit status."""
+    session = start_session(Path(library_path))
+    if isinstance(session, int):
+        return session
+    _quit_on_signals(session.app)
+    try:
+        status = session.app.exec()
+    finally:
+        session.close()
+    return int(status)
