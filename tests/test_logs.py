@@ -28,7 +28,9 @@ def test_log_goes_to_the_user_log_folder_and_rotates(clean_root: logging.Logger)
     path = configure_logging()
     assert path == log_file()
     assert configure_logging() == path  # idempotent
-    handlers = [h for h in clean_root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]
+    handlers = [
+        h for h in clean_root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)
+    ]
     assert len(handlers) == 1
     for _ in range(MAX_BYTES // 500 + 50):
         logging.getLogger("reader.test").info("x" * 500)
@@ -37,7 +39,9 @@ def test_log_goes_to_the_user_log_folder_and_rotates(clean_root: logging.Logger)
     assert path.stat().st_size <= MAX_BYTES
 
 
-def test_unwritable_log_folder_falls_back_quietly(clean_root: logging.Logger, tmp_path: Path) -> None:
+def test_unwritable_log_folder_falls_back_quietly(
+    clean_root: logging.Logger, tmp_path: Path
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert configure_logging(blocker / "logs" / "papershelf.log") is None
