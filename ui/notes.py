@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase
+from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -116,6 +116,8 @@ class NoteEditor(QWidget):
 
     saved = Signal(int)
     """The paper id whose note was just stored."""
+    leave_requested = Signal()
+    """Escape while editing: the note is saved and the user wants the list back."""
 
     def __init__(self, save: Callable[[int, str], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -288,4 +290,13 @@ class NoteEditor(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._editor and event.type() == QEvent.Type.FocusOut:
             self.flush()
+        if (
+            watched is self._editor
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.flush()
+            self.leave_requested.emit()
+            return True
         return super().eventFilter(watched, event)

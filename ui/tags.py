@@ -140,13 +140,18 @@ class TagChip(QFrame):
 
 
 class TagInput(QLineEdit):
-    """The input after the chips: Backspace when empty asks to remove the last chip."""
+    """The input after the chips: Backspace when empty removes the last chip, Escape leaves."""
 
     backspace_on_empty = Signal()
+    escape = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Backspace and not self.text() and not self.hasSelectedText():
             self.backspace_on_empty.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.clear()
+            self.escape.emit()
             return
         super().keyPressEvent(event)
 
@@ -158,6 +163,8 @@ class TagEditor(QWidget):
     """Names typed by the user (cleaned), to add."""
     tag_removed = Signal(str)
     """A name to take off."""
+    leave_requested = Signal()
+    """Escape in the input: the user is done with tags and wants the list back."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,6 +180,7 @@ class TagEditor(QWidget):
         self._input.setToolTip("Type a tag and press Enter (commas separate several).")
         self._input.setAccessibleName("Add tag")
         self._input.setClearButtonEnabled(False)
+        self._input.escape.connect(self.leave_requested)
         self._input.setMinimumWidth(110)
         self._input.setFrame(False)
         self._input.returnPressed.connect(self._commit)

@@ -190,6 +190,8 @@ class MainWindow(QMainWindow):
         self.detail.status_edited.connect(self.set_status_selection)
         self.detail.tags_added.connect(self.add_tags_to_selection)
         self.detail.tag_removed.connect(self.remove_tag_from_selection)
+        self.detail.tags.leave_requested.connect(self._focus_list)
+        self.detail.note.leave_requested.connect(self._focus_list)
         self.detail.note.preview.link_hovered.connect(self._link_hovered)
         self.detail.note.preview.link_refused.connect(
             lambda url: self.statusBar().showMessage(

@@ -288,6 +288,29 @@ def test_tag_editor_keyboard(qtbot: QtBot, make_window: WindowFactory, papers: P
     assert window.library.paper(paper_id).tags == ("alpha", "beta")  # type: ignore[arg-type]
 
 
+def test_escape_leaves_the_tag_and_note_editors_for_the_list(
+    qtbot: QtBot, make_window: WindowFactory, papers: Path
+) -> None:
+    window = make_window()
+    click_row(qtbot, window, 0)
+    paper_id = window.paper_list.current_id()
+    tags = window.detail.tags
+    tags.input.setFocus()
+    qtbot.keyClicks(tags.input, "half-typ")
+    with qtbot.waitSignal(tags.leave_requested):
+        qtbot.keyClick(tags.input, Qt.Key.Key_Escape)
+    assert tags.input.text() == ""
+    assert window.library.paper(paper_id).tags == ()  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: window.paper_list.hasFocus() or not window.isActiveWindow())
+
+    note = window.detail.note
+    note.start_editing()
+    qtbot.keyClicks(note.editor, "a thought")
+    with qtbot.waitSignal(note.leave_requested):
+        qtbot.keyClick(note.editor, Qt.Key.Key_Escape)
+    assert window.library.paper(paper_id).note == "a thought"  # type: ignore[arg-type]
+
+
 def test_rated_view_and_clicking_stars_in_the_list(
     qtbot: QtBot, make_window: WindowFactory, papers: Path
 ) -> None:
