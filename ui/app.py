@@ -76,13 +76,12 @@ def application() -> QApplication:
 def start_session(library_path: Path) -> Session | int:
     """Build and show the window; an exit status instead when it must not open."""
     app = application()
-    from reader.paths import log_dir
-    from ui.errors import configure_logging, install_excepthook
+    from reader.logs import configure_logging, log_file
+    from ui.errors import install_excepthook
     from ui.instance import InstanceGuard
 
-    log_file = log_dir() / "papershelf.log"
-    configure_logging(log_file)
-    install_excepthook(log_file)
+    configure_logging()
+    install_excepthook(log_file())
 
     guard = InstanceGuard(library_path)
     if not guard.acquire():

@@ -71,19 +71,6 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def configure_logging(log_file: Path) -> None:
-    """Log warnings and errors to ``log_file`` (created with its folder)."""
-    try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
-    except OSError:
-        handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-
-
 def install_excepthook(log_file: Path) -> Callable[..., None]:
     """Show unexpected exceptions in a dialog (and log them); returns the previous hook."""
     previous = sys.excepthook

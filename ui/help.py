@@ -52,13 +52,15 @@ def about_text(library_path: Path, data_folder: Path, config_folder: Path) -> st
     from PySide6.QtCore import qVersion
 
     from reader import __version__
+    from reader.logs import log_file
 
     return (
         f"<h3>Papershelf {__version__}</h3>"
         "<p>A reading list for research papers, fed by digest files.</p>"
         f"<p><b>Library:</b> {_html(str(library_path))}<br>"
         f"<b>Data folder:</b> {_html(str(data_folder))}<br>"
-        f"<b>Settings:</b> {_html(str(config_folder))}</p>"
+        f"<b>Settings:</b> {_html(str(config_folder))}<br>"
+        f"<b>Log:</b> {_html(str(log_file()))}</p>"
         f"<p>Qt {qVersion()} · PySide6 {pyside_version} · "
         f"Python {platform.python_version()}</p>"
     )

@@ -96,6 +96,7 @@ class WindowActions:
 
         self.search_help = self._action("&Search Syntax", w.show_search_help, None)
         self.shortcuts_help = self._action("&Keyboard Shortcuts", w.show_shortcuts, None)
+        self.open_logs = self._action("Open &Log Folder", w.open_log_folder, None, "folder")
         self.about = self._action("&About Papershelf", w.show_about, None)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -160,6 +161,7 @@ class WindowActions:
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.search_help, self.shortcuts_help])
         help_menu.addSeparator()
+        help_menu.addAction(self.open_logs)
         help_menu.addAction(self.about)
 
     def paper_menu(self, parent: QWidget, tags: list[str]) -> QMenu:

@@ -607,6 +607,18 @@ class MainWindow(QMainWindow):
             return
         self.open_url(QUrl.fromLocalFile(str(folder)))
 
+    def open_log_folder(self) -> None:
+        """Help ▸ Open Log Folder: where Papershelf writes what went wrong."""
+        from reader.logs import log_file
+
+        folder = log_file().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            show_error(self, "Cannot open the log folder", exc)
+            return
+        self.open_url(QUrl.fromLocalFile(str(folder)))
+
     def open_paper_page(self) -> None:
         """Open the paper's page (its URL, arXiv, or a Hugging Face search) in the browser."""
         paper = self.detail.paper

@@ -88,13 +88,14 @@ def test_export_selected_papers_and_report_conflicts(
 def test_an_unopenable_library_is_explained(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import reader.logs
     import ui.errors
     from ui.app import start_session
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
     monkeypatch.setattr(ui.errors, "install_excepthook", lambda _log: sys.excepthook)
-    monkeypatch.setattr(ui.errors, "configure_logging", lambda _log: None)
+    monkeypatch.setattr(reader.logs, "configure_logging", lambda *_args: None)
     folder = tmp_path / "not-a-file.sqlite"
     folder.mkdir()
     assert start_session(folder) == 1

@@ -410,3 +410,30 @@ def test_search_keeps_the_paper_being_read_when_it_still_matches(
     window.search.input.setText("nothing-matches-this")
     qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=WAIT_MS)
     assert window.detail.paper is None
+
+
+def test_about_names_versions_and_places_and_the_log_folder_opens(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    from PySide6 import __version__ as pyside_version
+
+    from reader import __version__
+    from reader.logs import log_file
+    from ui.help import about_text
+
+    window = make_window()
+    text = about_text(window.library.path, tmp_path / "data", tmp_path / "config")
+    for expected in (
+        __version__,
+        str(window.library.path),
+        "Qt ",
+        pyside_version,
+        "Python ",
+        str(log_file()),
+    ):
+        assert expected in text
+    opened: list[str] = []
+    window.open_url = lambda url: opened.append(url.toLocalFile()) or True  # type: ignore[method-assign]
+    window.menu_actions.open_logs.trigger()
+    assert opened == [str(log_file().parent)]
+    assert log_file().parent.is_dir()
