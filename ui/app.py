@@ -10,6 +10,7 @@ folder watcher. Nothing is global; tests build a ``MainWindow`` the same way.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -160,12 +161,26 @@ def _quit_on_signals(app: QApplication) -> None:
     timer.start()
 
 
+SMOKE_TEST_VARIABLE = "PAPERSHELF_SMOKE_TEST"
+"""When set, the window quits right after its first paint and says so on stdout: how
+installers and bundles check that the app they built really starts."""
+
+
 def run_app(library_path: Path) -> int:
     """Open the main window on ``library_path`` and run until it closes; the exit status."""
     session = start_session(Path(library_path))
     if isinstance(session, int):
         return session
     _quit_on_signals(session.app)
+    if os.environ.get(SMOKE_TEST_VARIABLE):
+        from PySide6.QtCore import QTimer
+
+        def shown() -> None:
+            visible = session.window.isVisible()
+            print(f"papershelf: window {'shown' if visible else 'NOT shown'}", flush=True)
+            session.app.exit(0 if visible else 1)
+
+        QTimer.singleShot(300, shown)
     try:
         status = session.app.exec()
     finally:
