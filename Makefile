@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:12])")
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: run test lint typecheck contracts pytest bench bundle clean
+.PHONY: run test lint typecheck contracts pytest bench bundle wheel clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,18 @@ pytest: $(STAMP)
 ## Measure Papershelf against its targets (QUICK=1 for a one-minute run).
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(if $(QUICK),--quick,)
+
+## Build the wheel and sdist into dist/.
+wheel: $(STAMP)
+	rm -rf dist && $(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+
+## Build a one-folder app bundle with PyInstaller into dist/papershelf/, then smoke-test it.
+bundle: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bundle]'
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/papershelf.spec
+	home=$$(mktemp -d) && QT_QPA_PLATFORM=offscreen PAPERSHELF_SMOKE_TEST=1 \
+	  XDG_DATA_HOME=$$home/data XDG_CONFIG_HOME=$$home/config XDG_STATE_HOME=$$home/state \
+	  dist/papershelf/papershelf --library $$home/smoke.sqlite
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache
