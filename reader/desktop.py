@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 
 APP_ID = "io.github.papershelf.Papershelf"
+PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+"""The PNG renderings shipped beside the scalable icon (``packaging/render_icons.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,12 @@ def install(base: Path | None = None) -> DesktopFiles:
     for path in files.all():
         path.parent.mkdir(parents=True, exist_ok=True)
     _write(files.entry, desktop_entry(launcher_command()).encode("utf-8"))
-    _write(files.icon, (resources.files("resources.icons") / "papershelf.svg").read_bytes())
+    icons = resources.files("resources.icons.app")
+    _write(files.icon, (icons / f"{APP_ID}.svg").read_bytes())
+    for size in PNG_SIZES:
+        png = files.icon.parents[1] / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+        png.parent.mkdir(parents=True, exist_ok=True)
+        _write(png, (icons / f"{APP_ID}-{size}.png").read_bytes())
     _write(
         files.metainfo,
         (resources.files("resources.desktop") / f"{APP_ID}.metainfo.xml").read_bytes(),
@@ -87,7 +94,9 @@ def install(base: Path | None = None) -> DesktopFiles:
 def uninstall(base: Path | None = None) -> list[Path]:
     """Remove what :func:`install` wrote; returns the files removed."""
     removed = []
-    for path in targets(base).all():
+    files = targets(base)
+    pngs = [files.icon.parents[1] / f"{n}x{n}" / "apps" / f"{APP_ID}.png" for n in PNG_SIZES]
+    for path in (*files.all(), *pngs):
         if path.exists():
             path.unlink()
             removed.append(path)

@@ -69,7 +69,10 @@ def test_install_points_at_this_installation_and_uninstalls(tmp_path: Path) -> N
     assert Path(program).is_absolute()
     assert files.icon.read_bytes().startswith(b"<svg") or b"<svg" in files.icon.read_bytes()[:200]
     assert files.metainfo.exists()
-    assert set(desktop.uninstall(tmp_path)) == set(files.all())
+    png = files.icon.parents[1] / "48x48" / "apps" / f"{desktop.APP_ID}.png"
+    assert png.read_bytes().startswith(b"\x89PNG")
+    removed = set(desktop.uninstall(tmp_path))
+    assert set(files.all()) | {png} <= removed
     assert not any(p.exists() for p in files.all())
 
 

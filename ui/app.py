@@ -63,14 +63,14 @@ def application() -> QApplication:
     app.setApplicationName("Papershelf")
     app.setOrganizationName("Papershelf")
     app.setApplicationDisplayName("Papershelf")
-    app.setDesktopFileName("papershelf")
-    from ui.style import choose_style, style_sheet
+    app.setDesktopFileName("io.github.papershelf.Papershelf")
+    from ui.style import choose_style, follow_system_scheme
 
     choose_style(app)
-    app.setStyleSheet(style_sheet(app.palette()))
-    from ui.icons import icon
+    follow_system_scheme(app)
+    from ui.icons import app_icon
 
-    app.setWindowIcon(icon("papershelf"))
+    app.setWindowIcon(app_icon())
     return app
 
 

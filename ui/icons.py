@@ -70,8 +70,39 @@ def _icon(name: str, tint: str, ratio: float) -> QIcon:
     return result
 
 
+THEME_NAMES = {
+    "import": "document-import",
+    "export": "document-export",
+    "settings": "preferences-system",
+    "search": "edit-find",
+    "undo": "edit-undo",
+    "redo": "edit-redo",
+    "folder": "folder-open",
+    "open-link": "internet-web-browser",
+}
+"""Freedesktop icon names for the actions a desktop theme draws: the user's icon theme
+wins where it has the icon; our SVGs are the fallback (and all there is off Linux)."""
+
+
+def app_icon() -> QIcon:
+    """The application's own, full-colour icon (never tinted, never themed)."""
+    folder = resources.files("resources.icons.app")
+    result = QIcon()
+    for entry in folder.iterdir():
+        if entry.name.endswith(".png"):
+            result.addFile(str(entry))
+    return result
+
+
 def icon(name: str, color: QColor | str | None = None) -> QIcon:
-    """The icon ``name`` (see ``resources/icons``) tinted ``color`` (default: the text colour)."""
+    """The icon ``name`` (see ``resources/icons``) tinted ``color`` (default: the text colour).
+
+    Without an explicit colour, an action icon comes from the desktop's icon theme when
+    the theme has it (:data:`THEME_NAMES`).
+    """
+    themed = THEME_NAMES.get(name)
+    if color is None and themed and QIcon.hasThemeIcon(themed):
+        return QIcon.fromTheme(themed)
     tint = QColor(color) if color is not None else _default_color()
     app = QGuiApplication.instance()
     ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0

@@ -6,6 +6,9 @@ Colours come from the active palette, so light and dark themes both work.
 
 from __future__ import annotations
 
+import os
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -18,6 +21,74 @@ def choose_style(app: QApplication) -> None:
     available = QStyleFactory.keys()
     if current not in _NATIVE and "fusion" in {name.lower() for name in available}:
         app.setStyle("Fusion")
+
+
+SCHEME_VARIABLE = "PAPERSHELF_COLOR_SCHEME"
+"""``dark`` or ``light`` overrides what the system says (for people and screenshots)."""
+
+
+def wants_dark(app: QApplication) -> bool:
+    """Whether the window should be dark: the override, else the system's colour scheme."""
+    forced = os.environ.get(SCHEME_VARIABLE, "").strip().lower()
+    if forced in {"dark", "light"}:
+        return forced == "dark"
+    return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for Fusion, in the spirit of the platforms' own dark modes."""
+    p = QPalette()
+    window, base, text = QColor("#2b2d31"), QColor("#1f2023"), QColor("#e6e6e6")
+    muted, highlight = QColor("#8b8d93"), QColor("#3d7bd9")
+    roles = {
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: QColor("#26282c"),
+        QPalette.ColorRole.ToolTipBase: QColor("#3a3c42"),
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: muted,
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: QColor("#35373c"),
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.BrightText: QColor("#ff6b6b"),
+        QPalette.ColorRole.Light: QColor("#45474d"),
+        QPalette.ColorRole.Midlight: QColor("#3a3c41"),
+        QPalette.ColorRole.Mid: QColor("#2f3135"),
+        QPalette.ColorRole.Dark: QColor("#18191b"),
+        QPalette.ColorRole.Shadow: QColor("#000000"),
+        QPalette.ColorRole.Highlight: highlight,
+        QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
+        QPalette.ColorRole.Link: QColor("#79a8ff"),
+        QPalette.ColorRole.LinkVisited: QColor("#b58cff"),
+    }
+    for role, color in roles.items():
+        p.setColor(role, color)
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        p.setColor(QPalette.ColorGroup.Disabled, role, muted)
+    return p
+
+
+def apply_look(app: QApplication) -> None:
+    """Palette and style sheet for the current colour scheme; called again when it changes.
+
+    Native styles (Windows, macOS, Breeze) follow the system by themselves; Fusion gets
+    our dark palette or its own light one.
+    """
+    if app.style() is not None and app.style().name().lower() == "fusion":
+        light = QStyleFactory.create("Fusion").standardPalette()
+        app.setPalette(dark_palette() if wants_dark(app) else light)
+    app.setStyleSheet(style_sheet(app.palette()))
+
+
+def follow_system_scheme(app: QApplication) -> None:
+    """Apply the look now and whenever the system switches between light and dark."""
+    apply_look(app)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_look(app))
 
 
 def _mix(a: QColor, b: QColor, amount: float) -> str:

@@ -50,7 +50,7 @@ from ui.detail import DetailPane
 from ui.edits import PaperEdits
 from ui.emptystate import EmptyState
 from ui.errors import show_error
-from ui.icons import icon
+from ui.icons import app_icon
 from ui.menus import WindowActions
 from ui.models import Column, PaperTableModel
 from ui.paperlist import PaperListView
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         """How folders and web pages are opened (replaceable in tests)."""
 
         self.setWindowTitle(f"Papershelf — {library.path.name}")
-        self.setWindowIcon(icon("papershelf"))
+        self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self._build()
         self.menu_actions = WindowActions(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
@@ -97,3 +98,43 @@ def test_tag_editor_lays_out_again_when_chips_go(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: editor.input.x() > 0)
     editor.set_tags([])
     qtbot.waitUntil(lambda: editor.input.x() == 0)
+
+
+def test_dark_scheme_gives_a_dark_fusion_palette(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from ui.style import SCHEME_VARIABLE, apply_look
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    previous_style, previous_palette, previous_sheet = (
+        app.style().name(),
+        app.palette(),
+        app.styleSheet(),
+    )
+    app.setStyle("Fusion")
+    try:
+        monkeypatch.setenv(SCHEME_VARIABLE, "dark")
+        apply_look(app)
+        assert app.palette().color(QPalette.ColorRole.Window).lightness() < 80
+        assert app.styleSheet()
+        monkeypatch.setenv(SCHEME_VARIABLE, "light")
+        apply_look(app)
+        assert app.palette().color(QPalette.ColorRole.Window).lightness() > 180
+    finally:
+        app.setStyle(previous_style)
+        app.setPalette(previous_palette)
+        app.setStyleSheet(previous_sheet)
+
+
+def test_the_app_icon_is_full_colour_at_every_size(qtbot: QtBot) -> None:
+    from ui.icons import app_icon
+
+    icon = app_icon()
+    sizes = {size.width() for size in icon.availableSizes()}
+    assert {16, 32, 48, 256} <= sizes
+    image = icon.pixmap(48, 48).toImage()
+    assert image.pixelColor(24, 12).saturation() > 60  # the blue tile, not a grey glyph
