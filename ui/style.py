@@ -21,6 +21,9 @@ def choose_style(app: QApplication) -> None:
     available = QStyleFactory.keys()
     if current not in _NATIVE and "fusion" in {name.lower() for name in available}:
         app.setStyle("Fusion")
+    app.setProperty(
+        "papershelfFusion", app.style() is not None and app.style().name().lower() == "fusion"
+    )
 
 
 SCHEME_VARIABLE = "PAPERSHELF_COLOR_SCHEME"
@@ -79,7 +82,9 @@ def apply_look(app: QApplication) -> None:
     Native styles (Windows, macOS, Breeze) follow the system by themselves; Fusion gets
     our dark palette or its own light one.
     """
-    if app.style() is not None and app.style().name().lower() == "fusion":
+    # choose_style records the choice: once a style sheet is set, app.style() is a nameless
+    # proxy, so the style cannot be asked again.
+    if app.property("papershelfFusion"):
         light = QStyleFactory.create("Fusion").standardPalette()
         app.setPalette(dark_palette() if wants_dark(app) else light)
     app.setStyleSheet(style_sheet(app.palette()))

@@ -116,6 +116,7 @@ def test_dark_scheme_gives_a_dark_fusion_palette(
         app.styleSheet(),
     )
     app.setStyle("Fusion")
+    app.setProperty("papershelfFusion", True)
     try:
         monkeypatch.setenv(SCHEME_VARIABLE, "dark")
         apply_look(app)
