@@ -61,7 +61,7 @@ class Sizes:
 FULL = Sizes(
     digests=1000, library_papers=100_000, queries=200, export_papers=10_000, watch_samples=20
 )
-QUICK = Sizes(digests=60, library_papers=5_000, queries=60, export_papers=500, watch_samples=5)
+QUICK = Sizes(digests=60, library_papers=5_000, queries=60, export_papers=2_000, watch_samples=5)
 SMOKE = Sizes(digests=4, library_papers=300, queries=10, export_papers=20, watch_samples=2)
 
 
@@ -212,7 +212,7 @@ def table(figures: list[Figure]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    notes = [f"  {f.name.split(' (')[0].split(',')[0]}: {f.note}" for f in figures if f.note]
+    notes = [f"  {f.name}: {f.note}" for f in figures if f.note]
     return "\n".join(lines + (["", *notes] if notes else []))
 
 

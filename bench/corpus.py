@@ -174,11 +174,21 @@ def write_digests(folder: Path, spec: CorpusSpec) -> list[Path]:
     return paths
 
 
-def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 1000) -> Path:
+CORPUS_VERSION = 3
+"""Bumped whenever the generator changes, so cached libraries are rebuilt."""
+
+
+def library_path(folder: Path, count: int) -> Path:
+    """Where the cached library of ``count`` papers lives in ``folder``."""
+    return folder / f"library-{count}-v{CORPUS_VERSION}.sqlite"
+
+
+def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 50) -> Path:
     """A library of ``count`` distinct papers at ``path`` (reused when it already exists).
 
     Papers go in through the real write path (:func:`reader.library.ingest.record_digest`)
-    in digests of ``batch`` entries; a tenth get tags, ratings and statuses.
+    in daily digests of ``batch`` entries (100,000 papers: 2,000 digests); a tenth get
+    tags, ratings and statuses, one in thirteen a note.
     """
     from reader.library import Library, Status
     from reader.library.ingest import SourceFile, record_digest
@@ -188,19 +198,17 @@ def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 1000) -
         return path
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     with Library(path) as library:
         stream = papers(count, seed=seed)
         for number in range(0, count, batch):
             entries = tuple(e for _, e in zip(range(batch), stream, strict=False))
-            digest = Digest(
-                "synthetic", entries, date(2025, 1, 1) + timedelta(days=number // batch)
+            day = date(2021, 1, 1) + timedelta(days=number // batch)
+            source = SourceFile(
+                f"/digests/daily-papers-{day}.txt", None, f"bench-{seed}-{number}", "bench"
             )
-            record_digest(
-                library,
-                SourceFile(f"synthetic-{number}.txt", None, f"synthetic-{seed}-{number}", "bench"),
-                digest,
-            )
+            record_digest(library, source, Digest("synthetic", entries, day))
         ids = library.paper_ids()
         sample = rng.sample(ids, k=len(ids) // 10)
         tags = ["nlp", "vision", "to read", "reinforcement learning", "theory", "systems"]
@@ -209,6 +217,10 @@ def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 1000) -
             library.add_tags(chunk, [rng.choice(tags)])
             library.set_rating(chunk[: len(chunk) // 2], rng.randint(1, 5))
             library.set_status(chunk[len(chunk) // 2 :], rng.choice(list(Status)))
+        for paper_id in ids[::13]:
+            library.set_note(
+                paper_id, f"Thoughts on {paper_id}:\n\n- promising\n- check the code\n"
+            )
         library.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         library.db.execute("ANALYZE")
     marker.touch()

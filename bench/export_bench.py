@@ -9,68 +9,27 @@ renders and hashes every note but writes nothing, so the notes' mtimes stay).
 from __future__ import annotations
 
 import argparse
-import random
+import shutil
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from reader.digests.model import Digest, Entry
+from bench.corpus import build_library, library_path
 from reader.export import ExportOptions, export_notes
-from reader.library import Library, Status
-from reader.library.ingest import SourceFile, record_digest
+from reader.library import Library
 
 TARGET_RATIO = 10.0
-_WORDS = (
-    "attention sparse long context scaling language models diffusion retrieval agents "
-    "reasoning vision speech tokenization alignment memory efficient training inference "
-    "benchmark evaluation graph neural reinforcement learning robust multilingual"
-).split()
-
-
-def build_library(path: Path, papers: int, *, seed: int = 7) -> Library:
-    """A library of ``papers`` synthetic papers in digests of 500, with some user fields set."""
-    rng = random.Random(seed)
-    library = Library(path)
-    day = date(2025, 1, 1)
-    for start in range(0, papers, 500):
-        entries = []
-        for n in range(start, min(start + 500, papers)):
-            words = rng.sample(_WORDS, 6)
-            entries.append(
-                Entry(
-                    title=f"{' '.join(words).capitalize()}: study {n}",
-                    abstract=" ".join(rng.choice(_WORDS) for _ in range(180)),
-                    authors_count=rng.randint(1, 30),
-                    published=day - timedelta(days=rng.randint(0, 900)),
-                    comments=rng.randint(0, 40) or None,
-                    arxiv_id=f"25{n // 100_000:02d}.{n % 100_000:05d}" if n % 3 else None,
-                )
-            )
-        digest = Digest(
-            format="bench",
-            entries=tuple(entries),
-            date=day,
-            captured_at=datetime(day.year, day.month, day.day, 18, tzinfo=UTC),
-        )
-        record_digest(library, SourceFile(f"bench-{start}.txt", None, None, "bench"), digest)
-        day += timedelta(days=1)
-    ids = library.paper_ids()
-    library.add_tags(ids[::7], ["long context"])
-    library.add_tags(ids[::11], ["to read/maybe"])
-    library.set_rating(ids[::5], 4)
-    library.set_status(ids[::9], Status.QUEUE)
-    for paper_id in ids[::13]:
-        library.set_note(paper_id, f"Thoughts on {paper_id}:\n\n- promising\n- check the code\n")
-    return library
 
 
 def measure(workdir: Path, papers: int = 10_000) -> dict[str, float]:
     """Seconds for the first export of ``papers`` notes and for an unchanged re-export."""
     workdir.mkdir(parents=True, exist_ok=True)
-    library = build_library(workdir / "bench.sqlite", papers)
+    cached = build_library(library_path(workdir, papers), papers)
+    run = Path(tempfile.mkdtemp(prefix="export-", dir=workdir))
+    shutil.copyfile(cached, run / "library.sqlite")  # each run starts with no export records
+    library = Library(run / "library.sqlite")
     try:
-        options = ExportOptions(folder=workdir / "vault")
+        options = ExportOptions(folder=run / "vault")
         started = time.perf_counter()
         first = export_notes(library, options)
         first_s = time.perf_counter() - started
@@ -82,6 +41,7 @@ def measure(workdir: Path, papers: int = 10_000) -> dict[str, float]:
         assert len(again.unchanged) == papers + 1, again.summary()
     finally:
         library.close()
+        shutil.rmtree(run, ignore_errors=True)
     return {
         "papers": float(papers),
         "first_s": first_s,

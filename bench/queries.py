@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.corpus import _STEMS, build_library
+from bench.corpus import _STEMS, build_library, library_path
 from reader.library import Library, PaperFilter, SortKey, Status
 
 PAGE = 60
@@ -80,7 +80,7 @@ def view_latencies(library: Library) -> list[float]:
 
 def measure(workdir: Path, papers: int = 100_000, queries: int = 200) -> dict[str, float]:
     """Search and view-opening percentiles on a library of ``papers`` papers."""
-    path = build_library(workdir / f"library-{papers}.sqlite", papers)
+    path = build_library(library_path(workdir, papers), papers)
     with Library(path) as library:
         search = search_latencies(library, realistic_queries(queries))
         views = view_latencies(library)

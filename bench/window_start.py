@@ -13,27 +13,17 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from bench.corpus import build_library, library_path
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 5
-PER_DIGEST = 50
-"""Papers per synthetic digest: 2,000 digests for 100,000 papers, as a year of daily captures."""
-
-_WORDS = (
-    "attention transformer sparse retrieval diffusion language model agent reasoning "
-    "benchmark vision token context scaling alignment reinforcement learning graph "
-    "policy reward dataset evaluation latent multimodal speech robot planning memory "
-    "efficient quantization distillation inference training optimizer kernel video "
-    "segmentation detection generation synthesis embedding contrastive federated"
-).split()
 
 _REPORT = """
 import json, os, resource, time
@@ -81,63 +71,6 @@ session.close()
 )
 
 
-def _abstract(rng: random.Random, length: int = 1500) -> str:
-    words: list[str] = []
-    size = 0
-    while size < length:
-        word = rng.choice(_WORDS)
-        words.append(word)
-        size += len(word) + 1
-    text = " ".join(words)[:length]
-    return text[0].upper() + text[1:] + "."
-
-
-def build_library(path: Path, papers: int) -> Path:
-    """A library of ``papers`` synthetic papers with ~1,500-character abstracts (cached)."""
-    from reader.digests.model import Digest, Entry
-    from reader.library import Library, Status
-    from reader.library.ingest import SourceFile, record_digest
-
-    marker = path.with_suffix(".complete")
-    if path.exists() and marker.exists():
-        return path
-    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(11)
-    start = date(2021, 1, 1)
-    with Library(path) as library:
-        for number in range(0, papers, PER_DIGEST):
-            entries = tuple(
-                Entry(
-                    title=f"{rng.choice(_WORDS).capitalize()} {rng.choice(_WORDS)} for "
-                    f"{rng.choice(_WORDS)} {rng.choice(_WORDS)} #{n}",
-                    abstract=_abstract(rng),
-                    authors_count=rng.randint(1, 30),
-                    published=start + timedelta(days=rng.randint(0, 1900)),
-                    comments=rng.choice((None, None, 1, 2, 5, 12)),
-                )
-                for n in range(number, min(papers, number + PER_DIGEST))
-            )
-            day = start + timedelta(days=number // PER_DIGEST)
-            digest = Digest(
-                "synthetic", entries, day, datetime(day.year, day.month, day.day, tzinfo=UTC)
-            )
-            source = SourceFile(f"/digests/daily-{day}.txt", None, f"bench-{number}", "bench")
-            record_digest(library, source, digest)
-        ids = library.paper_ids()
-        sample = rng.sample(ids, k=len(ids) // 10)
-        for offset in range(0, len(sample), 1000):
-            chunk = sample[offset : offset + 1000]
-            library.add_tags(chunk, [rng.choice(("nlp", "vision", "to read", "theory"))])
-            library.set_rating(chunk[: len(chunk) // 2], rng.randint(1, 5))
-            library.set_status(chunk[len(chunk) // 2 :], rng.choice(list(Status)))
-        library.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        library.db.execute("ANALYZE")
-    marker.touch()
-    return path
-
-
 def _start(script: str, args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Seconds from spawning ``script`` to its first paint, and its RSS (MB) then."""
     began = time.time()
@@ -160,7 +93,7 @@ def _start(script: str, args: list[str], env: dict[str, str]) -> tuple[float, fl
 def measure(workdir: Path, papers: int = 100_000) -> dict[str, float]:
     """Median start time and RSS at first paint: a bare PySide6 window and Papershelf's."""
     workdir = Path(workdir)
-    library = build_library(workdir / f"window-{papers}.sqlite", papers)
+    library = build_library(library_path(workdir, papers), papers)
     with tempfile.TemporaryDirectory(prefix="papershelf-bench-") as home:
         env = dict(os.environ)
         env.update(
