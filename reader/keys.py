@@ -5,9 +5,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_OLD_ARCHIVES = (
+    "acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an",
+    "chao-dyn", "chem-ph", "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "funct-an",
+    "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th", "math-ph", "math", "mtrl-th", "nlin",
+    "nucl-ex", "nucl-th", "patt-sol", "physics", "plasm-ph", "q-alg", "q-bio", "quant-ph",
+    "solv-int", "supr-con",
+)  # fmt: skip
+"""The archives of arXiv's identifiers before April 2007 (``hep-th/9901001``)."""
+
 _ARXIV = re.compile(
-    r"(?:arxiv[:/ ]\s*|/(?:abs|pdf|papers)/)?"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+    # New-style 2411.13560 (four or five digits after the dot), old-style hep-th/9901001 or
+    # math.AG/0601001, each with an optional version. Digits may not run on at either end:
+    # 12411.135601 holds no id.
+    r"(?<!\d)(?P<id>\d{4}\.\d{4,5}"
+    r"|(?<![A-Za-z-])(?P<archive>" + "|".join(_OLD_ARCHIVES) + r")(?P<subject>\.[A-Z]{2})?/\d{7})"
+    r"(?:v\d+)?(?!\d)",
     re.IGNORECASE,
 )
 
@@ -42,11 +55,19 @@ def normalise_title(title: str) -> str:
 def normalise_arxiv_id(text: str) -> str | None:
     """The bare arXiv id in ``text`` (``2411.13560``), without a version suffix, or ``None``.
 
-    Accepts ``arXiv:2411.13560v2``, ``https://arxiv.org/abs/2411.13560`` and
-    ``https://huggingface.co/papers/2411.13560``.
+    Accepts ``arXiv:2411.13560v2``, ``https://arxiv.org/abs/2411.13560``,
+    ``https://huggingface.co/papers/2411.13560`` and old-style ids such as
+    ``hep-th/9901001v3`` or ``arXiv:math.AG/0601001``.
     """
     match = _ARXIV.search(text.strip())
-    return match.group("id") if match else None
+    if match is None:
+        return None
+    archive = match.group("archive")
+    if archive is None:
+        return match.group("id")
+    # Old-style ids are written with a lower-case archive and an upper-case subject class.
+    subject = (match.group("subject") or "").upper()
+    return f"{archive.lower()}{subject}/{match.group('id').rsplit('/', 1)[1]}"
 
 
 def paper_key(title: str, arxiv_id: str | None) -> str:

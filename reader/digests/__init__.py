@@ -13,7 +13,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
-from reader.digests import hf_text
+from reader.digests import (
+    arxiv_atom,
+    arxiv_email,
+    arxiv_rss,
+    feeds,
+    hf_html,
+    hf_json,
+    hf_markdown,
+    hf_text,
+)
 from reader.digests.errors import (
     DigestError,
     DigestFormatError,
@@ -57,8 +66,21 @@ class DigestFormat:
         return digest
 
 
-FORMATS: tuple[DigestFormat, ...] = (DigestFormat(hf_text.NAME, hf_text.LABEL, hf_text),)
-"""Every format Papershelf reads, most specific first."""
+FORMATS: tuple[DigestFormat, ...] = tuple(
+    DigestFormat(module.NAME, module.LABEL, module)
+    for module in (
+        arxiv_email,  # plain text with \\ and arXiv:ID lines, or a mail message
+        arxiv_rss,  # feeds from rss.arxiv.org: before the generic feed
+        arxiv_atom,  # arXiv API responses: before the generic feed
+        feeds,  # any other RSS or Atom feed
+        hf_json,
+        hf_html,  # HTML and Markdown captures say "Daily Papers" too: before hf_text
+        hf_markdown,
+        hf_text,
+    )
+)
+"""Every format Papershelf reads, most specific first: the first whose sniff accepts a file
+reads it."""
 
 
 def detect(data: bytes) -> DigestFormat | None:

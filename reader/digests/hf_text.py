@@ -51,6 +51,9 @@ _ORGANIZATION = re.compile(
     r"^(?P<handle>[A-Za-z0-9][A-Za-z0-9._-]{0,95})(?:\s+(?P<name>\S.{0,150}))?$"
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+_MARKDOWN_PAPER = re.compile(
+    r"^\s{0,3}#{1,6}\s+\[.+\]\(\s*(?:https?://(?:www\.)?huggingface\.co)?/papers/", re.MULTILINE
+)
 _DOTS = frozenset({"·", "⋅", "•", "∙"})
 
 _CHROME = frozenset(
@@ -74,7 +77,13 @@ class _Line:
 
 
 def sniff(text: str) -> bool:
-    """Whether ``text`` looks like a Daily Papers text capture."""
+    """Whether ``text`` looks like a Daily Papers text capture.
+
+    Markup is not a text capture, even when it says "Daily Papers": an HTML or XML document
+    (it starts with ``<``), or a Markdown clipping whose headings link to papers.
+    """
+    if text.lstrip("\ufeff \t\n").startswith("<") or _MARKDOWN_PAPER.search(text) is not None:
+        return False
     lines = [line.strip() for line in text.split("\n", 4000)[:4000] if line.strip()]
     head = {line.casefold() for line in lines[:40]}
     if "daily papers" in head or any(line.startswith(("byak ", "by ak ")) for line in head):

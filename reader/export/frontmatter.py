@@ -156,4 +156,16 @@ def note_properties(paper: Paper) -> dict[str, object]:
     )
     if paper.arxiv_id:
         props["arxiv"] = paper.arxiv_id
+    # What the richer formats (arXiv e-mails and feeds, Hugging Face JSON) carry. "authors"
+    # stays the count it has always been; the names get a key of their own.
+    if paper.authors:
+        props["author_names"] = list(paper.authors)
+    if paper.categories:
+        props["categories"] = list(paper.categories)
+    if paper.doi:
+        props["doi"] = paper.doi
+    if paper.url and paper.url != props["source"]:
+        props["url"] = paper.url
+    if paper.upvotes is not None:
+        props["upvotes"] = paper.upvotes
     return props

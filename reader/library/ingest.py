@@ -103,11 +103,17 @@ def record_digest(library: Library, source: SourceFile, digest: Digest) -> Inges
                 if row is None:
                     paper_id = _insert(conn, entry, arxiv_id, title_key, now, captured)
                     new_ids.add(paper_id)
+                    row = _inserted_row(paper_id, entry, arxiv_id, title_key, captured)
+                    by_title.setdefault(title_key, []).append(row)
                 elif _refresh(conn, row, entry, arxiv_id, captured):
                     paper_id = int(row["id"])
                     updated_ids.add(paper_id)
                 else:
                     paper_id = int(row["id"])
+                # Later entries of this digest must find this paper as it is now: with the
+                # id just attached, or as the row just inserted.
+                if row["arxiv_id"]:
+                    by_arxiv[row["arxiv_id"]] = row
                 ids_for[identity] = paper_id
             appearances.append((digest_id, position, paper_id, entry.comments, entry.upvotes))
         conn.executemany(
@@ -244,10 +250,35 @@ def _refresh(
     if entry.comments is not None and fresher and entry.comments != row["comments"]:
         updates["comments"] = entry.comments
         updates["comments_at"] = captured
-    if entry.upvotes is not None and fresher and entry.upvotes != row["upvotes"]:
+    # Upvotes share the comments' capture time; a paper without any takes an older count.
+    missing = row["upvotes"] is None
+    if entry.upvotes is not None and (fresher or missing) and entry.upvotes != row["upvotes"]:
         updates["upvotes"] = entry.upvotes
     if not updates:
         return False
     assignments = ", ".join(f"{column} = ?" for column in updates)
     conn.execute(f"UPDATE paper SET {assignments} WHERE id = ?", [*updates.values(), row["id"]])
+    row.update(updates)
     return True
+
+
+def _inserted_row(
+    paper_id: int, entry: Entry, arxiv_id: str | None, title_key: str, captured: str
+) -> dict[str, Any]:
+    """The lookup row of a paper :func:`_insert` just wrote (the columns of ``_EXISTING``)."""
+    return {
+        "id": paper_id,
+        "title_key": title_key,
+        "arxiv_id": arxiv_id,
+        "abstract": entry.abstract,
+        "authors_count": entry.authors_count,
+        "organization": entry.organization,
+        "published": entry.published.isoformat() if entry.published else None,
+        "url": entry.url,
+        "doi": entry.doi,
+        "comments": entry.comments,
+        "comments_at": captured if entry.comments is not None else None,
+        "upvotes": entry.upvotes,
+        "authors": json.dumps(list(entry.authors)) if entry.authors else None,
+        "categories": json.dumps(list(entry.categories)) if entry.categories else None,
+    }

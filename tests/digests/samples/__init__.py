@@ -1,0 +1,64 @@
+"""Hand-written digests in every format Papershelf reads besides the text capture.
+
+Each file follows the real format closely, quirks included (TeX accents and affiliations in
+arXiv author lines, quoted-printable mail bodies, announce types, old-style arXiv ids,
+bioRxiv's ``Surname, I.`` creators, Markdown escapes, a page whose JSON and cards agree).
+``SAMPLES`` says which format each one is and when it was "captured": dates without a
+year are read relative to that.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from reader.digests import (
+    arxiv_atom,
+    arxiv_email,
+    arxiv_rss,
+    feeds,
+    hf_html,
+    hf_json,
+    hf_markdown,
+)
+
+FOLDER = Path(__file__).resolve().parent
+
+
+class Sample(NamedTuple):
+    """A sample file, the format that must read it and the moment it was saved."""
+
+    name: str
+    format: str
+    captured_at: datetime
+
+    @property
+    def path(self) -> Path:
+        return FOLDER / self.name
+
+    def text(self) -> str:
+        return self.path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+
+
+def _at(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 21, 0, tzinfo=UTC)
+
+
+SAMPLES: tuple[Sample, ...] = (
+    Sample("arxiv-cs-listing-2024-11-21.txt", arxiv_email.NAME, _at(2024, 11, 21)),
+    Sample("arxiv-stat-listing-2025-03-04.eml", arxiv_email.NAME, _at(2025, 3, 5)),
+    Sample("arxiv-rss-cs.CL-2025-09-19.xml", arxiv_rss.NAME, _at(2025, 9, 19)),
+    Sample("arxiv-api-query-long-context.atom", arxiv_atom.NAME, _at(2024, 11, 22)),
+    Sample("biorxiv-neuroscience.rss", feeds.NAME, _at(2024, 11, 21)),
+    Sample("journal-tmlr.atom", feeds.NAME, _at(2024, 11, 21)),
+    Sample("hf-daily-papers-2025-04-10.json", hf_json.NAME, _at(2025, 4, 10)),
+    Sample("hf-paper-2504.06261.json", hf_json.NAME, _at(2025, 4, 10)),
+    Sample("hf-daily-papers-2025-04-10.md", hf_markdown.NAME, _at(2025, 4, 10)),
+    Sample("hf-daily-papers-2025-04-10.html", hf_html.NAME, _at(2025, 4, 10)),
+)
+
+
+def sample(name: str) -> Sample:
+    """The sample called ``name``."""
+    return next(s for s in SAMPLES if s.name == name)

@@ -1,0 +1,300 @@
+"""The arXiv listing e-mail: the samples field by field, mail encodings, quirks, import."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+import reader.digests as digests
+from reader.digests import arxiv_email
+from reader.digests.errors import DigestFormatError, UnknownFormatError
+from reader.importer import Importer, ImportOutcome
+from reader.library import Library
+from tests.digests.samples import sample
+
+TXT = sample("arxiv-cs-listing-2024-11-21.txt")
+EML = sample("arxiv-stat-listing-2025-03-04.eml")
+CAPTURED = datetime(2024, 11, 22, tzinfo=UTC)
+
+AMSNET_AUTHORS = (
+    "Yichen Shi", "Zhuofu Tao", "Yuhao Gao", "Tianjia Zhou", "Cheng Chang", "Yaxing Wang",
+    "Bingyu Chen", "Genhao Zhang", "Alvin Liu", "Zhiping Yu", "Ting-Jung Lin", "Lei He",
+)  # fmt: skip
+
+
+def parse(text: str) -> digests.Digest:
+    return digests.parse_bytes(text.encode(), captured_at=CAPTURED)
+
+
+def entry_text(
+    arxiv_id: str = "2411.00001",
+    title: str = "A Paper",
+    authors: str = "Ann Author, Bob Builder",
+    *,
+    opener: str | None = None,
+    date_line: str = "Date: Mon, 18 Nov 2024 10:00:00 GMT   (12kb)",
+    abstract: str | None = "  We study a thing and report results.",
+    extra: str = "",
+) -> str:
+    lines = ["\\\\", opener or f"arXiv:{arxiv_id}", date_line, "", f"Title: {title}"]
+    lines += [f"Authors: {authors}", "Categories: cs.LG"]
+    if extra:
+        lines.append(extra)
+    if abstract is not None:
+        lines += ["\\\\", abstract]
+    lines += [f"\\\\ ( https://arxiv.org/abs/{arxiv_id} ,  12kb)", "-" * 78]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ the samples
+
+
+def test_text_sample_field_by_field() -> None:
+    digest = digests.parse(TXT.path, captured_at=TXT.captured_at)
+    assert digest.format == arxiv_email.NAME
+    assert digest.date == date(2024, 11, 21)  # the end of the "received from … to …" window
+    assert digest.warnings == ()
+    e = digest.entries
+    assert [x.arxiv_id for x in e] == [
+        "2411.13560", "2411.13566", "2411.13571", "2411.12998", "2411.13002", "2308.16137",
+        "cs/0703110",
+    ]  # fmt: skip
+    assert [x.line for x in e] == [16, 34, 59, 76, 90, 103, 115]
+
+    amsnet = e[0]
+    assert amsnet.title == (
+        "AMSnet-KG: A Netlist Dataset for LLM-based AMS Circuit Auto-Design Using "
+        "Knowledge Graph RAG"
+    )
+    assert amsnet.authors == AMSNET_AUTHORS
+    assert amsnet.authors_count == 12
+    assert amsnet.categories == ("cs.AI", "cs.ET", "eess.SP")
+    assert amsnet.published == date(2024, 11, 7)
+    assert amsnet.url == "https://arxiv.org/abs/2411.13560"
+    assert amsnet.doi is None
+    assert amsnet.comments is None  # "Comments:" is a remark, not the page's comment count
+    assert amsnet.abstract.startswith("High-performance analog and mixed-signal (AMS) circuits")
+    assert amsnet.abstract.endswith("an automated AMS circuit generation framework built on it.")
+    assert "\n" not in amsnet.abstract
+
+    water = e[1]
+    assert water.title == (
+        "Integrated Water Resource Management in the Segura Hydrographic Basin: "
+        "An Artificial Intelligence Approach"
+    )
+    assert water.authors[-2:] == ("Markel Flores", "Marco Quartulli")
+    assert water.doi == "10.1016/j.jenvman.2024.122526"
+    assert water.published == date(2024, 11, 11)
+    paragraphs = water.abstract.split("\n\n")
+    assert len(paragraphs) == 2  # an indented line opens a new paragraph
+    assert paragraphs[1].startswith("In the study case of the Segura Hydrographic Basin")
+    assert "($hm^3$)" in paragraphs[1]  # math stays as written
+
+    tex = e[2]
+    assert tex.title == "Schrödinger Bridges for Unpaired Text Style Transfer"
+    assert tex.authors == ("José Hernández", "Björn Ekström", "Françoise Dupré", "Iñaki Ibáñez")
+    assert "Schrödinger bridge problem" in tex.abstract
+
+    cross = e[3]
+    assert cross.title == "Sketch-Guided Motion Planning with Diffusion Policies"
+    assert cross.authors == ("María García-López", "Kenji Watanabe", "Søren Kierkegaard")
+    assert cross.categories == ("cs.RO", "cs.LG")
+    assert e[4].authors == ("Paweł Nowak", "Łukasz Wiśniewski")
+
+    replaced = e[5]
+    assert replaced.title == (
+        "LM-Infinite: Zero-Shot Extreme Length Generalization for Large Language Models"
+    )
+    assert replaced.abstract == ""  # replacements carry no abstract
+    assert replaced.published is None  # the replacement date is not the paper's date
+    assert replaced.authors_count == 7
+
+    old = e[6]
+    assert old.title == "A Note on the Stability of Boosting"
+    assert old.authors == ("Gunnar Rätsch", "Yoav Freund")
+    assert old.doi == "10.1007/s10994-006-0001-x"
+    assert old.url == "https://arxiv.org/abs/cs/0703110"
+    assert old.published is None
+
+
+def test_eml_sample_quoted_printable_and_utf8() -> None:
+    digest = digests.parse(EML.path, captured_at=EML.captured_at)
+    assert digest.format == arxiv_email.NAME
+    assert digest.date == date(2025, 3, 4)
+    assert [x.arxiv_id for x in digest.entries] == [
+        "2503.02011", "2503.02019", "2503.01544", "2411.13560",
+    ]  # fmt: skip
+    # Line numbers point at the file's lines, soft line breaks and headers included.
+    assert [x.line for x in digest.entries] == [35, 54, 75, 93]
+    first, second, cross, replaced = digest.entries
+    # A character split by a soft line break ("Nu=C3=\n=B1o") is whole again.
+    assert first.authors == ("Zoë Ångström", "Matthias Kößler", "Nuño Pérez-Öztürk")
+    assert first.published == date(2025, 3, 3)
+    assert "(e = max(e, 0.01))" in first.abstract  # "=3D" decoded
+    assert second.title == (
+        "Conformal Prediction Sets for Graph-Structured Outcomes Under Exchangeability Violations"
+    )
+    assert second.abstract.endswith("with a bound on the coverage gap = O(1/√n).")
+    assert cross.authors == ("Hiroshi Tanaka", "Élodie Marchand")
+    assert cross.categories == ("math.ST", "stat.ML", "stat.TH")
+    assert replaced.authors == AMSNET_AUTHORS
+    assert replaced.abstract == ""
+
+
+def test_base64_mail_body_is_decoded_with_its_charset() -> None:
+    body = TXT.text().replace("Iñaki Ibáñez", "I\u00f1aki Ib\u00e1\u00f1ez")
+    encoded = base64.encodebytes(body.encode("latin-1", errors="replace")).decode()
+    mail = (
+        "From: no-reply@arxiv.org\nTo: me@example.org\nSubject: cs daily Subj-class mailing\n"
+        "Date: Thu, 21 Nov 2024 20:01:02 -0500\nMIME-Version: 1.0\n"
+        'Content-Type: text/plain; charset="iso-8859-1"\nContent-Transfer-Encoding: base64\n\n'
+        + encoded
+    )
+    assert arxiv_email.sniff(mail)
+    digest = parse(mail)
+    assert len(digest.entries) == 7
+    assert digest.entries[2].authors[-1] == "Iñaki Ibáñez"
+
+
+def test_multipart_mail_uses_its_plain_text_part() -> None:
+    mail = (
+        "From: no-reply@arxiv.org\nSubject: cs daily\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/alternative; boundary="XX"\n\n--XX\n'
+        "Content-Type: text/html\n\n<p>html</p>\n--XX\nContent-Type: text/plain\n\n"
+        + entry_text()
+        + "\n--XX--\n"
+    )
+    digest = parse(mail)
+    assert [x.title for x in digest.entries] == ["A Paper"]
+
+
+def test_mail_headers_without_encoding_keep_line_numbers() -> None:
+    mail = "From: no-reply@arxiv.org\nSubject: cs daily\nDate: Mon, 18 Nov 2024 20:00:00 -0500\n\n"
+    digest = parse(mail + entry_text())
+    assert digest.entries[0].line == 6
+    assert digest.date == date(2024, 11, 18)  # no "received from" window: the mail's date
+
+
+# ------------------------------------------------------------------------------ quirks
+
+
+def test_old_style_entries_with_paper_and_from_lines() -> None:
+    text = entry_text(
+        "hep-th/9901001",
+        title="Branes and \\{\\bf Black} Holes",
+        authors="A. Smith (MIT), J. M\\\"uller and C. Dupr\\'e",
+        opener="Paper: hep-th/9901001",
+        date_line="From: Anne Smith <smith@mit.edu>\nDate: Fri, 1 Jan 1999 12:00:00 GMT   (20kb)",
+    )
+    cross = entry_text(
+        "cond-mat/9901002", opener="Paper (*cross-listing*): cond-mat/9901002", title="Other"
+    )
+    digest = parse(text + "\n" + cross)
+    first, second = digest.entries
+    assert first.arxiv_id == "hep-th/9901001"
+    assert first.authors == ("A. Smith", "J. Müller", "C. Dupré")
+    assert first.published == date(1999, 1, 1)
+    assert second.arxiv_id == "cond-mat/9901002"
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [
+        ("A. One, B. Two, and C. Three", ("A. One", "B. Two", "C. Three")),
+        ("A. One and B. Two", ("A. One", "B. Two")),
+        ("A. One (1), B. Two (2) ((1) MIT, (2) ETH (Zurich))", ("A. One", "B. Two")),
+        ("The ATLAS Collaboration", ("The ATLAS Collaboration",)),
+        (
+            'G. {\\O}stergaard, K. G\\"{o}del, \\v{S}. \\v{C}ech',
+            ("G. Østergaard", "K. Gödel", "Š. Čech"),
+        ),
+    ],
+)
+def test_author_lines(authors: str, expected: tuple[str, ...]) -> None:
+    assert tuple(arxiv_email.split_authors(authors)) == expected
+
+
+def test_continuation_lines_rewrapped_by_a_mail_client() -> None:
+    text = entry_text(title="A Title That Goes On\nand On", authors="Ann One, Bob\nTwo")
+    (paper,) = parse(text).entries
+    assert paper.title == "A Title That Goes On and On"
+    assert paper.authors == ("Ann One", "Bob Two")
+
+
+def test_cut_off_last_entry_is_skipped_with_a_warning() -> None:
+    text = TXT.text()
+    cut = text[: text.index("Title: A Note on the Stability")]
+    digest = parse(cut)
+    assert len(digest.entries) == 6
+    assert digest.warnings
+    assert "cs/0703110" in digest.warnings[0]
+
+
+def test_last_entry_without_its_closing_line_is_kept_with_a_warning() -> None:
+    text = entry_text() + "\n" + entry_text("2411.00002", title="Second")
+    cut = text[: text.rindex("\\\\ (")]
+    digest = parse(cut)
+    assert [x.title for x in digest.entries] == ["A Paper", "Second"]
+    assert "cut off" in digest.warnings[0]
+
+
+def test_an_entry_without_a_title_in_the_middle_names_its_line() -> None:
+    broken = entry_text("2411.00009").replace("Title: A Paper\n", "")
+    with pytest.raises(DigestFormatError) as info:
+        parse(entry_text() + "\n" + broken + "\n" + entry_text("2411.00010"))
+    assert info.value.line == 13  # its arXiv:ID line
+    assert "arXiv:2411.00009" in str(info.value)
+    assert "Title:" in str(info.value)
+
+
+def test_header_without_entries_is_not_a_listing() -> None:
+    header = TXT.text()[: TXT.text().index("\\\\")]
+    with pytest.raises(UnknownFormatError):
+        parse(header)
+    with pytest.raises(UnknownFormatError):
+        arxiv_email.parse(header, CAPTURED)
+
+
+def test_a_mail_that_is_no_listing_is_not_claimed() -> None:
+    mail = "From: friend@example.org\nTo: me@example.org\nSubject: lunch\n\nSee you at noon.\n"
+    assert not arxiv_email.sniff(mail)
+    assert digests.detect(mail.encode()) is None
+
+
+# ------------------------------------------------------------------------------ import
+
+
+def test_import_end_to_end(library: Library) -> None:
+    report = Importer(library).import_file(TXT.path, captured_at=TXT.captured_at)
+    assert report.outcome is ImportOutcome.IMPORTED, report.message
+    assert (report.entries, report.new) == (7, 7)
+    (record,) = library.digests()
+    assert record.format == arxiv_email.NAME
+    assert record.digest_date == date(2024, 11, 21)
+    papers = {p.arxiv_id: p for p in library.papers()}
+    assert set(papers) >= {"2411.13560", "cs/0703110", "2308.16137"}
+    tex = papers["2411.13571"]
+    assert tex.key == "arxiv:2411.13571"
+    assert tex.title == "Schrödinger Bridges for Unpaired Text Style Transfer"
+    assert tex.authors == ("José Hernández", "Björn Ekström", "Françoise Dupré", "Iñaki Ibáñez")
+    assert tex.authors_count == 4
+    assert tex.categories == ("cs.CL", "cs.LG")
+    assert tex.url == "https://arxiv.org/abs/2411.13571"
+    assert papers["2411.13566"].doi == "10.1016/j.jenvman.2024.122526"
+    # The .eml lists AMSnet-KG again (replaced): the same paper, its categories kept.
+    second = Importer(library).import_file(EML.path, captured_at=EML.captured_at)
+    assert (second.entries, second.new) == (4, 3)
+    assert library.count() == 10
+    amsnet = next(p for p in library.papers() if p.arxiv_id == "2411.13560")
+    assert len(amsnet.appearances) == 2
+
+
+def test_file_is_left_untouched(library: Library, tmp_path: Path) -> None:
+    copy = tmp_path / "listing.eml"
+    copy.write_bytes(EML.path.read_bytes())
+    before = copy.read_bytes(), copy.stat().st_mtime_ns
+    assert Importer(library).import_file(copy).outcome is ImportOutcome.IMPORTED
+    assert (copy.read_bytes(), copy.stat().st_mtime_ns) == before
