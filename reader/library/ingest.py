@@ -80,53 +80,61 @@ def record_digest(library: Library, source: SourceFile, digest: Digest) -> Inges
             ).fetchone()[0]
         )
         by_arxiv, by_title = _existing(conn, keyed)
-        ids_for: dict[tuple[str | None, str], int] = {}
-        new_ids: set[int] = set()
-        updated_ids: set[int] = set()
-        appearances: list[tuple[int, int, int, int | None, int | None]] = []
+        # Plan first, write after: identities resolve in page order (the first title seen
+        # is the paper's title), then new papers are inserted last-listed first, so their
+        # ids — the "newest first" order of every list — follow the page, top entry first.
+        rows_for: dict[tuple[str | None, str], dict[str, Any]] = {}
+        new_rows: list[dict[str, Any]] = []
+        dirty: dict[int, dict[str, object]] = {}
+        placements: list[tuple[int, dict[str, Any], Entry]] = []
         for position, ((arxiv_id, title_key), entry) in enumerate(keyed, start=1):
             identity = (arxiv_id, title_key)
-            paper_id = ids_for.get(identity)
-            if paper_id is None:
+            row = rows_for.get(identity)
+            if row is None:
                 row = by_arxiv.get(arxiv_id) if arxiv_id else None
                 if row is None:
-                    candidates = by_title.get(title_key, [])
                     # A title match is the same paper unless both sides carry different ids.
                     row = next(
                         (
                             c
-                            for c in candidates
+                            for c in by_title.get(title_key, [])
                             if not arxiv_id or not c["arxiv_id"] or c["arxiv_id"] == arxiv_id
                         ),
                         None,
                     )
                 if row is None:
-                    paper_id = _insert(conn, entry, arxiv_id, title_key, now, captured)
-                    new_ids.add(paper_id)
-                    row = _inserted_row(paper_id, entry, arxiv_id, title_key, captured)
+                    row = _new_row(entry, arxiv_id, title_key, captured)
+                    new_rows.append(row)
                     by_title.setdefault(title_key, []).append(row)
-                elif _refresh(conn, row, entry, arxiv_id, captured):
-                    paper_id = int(row["id"])
-                    updated_ids.add(paper_id)
-                else:
-                    paper_id = int(row["id"])
+                elif changes := _updates(row, entry, arxiv_id, captured):
+                    row.update(changes)
+                    if row["id"] is not None:  # in the library already, not planned here
+                        dirty.setdefault(row["id"], {}).update(changes)
                 # Later entries of this digest must find this paper as it is now: with the
-                # id just attached, or as the row just inserted.
+                # id just attached, or as the row just planned.
                 if row["arxiv_id"]:
                     by_arxiv[row["arxiv_id"]] = row
-                ids_for[identity] = paper_id
-            appearances.append((digest_id, position, paper_id, entry.comments, entry.upvotes))
+                rows_for[identity] = row
+            placements.append((position, row, entry))
+        for row in reversed(new_rows):
+            row["id"] = _insert(conn, row, now)
+        for paper_id, changes in dirty.items():
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            conn.execute(
+                f"UPDATE paper SET {assignments} WHERE id = ?", [*changes.values(), paper_id]
+            )
         conn.executemany(
             "INSERT INTO appearance (digest_id, position, paper_id, comments, upvotes) "
             "VALUES (?, ?, ?, ?, ?)",
-            appearances,
+            [(digest_id, pos, row["id"], e.comments, e.upvotes) for pos, row, e in placements],
         )
-        updated_ids -= new_ids
+        new_ids = {int(row["id"]) for row in new_rows}
+        updated_ids = set(dirty)
         conn.execute(
             "UPDATE digest SET new = ?, updated = ? WHERE id = ?",
             [len(new_ids), len(updated_ids), digest_id],
         )
-    touched = frozenset(ids_for.values())
+    touched = frozenset(int(row["id"]) for _, row, _ in placements)
     return IngestResult(
         digest_id=digest_id,
         entries=len(digest.entries),
@@ -195,39 +203,29 @@ def _existing(
     return by_arxiv, by_title
 
 
-def _insert(
-    conn: Any, entry: Entry, arxiv_id: str | None, title_key: str, now: str, captured: str
-) -> int:
+_INSERT_COLUMNS = (
+    "title_key", "arxiv_id", "title", "abstract", "authors_count", "organization", "authors",
+    "published", "comments", "comments_at", "upvotes", "url", "doi", "categories",
+)  # fmt: skip
+
+
+def _insert(conn: Any, row: dict[str, Any], now: str) -> int:
+    """Write a planned paper row; returns its new id."""
+    columns = ", ".join((*_INSERT_COLUMNS, "first_seen"))
+    marks = ", ".join("?" * (len(_INSERT_COLUMNS) + 1))
+    values = [row[column] for column in _INSERT_COLUMNS]
     return int(
         conn.execute(
-            "INSERT INTO paper (title_key, arxiv_id, title, abstract, authors_count, organization, "
-            "authors, published, comments, comments_at, upvotes, url, doi, categories, first_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [
-                title_key,
-                arxiv_id,
-                entry.title,
-                entry.abstract,
-                entry.authors_count,
-                entry.organization,
-                json.dumps(list(entry.authors)) if entry.authors else None,
-                entry.published.isoformat() if entry.published else None,
-                entry.comments,
-                captured if entry.comments is not None else None,
-                entry.upvotes,
-                entry.url,
-                entry.doi,
-                json.dumps(list(entry.categories)) if entry.categories else None,
-                now,
-            ],
+            f"INSERT INTO paper ({columns}) VALUES ({marks}) RETURNING id", [*values, now]
         ).fetchone()[0]
     )
 
 
-def _refresh(
-    conn: Any, row: dict[str, Any], entry: Entry, arxiv_id: str | None, captured: str
-) -> bool:
-    """Refresh the importer-owned fields of an existing paper; True if any changed."""
+def _updates(
+    row: dict[str, Any], entry: Entry, arxiv_id: str | None, captured: str
+) -> dict[str, object]:
+    """The importer-owned fields of ``row`` that ``entry`` fills in or freshens (none of
+    the user's fields: those are not even looked at)."""
     updates: dict[str, object] = {}
     incoming: dict[str, object] = {
         "abstract": entry.abstract or None,
@@ -254,20 +252,14 @@ def _refresh(
     missing = row["upvotes"] is None
     if entry.upvotes is not None and (fresher or missing) and entry.upvotes != row["upvotes"]:
         updates["upvotes"] = entry.upvotes
-    if not updates:
-        return False
-    assignments = ", ".join(f"{column} = ?" for column in updates)
-    conn.execute(f"UPDATE paper SET {assignments} WHERE id = ?", [*updates.values(), row["id"]])
-    row.update(updates)
-    return True
+    return updates
 
 
-def _inserted_row(
-    paper_id: int, entry: Entry, arxiv_id: str | None, title_key: str, captured: str
-) -> dict[str, Any]:
-    """The lookup row of a paper :func:`_insert` just wrote (the columns of ``_EXISTING``)."""
+def _new_row(entry: Entry, arxiv_id: str | None, title_key: str, captured: str) -> dict[str, Any]:
+    """A paper to insert (``id`` is ``None`` until it is written), as a lookup row."""
     return {
-        "id": paper_id,
+        "id": None,
+        "title": entry.title,
         "title_key": title_key,
         "arxiv_id": arxiv_id,
         "abstract": entry.abstract,
