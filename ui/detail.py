@@ -1,17 +1,18 @@
 """The detail pane: one paper (or a selection, or a digest) with its editors.
 
-For one paper it shows the title, who wrote it, when, the digests it appeared in, the
-abstract, and the editors: stars, status, tags and the note. For several selected papers
-the same editors apply to all of them. For a digest of the import log it shows the file,
-its counts and — for a failed one — the error. The pane only emits requests; the window
-turns them into undoable commands and feeds the results back.
+For one paper it shows the title, who wrote it, when, its identifiers, subjects and links
+(:mod:`ui.byline`), the digests it appeared in, the abstract, and the editors: stars,
+status, tags and the note. For several selected papers the same editors apply to all of
+them. For a digest of the import log it shows the file, its counts and — for a failed one —
+the error. The pane only emits requests; the window turns them into undoable commands and
+feeds the results back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,6 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import DigestRecord, DigestStatus, Paper, PaperRow, Status
+from ui.byline import (
+    CategoryChips,
+    LinkRow,
+    authors_text,
+    paper_links,
+    plain_tooltip,
+    valid_doi,
+)
 from ui.models import format_date
 from ui.notes import NoteEditor
 from ui.sidebar import FAILED_COLOR
@@ -42,6 +51,31 @@ def who_wrote(authors_count: int | None, organization: str | None) -> str:
     if authors_count is None:
         return ""
     return "1 author" if authors_count == 1 else f"{authors_count} authors"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def meta_line(paper: Paper) -> str:
+    """The muted line under the title and authors: who, when, votes, comments, ids."""
+    # Named authors have a line of their own; the organisation still says where from.
+    who = (
+        paper.organization if paper.authors else who_wrote(paper.authors_count, paper.organization)
+    )
+    parts = [who or ""]
+    if paper.published is not None:
+        parts.append(f"Published {format_date(paper.published)}")
+    if paper.upvotes:
+        parts.append(_count(paper.upvotes, "upvote"))
+    if paper.comments:
+        parts.append(_count(paper.comments, "comment"))
+    if paper.arxiv_id:
+        parts.append(f"arXiv:{paper.arxiv_id}")
+    doi = valid_doi(paper.doi)
+    if doi:
+        parts.append(f"DOI {doi}")
+    return "  ·  ".join(p for p in parts if p)
 
 
 class StatusSelector(QWidget):
@@ -104,6 +138,10 @@ class DetailPane(QStackedWidget):
     status_edited = Signal(object)
     tags_added = Signal(list)
     tag_removed = Signal(str)
+    link_activated = Signal(QUrl)
+    """A link of the paper was clicked (always an ``http(s)`` address)."""
+    link_hovered = Signal(str)
+    """The address under the mouse, or a note that it is being opened (empty: none)."""
 
     def __init__(
         self, save_note: Callable[[int, str], bool], parent: QWidget | None = None
@@ -149,6 +187,14 @@ class DetailPane(QStackedWidget):
         self.title.setFont(font)
         column.addWidget(self.title)
 
+        self.authors = QLabel()
+        self.authors.setObjectName("authors")
+        self.authors.setWordWrap(True)
+        self.authors.setTextFormat(Qt.TextFormat.PlainText)
+        self.authors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.authors.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        column.addWidget(self.authors)
+
         self.meta = QLabel()
         self.meta.setObjectName("mutedLabel")
         self.meta.setWordWrap(True)
@@ -156,7 +202,15 @@ class DetailPane(QStackedWidget):
         self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         column.addWidget(self.meta)
-        column.addSpacing(8)
+        self.categories = CategoryChips()
+        column.addSpacing(2)
+        column.addWidget(self.categories)
+        self.links = LinkRow()
+        self.links.link_activated.connect(self.link_activated)
+        self.links.link_hovered.connect(self.link_hovered)
+        column.addWidget(self.links)
+        self._hide_byline()  # before the scroll area first measures its page
+        column.addSpacing(6)
 
         self.stars = StarRating()
         self.stars.rating_edited.connect(self.rating_edited)
@@ -249,15 +303,14 @@ class DetailPane(QStackedWidget):
         self._selection = [paper.id]
         self.title.setText(paper.title)
         self.title.setToolTip("")
-        parts = [who_wrote(paper.authors_count, paper.organization)]
-        if paper.published is not None:
-            parts.append(f"Published {format_date(paper.published)}")
-        if paper.comments:
-            parts.append(f"{paper.comments} comment{'s' if paper.comments != 1 else ''}")
-        if paper.arxiv_id:
-            parts.append(f"arXiv:{paper.arxiv_id}")
-        self.meta.setText("  ·  ".join(p for p in parts if p))
+        names, everyone = authors_text(paper.authors, paper.authors_count)
+        self.authors.setText(names)
+        self.authors.setToolTip(plain_tooltip(everyone))
+        self.authors.setVisible(bool(names))
+        self.meta.setText(meta_line(paper))
         self.meta.show()
+        self.categories.set_categories(paper.categories)
+        self.links.set_links(paper_links(paper))
         self.stars.set_rating(paper.rating)
         self.status.set_status(paper.status)
         self.tags.set_tags(paper.tags)
@@ -301,6 +354,7 @@ class DetailPane(QStackedWidget):
         self._paper = None
         self._selection = [r.id for r in rows]
         self.title.setText(f"{len(rows):,} papers selected")
+        self._hide_byline()
         self.meta.setText("Rating, status and tags below apply to every selected paper.")
         ratings = {r.rating for r in rows}
         self.stars.set_rating(
@@ -331,7 +385,8 @@ class DetailPane(QStackedWidget):
         self._paper = None
         self._selection = []
         self.title.setText(record.name)
-        self.title.setToolTip(record.path)
+        self.title.setToolTip(plain_tooltip(record.path))
+        self._hide_byline()
         parts = []
         if record.digest_date is not None:
             parts.append(f"Digest of {format_date(record.digest_date)}")
@@ -362,6 +417,11 @@ class DetailPane(QStackedWidget):
             widget.hide()
         self._set_editors_visible(False)
         self.setCurrentWidget(self._page)
+
+    def _hide_byline(self) -> None:
+        self.authors.hide()
+        self.categories.set_categories(())
+        self.links.set_links(())
 
     def _set_editors_visible(self, visible: bool) -> None:
         self._editors.setVisible(visible)

@@ -75,13 +75,15 @@ class EmptyState(QWidget):
             self.message.setText(
                 "Save a Hugging Face <i>Daily Papers</i> page as a text file (select all, "
                 f"copy, paste into a .txt file) in your watched folder:<br>{where}<br><br>"
-                "Papershelf imports new digests as soon as they appear there. You can also "
-                "drop digest files or folders onto this window."
+                "Saved Daily Papers pages (HTML, Markdown, JSON), arXiv listing e-mails and "
+                "RSS or Atom feeds work too. Papershelf imports new digests as soon as they "
+                "appear there. You can also drop digest files or folders onto this window."
             )
         else:
             self.message.setText(
-                "No folder is being watched. Import digest files with the button below or "
-                "drop them onto this window, or choose a watched folder in Settings."
+                "No folder is being watched. Import digest files — Hugging Face Daily Papers "
+                "captures, arXiv listing e-mails or RSS and Atom feeds — with the button below "
+                "or drop them onto this window, or choose a watched folder in Settings."
             )
         self.open_button.setEnabled(bool(folders))
 

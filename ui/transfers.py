@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from reader.export import ExportOptions, ExportReport
     from ui.window import MainWindow
 
+IMPORT_FILTER = (
+    "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml);;All files (*)"
+)
+"""File ▸ Import…'s choices: every kind of file a digest format reads, or anything."""
+
 CHANGES_DELAY_MS = 120
 """Import reports arriving close together are applied in one refresh."""
 
@@ -68,7 +73,7 @@ class Transfers(QObject):
             self._window,
             "Import Digests",
             str(folders[0]) if folders else "",
-            "Digests (*.txt *.md *.html *.json);;All files (*)",
+            IMPORT_FILTER,
         )
         if paths:
             self.import_paths([Path(p) for p in paths])

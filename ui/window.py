@@ -199,6 +199,8 @@ class MainWindow(QMainWindow):
             )
         )
         self.detail.note.preview.open_url = self._open_url
+        self.detail.link_hovered.connect(self._link_hovered)
+        self.detail.link_activated.connect(self._open_url)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
