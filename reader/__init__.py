@@ -6,11 +6,6 @@ the ``papershelf`` command line (:mod:`reader.cli`) is another.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("papershelf")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+from reader._version import __version__
 
 __all__ = ["__version__"]

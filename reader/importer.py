@@ -169,7 +169,7 @@ class Importer:
         return reports
 
     def _same_parser(self, digest_id: int) -> bool:
-        rows = self.library.db.execute(
+        rows = self.library.connection.execute(
             "SELECT parser FROM digest WHERE id = ?", [digest_id]
         ).fetchall()
         return bool(rows) and rows[0][0] == __version__

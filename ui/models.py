@@ -97,7 +97,7 @@ class PaperTableModel(QAbstractTableModel):
     """Cached rows before the cache is emptied (bounds memory on long scrolls)."""
     FIRST_IDS = 500
     """Ids read when a view opens; the rest follow :data:`REST_DELAY_MS` later."""
-    REST_DELAY_MS = 40
+    REST_DELAY_MS = 300
     """Long enough for the first page to be painted first; scrolling past it sooner reads
     the rest at once."""
 

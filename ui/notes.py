@@ -53,6 +53,8 @@ a { color: palette(link); }
 def _markdown() -> Any:
     import markdown
     from markdown.extensions import Extension
+    from markdown.extensions.extra import ExtraExtension
+    from markdown.extensions.sane_lists import SaneListExtension
 
     class _NoRawHtml(Extension):
         """Raw HTML in a note is shown as text, never interpreted."""
@@ -61,7 +63,13 @@ def _markdown() -> Any:
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
 
-    return markdown.Markdown(extensions=["extra", "sane_lists", _NoRawHtml()])
+    # Extension objects, not names: names make markdown scan every installed package.
+    return markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension(), _NoRawHtml()])
+
+
+def markdown_ready() -> bool:
+    """Whether the Markdown engine is built (building it takes a few dozen milliseconds)."""
+    return _markdown.cache_info().currsize > 0
 
 
 def render_markdown(text: str) -> str:
@@ -122,6 +130,7 @@ class NoteEditor(QWidget):
     def __init__(self, save: Callable[[int, str], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._save = save
+        self._deferred_once = False
         self._paper_id: int | None = None
         self._stored = ""
         self._timer = QTimer(self)
@@ -279,6 +288,12 @@ class NoteEditor(QWidget):
 
     def _render(self) -> None:
         text = self._editor.toPlainText()
+        if text.strip() and not markdown_ready() and not self._deferred_once:
+            # The first note shown at start-up: paint the window first, render right after.
+            self._deferred_once = True
+            self._preview.setPlainText(text)
+            QTimer.singleShot(0, self._render)
+            return
         if text.strip():
             self._preview.setHtml(render_markdown(text))
         else:

@@ -11,18 +11,11 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from functools import cache
+from importlib import import_module
 from types import ModuleType
+from typing import Any
 
-from reader.digests import (
-    arxiv_atom,
-    arxiv_email,
-    arxiv_rss,
-    feeds,
-    hf_html,
-    hf_json,
-    hf_markdown,
-    hf_text,
-)
 from reader.digests.errors import (
     DigestError,
     DigestFormatError,
@@ -43,6 +36,7 @@ __all__ = [
     "Entry",
     "UnknownFormatError",
     "detect",
+    "formats",
     "parse",
     "parse_bytes",
 ]
@@ -66,21 +60,31 @@ class DigestFormat:
         return digest
 
 
-FORMATS: tuple[DigestFormat, ...] = tuple(
-    DigestFormat(module.NAME, module.LABEL, module)
-    for module in (
-        arxiv_email,  # plain text with \\ and arXiv:ID lines, or a mail message
-        arxiv_rss,  # feeds from rss.arxiv.org: before the generic feed
-        arxiv_atom,  # arXiv API responses: before the generic feed
-        feeds,  # any other RSS or Atom feed
-        hf_json,
-        hf_html,  # HTML and Markdown captures say "Daily Papers" too: before hf_text
-        hf_markdown,
-        hf_text,
-    )
+_FORMAT_MODULES = (
+    "arxiv_email",  # plain text with \\ and arXiv:ID lines, or a mail message
+    "arxiv_rss",  # feeds from rss.arxiv.org: before the generic feed
+    "arxiv_atom",  # arXiv API responses: before the generic feed
+    "feeds",  # any other RSS or Atom feed
+    "hf_json",
+    "hf_html",  # HTML and Markdown captures say "Daily Papers" too: before hf_text
+    "hf_markdown",
+    "hf_text",
 )
-"""Every format Papershelf reads, most specific first: the first whose sniff accepts a file
-reads it."""
+"""Every format Papershelf reads, most specific first (module names in this package)."""
+
+
+@cache
+def formats() -> tuple[DigestFormat, ...]:
+    """The registered formats, imported on first use: the window starts without them."""
+    modules = [import_module(f"reader.digests.{name}") for name in _FORMAT_MODULES]
+    return tuple(DigestFormat(m.NAME, m.LABEL, m) for m in modules)
+
+
+def __getattr__(name: str) -> Any:
+    """``FORMATS`` is :func:`formats`, computed when first asked for (PEP 562)."""
+    if name == "FORMATS":
+        return formats()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def detect(data: bytes) -> DigestFormat | None:
@@ -89,7 +93,7 @@ def detect(data: bytes) -> DigestFormat | None:
         text = decode_text(data)
     except UnknownFormatError:
         return None
-    return next((fmt for fmt in FORMATS if fmt.sniff(text)), None)
+    return next((fmt for fmt in formats() if fmt.sniff(text)), None)
 
 
 def parse_bytes(data: bytes, *, captured_at: datetime | None = None) -> Digest:
@@ -97,11 +101,11 @@ def parse_bytes(data: bytes, *, captured_at: datetime | None = None) -> Digest:
     when = captured_at if captured_at is not None else datetime.now(UTC)
     try:
         text = decode_text(data)
-        fmt = next((fmt for fmt in FORMATS if fmt.sniff(text)), None)
+        fmt = next((fmt for fmt in formats() if fmt.sniff(text)), None)
         if fmt is None:
             raise UnknownFormatError(
                 "not a digest Papershelf can read (supported: "
-                + ", ".join(f.label for f in FORMATS)
+                + ", ".join(f.label for f in formats())
                 + ")"
             )
         return fmt.parse(text, when)

@@ -4,6 +4,11 @@ A :class:`Library` owns one connection and is used from one thread; every thread
 the library opens its own (the GUI thread reads, the import worker writes; WAL lets both
 run at once). Every write runs in one ``BEGIN IMMEDIATE`` transaction and returns the
 :class:`Changes` it made.
+
+A library refuses writes when it was opened with ``read_only=True`` or when it is damaged:
+marked so by a failed integrity check (see :mod:`reader.library.health`, checked before
+every write, so other connections and processes see it too) or met with SQLite's
+"malformed" / "not a database" on this connection.
 """
 
 from __future__ import annotations
@@ -11,18 +16,22 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 
-from reader.library import schema
+from reader.library import health, schema
 from reader.library.errors import (
+    LibraryCorruptError,
+    LibraryDamagedError,
     LibraryError,
     LibraryOpenError,
+    LibraryReadOnlyError,
     LibraryUsageError,
     PaperNotFoundError,
     TagNotFoundError,
@@ -106,7 +115,10 @@ class Library:
     """A Papershelf library file. Open with ``Library(path)``; close with :meth:`close`.
 
     ``before_migration(path, old_version, new_version)`` is called before the schema of an
-    existing library is upgraded (the backup hook).
+    existing library is upgraded (the backup hook). With ``read_only`` the file is opened
+    through SQLite's ``mode=ro``: it must exist and be current, and every write raises
+    :class:`LibraryReadOnlyError`. Applications open libraries with
+    :func:`reader.library.opening.open_library`, which adds backups and checks.
     """
 
     def __init__(
@@ -114,41 +126,83 @@ class Library:
         path: str | os.PathLike[str],
         *,
         before_migration: Callable[[Path, int, int], None] | None = None,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        self._damage: str | None = None
+        self._opened = False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            if read_only:
+                if not self.path.is_file():
+                    raise LibraryOpenError(f"there is no library at {self.path}")
+                uri = f"file:{urllib.parse.quote(os.fspath(self.path.absolute()))}?mode=ro"
+                conn = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+                )
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+                )
         except (OSError, sqlite3.Error) as exc:
             raise LibraryOpenError(f"the library {self.path} cannot be opened: {exc}") from None
         self._conn = conn
-        self.db = sqlite_utils.Database(conn)
         try:
             with self._translated():
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 conn.execute("PRAGMA foreign_keys = ON")
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal" and self.path.exists():
-                    # A read-only folder cannot hold the -wal file; reads still work.
-                    pass
-                conn.execute("PRAGMA synchronous = NORMAL")
-                hook = None
-                if before_migration is not None:
-                    existing = conn.execute("PRAGMA user_version").fetchone()[0] > 0
-                    if existing:
+                # Before anything is written (WAL mode is written into the header).
+                problem = health.schema_problem(conn)
+                if problem is not None:
+                    raise LibraryCorruptError(
+                        f"{self.path} cannot be opened as a library: {problem}"
+                    )
+                if read_only:
+                    if schema.pending(conn):
+                        raise LibraryOpenError(
+                            f"the library {self.path} needs an upgrade, which a read-only "
+                            "open cannot make"
+                        )
+                else:
+                    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    if str(mode).lower() != "wal" and self.path.exists():
+                        # A read-only folder cannot hold the -wal file; reads still work.
+                        pass
+                    conn.execute("PRAGMA synchronous = NORMAL")
+                    hook = None
+                    if before_migration is not None:
+                        existing = conn.execute("PRAGMA user_version").fetchone()[0] > 0
+                        if existing:
 
-                        def hook(old: int, new: int) -> None:
-                            before_migration(self.path, old, new)
+                            def hook(old: int, new: int) -> None:
+                                before_migration(self.path, old, new)
 
-                schema.migrate(conn, hook)
+                    schema.migrate(conn, hook)
         except schema.NewerSchemaError as exc:
             conn.close()
             raise LibraryOpenError(str(exc)) from None
         except BaseException:
             conn.close()
             raise
+        self._opened = True
 
     # ------------------------------------------------------------------ lifecycle
+
+    @cached_property
+    def db(self) -> Any:
+        """The connection as a :class:`sqlite_utils.Database`, for tools, checks and tests.
+
+        Imported on first use: the window opens without loading sqlite-utils.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self._conn)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection (for :mod:`reader`'s own modules; the UI never needs it)."""
+        return self._conn
 
     def close(self) -> None:
         """Close the connection. The library object cannot be used afterwards."""
@@ -165,6 +219,30 @@ class Library:
         """The schema version of the open file."""
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
+    @property
+    def damage(self) -> str | None:
+        """Why the library is damaged (and refuses writes), or ``None`` when it is not."""
+        return self._damage or health.read_damage(self.path)
+
+    @property
+    def writable(self) -> bool:
+        """Whether writes are allowed: not opened read-only, not damaged."""
+        return not self.read_only and self.damage is None
+
+    def mark_damaged(self, reason: str) -> None:
+        """Refuse every further write, here and (through the marker) in every other opener."""
+        self._damage = reason
+        health.record_damage(self.path, reason)
+
+    def _check_writable(self) -> None:
+        damage = self.damage
+        if damage is not None:
+            raise LibraryDamagedError(str(self.path), damage)
+        if self.read_only:
+            raise LibraryReadOnlyError(
+                f"the library {self.path} is open read-only; nothing can be changed"
+            )
+
     @contextmanager
     def _translated(self) -> Iterator[None]:
         try:
@@ -173,20 +251,31 @@ class Library:
             translated = translate(exc, str(self.path))
             if translated is None:
                 raise
+            if isinstance(translated, LibraryCorruptError) and self._opened:
+                # Damage met at any time: no more writes, here or elsewhere.
+                reason = f"SQLite reported: {exc}"
+                self.mark_damaged(reason)
+                translated = LibraryDamagedError(str(self.path), reason)
             raise translated from exc
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``): all of it commits or none of it.
 
-        For use inside :mod:`reader`; the UI calls the named methods instead.
+        Raises :class:`LibraryReadOnlyError` or :class:`LibraryDamagedError` before
+        starting when the library refuses writes. For use inside :mod:`reader`; the UI
+        calls the named methods instead.
         """
+        self._check_writable()
         with self._translated():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # SQLite may have rolled back already (a full disk, an I/O error): a second
+                # ROLLBACK would hide the real error behind "no transaction is active".
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             else:
                 try:
