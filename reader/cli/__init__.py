@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from reader import __version__
-from reader.cli import desktop, exporting, folders, papers
+from reader.cli import desktop, exporting, folders, maintenance, papers
 from reader.cli.base import EXIT_USAGE, CommandError
 from reader.cli.papers import paper_to_json
-from reader.library import Library, LibraryError, QueryError
+from reader.library import LibraryCorruptError, LibraryError, QueryError
 from reader.paths import default_library_path
 
 OpenWindow = Callable[[Path], int]
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the library file (default: $PAPERSHELF_LIBRARY or the user data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (papers, folders, exporting, desktop):
+    for module in (papers, folders, exporting, desktop, maintenance):
         module.register(commands)
     p = commands.add_parser("help", help="help on a topic: search")
     p.add_argument("topic", nargs="?", choices=["search"])
@@ -78,13 +79,38 @@ def main(
 
         print(SYNTAX_HELP if args.topic == "search" else parser.format_help(), file=out)
         return 0
+    warnings: list[str] = []
     try:
         if not getattr(args, "needs_library", True):
             return int(args.run(None, args, out))
-        with Library(library_path) as library:
-            return int(args.run(library, args, out))
+        from reader.library.opening import open_library
+
+        with open_library(library_path, on_warning=warnings.append) as library:
+            status = int(args.run(library, args, out))
+        for warning in warnings:  # after the output: `papershelf list` still lists
+            print(f"papershelf: warning: {warning}", file=err)
+        return status
     except (CommandError, LibraryError, QueryError) as exc:
-        print(f"papershelf: {exc}", file=err)
+        message = str(exc)
+        if isinstance(exc, LibraryCorruptError):
+            from reader.library.backup import list_backups, restore_advice
+
+            if list_backups(library_path):
+                message += f"; {restore_advice(library_path)}"
+        print(f"papershelf: {message}", file=err)
+        return EXIT_USAGE
+    except sqlite3.DatabaseError as exc:
+        # Damage met outside the library's own methods: said plainly, never as a traceback.
+        from reader.library.errors import is_corruption
+
+        if not is_corruption(exc):
+            raise
+        from reader.library import health
+        from reader.library.opening import damage_warning
+
+        reason = f"SQLite reported: {exc}"
+        health.record_damage(library_path, reason)
+        print(f"papershelf: {damage_warning(library_path, reason)}", file=err)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("papershelf: interrupted", file=err)

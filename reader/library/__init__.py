@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 from reader.library.errors import (
+    BackupError,
     DiskFullError,
     LibraryCorruptError,
+    LibraryDamagedError,
     LibraryEnvironmentError,
     LibraryError,
     LibraryLockedError,
@@ -34,12 +36,14 @@ from reader.query import PaperFilter, QueryError
 
 __all__ = [
     "Appearance",
+    "BackupError",
     "Changes",
     "DigestRecord",
     "DigestStatus",
     "DiskFullError",
     "Library",
     "LibraryCorruptError",
+    "LibraryDamagedError",
     "LibraryEnvironmentError",
     "LibraryError",
     "LibraryLockedError",

@@ -19,11 +19,10 @@ import sqlite3
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import cached_property
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
-
 
 from reader.library import health, schema
 from reader.library.errors import (
