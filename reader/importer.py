@@ -101,7 +101,12 @@ class Importer:
         no text-like ending (an image, a PDF) is skipped without a log entry.
         """
         path = Path(path)
-        shown = os.path.normpath(path.absolute())
+        # A name that is not valid UTF-8 (surrogate escapes) is stored readable, not raw.
+        shown = (
+            os.path.normpath(path.absolute())
+            .encode("utf-8", "surrogateescape")
+            .decode("utf-8", "replace")
+        )
         try:
             data = read_digest_bytes(path)
         except DigestReadError as exc:

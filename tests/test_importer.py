@@ -269,12 +269,3 @@ def test_newest_first_lists_a_digest_in_page_order(
     Importer(library).import_file(write_digest("newer.txt", [3, 4, 5, 1], day=date(2026, 1, 30)))
     titles = [row.title for row in library.rows(library.paper_ids())]
     assert titles == [entry(n).title for n in (3, 4, 5, 1, 2)]
-
-
-def test_newest_first_lists_a_digest_in_page_order(
-    library: Library, write_digest: DigestWriter
-) -> None:
-    Importer(library).import_file(write_digest("older.txt", [1, 2], day=date(2026, 1, 29)))
-    Importer(library).import_file(write_digest("newer.txt", [3, 4, 5, 1], day=date(2026, 1, 30)))
-    titles = [row.title for row in library.rows(library.paper_ids())]
-    assert titles == [entry(n).title for n in (3, 4, 5, 1, 2)]

@@ -26,6 +26,9 @@ from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.model import Digest, Entry
 
 NAME = "hf-daily-papers-text"
+MAX_LINES = 400_000
+"""More lines than any real capture (10,000 papers take about 60,000): refused unread."""
+_SENTENCE_ENDS = (".", "!", "?", ")", "]", '"', "'", "”", "’", "…", "。")
 LABEL = "Hugging Face Daily Papers (text)"
 SUFFIXES = (".txt", ".text", "")
 
@@ -100,6 +103,12 @@ def parse(text: str, captured_at: datetime) -> Digest:
     Raises :class:`DigestFormatError` (with the line number) when the text is a capture that
     breaks the format, and :class:`UnknownFormatError` when it is not a capture at all.
     """
+    line_count = text.count("\n") + 1
+    if line_count > MAX_LINES:
+        raise DigestFormatError(
+            f"the file has {line_count:,} lines; a Daily Papers capture has a few hundred "
+            f"(at most {MAX_LINES:,} are read) — is it really a digest?"
+        )
     lines = [
         _Line(number, cleaned)
         for number, raw in enumerate(text.split("\n"), start=1)
@@ -143,6 +152,13 @@ def parse(text: str, captured_at: datetime) -> Digest:
             "this is not a Daily Papers capture (no header, no paper meta lines)"
         )
     entries.extend(_entry(tail[i], tail[i + 1], {}) for i in range(0, len(tail), 2))
+    if tail and not tail[-1].text.rstrip().endswith(_SENTENCE_ENDS):
+        # The last paper has no meta block and its abstract stops mid-sentence: the
+        # classic sign of a capture saved before the page finished, or cut short.
+        warnings.append(
+            f"line {tail[-1].number}: the abstract of {_quote(tail[-2].text)} stops "
+            "mid-sentence; the file may have been cut off"
+        )
 
     if not entries:
         where = lines[start - 1].number if start else lines[0].number

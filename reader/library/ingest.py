@@ -238,6 +238,13 @@ def _updates(
     for column in _FILL_IF_MISSING:
         if incoming[column] is not None and not row[column]:
             updates[column] = incoming[column]
+    abstract = entry.abstract.strip()
+    if (
+        row["abstract"]
+        and len(abstract) > len(row["abstract"])
+        and abstract.startswith(row["abstract"].strip())
+    ):
+        updates["abstract"] = abstract  # the first capture was cut short; this one is whole
     if arxiv_id and not row["arxiv_id"]:
         updates["arxiv_id"] = arxiv_id
     if entry.authors and not row["authors"]:
