@@ -35,6 +35,11 @@ class LibraryWorker:
         self._closed = False
         self._lock = threading.Lock()
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (no more jobs are taken)."""
+        return self._closed
+
     def submit(self, job: Callable[[Library], T]) -> Future[T]:
         """Queue ``job``; it runs on the worker thread with the worker's library."""
         with self._lock:

@@ -96,10 +96,14 @@ def start_session(library_path: Path) -> Session | int:
         print(f"papershelf: already open on {library_path}", file=sys.stderr)
         return 0
 
-    from reader.library import Library, LibraryEnvironmentError
+    from reader.library import LibraryEnvironmentError
+    from reader.library.opening import open_library
 
+    warnings: list[str] = []
     try:
-        library = Library(library_path)
+        # The daily backup (a full copy and check: seconds on a large library) runs on the
+        # writer thread once the window is up; opening does only the cheap checks.
+        library = open_library(library_path, daily_backup=False, on_warning=warnings.append)
     except LibraryEnvironmentError as exc:
         guard.release()
         from ui.errors import advice_for
@@ -127,7 +131,10 @@ def start_session(library_path: Path) -> Session | int:
     app.aboutToQuit.connect(window.flush)
     window.show()
     # The watcher (watchdog, and a scan of the folders) starts once the window is up.
-    QTimer.singleShot(WATCH_DELAY_MS, window.start_watching)
+    QTimer.singleShot(WATCH_DELAY_MS, window, window.start_watching)
+    QTimer.singleShot(BACKUP_DELAY_MS, window, window.back_up_if_due)
+    if warnings:
+        QTimer.singleShot(0, window, lambda: window.show_library_warnings(warnings))
     return session
 
 
@@ -160,6 +167,9 @@ def _quit_on_signals(app: QApplication) -> None:
     timer.timeout.connect(lambda: None)
     timer.start()
 
+
+BACKUP_DELAY_MS = 2000
+"""The daily backup waits until the window has settled: it is not urgent, the user is."""
 
 SMOKE_TEST_VARIABLE = "PAPERSHELF_SMOKE_TEST"
 """When set, the window quits right after its first paint and says so on stdout: how

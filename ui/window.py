@@ -609,6 +609,43 @@ class MainWindow(QMainWindow):
             return
         self.open_url(QUrl.fromLocalFile(str(folder)))
 
+    def back_up_if_due(self) -> None:
+        """Make today's backup (with the full integrity check) on the writer thread."""
+        from reader.library.backup import backup_if_due
+
+        def done(made: object) -> None:
+            if made is not None:
+                self.statusBar().showMessage(
+                    "Today's backup of the library is made and checked", 5000
+                )
+
+        def failed(exc: BaseException) -> None:
+            from reader.library import LibraryDamagedError
+
+            if isinstance(exc, LibraryDamagedError):
+                from reader.library.opening import damage_warning
+
+                self.show_library_warnings([damage_warning(self.library.path, exc.reason)])
+            else:
+                self.statusBar().showMessage(f"Today's backup was not made: {exc}", 10000)
+
+        if self.worker.closed:  # the window closed before the backup's turn came
+            return
+        path = self.library.path
+        self.tasks.run(lambda _library: backup_if_due(path), done, failed)
+
+    def show_library_warnings(self, warnings: list[str]) -> None:
+        """Say what is wrong with the library (damaged: read-only, with backups to restore)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Papershelf — the library needs attention")
+        box.setText(warnings[0][:1].upper() + warnings[0][1:])
+        if len(warnings) > 1:
+            box.setInformativeText("\n\n".join(warnings[1:]))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+
     def open_log_folder(self) -> None:
         """Help ▸ Open Log Folder: where Papershelf writes what went wrong."""
         from reader.logs import log_file

@@ -144,3 +144,41 @@ def test_menus_and_help(
     window.menu_actions.show_detail.setChecked(False)
     assert not window.detail.isVisible()
     assert window.menu_actions.rate[3].shortcut().toString() == "3"
+
+
+def test_the_window_backs_up_daily_and_says_when_the_library_is_damaged(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_digest
+) -> None:
+    import reader.logs
+    import ui.errors
+    from reader.importer import Importer
+    from reader.library import Library
+    from reader.library.backup import list_backups
+    from reader.library.health import record_damage
+    from ui.app import start_session
+
+    monkeypatch.setattr(ui.errors, "install_excepthook", lambda _log: sys.excepthook)
+    monkeypatch.setattr(reader.logs, "configure_logging", lambda *_args: None)
+    path = tmp_path / "lib.sqlite"
+    with Library(path) as library:
+        Importer(library).import_file(write_digest("d.txt", [1, 2]))
+
+    session = start_session(path)
+    assert not isinstance(session, int)
+    try:
+        session.window.back_up_if_due()
+        qtbot.waitUntil(lambda: len(list_backups(path)) == 1, timeout=20_000)
+    finally:
+        session.close()
+
+    record_damage(path, "database disk image is malformed")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "open", lambda box: shown.append(box.text()))
+    session = start_session(path)
+    assert not isinstance(session, int)
+    try:
+        qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+        assert "damaged" in shown[0].lower() or "malformed" in shown[0].lower()
+        assert not session.library.writable
+    finally:
+        session.close()
