@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 from reader.keys import normalise_arxiv_id
 from reader.library import Paper
 from ui.tags import FlowLayout
+from ui.tooltips import plain_tooltip
 
 AUTHORS_SHOWN = 8
 """How many names a long author list shows before "and N more"."""
@@ -31,11 +32,6 @@ CATEGORIES_SHOWN = 12
 CATEGORY_CHARS = 40
 WEB_SCHEMES = frozenset({"http", "https"})
 _NEW_STYLE_ID = re.compile(r"\d{4}\.\d{4,5}")
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows ``text`` literally (Qt would render ``<b>…`` in a tooltip)."""
-    return f"<p>{html.escape(text)}</p>" if text else ""
 
 
 def authors_text(authors: Sequence[str], authors_count: int | None) -> tuple[str, str]:

@@ -34,7 +34,6 @@ from ui.byline import (
     LinkRow,
     authors_text,
     paper_links,
-    plain_tooltip,
     valid_doi,
 )
 from ui.models import format_date
@@ -42,6 +41,7 @@ from ui.notes import NoteEditor
 from ui.sidebar import FAILED_COLOR
 from ui.stars import StarRating
 from ui.tags import TagEditor
+from ui.tooltips import plain_tooltip
 
 
 def who_wrote(authors_count: int | None, organization: str | None) -> str:

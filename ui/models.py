@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from reader.library import Library, PaperFilter, PaperRow, SortKey
+from ui.tooltips import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -464,9 +465,9 @@ def _tooltip(column: Column, paper: PaperRow) -> str | None:
         who = paper.organization or (
             f"{paper.authors_count} authors" if paper.authors_count is not None else ""
         )
-        return paper.title + (f"\n{who}" if who else "")
+        return plain_tooltip(paper.title + (f"\n{who}" if who else ""))
     if column is Column.TAGS and paper.tags:
-        return ", ".join(paper.tags)
+        return plain_tooltip(", ".join(paper.tags))
     if column is Column.RATING:
         return f"{paper.rating} of 5 stars" if paper.rating else "Not rated (press 1–5)"
     if column is Column.ADDED:

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.tooltips import plain_tooltip
+
 SAVE_DELAY_MS = 600
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -108,7 +110,7 @@ class NoteBrowser(QTextBrowser):
 
     def _clicked(self, url: QUrl) -> None:
         shown = url.toString()
-        self.setToolTip(shown)
+        self.setToolTip(plain_tooltip(shown))
         if is_safe_link(url):
             self.link_hovered.emit(f"Opening {shown}")
             self.open_url(url)

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from reader.library import DigestRecord, DigestStatus, PaperFilter, Status, TagCount, ViewCounts
 from ui.icons import icon
 from ui.models import format_date
+from ui.tooltips import plain_tooltip
 
 ViewKeyRole = Qt.ItemDataRole.UserRole + 10
 """The item's :class:`ViewKey` (``None`` for section headers)."""
@@ -139,7 +140,7 @@ def digest_tooltip(record: DigestRecord) -> str:
     else:
         lines.append(f"{record.entries} papers: {record.new} new, {record.updated} updated")
     lines.extend(f"Warning: {w}" for w in record.warnings)
-    return "\n".join(lines)
+    return plain_tooltip("\n".join(lines))
 
 
 class SidebarModel(QStandardItemModel):
@@ -208,8 +209,10 @@ class SidebarModel(QStandardItemModel):
             item.setData(ViewKey("tag", tag.name), ViewKeyRole)
             item.setData(tag.count, CountRole)
             item.setToolTip(
-                f"#{tag.name}: {tag.count} paper{'s' if tag.count != 1 else ''} (right-click to "
-                "rename, merge or delete)"
+                plain_tooltip(
+                    f"#{tag.name}: {tag.count} paper{'s' if tag.count != 1 else ''} (right-click "
+                    "to rename, merge or delete)"
+                )
             )
             items.append(item)
         if items:

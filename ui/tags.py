@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from reader.library import LibraryUsageError, clean_tag_name
 from ui.delegates import tag_colors
 from ui.icons import icon
+from ui.tooltips import plain_tooltip
 
 
 class FlowLayout(QLayout):
@@ -130,7 +131,7 @@ class TagChip(QFrame):
         close.setIcon(icon("close", foreground))
         close.setIconSize(QSize(12, 12))
         close.setFixedSize(16, 16)
-        close.setToolTip(f"Remove the tag “{name}”")
+        close.setToolTip(plain_tooltip(f"Remove the tag “{name}”"))
         close.setAccessibleName(f"Remove tag {name}")
         close.setCursor(Qt.CursorShape.PointingHandCursor)
         close.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -139,3 +139,16 @@ def test_the_app_icon_is_full_colour_at_every_size(qtbot: QtBot) -> None:
     assert {16, 32, 48, 256} <= sizes
     image = icon.pixmap(48, 48).toImage()
     assert image.pixelColor(24, 12).saturation() > 60  # the blue tile, not a grey glyph
+
+
+def test_tooltips_show_hostile_text_literally(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    from ui.tooltips import plain_tooltip
+
+    hostile = "<img src=/etc/passwd> <b>bold</b>\nsecond line"
+    document = QTextDocument()
+    document.setHtml(plain_tooltip(hostile))
+    assert document.toPlainText() == hostile
+    assert "<img" not in plain_tooltip(hostile)
+    assert plain_tooltip("") == ""
