@@ -636,3 +636,25 @@ def test_a_version_1_library_gains_the_export_table(tmp_path: Path) -> None:
         assert library.schema_version == len(MIGRATIONS)
         assert "export_file" in library.db.table_names()
         assert library.export_records("/nowhere") == {}
+
+
+def test_an_unchanged_re_export_renders_nothing_but_a_changed_paper_is_rewritten(
+    lib: Library, vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.export.notes as notes_module
+
+    run(lib, vault)
+    rendered: list[object] = []
+    real = notes_module.note_context
+    monkeypatch.setattr(
+        notes_module, "note_context", lambda paper: rendered.append(paper) or real(paper)
+    )
+    again = run(lib, vault)
+    assert again.written == []
+    assert rendered == []  # every note's inputs were unchanged: nothing was rendered
+    paper_id = lib.paper_ids()[0]
+    lib.set_note(paper_id, "A new thought.")
+    third = run(lib, vault)
+    assert [p.id for p in rendered] == [paper_id]  # type: ignore[attr-defined]
+    assert len(third.written) == 1  # that note only (the index links the same files)
+    assert "A new thought." in notes_by_id(vault)[paper_id].read_text(encoding="utf-8")

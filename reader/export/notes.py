@@ -30,6 +30,7 @@ links resolved), so exporting to two vaults keeps two independent histories.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import re
@@ -37,13 +38,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader import __version__
 from reader.export import files
 from reader.export.errors import ExportError
 from reader.export.index import IndexEntry, render_index
 from reader.export.model import ExportOptions, ExportReport
 from reader.export.names import is_safe_name, name_key, note_name, note_stem
 from reader.export.templates import NoteTemplate, note_context
-from reader.library.model import Status
+from reader.library.model import Paper, Status
 from reader.library.store import Library
 from reader.query import QueryError
 
@@ -137,6 +139,9 @@ class _Export:
         self._shown = -1
         self._done = 0
         self._total = 1
+        self.inputs = library.export_inputs(self.key)
+        self.fingerprints: dict[int, str] = {}
+        self.settled_inputs: dict[int, str] = {}
         records = library.export_records(self.key)
         self.index_record = records.pop(INDEX_ID, None)
         # A remembered name that is not a plain, safe file name is forgotten, never used.
@@ -240,11 +245,34 @@ class _Export:
             if self._cancelled():
                 return False
             for paper in self.library.papers_by_id(ids[start : start + _BATCH]):
+                fingerprint = _fingerprint(paper, self.template.fingerprint)
+                self.fingerprints[paper.id] = fingerprint
+                record = self.records.get(paper.id)
+                if (
+                    record is not None
+                    and self.inputs.get(paper.id) == fingerprint
+                    and not self.options.recreate
+                ):
+                    # Made from exactly these inputs last time: the same text, not rendered.
+                    last_name, last_sha = record
+                    self.notes.append(
+                        _Note(
+                            paper.id,
+                            last_name,
+                            last_sha,
+                            None,
+                            last_sha,
+                            paper.title,
+                            paper.status,
+                            paper.rating,
+                        )
+                    )
+                    self._advance()
+                    continue
                 short = paper.title if len(paper.title) <= 60 else paper.title[:59] + "…"
                 text = self.template.render(note_context(paper), f"paper {paper.id} ({short!r})")
                 data = _encode(text)
                 sha = files.sha256(data)
-                record = self.records.get(paper.id)
                 if record is not None:
                     name, recorded = record
                     keep = sha != recorded or (
@@ -361,6 +389,7 @@ class _Export:
         if note.sha == note.recorded and files.exists(path):  # nothing new to write
             self.unchanged.append(path)
             self.present[note.paper_id] = note
+            self._settled(note)
             return
         if not files.is_inside(self.folder, note.name):
             self.errors.append(f"{path}: leads outside the export folder; left alone")
@@ -384,6 +413,7 @@ class _Export:
         if current == note.sha:  # already holds this very text
             self.unchanged.append(path)
             self.pending.append((note.paper_id, note.name, note.sha))
+            self._settled(note)
         elif current == note.recorded:  # ours, untouched since: safe to replace
             self._write(note, path, replace=True)
         elif self.options.force:
@@ -398,11 +428,29 @@ class _Export:
         self.written.append(path)
         self.present[note.paper_id] = note
         self.pending.append((note.paper_id, note.name, note.sha))
+        self._settled(note)
+
+    def _settled(self, note: _Note) -> None:
+        """The note on disk is what these inputs make: remember their fingerprint."""
+        fingerprint = self.fingerprints.get(note.paper_id)
+        if fingerprint is not None and self.inputs.get(note.paper_id) != fingerprint:
+            self.settled_inputs[note.paper_id] = fingerprint
 
     def _remember(self) -> None:
         if self.pending:
             self.library.remember_exports(self.key, self.pending)
             self.pending = []
+        if self.settled_inputs:
+            self.library.remember_export_inputs(self.key, self.settled_inputs)
+            self.inputs.update(self.settled_inputs)
+            self.settled_inputs = {}
+
+
+def _fingerprint(paper: Paper, template: str) -> str:
+    """What a note is made from: every field of the paper, the template, this version."""
+    return hashlib.sha256(
+        f"{__version__}\x00{template}\x00{paper!r}".encode("utf-8", "replace")
+    ).hexdigest()
 
 
 def _encode(text: str) -> bytes:

@@ -13,6 +13,7 @@ comment of ``resources/templates/note.md.j2``.
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from collections.abc import Mapping
 from importlib import resources
@@ -62,6 +63,8 @@ class NoteTemplate:
     """A compiled, sandboxed template; :meth:`render` turns a context into Markdown."""
 
     def __init__(self, source: str, origin: str) -> None:
+        self.fingerprint = hashlib.sha256(source.encode("utf-8", "replace")).hexdigest()
+        """Identifies the template's text: notes rendered from other text are re-rendered."""
         self.origin = origin
         try:
             self._template = _ENV.from_string(source)

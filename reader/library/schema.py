@@ -156,7 +156,15 @@ CREATE TABLE export_file (
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+_V3 = """
+-- A fingerprint of what each exported note was made from (the paper's fields, the
+-- template, the Papershelf version): a re-export skips rendering notes whose inputs did
+-- not change, which is what makes an unchanged re-export of 10,000 notes take a blink.
+ALTER TABLE export_file ADD COLUMN inputs TEXT;
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

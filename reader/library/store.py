@@ -730,6 +730,26 @@ class Library:
             )
         }
 
+    def export_inputs(self, folder: str) -> dict[int, str]:
+        """Fingerprints of what each note in ``folder`` was last made from (paper id → text)."""
+        return {
+            r[0]: r[1]
+            for r in self._query(
+                "SELECT paper_id, inputs FROM export_file WHERE folder = ? AND inputs IS NOT NULL",
+                [folder],
+            )
+        }
+
+    def remember_export_inputs(self, folder: str, inputs: dict[int, str]) -> None:
+        """Record the fingerprints of notes that are now up to date in ``folder``."""
+        if not inputs:
+            return
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE export_file SET inputs = ? WHERE folder = ? AND paper_id = ?",
+                [(fingerprint, folder, paper_id) for paper_id, fingerprint in inputs.items()],
+            )
+
     def remember_exports(self, folder: str, notes: Iterable[tuple[int, str, str]]) -> None:
         """Record ``(paper id, file name, sha256)`` notes as just written into ``folder``."""
         now = to_iso(now_utc())
