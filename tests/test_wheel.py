@@ -32,6 +32,25 @@ def run(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None =
 
 
 @pytest.mark.slow
+def test_the_sdist_carries_every_resource(tmp_path: Path) -> None:
+    import tarfile
+
+    run(sys.executable, "-m", "build", "--sdist", "--outdir", tmp_path, ROOT)
+    (sdist,) = tmp_path.glob("papershelf-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    shipped = {
+        Path(n).relative_to(Path(n).parts[0]).as_posix() for n in names if "/resources/" in n
+    }
+    expected = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "resources").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert expected <= shipped, sorted(expected - shipped)
+
+
+@pytest.mark.slow
 def test_the_wheel_installs_and_starts_in_a_fresh_venv(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", dist, ROOT)
