@@ -174,7 +174,7 @@ def write_digests(folder: Path, spec: CorpusSpec) -> list[Path]:
     return paths
 
 
-CORPUS_VERSION = 3
+CORPUS_VERSION = 4
 """Bumped whenever the generator changes, so cached libraries are rebuilt."""
 
 

@@ -66,6 +66,12 @@ def check_consistent(library: Path, corpus: list[CorpusDigest], *, complete: boo
     conn = sqlite3.connect(library, isolation_level=None)
     try:
         assert health.integrity_errors(conn) == []
+        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            # Killed before the schema's one transaction committed: an empty file that the
+            # next open migrates. Nothing imported, nothing half-made.
+            assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            assert not complete
+            return 0
         assert health.search_index_problem(conn) is None
         rows = {
             sha: (digest_id, status, entries)

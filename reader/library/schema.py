@@ -26,30 +26,33 @@ def _tags_of(paper_expr: str) -> str:
 
 _V1 = f"""
 CREATE TABLE paper (
+    -- Small columns first, the long texts (abstract, note) last: SQLite reads a row's
+    -- columns in order, so filters on status, rating or tags never read an abstract's
+    -- overflow pages. That is what keeps filtered searches fast on 100,000 papers.
     id              INTEGER PRIMARY KEY,
-    title_key       TEXT NOT NULL,
-    arxiv_id        TEXT UNIQUE,
-    title           TEXT NOT NULL,
-    abstract        TEXT NOT NULL DEFAULT '',
-    authors_count   INTEGER,
-    organization    TEXT,
-    authors         TEXT,             -- JSON list of names, when a format gives them
+    status          TEXT NOT NULL DEFAULT 'inbox'
+                    CHECK (status IN ({", ".join(f"'{s}'" for s in STATUSES)})),
+    rating          INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
     published       TEXT,             -- ISO date
     comments        INTEGER,
     comments_at     TEXT,             -- capture time the comment count was read at
     upvotes         INTEGER,
-    url             TEXT,
-    doi             TEXT,
-    categories      TEXT,             -- JSON list
+    authors_count   INTEGER,
     first_seen      TEXT NOT NULL,    -- ISO UTC timestamp
-    status          TEXT NOT NULL DEFAULT 'inbox'
-                    CHECK (status IN ({", ".join(f"'{s}'" for s in STATUSES)})),
-    rating          INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
-    note            TEXT NOT NULL DEFAULT '',
     note_updated_at TEXT,
     opened_at       TEXT,
     status_changed_at TEXT,
-    tags            TEXT NOT NULL DEFAULT ''   -- maintained by triggers on paper_tag
+    arxiv_id        TEXT UNIQUE,
+    organization    TEXT,
+    tags            TEXT NOT NULL DEFAULT '',  -- maintained by triggers on paper_tag
+    title_key       TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    url             TEXT,
+    doi             TEXT,
+    categories      TEXT,             -- JSON list
+    authors         TEXT,             -- JSON list of names, when a format gives them
+    abstract        TEXT NOT NULL DEFAULT '',
+    note            TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX paper_title_key ON paper (title_key);
 -- One index per sortable column ("added" is the id order). Each also carries status and rating, so a sidebar view
