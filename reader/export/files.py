@@ -16,6 +16,7 @@ import secrets
 import stat
 from pathlib import Path
 
+from reader.durable import sync_path
 from reader.export.errors import ExportError
 from reader.export.names import conflict_name
 
@@ -147,16 +148,7 @@ def write_conflict_copy(folder: Path, name: str, data: bytes) -> Path:
 
 def sync_folder(folder: Path) -> None:
     """Flush the folder's entries (the renames) to disk, where the platform allows it."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    sync_path(folder)
 
 
 def folder_names(folder: Path) -> list[str]:

@@ -39,6 +39,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from reader import paths
+from reader.durable import sync_path
 from reader.library import health
 from reader.library.errors import (
     BackupError,
@@ -293,9 +294,9 @@ def copy_database(
             destination.close()
         if errors and not keep_damaged:
             return errors
-        _flush(temporary)
+        sync_path(temporary)
         temporary.replace(target)
-        _flush(target.parent)
+        sync_path(target.parent)
         kept = True
         return errors
     except TimeoutError:
@@ -400,20 +401,6 @@ def _parse(path: Path) -> Backup | None:
     except (OSError, ValueError):
         return None
     return Backup(path, match["kind"] or DAILY, taken, size)
-
-
-def _flush(path: Path) -> None:
-    """fsync a file or a folder (where the platform allows folders to be opened)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _remove_database(path: Path) -> None:

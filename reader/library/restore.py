@@ -32,13 +32,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from reader.durable import sync_path
 from reader.library import health, schema
 from reader.library.backup import (
     BEFORE_RESTORE,
     DAMAGED,
     Backup,
     _ensure_folder,
-    _flush,
     _name,
     _parse,
     _remove_database,
@@ -146,7 +146,7 @@ def _swap(library: Path, staged: Path) -> Backup | None:
     """Back up ``library`` under its lock and put ``staged`` in its place."""
     if not library.exists():
         staged.replace(library)
-        _flush(library.parent)
+        sync_path(library.parent)
         return None
     folder = _ensure_folder(library)
     stamp = datetime.now().replace(microsecond=0)
@@ -166,7 +166,7 @@ def _swap(library: Path, staged: Path) -> Backup | None:
         for suffix in ("-wal", "-shm", "-journal"):
             with contextlib.suppress(FileNotFoundError):
                 library.with_name(library.name + suffix).unlink()
-        _flush(library.parent)
+        sync_path(library.parent)
     except sqlite3.Error as exc:
         translated = translate(exc, str(library))
         if translated is None:
