@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from typing import Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from reader.library import Changes, Library, Status, clean_tag_name
+from reader.library import Changes, Library, PaperRow, Status, clean_tag_name
 
 Notify = Callable[[Changes], None]
 """Told what each do/undo changed, so the window refreshes those rows."""
@@ -76,7 +77,53 @@ class EditCommand(QUndoCommand):
         return True
 
 
-class SetRatingCommand(EditCommand):
+V = TypeVar("V", int, Status)
+
+
+class _SetFieldCommand(EditCommand, Generic[V]):
+    """Set one field of many papers; undo puts each paper's own old value back."""
+
+    def __init__(
+        self,
+        library: Library,
+        notify: Notify,
+        on_error: ReportError,
+        ids: Sequence[int],
+        value: V,
+        what: str,
+    ) -> None:
+        if len(ids) > 1:
+            what += f" ({_papers(len(ids))})"
+        super().__init__(library, notify, on_error, what)
+        self._value: V = value
+        self._old: dict[V, list[int]] = defaultdict(list)
+        for row in library.rows(ids):
+            self._old[self.current(row)].append(row.id)
+        self._ids = [i for group in self._old.values() for i in group]
+
+    def current(self, row: PaperRow) -> V:
+        """The field's value in ``row``."""
+        raise NotImplementedError
+
+    def write(self, ids: list[int], value: V) -> Changes:
+        """Set the field of ``ids`` to ``value``."""
+        raise NotImplementedError
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(old != self._value for old in self._old)
+
+    def do(self) -> Changes:
+        return self.write(self._ids, self._value)
+
+    def undo_change(self) -> Changes:
+        changes = Changes()
+        for old, ids in self._old.items():
+            changes |= self.write(ids, old)
+        return changes
+
+
+class SetRatingCommand(_SetFieldCommand[int]):
     """Rate papers (0 clears); undo restores each paper's previous rating."""
 
     def __init__(
@@ -88,30 +135,16 @@ class SetRatingCommand(EditCommand):
         stars: int,
     ) -> None:
         what = "Clear rating" if stars == 0 else f"Rate {stars} star{'s' if stars != 1 else ''}"
-        if len(ids) > 1:
-            what += f" ({_papers(len(ids))})"
-        super().__init__(library, notify, on_error, what)
-        self._stars = stars
-        self._old: dict[int, list[int]] = defaultdict(list)
-        for row in library.rows(ids):
-            self._old[row.rating].append(row.id)
-        self._ids = [i for group in self._old.values() for i in group]
+        super().__init__(library, notify, on_error, ids, stars, what)
 
-    @property
-    def changes_anything(self) -> bool:
-        return any(rating != self._stars for rating in self._old)
+    def current(self, row: PaperRow) -> int:
+        return row.rating
 
-    def do(self) -> Changes:
-        return self._library.set_rating(self._ids, self._stars)
-
-    def undo_change(self) -> Changes:
-        changes = Changes()
-        for rating, ids in self._old.items():
-            changes |= self._library.set_rating(ids, rating)
-        return changes
+    def write(self, ids: list[int], value: int) -> Changes:
+        return self._library.set_rating(ids, value)
 
 
-class SetStatusCommand(EditCommand):
+class SetStatusCommand(_SetFieldCommand[Status]):
     """Move papers to a status; undo restores each paper's previous status."""
 
     def __init__(
@@ -122,28 +155,13 @@ class SetStatusCommand(EditCommand):
         ids: Sequence[int],
         status: Status,
     ) -> None:
-        what = f"Move to {status.label}"
-        if len(ids) > 1:
-            what += f" ({_papers(len(ids))})"
-        super().__init__(library, notify, on_error, what)
-        self._status = status
-        self._old: dict[Status, list[int]] = defaultdict(list)
-        for row in library.rows(ids):
-            self._old[row.status].append(row.id)
-        self._ids = [i for group in self._old.values() for i in group]
+        super().__init__(library, notify, on_error, ids, status, f"Move to {status.label}")
 
-    @property
-    def changes_anything(self) -> bool:
-        return any(status != self._status for status in self._old)
+    def current(self, row: PaperRow) -> Status:
+        return row.status
 
-    def do(self) -> Changes:
-        return self._library.set_status(self._ids, self._status)
-
-    def undo_change(self) -> Changes:
-        changes = Changes()
-        for status, ids in self._old.items():
-            changes |= self._library.set_status(ids, status)
-        return changes
+    def write(self, ids: list[int], value: Status) -> Changes:
+        return self._library.set_status(ids, value)
 
 
 class AddTagsCommand(EditCommand):
