@@ -34,7 +34,7 @@ from tests.factories import entry
 
 REPO = Path(__file__).resolve().parents[1]
 IMPORT_KILLS = 20
-WATCH_KILLS = 12
+WATCH_KILLS = 20
 
 
 @dataclass(frozen=True)
