@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -40,3 +42,16 @@ def entry(
         published=published,
         comments=comments,
     )
+
+
+def run_papershelf(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m reader --library LIBRARY ARGS…`` in a subprocess; never a traceback."""
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "--library", str(library), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result

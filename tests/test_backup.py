@@ -24,6 +24,7 @@ from reader.library import (
 from reader.library.opening import open_library
 from reader.library.restore import restore
 from reader.library.store import Library
+from tests.factories import run_papershelf
 from tests.test_health import PAPERS, damage_index, damage_page, fill
 
 
@@ -385,45 +386,33 @@ def test_the_library_itself_cannot_be_restored_onto_itself(tmp_path: Path) -> No
 # ---------------------------------------------------------------------- the commands
 
 
-def run_cli(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
 def test_backup_and_restore_commands(tmp_path: Path) -> None:
     path = fill(tmp_path / "lib.sqlite")
-    made = run_cli(path, "backup")
+    made = run_papershelf(path, "backup")
     assert made.returncode == 0, made.stderr
     assert made.stdout.startswith(f"backed up {path} to ")
     exported = tmp_path / "elsewhere" / "copy.sqlite"
     exported.parent.mkdir()
-    assert run_cli(path, "backup", "--to", str(exported)).returncode == 0
+    assert run_papershelf(path, "backup", "--to", str(exported)).returncode == 0
     assert papers_in(exported) == PAPERS
 
-    assert run_cli(path, "rate", "1", "5").returncode == 0  # also makes the daily copy
-    listing = run_cli(path, "backup", "--list").stdout.splitlines()
+    assert run_papershelf(path, "rate", "1", "5").returncode == 0  # also makes the daily copy
+    listing = run_papershelf(path, "backup", "--list").stdout.splitlines()
     assert len(listing) == 2
     assert "(daily)" in listing[0] or "(daily)" in listing[1]
 
-    restored = run_cli(path, "restore", str(exported))
+    restored = run_papershelf(path, "restore", str(exported))
     assert restored.returncode == 0, restored.stderr
     assert f"restored {exported} into {path} ({PAPERS} papers)" in restored.stdout
     assert "the library it replaced was saved as" in restored.stdout
     assert rating(path, 1) == 0
 
-    refused = run_cli(path, "restore", str(tmp_path / "nope.sqlite"))
+    refused = run_papershelf(path, "restore", str(tmp_path / "nope.sqlite"))
     assert refused.returncode == 2
     assert len(refused.stderr.strip().splitlines()) == 1
-    usage = run_cli(path, "restore")
+    usage = run_papershelf(path, "restore")
     assert usage.returncode == 2
     assert "--latest" in usage.stderr
-    latest = run_cli(path, "restore", "--latest")
+    latest = run_papershelf(path, "restore", "--latest")
     assert latest.returncode == 0, latest.stderr
     assert rating(path, 1) == 5  # the copy taken before the previous restore

@@ -36,7 +36,7 @@ from reader.library import (
 from reader.library.store import Library
 from reader.watcher import FolderWatcher
 from reader.worker import LibraryWorker
-from tests.factories import entry
+from tests.factories import entry, run_papershelf
 
 TIMEOUT = 30.0
 
@@ -71,18 +71,6 @@ def assert_intact(path: Path, papers: int = 40) -> None:
         )
     finally:
         conn.close()
-
-
-def cli(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> str:
@@ -131,15 +119,15 @@ def test_an_immutable_library_file_reads_and_refuses_writes_plainly(
     path = seeded(tmp_path / "lib.sqlite", tmp_path)
     new = digest(tmp_path, "new.txt", 100, 20)
     immutable(path)
-    line = one_line_error(cli(path, "rate", "3", "4"), "read-only")
+    line = one_line_error(run_papershelf(path, "rate", "3", "4"), "read-only")
     assert line.startswith("papershelf: the library")
-    one_line_error(cli(path, "import", str(new)), "read-only")
-    listed = cli(path, "list", "--limit", "3")
+    one_line_error(run_papershelf(path, "import", str(new)), "read-only")
+    listed = run_papershelf(path, "list", "--limit", "3")
     assert listed.returncode == 0
     assert "40 papers" not in listed.stderr
     subprocess.run(["chattr", "-i", str(path)], check=True)
     assert_intact(path)
-    assert cli(path, "import", str(new)).returncode == 0
+    assert run_papershelf(path, "import", str(new)).returncode == 0
     assert_intact(path, papers=60)
 
 
@@ -203,11 +191,11 @@ def test_a_full_disk_gives_one_line_and_loses_nothing(tmp_path: Path, small_disk
     path = seeded(small_disk / "lib.sqlite", tmp_path)
     big = digest(tmp_path, "big.txt", 100, 400)
     filler = fill_disk(small_disk, leave=128 * 1024)
-    one_line_error(cli(path, "import", str(big)), "disk", "full", "nothing was lost")
-    assert cli(path, "rate", "3", "2").returncode == 0  # small writes still fit
+    one_line_error(run_papershelf(path, "import", str(big)), "disk", "full", "nothing was lost")
+    assert run_papershelf(path, "rate", "3", "2").returncode == 0  # small writes still fit
     filler.unlink()
     assert_intact(path)
-    assert cli(path, "import", str(big)).returncode == 0
+    assert run_papershelf(path, "import", str(big)).returncode == 0
     assert_intact(path, papers=440)
 
 
@@ -216,9 +204,9 @@ def test_a_completely_full_disk_is_named_as_such_when_opening(
 ) -> None:
     path = seeded(small_disk / "lib.sqlite", tmp_path)
     filler = fill_disk(small_disk)
-    one_line_error(cli(path, "list"), "disk", "full")
+    one_line_error(run_papershelf(path, "list"), "disk", "full")
     filler.unlink()
-    assert cli(path, "list").returncode == 0
+    assert run_papershelf(path, "list").returncode == 0
     assert_intact(path)
 
 
@@ -314,12 +302,12 @@ def test_a_library_locked_by_another_process_fails_plainly_then_works(tmp_path: 
     new = digest(tmp_path, "new.txt", 100, 20)
     with locked(path):
         started = time.monotonic()
-        one_line_error(cli(path, "import", str(new)), "locked by another program")
+        one_line_error(run_papershelf(path, "import", str(new)), "locked by another program")
         print(f"gave up after {time.monotonic() - started:.1f} s")
-        listed = cli(path, "list", "--limit", "1")  # reading goes on (WAL)
+        listed = run_papershelf(path, "list", "--limit", "1")  # reading goes on (WAL)
         assert listed.returncode == 0
     assert_intact(path)
-    assert cli(path, "import", str(new)).returncode == 0
+    assert run_papershelf(path, "import", str(new)).returncode == 0
     assert_intact(path, papers=60)
 
 

@@ -22,7 +22,7 @@ from reader.library import (
 from reader.library.errors import is_corruption
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.store import Library
-from tests.factories import entry
+from tests.factories import entry, run_papershelf
 
 PAPERS = 30
 
@@ -288,58 +288,46 @@ def test_the_damage_marker_describes_one_file(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- papershelf check
 
 
-def run_cli(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
 def test_papershelf_check_and_repair(tmp_path: Path) -> None:
     path = fill(tmp_path / "lib.sqlite")
     health.record_damage(path, "a scare that turns out to be nothing")
-    clean = run_cli(path, "check")
+    clean = run_papershelf(path, "check")
     assert clean.returncode == 0, clean.stderr
     assert "integrity: ok" in clean.stdout
     assert "the library is healthy" in clean.stdout
     assert health.read_damage(path) is None  # a clean check lifts the mark
-    assert run_cli(path, "rate", "1", "3").returncode == 0
+    assert run_papershelf(path, "rate", "1", "3").returncode == 0
 
     conn = connect(path)
     conn.execute("INSERT INTO paper_tag (paper_id, tag_id) VALUES (888, 1)")
     conn.execute("INSERT INTO paper_fts (rowid, title) VALUES (9999, 'phantom')")
     conn.close()
-    found = run_cli(path, "check")
+    found = run_papershelf(path, "check")
     assert found.returncode == 1
     assert "1 tags on missing papers" in found.stdout
     assert "search index: it does not match" in found.stdout
     assert "papershelf check --repair" in found.stdout
 
-    repaired = run_cli(path, "check", "--repair")
+    repaired = run_papershelf(path, "check", "--repair")
     assert repaired.returncode == 0, repaired.stdout
     assert "repaired: rebuilt the search index" in repaired.stdout
     assert "saved a copy before repairing" in repaired.stdout
-    assert run_cli(path, "check").returncode == 0
+    assert run_papershelf(path, "check").returncode == 0
 
 
 def test_papershelf_check_on_a_damaged_library_marks_it_and_offers_backups(
     tmp_path: Path,
 ) -> None:
     path = fill(tmp_path / "lib.sqlite")
-    assert run_cli(path, "backup").returncode == 0
+    assert run_papershelf(path, "backup").returncode == 0
     damage_page(path, "paper")
-    result = run_cli(path, "check", "--repair")
+    result = run_papershelf(path, "check", "--repair")
     assert result.returncode == 1
     assert "integrity: failed" in result.stdout
     assert "cannot be repaired in place" in result.stdout
     assert "papershelf restore --latest" in result.stdout
     assert "(manual)" in result.stdout
     assert health.read_damage(path) is not None
-    listing = run_cli(path, "list")
+    listing = run_papershelf(path, "list")
     assert listing.returncode == 2
     assert "damaged" in listing.stderr
