@@ -1,4 +1,4 @@
-"""The real Daily Papers capture in ``shared/digests``, checked entry by entry."""
+"""The real Daily Papers capture (vendored in ``tests/digests/samples``), checked entry by entry."""
 
 from __future__ import annotations
 

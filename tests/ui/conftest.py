@@ -20,7 +20,7 @@ from reader.library import Library
 from reader.library.ingest import SourceFile, record_digest
 from reader.settings import Settings
 from reader.worker import LibraryWorker
-from tests.factories import find_sample
+from tests.factories import SAMPLE_PATH
 from ui.watching import WatchService
 from ui.window import MainWindow
 
@@ -96,11 +96,8 @@ def worker(lib_path: Path) -> Iterator[LibraryWorker]:
 
 @pytest.fixture
 def sample_digest() -> Path:
-    """The real Daily Papers capture (skips when the shared folder is absent)."""
-    path = find_sample()
-    if path is None:
-        pytest.skip("the sample capture is not available")
-    return path
+    """The real Daily Papers capture (vendored in ``tests/digests/samples``)."""
+    return SAMPLE_PATH
 
 
 WindowFactory = Callable[..., MainWindow]

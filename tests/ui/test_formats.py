@@ -18,7 +18,7 @@ from reader.importer import Importer
 from reader.library import Library
 from reader.library.ingest import SourceFile, record_digest
 from tests.digests.samples import SAMPLES, sample
-from tests.factories import SAMPLE_CAPTURED, find_sample
+from tests.factories import SAMPLE_CAPTURED, SAMPLE_PATH
 from tests.ui.conftest import WAIT_MS, WindowFactory
 from tests.ui.test_end_to_end import click_row
 from ui.byline import PaperLink
@@ -32,10 +32,7 @@ HF_TEXT = "hf-daily-papers-2026-01-30.txt"
 
 def _sample_path(name: str) -> tuple[Path, datetime]:
     if name == HF_TEXT:
-        found = find_sample()
-        if found is None:
-            pytest.skip("the Daily Papers text capture is not available")
-        return found, SAMPLE_CAPTURED
+        return SAMPLE_PATH, SAMPLE_CAPTURED
     chosen = sample(name)
     return chosen.path, chosen.captured_at
 
