@@ -26,8 +26,10 @@ from typing import Any
 
 import pytest
 
+from reader.digests import DigestError
 from reader.digests.hf_text import render
 from reader.digests.model import Entry
+from reader.digests.source import read_digest_bytes
 from reader.importer import Importer, ImportOutcome, ImportReport
 from reader.library import DigestStatus, Library, health
 from reader.watcher import FolderWatcher
@@ -79,11 +81,26 @@ def build_corpus(folder: Path) -> list[Case]:
     add("nul-in-the-middle.txt", good[:300] + "\0" + good[300:], ImportOutcome.FAILED, "binary")
     add("utf-16-le.txt", b"\xff\xfe" + good.encode("utf-16-le"), ImportOutcome.IMPORTED, entries=5)
     add("utf-16-be.txt", b"\xfe\xff" + good.encode("utf-16-be"), ImportOutcome.IMPORTED, entries=5)
-    add(
+    add(  # the half character costs that character, not the file
         "utf-16-cut-in-half-a-character.txt",
         b"\xff\xfe" + good.encode("utf-16-le") + b"x",
-        ImportOutcome.FAILED,
-        "UTF-16",
+        ImportOutcome.IMPORTED,
+        entries=5,
+    )
+    add("utf-32-le.txt", good.encode("utf-32"), ImportOutcome.IMPORTED, entries=5)
+    add(
+        "utf-32-be.txt",
+        b"\x00\x00\xfe\xff" + good.encode("utf-32-be"),
+        ImportOutcome.IMPORTED,
+        entries=5,
+    )
+    add("utf-16-no-bom.txt", good.encode("utf-16-le"), ImportOutcome.IMPORTED, entries=5)
+    stray = good.replace("Paper number 2", "Paper num\udcffber 2")  # one stray byte 0xFF
+    add(
+        "one-stray-byte-in-utf-8.txt",
+        stray.encode("utf-8", "surrogateescape"),
+        ImportOutcome.IMPORTED,
+        entries=5,
     )
     latin = render(
         [
@@ -368,14 +385,14 @@ def test_an_unreadable_file_fails_plainly(
             pytest.skip("root reads files whatever their permissions (the simulated case runs)")
         path.chmod(0)
     else:
-        real_open = Path.open
+        real_open = os.open
 
-        def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
-            if self == path:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_open(self, *args, **kwargs)
+        def denied(name: Any, *args: Any, **kwargs: Any) -> Any:
+            if Path(name) == path:
+                raise PermissionError(13, "Permission denied", str(name))
+            return real_open(name, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "open", denied)
+        monkeypatch.setattr(os, "open", denied)
     report = Importer(library).import_file(path)
     assert report.outcome is ImportOutcome.FAILED
     assert report.message == "secret.txt: permission denied; check the file's access rights"
@@ -386,17 +403,17 @@ def test_a_file_that_disappears_between_looking_and_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: Library
 ) -> None:
     path = write(tmp_path / "fleeting.txt", capture(0, 3))
-    real_open = Path.open
+    real_open = os.open
 
-    def vanish(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self == path:
-            self.unlink()
-        return real_open(self, *args, **kwargs)
+    def vanish(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(name) == path:
+            path.unlink()
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", vanish)
+    monkeypatch.setattr(os, "open", vanish)
     report = Importer(library).import_file(path)
     assert report.outcome is ImportOutcome.FAILED
-    assert report.message == "fleeting.txt: cannot be read (No such file or directory)"
+    assert report.message == "fleeting.txt: the file no longer exists"
     assert library.stats()["paper"] == 0
 
 
@@ -429,3 +446,47 @@ def test_a_capture_cut_off_inside_an_abstract_says_so(tmp_path: Path, library: L
     path = write(tmp_path / "cut.txt", text[: int(len(text) * 0.5)])
     report = Importer(library).import_file(path)
     assert report.warnings or report.outcome is ImportOutcome.FAILED
+
+
+def test_a_file_swapped_for_a_pipe_after_the_first_look_is_refused_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first look (``stat``) says "regular file", the open finds a FIFO: never blocked on."""
+    regular = write(tmp_path / "regular.txt", capture(0, 3))
+    pipe = tmp_path / "digest.txt"
+    os.mkfifo(pipe)
+    real_stat = Path.stat
+
+    def regular_at_first(self: Path, *args: Any, **kwargs: Any) -> Any:
+        return real_stat(regular if self == pipe else self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", regular_at_first)
+    errors: list[DigestError] = []
+
+    def read() -> None:
+        try:
+            read_digest_bytes(pipe)
+        except DigestError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join(30)
+    if thread.is_alive():  # blocked opening the pipe: let it go before failing
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        thread.join(30)
+        pytest.fail("the import waited for a writer on a named pipe")
+    assert [str(e) for e in errors] == ["digest.txt: changed while it was being opened; try again"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="no /proc")
+def test_files_that_report_no_size_are_not_read(tmp_path: Path, library: Library) -> None:
+    """Kernel files report size 0 and may block on read (``/proc/kmsg``): never read."""
+    for target in ("/proc/kmsg", "/proc/self/status"):
+        if not Path(target).exists():
+            continue
+        link = tmp_path / (Path(target).name + ".txt")
+        link.symlink_to(target)
+        report = Importer(library).import_file(link)
+        assert report.outcome is ImportOutcome.FAILED
+        assert report.message == "the file is empty", target

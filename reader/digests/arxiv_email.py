@@ -48,26 +48,29 @@ LABEL = "arXiv listing e-mail"
 _ID = r"(?:\d{4}\.\d{4,5}|[A-Za-z]+(?:-[A-Za-z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
 _CROSS = r"\(\*cross-listing\*\)"
 _OPENER = re.compile(
-    rf"^(?:arXiv:\s*(?P<id>{_ID})|Paper\s*(?P<old_cross>{_CROSS})?\s*:\s*(?P<old_id>{_ID}))"
-    rf"\s*(?P<cross>{_CROSS})?\s*$"
+    rf"^(?:arXiv:\s*+(?P<id>{_ID})|Paper\s*+(?P<old_cross>{_CROSS})?\s*+:\s*+(?P<old_id>{_ID}))"
+    rf"\s*+(?P<cross>{_CROSS})?\s*+$"  # possessive: a run of spaces is not split two ways
 )
 # An entry opener anywhere in a text: the \\ line, then the id line.
 _OPENING = re.compile(
-    rf"^[ \t]*\\\\[ \t]*\n[ \t]*(?:arXiv:\s*{_ID}|Paper\s*(?:{_CROSS})?\s*:\s*{_ID})",
+    rf"^[ \t]*+\\\\[ \t]*+\n[ \t]*+(?:arXiv:\s*+{_ID}|Paper\s*+(?:{_CROSS})?\s*+:\s*+{_ID})",
     re.MULTILINE,
 )
 _FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z-]{0,30}(?: \([^)]{0,40}\))?):[ \t]?(?P<value>.*)$")
 _REPLACED = re.compile(r"^replaced with revised version\b", re.IGNORECASE)
-_SIZE = re.compile(r"\s*\(\d+kb[^)]*\)\s*$", re.IGNORECASE)
+# "(31214kb,D)" at the end of a Date: line; bounded so that each "(" is looked at once.
+_SIZE = re.compile(r"\(\d{1,12}kb[^()]{0,100}\)\s*+$", re.IGNORECASE)
 _TRAILER = re.compile(r"^\\\\\s*\(\s*(?P<url>https?://\S+?)\s*,")
-_RECEIVED = re.compile(r"received from\s+(?P<from>.+?)\s+to\s+(?P<to>.+?)\s*$", re.IGNORECASE)
+_RECEIVED = re.compile(r"\breceived from (?P<from>.+?) to (?P<to>.+)", re.IGNORECASE)
+"""Applied to a whitespace-collapsed line: single spaces, so no run is scanned twice."""
 _HEADER_NAME = re.compile(r"^(?:From |[A-Za-z][A-Za-z0-9-]{0,76}:)")
 _KNOWN_HEADERS = frozenset(
     {"from", "to", "subject", "date", "received", "return-path", "message-id", "mime-version",
      "content-type", "content-transfer-encoding", "delivered-to", "reply-to", "x-mailer",
      "cc", "sender", "dkim-signature", "arc-seal", "authentication-results", "list-id"}
 )  # fmt: skip
-_AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*|\s*&\s*")
+# Applied to whitespace-collapsed text: `` ?`` where ``\s*`` would rescan runs of spaces.
+_AUTHOR_SEPARATOR = re.compile(r" ?, ?(?:and )?| and | ?; ?| ?& ?")
 
 
 @dataclass(slots=True)
@@ -262,7 +265,7 @@ def _soft_break_starts(text: str, first: int) -> list[int]:
 def _digest_date(header: Sequence[str]) -> date | None:
     """The end of the "received from … to …" window: the day the listing covers."""
     for line in header:
-        match = _RECEIVED.search(line)
+        match = _RECEIVED.search(" ".join(line.split()))
         if match is not None:
             return short_year_date(match.group("to")) or short_year_date(match.group("from"))
     return None
@@ -284,7 +287,7 @@ def _block(lines: Sequence[str], start: int, end: int, message: _Message) -> _Bl
         if _REPLACED.match(line):
             block.replaced = True
         elif line.startswith("Date:") and block.date_text is None:
-            block.date_text = _SIZE.sub("", line[5:])
+            block.date_text = _SIZE.sub("", line[5:]).rstrip()
         elif _FIELD.match(line) and not line.startswith(("From:", "Date")):
             break
         index += 1
@@ -371,7 +374,8 @@ def split_authors(text: str) -> list[str]:
     (``(1)``) or listed at the end (``((1) MIT, (2) KTH)``), are dropped; TeX accents
     become Unicode.
     """
-    names = (tex_name(part) for part in _AUTHOR_SEPARATOR.split(_without_parentheses(text)))
+    bare = " ".join(_without_parentheses(text).split())
+    names = (tex_name(part) for part in _AUTHOR_SEPARATOR.split(bare))
     return [name.strip(" ,;") for name in names if name.strip(" ,;")]
 
 

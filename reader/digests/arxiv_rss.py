@@ -39,12 +39,12 @@ _MARKERS = ("rss.arxiv.org", "export.arxiv.org/rss", "arxiv.org/rss/", "oai:arXi
 _ANNOUNCEMENT = re.compile(
     r"^\s*arXiv:\S+\s+Announce Type:\s*(?P<type>[\w-]+)\s*(?:Abstract:\s*)?", re.IGNORECASE
 )
-_OLD_TITLE = re.compile(
-    r"^(?P<title>.*?)\.?\s*\(arXiv:(?P<id>\S+?)\s*\[(?P<category>[^\]]*)\]"
-    r"(?:\s*(?P<updated>UPDATED))?\)\s*$",
-    re.DOTALL,
+_OLD_SUFFIX = re.compile(
+    r"\(arXiv:(?P<id>(?:\d{4}\.\d{4,5}|[A-Za-z-]+(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?)"
+    r" ?\[(?P<category>[^\]\[]{0,200})\](?: ?(?P<flag>UPDATED|CROSS LISTED))?\)\s*+"
 )
-_OLD_TITLE_MARK = re.compile(r"\(arXiv:(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})v\d+ \[[^\]]*\]")
+"""The legacy title suffix, matched (``fullmatch``) from the last ``(arXiv:`` of a title."""
+_OLD_TITLE_MARK = re.compile(r"\(arXiv:(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})v\d+ \[[^\]\[]{0,200}\]")
 _NEW_TYPES = frozenset({"new", "cross"})
 
 
@@ -74,17 +74,30 @@ def parse(text: str, captured_at: datetime) -> Digest:
     )
 
 
+def _old_title(title: str) -> tuple[str, re.Match[str]] | None:
+    """A legacy title split into the title and its ``(arXiv:ID [cat] FLAG)`` suffix.
+
+    Only the last ``(arXiv:`` is tried, so a title full of such markers costs one pass.
+    """
+    start = title.rfind("(arXiv:")
+    suffix = _OLD_SUFFIX.fullmatch(title, start) if start >= 0 else None
+    if suffix is None:
+        return None
+    return title[:start].rstrip().removesuffix(".").rstrip(), suffix
+
+
 def _entry(item: Mapping[str, Any]) -> Entry | None:
     title = feeds.plain_text(feeds.text_of(item, "title"))
     arxiv_id = feeds.item_arxiv_id(item)
     announce = feeds.text_of(item, "arxiv_announce_type").lower()
     categories: list[str] = []
-    old = _OLD_TITLE.match(title)
+    old = _old_title(title)
     if old is not None:  # the legacy feeds: "Title. (arXiv:2401.01234v1 [cs.CL] UPDATED)"
-        title = old.group("title")
-        arxiv_id = arxiv_id or normalise_arxiv_id(old.group("id"))
-        categories = old.group("category").split()
-        announce = announce or ("replace" if old.group("updated") else "new")
+        title, suffix = old
+        arxiv_id = arxiv_id or normalise_arxiv_id(suffix.group("id"))
+        categories = suffix.group("category").split()
+        flag = suffix.group("flag")
+        announce = announce or {"UPDATED": "replace", "CROSS LISTED": "cross"}.get(flag, "new")
     title = " ".join(tex_to_unicode(title).split())
     if not title:
         return None

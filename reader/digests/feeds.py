@@ -34,18 +34,22 @@ NAME = "feed"
 LABEL = "RSS or Atom feed"
 
 _HEAD_CHARS = 65_536
+# Possessive quantifiers throughout: the prolog and the root tag are read in one pass (a run
+# of blank lines or a tag that never closes must not be tried every way it can be split).
 _PROLOG = re.compile(
-    r"(?:\s+|<\?[^>]{0,2000}\?>|<!--.{0,20000}?-->|<!DOCTYPE(?:[^\[>]|\[[^\]]{0,20000}\])*>)*",
+    r"(?:\s++|<\?[^<>]{0,2000}\?>|<!--.{0,20000}?-->"
+    r"|<!DOCTYPE(?:[^\[>]++|\[[^\]]{0,20000}\])*+>)*+",
     re.DOTALL | re.IGNORECASE,
 )
 _ROOT = re.compile(
-    r"<(?:(?P<prefix>[A-Za-z_][\w.-]*):)?(?P<name>[A-Za-z_][\w.-]*)(?P<attrs>[^>]*)>"
+    r"<(?:(?P<prefix>[A-Za-z_][\w.-]*+):)?(?P<name>[A-Za-z_][\w.-]*+)(?P<attrs>[^<>]*+)>"
 )
 _ATOM_NAMESPACES = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")
 _RSS1_NAMESPACES = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
 _DECLARATION = re.compile(r"\A(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]{0,2000}>")
-_BREAK = re.compile(r"<(?:br|/p|/div|/li|p|div)\b[^>]{0,2000}>", re.IGNORECASE)
+# A tag never holds "<": each "<" is looked at up to the next "<" or ">" only (linear).
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+_BREAK = re.compile(r"<(?:br|/p|/div|/li|p|div)\b[^<>]{0,2000}>", re.IGNORECASE)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _ARXIV_LINK = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|oai:arxiv\.org:|huggingface\.co/papers/|10\.48550/arxiv\.|^arxiv:)"
@@ -53,7 +57,8 @@ _ARXIV_LINK = re.compile(
     re.IGNORECASE,
 )
 _INITIALS = re.compile(r"^(?:[A-Z\u00c0-\u00de][a-z]?\.?[\s-]*){1,4}$")
-_NAME_SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+# Applied to whitespace-collapsed text: `` ?`` where ``\s*`` would rescan runs of spaces.
+_NAME_SEPARATOR = re.compile(r" ?; ?| ?, ?(?:and )?| and | ?& ?")
 _MAX_CATEGORIES = 20
 
 
@@ -228,6 +233,7 @@ def split_names(text: str) -> list[str]:
     """A list of names in one string: ``A. Smith, B. Jones and C. Wu`` or bioRxiv's
     ``Smith, A., Jones, B.`` (surname, initials pairs).
     """
+    text = " ".join(text.split())
     parts = [part.strip() for part in _NAME_SEPARATOR.split(text) if part.strip()]
     if len(parts) == 2 and all(len(part.split()) == 1 for part in parts):
         return [" ".join(text.split())]  # one name written "Surname, Given"

@@ -37,8 +37,10 @@ from reader.keys import normalise_arxiv_id
 NAME = "hf-daily-papers-html"
 LABEL = "Hugging Face Daily Papers (saved web page)"
 
+# Possessive (``*+``, ``++``): nothing is ever given back, so the prolog is read in one pass.
+# A plain ``(?:\s+|…)*`` tries every split of a run of blank lines: 40 spaces never end.
 _DOCUMENT = re.compile(
-    r"\A(?:\s+|<!--.{0,5000}?-->|<\?[^>]{0,500}>)*<(?:!doctype\s+html\b|html\b)",
+    r"\A(?:\s++|<!--.{0,5000}?-->|<\?[^<>]{0,500}>)*+<(?:!doctype\s+html\b|html\b)",
     re.IGNORECASE | re.DOTALL,
 )
 _PAPER_HREF = re.compile(

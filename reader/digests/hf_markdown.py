@@ -48,7 +48,8 @@ _HEADING = re.compile(
     + _HF
     + r"/papers/"
     + _PAPER_ID
-    + r"/?>?(?:\s+\"[^\"]*\")?\s*\)\s*#*\s*$",
+    # Possessive tail: trailing spaces and closing #s are taken once, never re-split.
+    + r"/?>?(?:\s++\"[^\"]*+\")?\s*+\)\s*+#*+\s*+$",
     re.IGNORECASE,
 )
 _THUMBNAIL = re.compile(r"^\s*\[!\[[^\]]*\]\([^)]*\)\]\(\s*" + _HF + r"/papers/", re.IGNORECASE)
