@@ -6,7 +6,9 @@ The importer reads the user's files and never moves, renames or deletes them.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,7 +23,7 @@ from reader.digests import (
     parse_bytes,
 )
 from reader.digests.source import read_digest_bytes
-from reader.library import Changes, DigestStatus, Library
+from reader.library import Changes, DigestStatus, Library, LibraryError
 from reader.library.ingest import SourceFile, record_digest, record_failure
 
 TEXT_SUFFIXES = frozenset(
@@ -29,6 +31,13 @@ TEXT_SUFFIXES = frozenset(
      ".atom", ".eml", ".mbox"}
 )  # fmt: skip
 """Files with these endings are reported when they are not a digest; others are skipped."""
+
+log = logging.getLogger(__name__)
+
+STORE_BUG = (
+    "internal error while storing this file's papers; please report it "
+    "(the details are in Papershelf's log)"
+)
 
 TEMPORARY_PATTERNS = (".part", ".crdownload", ".tmp", ".download", ".partial", ".swp", "~")
 
@@ -136,7 +145,14 @@ class Importer:
             return self._failed(path, source, str(exc))
         except DigestError as exc:
             return self._failed(path, source, str(exc))
-        result = record_digest(self.library, source, digest)
+        try:
+            result = record_digest(self.library, source, digest)
+        except (LibraryError, sqlite3.Error, OSError, MemoryError):
+            raise  # the library's or the system's trouble (locked, full, I/O): not the file's
+        except Exception:
+            # Our bug, met on this file: logged, the file marked failed, the next one read.
+            log.exception("internal error while storing %s", shown)
+            return self._failed(path, source, STORE_BUG)
         if result is None:  # another process imported the same bytes meanwhile
             return ImportReport(path, ImportOutcome.ALREADY_IMPORTED)
         return ImportReport(
