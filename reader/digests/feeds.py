@@ -50,6 +50,7 @@ _DECLARATION = re.compile(r"\A(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2
 # A tag never holds "<": each "<" is looked at up to the next "<" or ">" only (linear).
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 _BREAK = re.compile(r"<(?:br|/p|/div|/li|p|div)\b[^<>]{0,2000}>", re.IGNORECASE)
+_RAW_OPEN = re.compile(r"<(script|style)\b")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _ARXIV_LINK = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|oai:arxiv\.org:|huggingface\.co/papers/|10\.48550/arxiv\.|^arxiv:)"
@@ -119,7 +120,7 @@ def read_feed(text: str) -> tuple[Any, list[str]]:
             io.BytesIO(data),
             response_headers={"content-type": "application/xml; charset=utf-8"},
             resolve_relative_uris=False,
-            sanitize_html=True,
+            sanitize_html=False,  # never rendered: plain_text drops every tag (and it is slow)
         )
     except Exception as exc:  # feedparser on hostile input: anything
         raise DigestFormatError(f"the feed could not be read ({type(exc).__name__})") from None
@@ -197,10 +198,26 @@ def plain_text(markup: str) -> str:
     collapsed; paragraphs (``<p>``, ``<br>``) become blank-line breaks.
     """
     if "<" in markup:
-        markup = _TAG.sub(" ", _BREAK.sub("\n\n", markup))
+        markup = _TAG.sub(" ", _BREAK.sub("\n\n", _without_raw_text(markup)))
     text = html.unescape(markup)
     paragraphs = (" ".join(p.split()) for p in text.split("\n\n"))
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def _without_raw_text(markup: str) -> str:
+    """``markup`` without its ``<script>`` and ``<style>`` elements (one pass, no backtracking)."""
+    lower = markup.lower()
+    if "<script" not in lower and "<style" not in lower:
+        return markup
+    out: list[str] = []
+    pos = 0
+    while (opening := _RAW_OPEN.search(lower, pos)) is not None:
+        out.append(markup[pos : opening.start()])
+        close = lower.find(f"</{opening.group(1)}", opening.end())
+        end = lower.find(">", close) if close >= 0 else -1
+        pos = len(markup) if end < 0 else end + 1
+    out.append(markup[pos:])
+    return "".join(out)
 
 
 def item_summary(item: Mapping[str, Any]) -> str:

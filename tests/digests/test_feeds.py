@@ -204,3 +204,12 @@ def test_markup_in_a_title_leaves_one_line() -> None:
     )
     (paper,) = parse(feed).entries
     assert paper.title == "A Two Part Title & More"
+
+
+def test_scripts_and_styles_in_a_summary_are_dropped_not_kept_as_text() -> None:
+    from reader.digests.feeds import plain_text
+
+    assert plain_text("<p>Real</p><script>alert(1)</script> text<STYLE>p{}</STYLE>.") == (
+        "Real\n\ntext."
+    )
+    assert plain_text("Cut <script>never closed") == "Cut"

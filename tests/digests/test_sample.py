@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -10,6 +11,7 @@ import pytest
 
 import reader.digests as digests
 from reader.digests import hf_text
+from tests.factories import SAMPLE_PATH
 
 CAPTURED = datetime(2026, 1, 30, 18, tzinfo=UTC)
 
@@ -226,3 +228,20 @@ def test_render_of_the_sample_parses_back(digest: digests.Digest) -> None:
         (e.title, e.abstract, e.authors_count, e.organization, e.organization_handle,
          e.published, e.comments) for e in again.entries
     ]  # fmt: skip
+
+
+def test_one_stray_byte_costs_one_character_not_the_capture() -> None:
+    """A byte that is not UTF-8 in the real capture: still 48 papers, one title touched."""
+    data = SAMPLE_PATH.read_bytes()
+    at = data.index(b"\n", len(data) // 2)  # the end of a line in the middle of the file
+    damaged = data[:at] + b" \xff" + data[at:]
+    clean = digests.parse_bytes(data, captured_at=CAPTURED)
+    digest = digests.parse_bytes(damaged, captured_at=CAPTURED)
+    assert len(digest.entries) == len(clean.entries) == 48
+    changed = [(a, b) for a, b in zip(clean.entries, digest.entries, strict=True) if a != b]
+    assert len(changed) == 1
+    damaged_entry = changed[0][1]
+    assert "ÿ" in damaged_entry.title + damaged_entry.abstract
+    assert dataclasses.replace(damaged_entry, title="", abstract="") == dataclasses.replace(
+        changed[0][0], title="", abstract=""
+    )
