@@ -55,6 +55,9 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("hf-daily-papers-2025-04-10.json", hf_json.NAME, _at(2025, 4, 10)),
     Sample("hf-paper-2504.06261.json", hf_json.NAME, _at(2025, 4, 10)),
     Sample("hf-daily-papers-2025-04-10.md", hf_markdown.NAME, _at(2025, 4, 10)),
+    # Reconstructed from the 2026 page as Obsidian Web Clipper writes it (#16): plain headings,
+    # the paper linked from the preview video ("View paper") above, upvotes as links.
+    Sample("hf-daily-papers-2026-01-30-clipper.md", hf_markdown.NAME, _at(2026, 1, 30)),
     Sample("hf-daily-papers-2025-04-10.html", hf_html.NAME, _at(2025, 4, 10)),
 )
 
