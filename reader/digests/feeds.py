@@ -49,7 +49,19 @@ _RSS1_NAMESPACES = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simp
 _DECLARATION = re.compile(r"\A(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2", re.IGNORECASE)
 # A tag never holds "<": each "<" is looked at up to the next "<" or ">" only (linear).
 _TAG = re.compile(r"<[^<>]{0,2000}>")
-_BREAK = re.compile(r"<(?:br|/p|/div|/li|p|div)\b[^<>]{0,2000}>", re.IGNORECASE)
+_BREAK = re.compile(r"<(?:br|/?p|/?div|/li|/?h[1-6])\b[^<>]{0,2000}>", re.IGNORECASE)
+# A line saying only "Abstract" (Wiley's dc:description, Oxford's summaries): a heading.
+_ABSTRACT_LINE = re.compile(r"^[ \t]*+abstract[ \t]*+:?[ \t]*+$", re.IGNORECASE | re.MULTILINE)
+_ABSTRACT_LABEL = re.compile(r"^(?:abstract|summary)\s*+(?::\s*+|\n\n)", re.IGNORECASE)
+# What feeds put where an abstract should be: a citation, an issue name, a lone dot.
+_PLACEHOLDER = re.compile(
+    r"^[\W\d]*+$"
+    r"|^[^\n]{0,200}?\b(?:EarlyView|Early View|Ahead of Print|Online First|In Press|Early Access)"
+    r"\W{0,3}$"
+    r"|^[^\n]{0,200}?\b(?:Volume|Vol\.)\s*+\d[^\n]{0,150}$",
+    re.IGNORECASE,
+)
+_CITATION_PARAGRAPH = re.compile(r"^(?:PMID|PMCID|DOI)\s*+:", re.IGNORECASE)
 _RAW_OPEN = re.compile(r"<(script|style)\b")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _ARXIV_LINK = re.compile(
@@ -221,13 +233,37 @@ def _without_raw_text(markup: str) -> str:
 
 
 def item_summary(item: Mapping[str, Any]) -> str:
-    """The item's summary (or its first content block) as plain text."""
-    summary = text_of(item, "summary")
-    if not summary:
-        content = item.get("content")
-        if isinstance(content, list) and content and isinstance(content[0], Mapping):
-            summary = text_of(content[0], "value")
-    return plain_text(summary)
+    """The item's abstract as plain text, from its richest element.
+
+    Feeds spread an item's text over ``description``, ``dc:description`` and
+    ``content:encoded`` (Atom: ``summary`` and ``content``), and the first is often a
+    placeholder (Wiley's "TAXON, EarlyView.", Taylor & Francis's "."), a citation, or cut
+    short ("…"). Every element is read; placeholders and citation lines are dropped, a
+    leading "Abstract" heading goes (and a teaser before it), and the longest text wins.
+    """
+    content = item.get("content")
+    blocks = content if isinstance(content, list) else []
+    candidates = [text_of(item, "summary")]
+    candidates += [text_of(block, "value") for block in blocks if isinstance(block, Mapping)]
+    texts = [abstract_text(value) for value in candidates if value]
+    return max(texts, key=len, default="")
+
+
+def abstract_text(markup: str) -> str:
+    """An abstract from one feed element: plain text without its "Abstract" heading (and
+    what stands before such a heading), citation paragraphs or a placeholder (``""``).
+    """
+    text = plain_text(_ABSTRACT_LINE.sub("\n\nAbstract\n\n", markup))
+    paragraphs = [p for p in text.split("\n\n") if not _CITATION_PARAGRAPH.match(p)]
+    heading = next((i for i, p in enumerate(paragraphs) if _is_abstract_heading(p)), None)
+    if heading is not None and heading + 1 < len(paragraphs):
+        paragraphs = paragraphs[heading + 1 :]
+    text = _ABSTRACT_LABEL.sub("", "\n\n".join(paragraphs), count=1).strip()
+    return "" if len(text) < 300 and _PLACEHOLDER.match(text) else text
+
+
+def _is_abstract_heading(paragraph: str) -> bool:
+    return paragraph.rstrip(":. ").casefold() in {"abstract", "summary"}
 
 
 def item_authors(item: Mapping[str, Any], *, convert: Callable[[str], str] = str) -> list[str]:

@@ -213,3 +213,65 @@ def test_scripts_and_styles_in_a_summary_are_dropped_not_kept_as_text() -> None:
         "Real\n\ntext."
     )
     assert plain_text("Cut <script>never closed") == "Cut"
+
+
+# ------------------------------------------------------------ abstracts from the richest element
+
+WILEY = sample("wiley-chembiochem-2024-08-04.rss")
+
+
+def test_wiley_toc_abstracts_come_from_dc_description_not_the_placeholder() -> None:
+    """Real Wiley feed: <description> says "ChemBioChem, EarlyView." (or the issue), the
+    abstract is in dc:description and content:encoded after an "Abstract" heading."""
+    digest = digests.parse(WILEY.path, captured_at=WILEY.captured_at)
+    first, second = digest.entries
+    assert first.abstract.startswith("Vertically‐ordered mesoporous silica films (VMSF, also")
+    assert first.abstract.endswith(
+        "future perspective of VMSF in the relevant fields will be envisioned."
+    )
+    assert "EarlyView" not in first.abstract
+    assert "Abstract" not in first.abstract
+    assert second.abstract.startswith("Nanoparticles are a hot topic in the field of nanomaterial")
+    assert "Volume 25" not in second.abstract
+    assert (first.doi, second.doi) == ("10.1002/cbic.202400320", "10.1002/cbic.202400384")
+    assert first.authors == ("Xue Fan", "Jiayi Wu", "Tongtong Zhang", "Jiyang Liu")
+
+
+def _item(**elements: str) -> str:
+    body = "".join(
+        f"<{k.replace('__', ':')}>{v}</{k.replace('__', ':')}>" for k, v in elements.items()
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>J</title>'
+        f"<item><title>A paper</title><link>https://example.org/1</link>{body}</item>"
+        "</channel></rss>"
+    )
+
+
+FULL = (
+    "Background: we measured many things over many years. " * 12
+    + "The results are clear and the conclusions are drawn."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "feed", "expected"),
+    [
+        ("PubMed: the description cut at ~500 characters, the full text in content:encoded",
+         _item(description=FULL[:500] + "...",
+               content__encoded=f"&lt;p&gt;{FULL}&lt;/p&gt;&lt;p&gt;PMID:12345 | DOI:10.1/x&lt;/p&gt;"),
+         FULL),
+        ("Taylor &amp; Francis: a lone dot", _item(description="."), ""),
+        ("a citation line", _item(description="Journal of Things, Volume 12, Issue 3, Page 4-9, 2024."), ""),
+        ("Oxford: a leading Abstract heading",
+         _item(description=f"Abstract\n\n{FULL}"), FULL),
+        ("an Abstract heading in HTML",
+         _item(content__encoded=f"&lt;h2&gt;Abstract&lt;/h2&gt;&lt;p&gt;{FULL}&lt;/p&gt;"), FULL),
+        ("a short real abstract is kept", _item(description="Methods and main conclusion."),
+         "Methods and main conclusion."),
+    ],
+)  # fmt: skip
+def test_the_richest_element_is_the_abstract(name: str, feed: str, expected: str) -> None:
+    digest = digests.parse_bytes(feed.encode(), captured_at=datetime(2024, 8, 4, tzinfo=UTC))
+    assert digest.entries[0].abstract == expected, name
