@@ -39,6 +39,7 @@ from datetime import date, datetime
 from reader.digests.dates import email_date, short_year_date
 from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.model import Digest, Entry
+from reader.digests.names import author_list
 from reader.digests.tex import tex_name, tex_to_unicode
 from reader.keys import normalise_arxiv_id
 
@@ -69,8 +70,6 @@ _KNOWN_HEADERS = frozenset(
      "content-type", "content-transfer-encoding", "delivered-to", "reply-to", "x-mailer",
      "cc", "sender", "dkim-signature", "arc-seal", "authentication-results", "list-id"}
 )  # fmt: skip
-# Applied to whitespace-collapsed text: `` ?`` where ``\s*`` would rescan runs of spaces.
-_AUTHOR_SEPARATOR = re.compile(r" ?, ?(?:and )?| and | ?; ?| ?& ?")
 
 
 @dataclass(slots=True)
@@ -332,7 +331,7 @@ def _entry(block: _Block) -> Entry | None:
     if not title:
         return None
     arxiv_id = normalise_arxiv_id(_identifier(block.opener))
-    authors = split_authors(block.value("authors"))
+    authors, count = author_list(block.value("authors"), convert=tex_name)
     doi = block.value("doi").split()
     published = None
     if not block.replaced and block.date_text is not None:
@@ -341,7 +340,7 @@ def _entry(block: _Block) -> Entry | None:
     return Entry(
         title=title,
         abstract=_abstract(block.abstract),
-        authors_count=len(authors) or None,
+        authors_count=count or None,
         published=published,
         arxiv_id=arxiv_id,
         authors=tuple(authors),
@@ -371,23 +370,7 @@ def split_authors(text: str) -> list[str]:
     """Author names from an arXiv ``Authors:`` line.
 
     Names are separated by commas and ``and``; affiliations in parentheses, numbered
-    (``(1)``) or listed at the end (``((1) MIT, (2) KTH)``), are dropped; TeX accents
-    become Unicode.
+    (``(1)``) or listed at the end (``((1) MIT, (2) KTH)``), are dropped, and so are
+    ``et al.`` and ``(84 additional authors not shown)``; TeX accents become Unicode.
     """
-    bare = " ".join(_without_parentheses(text).split())
-    names = (tex_name(part) for part in _AUTHOR_SEPARATOR.split(bare))
-    return [name.strip(" ,;") for name in names if name.strip(" ,;")]
-
-
-def _without_parentheses(text: str) -> str:
-    """``text`` with every parenthesised group (nested ones included) removed, in one pass."""
-    out: list[str] = []
-    depth = 0
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-        elif not depth:
-            out.append(char)
-    return "".join(out)
+    return author_list(text, convert=tex_name)[0]

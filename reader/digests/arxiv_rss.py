@@ -106,13 +106,12 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
     if announcement is not None:
         announce = announce or announcement.group("type").lower()
         summary = summary[announcement.end() :]
-    authors = [tex_name(name) for name in feeds.item_authors(item)]
-    authors = [name for name in authors if name]
+    authors, count = feeds.item_author_list(item, convert=tex_name)
     new = announce in _NEW_TYPES
     return Entry(
         title=title,
         abstract=tex_to_unicode(summary.strip()),
-        authors_count=len(authors) or None,
+        authors_count=count or None,
         published=feeds.item_date(item) if new else None,
         arxiv_id=arxiv_id,
         authors=tuple(authors),

@@ -25,8 +25,18 @@ ALM) only set the direction of their neighbours: Hebrew and Arabic titles keep t
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
+_ARCHIVES = (
+    "acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an",
+    "chao-dyn", "chem-ph", "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "econ", "eess",
+    "funct-an", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th", "math-ph", "math", "mtrl-th",
+    "nlin", "nucl-ex", "nucl-th", "patt-sol", "physics", "plasm-ph", "q-alg", "q-bio", "q-fin",
+    "quant-ph", "solv-int", "stat", "supr-con",
+)  # fmt: skip
+_ARXIV_CATEGORY = re.compile(r"(?:" + "|".join(_ARCHIVES) + r")(?:\.[A-Za-z][A-Za-z-]{1,15})?")
+"""An arXiv category (``cs.CL``, ``hep-ex``, ``cond-mat.mes-hall``): the only kind kept.
+MSC and ACM codes (``53D10``, ``I.2.7``) and journal sections (``Review``) are no category."""
+
 _LINE_FIELDS = ("title", "organization", "organization_handle", "arxiv_id", "url", "doi")
-_LIST_FIELDS = ("authors", "categories")
 
 
 def clean_line(text: str) -> str:
@@ -43,17 +53,25 @@ def clean_text(text: str) -> str:
 
 
 def clean_entry(entry: Entry) -> Entry:
-    """``entry`` with every text field cleaned (lists lose the items left empty)."""
+    """``entry`` with every text field cleaned (lists lose the items left empty) and only
+    arXiv categories among its categories."""
     changes: dict[str, object] = {"abstract": clean_text(entry.abstract)}
     for name in _LINE_FIELDS:
         value = getattr(entry, name)
         if value is not None:
             changes[name] = clean_line(value) or None
-    for name in _LIST_FIELDS:
-        changes[name] = tuple(item for item in map(clean_line, getattr(entry, name)) if item)
+    changes["authors"] = tuple(item for item in map(clean_line, entry.authors) if item)
+    changes["categories"] = tuple(
+        dict.fromkeys(c for c in map(clean_line, entry.categories) if is_arxiv_category(c))
+    )
     # A title of nothing but control characters still names the entry: U+FFFD says so.
     changes["title"] = changes["title"] or "\ufffd"
     return dataclasses.replace(entry, **changes)  # type: ignore[arg-type]
+
+
+def is_arxiv_category(term: str) -> bool:
+    """Whether ``term`` is an arXiv category such as ``cs.CL`` or ``hep-ex``."""
+    return _ARXIV_CATEGORY.fullmatch(term) is not None
 
 
 def clean_digest(digest: Digest) -> Digest:

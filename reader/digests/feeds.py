@@ -28,6 +28,7 @@ import feedparser
 from reader.digests.dates import email_date, iso_date, struct_date
 from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.model import Digest, Entry
+from reader.digests.names import author_list
 from reader.keys import normalise_arxiv_id
 
 NAME = "feed"
@@ -69,9 +70,6 @@ _ARXIV_LINK = re.compile(
     r"\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7}(?:v\d+)?)",
     re.IGNORECASE,
 )
-_INITIALS = re.compile(r"^(?:[A-Z\u00c0-\u00de][a-z]?\.?[\s-]*){1,4}$")
-# Applied to whitespace-collapsed text: `` ?`` where ``\s*`` would rescan runs of spaces.
-_NAME_SEPARATOR = re.compile(r" ?; ?| ?, ?(?:and )?| and | ?& ?")
 _MAX_CATEGORIES = 20
 
 
@@ -173,11 +171,11 @@ def generic_entry(item: Mapping[str, Any]) -> Entry | None:
     title = " ".join(plain_text(text_of(item, "title")).split())
     if not title:
         return None
-    authors = item_authors(item)
+    authors, count = item_author_list(item)
     return Entry(
         title=title,
         abstract=item_summary(item),
-        authors_count=len(authors) or None,
+        authors_count=count or None,
         published=item_date(item),
         arxiv_id=item_arxiv_id(item),
         authors=tuple(authors),
@@ -268,38 +266,33 @@ def _is_abstract_heading(paragraph: str) -> bool:
 
 def item_authors(item: Mapping[str, Any], *, convert: Callable[[str], str] = str) -> list[str]:
     """The item's author names: Atom ``<author>`` elements, or a ``dc:creator`` list."""
+    return item_author_list(item, convert=convert)[0]
+
+
+def item_author_list(
+    item: Mapping[str, Any], *, convert: Callable[[str], str] = str
+) -> tuple[list[str], int]:
+    """The item's author names and how many authors they stand for (``et al.`` dropped,
+    ``(84 additional authors not shown)`` counted, affiliations in parentheses removed).
+    """
     raw = item.get("authors")
-    names = [
+    elements = [
         text_of(author, "name")
         for author in (raw if isinstance(raw, list) else [])
         if isinstance(author, Mapping)
     ]
-    names = [name for name in names if name]
-    if not names:
-        names = [text_of(item, "author")] if text_of(item, "author") else []
-    if len(names) == 1:
-        return split_names(convert(plain_text(names[0])))
-    return [" ".join(convert(plain_text(name)).split()) for name in names]
-
-
-def split_names(text: str) -> list[str]:
-    """A list of names in one string: ``A. Smith, B. Jones and C. Wu`` or bioRxiv's
-    ``Smith, A., Jones, B.`` (surname, initials pairs).
-    """
-    text = " ".join(text.split())
-    parts = [part.strip() for part in _NAME_SEPARATOR.split(text) if part.strip()]
-    if len(parts) == 2 and all(len(part.split()) == 1 for part in parts):
-        return [" ".join(text.split())]  # one name written "Surname, Given"
-    if (
-        len(parts) >= 2
-        and len(parts) % 2 == 0
-        and all(
-            _INITIALS.match(parts[i]) and not _INITIALS.match(parts[i - 1])
-            for i in range(1, len(parts), 2)
-        )
-    ):
-        return [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)]
-    return parts
+    elements = [element for element in elements if element]
+    if not elements and text_of(item, "author"):
+        elements = [text_of(item, "author")]
+    if len(elements) == 1:
+        return author_list(plain_text(elements[0]), convert=convert)
+    names: list[str] = []
+    count = 0
+    for element in elements:  # one name each, but "et al." and counts may hide there too
+        found, stands_for = author_list(plain_text(element).replace(",", " "), convert=convert)
+        names += found
+        count += stands_for
+    return names, count
 
 
 def item_date(item: Mapping[str, Any]) -> date | None:

@@ -207,6 +207,9 @@ def test_old_style_entries_with_paper_and_from_lines() -> None:
         ("A. One and B. Two", ("A. One", "B. Two")),
         ("A. One (1), B. Two (2) ((1) MIT, (2) ETH (Zurich))", ("A. One", "B. Two")),
         ("The ATLAS Collaboration", ("The ATLAS Collaboration",)),
+        ("A. One, B. Two, et al. (84 additional authors not shown)", ("A. One", "B. Two")),
+        ("A. One, B. Two et al", ("A. One", "B. Two")),
+        ("Li, X.-Y., Wu, S.-N. and Xu, B.", ("Li, X.-Y.", "Wu, S.-N.", "Xu, B.")),
         (
             'G. {\\O}stergaard, K. G\\"{o}del, \\v{S}. \\v{C}ech',
             ("G. Østergaard", "K. Gödel", "Š. Čech"),
@@ -298,3 +301,13 @@ def test_file_is_left_untouched(library: Library, tmp_path: Path) -> None:
     before = copy.read_bytes(), copy.stat().st_mtime_ns
     assert Importer(library).import_file(copy).outcome is ImportOutcome.IMPORTED
     assert (copy.read_bytes(), copy.stat().st_mtime_ns) == before
+
+
+def test_hidden_authors_are_counted_not_named() -> None:
+    """A mailing lists 46 names, then "et al. (84 additional authors not shown)": 130."""
+    names = ", ".join(f"Author Number{n}" for n in range(46))
+    authors = f"{names} et al. (84 additional authors not shown)"
+    (paper,) = parse(entry_text(authors=authors)).entries
+    assert len(paper.authors) == 46
+    assert "et al." not in " ".join(paper.authors)
+    assert paper.authors_count == 130

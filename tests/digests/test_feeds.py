@@ -11,6 +11,7 @@ import pytest
 import reader.digests as digests
 from reader.digests import feeds
 from reader.digests.errors import DigestError, DigestFormatError, UnknownFormatError
+from reader.digests.names import split_names
 from reader.importer import Importer, ImportOutcome
 from reader.library import Library
 from tests.digests.samples import sample
@@ -54,7 +55,7 @@ def test_journal_sample_field_by_field() -> None:
     assert moe.doi == "10.5555/tmlr.2024.0412"
     assert moe.arxiv_id is None  # "tmlr.2024.0412" is no arXiv id
     assert moe.authors == ("François Lefèvre", "Ingrid Sørensen")
-    assert moe.categories == ("Mixture of Experts", "Domain Generalization")
+    assert moe.categories == ()  # keywords, not arXiv categories (#16)
     assert moe.abstract.endswith(
         "across domains & that expert specialisation emerges early in training."
     )
@@ -69,9 +70,9 @@ def test_journal_sample_field_by_field() -> None:
 
 
 def test_single_author_written_surname_first_is_one_name() -> None:
-    assert feeds.split_names("Smith, John") == ["Smith, John"]
-    assert feeds.split_names("Mei Chen, Daniel Ortiz") == ["Mei Chen", "Daniel Ortiz"]
-    assert feeds.split_names("A. One, B. Two and C. Three") == ["A. One", "B. Two", "C. Three"]
+    assert split_names("Smith, John") == ["Smith, John"]
+    assert split_names("Mei Chen, Daniel Ortiz") == ["Mei Chen", "Daniel Ortiz"]
+    assert split_names("A. One, B. Two and C. Three") == ["A. One", "B. Two", "C. Three"]
 
 
 # ------------------------------------------------------------------------------ XML safety
@@ -191,7 +192,7 @@ def test_import_end_to_end(library: Library) -> None:
     assert replay.authors_count == 4
     assert replay.published == date(2024, 11, 21)
     moe = papers["Sparse Mixture-of-Experts Are Domain-Robust Learners"]
-    assert moe.categories == ("Mixture of Experts", "Domain Generalization")
+    assert moe.categories == ()  # keywords, not arXiv categories (#16)
     assert moe.url == "https://doi.org/10.5555/tmlr.2024.0412"
     assert {d.format for d in library.digests()} == {feeds.NAME}
 
@@ -275,3 +276,24 @@ FULL = (
 def test_the_richest_element_is_the_abstract(name: str, feed: str, expected: str) -> None:
     digest = digests.parse_bytes(feed.encode(), captured_at=datetime(2024, 8, 4, tzinfo=UTC))
     assert digest.entries[0].abstract == expected, name
+
+
+@pytest.mark.parametrize(
+    ("creator", "expected"),
+    [
+        # bioRxiv's "Surname, I.-L." with hyphenated initials, and surnames like Wu or Li.
+        ("Chen, Y.-C., Lin, C.-T., Huang, W.-H., Tsai, M.-J. and Wu, S.-N.",
+         ("Chen, Y.-C.", "Lin, C.-T.", "Huang, W.-H.", "Tsai, M.-J.", "Wu, S.-N.")),
+        ("Li, X., Xu, J.-Y., Ng, A. B.", ("Li, X.", "Xu, J.-Y.", "Ng, A. B.")),
+        ("Zhang, Y., The ATLAS Collaboration, Wu, X.",
+         ("Zhang, Y.", "The ATLAS Collaboration", "Wu, X.")),
+        ("Smith, A., Jones, B., et al.", ("Smith, A.", "Jones, B.")),
+    ],
+)  # fmt: skip
+def test_biorxiv_creators_are_names_not_fragments(creator: str, expected: tuple[str, ...]) -> None:
+    feed = _item(dc__creator=creator)
+    entry = digests.parse_bytes(
+        feed.encode(), captured_at=datetime(2024, 8, 4, tzinfo=UTC)
+    ).entries[0]
+    assert entry.authors == expected
+    assert entry.authors_count == len(expected)

@@ -50,6 +50,9 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("arxiv-stat-listing-2025-03-04.eml", arxiv_email.NAME, _at(2025, 3, 5)),
     Sample("arxiv-rss-cs.CL-2025-09-19.xml", arxiv_rss.NAME, _at(2025, 9, 19)),
     Sample("arxiv-api-query-long-context.atom", arxiv_atom.NAME, _at(2024, 11, 22)),
+    # Real: the old RSS 1.0 feed (descriptions shortened by the fixture it comes from,
+    # github.com/steog/physbiblio tests): CROSS LISTED, UPDATED, 909 authors not shown.
+    Sample("arxiv-rss1-hep-ex-2021-07-08.rdf", arxiv_rss.NAME, _at(2021, 7, 9)),
     Sample("biorxiv-neuroscience.rss", feeds.NAME, _at(2024, 11, 21)),
     Sample("journal-tmlr.atom", feeds.NAME, _at(2024, 11, 21)),
     # Real: two items of Wiley's ChemBioChem TOC feed (via github.com/supersciencegrl/easy-wiley).
