@@ -14,6 +14,7 @@ import dataclasses
 import re
 
 from reader.digests.model import Digest, Entry
+from reader.digests.tex import tex_to_unicode
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 """C0 and C1 controls but tab and newline, DEL, and the Unicode line/paragraph separators:
@@ -53,13 +54,15 @@ def clean_text(text: str) -> str:
 
 
 def clean_entry(entry: Entry) -> Entry:
-    """``entry`` with every text field cleaned (lists lose the items left empty) and only
-    arXiv categories among its categories."""
-    changes: dict[str, object] = {"abstract": clean_text(entry.abstract)}
+    """``entry`` with every text field cleaned (lists lose the items left empty), the TeX
+    rule of :mod:`~reader.digests.tex` applied to its title and abstract, and only arXiv
+    categories among its categories."""
+    changes: dict[str, object] = {"abstract": clean_text(tex_to_unicode(entry.abstract))}
     for name in _LINE_FIELDS:
         value = getattr(entry, name)
         if value is not None:
             changes[name] = clean_line(value) or None
+    changes["title"] = clean_line(tex_to_unicode(entry.title)) or None
     changes["authors"] = tuple(item for item in map(clean_line, entry.authors) if item)
     changes["categories"] = tuple(
         dict.fromkeys(c for c in map(clean_line, entry.categories) if is_arxiv_category(c))

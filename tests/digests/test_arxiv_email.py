@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -311,3 +312,22 @@ def test_hidden_authors_are_counted_not_named() -> None:
     assert len(paper.authors) == 46
     assert "et al." not in " ".join(paper.authors)
     assert paper.authors_count == 130
+
+
+TEX_ABSTRACT = (
+    r"We reach $\lesssim1\%$ error, 50\% fewer steps and R\&D savings of \$16.9B;"
+    r" $$\sum_i x_i \% y$$ holds for Schr\"odinger's \#1 case."
+)
+TEX_EXPECTED = (
+    r"We reach $\lesssim1\%$ error, 50% fewer steps and R&D savings of \$16.9B;"
+    r" $$\sum_i x_i \% y$$ holds for Schrödinger's #1 case."
+)
+
+
+def test_one_tex_rule_keeps_math_as_written_in_every_reader() -> None:
+    """The same abstract from the listing mail and from Hugging Face JSON reads the same:
+    math untouched (Obsidian renders it), escapes outside math resolved but for \\$."""
+    (mailed,) = parse(entry_text(abstract="  " + TEX_ABSTRACT)).entries
+    data = json.dumps({"id": "2411.00001", "title": "A Paper", "summary": TEX_ABSTRACT})
+    (from_json,) = digests.parse_bytes(data.encode(), captured_at=CAPTURED).entries
+    assert mailed.abstract == from_json.abstract == TEX_EXPECTED

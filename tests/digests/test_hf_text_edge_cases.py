@@ -419,7 +419,12 @@ def test_unusual_abstracts(abstract: str) -> None:
     digest = parse(text)
     assert [e.title for e in digest.entries] == ["Before", "Target Paper", "After"]
     target = digest.entries[1]
-    assert target.abstract == abstract
+    expected = {  # the one TeX rule: accents outside math become letters, math stays
+        "Following Erd\\'{o}s and Ny\\'{n}, we bound $\\sum_i x_i^2 \\leq 1$ in \\mathcal{O}(n).": (
+            "Following Erdós and Nyń, we bound $\\sum_i x_i^2 \\leq 1$ in \\mathcal{O}(n)."
+        )
+    }
+    assert target.abstract == expected.get(abstract, abstract)
     assert (target.authors_count, target.published, target.comments) == (4, date(2024, 3, 3), 7)
 
 
