@@ -60,7 +60,7 @@ _THUMBNAIL = re.compile(
 _PAPER_LINK = re.compile(
     r"\]\(\s*+<?" + _HF + r"/papers/" + _PAPER_ID + r"/?>?(?:\s++\"[^\"]*+\")?\s*+\)", re.IGNORECASE
 )
-_PLAIN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s++(?P<title>[^\s#\[].*?)(?:\s++#++)?\s*+$")
+_PLAIN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s++(?P<title>[^\s#\[].*+)")
 _SUBMITTED = re.compile(r"^\s*submitted\s+by\b", re.IGNORECASE)
 _COUNT = r"(?P<count>\d{1,3}(?:,\d{3})++|\d{1,6}(?:\.\d{1,2})?[kK]|\d{1,9}|\\?-|–)"
 # "112", "1.09k", "-" for none; on its own line or (2026 pages) linked: "[1.09k](…/papers/ID)".
@@ -147,9 +147,19 @@ def _headings(lines: Sequence[str]) -> list[_Heading]:
         elif "/papers/" in line and (link := _PAPER_LINK.search(line)) is not None:
             paper = link.group("id")
         elif paper is not None and (plain := _PLAIN_HEADING.match(line)) is not None:
-            headings.append(_Heading(index, _unescape(plain.group("title")), paper))
+            title = _without_closing_hashes(plain.group("title"))
+            headings.append(_Heading(index, _unescape(title), paper))
             paper = None
     return headings
+
+
+def _without_closing_hashes(title: str) -> str:
+    """``Title ##`` as ``Title`` (an ATX heading's optional closing sequence)."""
+    title = title.rstrip()
+    bare = title.rstrip("#")
+    if bare != title and (not bare or bare[-1].isspace()):
+        return bare.rstrip()
+    return title
 
 
 def _unescape(text: str) -> str:

@@ -66,6 +66,9 @@ CASES: dict[str, Callable[[int], str]] = {
     "comments in a page's prolog": lambda n: "<!---->" * (n // 7) + "x",
     "a feed's prolog of blank lines": lambda n: "\n" * n + "<x",
     "a root tag that never closes": lambda n: "<rss" + "a" * n,
+    "a plain heading with trailing spaces": lambda n: (
+        '[x](/papers/2501.00001 "View paper")\n### T' + " " * n + "x"
+    ),
     "a heading with trailing spaces": lambda n: "### [T](/papers/2501.00001)" + " " * n + "x",
     "a listing id line with spaces": lambda n: "\\\\\narXiv:2501.00001" + " " * n + "x",
     "an old listing opener with spaces": lambda n: "\\\\\nPaper" + " " * n + "x",
