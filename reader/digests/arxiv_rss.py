@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from reader.digests import feeds
@@ -64,7 +64,9 @@ def sniff(text: str) -> bool:
 def parse(text: str, captured_at: datetime) -> Digest:
     """Parse an arXiv announcement feed (RSS 2.0, Atom or the legacy RSS 1.0)."""
     parsed, warnings = feeds.read_feed(text)
-    entries = feeds.build_entries(parsed, _entry, warnings)
+    channel = parsed.get("feed")
+    day = feeds.item_date(channel) if isinstance(channel, Mapping) else None
+    entries = feeds.build_entries(parsed, lambda item: _entry(item, day), warnings)
     return Digest(
         format=NAME,
         entries=entries,
@@ -86,7 +88,8 @@ def _old_title(title: str) -> tuple[str, re.Match[str]] | None:
     return title[:start].rstrip().removesuffix(".").rstrip(), suffix
 
 
-def _entry(item: Mapping[str, Any]) -> Entry | None:
+def _entry(item: Mapping[str, Any], feed_day: date | None = None) -> Entry | None:
+    """One item; ``feed_day`` dates the new papers of feeds whose items carry no date."""
     title = feeds.plain_text(feeds.text_of(item, "title"))
     arxiv_id = feeds.item_arxiv_id(item)
     announce = feeds.text_of(item, "arxiv_announce_type").lower()
@@ -97,7 +100,10 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
         arxiv_id = arxiv_id or normalise_arxiv_id(suffix.group("id"))
         categories = suffix.group("category").split()
         flag = suffix.group("flag")
-        announce = announce or {"UPDATED": "replace", "CROSS LISTED": "cross"}.get(flag, "new")
+        # "CROSS LISTED" marks a cross-listing, new only in its first version (v1).
+        first = not re.search(r"v(?!1$)\d+$", suffix.group("id"))
+        kind = {"UPDATED": "replace", "CROSS LISTED": "cross" if first else "replace-cross"}
+        announce = announce or kind.get(flag or "", "new" if first else "replace")
     title = " ".join(tex_to_unicode(title).split())
     if not title:
         return None
@@ -112,7 +118,7 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
         title=title,
         abstract=tex_to_unicode(summary.strip()),
         authors_count=count or None,
-        published=feeds.item_date(item) if new else None,
+        published=(feeds.item_date(item) or feed_day) if new else None,
         arxiv_id=arxiv_id,
         authors=tuple(authors),
         url=f"https://arxiv.org/abs/{arxiv_id}"
