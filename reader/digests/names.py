@@ -68,14 +68,51 @@ def split_names(text: str) -> list[str]:
 
 
 def without_parentheses(text: str) -> str:
-    """``text`` with every parenthesised group (nested ones included) removed, in one pass."""
-    out: list[str] = []
-    depth = 0
-    for char in text:
+    """``text`` without its parenthesised groups (nested ones included); a parenthesis that
+    is never matched is dropped on its own, so ``A. One (MIT, B. Two`` keeps ``B. Two``.
+    """
+    if "(" not in text and ")" not in text:
+        return text
+    opened: list[int] = []
+    spans: list[tuple[int, int]] = []
+    stray: list[int] = []
+    for index, char in enumerate(text):
         if char == "(":
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-        elif not depth:
-            out.append(char)
+            opened.append(index)
+        elif char == ")":
+            if opened:
+                start = opened.pop()
+                if not opened:  # an outermost group: the inner ones lie within it
+                    spans.append((start, index + 1))
+            else:
+                stray.append(index)
+    if opened:  # unclosed: its inner groups count on their own, the "(" goes alone
+        spans = _matched_within(text, opened[0], spans)
+        stray += opened
+    cuts = sorted(spans + [(i, i + 1) for i in stray])
+    out: list[str] = []
+    pos = 0
+    for start, end in cuts:
+        if start >= pos:
+            out.append(text[pos:start])
+            pos = end
+        else:
+            pos = max(pos, end)
+    out.append(text[pos:])
     return "".join(out)
+
+
+def _matched_within(
+    text: str, first_unclosed: int, spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """``spans`` plus the groups closed after ``first_unclosed`` (inside unclosed ones)."""
+    depth_stack: list[int] = []
+    found = list(spans)
+    for index in range(first_unclosed, len(text)):
+        char = text[index]
+        if char == "(":
+            depth_stack.append(index)
+        elif char == ")" and depth_stack:
+            start = depth_stack.pop()
+            found.append((start, index + 1))
+    return found
