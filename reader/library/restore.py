@@ -51,6 +51,7 @@ from reader.library.backup import (
 from reader.library.errors import (
     BackupError,
     LibraryLockedError,
+    is_busy,
     is_corruption,
     translate,
 )
@@ -192,8 +193,7 @@ def _lock(conn: sqlite3.Connection, library: Path) -> bool:
     except sqlite3.DatabaseError as exc:
         if is_corruption(exc):
             return False
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
+        if is_busy(exc):
             raise LibraryLockedError(
                 f"the library {library} is open in another program (the Papershelf window "
                 "or 'papershelf watch'); close it, then restore again"

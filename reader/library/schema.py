@@ -167,7 +167,42 @@ ALTER TABLE export_file ADD COLUMN inputs TEXT;
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_TRASH = """
+-- Deleted papers wait here until the trash is emptied (reader.library.trash). A paper's
+-- whole row, its tag names and its appearances are kept as JSON, so a restore brings it
+-- back as it was even after later migrations add columns. The identity columns are
+-- copied out so that a re-import recognises a trashed paper and leaves it in the trash.
+CREATE TABLE trash (
+    paper_id    INTEGER PRIMARY KEY,   -- the id it had, and gets back on restore
+    trashed_at  TEXT NOT NULL,         -- ISO UTC timestamp
+    title       TEXT NOT NULL,
+    title_key   TEXT NOT NULL,
+    arxiv_id    TEXT,
+    doi         TEXT,                  -- normalised (reader.library.identity)
+    row         TEXT NOT NULL,         -- JSON object: every column of the paper row
+    tags        TEXT NOT NULL,         -- JSON list of tag names
+    appearances TEXT NOT NULL          -- JSON list of [digest_id, position, comments, upvotes]
+);
+CREATE INDEX trash_title_key ON trash (title_key);
+CREATE INDEX trash_arxiv_id ON trash (arxiv_id);
+CREATE INDEX trash_doi ON trash (doi);
+-- DOIs are identities too (case-insensitive): the importer looks papers up by them.
+CREATE INDEX paper_doi ON paper (lower(doi));
+
+-- Text that was not valid UTF-8, taken out of the library by 'papershelf check --repair'
+-- (reader.library.text_damage): the original bytes stay here, recoverable.
+CREATE TABLE damaged_text (
+    id         INTEGER PRIMARY KEY,
+    table_name TEXT NOT NULL,
+    row_id     INTEGER NOT NULL,
+    column     TEXT NOT NULL,
+    original   BLOB NOT NULL,
+    repaired_at TEXT NOT NULL
+);
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _TRASH)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
