@@ -308,3 +308,123 @@ def test_an_older_digest_fills_upvotes_a_paper_never_had(library: Library) -> No
     )
     (paper,) = library.papers()
     assert (paper.comments, paper.upvotes) == (3, 9)
+
+
+# ---------------------------------------------------------------------- DOIs are identities
+
+
+def _journal(library: Library, name: str, entries: list[Entry]) -> None:
+    record_digest(
+        library, SourceFile(name, 1, name, "test"), Digest(format="rss", entries=tuple(entries))
+    )
+
+
+def test_same_titled_journal_items_with_different_dois_stay_apart(library: Library) -> None:
+    editorial = "Editorial"
+    _journal(
+        library,
+        "march",
+        [
+            Entry(
+                editorial,
+                "The March issue opens with three studies of grasses.",
+                doi="10.1002/tax.1",
+            )
+        ],
+    )
+    (first,) = library.paper_ids()
+    library.set_note(first, "notes on March")
+    library.set_rating(first, 5)
+    _journal(
+        library,
+        "april",
+        [
+            Entry(
+                editorial, "The April issue is about ferns and their spores.", doi="10.1002/TAX.2"
+            ),
+            Entry("Correction", "A figure was wrong.", doi="10.1002/tax.3"),
+            Entry("Correction", "A table was wrong.", doi="10.1002/tax.4"),
+        ],
+    )
+    papers = {p.doi: p for p in library.papers()}
+    assert set(papers) == {"10.1002/tax.1", "10.1002/TAX.2", "10.1002/tax.3", "10.1002/tax.4"}
+    april = papers["10.1002/TAX.2"]
+    assert (april.note, april.rating) == ("", 0)  # nothing inherited from March
+    assert "ferns" in april.abstract
+    assert library.paper(first).abstract.startswith("The March issue")
+
+
+def test_a_doi_in_another_spelling_is_the_same_paper(library: Library) -> None:
+    _journal(library, "a", [Entry("Grass systematics", "A study.", doi="10.1002/tax.7")])
+    _journal(
+        library,
+        "b",
+        [
+            Entry(
+                "Grass systematics (revised title)", "A study.", doi="https://doi.org/10.1002/TAX.7"
+            )
+        ],
+    )
+    assert library.count() == 1
+
+
+def test_a_title_matches_only_without_a_conflicting_identity(library: Library) -> None:
+    _journal(library, "a", [Entry("Editorial", "First editorial text here.", doi="10.1/a")])
+    _journal(library, "b", [Entry("Editorial", "A capture without any identity at all.")])
+    assert library.count() == 1  # no identity on one side: the title decides
+    _journal(library, "c", [Entry("Editorial", "Another one.", arxiv_id="2401.00001")])
+    _journal(library, "d", [Entry("Editorial", "And another.", arxiv_id="2401.00002")])
+    # The arXiv paper may be the DOI'd one (no conflict), the second arXiv id cannot be.
+    assert library.count() == 2
+
+
+# ---------------------------------------------------------------------- better values
+
+
+def test_merging_sources_takes_the_better_importer_values(library: Library) -> None:
+    title = "Scaling laws for grass phylogenies"
+    _journal(
+        library,
+        "toc",
+        [
+            Entry(
+                title,
+                "TAXON, EarlyView.",
+                authors=("A. Author", "B. Author", "et al."),
+                doi="10.1002/tax.9",
+            )
+        ],
+    )
+    (paper_id,) = library.paper_ids()
+    library.set_note(paper_id, "mine")
+    library.add_tags([paper_id], ["grass"])
+    abstract = (
+        "We fit scaling laws to 4,000 grass phylogenies and find that the number of "
+        "species grows as a power of the clade's age, with one exponent across continents."
+    )
+    _journal(
+        library,
+        "pubmed",
+        [Entry(title, abstract[:80] + "...", authors=("A. Author",), doi="10.1002/tax.9")],
+    )
+    paper = library.paper(paper_id)
+    assert paper.abstract == abstract[:80] + "..."  # a real (cut) abstract over a placeholder
+    assert paper.authors == ("A. Author", "B. Author", "et al.")  # more names stay
+    _journal(
+        library,
+        "full",
+        [
+            Entry(
+                title,
+                abstract,
+                authors=("A. Author", "B. Author", "C. Author", "D. Author"),
+                doi="10.1002/tax.9",
+            )
+        ],
+    )
+    paper = library.paper(paper_id)
+    assert paper.abstract == abstract
+    assert paper.authors == ("A. Author", "B. Author", "C. Author", "D. Author")
+    assert (paper.note, paper.tags) == ("mine", ("grass",))
+    _journal(library, "again", [Entry(title, "TAXON, EarlyView.", doi="10.1002/tax.9")])
+    assert library.paper(paper_id).abstract == abstract  # never back to worse

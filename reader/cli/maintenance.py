@@ -24,6 +24,7 @@ def register(commands: Any) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--to", metavar="FILE", type=Path, help="copy to this file instead")
     group.add_argument("--list", action="store_true", help="list the backups, newest first")
+    p.add_argument("--force", action="store_true", help="with --to: replace an existing file")
 
     p = commands.add_parser(
         "restore", help="replace the library with a backup (the current one is backed up first)"
@@ -53,7 +54,13 @@ def _backup(library: Library | None, args: argparse.Namespace, out: TextIO) -> i
         for backup in backups:
             print(f"{backup.label:<44} {backup.size / 1_048_576:8.1f} MB  {backup.path}", file=out)
         return 0
-    target = backup_to(path, args.to) if args.to is not None else make_backup(path, MANUAL).path
+    if args.force and args.to is None:
+        raise CommandError("--force only goes with --to FILE")
+    target = (
+        backup_to(path, args.to, force=args.force)
+        if args.to is not None
+        else make_backup(path, MANUAL).path
+    )
     print(f"backed up {path} to {target}", file=out)
     return 0
 

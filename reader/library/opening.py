@@ -14,6 +14,8 @@
   ``daily_backup`` is true (the command line) — one ``stat`` when today's copy exists.
   The window passes ``daily_backup=False`` and runs ``backup_if_due(path)`` on its writer
   thread, since on a big library it takes a few seconds;
+* **leftovers**: stale temporaries a killed restore left beside the library are deleted
+  (:mod:`reader.library.leftovers`);
 * **damage**: a library marked damaged (by a failed check, or SQLite reporting
   "malformed" / "not a database" at any time) is opened read-only. It can be read and
   exported, never written, until ``papershelf restore`` or a clean ``papershelf check``.
@@ -37,6 +39,7 @@ from reader.library.errors import (
     LibraryEnvironmentError,
     LibraryOpenError,
 )
+from reader.library.leftovers import remove_stale_temporaries
 from reader.library.store import Library
 
 log = logging.getLogger(__name__)
@@ -57,6 +60,7 @@ def open_library(
     """
     library_path = Path(path).expanduser()
     warn = on_warning or log.warning
+    remove_stale_temporaries(library_path)
     damage = health.read_damage(library_path)
     if damage is not None:
         library = _open_damaged(library_path, damage)
