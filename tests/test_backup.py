@@ -441,7 +441,8 @@ def test_backup_to_an_existing_file_needs_force(tmp_path: Path) -> None:
     other = fill(tmp_path / "other" / "precious.sqlite", papers=3)
     refused = run_papershelf(path, "backup", "--to", str(other))
     assert refused.returncode == 2
-    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    assert "already exists" in refused.stderr
+    assert "--force" in refused.stderr
     assert papers_in(other) == 3
     forced = run_papershelf(path, "backup", "--to", str(other), "--force")
     assert forced.returncode == 0, forced.stderr
@@ -463,7 +464,8 @@ def test_a_killed_restore_leaves_nothing_behind_after_the_next_open(tmp_path: Pa
     result = subprocess.run([sys.executable, "-c", script], check=False, timeout=60)
     assert result.returncode == 9
     stale = [p for p in tmp_path.iterdir() if ".restore." in p.name]
-    assert stale and stale[0].stat().st_size > 10_000
+    assert stale
+    assert stale[0].stat().st_size > 10_000
     bystander = tmp_path / ".lib.sqlite.restore.notes.txt"  # not ours: never touched
     bystander.write_text("keep me")
     with open_library(path, daily_backup=False):
