@@ -5,6 +5,39 @@ from __future__ import annotations
 EXIT_USAGE = 2
 """Exit status for every error a person can cause or meet."""
 
+EXIT_INTERNAL = 70
+"""Exit status for a bug in Papershelf (``EX_SOFTWARE``); the details are in the log."""
+
+MAX_ID = 2**63 - 1
+"""The largest id SQLite can hold."""
+
+
+def paper_id(text: str) -> int:
+    """An ``argparse`` type for a paper id: a positive whole number SQLite can hold."""
+    import argparse
+
+    digits = text.strip()
+    if not digits.isdigit() or not digits.isascii():
+        raise argparse.ArgumentTypeError(f"a paper id is a whole number, not {text[:40]!r}")
+    if len(digits) > 19 or int(digits) > MAX_ID or int(digits) == 0:
+        raise argparse.ArgumentTypeError(f"there is no paper with id {digits[:40]}")
+    return int(digits)
+
+
+def user_text(value: str, what: str) -> str:
+    """``value`` from the command line, refused if it is not valid text.
+
+    Arguments that are not valid UTF-8 arrive with surrogate escapes; storing them would
+    change what the user typed, so they are refused with a plain message.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CommandError(
+            f"{what} is not valid UTF-8 text (at character {exc.start + 1}); nothing was changed"
+        ) from None
+    return value
+
 
 class CommandError(Exception):
     """A problem to report in one line (``papershelf: …``) and exit with status 2."""

@@ -134,6 +134,11 @@ def _print_report(report: HealthReport, out: TextIO) -> None:
     print(f"search index: {report.search_index or 'ok'}", file=out)
     orphans = [f"{count} {what}" for what, count in report.orphans.items() if count]
     print(f"orphan rows: {', '.join(orphans) if orphans else 'none'}", file=out)
+    print(f"text: {len(report.text)} damaged value(s)" if report.text else "text: ok", file=out)
+    for item in report.text[:10]:
+        print(f"  {item.describe()}", file=out)
+    if len(report.text) > 10:
+        print(f"  and {len(report.text) - 10} more", file=out)
 
 
 @contextlib.contextmanager

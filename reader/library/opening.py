@@ -51,8 +51,13 @@ def open_library(
     daily_backup: bool = True,
     on_warning: Callable[[str], None] | None = None,
     today: date | None = None,
+    create_folders: bool = True,
 ) -> Library:
     """Open (or create) the library at ``path`` with backups and open-time checks.
+
+    ``library.created`` tells whether the file was created now. Without
+    ``create_folders``, a path whose folder does not exist is refused
+    (:class:`~reader.library.LibraryOpenError`) instead of creating folders for a typo.
 
     Raises the :class:`~reader.library.LibraryEnvironmentError` family when it cannot be
     opened at all (locked, not a library, damaged beyond opening). A damaged library is
@@ -66,7 +71,9 @@ def open_library(
         library = _open_damaged(library_path, damage)
         warn(damage_warning(library_path, damage))
         return library
-    library = Library(library_path, before_migration=backup_before_migration)
+    library = Library(
+        library_path, before_migration=backup_before_migration, create_folders=create_folders
+    )
     if daily_backup:
         try:
             backup_if_due(library_path, today=today)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -109,6 +110,20 @@ def _text(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("utf-8", "replace")
+
+
+def _json_texts(text: str | None) -> tuple[str, ...]:
+    """A stored JSON list of names; a lone surrogate (``"\ud800"``) reads as U+FFFD."""
+    if not text:
+        return ()
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return ()
+    return tuple(_SURROGATES.sub("\ufffd", str(item)) for item in items)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _date(text: str | None) -> date | None:
@@ -497,11 +512,11 @@ class Library:
             published=_date(v["published"]),
             comments=v["comments"],
             arxiv_id=v["arxiv_id"],
-            authors=tuple(json.loads(v["authors"])) if v["authors"] else (),
+            authors=_json_texts(v["authors"]),
             upvotes=v["upvotes"],
             url=v["url"],
             doi=v["doi"],
-            categories=tuple(json.loads(v["categories"])) if v["categories"] else (),
+            categories=_json_texts(v["categories"]),
             first_seen=from_iso(v["first_seen"]) or now_utc(),
             status=Status(v["status"]),
             rating=v["rating"],
