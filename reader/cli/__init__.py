@@ -164,6 +164,10 @@ def _check_named_library(path: Path) -> None:
     target = path.expanduser()
     if target.is_dir():
         raise CommandError(f"{target} is a folder; name the library file inside it")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise CommandError(
+            f"the library {target} cannot be opened: {target.parent} is a file, not a folder"
+        )
     if not target.parent.is_dir():
         raise CommandError(
             f"the folder {target.parent} does not exist; check the --library path "
