@@ -89,7 +89,8 @@ def _watch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         with printing:
             print(f"watching {watched} (Ctrl+C stops)", file=out, flush=True)
         while not stop.wait(0.5):
-            pass
+            if watcher.failure is not None:
+                raise CommandError(watcher.failure)
     except WatchError as exc:
         raise CommandError(str(exc)) from None
     finally:
