@@ -70,7 +70,8 @@ def identity(entry: Entry) -> Identity:
 
 def row_doi(row: dict[str, Any]) -> str | None:
     """The DOI identity of a stored row (stored DOIs are kept as the source wrote them)."""
-    return doi_key(row.get("doi"))
+    raw = row.get("doi")
+    return doi_key(raw) if raw else None
 
 
 def conflicts(row: dict[str, Any], arxiv_id: str | None, doi: str | None) -> bool:
@@ -102,6 +103,8 @@ def find_known(
 def is_placeholder(abstract: str) -> bool:
     """An abstract that holds no summary: empty, "Abstract", ".", "TAXON, EarlyView."."""
     text = abstract.strip()
+    if len(text) > 240:  # a placeholder is short; this is the common case, decided at once
+        return False
     if _PLACEHOLDERS.match(text):
         return True
     words = text.split()
@@ -133,6 +136,8 @@ def better_abstract(current: str, incoming: str) -> bool:
     """
     incoming = incoming.strip()
     current = current.strip()
+    if incoming == current:  # the same capture again: the common case
+        return False
     mine, theirs = _abstract_rank(current), _abstract_rank(incoming)
     if theirs != mine:
         return theirs > mine

@@ -14,6 +14,8 @@
   ``daily_backup`` is true (the command line) — one ``stat`` when today's copy exists.
   The window passes ``daily_backup=False`` and runs ``backup_if_due(path)`` on its writer
   thread, since on a big library it takes a few seconds;
+* **interrupted imports**: the steps of a large import whose process died are rolled
+  back (:mod:`reader.library.import_steps`);
 * **leftovers**: stale temporaries a killed restore left beside the library are deleted
   (:mod:`reader.library.leftovers`);
 * **damage**: a library marked damaged (by a failed check, or SQLite reporting
@@ -32,7 +34,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from reader.library import health
+from reader.library import health, import_steps
 from reader.library.backup import backup_before_migration, backup_if_due, restore_advice
 from reader.library.errors import (
     LibraryDamagedError,
@@ -74,6 +76,8 @@ def open_library(
     library = Library(
         library_path, before_migration=backup_before_migration, create_folders=create_folders
     )
+    for line in import_steps.recover(library.connection):
+        warn(line)
     if daily_backup:
         try:
             backup_if_due(library_path, today=today)

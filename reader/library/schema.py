@@ -167,7 +167,7 @@ ALTER TABLE export_file ADD COLUMN inputs TEXT;
 """
 
 
-_TRASH = """
+_RELIABILITY = """
 -- Deleted papers wait here until the trash is emptied (reader.library.trash). A paper's
 -- whole row, its tag names and its appearances are kept as JSON, so a restore brings it
 -- back as it was even after later migrations add columns. The identity columns are
@@ -189,6 +189,25 @@ CREATE INDEX trash_doi ON trash (doi);
 -- DOIs are identities too (case-insensitive): the importer looks papers up by them.
 CREATE INDEX paper_doi ON paper (lower(doi));
 
+-- A large digest's new papers are written in steps, each its own short transaction
+-- (reader.library.import_steps); the digest itself, its appearances and every update of
+-- known papers are written in one last transaction. Until then its row here marks the
+-- import as unfinished, and the papers its steps created are listed, so that an import
+-- that was killed is rolled back on the next open.
+CREATE TABLE import_step (
+    token      TEXT PRIMARY KEY,
+    path       TEXT NOT NULL,        -- the digest file, for messages
+    host       TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    touched_at TEXT NOT NULL         -- each step renews it: a stale one is a dead import
+);
+CREATE TABLE import_created (
+    token    TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    PRIMARY KEY (token, paper_id)
+) WITHOUT ROWID;
+
 -- Text that was not valid UTF-8, taken out of the library by 'papershelf check --repair'
 -- (reader.library.text_damage): the original bytes stay here, recoverable.
 CREATE TABLE damaged_text (
@@ -202,7 +221,7 @@ CREATE TABLE damaged_text (
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _TRASH)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
