@@ -111,3 +111,18 @@ def test_delete_and_trash_commands(lib: Path, write_digest: DigestWriter) -> Non
     assert "deleted 3 papers from the trash for good" in run(lib, "trash", "empty").stdout
     one_line(run(lib, "delete", check=2), "name the papers")
     one_line(run(lib, "trash", "restore", "42", check=2), "no paper with id 42 in the trash")
+
+
+def test_backup_never_replaces_a_device_or_a_pipe_even_with_force(
+    lib: Path, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # stands for /dev/null, which root could otherwise replace
+    one_line(run(lib, "backup", "--to", str(fifo), "--force", check=2), "not a regular file")
+    assert fifo.is_fifo()
+
+
+def test_settings_and_tags_refuse_what_they_cannot_hold(lib: Path) -> None:
+    one_line(run(lib, "config", "--add-folder", f"/tmp/{BAD_BYTE}", check=2), "not valid UTF-8")
+    one_line(run(lib, "tag", "1", "+a\x1b[2J", check=2), "control characters")
+    one_line(run(lib, "status", "1", BAD_BYTE, check=2), "not valid UTF-8")

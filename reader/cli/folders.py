@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from reader.cli.base import CommandError
+from reader.cli.base import CommandError, user_text
 from reader.library import Library
 
 
@@ -107,6 +107,10 @@ def _config(library: Library | None, args: argparse.Namespace, out: TextIO) -> i
     path = settings_path()
     settings = Settings.load(path)
     changed = False
+    for folder in [*args.add_folder, *args.remove_folder]:
+        user_text(str(folder), f"the folder name {str(folder)[:60]!r}")
+    if args.export_folder:
+        user_text(args.export_folder, "the export folder name")
     for folder in args.add_folder:
         if folder.expanduser().is_file():
             raise CommandError(f"{folder} is a file, not a folder")

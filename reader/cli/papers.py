@@ -231,7 +231,7 @@ def _rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     try:
         stars = int(args.stars)
     except ValueError:
-        raise CommandError(f"a rating is 0 to 5 stars, not {args.stars!r}") from None
+        raise CommandError(f"a rating is 0 to 5 stars, not {args.stars[:20]!r}") from None
     library.paper(args.id)
     library.set_rating([args.id], stars)
     print(f"{args.id}: {'★' * stars if stars else 'unrated'}", file=out)
@@ -239,7 +239,7 @@ def _rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _status(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    library.set_status([args.id], args.status)
+    library.set_status([args.id], user_text(args.status, "the status")[:40])
     print(f"{args.id}: {args.status}", file=out)
     return 0
 

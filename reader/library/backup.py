@@ -198,6 +198,9 @@ def backup_to(
         raise BackupError(f"there is no library at {library} to back up")
     if target.exists() and target.resolve() == library.resolve():
         raise BackupError("the backup cannot replace the library itself; choose another file")
+    if target.exists() and not target.is_file():
+        # /dev/null, a pipe, a socket: replacing one (as root) would break the system.
+        raise BackupError(f"{target} is not a regular file; choose a file or a folder")
     if (target.exists() or target.is_symlink()) and not force:
         raise BackupError(
             f"{target} already exists; choose another file, or add --force to replace it"

@@ -145,8 +145,10 @@ def clean_tag_name(name: str) -> str:
         raise LibraryUsageError("a tag name cannot be empty")
     if len(cleaned) > MAX_TAG_LENGTH:
         raise LibraryUsageError(f"a tag name can be at most {MAX_TAG_LENGTH} characters")
-    if "," in cleaned or any(ord(ch) < 32 for ch in cleaned):
+    if "," in cleaned:
         raise LibraryUsageError(f"the tag name {cleaned!r} cannot contain commas")
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in cleaned):
+        raise LibraryUsageError(f"the tag name {cleaned!r} cannot contain control characters")
     return cleaned
 
 
