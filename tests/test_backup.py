@@ -471,3 +471,17 @@ def test_a_killed_restore_leaves_nothing_behind_after_the_next_open(tmp_path: Pa
     with open_library(path, daily_backup=False):
         pass
     assert [p for p in tmp_path.iterdir() if ".restore." in p.name] == [bystander]
+
+
+def test_a_killed_backup_to_a_file_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
+    path = fill(tmp_path / "lib.sqlite")
+    target = tmp_path / "out" / "copy.sqlite"
+    target.parent.mkdir()
+    dead = target.with_name(".copy.sqlite.999999999.tmp")  # no such process
+    dead.write_bytes(b"half a copy")
+    other = target.with_name(".copy.sqlite.notes")  # not ours
+    other.write_text("keep")
+    backup.backup_to(path, target)
+    assert not dead.exists()
+    assert other.exists()
+    assert papers_in(target) == PAPERS

@@ -207,6 +207,7 @@ def backup_to(
         )
     if not target.parent.is_dir():
         raise BackupError(f"the folder {target.parent} does not exist")
+    _remove_stale_beside(target)
     with _source(library) as source:
         errors = copy_database(source, target, verify=True)
     if errors:
@@ -425,6 +426,18 @@ def _remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(OSError):
             path.with_name(path.name + suffix).unlink()
+
+
+def _remove_stale_beside(target: Path) -> None:
+    """Remove temporaries of killed copies to ``target`` (``.NAME.<pid>.tmp``, ours only)."""
+    prefix = f".{target.name}."
+    try:
+        children = [c for c in target.parent.iterdir() if c.name.startswith(prefix)]
+    except OSError:
+        return
+    for child in children:
+        if child.is_file() and not child.is_symlink():
+            _remove_if_stale(child)
 
 
 def _remove_if_stale(path: Path) -> None:
