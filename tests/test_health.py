@@ -447,3 +447,23 @@ def test_environment_errors_are_classified_by_code_not_by_words(tmp_path: Path) 
     proc = run_papershelf(tmp_path / "x.sqlite", "--library", "/proc/self/status", "list")
     assert "full" not in proc.stderr
     assert proc.returncode == 2
+
+
+def test_the_daily_backup_tells_about_damaged_text(tmp_path: Path) -> None:
+    from reader.library.opening import open_library
+
+    path = fill(tmp_path / "lib.sqlite")
+    damage_abstract(path, 5)
+    warnings: list[str] = []
+    with open_library(path, on_warning=warnings.append, today=date(2026, 2, 1)):
+        pass
+    assert any("paper 5: the abstract holds text that is not valid UTF-8" in w for w in warnings)
+
+
+def test_text_that_is_not_unicode_is_refused_by_the_library(tmp_path: Path) -> None:
+    with Library(fill(tmp_path / "lib.sqlite")) as library:
+        with pytest.raises(ValueError, match="lone surrogate"):
+            library.set_note(1, "half \ud800 a pair")
+        with pytest.raises(ValueError, match="lone surrogate"):
+            library.add_tags([1], ["bad \udcff"])
+        assert library.paper(1).note == "my own words about attention"

@@ -34,7 +34,7 @@ import sqlite3
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -81,6 +81,8 @@ class Backup:
     kind: str
     taken: datetime
     size: int
+    problems: tuple[str, ...] = ()
+    """Damage the copy's check found that does not stop a backup (text that is not UTF-8)."""
 
     @property
     def good(self) -> bool:
@@ -231,7 +233,20 @@ def backup_if_due(
     if not library.is_file() or _is_empty(library):
         return None
     moment = datetime.now() if today is None else datetime(day.year, day.month, day.day, 12)
-    return make_backup(library, DAILY, now=moment)
+    made = make_backup(library, DAILY, now=moment)
+    # The daily copy is the daily check: also of text that cannot be read back (the copy
+    # keeps its bytes, which is what a repair wants; the user is told to repair).
+    return replace(made, problems=_text_problems(made.path))
+
+
+def _text_problems(copy: Path) -> tuple[str, ...]:
+    from reader.library import text_damage
+
+    try:
+        with _source(copy) as conn:
+            return tuple(item.describe() for item in text_damage.find(conn, limit=5))
+    except (sqlite3.Error, BackupError, LibraryDamagedError):
+        return ()
 
 
 def backup_before_migration(library_path: Path, old: int, new: int) -> None:

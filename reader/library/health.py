@@ -315,7 +315,15 @@ def repair(conn: sqlite3.Connection, report: HealthReport) -> list[str]:
         if report.integrity:
             conn.execute("REINDEX")
             done.append("rebuilt the indexes")
-        if report.text:
+        has_store = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'damaged_text'"
+        ).fetchone()
+        if report.text and not has_store:
+            done.append(
+                "left the damaged text alone: the library needs an upgrade first "
+                "(any other papershelf command makes it)"
+            )
+        elif report.text:
             count = text_damage.repair(conn, list(report.text))
             done.append(
                 f"made {count} damaged text value{'s' if count != 1 else ''} readable "

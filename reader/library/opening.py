@@ -80,7 +80,12 @@ def open_library(
         warn(line)
     if daily_backup:
         try:
-            backup_if_due(library_path, today=today)
+            made = backup_if_due(library_path, today=today)
+            if made is not None and made.problems:
+                warn(
+                    f"the library holds damaged text ({'; '.join(made.problems)}); "
+                    "'papershelf check --repair' repairs it and keeps the original bytes"
+                )
         except LibraryDamagedError as exc:
             warn(damage_warning(library_path, exc.reason))
         except LibraryEnvironmentError as exc:

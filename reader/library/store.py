@@ -141,6 +141,8 @@ def clean_tag_name(name: str) -> str:
     or control characters.
     """
     cleaned = " ".join(name.split()).lstrip("#").strip()
+    if _SURROGATES.search(cleaned):
+        raise LibraryUsageError("a tag name must be valid text (it holds a lone surrogate)")
     if not cleaned:
         raise LibraryUsageError("a tag name cannot be empty")
     if len(cleaned) > MAX_TAG_LENGTH:
@@ -593,6 +595,11 @@ class Library:
         """Replace a paper's Markdown note (an empty string clears it)."""
         if len(text) > MAX_NOTE_CHARS:
             raise LibraryUsageError(f"a note can be at most {MAX_NOTE_CHARS:,} characters")
+        if _SURROGATES.search(text):
+            raise LibraryUsageError(
+                "the note holds a lone surrogate (text that is not valid Unicode); "
+                "nothing was saved"
+            )
         return self._update_many(
             [paper_id],
             "UPDATE paper SET note = ?, note_updated_at = ? WHERE note != ?",
