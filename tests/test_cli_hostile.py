@@ -103,10 +103,12 @@ def test_delete_and_trash_commands(lib: Path, write_digest: DigestWriter) -> Non
     one_line(run(lib, "show", "1", check=2), "no paper with id 1")
     run(lib, "trash", "restore", "1")
     assert "keep this" in run(lib, "show", "1").stdout
-    junk = run(lib, "import", str(write_digest("junk.txt", [5, 6, 7]))).stdout
+    junk = run(lib, "import", str(write_digest("junk.txt", [2, 5, 6, 7]))).stdout
     assert "3 new" in junk
     digest_id = run(lib, "digests").stdout.splitlines()[1].split()[0]
-    assert "moved 3 papers" in run(lib, "delete", "--digest", digest_id).stdout
+    deleted = run(lib, "delete", "--digest", digest_id).stdout
+    assert "kept 1 paper that other digests list too" in deleted
+    assert "moved 3 papers" in deleted
     assert run(lib, "list").stdout.strip().endswith("2 papers")
     assert "deleted 3 papers from the trash for good" in run(lib, "trash", "empty").stdout
     one_line(run(lib, "delete", check=2), "name the papers")

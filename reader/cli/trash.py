@@ -28,7 +28,7 @@ def register(commands: Any) -> None:
         "--digest",
         type=paper_id,
         metavar="N",
-        help="every paper the digest N (see 'digests') lists",
+        help="the papers only the digest N (see 'digests') brought: none another digest lists",
     )
 
     p = commands.add_parser("trash", help="list, restore or empty the trash")
@@ -40,9 +40,18 @@ def register(commands: Any) -> None:
 def _delete(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if bool(args.ids) == (args.digest is not None):
         raise CommandError("name the papers to delete (ID…), or one digest with --digest N")
-    ids = list(args.ids) if args.ids else library.digest_paper_ids(args.digest)
+    if args.ids:
+        ids = list(args.ids)
+    else:
+        ids = library.digest_paper_ids(args.digest, only_there=True)
+        shared = len(library.digest_paper_ids(args.digest)) - len(ids)
+        if shared:
+            print(
+                f"kept {shared} paper{'s' if shared != 1 else ''} that other digests list too",
+                file=out,
+            )
     if not ids:
-        print(f"digest {args.digest} has no papers in the library", file=out)
+        print(f"digest {args.digest} has no papers of its own in the library", file=out)
         return 0
     changes = library.trash_papers(ids)
     count = len(changes.paper_ids)

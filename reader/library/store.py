@@ -638,11 +638,12 @@ class Library:
 
         return trash.empty_trash(self, ids)
 
-    def digest_paper_ids(self, digest_id: int) -> list[int]:
-        """The library's papers that the digest ``digest_id`` listed, in its order."""
+    def digest_paper_ids(self, digest_id: int, *, only_there: bool = False) -> list[int]:
+        """The library's papers that the digest ``digest_id`` listed, in its order
+        (with ``only_there``, those no other digest lists)."""
         from reader.library import trash
 
-        return trash.digest_paper_ids(self, digest_id)
+        return trash.digest_paper_ids(self, digest_id, only_there=only_there)
 
     # ------------------------------------------------------------------ tags
 

@@ -190,17 +190,22 @@ def empty_trash(library: Library, ids: Iterable[int] | None = None) -> Changes:
     return Changes(paper_ids=frozenset(gone))
 
 
-def digest_paper_ids(library: Library, digest_id: int) -> list[int]:
+def digest_paper_ids(library: Library, digest_id: int, *, only_there: bool = False) -> list[int]:
     """The papers a digest listed that are in the library now, in the digest's order.
 
-    Raises :class:`LibraryUsageError` when there is no such digest. Papers in the trash are
-    not listed (they are no papers of the library until restored).
+    With ``only_there``, only papers no other digest lists (what deleting a junk digest's
+    papers should take). Raises :class:`LibraryUsageError` when there is no such digest.
+    Papers in the trash are not listed (they are no papers of the library until restored).
     """
     if not library._query("SELECT 1 FROM digest WHERE id = ?", [digest_id]):
         raise LibraryUsageError(f"there is no digest with id {digest_id}")
-    rows = library._query(
-        "SELECT paper_id FROM appearance WHERE digest_id = ? ORDER BY position", [digest_id]
-    )
+    sql = "SELECT paper_id FROM appearance a WHERE digest_id = ?"
+    if only_there:
+        sql += (
+            " AND NOT EXISTS (SELECT 1 FROM appearance o WHERE o.paper_id = a.paper_id "
+            "AND o.digest_id != a.digest_id)"
+        )
+    rows = library._query(f"{sql} ORDER BY position", [digest_id])
     return list(dict.fromkeys(r[0] for r in rows))
 
 
