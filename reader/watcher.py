@@ -206,6 +206,12 @@ class FolderWatcher:
                 )
             except OSError as exc:
                 problems.append(_schedule_problem(folder, exc))
+            except RecursionError:
+                # watchdog walks the tree recursively to add its watches.
+                problems.append(
+                    f"the folder {folder} holds folders nested too deep to watch (over a "
+                    "thousand levels); watch a folder further down, or turn off sub-folders"
+                )
             else:
                 watching.append(folder)
         if not watching:
