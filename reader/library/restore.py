@@ -55,6 +55,7 @@ from reader.library.errors import (
     is_corruption,
     translate,
 )
+from reader.library.leftovers import remove_stale_temporaries
 from reader.library.store import Library
 
 LOCK_TIMEOUT = 2.0
@@ -92,6 +93,7 @@ def restore(
     if library.exists() and chosen.samefile(library):
         raise BackupError(f"{chosen} is the library itself; choose a backup")
     library.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(library)  # what an earlier, killed restore left
     staged = library.with_name(f".{library.name}.restore.{os.getpid()}.tmp")
     notes = _stage(chosen, staged)
     try:
