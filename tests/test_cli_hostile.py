@@ -128,3 +128,11 @@ def test_settings_and_tags_refuse_what_they_cannot_hold(lib: Path) -> None:
     one_line(run(lib, "config", "--add-folder", f"/tmp/{BAD_BYTE}", check=2), "not valid UTF-8")
     one_line(run(lib, "tag", "1", "+a\x1b[2J", check=2), "control characters")
     one_line(run(lib, "status", "1", BAD_BYTE, check=2), "not valid UTF-8")
+
+
+def test_restore_into_a_missing_folder_is_refused(lib: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "saved.sqlite"
+    run(lib, "backup", "--to", str(saved))
+    typo = tmp_path / "nope" / "lib.sqlite"
+    one_line(run(typo, "restore", str(saved), check=2), "does not exist")
+    assert not typo.parent.exists()

@@ -70,7 +70,13 @@ def _restore(library: Library | None, args: argparse.Namespace, out: TextIO) -> 
 
     if (args.file is None) == (not args.latest):
         raise CommandError("name the backup FILE to restore, or use --latest")
-    result = restore(_library_path(args), args.file)
+    target = _library_path(args)
+    if args.library is not None and not target.parent.is_dir():
+        raise CommandError(
+            f"the folder {target.parent} does not exist; check the --library path "
+            "(Papershelf creates no folders for a library named on the command line)"
+        )
+    result = restore(target, args.file)
     print(f"restored {result.source} into {result.library} ({result.papers} papers)", file=out)
     if result.previous is not None:
         print(f"the library it replaced was saved as {result.previous.path}", file=out)
