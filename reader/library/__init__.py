@@ -33,6 +33,7 @@ from reader.library.model import (
     ViewCounts,
 )
 from reader.library.store import Library, clean_tag_name
+from reader.library.trash import TrashedPaper
 from reader.query import PaperFilter, QueryError
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "Status",
     "TagCount",
     "TagNotFoundError",
+    "TrashedPaper",
     "ViewCounts",
     "clean_tag_name",
 ]
