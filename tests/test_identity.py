@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.digests import hf_json, hf_text
 from reader.digests.model import Digest, Entry
 from reader.importer import Importer, ImportOutcome, ImportReport
 from reader.keys import normalise_arxiv_id, paper_key
-from reader.library import Library, Status
+from reader.library import Library, Status, merging
 from reader.library.ingest import SourceFile, record_digest
 from reader.watcher import FolderWatcher
 from reader.worker import LibraryWorker
@@ -428,3 +430,39 @@ def test_merging_sources_takes_the_better_importer_values(library: Library) -> N
     assert (paper.note, paper.tags) == ("mine", ("grass",))
     _journal(library, "again", [Entry(title, "TAXON, EarlyView.", doi="10.1002/tax.9")])
     assert library.paper(paper_id).abstract == abstract  # never back to worse
+
+
+# ---------------------------------------------------------------------- properties of merging
+
+_abstracts = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["", ".", "TAXON, EarlyView.", "Abstract", "No abstract available"]),
+    st.text(min_size=20, max_size=200).map(lambda t: t + "..."),
+)
+_authors = st.lists(
+    st.one_of(st.text(min_size=1, max_size=20), st.sampled_from(["et al.", "…", "others"])),
+    max_size=8,
+)
+
+
+@given(_abstracts, _abstracts)
+def test_the_better_abstract_is_never_better_both_ways(a: str, b: str) -> None:
+    assert not (merging.better_abstract(a, b) and merging.better_abstract(b, a))
+    assert not merging.better_abstract(a, a)
+
+
+@given(_authors, _authors)
+def test_the_better_author_list_is_never_better_both_ways(a: list[str], b: list[str]) -> None:
+    assert not (merging.better_authors(a, b) and merging.better_authors(b, a))
+    assert not merging.better_authors(a, a)
+
+
+@given(st.lists(_abstracts, min_size=1, max_size=6))
+def test_merging_abstracts_in_any_order_never_ends_worse_than_it_started(
+    sources: list[str],
+) -> None:
+    kept = sources[0]
+    for incoming in sources[1:]:
+        if incoming.strip() and merging.better_abstract(kept, incoming):
+            kept = incoming.strip()
+    assert not merging.better_abstract(kept, sources[0]) or not sources[0].strip()
