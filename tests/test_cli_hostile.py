@@ -136,3 +136,50 @@ def test_restore_into_a_missing_folder_is_refused(lib: Path, tmp_path: Path) -> 
     typo = tmp_path / "nope" / "lib.sqlite"
     one_line(run(typo, "restore", str(saved), check=2), "does not exist")
     assert not typo.parent.exists()
+
+
+def _on_a_terminal(library: Path, *args: str) -> str:
+    """What ``papershelf ARGS`` shows on a terminal (a real pseudo-terminal)."""
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "reader", "--library", str(library), *args],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+        if follower != -1:
+            os.close(follower)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_control_characters_in_names_are_shown_not_obeyed_on_a_terminal(
+    lib: Path, write_digest: DigestWriter
+) -> None:
+    evil = write_digest("evil\x1b]0;pwned\x07\x1b[2J.txt", [3])
+    run(lib, "import", str(evil))
+    shown = _on_a_terminal(lib, "digests")
+    assert "\x1b" not in shown
+    assert "\x07" not in shown
+    assert "evil␛]0;pwned␇␛[2J.txt" in shown
+    piped = run(lib, "digests").stdout  # a pipe gets the name as it is
+    assert "evil\x1b]0;pwned" in piped

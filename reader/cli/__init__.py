@@ -18,11 +18,11 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from reader import __version__
 from reader.cli import desktop, exporting, folders, maintenance, papers, trash
-from reader.cli.base import EXIT_INTERNAL, EXIT_USAGE, CommandError
+from reader.cli.base import EXIT_INTERNAL, EXIT_USAGE, CommandError, TerminalSafe
 from reader.cli.papers import paper_to_json
 from reader.library import LibraryCorruptError, LibraryError, QueryError
 from reader.paths import default_library_path
@@ -67,8 +67,8 @@ def main(
     ``open_window`` is what runs when no command is given (the desktop front end passes
     its launcher in); without it, the help is printed.
     """
-    out = stdout or _tolerant(sys.stdout)
-    err = stderr or _tolerant(sys.stderr)
+    out = stdout or _for_people(_tolerant(sys.stdout))
+    err = stderr or _for_people(_tolerant(sys.stderr))
     parser = build_parser()
     args = parser.parse_args(argv)
     library_path: Path = args.library or default_library_path()
@@ -143,6 +143,15 @@ def _internal_error(command: str, err: TextIO) -> int:
         file=err,
     )
     return EXIT_INTERNAL
+
+
+def _for_people(stream: TextIO) -> TextIO:
+    """On a terminal, control characters in what is printed are shown, not obeyed."""
+    try:
+        interactive = stream.isatty()
+    except (AttributeError, ValueError):
+        interactive = False
+    return cast("TextIO", TerminalSafe(stream)) if interactive else stream
 
 
 def _tolerant(stream: TextIO) -> TextIO:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 EXIT_USAGE = 2
 """Exit status for every error a person can cause or meet."""
 
@@ -41,3 +43,36 @@ def user_text(value: str, what: str) -> str:
 
 class CommandError(Exception):
     """A problem to report in one line (``papershelf: …``) and exit with status 2."""
+
+
+_CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if chr(code) not in "\n\t"}
+_CONTROL_PICTURES[0x7F] = 0x2421
+_CONTROL_PICTURES.update(dict.fromkeys(range(0x80, 0xA0), 0xFFFD))
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters made visible (``␛`` for ESC), newlines and tabs kept.
+
+    A title or a file name holding ESC sequences must not clear the screen, change the
+    window title or spoof a hyperlink when it is listed. The pictures are plain text, so
+    output stays valid (JSON included) wherever it is pasted.
+    """
+    return text.translate(_CONTROL_PICTURES)
+
+
+class TerminalSafe:
+    """A text stream for a terminal: everything written goes through :func:`terminal_safe`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its control characters made visible."""
+        return self._stream.write(terminal_safe(text))
+
+    def flush(self) -> None:
+        """Flush the terminal stream."""
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
