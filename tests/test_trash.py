@@ -115,3 +115,16 @@ def test_the_trash_survives_reopening(tmp_path: Path, write_digest: DigestWriter
         assert [t.id for t in library.trashed()] == [paper_id]
         library.restore_papers(paper_id)
         assert library.paper(paper_id).rating == 4
+
+
+def test_many_papers_go_to_the_trash_and_back_in_chunks(
+    library: Library, write_digest: DigestWriter
+) -> None:
+    Importer(library).import_file(write_digest("big.txt", range(900)))
+    ids = library.paper_ids()
+    library.add_tags(ids[::7], ["seventh"])
+    before = library.papers_by_id(ids)
+    assert len(library.trash_papers(ids).paper_ids) == 900
+    assert library.count() == 0
+    library.restore_papers(ids)
+    assert library.papers_by_id(ids) == before

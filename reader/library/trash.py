@@ -50,7 +50,8 @@ class TrashedPaper:
 
 
 def trash_papers(library: Library, ids: int | Sequence[int]) -> Changes:
-    """Move papers (with their tags, appearances, note, rating, status) to the trash.
+    """Move papers (with their tags, appearances, note, rating, status) to the trash,
+    400 per transaction.
 
     Raises :class:`~reader.library.PaperNotFoundError` (and trashes nothing) if an id is
     no paper.
@@ -60,9 +61,11 @@ def trash_papers(library: Library, ids: int | Sequence[int]) -> Changes:
     wanted = [ids] if isinstance(ids, int) else list(dict.fromkeys(ids))
     targets = library._existing(wanted)
     now = to_iso(now_utc())
-    with library.transaction() as conn:
-        for start in range(0, len(targets), _CHUNK):
-            chunk = targets[start : start + _CHUNK]
+    for start in range(0, len(targets), _CHUNK):
+        # One transaction per chunk: the write lock is never held for long, and a failure
+        # part-way leaves whole papers in the trash (restorable), never half a paper.
+        chunk = targets[start : start + _CHUNK]
+        with library.transaction() as conn:
             marks = ",".join("?" * len(chunk))
             cursor = conn.execute(f"SELECT * FROM paper WHERE id IN ({marks})", chunk)
             names = [d[0] for d in cursor.description]
@@ -105,19 +108,31 @@ def trash_papers(library: Library, ids: int | Sequence[int]) -> Changes:
 
 
 def restore_papers(library: Library, ids: int | Sequence[int]) -> Changes:
-    """Put trashed papers back as they were. Raises :class:`LibraryUsageError` for an id
-    that is not in the trash (and restores nothing)."""
+    """Put trashed papers back as they were, 400 per transaction.
+
+    Raises :class:`LibraryUsageError` for an id that is not in the trash (and restores
+    nothing).
+    """
     wanted = [ids] if isinstance(ids, int) else list(dict.fromkeys(ids))
+    missing = [i for i in wanted if i not in _in_trash(library.connection, wanted)]
+    if missing:
+        raise LibraryUsageError(
+            f"there is no paper with id {', '.join(map(str, missing[:5]))} in the trash"
+        )
+    for start in range(0, len(wanted), _CHUNK):
+        _restore_chunk(library, wanted[start : start + _CHUNK])
+    return Changes(paper_ids=frozenset(wanted), tags=True, digests=True, papers_added=True)
+
+
+def _restore_chunk(library: Library, wanted: list[int]) -> None:
+    """Restore papers in one transaction (see :func:`restore_papers`)."""
     with library.transaction() as conn:
         found = _in_trash(conn, wanted)
-        missing = [i for i in wanted if i not in found]
-        if missing:
-            raise LibraryUsageError(
-                f"there is no paper with id {', '.join(map(str, missing[:5]))} in the trash"
-            )
         columns = {c[1] for c in conn.execute("PRAGMA table_info(paper)")} - _NOT_RESTORED
         digests = {r[0] for r in conn.execute("SELECT id FROM digest")}
         for paper_id in wanted:
+            if paper_id not in found:
+                continue  # restored meanwhile by another writer
             row_json, tags_json, appearances_json = found[paper_id]
             row = {k: v for k, v in json.loads(row_json).items() if k in columns}
             arxiv_id = row.get("arxiv_id")
@@ -151,7 +166,6 @@ def restore_papers(library: Library, ids: int | Sequence[int]) -> Changes:
                 ],
             )
         _delete(conn, wanted)
-    return Changes(paper_ids=frozenset(wanted), tags=True, digests=True, papers_added=True)
 
 
 def trashed(library: Library, *, limit: int | None = None) -> list[TrashedPaper]:
