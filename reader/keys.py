@@ -81,6 +81,14 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(?P<id>.+)", re.IGNORECASE)
 
 
+def bare_doi(text: str) -> str | None:
+    """The DOI in ``text`` as written (case kept), without ``doi:`` or a resolver URL."""
+    match = _DOI.search(text.strip())
+    if match is None:
+        return None
+    return match.group(0).rstrip(".,;:)]}>'\"") or None
+
+
 def normalise_doi(text: str) -> str | None:
     """A DOI as an identity: ``10.1234/abc`` case-folded, without ``doi:`` or a resolver URL.
 
@@ -88,10 +96,8 @@ def normalise_doi(text: str) -> str | None:
     one DOI. Trailing punctuation that a sentence or a list put after it is dropped.
     Returns ``None`` when ``text`` holds no DOI.
     """
-    match = _DOI.search(text.strip())
-    if match is None:
-        return None
-    return match.group(0).rstrip(".,;:)]}>'\"").casefold() or None
+    bare = bare_doi(text)
+    return bare.casefold() if bare else None
 
 
 def arxiv_id_of_doi(doi: str) -> str | None:

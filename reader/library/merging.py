@@ -23,7 +23,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from reader.digests.model import Entry
-from reader.keys import arxiv_id_of_doi, normalise_arxiv_id, normalise_doi, normalise_title
+from reader.keys import (
+    arxiv_id_of_doi,
+    bare_doi,
+    normalise_arxiv_id,
+    normalise_doi,
+    normalise_title,
+)
 
 Identity = tuple[str | None, str | None, str]
 """``(arxiv_id, doi, title_key)`` of an entry, each normalised."""
@@ -50,6 +56,14 @@ def clean_text(text: str) -> str:
 def clean_optional(text: str | None) -> str | None:
     """:func:`clean_text` for a field that may be missing."""
     return None if text is None else clean_text(text)
+
+
+def _stored_doi(raw: str | None) -> str | None:
+    """A DOI as stored: as the source wrote it, without a resolver URL or ``doi:``, so
+    that ``lower(doi)`` is its identity (and the index on it finds it)."""
+    if not raw:
+        return None
+    return bare_doi(raw) or clean_text(raw)
 
 
 def doi_key(raw: str | None) -> str | None:
@@ -181,7 +195,7 @@ def updates(row: dict[str, Any], entry: Entry, key: Identity, captured: str) -> 
         "organization": clean_optional(entry.organization),
         "published": entry.published.isoformat() if entry.published else None,
         "url": clean_optional(entry.url),
-        "doi": clean_optional(entry.doi),
+        "doi": _stored_doi(entry.doi),
     }
     changed = {c: v for c, v in filled.items() if v is not None and not row[c]}
     abstract = clean_text(entry.abstract)
@@ -226,7 +240,7 @@ def new_row(entry: Entry, key: Identity, captured: str) -> dict[str, Any]:
         "organization": clean_optional(entry.organization),
         "published": entry.published.isoformat() if entry.published else None,
         "url": clean_optional(entry.url),
-        "doi": clean_optional(entry.doi),
+        "doi": _stored_doi(entry.doi),
         "comments": entry.comments,
         "comments_at": captured if entry.comments is not None else None,
         "upvotes": entry.upvotes,
