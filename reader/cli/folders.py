@@ -70,6 +70,9 @@ def _watch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         stop.set()
 
     worker = LibraryWorker(library.path)
+    # The worker opens its connection now, on this library: should the file be deleted
+    # later, the watcher notices instead of the worker creating an empty one.
+    worker.submit(lambda lib: lib.ensure_file_present()).result()
     watcher = FolderWatcher(
         worker,
         folders,
