@@ -70,9 +70,6 @@ def _watch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         stop.set()
 
     worker = LibraryWorker(library.path)
-    # The worker opens its connection now, on this library: should the file be deleted
-    # later, the watcher notices instead of the worker creating an empty one.
-    worker.submit(lambda lib: lib.ensure_file_present()).result()
     watcher = FolderWatcher(
         worker,
         folders,
@@ -87,6 +84,9 @@ def _watch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         # Ctrl+C and SIGTERM end the wait below; a second Ctrl+C interrupts the clean-up.
         previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        # The worker opens its connection now, on this library: should the file be deleted
+        # later, the watcher notices instead of the worker creating an empty one.
+        worker.submit(lambda lib: lib.ensure_file_present()).result()
         watcher.start()
         watched = ", ".join(map(str, watcher.watching))
         with printing:
