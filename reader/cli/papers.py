@@ -164,10 +164,8 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
 
 
 def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    from reader.library.text_damage import paper_problems
-
     paper = library.paper(args.id)
-    for problem in paper_problems(library.connection, paper.id):
+    for problem in library.text_problems(paper.id):
         print(
             f"papershelf: warning: paper {paper.id} is damaged: {problem} (shown with \ufffd); "
             "'papershelf check --repair' keeps the original bytes aside and repairs it",

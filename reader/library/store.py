@@ -612,6 +612,14 @@ class Library:
             [paper_id], "UPDATE paper SET opened_at = ? WHERE 1", [to_iso(now_utc())]
         )
 
+    def text_problems(self, paper_id: int) -> list[str]:
+        """What of the paper's stored text is damaged (shown with U+FFFD), one phrase each;
+        empty when nothing is. For a message beside the paper: "run check --repair"."""
+        from reader.library import text_damage
+
+        with self._translated():
+            return text_damage.paper_problems(self._conn, paper_id)
+
     # ------------------------------------------------------------------ the trash
 
     def trash_papers(self, ids: int | Sequence[int]) -> Changes:
