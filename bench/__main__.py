@@ -176,12 +176,31 @@ def bench_export(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def bench_import_lock(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.import_lock import measure
+    from reader.library.store import BUSY_TIMEOUT_MS
+
+    entries = max(sizes.library_papers // 10, 200)
+    r = measure(work / "import-lock", entries)
+    return [
+        Figure(
+            f"9. another writer's longest wait during a {entries:,}-paper import",
+            r["max_wait_s"],
+            "s",
+            target=f"< busy timeout ({BUSY_TIMEOUT_MS / 1000:g} s)",
+            passed=r["max_wait_s"] < BUSY_TIMEOUT_MS / 1000,
+            note=f"import {r['import_s']:.2f} s; median edit {r['p50_wait_s'] * 1000:.1f} ms",
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
     "window": bench_window,
     "watch": bench_watch,
     "export": bench_export,
+    "import-lock": bench_import_lock,
 }
 
 

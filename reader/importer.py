@@ -211,18 +211,35 @@ def expand_paths(
         if not path.is_dir():
             yield path, True
             continue
-        walker = path.rglob("*") if recursive else path.glob("*")
-        found = []
-        for child in walker:
-            relative = child.relative_to(path).parts
-            if any(not is_candidate_name(part) for part in relative):
+        yield from ((child, False) for child in sorted(_candidate_files(path, recursive)))
+
+
+def _candidate_files(root: Path, recursive: bool) -> list[Path]:
+    """Candidate files under ``root``, walked with a stack (any depth, no recursion).
+
+    Hidden and temporary names are skipped with everything below them; links to folders
+    are not followed (a link loop would never end), links to files are.
+    """
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for item in entries:
+            if not is_candidate_name(item.name):
                 continue
             try:
-                if child.is_file():
-                    found.append(child)
+                if item.is_dir(follow_symlinks=False):
+                    if recursive:
+                        stack.append(Path(item.path))
+                elif item.is_file():
+                    found.append(Path(item.path))
             except OSError:
                 continue
-        yield from ((child, False) for child in sorted(found))
+    return found
 
 
 def _mtime(path: Path) -> datetime:

@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.digests import hf_json, hf_text
 from reader.digests.model import Digest, Entry
 from reader.importer import Importer, ImportOutcome, ImportReport
 from reader.keys import normalise_arxiv_id, paper_key
-from reader.library import Library, Status
+from reader.library import Library, Status, merging
 from reader.library.ingest import SourceFile, record_digest
 from reader.watcher import FolderWatcher
 from reader.worker import LibraryWorker
@@ -308,3 +310,163 @@ def test_an_older_digest_fills_upvotes_a_paper_never_had(library: Library) -> No
     )
     (paper,) = library.papers()
     assert (paper.comments, paper.upvotes) == (3, 9)
+
+
+# ---------------------------------------------------------------------- DOIs are identities
+
+
+def _journal(library: Library, name: str, entries: list[Entry]) -> None:
+    record_digest(
+        library, SourceFile(name, 1, name, "test"), Digest(format="rss", entries=tuple(entries))
+    )
+
+
+def test_same_titled_journal_items_with_different_dois_stay_apart(library: Library) -> None:
+    editorial = "Editorial"
+    _journal(
+        library,
+        "march",
+        [
+            Entry(
+                editorial,
+                "The March issue opens with three studies of grasses.",
+                doi="10.1002/tax.1",
+            )
+        ],
+    )
+    (first,) = library.paper_ids()
+    library.set_note(first, "notes on March")
+    library.set_rating(first, 5)
+    _journal(
+        library,
+        "april",
+        [
+            Entry(
+                editorial, "The April issue is about ferns and their spores.", doi="10.1002/TAX.2"
+            ),
+            Entry("Correction", "A figure was wrong.", doi="10.1002/tax.3"),
+            Entry("Correction", "A table was wrong.", doi="10.1002/tax.4"),
+        ],
+    )
+    papers = {p.doi: p for p in library.papers()}
+    assert set(papers) == {"10.1002/tax.1", "10.1002/TAX.2", "10.1002/tax.3", "10.1002/tax.4"}
+    april = papers["10.1002/TAX.2"]
+    assert (april.note, april.rating) == ("", 0)  # nothing inherited from March
+    assert "ferns" in april.abstract
+    assert library.paper(first).abstract.startswith("The March issue")
+
+
+def test_a_doi_in_another_spelling_is_the_same_paper(library: Library) -> None:
+    _journal(library, "a", [Entry("Grass systematics", "A study.", doi="10.1002/tax.7")])
+    _journal(
+        library,
+        "b",
+        [
+            Entry(
+                "Grass systematics (revised title)", "A study.", doi="https://doi.org/10.1002/TAX.7"
+            )
+        ],
+    )
+    assert library.count() == 1
+    _journal(library, "c", [Entry("Ferns", "On ferns.", doi="https://doi.org/10.5555/ABC")])
+    _journal(library, "d", [Entry("Ferns, revisited title", "On ferns.", doi="doi:10.5555/abc")])
+    assert library.count() == 2
+    assert {p.doi for p in library.papers()} == {"10.1002/tax.7", "10.5555/ABC"}
+
+
+def test_a_title_matches_only_without_a_conflicting_identity(library: Library) -> None:
+    _journal(library, "a", [Entry("Editorial", "First editorial text here.", doi="10.1/a")])
+    _journal(library, "b", [Entry("Editorial", "A capture without any identity at all.")])
+    assert library.count() == 1  # no identity on one side: the title decides
+    _journal(library, "c", [Entry("Editorial", "Another one.", arxiv_id="2401.00001")])
+    _journal(library, "d", [Entry("Editorial", "And another.", arxiv_id="2401.00002")])
+    # The arXiv paper may be the DOI'd one (no conflict), the second arXiv id cannot be.
+    assert library.count() == 2
+
+
+# ---------------------------------------------------------------------- better values
+
+
+def test_merging_sources_takes_the_better_importer_values(library: Library) -> None:
+    title = "Scaling laws for grass phylogenies"
+    _journal(
+        library,
+        "toc",
+        [
+            Entry(
+                title,
+                "TAXON, EarlyView.",
+                authors=("A. Author", "B. Author", "et al."),
+                doi="10.1002/tax.9",
+            )
+        ],
+    )
+    (paper_id,) = library.paper_ids()
+    library.set_note(paper_id, "mine")
+    library.add_tags([paper_id], ["grass"])
+    abstract = (
+        "We fit scaling laws to 4,000 grass phylogenies and find that the number of "
+        "species grows as a power of the clade's age, with one exponent across continents."
+    )
+    _journal(
+        library,
+        "pubmed",
+        [Entry(title, abstract[:80] + "...", authors=("A. Author",), doi="10.1002/tax.9")],
+    )
+    paper = library.paper(paper_id)
+    assert paper.abstract == abstract[:80] + "..."  # a real (cut) abstract over a placeholder
+    assert paper.authors == ("A. Author", "B. Author", "et al.")  # more names stay
+    _journal(
+        library,
+        "full",
+        [
+            Entry(
+                title,
+                abstract,
+                authors=("A. Author", "B. Author", "C. Author", "D. Author"),
+                doi="10.1002/tax.9",
+            )
+        ],
+    )
+    paper = library.paper(paper_id)
+    assert paper.abstract == abstract
+    assert paper.authors == ("A. Author", "B. Author", "C. Author", "D. Author")
+    assert (paper.note, paper.tags) == ("mine", ("grass",))
+    _journal(library, "again", [Entry(title, "TAXON, EarlyView.", doi="10.1002/tax.9")])
+    assert library.paper(paper_id).abstract == abstract  # never back to worse
+
+
+# ---------------------------------------------------------------------- properties of merging
+
+_abstracts = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["", ".", "TAXON, EarlyView.", "Abstract", "No abstract available"]),
+    st.text(min_size=20, max_size=200).map(lambda t: t + "..."),
+)
+_authors = st.lists(
+    st.one_of(st.text(min_size=1, max_size=20), st.sampled_from(["et al.", "…", "others"])),
+    max_size=8,
+)
+
+
+@given(_abstracts, _abstracts)
+def test_the_better_abstract_is_never_better_both_ways(a: str, b: str) -> None:
+    assert not (merging.better_abstract(a, b) and merging.better_abstract(b, a))
+    assert not merging.better_abstract(a, a)
+
+
+@given(_authors, _authors)
+def test_the_better_author_list_is_never_better_both_ways(a: list[str], b: list[str]) -> None:
+    assert not (merging.better_authors(a, b) and merging.better_authors(b, a))
+    assert not merging.better_authors(a, a)
+
+
+@given(st.lists(_abstracts, min_size=1, max_size=6))
+def test_merging_abstracts_in_any_order_never_ends_worse_than_it_started(
+    sources: list[str],
+) -> None:
+    kept = sources[0]
+    for incoming in sources[1:]:
+        if incoming.strip() and merging.better_abstract(kept, incoming):
+            kept = incoming.strip()
+    assert not merging.better_abstract(kept, sources[0]) or not sources[0].strip()

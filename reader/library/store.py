@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,13 +23,14 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.library import health, schema
 from reader.library.errors import (
     LibraryCorruptError,
     LibraryDamagedError,
     LibraryError,
+    LibraryGoneError,
     LibraryOpenError,
     LibraryReadOnlyError,
     LibraryUsageError,
@@ -49,6 +51,9 @@ from reader.library.model import (
     ViewCounts,
 )
 from reader.query import PaperFilter, compile_filter
+
+if TYPE_CHECKING:
+    from reader.library.trash import TrashedPaper
 
 BUSY_TIMEOUT_MS = 5000
 MAX_TAG_LENGTH = 64
@@ -86,6 +91,41 @@ def from_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _identity_of(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode, or ``None`` when there is no file."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _text(raw: bytes) -> str:
+    """Stored text as ``str``; bytes that are not UTF-8 show as U+FFFD, never an exception.
+
+    A damaged abstract must not make every list, export and backup of the library fail;
+    ``papershelf check`` finds such text and ``--repair`` isolates its bytes.
+    """
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+def _json_texts(text: str | None) -> tuple[str, ...]:
+    """A stored JSON list of names; a lone surrogate (``"\ud800"``) reads as U+FFFD."""
+    if not text:
+        return ()
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return ()
+    return tuple(_SURROGATES.sub("\ufffd", str(item)) for item in items)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -101,12 +141,16 @@ def clean_tag_name(name: str) -> str:
     or control characters.
     """
     cleaned = " ".join(name.split()).lstrip("#").strip()
+    if _SURROGATES.search(cleaned):
+        raise LibraryUsageError("a tag name must be valid text (it holds a lone surrogate)")
     if not cleaned:
         raise LibraryUsageError("a tag name cannot be empty")
     if len(cleaned) > MAX_TAG_LENGTH:
         raise LibraryUsageError(f"a tag name can be at most {MAX_TAG_LENGTH} characters")
-    if "," in cleaned or any(ord(ch) < 32 for ch in cleaned):
+    if "," in cleaned:
         raise LibraryUsageError(f"the tag name {cleaned!r} cannot contain commas")
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in cleaned):
+        raise LibraryUsageError(f"the tag name {cleaned!r} cannot contain control characters")
     return cleaned
 
 
@@ -126,15 +170,26 @@ class Library:
         *,
         before_migration: Callable[[Path, int, int], None] | None = None,
         read_only: bool = False,
+        create: bool = True,
+        create_folders: bool = True,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
         self._damage: str | None = None
         self._opened = False
+        self.created = False
+        """Whether this open created the library file (it did not exist before)."""
         try:
-            if read_only:
+            if read_only or not create:
                 if not self.path.is_file():
                     raise LibraryOpenError(f"there is no library at {self.path}")
+            elif not self.path.parent.is_dir() and not create_folders:
+                raise LibraryOpenError(
+                    f"the folder {self.path.parent} does not exist, so there is no library "
+                    f"at {self.path}; check the path (no folders are created for it)"
+                )
+            self.created = not self.path.exists()
+            if read_only:
                 uri = f"file:{urllib.parse.quote(os.fspath(self.path.absolute()))}?mode=ro"
                 conn = sqlite3.connect(
                     uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
@@ -144,9 +199,16 @@ class Library:
                 conn = sqlite3.connect(
                     self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
                 )
-        except (OSError, sqlite3.Error) as exc:
-            raise LibraryOpenError(f"the library {self.path} cannot be opened: {exc}") from None
+        except OSError as exc:
+            raise LibraryOpenError(
+                f"the library {self.path} cannot be opened: {exc.strerror or exc}"
+            ) from None
+        except sqlite3.Error as exc:
+            raise translate(exc, str(self.path)) or LibraryOpenError(
+                f"the library {self.path} cannot be opened"
+            ) from None
         self._conn = conn
+        conn.text_factory = _text
         try:
             with self._translated():
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -185,8 +247,21 @@ class Library:
             conn.close()
             raise
         self._opened = True
+        self._file_identity = _identity_of(self.path)
 
     # ------------------------------------------------------------------ lifecycle
+
+    def ensure_file_present(self) -> None:
+        """Raise :class:`LibraryGoneError` when the library file was deleted or replaced.
+
+        An open connection keeps writing to a deleted file, where nothing is ever seen
+        again: a long-running writer (``papershelf watch``) checks before each write.
+        """
+        if _identity_of(self.path) != self._file_identity:
+            raise LibraryGoneError(
+                f"the library file {self.path} was deleted or replaced while Papershelf had "
+                "it open; stopped so that nothing is written where no one can see it"
+            )
 
     @cached_property
     def db(self) -> Any:
@@ -283,6 +358,20 @@ class Library:
                     if self._conn.in_transaction:
                         self._conn.execute("ROLLBACK")
                     raise
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the same snapshot, no lock taken.
+
+        For use inside :mod:`reader` (the importer plans a digest from one snapshot).
+        """
+        with self._translated():
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         with self._translated():
@@ -427,11 +516,11 @@ class Library:
             published=_date(v["published"]),
             comments=v["comments"],
             arxiv_id=v["arxiv_id"],
-            authors=tuple(json.loads(v["authors"])) if v["authors"] else (),
+            authors=_json_texts(v["authors"]),
             upvotes=v["upvotes"],
             url=v["url"],
             doi=v["doi"],
-            categories=tuple(json.loads(v["categories"])) if v["categories"] else (),
+            categories=_json_texts(v["categories"]),
             first_seen=from_iso(v["first_seen"]) or now_utc(),
             status=Status(v["status"]),
             rating=v["rating"],
@@ -506,6 +595,11 @@ class Library:
         """Replace a paper's Markdown note (an empty string clears it)."""
         if len(text) > MAX_NOTE_CHARS:
             raise LibraryUsageError(f"a note can be at most {MAX_NOTE_CHARS:,} characters")
+        if _SURROGATES.search(text):
+            raise LibraryUsageError(
+                "the note holds a lone surrogate (text that is not valid Unicode); "
+                "nothing was saved"
+            )
         return self._update_many(
             [paper_id],
             "UPDATE paper SET note = ?, note_updated_at = ? WHERE note != ?",
@@ -517,6 +611,47 @@ class Library:
         return self._update_many(
             [paper_id], "UPDATE paper SET opened_at = ? WHERE 1", [to_iso(now_utc())]
         )
+
+    def text_problems(self, paper_id: int) -> list[str]:
+        """What of the paper's stored text is damaged (shown with U+FFFD), one phrase each;
+        empty when nothing is. For a message beside the paper: "run check --repair"."""
+        from reader.library import text_damage
+
+        with self._translated():
+            return text_damage.paper_problems(self._conn, paper_id)
+
+    # ------------------------------------------------------------------ the trash
+
+    def trash_papers(self, ids: int | Sequence[int]) -> Changes:
+        """Delete papers with undo: move them (every field, tags, appearances) to the trash."""
+        from reader.library import trash
+
+        return trash.trash_papers(self, ids)
+
+    def restore_papers(self, ids: int | Sequence[int]) -> Changes:
+        """Bring papers back from the trash as they were, with the ids they had."""
+        from reader.library import trash
+
+        return trash.restore_papers(self, ids)
+
+    def trashed(self, *, limit: int | None = None) -> list[TrashedPaper]:
+        """The papers in the trash, most recently trashed first."""
+        from reader.library import trash
+
+        return trash.trashed(self, limit=limit)
+
+    def empty_trash(self, ids: Iterable[int] | None = None) -> Changes:
+        """Delete papers in the trash for good (all, or those in ``ids``)."""
+        from reader.library import trash
+
+        return trash.empty_trash(self, ids)
+
+    def digest_paper_ids(self, digest_id: int, *, only_there: bool = False) -> list[int]:
+        """The library's papers that the digest ``digest_id`` listed, in its order
+        (with ``only_there``, those no other digest lists)."""
+        from reader.library import trash
+
+        return trash.digest_paper_ids(self, digest_id, only_there=only_there)
 
     # ------------------------------------------------------------------ tags
 
