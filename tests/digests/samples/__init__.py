@@ -17,10 +17,14 @@ from reader.digests import (
     arxiv_atom,
     arxiv_email,
     arxiv_rss,
+    bibtex,
+    csl_json,
     feeds,
     hf_html,
     hf_json,
     hf_markdown,
+    ris,
+    scholar_email,
 )
 
 FOLDER = Path(__file__).resolve().parent
@@ -56,6 +60,19 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("hf-paper-2504.06261.json", hf_json.NAME, _at(2025, 4, 10)),
     Sample("hf-daily-papers-2025-04-10.md", hf_markdown.NAME, _at(2025, 4, 10)),
     Sample("hf-daily-papers-2025-04-10.html", hf_html.NAME, _at(2025, 4, 10)),
+    # Real files from other projects (tests/digests/samples/SOURCES.md says whose).
+    Sample("zotero-bbt-eprint.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("jabref-biblatex-examples.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("bbt-math-in-title.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("google-scholar-readme-citations.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("scopus-export.ris", ris.NAME, _at(2025, 4, 10)),
+    Sample("endnote-export.ris", ris.NAME, _at(2025, 4, 10)),
+    Sample("utf-chars.ris", ris.NAME, _at(2025, 4, 10)),
+    Sample("numbered-records.ris", ris.NAME, _at(2025, 4, 10)),
+    Sample("bbt-dates.csl.json", csl_json.NAME, _at(2025, 4, 10)),
+    Sample("bbt-minimal.csl.json", csl_json.NAME, _at(2025, 4, 10)),
+    Sample("crossref-medrxiv.csl.json", csl_json.NAME, _at(2025, 4, 10)),
+    Sample("scholar-alert-2019-12-10.eml", scholar_email.NAME, _at(2019, 12, 10)),
 )
 
 

@@ -1,0 +1,218 @@
+"""RIS files: Scopus, Web of Science's RIS export, Mendeley, Zotero, EndNote, PubMed.
+
+A record (see ``tests/digests/samples/scopus-export.ris``)::
+
+    TY  - JOUR
+    TI  - A transversely isotropic composite with …
+    T2  - Journal of the Mechanics and Physics of Solids
+    PY  - 2004
+    DO  - 10.1016/j.jmps.2004.03.010
+    AU  - Federico, S.
+    KW  - Composite
+    UR  - http://www.scopus.com/inward/record.url?eid=…
+    ER  -
+
+rispy reads each record's tags (continuation lines, repeated tags, EndNote's one-value-
+per-line keyword lists). The file is cut into records at their ``TY`` lines first, so that
+each paper keeps the line it starts on and a record without its ``ER`` end line is read
+(with a warning) instead of swallowing the next one. Titles come from ``TI``, ``T1`` or
+``ST``; the journal from ``T2``/``JO``/``JF``; the date from ``PY``/``Y1``/``DA``
+(``2014//`` and ``2001/09/01/`` included); the abstract from ``AB`` or ``N2``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import rispy
+
+from reader.digests.citations import (
+    MAX_AUTHORS,
+    MAX_ENTRIES,
+    arxiv_categories,
+    arxiv_from_url,
+    arxiv_in_text,
+    clean_text,
+    clean_title,
+    find_doi,
+    inverted_name,
+    loose_date,
+)
+from reader.digests.errors import DigestFormatError, UnknownFormatError
+from reader.digests.model import Digest, Entry
+
+NAME = "ris"
+LABEL = "RIS (.ris)"
+
+_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
+_MAX_WARNINGS = 50
+
+
+def sniff(text: str) -> bool:
+    """Whether ``text`` is RIS: a ``TY  - `` line, then another tagged line, before other text.
+
+    Up to 20 untagged lines may come first (a BOM, blank lines, ``1.`` record numbers).
+    """
+    untagged = 0
+    seen_type = False
+    for line in text[:65_536].split("\n", 400)[:400]:
+        match = _TAG.match(line)
+        if match is None:
+            if line.strip():
+                untagged += 1
+                if untagged > 20 and not seen_type:
+                    return False
+            continue
+        if match.group(1) == "TY":
+            seen_type = True
+        elif seen_type:
+            return True
+        elif not seen_type:
+            return False  # a tag before any TY: not RIS as exporters write it
+    return False
+
+
+def parse(text: str, captured_at: datetime) -> Digest:
+    """Parse every record with a title; records without one are reported and skipped."""
+    if not sniff(text):
+        raise UnknownFormatError("this is not a RIS file (no 'TY  - ' record start)")
+    warnings: list[str] = []
+    entries: list[Entry] = []
+    untitled: list[int] = []
+    for line, lines, closed in _records(text.split("\n")):
+        if len(entries) >= MAX_ENTRIES:
+            warnings.append(f"only the first {MAX_ENTRIES:,} records were read")
+            break
+        if not closed and len(warnings) < _MAX_WARNINGS:
+            warnings.append(
+                f"line {line}: the record has no 'ER  -' end line; read up to the next one"
+            )
+        try:
+            records = rispy.loads("\n".join([*lines, "ER  - "]))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+            if len(warnings) < _MAX_WARNINGS:
+                warnings.append(f"line {line}: the record could not be read ({exc})")
+            continue
+        entry = _entry(records[0], line) if records else None
+        if entry is None:
+            untitled.append(line)
+        else:
+            entries.append(entry)
+    if untitled:
+        shown = ", ".join(str(n) for n in untitled[:20])
+        more = f" and {len(untitled) - 20} more" if len(untitled) > 20 else ""
+        warnings.append(
+            f"{len(untitled)} records without a title were skipped (lines {shown}{more})"
+        )
+    if not entries:
+        raise DigestFormatError("this RIS file has no record with a title")
+    return Digest(
+        format=NAME,
+        entries=tuple(entries),
+        date=captured_at.date(),
+        captured_at=captured_at,
+        warnings=tuple(warnings),
+    )
+
+
+def _records(lines: Sequence[str]) -> list[tuple[int, list[str], bool]]:
+    """``(first line, lines, ended with ER)`` for each record, in one pass over the file."""
+    records: list[tuple[int, list[str], bool]] = []
+    current: list[str] | None = None
+    start = 0
+    for number, line in enumerate(lines, start=1):
+        match = _TAG.match(line)
+        tag = match.group(1) if match else None
+        if tag == "TY":
+            if current is not None and len(current) > 1:
+                records.append((start, current, False))
+            current, start = [line], number
+        elif tag == "ER":
+            if current is not None:
+                records.append((start, current, True))
+            current = None
+        elif current is not None:
+            current.append(line)
+    if current is not None and len(current) > 1:
+        records.append((start, current, False))
+    return records
+
+
+def _first(record: Mapping[str, Any], *keys: str, limit: int = 100_000) -> str:
+    """The first non-empty value among ``keys`` (a list's first item), as clean text."""
+    for key in keys:
+        value = record.get(key)
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str) and v.strip()), "")
+        text = clean_text(value, limit)
+        if text:
+            return text
+    return ""
+
+
+def _strings(record: Mapping[str, Any], *keys: str) -> list[str]:
+    found: list[str] = []
+    for key in keys:
+        value = record.get(key)
+        items = value if isinstance(value, list) else [value]
+        found.extend(item for item in items if isinstance(item, str) and item.strip())
+    return found
+
+
+def _entry(record: Mapping[str, Any], line: int) -> Entry | None:
+    title = clean_title(_first(record, "title", "primary_title", "short_title", "translated_title"))
+    if not title:
+        return None
+    urls = [clean_text(url, 2_000) for url in _strings(record, "urls", "link_to_pdf")]
+    doi = find_doi(_first(record, "doi", limit=500)) or next(
+        (found for url in urls if "doi.org/" in url.lower() and (found := find_doi(url))), None
+    )
+    notes = _strings(record, "notes", "note", "type_of_work", "accession_number")
+    arxiv_id = (
+        next((found for url in urls if (found := arxiv_from_url(url))), None)
+        or arxiv_from_url(doi or "")
+        or next((found for note in notes if (found := arxiv_in_text(note))), None)
+    )
+    if doi is not None and doi.lower().startswith("10.48550/arxiv."):
+        doi = None  # arXiv's DOI names the preprint, which the arXiv id already does
+    names = [
+        inverted_name(clean_text(name, 500))
+        for name in _strings(record, "authors", "first_authors")
+    ]
+    names = [name for name in names if name][:MAX_AUTHORS]
+    keywords = [clean_text(k, 100) for k in _strings(record, "keywords")]
+    url = urls[0] if urls else None
+    if url is None and arxiv_id:
+        url = f"https://arxiv.org/abs/{arxiv_id}"
+    elif url is None and doi:
+        url = f"https://doi.org/{doi}"
+    journal = _first(record, "secondary_title", "journal_name", "alternate_title3",
+                     "alternate_title1", "alternate_title2", limit=500)  # fmt: skip
+    return Entry(
+        title=title,
+        abstract=_first(record, "abstract", "notes_abstract"),
+        authors_count=len(names) or None,
+        published=_published(record),
+        arxiv_id=arxiv_id,
+        authors=tuple(names),
+        url=url,
+        doi=doi,
+        categories=arxiv_categories(keywords),
+        journal=journal or None,
+        line=line,
+    )
+
+
+def _published(record: Mapping[str, Any]) -> date | None:
+    """The first readable of ``DA``, ``PY`` and ``Y1``; a fuller date wins over a bare year."""
+    found = [
+        loose_date(_first(record, key, limit=40)) for key in ("date", "year", "publication_year")
+    ]
+    dates = [d for d in found if d is not None]
+    if not dates:
+        return None
+    full = [d for d in dates if (d.month, d.day) != (1, 1)]
+    return full[0] if full else dates[0]
