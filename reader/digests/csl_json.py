@@ -51,6 +51,19 @@ _CSL_KEYS = frozenset(
     {"issued", "author", "DOI", "URL", "container-title", "citation-key", "editor", "page",
      "volume", "publisher", "ISSN", "ISBN", "accessed", "abstract", "language", "note"}
 )  # fmt: skip
+_CSL_TYPES = frozenset(
+    {"article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+     "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
+     "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
+     "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
+     "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
+     "personal_communication", "post", "post-weblog", "regulation", "report", "review",
+     "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
+     # Crossref's types, which doi.org's CSL answers carry
+     "journal-article", "posted-content", "proceedings-article", "book-chapter",
+     "dissertation", "monograph", "reference-entry", "edited-book", "reference-book"}
+)  # fmt: skip
+"""CSL 1.0.2's item types, and the Crossref types doi.org's CSL-JSON answers use."""
 _HF_KEYS = frozenset({"paper", "summary", "upvotes", "publishedAt", "numComments", "dailyPapers"})
 _TAG = re.compile(r"<[^<>]{0,500}>")
 _LEADING_ABSTRACT = re.compile(r"^\s*abstract\s*[:.]?\s+", re.IGNORECASE)
@@ -114,10 +127,12 @@ def _items(data: Any) -> Sequence[Any] | None:
 
 
 def _is_item(item: Mapping[str, Any]) -> bool:
+    """A CSL type and a title, or any type with a title and CSL fields."""
+    kind = item.get("type")
     return (
-        isinstance(item.get("type"), str)
+        isinstance(kind, str)
         and isinstance(item.get("title"), str | list)
-        and bool(_CSL_KEYS & item.keys())
+        and (kind in _CSL_TYPES or bool(_CSL_KEYS & item.keys()))
     )
 
 

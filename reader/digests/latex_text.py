@@ -29,9 +29,17 @@ def _converter() -> LatexNodes2Text:
     return _CONVERTER
 
 
+_PERCENT = "\ue000"  # stands in for an escaped ``\%`` while pylatexenc reads the text
+
+
 def _plain(segment: str) -> str:
-    """A stretch of text outside math, as Unicode."""
-    text = tex_to_unicode(segment) if "\\" in segment else segment
+    """A stretch of text outside math, as Unicode.
+
+    ``%`` (escaped or not: in a field value it is no comment) is held back as a stand-in
+    until the end, or pylatexenc would read it as a comment and drop the rest of the field.
+    """
+    text = segment.replace(_PERCENT, "").replace("\\%", _PERCENT).replace("%", _PERCENT)
+    text = tex_to_unicode(text) if "\\" in text else text
     if _COMMAND.search(text) is not None:
         try:
             text = _converter().latex_to_text(text)
@@ -39,7 +47,8 @@ def _plain(segment: str) -> str:
             text = _COMMAND.sub("", text)
     for tex, char in _DASHES:
         text = text.replace(tex, char)
-    return text.replace("{", "").replace("}", "").replace("\\", "")
+    text = text.replace("{", "").replace("}", "").replace("\\", "")
+    return text.replace(_PERCENT, "%")
 
 
 def latex_to_text(value: str) -> str:

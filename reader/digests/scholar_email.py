@@ -92,7 +92,10 @@ def _html(text: str) -> tuple[str, date | None]:
     if stripped.startswith("<"):
         return stripped, None
     try:
-        message = email.message_from_string(stripped, policy=policy.default)
+        # As bytes: from a str, the email package garbles an 8-bit body's non-ASCII text.
+        message = email.message_from_bytes(
+            stripped.encode("utf-8", "replace"), policy=policy.default
+        )
         sent = email_date(str(message.get("Date", "") or ""))
         body = (
             message.get_body(preferencelist=("html",))
