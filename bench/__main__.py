@@ -176,12 +176,57 @@ def bench_export(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def bench_formats(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.formats import measure
+
+    r = measure(work / "formats", min(5_000, sizes.digests * 5))
+    n = f"{int(r['entries']):,}"
+    return [
+        Figure(
+            f"F1. import a {n}-entry .bib (one transaction)",
+            float(r["bib_s"]),
+            "s",
+            baseline=float(r["bib_baseline_s"]),
+            target="≤ 5 s",
+            passed=float(r["bib_s"]) <= 5,
+            note=f"{r['bib_new']:,} papers, {r['bib_warnings']} warnings; baseline: bibtexparser alone",
+        ),
+        Figure(
+            f"F2. import a {n}-record .ris",
+            float(r["ris_s"]),
+            "s",
+            baseline=float(r["ris_baseline_s"]),
+            target="≤ 5 s",
+            passed=float(r["ris_s"]) <= 5,
+            note="baseline: rispy alone",
+        ),
+        Figure(
+            f"F3. import a {n}-item CSL-JSON file",
+            float(r["csl_s"]),
+            "s",
+            baseline=float(r["csl_baseline_s"]),
+            target="≤ 5 s",
+            passed=float(r["csl_s"]) <= 5,
+            note="baseline: json.loads alone",
+        ),
+        Figure(
+            "F4. reference readers on hostile input, time at 4n / time at n",
+            float(r["growth"]),
+            "×",
+            target="≤ 6 (linear: 4)",
+            passed=float(r["growth"]) <= 6,
+            note=f"worst case: {r['growth_case']}",
+        ),
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
     "window": bench_window,
     "watch": bench_watch,
     "export": bench_export,
+    "formats": bench_formats,
 }
 
 

@@ -52,6 +52,7 @@ from reader.digests.citations import (
 from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.latex_text import latex_to_text
 from reader.digests.model import Digest, Entry
+from reader.digests.tex import tex_to_unicode
 
 NAME = "bibtex"
 LABEL = "BibTeX / BibLaTeX (.bib)"
@@ -254,10 +255,16 @@ def _entry(bib: BibEntry, macros: dict[str, str]) -> Entry | None:
 
 
 def _authors(raw: str) -> tuple[list[str], bool]:
-    """The entry's names as ``Given Family``, and whether the list ends ``and others``."""
+    """The entry's names as ``Given Family``, and whether the list ends ``and others``.
+
+    Accents are turned into Unicode on the whole field first (one pass, and ``{\\"u}``
+    groups never confuse the splitting); braces that protect a name (``{von Wright}``,
+    ``{U.S. Bureau of the Census}``) stay until each name is split.
+    """
     if not raw.strip():
         return [], False
-    parts = split_multiple_persons_names(raw[:200_000])
+    field = tex_to_unicode(raw[:200_000]) if "\\" in raw else raw[:200_000]
+    parts = split_multiple_persons_names(field)
     if len(parts) == 1 and parts[0].count(",") >= 3:
         # "Qiange Wang, Chaoyi Chen, Jingqi Gao" — commas where BibTeX wants "and".
         parts = [part for part in parts[0].split(",") if part.strip()]
@@ -277,9 +284,12 @@ def _name(part: str) -> str:
     try:
         pieces = parse_single_name_into_parts(part, strict=False)
     except (ValueError, IndexError):
-        return clean_text(latex_to_text(part), 500)
-    words = [*pieces.first, *pieces.von, *pieces.last, *pieces.jr]
-    return clean_text(latex_to_text(" ".join(words)).translate(_NAME_MARKS), 500)
+        words = [part]
+    else:
+        words = [*pieces.first, *pieces.von, *pieces.last, *pieces.jr]
+    name = " ".join(words)
+    name = latex_to_text(name) if "\\" in name else name.replace("{", "").replace("}", "")
+    return clean_text(name.translate(_NAME_MARKS), 500)
 
 
 def _published(values: dict[str, str]) -> date | None:

@@ -29,11 +29,11 @@ MAX_FIELD = 100_000
 MAX_AUTHORS = 5_000
 """The most author names kept for one paper (collaboration papers list thousands)."""
 
-# Cc (controls, but tab/newline/CR become spaces), zero-width and BOM characters, and lone
-# surrogates. Each class is one character wide, so the pattern is linear.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2060\ufeff]")
+# Controls become spaces (tabs and newlines too, by the final split), zero-width characters
+# and BOMs go, lone surrogates become U+FFFD. One-character classes: linear passes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200e\u200f\u2060\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_SPACE = re.compile(r"\s+")
 
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+", re.IGNORECASE)
 _DOI_TRAILING = ".,;:)]}>'\""
@@ -68,9 +68,12 @@ def clean_text(value: object, limit: int = MAX_FIELD) -> str:
     """
     if not isinstance(value, str):
         return ""
-    text = _CONTROL.sub(" ", value[: limit * 2])
-    text = _SURROGATE.sub("\ufffd", text)
-    text = _SPACE.sub(" ", text).strip()
+    text = value[: limit * 2]
+    if not text.isascii():
+        text = _ZERO_WIDTH.sub("", _SURROGATE.sub("\ufffd", text))
+    if not text.isprintable():  # tabs, newlines, controls, zero-width characters
+        text = _CONTROL.sub(" ", text)
+    text = " ".join(text.split())
     if len(text) > limit:
         text = text[:limit].rstrip() + "…"
     return text

@@ -195,32 +195,24 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
     )
 
 
+def _raw(person: Mapping[str, Any], key: str) -> str:
+    value = person.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def _authors(value: Any) -> list[str]:
+    """``Given Family Suffix`` for each person (particles in place), or the ``literal`` name."""
     names: list[str] = []
     for person in value[:MAX_AUTHORS] if isinstance(value, list) else []:
         if not isinstance(person, Mapping):
             continue
-        literal = _string(person.get("literal"), 500)
+        literal = clean_text(_raw(person, "literal"), 500)
         if literal:
             names.append(literal)
             continue
-        family = " ".join(
-            part
-            for part in (
-                _string(person.get("non-dropping-particle"), 50),
-                _string(person.get("family"), 500),
-            )
-            if part
-        )
-        given = " ".join(
-            part
-            for part in (
-                _string(person.get("given"), 500),
-                _string(person.get("dropping-particle"), 50),
-            )
-            if part
-        )
-        name = person_name(family, given, _string(person.get("suffix"), 50))
+        family = f"{_raw(person, 'non-dropping-particle')} {_raw(person, 'family')}"
+        given = f"{_raw(person, 'given')} {_raw(person, 'dropping-particle')}"
+        name = person_name(family, given, _raw(person, "suffix"))
         if name:
             names.append(name)
     return names
