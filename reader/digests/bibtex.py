@@ -232,7 +232,9 @@ def _entry(bib: BibEntry, macros: dict[str, str]) -> Entry | None:
         doi = None  # arXiv's own DOI names the preprint, which the arXiv id already does
     names, others = _authors(_field(values, "author") or _field(values, "editor"))
     keywords = re.split(r"[,;]", _field(values, "keywords"))
-    categories = arxiv_categories([_field(values, "primaryclass"), *keywords])
+    categories = arxiv_categories(
+        [_field(values, "primaryclass"), _field(values, "note"), *keywords]
+    )
     if not url:
         url = (
             f"https://arxiv.org/abs/{arxiv_id}"

@@ -56,6 +56,9 @@ _ARCHIVES = frozenset(
      "plasm-ph", "q-alg", "solv-int", "supr-con"}
 )  # fmt: skip
 """arXiv's archives, current and retired (``hep-th``, ``cs``, ``cond-mat`` …)."""
+_DIVIDED = frozenset({"cs", "math", "physics", "stat", "q-bio", "q-fin", "eess", "econ", "nlin"})
+"""Archives whose papers always carry a subject class: ``cs`` alone is no category."""
+_TRAILING_CODE = re.compile(r"\(\s*([A-Za-z.-]{2,30})\s*\)\s*$|\[\s*([A-Za-z.-]{2,30})\s*\]")
 _CATEGORY = re.compile(
     r"(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.(?P<subject>[A-Za-z]{2}|[a-z]+(?:-[a-z]+)?))?"
 )
@@ -134,14 +137,22 @@ def arxiv_in_text(text: object) -> str | None:
 def arxiv_categories(terms: Iterable[str]) -> tuple[str, ...]:
     """The terms that are arXiv categories (``cs.CL``, ``hep-th``, ``math.AG``), in order.
 
-    Keywords, subject names (``Quantum Physics``) and MSC or ACM codes are not categories.
+    A term may also end in one, as arXiv's own export and Zotero write them:
+    ``Computation and Language (cs.CL)``, ``arXiv:2606.28969 [q-bio.QM]``. Keywords, subject
+    names (``Quantum Physics``), MSC or ACM codes and a bare ``[cs]`` are not categories.
     """
     found: list[str] = []
     for term in terms:
-        text = term.strip()
+        text = term.strip()[:200]
         match = _CATEGORY.fullmatch(text)
-        if match is not None and match.group("archive") in _ARCHIVES:
-            found.append(text)
+        if match is None and (code := _TRAILING_CODE.search(text)) is not None:
+            text = code.group(1) or code.group(2)
+            match = _CATEGORY.fullmatch(text)
+        if match is None or match.group("archive") not in _ARCHIVES:
+            continue
+        if match.group("subject") is None and match.group("archive") in _DIVIDED:
+            continue
+        found.append(text)
     return tuple(dict.fromkeys(found))
 
 

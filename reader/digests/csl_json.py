@@ -190,7 +190,7 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
         authors=tuple(names),
         url=url or None,
         doi=doi,
-        categories=arxiv_categories(keywords),
+        categories=arxiv_categories([_string(item.get("note"), 500), *keywords]),
         journal=journal or None,
     )
 

@@ -200,7 +200,7 @@ def _entry(record: Mapping[str, Any], line: int) -> Entry | None:
         authors=tuple(names),
         url=url,
         doi=doi,
-        categories=arxiv_categories(keywords),
+        categories=arxiv_categories([*notes, *keywords]),
         journal=journal or None,
         line=line,
     )

@@ -237,3 +237,44 @@ def test_a_file_of_only_broken_entries_fails_with_the_first_problem() -> None:
 def test_a_file_without_entries_is_no_bibtex() -> None:
     with pytest.raises(UnknownFormatError):
         bib("just text")
+
+
+def test_arxiv_and_zotero_exports_field_by_field() -> None:
+    vaswani, dinan, han, scheer = read("readme-citations-arxiv-zotero.bib").entries
+    # arXiv's own export: the key is a URL, the DOI is arXiv's, the categories sit in keywords.
+    assert (vaswani.title, vaswani.arxiv_id, vaswani.doi) == (
+        "Attention Is All You Need",
+        "1706.03762",
+        None,
+    )
+    assert vaswani.categories == ("cs.CL", "cs.LG")
+    assert vaswani.authors_count == 8
+    assert vaswani.authors[-3:] == ("Aidan N. Gomez", "Lukasz Kaiser", "Illia Polosukhin")
+    assert vaswani.published == date(2017, 1, 1)
+    # Zotero: case-protected words, arXiv DOI, month macro, "[cs]" is an archive, not a category.
+    assert (
+        dinan.title == "Anticipating Safety Issues in E2E Conversational AI: Framework and Tooling"
+    )
+    assert (dinan.arxiv_id, dinan.doi) == ("2107.03451", None)
+    assert dinan.published == date(2021, 7, 1)
+    assert dinan.categories == ()
+    assert dinan.authors[2] == "A. Stevie Bergman"
+    assert dinan.authors[5] == "Y.-Lan Boureau"
+    assert dinan.abstract.startswith(
+        "Over the last several years, end-to-end neural conversational"
+    )
+    assert dinan.abstract.endswith("releasing end-to-end conversational AI models.")
+    assert dinan.url == "http://arxiv.org/abs/2107.03451"
+    assert han.title.endswith("symmetry-equivariant Hessian matrix prediction")
+    assert (han.arxiv_id, han.published) == ("2502.13070", date(2025, 2, 1))
+    assert (
+        scheer.title
+        == "Computational modeling of decay and hybridization in superconducting circuits"
+    )
+    assert (scheer.arxiv_id, scheer.categories, scheer.published) == (
+        "1810.11510",
+        ("quant-ph",),
+        date(2018, 10, 1),
+    )
+    assert scheer.authors == ("Michael G. Scheer", "Maxwell B. Block")
+    assert [e.line for e in (vaswani, dinan, han, scheer)] == [1, 12, 28, 40]

@@ -65,6 +65,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("jabref-biblatex-examples.bib", bibtex.NAME, _at(2025, 4, 10)),
     Sample("bbt-math-in-title.bib", bibtex.NAME, _at(2025, 4, 10)),
     Sample("google-scholar-readme-citations.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("readme-citations-arxiv-zotero.bib", bibtex.NAME, _at(2025, 4, 10)),
     Sample("scopus-export.ris", ris.NAME, _at(2025, 4, 10)),
     Sample("endnote-export.ris", ris.NAME, _at(2025, 4, 10)),
     Sample("utf-chars.ris", ris.NAME, _at(2025, 4, 10)),
