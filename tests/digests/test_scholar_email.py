@@ -179,3 +179,26 @@ def test_sniff_tells_scholar_alerts_from_other_mail() -> None:
     )
     for listing in (s for s in SAMPLES if s.format == arxiv_email.NAME):
         assert not scholar_email.sniff(listing.text())
+
+
+def test_real_citations_alert_gives_the_doi_of_a_publisher_link() -> None:
+    digest = digests.parse(
+        sample("scholar-alert-citations-2019-12-10.eml").path, captured_at=CAPTURED
+    )
+    karmakar, danglot, hu = digest.entries
+    assert (
+        karmakar.title == "Establishing Benchmarks For Learning Program Representations"
+    )  # "[PDF]" badge gone
+    assert karmakar.url == "http://ceur-ws.org/Vol-2510/sattose2019_paper_14.pdf"
+    assert (karmakar.authors, karmakar.journal, karmakar.published) == (
+        ("A Karmakar",),
+        None,
+        date(2019, 1, 1),
+    )
+    assert danglot.url == "https://tel.archives-ouvertes.fr/tel-02396530/document"
+    assert hu.title == "Code Generation from Supervised Code Embeddings"
+    assert hu.url == "https://link.springer.com/chapter/10.1007/978-3-030-36808-1_42"
+    assert hu.doi == "10.1007/978-3-030-36808-1_42"
+    assert hu.authors == ("H Hu", "Q Chen", "Z Liu")
+    assert hu.journal is None  # "International Conference on Neural Information…"
+    assert all(e.arxiv_id is None for e in digest.entries)

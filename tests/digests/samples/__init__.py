@@ -74,6 +74,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("bbt-minimal.csl.json", csl_json.NAME, _at(2025, 4, 10)),
     Sample("crossref-medrxiv.csl.json", csl_json.NAME, _at(2025, 4, 10)),
     Sample("scholar-alert-2019-12-10.eml", scholar_email.NAME, _at(2019, 12, 10)),
+    Sample("scholar-alert-citations-2019-12-10.eml", scholar_email.NAME, _at(2019, 12, 10)),
 )
 
 
