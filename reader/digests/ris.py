@@ -184,7 +184,9 @@ def _entry(record: Mapping[str, Any], line: int) -> Entry | None:
     ]
     names = [name for name in names if name][:MAX_AUTHORS]
     # One keyword a line, or several on one line split by ";" (Web of Science, EBSCO).
-    keywords = [clean_text(k, 100) for line in _strings(record, "keywords") for k in line.split(";")]
+    keywords = [
+        clean_text(k, 100) for line in _strings(record, "keywords") for k in line.split(";")
+    ]
     url = urls[0] if urls else None
     if url is None and arxiv_id:
         url = f"https://arxiv.org/abs/{arxiv_id}"
