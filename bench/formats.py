@@ -11,6 +11,7 @@ n and 4n bytes: a linear reader takes about 4× as long.
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from collections.abc import Callable
@@ -149,7 +150,7 @@ def measure(work: Path, entries: int) -> dict[str, float | int | str]:
     bib_s, bib_new, bib_warnings = _import_seconds(work, "library.bib", bib)
     ris_s, ris_new, _ = _import_seconds(work, "library.ris", ris)
     csl_s, csl_new, _ = _import_seconds(work, "library.json", csl)
-    worst, which = growth(100_000 if entries >= 1_000 else 5_000)
+    worst, which = growth(100_000 if entries >= 1_000 else 50_000)
     return {
         "entries": entries,
         "bib_s": bib_s,
@@ -162,6 +163,7 @@ def measure(work: Path, entries: int) -> dict[str, float | int | str]:
         "csl_s": csl_s,
         "csl_new": csl_new,
         "csl_baseline_s": _best(lambda: json.loads(csl), repeat=1),
+        "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0,
         "growth": worst,
         "growth_case": which,
     }

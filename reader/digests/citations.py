@@ -44,7 +44,7 @@ _ARXIV_URL = re.compile(
     re.IGNORECASE,
 )
 _ARXIV_TEXT = re.compile(
-    r"\barxiv\s*[:/]?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7}(?:v\d+)?)",
+    r"\barxiv(?:\s*[:/])?\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7}(?:v\d+)?)",
     re.IGNORECASE,
 )
 
