@@ -27,13 +27,14 @@ import re
 from datetime import date, datetime
 
 import bibtexparser
+from bibtexparser.exceptions import ParsingException
 from bibtexparser.library import Library
 from bibtexparser.middlewares import RemoveEnclosingMiddleware, ResolveStringReferencesMiddleware
 from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
-from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, ParsingFailedBlock
 from bibtexparser.model import Entry as BibEntry
 
 from reader.digests.citations import (
@@ -97,12 +98,25 @@ def parse(text: str, captured_at: datetime) -> Digest:
     problems: list[str] = []
     entries: list[Entry] = []
     untitled: list[int] = []
+    readable: list[BibEntry] = list(library.entries)
     for block in library.failed_blocks:
-        if isinstance(block, DuplicateBlockKeyBlock):
-            continue  # the first entry with that key is read; a repeat adds nothing
-        problems.append(_failure(block))
+        kept = block.ignore_error_block
+        if isinstance(block, DuplicateBlockKeyBlock | DuplicateFieldKeyBlock) and isinstance(
+            kept, BibEntry
+        ):
+            # A second entry with a key already used is still a paper; an entry with a field
+            # twice is read with the last of them.
+            readable.append(kept)
+            if isinstance(block, DuplicateFieldKeyBlock):
+                fields = ", ".join(sorted(block.duplicate_keys))
+                problems.append(
+                    f"line {_line(kept)}: the entry has {fields} twice; the last is used"
+                )
+        else:
+            problems.append(_failure(block))
+    readable.sort(key=_line)
     macros = {string.key.lower(): string.value for string in library.strings}
-    for bib in library.entries:
+    for bib in readable:
         if len(entries) >= MAX_ENTRIES:
             warnings.append(f"only the first {MAX_ENTRIES:,} entries were read")
             break
@@ -145,9 +159,10 @@ def _library(text: str) -> Library:
         return bibtexparser.parse_string(text, parse_stack=stack)
     except RecursionError:
         raise DigestFormatError("the BibTeX file is nested too deeply to be read") from None
-    except (ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
-        # bibtexparser's splitter raises on states it does not expect, not only on errors.
-        raise DigestFormatError(f"the BibTeX file could not be read ({exc})") from None
+    except (ParsingException, ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
+        # bibtexparser re-raises states its splitter did not expect ("please report this bug").
+        reason = getattr(exc, "message", "") or str(exc) or type(exc).__name__
+        raise DigestFormatError(f"the BibTeX file could not be read ({reason})") from None
 
 
 def _failure(block: ParsingFailedBlock) -> str:
@@ -181,14 +196,18 @@ def _values(bib: BibEntry, macros: dict[str, str]) -> dict[str, str]:
     A macro the file never defines (``journal = jomch``) is dropped rather than kept as a
     journal called "jomch"; month macros (``jan``) stay, the date reads them.
     """
-    metadata = bib.parser_metadata.get("removed_enclosing", {})
+    metadata = bib.parser_metadata.get("removed_enclosing")
     resolved = set(bib.parser_metadata.get("ResolveStringReferences", []))
     values: dict[str, str] = {}
     for key, field in bib.fields_dict.items():
         value = field.value
         if not isinstance(value, str):
             continue
-        if metadata.get(key) == "no-enclosing" and key not in resolved and not value.isdigit():
+        if metadata is None:
+            # An entry bibtexparser set aside (a repeated key or field) skipped the
+            # middleware: its values still have their braces, quotes and macros.
+            value = _join(value, macros) if not value.isdigit() else value
+        elif metadata.get(key) == "no-enclosing" and key not in resolved and not value.isdigit():
             value = _join(value, macros)
         values[key.lower()] = value
     return values

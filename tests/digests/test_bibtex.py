@@ -278,3 +278,30 @@ def test_arxiv_and_zotero_exports_field_by_field() -> None:
     )
     assert scheer.authors == ("Michael G. Scheer", "Maxwell B. Block")
     assert [e.line for e in (vaswani, dinan, han, scheer)] == [1, 12, 28, 40]
+
+
+def test_repeated_keys_and_fields_lose_no_paper() -> None:
+    digest = bib(
+        "@string{j = {Nature}}\n"
+        "@article{a, title = {One}}\n"
+        '@article{a, title = "Two {B}", journal = j, year = 2020}\n'
+        "@article{b, title = {x}, title = {y}}\n"
+    )
+    assert [(e.title, e.line, e.journal) for e in digest.entries] == [
+        ("One", 2, None),
+        ("Two B", 3, "Nature"),  # set aside by bibtexparser, read all the same
+        ("y", 4, None),
+    ]
+    assert digest.warnings == ("line 4: the entry has title twice; the last is used",)
+
+
+def test_a_bibtexparser_bug_becomes_a_format_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bibtexparser re-raises states its splitter did not expect; that is no crash of ours."""
+    from bibtexparser.exceptions import ParserStateException
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ParserStateException("invalid state")
+
+    monkeypatch.setattr(bibtex.bibtexparser, "parse_string", broken)
+    with pytest.raises(DigestFormatError, match=r"could not be read \(invalid state\)"):
+        bib("@article{k, title = {T}}")
