@@ -65,7 +65,12 @@ _CSL_TYPES = frozenset(
 )  # fmt: skip
 """CSL 1.0.2's item types, and the Crossref types doi.org's CSL-JSON answers use."""
 _HF_KEYS = frozenset({"paper", "summary", "upvotes", "publishedAt", "numComments", "dailyPapers"})
+_BLOCK_TAG = re.compile(
+    r"</?(?:jats:)?(?:p|title|sec|br|div|li|abstract|h[1-6])\b[^<>]{0,500}>", re.IGNORECASE
+)
+"""Tags that end a paragraph or heading (JATS abstracts): a space keeps the words apart."""
 _TAG = re.compile(r"<[^<>]{0,500}>")
+"""Inline markup (``<i>``, ``<sub>``, ``<span class="nocase">``): gone, text kept."""
 _LEADING_ABSTRACT = re.compile(r"^\s*abstract\s*[:.]?\s+", re.IGNORECASE)
 _BROKEN_HINTS = re.compile(r'"(type|title|issued|author|family|given|DOI|container-title)"\s*:')
 
@@ -148,7 +153,7 @@ def _string(value: Any, limit: int = 100_000) -> str:
 def _markup_free(text: str) -> str:
     """Text without HTML/JATS tags and entities (``<jats:p>``, ``<i>``, ``&amp;``)."""
     if "<" in text or "&" in text:
-        text = html.unescape(_TAG.sub(" ", text))
+        text = html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))
     return clean_text(text)
 
 
@@ -173,7 +178,7 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
     journal = _markup_free(_string(item.get("container-title"), 500))
     if arxiv_in_text(journal) or journal.lower() == "arxiv":
         journal = ""
-    names = _authors(item.get("author"))
+    names = _authors(item.get("author")) or _authors(item.get("editor"))
     keywords = re.split(r"[,;]", _string(item.get("keyword"), 5_000))
     if not url:
         url = (

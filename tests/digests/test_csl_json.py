@@ -168,3 +168,30 @@ def test_hugging_face_json_is_never_csl_and_csl_never_hugging_face() -> None:
     assert not csl_json.sniff(json.dumps([{"paper": paper, "title": "T", "type": "x"}]))
     # Other JSON with a "type" and "title" but no CSL field is neither.
     assert not csl_json.sniff(json.dumps([{"type": "issue", "title": "Bug"}]))
+
+
+def test_better_bibtex_pandoc_export_with_markup_in_titles() -> None:
+    adams, berndt, dunning, wordsworth = read("bbt-pandoc.csl.json").entries
+    assert (
+        adams.title
+        == "The physical volcanology of the 1600 eruption of Huaynaputina, southern Peru"
+    )
+    assert adams.authors_count == 7
+    assert adams.authors[0] == "Nancy K Adams"
+    assert adams.journal == "Bulletin of Volcanology"
+    assert adams.published == date(2014, 12, 31)
+    assert berndt.title == (
+        "Skizze zur Auslegungsgeschichte der Bücher Prouerbia und Ecclesiastes in der abendländischen Kirche"
+    )
+    assert (berndt.doi, berndt.url) == (
+        "10.1484/J.SE.2.303788",
+        "http://dx.doi.org/10.1484/J.SE.2.303788",
+    )
+    assert dunning.title.endswith(
+        "Collecta ex diuersis auditis in scola magistri Willelmi de Monte"
+    )
+    assert dunning.authors == ("Andrew N.J. Dunning",)
+    # "(g<sub>1</sub>)": inline markup goes without splitting the word.
+    assert "(g1)" in wordsworth.title
+    assert wordsworth.authors == ("John Wordsworth",)  # an edited book: its editor
+    assert wordsworth.published == date(1883, 1, 1)

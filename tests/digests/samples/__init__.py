@@ -72,6 +72,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("numbered-records.ris", ris.NAME, _at(2025, 4, 10)),
     Sample("bbt-dates.csl.json", csl_json.NAME, _at(2025, 4, 10)),
     Sample("bbt-minimal.csl.json", csl_json.NAME, _at(2025, 4, 10)),
+    Sample("bbt-pandoc.csl.json", csl_json.NAME, _at(2025, 4, 10)),
     Sample("crossref-medrxiv.csl.json", csl_json.NAME, _at(2025, 4, 10)),
     Sample("scholar-alert-2019-12-10.eml", scholar_email.NAME, _at(2019, 12, 10)),
     Sample("scholar-alert-citations-2019-12-10.eml", scholar_email.NAME, _at(2019, 12, 10)),
