@@ -1,4 +1,5 @@
-"""RIS files: Scopus, Web of Science's RIS export, Mendeley, Zotero, EndNote, PubMed.
+"""RIS files (Scopus, Web of Science, Mendeley, Zotero, EndNote) and Web of Science's
+tagged "Plain text" export (``savedrecs.txt``: ``FN``/``VR`` header, ``PT`` … ``ER`` records).
 
 A record (see ``tests/digests/samples/scopus-export.ris``)::
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -40,22 +42,78 @@ from reader.digests.citations import (
     find_doi,
     inverted_name,
     loose_date,
+    safe_date,
 )
 from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.model import Digest, Entry
 
 NAME = "ris"
-LABEL = "RIS (.ris)"
+LABEL = "RIS (.ris) or Web of Science export"
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
+_WOS_TAG = re.compile(r"^([A-Z][A-Z0-9])(?: |$)")
+_WOS_HEAD = re.compile(r"^FN [^\n]{0,200}\nVR [^\n]{0,20}\n", re.IGNORECASE)
+_SMALL_WORDS = frozenset(
+    {
+        "of",
+        "the",
+        "and",
+        "in",
+        "on",
+        "for",
+        "a",
+        "an",
+        "to",
+        "at",
+        "by",
+        "with",
+        "de",
+        "la",
+        "und",
+        "der",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Dialect:
+    """RIS proper (``TY  - `` … ``ER  - ``) or Web of Science's tagged export (``PT`` … ``ER``)."""
+
+    tag: re.Pattern[str]
+    start: str
+    end: str
+    parser: type[rispy.RisParser]
+    closing: str
+
+
+_RIS = _Dialect(_TAG, "TY", "ER", rispy.RisParser, "ER  - ")
+_WOS = _Dialect(_WOS_TAG, "PT", "ER", rispy.WokParser, "ER")
+
+
+def _is_wos(text: str) -> bool:
+    """Web of Science's "Plain text" export: ``FN`` and ``VR`` header lines, then ``PT`` records."""
+    return (
+        _WOS_HEAD.match(text.lstrip("\ufeff \t\n")[:400]) is not None and "\nPT " in text[:65_536]
+    )
+
+
 _MAX_WARNINGS = 50
+_MONTHS = {
+    m: n
+    for n, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
 
 
 def sniff(text: str) -> bool:
-    """Whether ``text`` is RIS: a ``TY  - `` line, then another tagged line, before other text.
-
-    Up to 20 untagged lines may come first (a BOM, blank lines, ``1.`` record numbers).
+    """Whether ``text`` is RIS: a ``TY  - `` line, then another tagged line, before other text
+    (up to 20 untagged lines may come first: a BOM, blank lines, ``1.`` record numbers); or a
+    Web of Science tagged export.
     """
+    if _is_wos(text):
+        return True
     untagged = 0
     seen_type = False
     for line in text[:65_536].split("\n", 400)[:400]:
@@ -79,24 +137,28 @@ def parse(text: str, captured_at: datetime) -> Digest:
     """Parse every record with a title; records without one are reported and skipped."""
     if not sniff(text):
         raise UnknownFormatError("this is not a RIS file (no 'TY  - ' record start)")
+    dialect = _WOS if _is_wos(text) else _RIS
     warnings: list[str] = []
     entries: list[Entry] = []
     untitled: list[int] = []
-    for line, lines, closed in _records(text.split("\n")):
+    for line, lines, closed in _records(text.split("\n"), dialect):
         if len(entries) >= MAX_ENTRIES:
             warnings.append(f"only the first {MAX_ENTRIES:,} records were read")
             break
         if not closed and len(warnings) < _MAX_WARNINGS:
             warnings.append(
-                f"line {line}: the record has no 'ER  -' end line; read up to the next one"
+                f"line {line}: the record has no '{dialect.closing.strip()}' end line; read up to the next one"
             )
         try:
-            records = rispy.loads("\n".join([*lines, "ER  - "]))
+            records = rispy.loads(
+                "\n".join([*lines, dialect.closing]), implementation=dialect.parser
+            )
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             if len(warnings) < _MAX_WARNINGS:
                 warnings.append(f"line {line}: the record could not be read ({exc})")
             continue
-        entry = _entry(records[0], line) if records else None
+        build = _wos_entry if dialect is _WOS else _entry
+        entry = build(records[0], line) if records else None
         if entry is None:
             untitled.append(line)
         else:
@@ -118,19 +180,19 @@ def parse(text: str, captured_at: datetime) -> Digest:
     )
 
 
-def _records(lines: Sequence[str]) -> list[tuple[int, list[str], bool]]:
+def _records(lines: Sequence[str], dialect: _Dialect) -> list[tuple[int, list[str], bool]]:
     """``(first line, lines, ended with ER)`` for each record, in one pass over the file."""
     records: list[tuple[int, list[str], bool]] = []
     current: list[str] | None = None
     start = 0
     for number, line in enumerate(lines, start=1):
-        match = _TAG.match(line)
+        match = dialect.tag.match(line)
         tag = match.group(1) if match else None
-        if tag == "TY":
+        if tag == dialect.start:
             if current is not None and len(current) > 1:
                 records.append((start, current, False))
             current, start = [line], number
-        elif tag == "ER":
+        elif tag == dialect.end:
             if current is not None:
                 records.append((start, current, True))
             current = None
@@ -219,3 +281,46 @@ def _published(record: Mapping[str, Any]) -> date | None:
         return None
     full = [d for d in dates if (d.month, d.day) != (1, 1)]
     return full[0] if full else dates[0]
+
+
+def _wos_entry(record: Mapping[str, Any], line: int) -> Entry | None:
+    """A Web of Science record: ``TI``, ``AF``/``AU``, ``SO``, ``PY`` + ``PD``, ``DI``, ``AB``."""
+    title = clean_title(_first(record, "document_title"))
+    if not title:
+        return None
+    doi = find_doi(_first(record, "doi", limit=500))
+    names = [
+        inverted_name(clean_text(n, 500))
+        for n in _strings(record, "author_full_name") or _strings(record, "authors")
+    ]
+    names = [name for name in names if name][:MAX_AUTHORS]
+    journal = _first(record, "publication_name", limit=500)
+    if journal.isupper():  # WoS writes sources in capitals: "JOURNAL OF THE MECHANICS …"
+        words = journal.lower().split()
+        journal = " ".join(
+            w if i and w in _SMALL_WORDS else w.capitalize() for i, w in enumerate(words)
+        )
+    return Entry(
+        title=title,
+        abstract=_first(record, "abstract"),
+        authors_count=len(names) or None,
+        published=_wos_date(
+            _first(record, "publication_year", limit=10),
+            _first(record, "publication_date", limit=40),
+        ),
+        authors=tuple(names),
+        url=f"https://doi.org/{doi}" if doi else None,
+        doi=doi,
+        journal=journal or None,
+        line=line,
+    )
+
+
+def _wos_date(year: str, day: str) -> date | None:
+    """``PY 2004`` with ``PD JUN 8`` (or ``JUN``, ``SPR``, ``2004``) as a date."""
+    if not (len(year) == 4 and year.isdigit()):
+        return loose_date(day)
+    words = day.replace("-", " ").split()
+    month = _MONTHS.get(words[0][:3].lower()) if words else None
+    number = int(words[1]) if month and len(words) > 1 and words[1].isdigit() else None
+    return safe_date(int(year), month, number)

@@ -177,3 +177,15 @@ def test_what_parses_can_be_stored(tmp_path: Path, pieces: list[str]) -> None:
     finally:
         library.close()
         (tmp_path / "lib.sqlite").unlink(missing_ok=True)
+
+
+WOS_PIECES = st.sampled_from(
+    ["PT J\n", "TI ", "AU ", "AF ", "   ", "PY ", "PD ", "DI ", "SO ", "ER\n", "EF\n", "JUN 8",
+     "SPR", "2004", "10.1/x", "Doe, J", "\n", "x", "\x00", "ÆØ"]
+)  # fmt: skip
+
+
+@FAST
+@given(pieces=st.lists(WOS_PIECES, max_size=60))
+def test_web_of_science_like_junk(pieces: list[str]) -> None:
+    check(ris, "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI T\n" + "".join(pieces))

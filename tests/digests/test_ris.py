@@ -134,3 +134,38 @@ def test_no_titled_record_fails_with_a_clear_message() -> None:
         parse("TY  - JOUR\nAU  - Doe, J\nER  - \n")
     with pytest.raises(UnknownFormatError):
         parse("not RIS at all")
+
+
+def test_web_of_science_plain_text_export_field_by_field() -> None:
+    digest = read("web-of-science-export.txt")
+    assert digest.format == ris.NAME
+    assert digest.warnings == ()
+    (entry,) = digest.entries
+    # Continuation lines (three spaces) join the title and the author list.
+    assert entry.title == (
+        "Interactions stabilizing the structure of the core light-harvesting complex (LHl) of "
+        "photosynthetic bacteria and its subunit (B820)"
+    )
+    assert entry.authors == ("PS Parkes-Loach", "AP Majeed", "CJ Law", "PA Loach")
+    assert entry.journal == "Biochemistry"  # SO is in capitals
+    assert entry.published == date(2004, 6, 8)  # PY 2004 + PD JUN 8
+    assert entry.doi == "10.1021/bi049798f"
+    assert entry.url == "https://doi.org/10.1021/bi049798f"
+    assert entry.abstract.startswith("Reconstitution experiments with a chemically synthesized")
+    assert entry.line == 3
+    # 59 cited references carry DOIs of other papers: none of them becomes this one's.
+    assert entry.arxiv_id is None
+
+
+def test_web_of_science_record_without_er_and_odd_dates() -> None:
+    digest = parse(
+        "FN Thomson Reuters Web of Science\nVR 1.0\n"
+        "PT J\nTI First\nPY 2010\nPD SPR\n"
+        "PT J\nAU Doe, J\nTI Second\nSO JOURNAL OF THE MECHANICS AND PHYSICS OF SOLIDS\nPY 2011\nPD DEC-JAN\nER\nEF\n"
+    )
+    assert [(e.title, e.published, e.line) for e in digest.entries] == [
+        ("First", date(2010, 1, 1), 3),
+        ("Second", date(2011, 12, 1), 7),
+    ]
+    assert digest.entries[1].journal == "Journal of the Mechanics and Physics of Solids"
+    assert digest.warnings == ("line 3: the record has no 'ER' end line; read up to the next one",)

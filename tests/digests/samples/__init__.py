@@ -70,6 +70,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("endnote-export.ris", ris.NAME, _at(2025, 4, 10)),
     Sample("utf-chars.ris", ris.NAME, _at(2025, 4, 10)),
     Sample("numbered-records.ris", ris.NAME, _at(2025, 4, 10)),
+    Sample("web-of-science-export.txt", ris.NAME, _at(2025, 4, 10)),
     Sample("bbt-dates.csl.json", csl_json.NAME, _at(2025, 4, 10)),
     Sample("bbt-minimal.csl.json", csl_json.NAME, _at(2025, 4, 10)),
     Sample("bbt-pandoc.csl.json", csl_json.NAME, _at(2025, 4, 10)),
