@@ -49,6 +49,11 @@ _YEAR = re.compile(r"(?:^|[,\s])((?:19|20)\d{2})\s*$")
 _ANY_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _BADGE = re.compile(r"^\[(?:PDF|HTML|BOOK|B|CITATION|C)\]\s*", re.IGNORECASE)
 _ELLIPSIS = ("…", "...")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr"}
+)  # fmt: skip
+"""Elements without an end tag: they open nothing the reader must wait to see closed."""
 
 
 def sniff(text: str) -> bool:
@@ -140,14 +145,17 @@ class _AlertReader(HTMLParser):
         if tag == "br" and self._in == "snippet":
             return  # Scholar's line breaks sit after the space ("in <br>solving", "crowd-<br>based")
         if tag != "div" or not self.papers:
-            if self._in is not None and tag not in {"br", "img", "wbr"}:
+            if self._in is not None and tag not in _VOID:
                 self._depth += 1
             return
         paper = self.papers[-1]
-        if self._in is None and not paper.byline and "#006621" in values.get("style", ""):
-            self._in, self._depth = "byline", 0
-        elif self._in is None and not paper.snippet and "gse_alrt_sni" in values.get("class", ""):
+        snippet = "gse_alrt_sni" in values.get("class", "")
+        if self._in is None and not paper.snippet and snippet:
             self._in, self._depth = "snippet", 0
+        elif self._in is None and not paper.byline and not paper.snippet:
+            # The first block after the title is the byline (green, "#006621", in every
+            # alert seen; its style is not relied on).
+            self._in, self._depth = "byline", 0
         elif self._in is not None:
             self._depth += 1
 

@@ -202,3 +202,21 @@ def test_real_citations_alert_gives_the_doi_of_a_publisher_link() -> None:
     assert hu.authors == ("H Hu", "Q Chen", "Z Liu")
     assert hu.journal is None  # "International Conference on Neural Information…"
     assert all(e.arxiv_id is None for e in digest.entries)
+
+
+def test_byline_without_the_green_style_and_void_tags_in_titles() -> None:
+    html = (
+        '<h3><a class="gse_alrt_title" href="https://x.org/1">First <img src="pdf.png"> title<br></a></h3>'
+        '<div style="color:#1f7a1f">A Doe, B Roe - Science, 2021</div>'
+        '<div class="gse_alrt_sni">Snippet one</div>'
+        '<h3><a class="gse_alrt_title" href="https://x.org/2">Second</a></h3>'
+        '<div class="gse_alrt_sni">Snippet two</div><div>share buttons</div>'
+    )
+    first, second = parse(mail(html)).entries
+    assert (first.title, first.authors, first.journal) == (
+        "First title",
+        ("A Doe", "B Roe"),
+        "Science",
+    )
+    assert first.abstract == "Snippet one"
+    assert (second.title, second.authors, second.abstract) == ("Second", (), "Snippet two")
