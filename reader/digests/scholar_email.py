@@ -1,4 +1,4 @@
-"""Google Scholar alert e-mails (``.eml``), or the alert's HTML saved on its own.
+"""Google Scholar alert e-mails (``.eml``, an ``.mbox`` of them), or an alert's HTML alone.
 
 Each paper in the HTML body (see ``tests/digests/samples/scholar-alert-2019-12-10.eml``)::
 
@@ -37,7 +37,7 @@ from reader.digests.citations import (
     safe_date,
 )
 from reader.digests.dates import email_date
-from reader.digests.errors import DigestFormatError, UnknownFormatError
+from reader.digests.errors import DigestError, DigestFormatError, UnknownFormatError
 from reader.digests.model import Digest, Entry
 
 NAME = "scholar-alert-email"
@@ -49,6 +49,7 @@ _YEAR = re.compile(r"(?:^|[,\s])((?:19|20)\d{2})\s*$")
 _ANY_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _BADGE = re.compile(r"^\[(?:PDF|HTML|BOOK|B|CITATION|C)\]\s*", re.IGNORECASE)
 _ELLIPSIS = ("…", "...")
+_MAX_MESSAGES = 20_000
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
      "source", "track", "wbr"}
@@ -66,29 +67,73 @@ def sniff(text: str) -> bool:
 
 
 def parse(text: str, captured_at: datetime) -> Digest:
-    """Parse each paper of the alert: title, real link, arXiv id, DOI, authors, venue, year."""
-    html_text, sent = _html(text)
-    reader = _AlertReader()
-    try:
-        reader.feed(html_text)
-        reader.close()
-    except (ValueError, IndexError, AssertionError) as exc:
-        raise DigestFormatError(f"the alert's HTML could not be read ({exc})") from None
-    entries = [entry for paper in reader.papers[:MAX_ENTRIES] if (entry := _entry(paper))]
+    """Parse each paper of the alert: title, real link, arXiv id, DOI, authors, venue, year.
+
+    An ``.mbox`` of many alerts (a mail client's or Google Takeout's export) gives the papers
+    of every alert in it; a message in it that cannot be read is reported and skipped.
+    """
+    messages = _messages(text)
+    papers: list[_Paper] = []
+    days: list[date] = []
+    warnings: list[str] = []
+    for line, message in messages:
+        try:
+            html_text, sent = _html(message)
+            reader = _AlertReader()
+            reader.feed(html_text)
+            reader.close()
+        except DigestError as exc:
+            if len(messages) == 1:
+                raise
+            if len(warnings) < 50:
+                warnings.append(f"line {line}: this message could not be read: {exc}")
+            continue
+        except (ValueError, IndexError, AssertionError) as exc:
+            if len(messages) == 1:
+                raise DigestFormatError(f"the alert's HTML could not be read ({exc})") from None
+            warnings.append(f"line {line}: this message's HTML could not be read ({exc})")
+            continue
+        papers.extend(reader.papers)
+        days.extend([sent] if sent else [])
+        if len(papers) > MAX_ENTRIES:
+            warnings.append(f"only the first {MAX_ENTRIES:,} papers were read")
+            break
+    entries = [entry for paper in papers[:MAX_ENTRIES] if (entry := _entry(paper))]
     if not entries:
         raise DigestFormatError("this Scholar alert lists no papers (no 'gse_alrt_title' links)")
-    warnings = (
-        [f"only the first {MAX_ENTRIES:,} papers were read"]
-        if len(reader.papers) > MAX_ENTRIES
-        else []
-    )
     return Digest(
         format=NAME,
         entries=tuple(entries),
-        date=sent or captured_at.date(),
+        date=max(days) if days else captured_at.date(),
         captured_at=captured_at,
         warnings=tuple(warnings),
     )
+
+
+def _messages(text: str) -> list[tuple[int, str]]:
+    """The messages of an mbox (each after its ``From `` line), with the line each starts on;
+    any other text is one message.
+    """
+    stripped = text.lstrip("\ufeff \t\n")
+    if not stripped.startswith("From "):
+        return [(1, stripped)]
+    messages: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 1
+    previous_blank = True
+    for number, line in enumerate(stripped.split("\n"), start=1):
+        if line.startswith("From ") and previous_blank:
+            if any(part.strip() for part in current):
+                messages.append((start, "\n".join(current)))
+            current, start = [], number + 1
+            if len(messages) >= _MAX_MESSAGES:
+                break
+        else:
+            current.append(line)
+        previous_blank = not line.strip()
+    if any(part.strip() for part in current) and len(messages) < _MAX_MESSAGES:
+        messages.append((start, "\n".join(current)))
+    return messages or [(1, stripped)]
 
 
 def _html(text: str) -> tuple[str, date | None]:

@@ -70,12 +70,13 @@ RIS_PIECES = st.sampled_from(
      "KW  - ", "AB  - ", "ER  - \n", "ER  -\n", "1. \n", "Doe, J", "2001/13/45/", "//",
      "doi:10.1/x", "http://arxiv.org/abs/2101.00001", "\n", "  ", "x", "\x07", "ß"]
 )  # fmt: skip
-HTML_PIECES = st.sampled_from(
-    ['<a class="gse_alrt_title" href="', "http://scholar.google.com/scholar_url?url=",
+HTML_TOKENS = (
+    '<a class="gse_alrt_title" href="', "http://scholar.google.com/scholar_url?url=",
      "https%3A%2F%2Farxiv.org%2Fabs%2F2101.00001", "&amp;hl=en", '">', "</a>", "</h3>",
      '<div style="color:#006621">', '<div class="gse_alrt_sni">', "</div>", "<br>", "<div>",
-     " - ", ", 2019", "…", "&nbsp;", "&#0;", "<", ">", "Title", "A B, C D", "\n"]
+     " - ", ", 2019", "…", "&nbsp;", "&#0;", "<", ">", "Title", "A B, C D", "\n"
 )  # fmt: skip
+HTML_PIECES = st.sampled_from(HTML_TOKENS)
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
     lambda inner: (
@@ -189,3 +190,18 @@ WOS_PIECES = st.sampled_from(
 @given(pieces=st.lists(WOS_PIECES, max_size=60))
 def test_web_of_science_like_junk(pieces: list[str]) -> None:
     check(ris, "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI T\n" + "".join(pieces))
+
+
+@FAST
+@given(
+    pieces=st.lists(
+        st.sampled_from(["From a@b Tue Dec 10 2019\n", "\n", *HTML_TOKENS]), max_size=40
+    )
+)
+def test_scholar_like_mbox(pieces: list[str]) -> None:
+    check(
+        scholar_email,
+        "From scholaralerts-noreply@google.com Tue Dec 10 19:24:26 2019\n"
+        "From: Google Scholar Alerts <scholaralerts-noreply@google.com>\nSubject: x\n"
+        "Content-Type: text/html\n\n" + "".join(pieces),
+    )

@@ -220,3 +220,24 @@ def test_byline_without_the_green_style_and_void_tags_in_titles() -> None:
     )
     assert first.abstract == "Snippet one"
     assert (second.title, second.authors, second.abstract) == ("Second", (), "Snippet two")
+
+
+def test_an_mbox_of_alerts_gives_the_papers_of_every_alert() -> None:
+    first = sample("scholar-alert-citations-2019-12-10.eml").text()
+    second = sample("scholar-alert-2019-12-10.eml").text()
+    other = "From: friend@example.org\nTo: me@example.org\nSubject: lunch?\n\nplain text only\n"
+    mbox = "".join(
+        f"From scholaralerts-noreply@google.com Tue Dec 10 19:24:26 2019\n{body}\n"
+        for body in (first, other, second)
+    )
+    assert digests.detect(mbox.encode()) is not None
+    digest = digests.parse_bytes(mbox.encode(), captured_at=CAPTURED)
+    assert digest.format == scholar_email.NAME
+    assert len(digest.entries) == 6
+    assert digest.entries[2].doi == "10.1007/978-3-030-36808-1_42"
+    assert digest.entries[3].arxiv_id == "1912.02015"
+    assert digest.date == date(2019, 12, 10)
+    other_line = 2 + first.count("\n") + 1 + 1
+    assert digest.warnings == (
+        f"line {other_line}: this message could not be read: this mail has no HTML part, so it is no Scholar alert",
+    )
