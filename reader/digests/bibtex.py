@@ -247,8 +247,6 @@ def _entry(bib: BibEntry, macros: dict[str, str]) -> Entry | None:
         or venue_arxiv
         or arxiv_in_text(_field(values, "note", "howpublished", "pubstate"))
     )
-    if doi is not None and doi.lower().startswith("10.48550/arxiv."):
-        doi = None  # arXiv's own DOI names the preprint, which the arXiv id already does
     names, others = _authors(_field(values, "author") or _field(values, "editor"))
     keywords = re.split(r"[,;]", _field(values, "keywords"))
     categories = arxiv_categories(

@@ -172,8 +172,6 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
         or arxiv_in_text(_string(item.get("container-title"), 200))
         or arxiv_in_text(_string(item.get("note"), 2_000))
     )
-    if doi is not None and doi.lower().startswith("10.48550/arxiv."):
-        doi = None  # arXiv's DOI names the preprint, which the arXiv id already does
     abstract = _LEADING_ABSTRACT.sub("", _markup_free(_string(item.get("abstract"))))
     journal = _markup_free(_string(item.get("container-title"), 500))
     if arxiv_in_text(journal) or journal.lower() == "arxiv":

@@ -238,8 +238,6 @@ def _entry(record: Mapping[str, Any], line: int) -> Entry | None:
         or arxiv_from_url(doi or "")
         or next((found for note in notes if (found := arxiv_in_text(note))), None)
     )
-    if doi is not None and doi.lower().startswith("10.48550/arxiv."):
-        doi = None  # arXiv's DOI names the preprint, which the arXiv id already does
     names = [
         inverted_name(clean_text(name, 500))
         for name in _strings(record, "authors", "first_authors")

@@ -122,7 +122,7 @@ def test_arxiv_own_export_with_archive_prefix_and_primary_class() -> None:
     ("fields", "arxiv_id", "doi"),
     [
         ("arxivId = {2101.00001}", "2101.00001", None),  # Mendeley
-        ("doi = {10.48550/arXiv.2101.00002}", "2101.00002", None),  # arXiv's DOI names it
+        ("doi = {10.48550/arXiv.2101.00002}", "2101.00002", "10.48550/arXiv.2101.00002"),
         ("url = {https://arxiv.org/pdf/2101.00003v2.pdf}", "2101.00003", None),
         ("note = {arXiv:hep-th/9901001}", "hep-th/9901001", None),
         (
@@ -245,7 +245,7 @@ def test_arxiv_and_zotero_exports_field_by_field() -> None:
     assert (vaswani.title, vaswani.arxiv_id, vaswani.doi) == (
         "Attention Is All You Need",
         "1706.03762",
-        None,
+        "10.48550/ARXIV.1706.03762",  # kept, as the feeds keep arXiv's DOIs
     )
     assert vaswani.categories == ("cs.CL", "cs.LG")
     assert vaswani.authors_count == 8
@@ -255,7 +255,7 @@ def test_arxiv_and_zotero_exports_field_by_field() -> None:
     assert (
         dinan.title == "Anticipating Safety Issues in E2E Conversational AI: Framework and Tooling"
     )
-    assert (dinan.arxiv_id, dinan.doi) == ("2107.03451", None)
+    assert (dinan.arxiv_id, dinan.doi) == ("2107.03451", "10.48550/arXiv.2107.03451")
     assert dinan.published == date(2021, 7, 1)
     assert dinan.categories == ()
     assert dinan.authors[2] == "A. Stevie Bergman"

@@ -87,7 +87,7 @@ def test_zotero_arxiv_preprint_item() -> None:
         ]
     ).entries  # fmt: skip
     assert entry.arxiv_id == "1706.03762"
-    assert entry.doi is None
+    assert entry.doi == "10.48550/arXiv.1706.03762"
     assert entry.categories == ("cs.CL",)
     assert entry.authors == ("Ashish Vaswani", "Google Brain")
     assert entry.published == date(2017, 6, 12)  # date parts written as strings

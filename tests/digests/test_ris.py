@@ -106,7 +106,7 @@ def test_zotero_arxiv_preprint_record() -> None:
         "KW  - cs.CL\nER  - \n"
     ).entries
     assert entry.arxiv_id == "1706.03762"
-    assert entry.doi is None  # arXiv's own DOI names the preprint the id already names
+    assert entry.doi == "10.48550/arXiv.1706.03762"
     assert entry.categories == ("cs.CL",)
     assert entry.authors == ("Ashish Vaswani",)
 
