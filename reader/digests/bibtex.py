@@ -46,6 +46,7 @@ from reader.digests.citations import (
     arxiv_in_text,
     clean_text,
     clean_title,
+    doi_from_url,
     find_doi,
     loose_date,
     safe_date,
@@ -238,7 +239,7 @@ def _entry(bib: BibEntry, macros: dict[str, str]) -> Entry | None:
         journal = ""  # "arXiv preprint arXiv:2211.06530" names the preprint, not a journal
     eprint_kind = _field(values, "eprinttype", "archiveprefix")
     url = clean_text(_field(values, "url"), 2_000)
-    doi = find_doi(_field(values, "doi")) or (find_doi(url) if "doi.org/" in url.lower() else None)
+    doi = find_doi(_field(values, "doi")) or doi_from_url(url)
     arxiv_id = (
         arxiv_from_eprint(_field(values, "eprint"), eprint_kind)
         or arxiv_from_eprint(_field(values, "arxivid", "arxiv"), "arxiv")

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from reader.keys import normalise_arxiv_id
 
@@ -101,6 +101,37 @@ def find_doi(text: object) -> str | None:
         return None
     doi = match.group(0).rstrip(_DOI_TRAILING)
     return doi if "/" in doi and not doi.endswith("/") else None
+
+
+_URL_DOI_SUFFIX = re.compile(
+    r"(?:v\d+)?(?:[./](?:full|abstract|pdf|html|epdf|meta|short|long)(?:\.pdf)?)+$", re.IGNORECASE
+)
+_BIORXIV_VERSION = re.compile(r"^(10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{6,})v\d+$")
+
+
+def doi_from_url(url: str) -> str | None:
+    """The DOI a publisher's link carries in its path (``/doi/abs/10.1021/…``,
+    ``/chapter/10.1007/…``, bioRxiv's ``/content/10.1101/…v1.full``) or in its query
+    (``article?id=10.1371/…``), without the page's own suffixes; else ``None``.
+    """
+    try:
+        parts = urlsplit(url.strip()[:2_000])
+    except ValueError:
+        return None
+    for candidate in (
+        unquote(parts.path),
+        *(v for vs in parse_qs(parts.query).values() for v in vs),
+    ):
+        if "10." not in candidate:
+            continue
+        doi = find_doi(candidate)
+        if doi is None:
+            continue
+        doi = _URL_DOI_SUFFIX.sub("", doi)
+        doi = _BIORXIV_VERSION.sub(r"\1", doi)
+        if "/" in doi and not doi.endswith("/"):
+            return doi
+    return None
 
 
 def arxiv_from_url(text: object) -> str | None:

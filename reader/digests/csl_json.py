@@ -35,6 +35,7 @@ from reader.digests.citations import (
     arxiv_in_text,
     clean_text,
     clean_title,
+    doi_from_url,
     find_doi,
     loose_date,
     person_name,
@@ -162,9 +163,7 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
     if not title:
         return None
     url = _string(item.get("URL"), 2_000)
-    doi = find_doi(_string(item.get("DOI"), 500)) or (
-        find_doi(url) if "doi.org/" in url.lower() else None
-    )
+    doi = find_doi(_string(item.get("DOI"), 500)) or (doi_from_url(url))
     arxiv_id = (
         arxiv_from_url(url)
         or arxiv_from_url(doi or "")

@@ -39,6 +39,7 @@ from reader.digests.citations import (
     arxiv_in_text,
     clean_text,
     clean_title,
+    doi_from_url,
     find_doi,
     inverted_name,
     loose_date,
@@ -230,7 +231,7 @@ def _entry(record: Mapping[str, Any], line: int) -> Entry | None:
         return None
     urls = [clean_text(url, 2_000) for url in _strings(record, "urls", "link_to_pdf")]
     doi = find_doi(_first(record, "doi", limit=500)) or next(
-        (found for url in urls if "doi.org/" in url.lower() and (found := find_doi(url))), None
+        (found for url in urls if (found := doi_from_url(url))), None
     )
     notes = _strings(record, "notes", "note", "type_of_work", "accession_number")
     arxiv_id = (

@@ -33,7 +33,7 @@ from reader.digests.citations import (
     arxiv_in_text,
     clean_text,
     clean_title,
-    find_doi,
+    doi_from_url,
     safe_date,
 )
 from reader.digests.dates import email_date
@@ -236,10 +236,6 @@ def _entry(paper: _Paper) -> Entry | None:
     if not title:
         return None
     url = clean_text(_real_url(paper.href), 2_000)
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        path = ""
     byline = clean_text("".join(paper.byline).replace("\u00a0", " "), 2_000)
     authors_text, _, venue_text = byline.partition(" - ")
     venue_text = venue_text.split(" - ")[0].strip()
@@ -247,7 +243,7 @@ def _entry(paper: _Paper) -> Entry | None:
     if year_match is not None and year_match.re is _YEAR:
         venue_text = venue_text[: year_match.start()].rstrip(" ,")
     arxiv_id = arxiv_from_url(url) or arxiv_in_text(venue_text)
-    doi = find_doi(path) if "10." in path else None
+    doi = doi_from_url(url) if url else None
     names = [clean_text(name, 200) for name in authors_text.split(",")]
     truncated = bool(names) and names[-1].endswith(_ELLIPSIS)
     names = [

@@ -241,3 +241,40 @@ def test_an_mbox_of_alerts_gives_the_papers_of_every_alert() -> None:
     assert digest.warnings == (
         f"line {other_line}: this message could not be read: this mail has no HTML part, so it is no Scholar alert",
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "doi"),
+    [
+        (
+            "https://www.biorxiv.org/content/10.1101/2021.08.15.21262067v1.full",
+            "10.1101/2021.08.15.21262067",
+        ),
+        (
+            "https://www.biorxiv.org/content/10.1101/2024.01.02.573900v2.full.pdf",
+            "10.1101/2024.01.02.573900",
+        ),
+        (
+            "https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0123456",
+            "10.1371/journal.pone.0123456",
+        ),
+        ("https://pubs.acs.org/doi/abs/10.1021/acs.jctc.0c01234", "10.1021/acs.jctc.0c01234"),
+        (
+            "https://link.springer.com/content/pdf/10.1007/s10994-021-05946-3.pdf",
+            "10.1007/s10994-021-05946-3",
+        ),
+        (
+            "https://onlinelibrary.wiley.com/doi/epdf/10.1002/anie.202012345",
+            "10.1002/anie.202012345",
+        ),
+        ("https://ieeexplore.ieee.org/abstract/document/8919471/", None),
+        ("https://www.biorxiv.org/content/biorxiv/early/2019/05/20/643049.full.pdf", None),
+    ],
+)
+def test_dois_in_publisher_links(url: str, doi: str | None) -> None:
+    href = "https://scholar.google.com/scholar_url?url=" + url.replace("?", "%3F").replace(
+        "=", "%3D"
+    ).replace("&", "%26")
+    (entry,) = parse(mail(alert(paper(href, "T", "A Doe - J, 2020")))).entries
+    assert entry.url == url
+    assert entry.doi == doi
