@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.digests import bibtex, csl_json, ris, scholar_email
-from reader.digests.citations import clean_text, find_doi
+from reader.digests.citations import clean_text, doi_from_url, find_doi
 from reader.digests.errors import DigestError
 from reader.digests.latex_text import latex_to_text
 from reader.digests.model import Digest
@@ -157,8 +157,8 @@ def test_text_helpers_never_raise_and_stay_clean(text: str) -> None:
     cleaned = clean_text(latex_to_text(text))
     cleaned.encode("utf-8")
     assert cleaned == cleaned.strip()
-    doi = find_doi(text)
-    assert doi is None or (doi.startswith("10.") and "/" in doi)
+    for doi in (find_doi(text), doi_from_url(text), doi_from_url("https://x.org/10.1/" + text)):
+        assert doi is None or (doi.startswith("10.") and "/" in doi)
 
 
 @settings(
