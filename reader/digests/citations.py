@@ -29,10 +29,11 @@ MAX_FIELD = 100_000
 MAX_AUTHORS = 5_000
 """The most author names kept for one paper (collaboration papers list thousands)."""
 
-# Controls become spaces (tabs and newlines too, by the final split), zero-width characters
-# and BOMs go, lone surrogates become U+FFFD. One-character classes: linear passes.
+# Controls become spaces (tabs and newlines too, by the final split); zero-width characters,
+# BOMs and bidi overrides/isolates (which show a title backwards) go; lone surrogates become
+# U+FFFD. One-character classes: linear passes.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200e\u200f\u2060\ufeff]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+", re.IGNORECASE)

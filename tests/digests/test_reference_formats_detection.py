@@ -6,6 +6,7 @@ or a DigestError a parser raised itself — never the registry's safety net.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -94,3 +95,30 @@ def test_lines_deleted_or_repeated(item: Sample, data: st.DataObject) -> None:
         for _ in range(2 if i in repeated else 1)
     )
     check_bytes(damaged.encode())
+
+
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+RAW = "\x1b]8;;javascript:alert(1)\x07Evil\x1b[2J\x9b\u202eesrever\u2066\x7f "
+JSON_ESCAPED = "\\u001b]8;;javascript:alert(1)\\u0007Evil\\u009b\\u202e\\ud800\\udfff "
+
+
+@pytest.mark.parametrize("item", REFERENCE_SAMPLES, ids=lambda s: s.name)
+def test_hostile_characters_in_a_title_come_out_clean(item: Sample) -> None:
+    """Terminal escapes, C1 controls, bidi overrides and (in JSON) lone surrogates."""
+    text = item.text()
+    first = digests.parse_bytes(text.encode(), captured_at=item.captured_at).entries[0]
+    anchor = next(a for n in (4, 3, 2, 1) if (a := " ".join(first.title.split()[:n])) in text)
+    payload = JSON_ESCAPED if item.format == csl_json.NAME else RAW
+    digest = digests.parse_bytes(
+        text.replace(anchor, payload + anchor).encode(), captured_at=item.captured_at
+    )
+    assert digest.format == item.format
+    for entry in digest.entries:
+        for value in (
+            entry.title,
+            entry.abstract,
+            *entry.authors,
+            entry.journal or "",
+            entry.url or "",
+        ):
+            assert UNSAFE.search(value) is None, repr(value)
