@@ -22,6 +22,7 @@ as categories only when they are arXiv categories (``primaryClass`` too).
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from datetime import date, datetime
@@ -156,6 +157,11 @@ def _library(text: str) -> Library:
     if not sniff(text):
         raise UnknownFormatError("this is not a BibTeX file (no '@article{key,' entry)")
     stack = [ResolveStringReferencesMiddleware(True), RemoveEnclosingMiddleware(True)]
+    # Each broken block keeps its exception, traceback and frames: reference cycles that
+    # make every collection walk all of them, so a file of many broken entries took time
+    # growing with its square. The collector waits until the split is done.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return bibtexparser.parse_string(text, parse_stack=stack)
     except RecursionError:
@@ -164,6 +170,9 @@ def _library(text: str) -> Library:
         # bibtexparser re-raises states its splitter did not expect ("please report this bug").
         reason = getattr(exc, "message", "") or str(exc) or type(exc).__name__
         raise DigestFormatError(f"the BibTeX file could not be read ({reason})") from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _failure(block: ParsingFailedBlock) -> str:
