@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from reader.export import ExportOptions, ExportReport
     from ui.window import MainWindow
 
-IMPORT_FILTER = "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml *.bib *.ris);;All files (*)"
+IMPORT_FILTER = (
+    "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml *.bib *.ris)"
+    ";;All files (*)"
+)
 """File ▸ Import…'s choices: every kind of file a digest format reads, or anything."""
 
 CHANGES_DELAY_MS = 120
