@@ -194,6 +194,51 @@ def bench_import_lock(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def bench_formats(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.formats import measure
+
+    r = measure(work / "formats", min(5_000, sizes.digests * 5))
+    n = f"{int(r['entries']):,}"
+    return [
+        Figure(
+            f"F1. import a {n}-entry .bib (one transaction), CPU time",
+            float(r["bib_s"]),
+            "s",
+            baseline=float(r["bib_baseline_s"]),
+            target="≤ 5 s",
+            passed=float(r["bib_s"]) <= 5,
+            note=f"{r['bib_new']:,} papers, {r['bib_warnings']} warnings; {r['bib_wall_s']:.1f} s wall "
+            f"at load {r['load']:.1f} on {_cpus()} CPUs; baseline: bibtexparser alone",
+        ),
+        Figure(
+            f"F2. import a {n}-record .ris, CPU time",
+            float(r["ris_s"]),
+            "s",
+            baseline=float(r["ris_baseline_s"]),
+            target="≤ 5 s",
+            passed=float(r["ris_s"]) <= 5,
+            note=f"{r['ris_wall_s']:.1f} s wall; baseline: rispy alone",
+        ),
+        Figure(
+            f"F3. import a {n}-item CSL-JSON file, CPU time",
+            float(r["csl_s"]),
+            "s",
+            baseline=float(r["csl_baseline_s"]),
+            target="≤ 5 s",
+            passed=float(r["csl_s"]) <= 5,
+            note=f"{r['csl_wall_s']:.1f} s wall; baseline: json.loads alone",
+        ),
+        Figure(
+            "F4. reference readers on hostile input, CPU time at 4n / at n",
+            float(r["growth"]),
+            "×",
+            target="≤ 6 (linear: 4)",
+            passed=float(r["growth"]) <= 6,
+            note=f"worst case: {r['growth_case']}",
+        ),
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
@@ -201,6 +246,7 @@ BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "watch": bench_watch,
     "export": bench_export,
     "import-lock": bench_import_lock,
+    "formats": bench_formats,
 }
 
 

@@ -28,7 +28,7 @@ from reader.library.ingest import SourceFile, record_digest, record_failure
 
 TEXT_SUFFIXES = frozenset(
     {"", ".txt", ".text", ".md", ".markdown", ".json", ".html", ".htm", ".xml", ".rss",
-     ".atom", ".eml", ".mbox"}
+     ".atom", ".eml", ".mbox", ".bib", ".ris"}
 )  # fmt: skip
 """Files with these endings are reported when they are not a digest; others are skipped."""
 

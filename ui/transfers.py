@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from ui.window import MainWindow
 
 IMPORT_FILTER = (
-    "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml);;All files (*)"
+    "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml *.bib *.ris)"
+    ";;All files (*)"
 )
 """File ▸ Import…'s choices: every kind of file a digest format reads, or anything."""
 

@@ -69,13 +69,17 @@ class DigestFormat:
 _log = logging.getLogger(__name__)
 
 _FORMAT_MODULES = (
+    "scholar_email",  # a mail from Google Scholar's alerts: before the arXiv listing mail
     "arxiv_email",  # plain text with \\ and arXiv:ID lines, or a mail message
     "arxiv_rss",  # feeds from rss.arxiv.org: before the generic feed
     "arxiv_atom",  # arXiv API responses: before the generic feed
     "feeds",  # any other RSS or Atom feed
     "hf_json",
+    "csl_json",  # items with a CSL "type"; never a Hugging Face paper object
     "hf_html",  # HTML and Markdown captures say "Daily Papers" too: before hf_text
     "hf_markdown",
+    "bibtex",
+    "ris",
     "hf_text",
 )
 """Every format Papershelf reads, most specific first (module names in this package)."""

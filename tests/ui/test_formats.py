@@ -225,7 +225,9 @@ def test_import_offers_every_format_and_the_empty_state_says_so(
     monkeypatch.setattr("ui.transfers.QFileDialog.getOpenFileNames", fake_dialog)
     window = make_window()
     window.transfers.choose_import()
-    digests = "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml)"
+    digests = (
+        "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml *.bib *.ris)"
+    )
     assert asked == [f"{digests};;All files (*)"]
     message = window.empty_state.message.text()
     assert "arXiv listing e-mails" in message

@@ -17,10 +17,14 @@ from reader.digests import (
     arxiv_atom,
     arxiv_email,
     arxiv_rss,
+    bibtex,
+    csl_json,
     feeds,
     hf_html,
     hf_json,
     hf_markdown,
+    ris,
+    scholar_email,
 )
 
 FOLDER = Path(__file__).resolve().parent
@@ -66,7 +70,29 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("hf-daily-papers-2025-04-10.html", hf_html.NAME, _at(2025, 4, 10)),
 )
 
+REFERENCE_SAMPLES: tuple[Sample, ...] = (
+    Sample("zotero-bbt-eprint.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("jabref-biblatex-examples.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("bbt-math-in-title.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("google-scholar-readme-citations.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("readme-citations-arxiv-zotero.bib", bibtex.NAME, _at(2025, 4, 10)),
+    Sample("scopus-export.ris", ris.NAME, _at(2025, 4, 10)),
+    Sample("endnote-export.ris", ris.NAME, _at(2025, 4, 10)),
+    Sample("utf-chars.ris", ris.NAME, _at(2025, 4, 10)),
+    Sample("numbered-records.ris", ris.NAME, _at(2025, 4, 10)),
+    Sample("web-of-science-export.txt", ris.NAME, _at(2025, 4, 10)),
+    Sample("bbt-dates.csl.json", csl_json.NAME, _at(2025, 4, 10)),
+    Sample("bbt-minimal.csl.json", csl_json.NAME, _at(2025, 4, 10)),
+    Sample("bbt-pandoc.csl.json", csl_json.NAME, _at(2025, 4, 10)),
+    Sample("crossref-medrxiv.csl.json", csl_json.NAME, _at(2025, 4, 10)),
+    Sample("scholar-alert-2019-12-10.eml", scholar_email.NAME, _at(2019, 12, 10)),
+    Sample("scholar-alert-citations-2019-12-10.eml", scholar_email.NAME, _at(2019, 12, 10)),
+)
+"""Real exports of reference managers and Scholar alerts, from other projects' fixtures
+(``SOURCES.md`` says whose). Kept apart from ``SAMPLES``, whose paper counts other tests
+rely on."""
+
 
 def sample(name: str) -> Sample:
     """The sample called ``name``."""
-    return next(s for s in SAMPLES if s.name == name)
+    return next(s for s in (*SAMPLES, *REFERENCE_SAMPLES) if s.name == name)
