@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from email import policy
 from email.message import EmailMessage
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 from reader.digests.citations import (
@@ -38,6 +37,7 @@ from reader.digests.citations import (
 )
 from reader.digests.dates import email_date
 from reader.digests.errors import DigestError, DigestFormatError, UnknownFormatError
+from reader.digests.html_tokens import LinearHTMLParser
 from reader.digests.model import Digest, Entry
 
 NAME = "scholar-alert-email"
@@ -171,11 +171,11 @@ class _Paper:
     snippet: list[str] = field(default_factory=list)
 
 
-class _AlertReader(HTMLParser):
+class _AlertReader(LinearHTMLParser):
     """Collects each ``gse_alrt_title`` link with the byline and snippet after it."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.papers: list[_Paper] = []
         self._in: str | None = None  # "title", "byline" or "snippet"
         self._depth = 0
