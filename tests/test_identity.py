@@ -282,7 +282,7 @@ def test_every_format_dropped_into_a_watched_folder_imports(
     records = worker.submit(lambda library: library.digests()).result(15.0)
     assert {(Path(r.path).name, r.format) for r in records} == {(s.name, s.format) for s in SAMPLES}
     count = worker.submit(lambda library: library.count()).result(15.0)
-    assert count == 29  # as in test_every_sample_imported_gives_one_paper_per_real_paper
+    assert count == 34  # as in test_every_sample_imported_gives_one_paper_per_real_paper
 
 
 def test_captured_dates_follow_the_file_time(library: Library, tmp_path: Path) -> None:
