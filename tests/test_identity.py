@@ -212,9 +212,10 @@ def test_every_sample_imported_gives_one_paper_per_real_paper(library: Library) 
         report = importer.import_file(item.path, captured_at=item.captured_at)
         assert report.outcome is ImportOutcome.IMPORTED, (item.name, report.message)
     papers = list(library.papers())
-    # 7 + 3 from the e-mails, 5 + 3 from the arXiv feeds, 3 + 2 from the other feeds (one
-    # journal paper is an arXiv paper), 5 + 1 from the Hugging Face files.
-    assert len(papers) == 29
+    # 7 + 3 from the e-mails, 5 + 3 + 3 from the arXiv feeds (the old RSS 1.0 one too),
+    # 3 + 2 + 2 from the other feeds (one journal paper is an arXiv paper; the Wiley TOC),
+    # 5 + 1 from the Hugging Face files (the 2026 clipping lists papers already there).
+    assert len(papers) == 34
     ids = [p.arxiv_id for p in papers if p.arxiv_id]
     assert len(ids) == len(set(ids))
     titles = [hf_text_key(p.title) for p in papers]
@@ -230,9 +231,9 @@ def test_every_sample_imported_gives_one_paper_per_real_paper(library: Library) 
     appearances = {p.arxiv_id: len(p.appearances) for p in papers if p.arxiv_id}
     assert appearances["2411.13560"] == 2  # the two listing e-mails
     assert appearances["2411.13566"] == 2  # the listing and the API
-    assert appearances["2308.16137"] == 2
-    assert appearances[TASTE_ID] == 4  # arXiv RSS, the JSON list, Markdown and HTML
-    assert appearances["2504.06261"] == 4  # JSON list, single paper, Markdown, HTML
+    assert appearances["2308.16137"] == 3  # the listing, the API, the 2026 clipping
+    assert appearances[TASTE_ID] == 5  # arXiv RSS, the JSON list, two Markdown clippings, HTML
+    assert appearances["2504.06261"] == 5  # JSON list, single paper, two clippings, HTML
 
 
 def hf_text_key(title: str) -> str:
@@ -283,7 +284,7 @@ def test_every_format_dropped_into_a_watched_folder_imports(
     records = worker.submit(lambda library: library.digests()).result(15.0)
     assert {(Path(r.path).name, r.format) for r in records} == {(s.name, s.format) for s in SAMPLES}
     count = worker.submit(lambda library: library.count()).result(15.0)
-    assert count == 29  # as in test_every_sample_imported_gives_one_paper_per_real_paper
+    assert count == 34  # as in test_every_sample_imported_gives_one_paper_per_real_paper
 
 
 def test_captured_dates_follow_the_file_time(library: Library, tmp_path: Path) -> None:
