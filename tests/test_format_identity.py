@@ -6,10 +6,11 @@ entries reported by line.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from reader.importer import Importer, ImportOutcome
-from reader.library import Library
+from reader.library import Library, import_steps
 from tests.digests.samples import sample
 
 # Google Scholar's "Cite → BibTeX" for two papers of the arXiv API sample, as Scholar
@@ -129,7 +130,7 @@ def test_a_journal_paper_from_scopus_and_from_the_feed_is_one_paper(
     assert set(library.paper_ids()) == feed_ids
 
 
-def test_five_thousand_entries_import_in_one_transaction_with_broken_ones_reported(
+def test_five_thousand_entries_import_in_bounded_steps_with_broken_ones_reported(
     library: Library, tmp_path: Path
 ) -> None:
     blocks = []
@@ -153,8 +154,12 @@ def test_five_thousand_entries_import_in_one_transaction_with_broken_ones_report
     assert report.outcome is ImportOutcome.IMPORTED, report.summary()
     assert report.new == 4_995
     assert library.count() == 4_995
-    assert sum(s.strip().upper().startswith("BEGIN") for s in statements) == 1
-    assert sum(s.strip().upper() == "COMMIT" for s in statements) == 1
+    # A digest this large is written in bounded steps (reader.library.import_steps) so that
+    # other writers never wait long; a crash between steps is rolled back on the next open.
+    begins = sum(s.strip().upper().startswith("BEGIN") for s in statements)
+    commits = sum(s.strip().upper() == "COMMIT" for s in statements)
+    assert begins == commits
+    assert 2 <= commits <= math.ceil(4_995 / import_steps.STEP) + 2
     broken = [w for w in report.warnings if "could not be read" in w]
     assert len(broken) == 5
     line_of_first = 1 + sum(block.count("\n") + 1 for block in blocks[:999])

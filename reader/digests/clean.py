@@ -37,7 +37,7 @@ _ARXIV_CATEGORY = re.compile(r"(?:" + "|".join(_ARCHIVES) + r")(?:\.[A-Za-z][A-Z
 """An arXiv category (``cs.CL``, ``hep-ex``, ``cond-mat.mes-hall``): the only kind kept.
 MSC and ACM codes (``53D10``, ``I.2.7``) and journal sections (``Review``) are no category."""
 
-_LINE_FIELDS = ("title", "organization", "organization_handle", "arxiv_id", "url", "doi")
+_LINE_FIELDS = ("title", "organization", "organization_handle", "arxiv_id", "url", "doi", "journal")
 
 
 def clean_line(text: str) -> str:
