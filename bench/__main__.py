@@ -176,12 +176,34 @@ def bench_export(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def bench_gui_stall(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.gui_stall import SCENARIOS, TARGET_MS, measure
+
+    r = measure(CACHE, sizes.library_papers)
+    stalls, reached = r["stall_ms"], r["reached"]
+    n = f"{sizes.library_papers:,} papers"
+    return [
+        Figure(
+            f"9. GUI thread, longest stall: {name} ({n})",
+            stalls.get(name),
+            "ms",
+            target=f"≤ {TARGET_MS:.0f} ms, edit in the file",
+            passed=stalls.get(name) is not None
+            and stalls[name] <= TARGET_MS
+            and bool(reached.get(name)),
+            note="" if reached.get(name) else "the edit did NOT reach the file",
+        )
+        for name in SCENARIOS
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
     "window": bench_window,
     "watch": bench_watch,
     "export": bench_export,
+    "gui_stall": bench_gui_stall,
 }
 
 

@@ -7,11 +7,18 @@ nothing — no remote images, no local files — and links open in the system br
 
 Saving is debounced (:data:`SAVE_DELAY_MS` after the last keystroke) and also immediate when
 the paper changes, the editor loses focus, the window closes or the application quits
-(:meth:`NoteEditor.flush`). A failed save keeps the text and is retried on the next flush.
+(:meth:`NoteEditor.flush`). Saves go through the :class:`~ui.notekeeper.NoteKeeper`, which
+holds every text until the library has stored it: coming back to a paper whose note is
+still waiting or was refused shows the typed text (with the reason), never the stored one.
+
+The preview renders Markdown only when the note's nesting is bounded (lists and quotes at
+most :data:`MAX_NESTING` deep); deeper notes, or ones the renderer cannot handle, are shown
+as plain text, so no note can make the preview recurse or freeze.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -30,9 +37,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.byline import display_url
+from ui.notekeeper import NoteKeeper
+from ui.style import FAILED_COLOR
 from ui.tooltips import plain_tooltip
 
 SAVE_DELAY_MS = 600
+MAX_NESTING = 24
+"""Deepest list or quote nesting the preview renders as Markdown."""
+MAX_RENDERED_CHARS = 200_000
+"""Longer notes are previewed as plain text (rendering them would stall the window)."""
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 PREVIEW_CSS = """
@@ -81,6 +95,41 @@ def render_markdown(text: str) -> str:
     return str(md.convert(text))
 
 
+_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)]|>)(?:[ \t]+|$)")
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply ``text`` nests lists and quotes (the most any line opens), in linear time.
+
+    Each list or quote marker at the start of a line (``- - - x`` is three lists) and each
+    level of indentation counts one.
+    """
+    deepest = 0
+    for line in text.splitlines():
+        expanded = line.expandtabs(4)
+        stripped = expanded.lstrip(" ")
+        depth = (len(expanded) - len(stripped)) // 2
+        position = 0
+        while True:
+            match = _MARKER.match(stripped, position)
+            if match is None or match.end() == position:
+                break
+            depth += 1
+            position = match.end()
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def preview_html(text: str) -> str | None:
+    """The preview's HTML for ``text``, or ``None`` when it must be shown as plain text."""
+    if len(text) > MAX_RENDERED_CHARS or nesting_depth(text) > MAX_NESTING:
+        return None
+    try:
+        return render_markdown(text)
+    except (RecursionError, MemoryError, ValueError, IndexError):
+        return None
+
+
 def is_safe_link(url: QUrl) -> bool:
     """Whether a link may be handed to the system: web and mail addresses only."""
     return url.isValid() and url.scheme().lower() in SAFE_SCHEMES
@@ -100,7 +149,9 @@ class NoteBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.document().setDefaultStyleSheet(PREVIEW_CSS)
         self.document().setDocumentMargin(10)
-        self.highlighted.connect(lambda url: self.link_hovered.emit(url.toString()))
+        self.highlighted.connect(
+            lambda url: self.link_hovered.emit(display_url(url) if url.host() else url.toString())
+        )
         self.anchorClicked.connect(self._clicked)
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
         """How a safe link is opened (replaceable in tests)."""
@@ -109,7 +160,7 @@ class NoteBrowser(QTextBrowser):
         return None
 
     def _clicked(self, url: QUrl) -> None:
-        shown = url.toString()
+        shown = display_url(url) if url.host() else url.toString()
         self.setToolTip(plain_tooltip(shown))
         if is_safe_link(url):
             self.link_hovered.emit(f"Opening {shown}")
@@ -119,19 +170,17 @@ class NoteBrowser(QTextBrowser):
 
 
 class NoteEditor(QWidget):
-    """A paper's Markdown note with Edit/Preview, saved through ``save(paper_id, text)``.
-
-    ``save`` returns whether the text was stored; it is called on the GUI thread.
-    """
+    """A paper's Markdown note with Edit/Preview, saved through a :class:`NoteKeeper`."""
 
     saved = Signal(int)
     """The paper id whose note was just stored."""
     leave_requested = Signal()
     """Escape while editing: the note is saved and the user wants the list back."""
 
-    def __init__(self, save: Callable[[int, str], bool], parent: QWidget | None = None) -> None:
+    def __init__(self, keeper: NoteKeeper, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._save = save
+        self._keeper = keeper
+        keeper.state_changed.connect(self._save_state)
         self._deferred_once = False
         self._paper_id: int | None = None
         self._stored = ""
@@ -162,6 +211,13 @@ class NoteEditor(QWidget):
         self._state.setObjectName("mutedLabel")
         bar.addWidget(self._state)
         layout.addLayout(bar)
+        self._warning = QLabel()
+        self._warning.setObjectName("noteWarning")
+        self._warning.setTextFormat(Qt.TextFormat.PlainText)
+        self._warning.setWordWrap(True)
+        self._warning.setStyleSheet(f"color: {FAILED_COLOR};")
+        self._warning.hide()
+        layout.addWidget(self._warning)
 
         self._stack = QStackedWidget()
         self._editor = QPlainTextEdit()
@@ -233,16 +289,26 @@ class NoteEditor(QWidget):
         self.flush()
         self._paper_id = paper_id
         self._stored = text
+        kept = self._keeper.kept(paper_id) if paper_id is not None else None
+        shown = kept if kept is not None else text
         self._editor.blockSignals(True)
-        self._editor.setPlainText(text)
+        self._editor.setPlainText(shown)
         self._editor.blockSignals(False)
-        self._state.setText("")
-        self.set_editing(not text)
+        self._stored = shown
+        if kept is not None and kept != text:
+            self._show_state(
+                "Not stored yet: your text is kept and saved when the library allows", True
+            )
+        else:
+            self._show_state("", False)
+        self.set_editing(not shown)
 
     def reload(self, text: str) -> None:
         """The stored note changed elsewhere; show it unless the user has unsaved typing."""
         if self.dirty or text == self._stored:
             return
+        if self._paper_id is not None and self._keeper.kept(self._paper_id) is not None:
+            return  # the typed text waits to be stored; it is what the user sees
         self._stored = text
         self._editor.blockSignals(True)
         self._editor.setPlainText(text)
@@ -266,26 +332,46 @@ class NoteEditor(QWidget):
         self._editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._editor.moveCursor(self._editor.textCursor().MoveOperation.End)
 
-    def flush(self) -> bool:
-        """Store unsaved text now. Returns False only when the store refused it."""
+    def flush(self) -> None:
+        """Hand unsaved text to the keeper now (it stores it, or keeps it until it can)."""
         self._timer.stop()
         if not self.dirty or self._paper_id is None:
-            return True
+            return
         text = self._editor.toPlainText()
-        if not self._save(self._paper_id, text):
-            self._state.setText("Not saved")
-            return False
         self._stored = text
-        self._state.setText("Saved")
-        self.saved.emit(self._paper_id)
-        return True
+        self._keeper.save(self._paper_id, text)
+
+    def _save_state(self, paper_id: int, text: str, warning: bool) -> None:
+        if paper_id != self._paper_id:
+            return
+        self._show_state(text, warning)
+        if text == "Saved":
+            self.saved.emit(paper_id)
+
+    def _show_state(self, text: str, warning: bool) -> None:
+        self._state.setText(
+            ("Not saved" if text.startswith("Not") else "Waiting…") if warning else text
+        )
+        self._state.setStyleSheet(f"color: {FAILED_COLOR};" if warning else "")
+        self._warning.setText(text if warning else "")
+        self._warning.setVisible(warning)
+
+    @property
+    def warning_text(self) -> str:
+        """The visible warning about a note not stored yet (empty when there is none)."""
+        return self._warning.text()
+
+    @property
+    def state_text(self) -> str:
+        """What the editor says about saving (``Saved``, ``Not saved: …``)."""
+        return self._state.text()
 
     # ------------------------------------------------------------------ internals
 
     def _text_changed(self) -> None:
         if self._paper_id is None:
             return
-        self._state.setText("Editing…" if self.dirty else "")
+        self._show_state("Editing…" if self.dirty else "", False)
         self._timer.start()
 
     def _render(self) -> None:
@@ -297,7 +383,11 @@ class NoteEditor(QWidget):
             QTimer.singleShot(0, self._render)
             return
         if text.strip():
-            self._preview.setHtml(render_markdown(text))
+            html = preview_html(text)
+            if html is None:
+                self._preview.setPlainText(text)
+            else:
+                self._preview.setHtml(html)
         else:
             self._preview.setHtml(
                 "<p style='color: palette(placeholder-text);'>No note yet. Press "

@@ -140,7 +140,12 @@ def record_digest(library: Library, source: SourceFile, digest: Digest) -> Inges
         entries=len(digest.entries),
         new=len(new_ids),
         updated=len(updated_ids),
-        changes=Changes(paper_ids=touched, digests=True, papers_added=bool(new_ids)),
+        changes=Changes(
+            paper_ids=touched,
+            digests=True,
+            papers_added=bool(new_ids),
+            fields=frozenset({"imported"}),
+        ),
     )
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
+from reader.library import Library
+from reader.library.health import clear_damage, record_damage
+from reader.worker import LibraryWorker
+from tests.ui.conftest import fill_library
+from ui.notekeeper import NoteKeeper
 from ui.notes import NoteEditor, render_markdown
+from ui.operations import ChangeBus, OperationRunner
 from ui.stars import StarRating
 from ui.tags import TagEditor
+from ui.tasks import TaskRunner
 
 
 def test_stars_by_mouse_and_keyboard(qtbot: QtBot) -> None:
@@ -51,33 +61,64 @@ def test_tag_editor_emits_requests(qtbot: QtBot) -> None:
     assert "64 characters" in editor.hint.text()
 
 
-def test_note_editor_saves_once_per_change(qtbot: QtBot) -> None:
-    saved: list[tuple[int, str]] = []
+@pytest.fixture
+def keeper(tmp_path: Path, qtbot: QtBot) -> Iterator[tuple[NoteKeeper, Library]]:
+    """A note keeper saving through a real writer thread into a tmp library of 3 papers."""
+    path = tmp_path / "notes.sqlite"
+    library = Library(path)
+    fill_library(library, 3)
+    worker = LibraryWorker(path)
+    tasks = TaskRunner(worker)
+    runner = OperationRunner(tasks, ChangeBus())
+    yield NoteKeeper(runner, tmp_path / "unsaved notes"), library
+    tasks.close()
+    worker.close()
+    library.close()
 
-    def save(paper_id: int, text: str) -> bool:
-        saved.append((paper_id, text))
-        return True
 
-    note = NoteEditor(save)
+def test_note_editor_saves_once_per_change(
+    qtbot: QtBot, keeper: tuple[NoteKeeper, Library]
+) -> None:
+    notes, library = keeper
+    note = NoteEditor(notes)
     qtbot.addWidget(note)
     note.set_note(1, "")
     note.editor.setPlainText("hello")
     assert note.dirty
     note.set_note(2, "other")  # switching saves the previous note
-    assert saved == [(1, "hello")]
+    qtbot.waitUntil(lambda: library.paper(1).note == "hello")
     assert not note.is_editing()  # a note with text opens on its preview
-    assert note.flush()
-    assert saved == [(1, "hello")]  # nothing new to save
+    qtbot.waitUntil(lambda: not notes.unsaved())
+    with qtbot.assertNotEmitted(notes.state_changed):
+        note.flush()  # nothing new to save
 
 
-def test_note_editor_keeps_text_when_saving_fails(qtbot: QtBot) -> None:
-    note = NoteEditor(lambda _id, _text: False)
+def test_a_refused_note_is_kept_shown_copied_and_stored_later(
+    qtbot: QtBot, keeper: tuple[NoteKeeper, Library]
+) -> None:
+    notes, library = keeper
+    record_damage(library.path, "a test damaged it")  # every writer refuses from now on
+    note = NoteEditor(notes)
     qtbot.addWidget(note)
     note.set_note(1, "")
-    note.editor.setPlainText("precious")
-    assert not note.flush()
-    assert note.dirty
-    assert note.text() == "precious"
+    note.editor.setPlainText("precious words")
+    note.flush()
+    qtbot.waitUntil(lambda: bool(note.warning_text))
+    assert "Not saved" in note.warning_text
+    assert "damaged" in note.warning_text
+    copy = notes.recovery_dir / "note-of-paper-1.md"
+    assert copy.read_text(encoding="utf-8") == "precious words"
+
+    note.set_note(2, "")  # switching papers never replaces the typed text…
+    note.set_note(1, library.paper(1).note)  # …coming back shows it, not the stored note
+    assert note.text() == "precious words"
+    assert note.warning_text
+
+    clear_damage(library.path)  # repaired
+    notes.retry()
+    qtbot.waitUntil(lambda: library.paper(1).note == "precious words")
+    qtbot.waitUntil(lambda: not copy.exists())
+    assert not notes.unsaved()
 
 
 def test_markdown_escapes_raw_html() -> None:
