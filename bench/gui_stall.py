@@ -155,8 +155,13 @@ def _views() -> tuple[object, object]:
 
 
 def _loaded(window: object) -> bool:
+    """Whether the window has nothing on its way (every read and write arrived)."""
     model = window.model  # type: ignore[attr-defined]
-    return not getattr(model, "loading", False) and not getattr(window, "busy", False)
+    return (
+        not getattr(model, "loading", False)
+        and getattr(model, "complete", True)
+        and getattr(window, "idle", True)
+    )
 
 
 def run(library: Path) -> dict[str, object]:

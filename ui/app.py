@@ -59,6 +59,9 @@ def application() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    # The writer and reader threads run Python too: hand the interpreter back to the GUI
+    # thread within a millisecond (the default 5 ms per hand-over adds up over a repaint).
+    sys.setswitchinterval(0.001)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Papershelf")
     app.setOrganizationName("Papershelf")

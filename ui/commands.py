@@ -17,13 +17,12 @@ brings back a tag that was renamed since.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from reader.library import Changes, Library, PaperFilter, PaperRow, Status, clean_tag_name
+from reader.library import Changes, Library, PaperFilter, Status, clean_tag_name
 
 TAGS_CHANGED = Changes(tags=True, fields=frozenset({"tags"}))
 
@@ -84,8 +83,11 @@ class _SetFieldCommand(EditCommand, Generic[V]):
         self._ids = list(ids)
         self._old: dict[V, list[int]] = {}
 
-    def current(self, row: PaperRow) -> V:
-        """The field's value in ``row``."""
+    field = ""
+    """The library's name of the field (``"rating"``, ``"status"``)."""
+
+    def value(self, stored: object) -> V:
+        """The field's value as the library stores it, as this command's type."""
         raise NotImplementedError
 
     def write(self, library: Library, ids: list[int], value: V) -> Changes:
@@ -93,12 +95,12 @@ class _SetFieldCommand(EditCommand, Generic[V]):
         raise NotImplementedError
 
     def write_do(self, library: Library) -> Changes:
-        old: dict[V, list[int]] = defaultdict(list)
-        for row in library.rows(self._ids):
-            value = self.current(row)
-            if value != self._value:
-                old[value].append(row.id)
-        self._old = dict(old)
+        groups = library.grouped_by(self._ids, self.field)
+        self._old = {
+            value: ids
+            for stored, ids in groups.items()
+            if (value := self.value(stored)) != self._value
+        }
         changed = [i for group in self._old.values() for i in group]
         return self.write(library, changed, self._value) if changed else Changes()
 
@@ -116,8 +118,10 @@ class SetRatingCommand(_SetFieldCommand[int]):
         what = "Clear rating" if stars == 0 else f"Rate {stars} star{'s' if stars != 1 else ''}"
         super().__init__(ids, stars, what)
 
-    def current(self, row: PaperRow) -> int:
-        return row.rating
+    field = "rating"
+
+    def value(self, stored: object) -> int:
+        return int(str(stored))
 
     def write(self, library: Library, ids: list[int], value: int) -> Changes:
         return library.set_rating(ids, value)
@@ -129,8 +133,10 @@ class SetStatusCommand(_SetFieldCommand[Status]):
     def __init__(self, ids: Sequence[int], status: Status) -> None:
         super().__init__(ids, status, f"Move to {status.label}")
 
-    def current(self, row: PaperRow) -> Status:
-        return row.status
+    field = "status"
+
+    def value(self, stored: object) -> Status:
+        return Status(str(stored))
 
     def write(self, library: Library, ids: list[int], value: Status) -> Changes:
         return library.set_status(ids, value)

@@ -90,5 +90,7 @@ class DetailFeed(QObject):
                 self.show_paper(paper.id)
             return
         selected = self._selection()
-        if len(selected) > 1 and changes.paper_ids & set(selected):
+        if len(selected) > BIG_SELECTION:
+            return  # the pane shows only how many are selected
+        if len(selected) > 1 and not changes.paper_ids.isdisjoint(selected):
             self.show_ids(selected)

@@ -45,7 +45,7 @@ class PaperEdits(QObject):
 
     message = Signal(str, int)
     """A status-bar message and how long to show it (ms, 0: until replaced)."""
-    select_requested = Signal(list)
+    select_requested = Signal(object)
     """Paper ids to select: what an undo or redo changed."""
     view_requested = Signal(object)
     """A :class:`ViewKey` to show: the renamed or target tag, or Inbox after a delete."""

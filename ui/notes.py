@@ -1,177 +1,46 @@
 """The note editor: Markdown in a plain-text editor, a rendered preview, automatic saving.
 
-Rendering uses the ``markdown`` package (``extra`` and ``sane_lists``) with raw HTML turned
-off: ``<script>`` or ``<img onerror>`` typed into a note shows as text. The preview loads
-nothing — no remote images, no local files — and links open in the system browser only for
-``http``, ``https`` and ``mailto``, after the address is shown.
+The preview is :mod:`ui.preview` (bounded in cost, raw HTML off, loading nothing).
 
 Saving is debounced (:data:`SAVE_DELAY_MS` after the last keystroke) and also immediate when
 the paper changes, the editor loses focus, the window closes or the application quits
 (:meth:`NoteEditor.flush`). Saves go through the :class:`~ui.notekeeper.NoteKeeper`, which
 holds every text until the library has stored it: coming back to a paper whose note is
 still waiting or was refused shows the typed text (with the reason), never the stored one.
-
-The preview renders Markdown only when the note's nesting is bounded (lists and quotes at
-most :data:`MAX_NESTING` deep); deeper notes, or ones the renderer cannot handle, are shown
-as plain text, so no note can make the preview recurse or freeze.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from functools import cache
-from typing import Any
-
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QStackedWidget,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.byline import display_url
 from ui.notekeeper import NoteKeeper
+from ui.preview import (
+    INLINE_CHARS,
+    NoteBrowser,
+    markdown_ready,
+    preview_html,
+    render_in_background,
+)
 from ui.style import FAILED_COLOR
-from ui.tooltips import plain_tooltip
 
 SAVE_DELAY_MS = 600
-MAX_NESTING = 24
-"""Deepest list or quote nesting the preview renders as Markdown."""
-MAX_RENDERED_CHARS = 200_000
-"""Longer notes are previewed as plain text (rendering them would stall the window)."""
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-
-PREVIEW_CSS = """
-h1 { font-size: 135%; font-weight: 600; margin-top: 2px; margin-bottom: 6px; }
-h2 { font-size: 120%; font-weight: 600; margin-top: 8px; margin-bottom: 4px; }
-h3, h4, h5, h6 { font-size: 108%; font-weight: 600; margin-top: 6px; margin-bottom: 4px; }
-p { margin-top: 0px; margin-bottom: 8px; }
-ul, ol { margin-top: 0px; margin-bottom: 8px; margin-left: 0px; -qt-list-indent: 1; }
-li { margin-bottom: 2px; }
-pre { background-color: rgba(127, 127, 127, 0.12); padding: 6px; }
-code { background-color: rgba(127, 127, 127, 0.14); }
-blockquote { color: palette(placeholder-text); margin-left: 12px; }
-table { border-collapse: collapse; }
-th, td { padding: 3px 8px; }
-a { color: palette(link); }
-"""
-
-
-@cache
-def _markdown() -> Any:
-    import markdown
-    from markdown.extensions import Extension
-    from markdown.extensions.extra import ExtraExtension
-    from markdown.extensions.sane_lists import SaneListExtension
-
-    class _NoRawHtml(Extension):
-        """Raw HTML in a note is shown as text, never interpreted."""
-
-        def extendMarkdown(self, md: markdown.Markdown) -> None:
-            md.preprocessors.deregister("html_block")
-            md.inlinePatterns.deregister("html")
-
-    # Extension objects, not names: names make markdown scan every installed package.
-    return markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension(), _NoRawHtml()])
-
-
-def markdown_ready() -> bool:
-    """Whether the Markdown engine is built (building it takes a few dozen milliseconds)."""
-    return _markdown.cache_info().currsize > 0
-
-
-def render_markdown(text: str) -> str:
-    """HTML for the note ``text``; raw HTML in it is escaped, not passed through."""
-    md = _markdown()
-    md.reset()
-    return str(md.convert(text))
-
-
-_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)]|>)(?:[ \t]+|$)")
-
-
-def nesting_depth(text: str) -> int:
-    """How deeply ``text`` nests lists and quotes (the most any line opens), in linear time.
-
-    Each list or quote marker at the start of a line (``- - - x`` is three lists) and each
-    level of indentation counts one.
-    """
-    deepest = 0
-    for line in text.splitlines():
-        expanded = line.expandtabs(4)
-        stripped = expanded.lstrip(" ")
-        depth = (len(expanded) - len(stripped)) // 2
-        position = 0
-        while True:
-            match = _MARKER.match(stripped, position)
-            if match is None or match.end() == position:
-                break
-            depth += 1
-            position = match.end()
-        deepest = max(deepest, depth)
-    return deepest
-
-
-def preview_html(text: str) -> str | None:
-    """The preview's HTML for ``text``, or ``None`` when it must be shown as plain text."""
-    if len(text) > MAX_RENDERED_CHARS or nesting_depth(text) > MAX_NESTING:
-        return None
-    try:
-        return render_markdown(text)
-    except (RecursionError, MemoryError, ValueError, IndexError):
-        return None
-
-
-def is_safe_link(url: QUrl) -> bool:
-    """Whether a link may be handed to the system: web and mail addresses only."""
-    return url.isValid() and url.scheme().lower() in SAFE_SCHEMES
-
-
-class NoteBrowser(QTextBrowser):
-    """A rendered note that loads nothing and hands safe links to :attr:`open_url`."""
-
-    link_hovered = Signal(str)
-    """The address under the mouse (empty when it leaves a link)."""
-    link_refused = Signal(str)
-    """An address that was not opened (``javascript:``, ``file:``…)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.document().setDefaultStyleSheet(PREVIEW_CSS)
-        self.document().setDocumentMargin(10)
-        self.highlighted.connect(
-            lambda url: self.link_hovered.emit(display_url(url) if url.host() else url.toString())
-        )
-        self.anchorClicked.connect(self._clicked)
-        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
-        """How a safe link is opened (replaceable in tests)."""
-
-    def loadResource(self, kind: int, name: QUrl | str) -> Any:
-        return None
-
-    def _clicked(self, url: QUrl) -> None:
-        shown = display_url(url) if url.host() else url.toString()
-        self.setToolTip(plain_tooltip(shown))
-        if is_safe_link(url):
-            self.link_hovered.emit(f"Opening {shown}")
-            self.open_url(url)
-        else:
-            self.link_refused.emit(shown)
 
 
 class NoteEditor(QWidget):
     """A paper's Markdown note with Edit/Preview, saved through a :class:`NoteKeeper`."""
 
+    _rendered = Signal(int, object, str)
     saved = Signal(int)
     """The paper id whose note was just stored."""
     leave_requested = Signal()
@@ -181,6 +50,8 @@ class NoteEditor(QWidget):
         super().__init__(parent)
         self._keeper = keeper
         keeper.state_changed.connect(self._save_state)
+        self._render_serial = 0
+        self._rendered.connect(self._show_html, Qt.ConnectionType.QueuedConnection)
         self._deferred_once = False
         self._paper_id: int | None = None
         self._stored = ""
@@ -383,16 +254,27 @@ class NoteEditor(QWidget):
             QTimer.singleShot(0, self._render)
             return
         if text.strip():
-            html = preview_html(text)
-            if html is None:
-                self._preview.setPlainText(text)
-            else:
-                self._preview.setHtml(html)
+            self._render_serial += 1
+            if len(text) <= INLINE_CHARS and text.count("[") <= 20:
+                self._show_html(self._render_serial, preview_html(text), text)
+                return
+            # Longer notes render on a thread; the plain text shows meanwhile.
+            self._preview.setPlainText(text)
+            serial = self._render_serial
+            render_in_background(text, lambda html: self._rendered.emit(serial, html, text))
         else:
             self._preview.setHtml(
                 "<p style='color: palette(placeholder-text);'>No note yet. Press "
                 "<b>N</b> or click <b>Edit</b> to write one.</p>"
             )
+
+    def _show_html(self, serial: int, html: object, text: str) -> None:
+        if serial != self._render_serial:
+            return  # a newer note (or edit) is shown
+        if isinstance(html, str):
+            self._preview.setHtml(html)
+        else:
+            self._preview.setPlainText(text)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._editor and event.type() == QEvent.Type.FocusOut:

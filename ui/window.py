@@ -53,6 +53,8 @@ from ui.watching import WatchService
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+RESELECT_AT_MOST = 5000
+"""An undo or redo selects the papers it changed when there are at most this many."""
 CLOSE_WAIT_S = 3.0
 """At close, how long the window waits for notes being stored before it keeps copies."""
 
@@ -232,6 +234,8 @@ class MainWindow(WindowFrame):
 
     def _select_pending(self) -> None:
         ids, self._select_after = self._select_after, []
+        if len(ids) > RESELECT_AT_MOST:
+            return  # a bulk edit's papers: the selection that made it is still there
         present = [i for i in ids if self.model.row_of(i) is not None]
         if present and set(present) != set(self.selected_ids()):
             self.paper_list.select_ids(present)

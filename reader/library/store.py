@@ -567,6 +567,25 @@ class Library:
             [paper_id], "UPDATE paper SET opened_at = ? WHERE 1", [to_iso(now_utc())], "opened"
         )
 
+    def grouped_by(self, ids: Sequence[int], field: str) -> dict[Any, list[int]]:
+        """The papers ``ids`` grouped by their current ``field`` (``"rating"``/``"status"``).
+
+        What an undo needs to put back, read in SQL (a bulk edit of 100,000 papers reads
+        no rows into Python objects).
+        """
+        column = {"rating": "rating", "status": "status"}[field]
+        groups: dict[Any, list[int]] = {}
+        for start in range(0, len(ids), 5000):
+            chunk = list(ids[start : start + 5000])
+            marks = ",".join("?" * len(chunk))
+            for value, joined in self._query(
+                f"SELECT {column}, group_concat(id) FROM paper WHERE id IN ({marks}) "
+                f"GROUP BY {column}",
+                chunk,
+            ):
+                groups.setdefault(value, []).extend(map(int, joined.split(",")))
+        return groups
+
     # ------------------------------------------------------------------ tags
 
     def tags(self) -> list[TagCount]:

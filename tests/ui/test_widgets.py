@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from reader.library.health import clear_damage, record_damage
 from reader.worker import LibraryWorker
 from tests.ui.conftest import fill_library
 from ui.notekeeper import NoteKeeper
-from ui.notes import NoteEditor, render_markdown
+from ui.notes import NoteEditor
 from ui.operations import ChangeBus, OperationRunner
+from ui.preview import render_markdown
 from ui.stars import StarRating
 from ui.tags import TagEditor
 from ui.tasks import TaskRunner
@@ -193,3 +195,62 @@ def test_tooltips_show_hostile_text_literally(qtbot: QtBot) -> None:
     assert document.toPlainText() == hostile
     assert "<img" not in plain_tooltip(hostile)
     assert plain_tooltip("") == ""
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "- " * 600,
+        "".join("  " * depth + "- item\n" for depth in range(1000)),
+        "> " * 1000 + "deep",
+        "1. " * 800,
+        "[" * 20_000,
+        "[a](" * 5000,
+        "*[a]: b\n" * 2000 + "a " * 5000,
+    ],
+    ids=["dashes", "nested-1000", "quotes", "numbers", "brackets", "links", "abbreviations"],
+)
+def test_the_preview_never_recurses_or_freezes(qtbot: QtBot, note: str) -> None:
+    from ui.preview import preview_html, too_costly
+
+    started = time.perf_counter()
+    assert too_costly(note)
+    assert preview_html(note) is None  # shown as plain text instead
+    assert time.perf_counter() - started < 5  # linear checks, no rendering (generous bound)
+
+
+def test_a_costly_note_is_shown_as_plain_text(
+    qtbot: QtBot, keeper: tuple[NoteKeeper, Library]
+) -> None:
+    notes, _library = keeper
+    editor = NoteEditor(notes)
+    qtbot.addWidget(editor)
+    editor.set_note(1, "- " * 600 + "end")
+    editor.set_editing(False)
+    qtbot.waitUntil(lambda: "end" in editor.preview.toPlainText())
+    assert editor.preview.toPlainText().startswith("- - -")  # literally, not 600 lists
+
+
+def test_a_long_note_renders_off_the_gui_thread(
+    qtbot: QtBot, keeper: tuple[NoteKeeper, Library]
+) -> None:
+    notes, _library = keeper
+    editor = NoteEditor(notes)
+    qtbot.addWidget(editor)
+    text = "**bold** words\n\n" + "plain sentence of a long note. " * 400
+    editor.set_note(1, text)
+    editor.set_editing(False)
+    assert "**bold**" in editor.preview.toPlainText()  # plain text first…
+    qtbot.waitUntil(lambda: "**bold**" not in editor.preview.toPlainText())  # …then rendered
+    assert "<b>" in editor.preview.toHtml() or "font-weight:700" in editor.preview.toHtml()
+
+
+def test_idn_hosts_that_could_pass_for_another_are_shown_in_punycode() -> None:
+    from PySide6.QtCore import QUrl
+
+    from ui.byline import display_host, display_url
+
+    lookalike = QUrl("https://\u0430pple.com/login")  # a Cyrillic "а"
+    assert display_host(lookalike) == "xn--pple-43d.com"
+    assert display_url(lookalike) == "https://xn--pple-43d.com/login"
+    assert display_host(QUrl("https://arxiv.org/abs/1")) == "arxiv.org"

@@ -521,3 +521,43 @@ def test_about_names_versions_and_places_and_the_log_folder_opens(
     settle(qtbot, window)
     assert opened == [str(log_file().parent)]
     assert log_file().parent.is_dir()
+
+
+def test_every_label_showing_outside_text_is_plain(
+    qtbot: QtBot, make_window: WindowFactory, lib_path: Path
+) -> None:
+    from datetime import date
+
+    from PySide6.QtWidgets import QLabel
+
+    from reader.digests.model import Digest, Entry
+    from reader.library.ingest import SourceFile, record_digest
+
+    hostile = "<h1><font color=red>BIG"
+    with Library(lib_path) as library:
+        digest = Digest(
+            "synthetic",
+            (Entry(title=f"{hostile} title", abstract=f"{hostile} abstract"),),
+            date(2026, 1, 30),
+        )
+        record_digest(library, SourceFile(f"/digests/{hostile}.txt", None, None, "test"), digest)
+        digest_id = library.digests()[0].id
+        paper_id = library.paper_ids()[0]
+        library.add_tags([paper_id], [hostile])
+        library.set_note(paper_id, hostile)
+    window = make_window()
+    window.sidebar.select_key(ViewKey("digest", digest_id))
+    settle(qtbot, window)
+    assert window.view_title.text() == f"{hostile}.txt"  # the heading names the file…
+    assert window.view_title.textFormat() == Qt.TextFormat.PlainText  # …as typed
+    window.paper_list.select_ids([paper_id])
+    settle(qtbot, window)
+    shown = [
+        label
+        for label in window.findChildren(QLabel)
+        if "<h1>" in label.text() and not label.text().startswith("<a ")
+    ]
+    assert shown  # the hostile text is on screen…
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in shown), [
+        label.objectName() for label in shown if label.textFormat() != Qt.TextFormat.PlainText
+    ]
