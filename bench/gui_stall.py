@@ -144,6 +144,9 @@ class DialogAnswerer:
                 else:
                     self.messages.append(text)
                     widget.done(QMessageBox.StandardButton.Ok.value)
+                owner = widget.parentWidget()
+                if owner is not None:  # as a window manager would after a dialog closes
+                    owner.window().activateWindow()
 
 
 def _views() -> tuple[object, object]:

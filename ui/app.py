@@ -135,9 +135,9 @@ def start_session(library_path: Path) -> Session | int:
     window.show()
     # The watcher (watchdog, and a scan of the folders) starts once the window is up.
     QTimer.singleShot(WATCH_DELAY_MS, window, window.start_watching)
-    QTimer.singleShot(BACKUP_DELAY_MS, window, window.back_up_if_due)
+    QTimer.singleShot(BACKUP_DELAY_MS, window, window.notices.back_up_if_due)
     if warnings:
-        QTimer.singleShot(0, window, lambda: window.show_library_warnings(warnings))
+        QTimer.singleShot(0, window, lambda: window.notices.show_library_warnings(warnings))
     return session
 
 

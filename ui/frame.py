@@ -29,6 +29,7 @@ from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from ui.detail import DetailPane
 from ui.emptystate import EmptyState
+from ui.errors import show_error
 from ui.icons import app_icon
 from ui.menus import WindowActions
 from ui.models import Column, PaperTableModel
@@ -67,6 +68,7 @@ class WindowFrame(QMainWindow):
     settings: Settings
     state: WindowState
     watch: WatchService | None
+    _settings_path: Path | None
     tasks: TaskRunner
     menu_actions: WindowActions
     places: Places
@@ -169,26 +171,6 @@ class WindowFrame(QMainWindow):
     def show_working(self, working: bool) -> None:
         """The status bar's busy indicator (a bulk edit being written)."""
         self.working.setVisible(working)
-
-    def show_waiting(self, waiting: bool) -> None:
-        if waiting:
-            self.statusBar().showMessage(
-                "Waiting for another program to release the library… your edits are kept "
-                "and applied when it does."
-            )
-        else:
-            self.statusBar().showMessage("The library is free again; your edits are saved.", 6000)
-
-    def show_read_failure(self, message: str) -> None:
-        self.statusBar().showMessage(f"Some papers cannot be read: {message}", 20000)
-        if not getattr(self, "_told_damage", False):
-            self._told_damage = True
-            box = QMessageBox(QMessageBox.Icon.Warning, "Papershelf", "", parent=self)
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.setText(f"Some papers cannot be read: {message}. The list shows the others.")
-            box.setInformativeText("Run “papershelf check --repair”, or restore a backup.")
-            box.setWindowModality(Qt.WindowModality.WindowModal)
-            box.open()
 
     def show_empty_state(self, empty: bool) -> None:
         """The first-run page instead of the list when the library has no papers."""
@@ -346,6 +328,31 @@ class WindowFrame(QMainWindow):
         dialog.accepted.connect(lambda: self.settings_accepted.emit(dialog.result_settings()))
         dialog.open()
 
+    def save_settings(self) -> bool:
+        """Write the settings file; False (after saying why) when it cannot be written."""
+        from reader.settings import SettingsError
+
+        try:
+            self.settings.save(self._settings_path)
+        except SettingsError as exc:
+            show_error(self, "Settings not saved", exc)
+            return False
+        return True
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Use (and save) new settings: the watcher restarts on the new folders."""
+        changed_watch = (
+            settings.watched_folders != self.settings.watched_folders
+            or settings.recursive != self.settings.recursive
+            or settings.polling != self.settings.polling
+        )
+        self.settings = settings
+        self.save_settings()
+        self.empty_state.set_folders(settings.watched_folders)
+        if changed_watch and self.watch is not None:
+            self.watch.restart(settings)
+            self.start_watching_label()
+
     def show_search_help(self) -> None:
         """Help ▸ Search Syntax."""
         from ui.help import search_help_box
@@ -367,41 +374,3 @@ class WindowFrame(QMainWindow):
         QMessageBox.about(
             self, "About Papershelf", about_text(self.library.path, data_dir(), config_dir())
         )
-
-    def back_up_if_due(self) -> None:
-        """Make today's backup (with the full integrity check) on the writer thread."""
-        from reader.library.backup import backup_if_due
-
-        def done(made: object) -> None:
-            if made is not None:
-                self.statusBar().showMessage(
-                    "Today's backup of the library is made and checked", 5000
-                )
-
-        def failed(exc: BaseException) -> None:
-            from reader.library import LibraryDamagedError
-
-            if isinstance(exc, LibraryDamagedError):
-                from reader.library.opening import damage_warning
-
-                self.show_library_warnings([damage_warning(self.library.path, exc.reason)])
-            else:
-                self.statusBar().showMessage(f"Today's backup was not made: {exc}", 10000)
-
-        if self.tasks.worker.closed:  # the window closed before the backup's turn came
-            return
-        path = self.library.path
-        self.tasks.run(lambda _library: backup_if_due(path), done, failed)
-
-    def show_library_warnings(self, warnings: list[str]) -> None:
-        """Say what is wrong with the library (damaged: read-only, with backups to restore)."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setWindowTitle("Papershelf — the library needs attention")
-        box.setText(warnings[0][:1].upper() + warnings[0][1:])
-        if len(warnings) > 1:
-            box.setInformativeText("\n\n".join(warnings[1:]))
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()

@@ -40,6 +40,7 @@ from ui.errors import show_error
 from ui.frame import WindowFrame
 from ui.menus import WindowActions
 from ui.notekeeper import NoteKeeper
+from ui.notices import Notices
 from ui.operations import ChangeBus, OperationRunner, QueryRunner
 from ui.places import Places
 from ui.sidebarfeed import SidebarFeed
@@ -99,6 +100,7 @@ class MainWindow(WindowFrame):
             self,
         )
         self.places = Places(self.runner, self)
+        self.notices = Notices(self, self.tasks, library.path)
         self._closed = False
         self._wanted_view: ViewKey | None = None
         self._reselect = False
@@ -129,7 +131,7 @@ class MainWindow(WindowFrame):
         for source in (self.edits, self.transfers, self.places, self.detail_feed):
             source.message.connect(say)
         self.runner.failed.connect(lambda title, exc: show_error(self, title, exc))
-        self.runner.waiting_changed.connect(self.show_waiting)
+        self.runner.waiting_changed.connect(self.notices.waiting)
         self.edits.working.connect(self.show_working)
         self.edits.select_requested.connect(self._select_changed)
         self.edits.view_requested.connect(self.show_view)
@@ -153,7 +155,7 @@ class MainWindow(WindowFrame):
         self.model.view_failed.connect(
             lambda exc: self.search.show_error(f"The search could not run: {exc}")
         )
-        self.model.read_failed.connect(self.show_read_failure)
+        self.model.read_failed.connect(self.notices.read_failure)
         self.sidebar.view_selected.connect(self._view_selected)
         self.sidebar.show_all_digests_requested.connect(
             self.show_all_digests, Qt.ConnectionType.QueuedConnection
@@ -181,6 +183,11 @@ class MainWindow(WindowFrame):
 
     def _load(self) -> None:
         self.feed.load_now(self.library)
+        kept = sorted(self.notes.recovery_dir.glob("note-of-paper-*.md"))
+        if kept:  # notes a closed window could not store: say where they are
+            self.statusBar().showMessage(
+                f"{len(kept)} note(s) not stored last time are kept in {self.notes.recovery_dir}"
+            )
         self._restore_layout()
         self.empty_state.set_folders(self.settings.watched_folders)
         key = self.state.view()
@@ -346,31 +353,6 @@ class MainWindow(WindowFrame):
             return []
 
     # ------------------------------------------------------------------ settings and places
-
-    def save_settings(self) -> bool:
-        """Write the settings file; False (after saying why) when it cannot be written."""
-        from reader.settings import SettingsError
-
-        try:
-            self.settings.save(self._settings_path)
-        except SettingsError as exc:
-            show_error(self, "Settings not saved", exc)
-            return False
-        return True
-
-    def apply_settings(self, settings: Settings) -> None:
-        """Use (and save) new settings: the watcher restarts on the new folders."""
-        changed_watch = (
-            settings.watched_folders != self.settings.watched_folders
-            or settings.recursive != self.settings.recursive
-            or settings.polling != self.settings.polling
-        )
-        self.settings = settings
-        self.save_settings()
-        self.empty_state.set_folders(settings.watched_folders)
-        if changed_watch and self.watch is not None:
-            self.watch.restart(settings)
-            self.start_watching_label()
 
     def open_watched_folder(self) -> None:
         """Show the first watched folder in the file manager."""

@@ -172,7 +172,7 @@ def test_the_window_backs_up_daily_and_says_when_the_library_is_damaged(
     session = start_session(path)
     assert not isinstance(session, int)
     try:
-        session.window.back_up_if_due()
+        session.window.notices.back_up_if_due()
         qtbot.waitUntil(lambda: len(list_backups(path)) == 1, timeout=20_000)
     finally:
         session.close()
