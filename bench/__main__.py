@@ -191,7 +191,11 @@ def bench_gui_stall(sizes: Sizes, work: Path) -> list[Figure]:
             passed=stalls.get(name) is not None
             and stalls[name] <= TARGET_MS
             and bool(reached.get(name)),
-            note="" if reached.get(name) else "the edit did NOT reach the file",
+            note=(
+                f"GUI thread busy {r['stall_gui_cpu_ms'].get(name, 0):.0f} ms of it"
+                f" (load average {r['load_average']:.1f})"
+                + ("" if reached.get(name) else "; the edit did NOT reach the file")
+            ),
         )
         for name in SCENARIOS
     ]

@@ -195,9 +195,9 @@ class LibraryReader:
             try:
                 if self._library is None:
                     self._library = Library(self.library_path, read_only=True)
-                    # Every few thousand SQLite steps: stop when the read was superseded
+                    # Every 20,000 SQLite steps: stop when the read was superseded
                     # (covers the moment before its statement starts, which interrupt misses).
-                    self._library.connection.set_progress_handler(self._superseded, 2000)
+                    self._library.connection.set_progress_handler(self._superseded, 20_000)
                 result = request.job(self._library)
             except BaseException as exc:
                 with self._cond:
