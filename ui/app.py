@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 WATCH_DELAY_MS = 150
@@ -116,6 +116,7 @@ def start_session(library_path: Path) -> Session | int:
             "Papershelf cannot open the library",
             f"{str(exc)[:1].upper()}{str(exc)[1:]}.",
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the path is the user's text
         box.setInformativeText(advice_for(exc))
         box.exec()
         return 1
@@ -142,8 +143,6 @@ def start_session(library_path: Path) -> Session | int:
 
 
 def _bring_forward(window: MainWindow) -> None:
-    from PySide6.QtCore import Qt
-
     window.setWindowState(
         (window.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
     )

@@ -211,3 +211,15 @@ def test_a_damaged_row_is_said_once_and_the_other_rows_shown(
     assert len(boxes) == 1  # one message, not a dialog per repaint
     assert len(set(failures)) == len(failures)  # each problem said once
     assert "cannot be read" in window.statusBar().currentMessage()
+
+
+def test_error_messages_show_the_users_text_as_typed(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.library import TagNotFoundError
+    from ui.errors import show_error
+
+    formats: list[Qt.TextFormat] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: formats.append(box.textFormat()) or 0)
+    show_error(None, "The tag was not changed", TagNotFoundError("there is no tag named '<h1>x'"))
+    assert formats == [Qt.TextFormat.PlainText]
