@@ -96,7 +96,13 @@ class PaperEdits(QObject):
             self._runner.failed.emit("The change was not saved", exc)
             self._next_step()
 
-        self._runner.run(command.do, initiator=self, on_success=success, on_failure=failure)
+        if (
+            self._runner.run(command.do, initiator=self, on_success=success, on_failure=failure)
+            is None
+        ):
+            self._in_flight -= 1  # the window is closing: nothing more is written
+            if big:
+                self.working.emit(False)
 
     def _edit(self, make: Callable[[], EditCommand], ids: Sequence[int], question: str) -> bool:
         if not ids:
@@ -189,7 +195,9 @@ class PaperEdits(QObject):
             what = "undone" if undo else "redone"
             self._runner.failed.emit(f"“{command.text()}” was not {what}", exc)
 
-        self._runner.run(step, initiator=self, on_success=success, on_failure=failure)
+        if self._runner.run(step, initiator=self, on_success=success, on_failure=failure) is None:
+            self._stepping = False
+            self._steps.clear()
 
     # ------------------------------------------------------------------ tags in the sidebar
 

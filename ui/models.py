@@ -298,7 +298,11 @@ class PaperTableModel(QAbstractTableModel):
         """
         if changes.empty or not self._active:
             return
-        note_only = changes.fields <= {"note", "opened"} and not changes.papers_added
+        note_only = (
+            bool(changes.fields)
+            and changes.fields <= {"note", "opened"}
+            and not changes.papers_added
+        )
         if (not note_only and changes.touches(*view_fields(self._wanted, self._sort))) or (
             changes.tags and self._wanted.tag is not None and not changes.paper_ids
         ):

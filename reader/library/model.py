@@ -156,8 +156,14 @@ class Changes:
         return not (self.paper_ids or self.tags or self.digests or self.papers_added)
 
     def touches(self, *fields: str) -> bool:
-        """Whether any of ``fields`` changed (papers added count as every field changing)."""
-        return self.papers_added or not self.fields.isdisjoint(fields)
+        """Whether any of ``fields`` may have changed.
+
+        Papers added count as every field changing, and so do papers changed by a write
+        that does not say which fields (a writer that predates ``fields``).
+        """
+        if self.papers_added or (self.paper_ids and not self.fields):
+            return True
+        return not self.fields.isdisjoint(fields)
 
 
 @dataclass(frozen=True, slots=True)
