@@ -223,3 +223,21 @@ def test_error_messages_show_the_users_text_as_typed(
     monkeypatch.setattr(QMessageBox, "exec", lambda box: formats.append(box.textFormat()) or 0)
     show_error(None, "The tag was not changed", TagNotFoundError("there is no tag named '<h1>x'"))
     assert formats == [Qt.TextFormat.PlainText]
+
+
+def test_closing_with_a_note_the_library_refused_keeps_a_recovery_copy(
+    qtbot: QtBot, make_window: WindowFactory, papers: Path
+) -> None:
+    from reader.library.health import record_damage
+
+    window = make_window()
+    click_row(qtbot, window, 0)
+    paper_id = window.paper_list.current_id()
+    record_damage(papers, "a test damaged it")  # from now on every write is refused
+    window.focus_note()
+    editor = window.detail.note.editor
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor)
+    qtbot.keyClicks(editor, "words the library will not take")
+    window.close()
+    copy = window.notes.recovery_dir / f"note-of-paper-{paper_id}.md"
+    assert copy.read_text(encoding="utf-8") == "words the library will not take"
