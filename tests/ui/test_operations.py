@@ -241,3 +241,22 @@ def test_closing_with_a_note_the_library_refused_keeps_a_recovery_copy(
     window.close()
     copy = window.notes.recovery_dir / f"note-of-paper-{paper_id}.md"
     assert copy.read_text(encoding="utf-8") == "words the library will not take"
+
+
+def test_searches_run_on_the_reader_not_the_gui_thread(
+    qtbot: QtBot, make_window: WindowFactory, papers: Path
+) -> None:
+    window = make_window()
+    gui: list[str] = []
+    reader: list[str] = []
+    window.library.connection.set_trace_callback(gui.append)
+    _trace_reader(window, reader)
+    window.focus_search()
+    qtbot.keyClicks(window.search.input, "synthetic 00001")
+    qtbot.keyClick(window.search.input, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    window.library.connection.set_trace_callback(None)
+    assert window.model.view.search == "synthetic 00001"
+    assert window.model.rowCount() == 10
+    assert not [s for s in gui if "MATCH" in s or "count(" in s]  # nothing grows with the library
+    assert any("MATCH" in s for s in reader)
