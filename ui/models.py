@@ -14,22 +14,34 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime
-from enum import IntEnum
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from reader.library import Changes, Library, PaperFilter, PaperRow, SortKey, Status
 from reader.query import compile_filter
-from ui.tooltips import plain_tooltip
+from ui.columns import (
+    ITEM_FLAGS,
+    MUTED_COLUMNS,
+    ROLES_NEEDING_ROW,
+    Column,
+    Index,
+    PaperIdRole,
+    PaperRowRole,
+    SortRole,
+    display,
+    format_date,
+    muted_color,
+    sort_value,
+    stars_text,
+    tooltip,
+)
 from ui.views import view_fields
 
 if TYPE_CHECKING:
@@ -37,64 +49,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-Index = QModelIndex | QPersistentModelIndex
-
-SortRole = Qt.ItemDataRole.UserRole + 1
-"""The raw value a column sorts by (a date, an int, a string)."""
-PaperIdRole = Qt.ItemDataRole.UserRole + 2
-"""The paper's id (int)."""
-PaperRowRole = Qt.ItemDataRole.UserRole + 3
-"""The whole :class:`~reader.library.PaperRow` (for delegates and the window)."""
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-class Column(IntEnum):
-    """The list's columns, in their default order."""
-
-    TITLE = 0
-    RATING = 1
-    TAGS = 2
-    PUBLISHED = 3
-    ADDED = 4
-    COMMENTS = 5
-    STATUS = 6
-
-    @property
-    def label(self) -> str:
-        """The header text."""
-        return _LABELS[self]
-
-    @property
-    def sort_key(self) -> SortKey:
-        """What the library orders by for this column."""
-        return SortKey(self.name.lower())
-
-
-_LABELS = {
-    Column.TITLE: "Title",
-    Column.RATING: "Rating",
-    Column.TAGS: "Tags",
-    Column.PUBLISHED: "Published",
-    Column.ADDED: "Added",
-    Column.COMMENTS: "Comments",
-    Column.STATUS: "Status",
-}
-
-
-def format_date(value: date | None) -> str:
-    """``Jan 30, 2026`` — the way the digests write dates; empty for no date."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone().date()
-    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-
-def stars_text(rating: int) -> str:
-    """``★★★☆☆`` for a rating of 3; empty for unrated."""
-    return "★" * rating + "☆" * (5 - rating) if rating else ""
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -433,7 +387,7 @@ class PaperTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         # Called once per row by "select all": a constant, not three enum operations.
-        return _ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+        return ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -458,7 +412,7 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if role == PaperIdRole:
             return self.paper_id(index.row())
-        if role not in _ROLES_NEEDING_ROW:
+        if role not in ROLES_NEEDING_ROW:
             return None
         paper = self.paper_row(index.row())
         if paper is None:
@@ -467,21 +421,21 @@ class PaperTableModel(QAbstractTableModel):
             return paper
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(column, paper)
+            return display(column, paper)
         if role == SortRole:
-            return _sort_value(column, paper)
+            return sort_value(column, paper)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(column, paper)
+            return tooltip(column, paper)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             if column is Column.RATING:
                 return f"{paper.rating} stars" if paper.rating else "unrated"
-            return _display(column, paper)
+            return display(column, paper)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column is Column.COMMENTS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column in _MUTED_COLUMNS:
-            return _muted_color()
+        if role == Qt.ItemDataRole.ForegroundRole and column in MUTED_COLUMNS:
+            return muted_color()
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -507,70 +461,12 @@ def _unreadable(paper_id: int) -> PaperRow:
     )
 
 
-_ITEM_FLAGS = (
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-)
-_ROLES_NEEDING_ROW = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.AccessibleTextRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        Qt.ItemDataRole.ForegroundRole,
-        SortRole,
-        PaperRowRole,
-    }
-)
-_MUTED_COLUMNS = frozenset({Column.PUBLISHED, Column.ADDED, Column.COMMENTS, Column.STATUS})
-
-
-def _muted_color() -> QColor:
-    palette = QGuiApplication.palette()
-    return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
-
-
-def _display(column: Column, paper: PaperRow) -> str:
-    if column is Column.TITLE:
-        return paper.title
-    if column is Column.RATING:
-        return stars_text(paper.rating)
-    if column is Column.TAGS:
-        return ", ".join(paper.tags)
-    if column is Column.PUBLISHED:
-        return format_date(paper.published)
-    if column is Column.ADDED:
-        return format_date(paper.first_seen)
-    if column is Column.COMMENTS:
-        return "" if paper.comments is None else str(paper.comments)
-    return paper.status.label
-
-
-def _sort_value(column: Column, paper: PaperRow) -> object:
-    if column is Column.TITLE:
-        return paper.title
-    if column is Column.RATING:
-        return paper.rating
-    if column is Column.TAGS:
-        return ", ".join(paper.tags)
-    if column is Column.PUBLISHED:
-        return paper.published
-    if column is Column.ADDED:
-        return paper.first_seen
-    if column is Column.COMMENTS:
-        return paper.comments
-    return paper.status.value
-
-
-def _tooltip(column: Column, paper: PaperRow) -> str | None:
-    if column is Column.TITLE:
-        who = paper.organization or (
-            f"{paper.authors_count} authors" if paper.authors_count is not None else ""
-        )
-        return plain_tooltip(paper.title + (f"\n{who}" if who else ""))
-    if column is Column.TAGS and paper.tags:
-        return plain_tooltip(", ".join(paper.tags))
-    if column is Column.RATING:
-        return f"{paper.rating} of 5 stars" if paper.rating else "Not rated (press 1–5)"
-    if column is Column.ADDED:
-        return paper.first_seen.astimezone().strftime("%Y-%m-%d %H:%M")
-    return None
+__all__ = [
+    "Column",
+    "PaperIdRole",
+    "PaperRowRole",
+    "PaperTableModel",
+    "SortRole",
+    "format_date",
+    "stars_text",
+]
