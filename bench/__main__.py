@@ -239,6 +239,31 @@ def bench_formats(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def bench_gui_stall(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.gui_stall import SCENARIOS, TARGET_MS, measure
+
+    r = measure(CACHE, sizes.library_papers)
+    stalls, reached = r["stall_ms"], r["reached"]
+    n = f"{sizes.library_papers:,} papers"
+    return [
+        Figure(
+            f"10. GUI thread, longest stall: {name} ({n})",
+            stalls.get(name),
+            "ms",
+            target=f"≤ {TARGET_MS:.0f} ms, edit in the file",
+            passed=stalls.get(name) is not None
+            and stalls[name] <= TARGET_MS
+            and bool(reached.get(name)),
+            note=(
+                f"GUI thread busy {r['stall_gui_cpu_ms'].get(name, 0):.0f} ms of it"
+                f" (load average {r['load_average']:.1f})"
+                + ("" if reached.get(name) else "; the edit did NOT reach the file")
+            ),
+        )
+        for name in SCENARIOS
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
@@ -247,6 +272,7 @@ BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "export": bench_export,
     "import-lock": bench_import_lock,
     "formats": bench_formats,
+    "gui_stall": bench_gui_stall,
 }
 
 

@@ -262,6 +262,7 @@ def _write(
             paper_ids=frozenset(placed),
             digests=True,
             papers_added=bool(new_ids),
+            fields=frozenset({"imported"}),
         ),
     )
 

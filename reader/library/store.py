@@ -68,6 +68,7 @@ _SORT_SQL = {
     SortKey.COMMENTS: "p.comments",
     SortKey.STATUS: "p.status",
 }
+_TAGS = frozenset({"tags"})
 _ROW_COLUMNS = (
     "p.id, p.title, p.rating, p.status, p.tags, p.published, p.first_seen, p.comments, "
     "p.authors_count, p.organization, p.note != ''"
@@ -179,6 +180,8 @@ class Library:
         self._opened = False
         self.created = False
         """Whether this open created the library file (it did not exist before)."""
+
+        self._batch = False
         try:
             if read_only or not create:
                 if not self.path.is_file():
@@ -340,6 +343,9 @@ class Library:
         starting when the library refuses writes. For use inside :mod:`reader`; the UI
         calls the named methods instead.
         """
+        if self._batch:  # inside batch(): its one transaction holds every write
+            yield self._conn
+            return
         self._check_writable()
         with self._translated():
             self._conn.execute("BEGIN IMMEDIATE")
@@ -372,6 +378,45 @@ class Library:
             finally:
                 if self._conn.in_transaction:
                     self._conn.execute("COMMIT")
+
+    def batch(self) -> Iterator[None]:
+        """Several named writes in ONE transaction (one ``COMMIT``): all of them or none.
+
+        An undo of a bulk edit that puts back different old values is one transaction so.
+        """
+        if self._batch:
+            yield
+            return
+        with self.transaction():
+            self._batch = True
+            try:
+                yield
+            finally:
+                self._batch = False
+
+    def refuse_writes(self) -> None:
+        """Make this connection read-only for good (``PRAGMA query_only``).
+
+        The window's GUI-thread connection is made so: every write goes through the one
+        writer thread, and SQLite itself refuses a write attempted here.
+        """
+        with self._translated():
+            self._conn.execute("PRAGMA query_only = ON")
+        self.read_only = True
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another program's lock before it raises
+        :class:`LibraryLockedError` (the writer thread waits in short steps and says so)."""
+        with self._translated():
+            self._conn.execute(f"PRAGMA busy_timeout = {max(0, int(milliseconds))}")
+
+    def interrupt(self) -> None:
+        """Stop the query running on this connection (callable from any thread).
+
+        The interrupted call raises (SQLite's "interrupted"); the connection stays usable.
+        :class:`reader.worker.LibraryReader` uses it to drop a superseded search.
+        """
+        self._conn.interrupt()
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         with self._translated():
@@ -557,7 +602,9 @@ class Library:
             )
         return found
 
-    def _update_many(self, ids: Sequence[int], sql: str, params: Sequence[object]) -> Changes:
+    def _update_many(
+        self, ids: Sequence[int], sql: str, params: Sequence[object], field: str
+    ) -> Changes:
         """Run ``UPDATE paper SET … WHERE id IN ids`` for the ids whose row actually changes."""
         targets = self._existing(ids)
         changed: set[int] = set()
@@ -567,7 +614,7 @@ class Library:
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(f"{sql} AND id IN ({marks}) RETURNING id", [*params, *chunk])
                 changed.update(r[0] for r in rows.fetchall())
-        return Changes(paper_ids=frozenset(changed))
+        return Changes(paper_ids=frozenset(changed), fields=frozenset({field}))
 
     def set_status(self, ids: int | Sequence[int], status: Status | str) -> Changes:
         """Move papers to a reading status (inbox, queue, reading, read, archived)."""
@@ -581,6 +628,7 @@ class Library:
             _ids(ids),
             "UPDATE paper SET status = ?, status_changed_at = ? WHERE status != ?",
             [value.value, to_iso(now_utc()), value.value],
+            "status",
         )
 
     def set_rating(self, ids: int | Sequence[int], stars: int) -> Changes:
@@ -588,7 +636,7 @@ class Library:
         if isinstance(stars, bool) or not isinstance(stars, int) or not 0 <= stars <= 5:
             raise LibraryUsageError(f"a rating is 0 to 5 stars, not {stars!r}")
         return self._update_many(
-            _ids(ids), "UPDATE paper SET rating = ? WHERE rating != ?", [stars, stars]
+            _ids(ids), "UPDATE paper SET rating = ? WHERE rating != ?", [stars, stars], "rating"
         )
 
     def set_note(self, paper_id: int, text: str) -> Changes:
@@ -604,12 +652,13 @@ class Library:
             [paper_id],
             "UPDATE paper SET note = ?, note_updated_at = ? WHERE note != ?",
             [text, to_iso(now_utc()), text],
+            "note",
         )
 
     def mark_opened(self, paper_id: int) -> Changes:
         """Record that the user opened the paper now."""
         return self._update_many(
-            [paper_id], "UPDATE paper SET opened_at = ? WHERE 1", [to_iso(now_utc())]
+            [paper_id], "UPDATE paper SET opened_at = ? WHERE 1", [to_iso(now_utc())], "opened"
         )
 
     def text_problems(self, paper_id: int) -> list[str]:
@@ -653,6 +702,25 @@ class Library:
 
         return trash.digest_paper_ids(self, digest_id, only_there=only_there)
 
+    def grouped_by(self, ids: Sequence[int], field: str) -> dict[Any, list[int]]:
+        """The papers ``ids`` grouped by their current ``field`` (``"rating"``/``"status"``).
+
+        What an undo needs to put back, read in SQL (a bulk edit of 100,000 papers reads
+        no rows into Python objects).
+        """
+        column = {"rating": "rating", "status": "status"}[field]
+        groups: dict[Any, list[int]] = {}
+        for start in range(0, len(ids), 5000):
+            chunk = list(ids[start : start + 5000])
+            marks = ",".join("?" * len(chunk))
+            for value, joined in self._query(
+                f"SELECT {column}, group_concat(id) FROM paper WHERE id IN ({marks}) "
+                f"GROUP BY {column}",
+                chunk,
+            ):
+                groups.setdefault(value, []).extend(map(int, joined.split(",")))
+        return groups
+
     # ------------------------------------------------------------------ tags
 
     def tags(self) -> list[TagCount]:
@@ -691,7 +759,7 @@ class Library:
                     )
                     if cur.rowcount:
                         changed.add(paper_id)
-        return Changes(paper_ids=frozenset(changed), tags=bool(cleaned))
+        return Changes(paper_ids=frozenset(changed), tags=bool(cleaned), fields=_TAGS)
 
     def remove_tags(self, ids: int | Sequence[int], names: Iterable[str]) -> Changes:
         """Take tags off papers. The tag itself stays (with its remaining papers)."""
@@ -710,7 +778,7 @@ class Library:
                     )
                     if cur.rowcount:
                         changed.add(paper_id)
-        return Changes(paper_ids=frozenset(changed), tags=bool(changed))
+        return Changes(paper_ids=frozenset(changed), tags=bool(changed), fields=_TAGS)
 
     def set_tags(self, paper_id: int, names: Iterable[str]) -> Changes:
         """Make ``names`` exactly the paper's tags."""
@@ -741,7 +809,7 @@ class Library:
                 conn.execute("UPDATE tag SET name = ? WHERE id = ?", [new_name, source])
             else:
                 self._merge_into(conn, source, target)
-        return Changes(paper_ids=papers, tags=True)
+        return Changes(paper_ids=papers, tags=True, fields=_TAGS)
 
     def merge_tags(self, sources: Iterable[str], target: str) -> Changes:
         """Fold every tag in ``sources`` into ``target`` (created if needed)."""
@@ -763,7 +831,7 @@ class Library:
                     )
                 )
                 self._merge_into(conn, source_id, target_id)
-        return Changes(paper_ids=frozenset(changed), tags=True)
+        return Changes(paper_ids=frozenset(changed), tags=True, fields=_TAGS)
 
     @staticmethod
     def _merge_into(conn: sqlite3.Connection, source: int, target: int) -> None:
@@ -787,7 +855,7 @@ class Library:
             )
             conn.execute("DELETE FROM paper_tag WHERE tag_id = ?", [tag_id])
             conn.execute("DELETE FROM tag WHERE id = ?", [tag_id])
-        return Changes(paper_ids=papers, tags=True)
+        return Changes(paper_ids=papers, tags=True, fields=_TAGS)
 
     # ------------------------------------------------------------------ the import log
 

@@ -104,7 +104,9 @@ def trash_papers(library: Library, ids: int | Sequence[int]) -> Changes:
             )
             # paper_tag and appearance rows go with the paper (ON DELETE CASCADE).
             conn.execute(f"DELETE FROM paper WHERE id IN ({marks})", chunk)
-    return Changes(paper_ids=frozenset(targets), tags=True, digests=True)
+    return Changes(
+        paper_ids=frozenset(targets), tags=True, digests=True, fields=frozenset({"deleted"})
+    )
 
 
 def restore_papers(library: Library, ids: int | Sequence[int]) -> Changes:
@@ -121,7 +123,13 @@ def restore_papers(library: Library, ids: int | Sequence[int]) -> Changes:
         )
     for start in range(0, len(wanted), _CHUNK):
         _restore_chunk(library, wanted[start : start + _CHUNK])
-    return Changes(paper_ids=frozenset(wanted), tags=True, digests=True, papers_added=True)
+    return Changes(
+        paper_ids=frozenset(wanted),
+        tags=True,
+        digests=True,
+        papers_added=True,
+        fields=frozenset({"deleted"}),
+    )
 
 
 def _restore_chunk(library: Library, wanted: list[int]) -> None:
@@ -201,7 +209,7 @@ def empty_trash(library: Library, ids: Iterable[int] | None = None) -> Changes:
         else:
             gone = list(_in_trash(conn, list(ids)))
         _delete(conn, gone)
-    return Changes(paper_ids=frozenset(gone))
+    return Changes(paper_ids=frozenset(gone), fields=frozenset({"deleted"}))
 
 
 def digest_paper_ids(library: Library, digest_id: int, *, only_there: bool = False) -> list[int]:

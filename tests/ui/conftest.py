@@ -16,7 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library
+from reader.library import Changes, Library
 from reader.library.ingest import SourceFile, record_digest
 from reader.settings import Settings
 from reader.worker import LibraryWorker
@@ -103,6 +103,20 @@ def sample_digest() -> Path:
 WindowFactory = Callable[..., MainWindow]
 
 
+def settle(qtbot: QtBot, window: MainWindow, timeout: int = WAIT_MS) -> None:
+    """Wait until every read and write the window started has arrived."""
+    qtbot.waitUntil(lambda: window.idle, timeout=timeout)
+
+
+def write(qtbot: QtBot, window: MainWindow, op: Callable[[Library], Changes]) -> Changes:
+    """Run ``op`` on the window's writer thread (as an edit of the window would) and wait."""
+    results: list[Changes] = []
+    window.runner.run(op, on_success=results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=WAIT_MS)
+    settle(qtbot, window)
+    return results[0]
+
+
 @pytest.fixture
 def make_window(
     qtbot: QtBot,
@@ -136,6 +150,7 @@ def make_window(
             qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
         if watch:
             window.start_watching()
+        settle(qtbot, window)
         return window
 
     yield make

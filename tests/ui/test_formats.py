@@ -19,7 +19,7 @@ from reader.library import Library
 from reader.library.ingest import SourceFile, record_digest
 from tests.digests.samples import SAMPLES, sample
 from tests.factories import SAMPLE_CAPTURED, SAMPLE_PATH
-from tests.ui.conftest import WAIT_MS, WindowFactory
+from tests.ui.conftest import WAIT_MS, WindowFactory, settle
 from tests.ui.test_end_to_end import click_row
 from ui.byline import PaperLink
 from ui.models import Column
@@ -81,7 +81,7 @@ def test_the_detail_pane_shows_what_an_arxiv_email_says(
 ) -> None:
     window = make_window()
     opened: list[QUrl] = []
-    window.open_url = opened.append  # type: ignore[assignment]
+    window.places.open_url = opened.append  # type: ignore[assignment]
     detail = window.detail
 
     click_row(qtbot, window, _row_of(window, "Integrated Water Resource Management"))
@@ -111,6 +111,7 @@ def test_the_detail_pane_shows_what_an_arxiv_email_says(
         lambda: window.statusBar().currentMessage() == "https://arxiv.org/abs/2411.13566"
     )
     qtbot.mouseClick(arxiv, Qt.MouseButton.LeftButton, pos=arxiv.rect().center())
+    settle(qtbot, window)
     assert opened == [QUrl("https://arxiv.org/abs/2411.13566")]
     assert "Opening https://arxiv.org/abs/2411.13566" in window.statusBar().currentMessage()
 
@@ -175,7 +176,7 @@ def test_hostile_fields_stay_text_and_offer_no_foreign_links(
         )
     window = make_window()
     opened: list[QUrl] = []
-    window.open_url = opened.append  # type: ignore[assignment]
+    window.places.open_url = opened.append  # type: ignore[assignment]
     click_row(qtbot, window, 0)
     detail = window.detail
 
