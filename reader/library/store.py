@@ -379,6 +379,7 @@ class Library:
                 if self._conn.in_transaction:
                     self._conn.execute("COMMIT")
 
+    @contextmanager
     def batch(self) -> Iterator[None]:
         """Several named writes in ONE transaction (one ``COMMIT``): all of them or none.
 
