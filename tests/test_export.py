@@ -16,6 +16,7 @@ import pytest
 from reader.digests import hf_text
 from reader.export import ExportError, ExportOptions, ExportReport, export_notes, files
 from reader.export.frontmatter import vault_tag
+from reader.export.markdown import escape_line, escape_text
 from reader.importer import Importer
 from reader.library import Library, PaperFilter, Status
 from reader.library.schema import MIGRATIONS
@@ -88,7 +89,7 @@ def test_every_note_has_front_matter_with_the_papers_values(lib: Library, vault:
             assert data["source"] == f"https://arxiv.org/abs/{paper.arxiv_id}"
         else:
             assert data["source"].startswith("https://huggingface.co/papers?q=")
-        assert paper.abstract in body
+        assert escape_text(paper.abstract) in body
         assert paper.note in body
     first, _ = split_note(notes[ids[1]])
     assert first["tags"] == ["_2024", "C-Rust", "machine-learning", "NLP", "to-read/later"]
@@ -327,7 +328,7 @@ def test_a_users_template(lib: Library, vault: Path, tmp_path: Path) -> None:
     template.write_text(
         "---\ntitle: {{ title | yaml }}\nstars: {{ stars | yaml }}\nid: {{ id }}\n---\n"
         "{{ title | oneline }} ({{ status_label }}) {{ vault_tags | join(' ') }}\n"
-        "{% for d in digests %}{{ d.isoformat() }}{% endfor %}\n",
+        "{% for d in digests %}{{ d.isoformat() }}{% endfor %}\n\n{{ note_section }}\n",
         encoding="utf-8",
     )
     paper_id = lib.paper_ids()[0]
@@ -342,7 +343,7 @@ def test_a_users_template(lib: Library, vault: Path, tmp_path: Path) -> None:
         paper = lib.paper(data["id"])
         assert data["title"] == paper.title
         assert data["stars"] == ("★★★☆☆" if paper.id == paper_id else "")
-        assert body.startswith(f"{' '.join(paper.title.split())} ({paper.status.label})")
+        assert body.startswith(f"{escape_line(paper.title)} ({paper.status.label})")
 
 
 @pytest.mark.parametrize(
@@ -373,7 +374,8 @@ def test_a_template_failing_on_the_last_paper_writes_nothing(
     last = max(lib.paper_ids())
     template = tmp_path / "late.md.j2"
     template.write_text(
-        "{{ front_matter }}{% if id == " + str(last) + " %}{{ paper.nope }}{% endif %}\n",
+        "{{ front_matter }}{{ note_section }}\n"
+        "{% if id == " + str(last) + " %}{{ paper.nope }}{% endif %}\n",
         encoding="utf-8",
     )
     vault.mkdir(parents=True)

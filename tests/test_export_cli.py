@@ -108,7 +108,7 @@ def test_export_force_recreate_and_filters(tmp_path: Path, library_file: Path) -
 def test_export_uses_the_configured_folder_and_template(tmp_path: Path, library_file: Path) -> None:
     vault = tmp_path / "configured"
     template = tmp_path / "t.md.j2"
-    template.write_text("{{ front_matter }}custom {{ id }}\n", encoding="utf-8")
+    template.write_text("{{ front_matter }}custom {{ id }}\n{{ note_section }}\n", encoding="utf-8")
     Settings(export_folder=vault, export_template=template).save(settings_path())
 
     code, out, err = cli("--library", str(library_file), "export")

@@ -44,6 +44,7 @@ from reader.export.errors import ExportError
 from reader.export.index import IndexEntry, render_index
 from reader.export.model import ExportOptions, ExportReport
 from reader.export.names import is_safe_name, name_key, note_name, note_stem
+from reader.export.sections import NoteFormatError, section_text, split_note
 from reader.export.templates import NoteTemplate, note_context
 from reader.library.model import Paper, Status
 from reader.library.store import Library
@@ -75,7 +76,7 @@ def export_notes(
     the library's errors when the library cannot be read or updated.
     """
     template = (
-        NoteTemplate.from_file(Path(options.template))
+        NoteTemplate.from_file(Path(options.template), time_limit=options.template_seconds)
         if options.template is not None
         else NoteTemplate.bundled()
     )
@@ -271,6 +272,7 @@ class _Export:
                     continue
                 short = paper.title if len(paper.title) <= 60 else paper.title[:59] + "…"
                 text = self.template.render(note_context(paper), f"paper {paper.id} ({short!r})")
+                check_note_section(text, paper.note, self.template.origin)
                 data = _encode(text)
                 sha = files.sha256(data)
                 if record is not None:
@@ -456,3 +458,18 @@ def _fingerprint(paper: Paper, template: str) -> str:
 def _encode(text: str) -> bytes:
     """A rendered note as stored: UTF-8, ending in exactly one newline."""
     return (text.rstrip("\n") + "\n").encode("utf-8", "replace")
+
+
+def check_note_section(text: str, note: str, origin: str) -> None:
+    """Raise :class:`ExportError` unless ``text`` holds the note section with ``note`` in it."""
+    try:
+        parts = split_note(text.replace("\r\n", "\n"))
+    except NoteFormatError:
+        parts = None
+    if parts is None or parts.section != section_text(note):
+        raise ExportError(
+            f"the template {origin} must print {{{{ note_section }}}} once, where the note "
+            "goes, at the start of a line: it writes the note between the lines "
+            "<!-- papershelf:note --> and <!-- /papershelf:note --> (each on a line of its "
+            "own), which Papershelf and the vault both write"
+        )
