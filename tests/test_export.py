@@ -224,7 +224,9 @@ def test_a_changed_paper_rewrites_its_note_and_the_index_only(lib: Library, vaul
     assert not list(vault.glob(".papershelf-*")), "a temporary file was left behind"
 
 
-def test_a_note_edited_by_hand_survives_and_is_reported(lib: Library, vault: Path) -> None:
+def test_a_note_edited_by_hand_is_merged_or_left_alone_never_lost(
+    lib: Library, vault: Path
+) -> None:
     run(lib, vault)
     notes = notes_by_id(vault)
     edited, idle = lib.paper_ids()[:2]
@@ -235,15 +237,21 @@ def test_a_note_edited_by_hand_survives_and_is_reported(lib: Library, vault: Pat
 
     report = run(lib, vault)
 
-    assert report.conflicts == [notes[edited]]
-    assert notes[edited].read_text(encoding="utf-8") == mine
-    # Edited, but nothing new to export for it: left alone without a conflict.
-    assert notes[idle] in report.unchanged
+    assert report.conflicts == []
+    assert notes[edited] in report.written
+    assert report.merged == [notes[edited]]
+    merged = notes[edited].read_text(encoding="utf-8")
+    assert merged.endswith("\nMy thoughts, written in the vault.\n")
+    assert split_note(notes[edited])[0]["rating"] == 3
+    # Rewritten without its note section: nothing to merge, left alone and reported.
+    assert [a.path for a in report.left_alone] == [notes[idle]]
+    assert "note section is missing" in report.left_alone[0].reason
     assert notes[idle].read_text(encoding="utf-8") == "I rewrote this one entirely.\n"
-    assert "1 conflict" in report.summary()
+    assert "1 left alone" in report.summary()
     again = run(lib, vault)
-    assert again.conflicts == [notes[edited]]
-    assert notes[edited].read_text(encoding="utf-8") == mine
+    assert notes[edited] in again.unchanged
+    assert notes[edited].read_text(encoding="utf-8") == merged
+    assert [a.path for a in again.left_alone] == [notes[idle]]
 
 
 def test_force_keeps_the_users_version_in_a_conflict_copy(lib: Library, vault: Path) -> None:

@@ -64,15 +64,25 @@ def test_export_in_a_subprocess_reports_and_lists_conflicts(
     with Library(library_file) as library:
         paper_id = library.paper_ids()[0]
         library.set_rating([paper_id], 5)
+        library.set_note(paper_id, "typed in Papershelf")
     note = notes_by_id(vault)[paper_id]
-    note.write_text("edited in my vault\n", encoding="utf-8")
+    text = note.read_text(encoding="utf-8")
+    note.write_text(
+        text.replace("<!-- papershelf:note -->\n", "<!-- papershelf:note -->\ntyped in Obsidian\n"),
+        encoding="utf-8",
+    )
+    edited = note.read_text(encoding="utf-8")
 
     second = papershelf(tmp_path, "--library", str(library_file), "export", "--to", str(vault))
-    assert second.returncode == 0, second.stderr
+    assert second.returncode == 1, second.stderr
     lines = second.stdout.splitlines()
-    assert lines[0] == "1 written, 2 unchanged, 1 conflict"
-    assert any(line.startswith("conflict") and line.endswith(str(note)) for line in lines)
-    assert note.read_text(encoding="utf-8") == "edited in my vault\n"
+    assert lines[0] == "1 written, 2 unchanged, 1 conflict"  # the index shows the rating
+    assert f"conflict: {note}" in lines
+    assert "  Papershelf: 'typed in Papershelf'" in lines
+    assert "  vault:      'typed in Obsidian'" in lines
+    assert note.read_text(encoding="utf-8") == edited
+    with Library(library_file) as library:
+        assert library.paper(paper_id).note == "typed in Papershelf"
 
 
 def test_export_force_recreate_and_filters(tmp_path: Path, library_file: Path) -> None:
@@ -91,6 +101,10 @@ def test_export_force_recreate_and_filters(tmp_path: Path, library_file: Path) -
     note.write_text("mine\n", encoding="utf-8")
     with Library(library_file) as library:
         library.set_rating(ids[:1], 5)
+    code, out, _ = cli(*lib, "export", "--to", str(vault), "--rating-min", "4")
+    assert code == 1
+    assert f"left alone (its note section is missing" in out
+    assert note.read_text(encoding="utf-8") == "mine\n"
     code, out, _ = cli(*lib, "export", "--to", str(vault), "--rating-min", "4", "--force")
     assert code == 0
     assert "your version kept in:" in out
@@ -99,6 +113,7 @@ def test_export_force_recreate_and_filters(tmp_path: Path, library_file: Path) -
 
     note.unlink()
     code, out, _ = cli(*lib, "export", "--to", str(vault), "--status", "inbox")
+    assert code == 0
     assert "deleted since the last export" in out
     assert not note.exists()
     cli(*lib, "export", "--to", str(vault), "--status", "inbox", "--recreate")

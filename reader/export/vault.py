@@ -51,6 +51,10 @@ class Outcome:
     conflict: NoteConflict | None = None
     left_alone: LeftAlone | None = None
     message: str = ""
+    copy: Path | None = None
+    """Where ``force`` kept the user's version."""
+    merged: bool = False
+    """Written with the user's edits kept (the file differed from what was written last)."""
     kept_edits: bool = False
 
 
@@ -121,7 +125,9 @@ class VaultNotes:
         try:
             file = decode_file(data)
         except NoteFormatError as exc:
-            return self._alone(path, str(exc))
+            return self._unreadable(
+                paper.id, path, name, data, ours, render, paper, fingerprint, exc
+            )
         last = base()
         if last is None and sha == state.sha256:
             last = file.text  # written by an export that kept no base: the file is the base
@@ -133,7 +139,9 @@ class VaultNotes:
         try:
             merged = merge_note(last, current, file.text)
         except NoteFormatError as exc:
-            return self._alone(path, str(exc))
+            return self._unreadable(
+                paper.id, path, name, data, current, render, paper, fingerprint, exc
+            )
         if merged.conflict:
             return self._conflict(
                 paper, path, name, data, file, current, fingerprint, merged.vault_note
@@ -158,11 +166,29 @@ class VaultNotes:
             fingerprint if pull is None else None,
         )
         outcome.kept_edits = merged.kept_edits
+        outcome.merged = outcome.kind == "written" and sha != state.sha256
         if pull is not None and outcome.record is not None:
             outcome.pull = NotePull(paper.id, paper.note, pull, outcome.record)
             outcome.pulled = PulledNote(paper.id, path, paper.note, pull)
             outcome.record = None  # remembered together with the pull
         return outcome
+
+    def _unreadable(
+        self,
+        paper_id: int,
+        path: Path,
+        name: str,
+        data: bytes,
+        ours: str | None,
+        render: Render,
+        paper: Paper,
+        fingerprint: str,
+        exc: NoteFormatError,
+    ) -> Outcome:
+        """A file that cannot be merged: left alone, or with ``force`` kept as a copy and replaced."""
+        if not self.force:
+            return self._alone(path, str(exc))
+        return self._forced(paper_id, path, name, data, ours or render(paper), fingerprint)
 
     def _untouched(self, path: Path, state: VaultState) -> bool:
         if state.size is None or state.mtime_ns is None:
@@ -267,7 +293,7 @@ class VaultNotes:
         new = ours.encode("utf-8", "replace")
         files.write_note(self.folder, name, new, replace=True)
         record = self._record(paper_id, name, files.sha256(new), fingerprint, ours, _stat(path))
-        return Outcome(path, "written", record=record, message=str(copy))
+        return Outcome(path, "written", record=record, copy=copy)
 
 
 def _stat(path: Path) -> os.stat_result | None:
