@@ -103,7 +103,7 @@ def test_export_force_recreate_and_filters(tmp_path: Path, library_file: Path) -
         library.set_rating(ids[:1], 5)
     code, out, _ = cli(*lib, "export", "--to", str(vault), "--rating-min", "4")
     assert code == 1
-    assert f"left alone (its note section is missing" in out
+    assert "left alone (its note section is missing" in out
     assert note.read_text(encoding="utf-8") == "mine\n"
     code, out, _ = cli(*lib, "export", "--to", str(vault), "--rating-min", "4", "--force")
     assert code == 0

@@ -184,6 +184,10 @@ def write_note(folder: Path, name: str, data: bytes, *, replace: bool) -> Path:
                 temp.replace(target)
             else:
                 _move_no_clobber(temp, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:  # name the note in messages, not our temporary file
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
     finally:
         temp.unlink(missing_ok=True)
     return target
