@@ -225,6 +225,11 @@ def _check_replace(args: tuple[Any, ...]) -> None:
             raise _refuse("replacing text")
 
 
+def time_limit_message(seconds: float) -> str:
+    """What a render stopped by its time limit says."""
+    return f"the template ran longer than {seconds:g} seconds for one note (a loop too large?)"
+
+
 class Watchdog:
     """Stops renders that run too long: one daemon thread serving every render in the process."""
 
@@ -232,6 +237,7 @@ class Watchdog:
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._running: dict[int, float] = {}  # thread id → deadline (monotonic)
+        self._fired: set[int] = set()
         self._thread: threading.Thread | None = None
 
     @contextmanager
@@ -239,6 +245,7 @@ class Watchdog:
         """Run the body with a time limit; raises :class:`TemplateLimitError` past it."""
         ident = threading.get_ident()
         with self._wake:
+            self._fired.discard(ident)
             self._running[ident] = time.monotonic() + seconds
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
@@ -246,18 +253,23 @@ class Watchdog:
                 )
                 self._thread.start()
             self._wake.notify()
+        timed_out = False
         try:
-            try:
-                yield
-            finally:
-                with self._wake:
-                    self._running.pop(ident, None)
-                    # A stop that was sent but not yet raised must not hit the caller later.
-                    _set_async_exc(ident, None)
+            yield
         except TemplateTimeout:
-            raise TemplateLimitError(
-                f"the template ran longer than {seconds:g} seconds for one note (a loop too large?)"
-            ) from None
+            timed_out = True
+        finally:
+            with self._wake:
+                self._running.pop(ident, None)
+                fired = ident in self._fired
+                self._fired.discard(ident)
+            if fired and not timed_out:
+                try:
+                    _absorb()  # a stop sent but not yet raised is raised here, not later
+                except TemplateTimeout:
+                    timed_out = True
+        if timed_out:
+            raise TemplateLimitError(time_limit_message(seconds))
 
     def _watch(self) -> None:
         with self._wake:
@@ -266,15 +278,25 @@ class Watchdog:
                 for ident, due in list(self._running.items()):
                     if due <= now:
                         del self._running[ident]
+                        self._fired.add(ident)
                         _set_async_exc(ident, TemplateTimeout)
                 soonest = min(self._running.values(), default=now + 60)
                 self._wake.wait(max(soonest - now, 0.005))
 
 
-def _set_async_exc(ident: int, exc: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(ident), ctypes.py_object(exc) if exc is not None else ctypes.c_void_p(0)
-    )
+def _set_async_exc(ident: int, exc: type[BaseException]) -> None:
+    """Have ``exc`` raised in thread ``ident`` at its next step (CPython's own mechanism)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc))
+
+
+def _absorb() -> None:
+    """Give a pending asynchronous exception the steps it needs to be raised, right here.
+
+    CPython raises it at the next backward jump or call; a short loop provides many.
+    """
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        pass
 
 
 WATCHDOG = Watchdog()

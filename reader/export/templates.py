@@ -38,7 +38,14 @@ from reader.export.markdown import (
     valid_doi,
     web_url,
 )
-from reader.export.sandbox import TIME_LIMIT, WATCHDOG, BoundedSandbox, TemplateLimitError
+from reader.export.sandbox import (
+    TIME_LIMIT,
+    WATCHDOG,
+    BoundedSandbox,
+    TemplateLimitError,
+    TemplateTimeout,
+    time_limit_message,
+)
 from reader.export.sections import note_section
 from reader.library.model import Paper
 
@@ -127,6 +134,11 @@ class NoteTemplate:
         try:
             with WATCHDOG.deadline(self.time_limit):
                 return _ENV.render_bounded(self._template, dict(context))
+        except TemplateTimeout:  # raised a step too late for deadline() to turn it into words
+            raise ExportError(
+                f"the template {self.origin} failed for {subject}: "
+                f"{time_limit_message(self.time_limit)}"
+            ) from None
         except Exception as exc:  # a user's template can raise anything
             line = _template_line(exc)
             where = f" on line {line}" if line else ""

@@ -18,6 +18,11 @@ it was:
 The result is read back and compared with what was meant; if the line-level merge could
 not be proven right (exotic layouts), the document is merged through ruamel.yaml's
 round-trip dumper instead, which keeps order and comments but may re-space a line.
+
+Most front matter is a plain block mapping, one key per line at the left margin, and
+ruamel.yaml's pure-Python round trip costs milliseconds a note: :mod:`reader.export.fastyaml`
+merges those first, by the same rules, with libyaml checking every step; anything it is
+not sure of comes here.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
+from reader.export import fastyaml
 from reader.export.sections import NoteFormatError
 
 _Span = tuple[str, int, int]
@@ -108,6 +114,14 @@ def merge_front_matter(base: str, ours: str, theirs: str | None) -> str:
     """
     if theirs is None:
         return ours
+    fast = fastyaml.merge(base, ours, theirs)
+    if fast is not None:
+        return fast
+    return _merge_round_trip(base, ours, theirs)
+
+
+def _merge_round_trip(base: str, ours: str, theirs: str) -> str:
+    """The merge through ruamel.yaml's round-trip loader, for any layout YAML allows."""
     mine = load_front_matter(theirs)
     old = load_front_matter(base)
     new = load_front_matter(ours)
