@@ -183,7 +183,7 @@ def bench_vault(sizes: Sizes, work: Path) -> list[Figure]:
     r = measure(work / "vault", sizes.export_papers, edited)
     return [
         Figure(
-            f"8. re-export of {sizes.export_papers:,} notes, {edited:,} edited in the vault",
+            f"9. re-export of {sizes.export_papers:,} notes, {edited:,} edited in the vault",
             r["edited_s"],
             "s",
             baseline=r["unchanged_s"],
@@ -193,7 +193,7 @@ def bench_vault(sizes: Sizes, work: Path) -> list[Figure]:
             f"({r['ratio']:.1f}× faster)",
         ),
         Figure(
-            f"8b. the same {edited:,} also changed in the library: three-way merges",
+            f"9b. the same {edited:,} also changed in the library: three-way merges",
             r["merged_s"],
             "s",
             baseline=r["unchanged_s"],

@@ -70,7 +70,8 @@ def measure(workdir: Path, papers: int = 10_000, edited: int = 1_000) -> dict[st
         started = time.perf_counter()
         kept = export_notes(library, options)
         edited_s = time.perf_counter() - started
-        assert not kept.conflicts and not kept.written, kept.summary()
+        assert not kept.conflicts, kept.summary()
+        assert not kept.written, kept.summary()
         assert not kept.pulled, kept.summary()
 
         for paper_id in chosen:
@@ -82,7 +83,8 @@ def measure(workdir: Path, papers: int = 10_000, edited: int = 1_000) -> dict[st
         assert not merged.conflicts, merged.summary()
         assert len(merged.merged) == len(chosen), merged.summary()
         sample = by_id[chosen[0]].read_text(encoding="utf-8")
-        assert sample.count(_PARAGRAPH) == 2 and "rating: 5" in sample, sample[:400]
+        assert sample.count(_PARAGRAPH) == 2, sample[:400]
+        assert "rating: 5" in sample, sample[:400]
     finally:
         library.close()
         shutil.rmtree(run, ignore_errors=True)
