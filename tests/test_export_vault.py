@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.export import ExportOptions, ExportReport, export_notes
+from reader.export import ExportOptions, ExportReport, export_notes, files
 from reader.export.merge import merge_lines, merge_note
 from reader.export.sections import BEGIN, END
 from reader.library import Library, Status
@@ -383,3 +383,50 @@ def test_a_clash_in_a_generated_part_keeps_the_users_lines() -> None:
     merged, kept = merge_lines(base, "a\nB (ours)\nc\n", "a\nB (mine)\nc\n")
     assert merged == "a\nB (mine)\nc\n"
     assert kept
+
+
+def test_a_vault_exported_by_an_older_papershelf_is_taken_over(
+    library: Library, tmp_path: Path
+) -> None:
+    """Notes written before the note section existed: untouched ones are replaced, edited
+    ones are conflicts (there is no base to merge against), nothing is left behind."""
+    ids = add_papers(library, ["Old Note", "Old Edited Note"])
+    folder = (tmp_path / "vault").resolve()
+    folder.mkdir()
+    old = {}
+    for paper_id, title in zip(ids, ["Old Note", "Old Edited Note"], strict=True):
+        text = f'---\ntitle: "{title}"\npapershelf_id: {paper_id}\n---\n# {title}\n\n## Notes\n\n'
+        path = folder / f"{title}.md"
+        path.write_text(text, encoding="utf-8")
+        old[paper_id] = path
+        library.remember_exports(str(folder), [(paper_id, path.name, files.sha256(text.encode()))])
+    old[ids[1]].write_text(old[ids[1]].read_text(encoding="utf-8") + "Mine.\n", encoding="utf-8")
+
+    report = export(library, folder)
+
+    assert old[ids[0]] in report.written
+    assert BEGIN in old[ids[0]].read_text(encoding="utf-8")
+    assert report.conflicts == [old[ids[1]]]
+    assert old[ids[1]].read_text(encoding="utf-8").endswith("Mine.\n")
+    assert old[ids[0]] in export(library, folder).unchanged
+
+
+def test_a_library_of_the_previous_schema_gains_the_vault_table(tmp_path: Path) -> None:
+    import sqlite3
+
+    from reader.library import schema
+    from reader.library.schema import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[: MIGRATIONS.index(schema._VAULT)]):
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    conn.commit()
+    conn.close()
+    with Library(path) as library:
+        assert library.schema_version == SCHEMA_VERSION
+        ids = add_papers(library, ["Migrated"])
+        export(library, tmp_path / "vault")
+        rows = library.db.execute("SELECT paper_id, base IS NOT NULL FROM vault_note").fetchall()
+        assert (ids[0], 1) in rows

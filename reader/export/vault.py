@@ -129,12 +129,15 @@ class VaultNotes:
                 paper.id, path, name, data, ours, render, paper, fingerprint, exc
             )
         last = base()
-        if last is None and sha == state.sha256:
-            last = file.text  # written by an export that kept no base: the file is the base
         current = ours if ours is not None else last
         if current is None:
             current = render(paper)
         if last is None:
+            if sha == state.sha256:
+                # Untouched since an export that kept no base (an older Papershelf): replaced.
+                return self._write_merged(
+                    paper.id, path, name, file, info, data, current, current, fingerprint
+                )
             return self._unmerged(paper, path, name, data, current, fingerprint)
         try:
             merged = merge_note(last, current, file.text)
