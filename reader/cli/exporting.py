@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from reader.cli.base import CommandError
 from reader.library import Library, PaperFilter, Status
+
+if TYPE_CHECKING:
+    from reader.export import ExportReport
 
 
 def register(commands: Any) -> None:
@@ -71,7 +74,7 @@ def _export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 1 if report.needs_attention else 0
 
 
-def _print_report(report: Any, out: TextIO) -> None:
+def _print_report(report: ExportReport, out: TextIO) -> None:
     print(report.summary(), file=out)
     for conflict in report.note_conflicts:
         print(f"conflict: {conflict.path}", file=out)
