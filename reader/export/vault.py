@@ -98,12 +98,12 @@ class VaultNotes:
             text = ours if ours is not None else render(paper)
             return self._write_new(paper.id, state.name, text, fingerprint)
         path = self.folder / name
+        if ours is None and name == state.name and self._untouched(path, state):
+            return Outcome(path, "unchanged")  # nothing read, nothing written: no need to look
         if not files.is_inside(self.folder, name):
             return Outcome(
                 path, "error", message=f"{path}: leads outside the export folder; left alone"
             )
-        if ours is None and name == state.name and self._untouched(path, state):
-            return Outcome(path, "unchanged")
         try:
             found = files.read_note(path)
         except files.NotARegularFile:
