@@ -167,7 +167,17 @@ def test_an_export_error_is_one_line_and_exit_2(tmp_path: Path, library_file: Pa
 
 
 @pytest.mark.parametrize(
-    "module", ["reader.export", "reader.export.model", "reader.export.names", "bench.export_bench"]
+    "module",
+    [
+        "reader.export",
+        "reader.export.model",
+        "reader.export.names",
+        "reader.export.vault",
+        "reader.export.resolve",
+        "reader.library.vault_records",
+        "bench.export_bench",
+        "bench.vault",
+    ],
 )
 def test_export_modules_import_first_in_a_fresh_interpreter(module: str) -> None:
     """No import cycle: the window and the benchmark may import the export before anything."""

@@ -430,3 +430,34 @@ def test_a_library_of_the_previous_schema_gains_the_vault_table(tmp_path: Path) 
         export(library, tmp_path / "vault")
         rows = library.db.execute("SELECT paper_id, base IS NOT NULL FROM vault_note").fetchall()
         assert (ids[0], 1) in rows
+
+
+@pytest.mark.parametrize("keep", ["library", "vault", "both"])
+def test_a_conflict_is_resolved_with_one_text_for_both_sides(
+    shelf: tuple[Library, Path, list[int]], keep: str
+) -> None:
+    from reader.export.resolve import resolve_conflict
+
+    library, folder, ids = shelf
+    note = notes_by_id(folder)[ids[2]]
+    edit(note, f"{BEGIN}\n", f"{BEGIN}\nThe vault's words.\n")
+    text = edit(note, f"{END}\n", f"{END}\n{USER_BOTTOM}")
+    note.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    library.set_note(ids[2], "The library's words.")
+    [conflict] = export(library, folder).note_conflicts
+    chosen = {
+        "library": conflict.library_text,
+        "vault": conflict.vault_text,
+        "both": conflict.library_text + "\n\n" + conflict.vault_text,
+    }[keep]
+
+    resolve_conflict(library, conflict.path, conflict.paper_id, chosen)
+
+    assert library.paper(ids[2]).note == chosen
+    data = note.read_bytes()
+    assert USER_BOTTOM.replace("\n", "\r\n").encode() in data
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    again = export(library, folder)
+    assert again.conflicts == []
+    assert again.pulled == []
+    assert note in again.unchanged
