@@ -165,7 +165,7 @@ class VaultNotes:
             info,
             data,
             merged.text,
-            current,
+            None if current == last else current,  # None: the remembered base stays
             fingerprint if pull is None else None,
         )
         outcome.kept_edits = merged.kept_edits
@@ -233,7 +233,7 @@ class VaultNotes:
         info: os.stat_result,
         data: bytes,
         text: str,
-        base: str,
+        base: str | None,
         fingerprint: str | None,
     ) -> Outcome:
         new = file.encode(text)
