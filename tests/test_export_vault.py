@@ -461,3 +461,12 @@ def test_a_conflict_is_resolved_with_one_text_for_both_sides(
     assert again.conflicts == []
     assert again.pulled == []
     assert note in again.unchanged
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(exclude_categories=["Cs"]).filter(lambda c: c != "\r"), max_size=80))
+def test_any_note_round_trips_through_the_note_section(note: str) -> None:
+    from reader.export.sections import note_from_section, note_section, split_note
+
+    text = f"---\na: 1\n---\n# T\n\n{note_section(note)}\nafter\n"
+    assert note_from_section(split_note(text).section) == note

@@ -15,8 +15,8 @@ A note Papershelf writes looks like this (the default template, ``note.md.j2``):
     <!-- /papershelf:note -->
 
 The two marker lines are what both sides find the note section by, so every template must
-print them (``{{ note_section }}`` does). Between them is the note exactly as written,
-followed by one line break. The section starts at the first begin marker on a line of its
+print them (``{{ note_section }}`` does). Between them is the note exactly as written
+(Windows line endings read as line breaks), followed by one line break. The section starts at the first begin marker on a line of its
 own and ends at the last end marker on a line of its own, so a note that quotes a marker
 does not cut itself short.
 
@@ -60,9 +60,10 @@ class NoteParts:
 
 
 def section_text(note: str) -> str:
-    """What the note section holds for the library note ``note`` (one line break at the end)."""
+    """What the note section holds for the library note ``note``: the note and one line
+    break (nothing for an empty note), so that :func:`note_from_section` gives it back."""
     note = note.replace("\r\n", "\n").replace("\r", "\n")
-    return note if not note or note.endswith("\n") else note + "\n"
+    return note + "\n" if note else ""
 
 
 def note_from_section(section: str) -> str:
@@ -134,7 +135,8 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 def split_note(text: str) -> NoteParts:
     """Take a note's text (``\\n`` line endings) apart; see the module docstring."""
     front, body = split_front_matter(text)
-    lines = body.splitlines(keepends=True)
+    parts = body.split("\n")  # only \n ends a line here (not U+2028, U+0085…)
+    lines = [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
     begin = next((i for i, line in enumerate(lines) if line.rstrip("\n") == BEGIN), None)
     end = next(
         (i for i in range(len(lines) - 1, -1, -1) if lines[i].rstrip("\n") == END),
