@@ -42,11 +42,10 @@ from reader.export.index import IndexEntry, render_index
 from reader.export.model import ExportOptions, ExportReport
 from reader.export.names import is_safe_name, is_safe_path, name_key, note_name, note_stem
 from reader.export.report import ReportBuilder
-from reader.export.sections import NoteFormatError, section_text, split_note
-from reader.export.templates import NoteTemplate, note_context
-from reader.export.vault import Outcome, VaultNotes
+from reader.export.templates import NoteTemplate, check_note_section, note_context
+from reader.export.vault import Outcome, VaultNotes, write_index_note
 from reader.library.errors import LibraryUsageError
-from reader.library.model import Paper, Status
+from reader.library.model import Paper
 from reader.library.store import Library
 from reader.library.vault_records import (
     NotePull,
@@ -377,31 +376,13 @@ class _Export:
         data = (
             render_index(index_name[: -len(".md")], list(entries.values())).rstrip("\n") + "\n"
         ).encode("utf-8", "replace")
-        sha = files.sha256(data)
-        try:
-            found = files.read_note(path)
-            if found is not None and files.sha256(found[0]) == sha:
-                self.report.add(Outcome(path, "unchanged"))
-            elif found is None or files.sha256(found[0]) == recorded:
-                files.write_note(self.folder, index_name, data, replace=found is not None)
-                self.report.add(Outcome(path, "written"))
-            elif self.options.force:
-                copy = files.write_conflict_copy(self.folder, index_name, found[0])
-                files.write_note(self.folder, index_name, data, replace=True)
-                self.report.add(Outcome(path, "written", copy=copy))
-            else:
-                self.report.add(Outcome(path, "conflict"))
-                return
-        except (files.NotARegularFile, files.NoteTooLarge):
-            self.report.errors.append(f"{path}: not a note file Papershelf can replace; left alone")
-            return
-        except FileExistsError:
-            self.report.add(Outcome(path, "conflict"))
-            return
-        except OSError as exc:
-            self.report.errors.append(f"{path}: {exc.strerror or exc}")
-            return
-        self.records.append(NoteRecord(INDEX_ID, index_name, sha, None, None, None, None))
+        outcome = write_index_note(
+            self.folder, index_name, data, recorded, force=self.options.force
+        )
+        self.report.add(outcome)
+        if outcome.kind in {"written", "unchanged"}:
+            sha = files.sha256(data)
+            self.records.append(NoteRecord(INDEX_ID, index_name, sha, None, None, None, None))
 
     # ------------------------------------------------------------------ remembering
 
@@ -433,19 +414,4 @@ def _fingerprint(paper: Paper, template: str) -> str:
     ).hexdigest()
 
 
-def check_note_section(text: str, note: str, origin: str) -> None:
-    """Raise :class:`ExportError` unless ``text`` holds the note section with ``note`` in it."""
-    try:
-        parts = split_note(text)
-    except NoteFormatError:
-        parts = None
-    if parts is None or parts.section != section_text(note):
-        raise ExportError(
-            f"the template {origin} must print {{{{ note_section }}}} once, where the note "
-            "goes, at the start of a line: it writes the note between the lines "
-            "<!-- papershelf:note --> and <!-- /papershelf:note --> (each on a line of its "
-            "own), which Papershelf and the vault both write"
-        )
-
-
-__all__ = ["INDEX_ID", "Status", "check_note_section", "export_notes"]
+__all__ = ["INDEX_ID", "check_note_section", "export_notes"]

@@ -46,7 +46,7 @@ from reader.export.sandbox import (
     TemplateTimeout,
     time_limit_message,
 )
-from reader.export.sections import note_section
+from reader.export.sections import NoteFormatError, note_section, section_text, split_note
 from reader.library.model import Paper
 
 NOTE_TEMPLATE = "note.md.j2"
@@ -245,3 +245,18 @@ def paper_links(paper: Paper, source: str, doi: str | None, url: str | None) -> 
     if url and url != source:
         links.append(autolink(url))
     return links
+
+
+def check_note_section(text: str, note: str, origin: str) -> None:
+    """Raise :class:`ExportError` unless ``text`` holds the note section with ``note`` in it."""
+    try:
+        parts = split_note(text)
+    except NoteFormatError:
+        parts = None
+    if parts is None or parts.section != section_text(note):
+        raise ExportError(
+            f"the template {origin} must print {{{{ note_section }}}} once, where the note "
+            "goes, at the start of a line: it writes the note between the lines "
+            "<!-- papershelf:note --> and <!-- /papershelf:note --> (each on a line of its "
+            "own), which Papershelf and the vault both write"
+        )

@@ -316,3 +316,34 @@ def _vault_note(data: bytes) -> str:
         return split_note(text).section.removesuffix("\n")
     except NoteFormatError:
         return text
+
+
+def write_index_note(
+    folder: Path, name: str, data: bytes, recorded: str | None, *, force: bool
+) -> Outcome:
+    """Write the index note, Papershelf's alone: replaced only if it is what was written last.
+
+    Edited in the vault it is a conflict (with ``force``: kept as a conflict copy, then
+    replaced).
+    """
+    path = folder / name
+    try:
+        found = files.read_note(path)
+        if found is not None and files.sha256(found[0]) == files.sha256(data):
+            return Outcome(path, "unchanged")
+        if found is None or files.sha256(found[0]) == recorded:
+            files.write_note(folder, name, data, replace=found is not None)
+            return Outcome(path, "written")
+        if force:
+            copy = files.write_conflict_copy(folder, name, found[0])
+            files.write_note(folder, name, data, replace=True)
+            return Outcome(path, "written", copy=copy)
+        return Outcome(path, "conflict")
+    except (files.NotARegularFile, files.NoteTooLarge):
+        return Outcome(
+            path, "error", message=f"{path}: not a note file Papershelf can replace; left alone"
+        )
+    except FileExistsError:
+        return Outcome(path, "conflict")
+    except OSError as exc:
+        return Outcome(path, "error", message=f"{path}: {exc.strerror or exc}")
