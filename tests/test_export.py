@@ -16,6 +16,7 @@ import pytest
 from reader.digests import hf_text
 from reader.export import ExportError, ExportOptions, ExportReport, export_notes, files
 from reader.export.frontmatter import vault_tag
+from reader.export.markdown import escape_line, escape_text
 from reader.importer import Importer
 from reader.library import Library, PaperFilter, Status
 from reader.library.schema import MIGRATIONS
@@ -88,7 +89,7 @@ def test_every_note_has_front_matter_with_the_papers_values(lib: Library, vault:
             assert data["source"] == f"https://arxiv.org/abs/{paper.arxiv_id}"
         else:
             assert data["source"].startswith("https://huggingface.co/papers?q=")
-        assert paper.abstract in body
+        assert escape_text(paper.abstract) in body
         assert paper.note in body
     first, _ = split_note(notes[ids[1]])
     assert first["tags"] == ["_2024", "C-Rust", "machine-learning", "NLP", "to-read/later"]
@@ -223,7 +224,9 @@ def test_a_changed_paper_rewrites_its_note_and_the_index_only(lib: Library, vaul
     assert not list(vault.glob(".papershelf-*")), "a temporary file was left behind"
 
 
-def test_a_note_edited_by_hand_survives_and_is_reported(lib: Library, vault: Path) -> None:
+def test_a_note_edited_by_hand_is_merged_or_left_alone_never_lost(
+    lib: Library, vault: Path
+) -> None:
     run(lib, vault)
     notes = notes_by_id(vault)
     edited, idle = lib.paper_ids()[:2]
@@ -234,15 +237,21 @@ def test_a_note_edited_by_hand_survives_and_is_reported(lib: Library, vault: Pat
 
     report = run(lib, vault)
 
-    assert report.conflicts == [notes[edited]]
-    assert notes[edited].read_text(encoding="utf-8") == mine
-    # Edited, but nothing new to export for it: left alone without a conflict.
-    assert notes[idle] in report.unchanged
+    assert report.conflicts == []
+    assert notes[edited] in report.written
+    assert report.merged == [notes[edited]]
+    merged = notes[edited].read_text(encoding="utf-8")
+    assert merged.endswith("\nMy thoughts, written in the vault.\n")
+    assert split_note(notes[edited])[0]["rating"] == 3
+    # Rewritten without its note section: nothing to merge, left alone and reported.
+    assert [a.path for a in report.left_alone] == [notes[idle]]
+    assert "note section is missing" in report.left_alone[0].reason
     assert notes[idle].read_text(encoding="utf-8") == "I rewrote this one entirely.\n"
-    assert "1 conflict" in report.summary()
+    assert "1 left alone" in report.summary()
     again = run(lib, vault)
-    assert again.conflicts == [notes[edited]]
-    assert notes[edited].read_text(encoding="utf-8") == mine
+    assert notes[edited] in again.unchanged
+    assert notes[edited].read_text(encoding="utf-8") == merged
+    assert [a.path for a in again.left_alone] == [notes[idle]]
 
 
 def test_force_keeps_the_users_version_in_a_conflict_copy(lib: Library, vault: Path) -> None:
@@ -327,7 +336,7 @@ def test_a_users_template(lib: Library, vault: Path, tmp_path: Path) -> None:
     template.write_text(
         "---\ntitle: {{ title | yaml }}\nstars: {{ stars | yaml }}\nid: {{ id }}\n---\n"
         "{{ title | oneline }} ({{ status_label }}) {{ vault_tags | join(' ') }}\n"
-        "{% for d in digests %}{{ d.isoformat() }}{% endfor %}\n",
+        "{% for d in digests %}{{ d.isoformat() }}{% endfor %}\n\n{{ note_section }}\n",
         encoding="utf-8",
     )
     paper_id = lib.paper_ids()[0]
@@ -342,7 +351,7 @@ def test_a_users_template(lib: Library, vault: Path, tmp_path: Path) -> None:
         paper = lib.paper(data["id"])
         assert data["title"] == paper.title
         assert data["stars"] == ("★★★☆☆" if paper.id == paper_id else "")
-        assert body.startswith(f"{' '.join(paper.title.split())} ({paper.status.label})")
+        assert body.startswith(f"{escape_line(paper.title)} ({paper.status.label})")
 
 
 @pytest.mark.parametrize(
@@ -373,7 +382,8 @@ def test_a_template_failing_on_the_last_paper_writes_nothing(
     last = max(lib.paper_ids())
     template = tmp_path / "late.md.j2"
     template.write_text(
-        "{{ front_matter }}{% if id == " + str(last) + " %}{{ paper.nope }}{% endif %}\n",
+        "{{ front_matter }}{{ note_section }}\n"
+        "{% if id == " + str(last) + " %}{{ paper.nope }}{% endif %}\n",
         encoding="utf-8",
     )
     vault.mkdir(parents=True)

@@ -64,15 +64,25 @@ def test_export_in_a_subprocess_reports_and_lists_conflicts(
     with Library(library_file) as library:
         paper_id = library.paper_ids()[0]
         library.set_rating([paper_id], 5)
+        library.set_note(paper_id, "typed in Papershelf")
     note = notes_by_id(vault)[paper_id]
-    note.write_text("edited in my vault\n", encoding="utf-8")
+    text = note.read_text(encoding="utf-8")
+    note.write_text(
+        text.replace("<!-- papershelf:note -->\n", "<!-- papershelf:note -->\ntyped in Obsidian\n"),
+        encoding="utf-8",
+    )
+    edited = note.read_text(encoding="utf-8")
 
     second = papershelf(tmp_path, "--library", str(library_file), "export", "--to", str(vault))
-    assert second.returncode == 0, second.stderr
+    assert second.returncode == 1, second.stderr
     lines = second.stdout.splitlines()
-    assert lines[0] == "1 written, 2 unchanged, 1 conflict"
-    assert any(line.startswith("conflict") and line.endswith(str(note)) for line in lines)
-    assert note.read_text(encoding="utf-8") == "edited in my vault\n"
+    assert lines[0] == "1 written, 2 unchanged, 1 conflict"  # the index shows the rating
+    assert f"conflict: {note}" in lines
+    assert "  Papershelf: 'typed in Papershelf'" in lines
+    assert "  vault:      'typed in Obsidian'" in lines
+    assert note.read_text(encoding="utf-8") == edited
+    with Library(library_file) as library:
+        assert library.paper(paper_id).note == "typed in Papershelf"
 
 
 def test_export_force_recreate_and_filters(tmp_path: Path, library_file: Path) -> None:
@@ -91,6 +101,10 @@ def test_export_force_recreate_and_filters(tmp_path: Path, library_file: Path) -
     note.write_text("mine\n", encoding="utf-8")
     with Library(library_file) as library:
         library.set_rating(ids[:1], 5)
+    code, out, _ = cli(*lib, "export", "--to", str(vault), "--rating-min", "4")
+    assert code == 1
+    assert "left alone (its note section is missing" in out
+    assert note.read_text(encoding="utf-8") == "mine\n"
     code, out, _ = cli(*lib, "export", "--to", str(vault), "--rating-min", "4", "--force")
     assert code == 0
     assert "your version kept in:" in out
@@ -99,6 +113,7 @@ def test_export_force_recreate_and_filters(tmp_path: Path, library_file: Path) -
 
     note.unlink()
     code, out, _ = cli(*lib, "export", "--to", str(vault), "--status", "inbox")
+    assert code == 0
     assert "deleted since the last export" in out
     assert not note.exists()
     cli(*lib, "export", "--to", str(vault), "--status", "inbox", "--recreate")
@@ -108,7 +123,7 @@ def test_export_force_recreate_and_filters(tmp_path: Path, library_file: Path) -
 def test_export_uses_the_configured_folder_and_template(tmp_path: Path, library_file: Path) -> None:
     vault = tmp_path / "configured"
     template = tmp_path / "t.md.j2"
-    template.write_text("{{ front_matter }}custom {{ id }}\n", encoding="utf-8")
+    template.write_text("{{ front_matter }}custom {{ id }}\n{{ note_section }}\n", encoding="utf-8")
     Settings(export_folder=vault, export_template=template).save(settings_path())
 
     code, out, err = cli("--library", str(library_file), "export")
@@ -152,7 +167,17 @@ def test_an_export_error_is_one_line_and_exit_2(tmp_path: Path, library_file: Pa
 
 
 @pytest.mark.parametrize(
-    "module", ["reader.export", "reader.export.model", "reader.export.names", "bench.export_bench"]
+    "module",
+    [
+        "reader.export",
+        "reader.export.model",
+        "reader.export.names",
+        "reader.export.vault",
+        "reader.export.resolve",
+        "reader.library.vault_records",
+        "bench.export_bench",
+        "bench.vault",
+    ],
 )
 def test_export_modules_import_first_in_a_fresh_interpreter(module: str) -> None:
     """No import cycle: the window and the benchmark may import the export before anything."""

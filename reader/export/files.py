@@ -4,6 +4,11 @@ Every note is written to a temporary file in the export folder, flushed to disk 
 moved into place (``os.replace``), so a crash leaves the old note or the new one, never
 half of one. A new note is moved into place with a hard link, which fails rather than
 overwrite a file that appeared meanwhile. Nothing here ever deletes a file of the user's.
+
+A temporary file is named ``.papershelf-<16 hex digits>.tmp`` and, where the platform has
+``flock``, locked by its writer until it has been moved into place. A process killed
+meanwhile leaves it behind; the next export removes such leftovers of ours (names of
+exactly that form whose lock nobody holds; without ``flock``, ones older than an hour).
 """
 
 from __future__ import annotations
@@ -12,9 +17,16 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import secrets
 import stat
+import time
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: open files cannot be deleted there anyway
+    fcntl = None  # type: ignore[assignment]
 
 from reader.durable import sync_path
 from reader.export.errors import ExportError
@@ -22,6 +34,9 @@ from reader.export.names import conflict_name
 
 _TEMP_PREFIX = ".papershelf-"
 _TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"\.papershelf-[0-9a-f]{16}\.tmp")
+_STALE_AFTER_S = 3600.0
+"""Without ``flock``: how old a leftover temporary must be before it is removed."""
 _OPEN_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 _FINAL_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC)})
 """Errors after which no further note can be written: the export stops at the first."""
@@ -29,6 +44,10 @@ _FINAL_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, getattr(errno, "EDQUOT", e
 
 class NotARegularFile(Exception):
     """The vault holds something other than a plain file where a note should be."""
+
+
+class NoteTooLarge(Exception):
+    """A note file larger than :data:`MAX_NOTE_BYTES`: not read, left alone."""
 
 
 def sha256(data: bytes) -> str:
@@ -77,6 +96,50 @@ def prepare_folder(folder: Path) -> None:
         raise ExportError(
             f"cannot write into the export folder {folder}: {exc.strerror or exc}"
         ) from None
+    remove_stale_temporaries(folder)
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Remove our temporaries left in ``folder`` by a killed export; returns how many.
+
+    Only regular files named exactly like ours, whose writer is gone (their lock is free),
+    are removed; anything else, and every file that cannot be checked, is left alone.
+    """
+    removed = 0
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if _TEMP_NAME.fullmatch(e.name)]
+    except OSError:
+        return 0
+    for name in names:
+        path = folder / name
+        with contextlib.suppress(OSError):
+            if _remove_if_abandoned(path):
+                removed += 1
+    return removed
+
+
+def _remove_if_abandoned(path: Path) -> bool:
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    if fcntl is None:  # pragma: no cover - Windows
+        if time.time() - info.st_mtime < _STALE_AFTER_S:
+            return False
+        path.unlink()
+        return True
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # an export is writing it right now
+        if os.path.samestat(os.fstat(fd), os.lstat(path)):
+            path.unlink()
+            return True
+        return False
+    finally:
+        os.close(fd)
 
 
 def read_note(path: Path) -> tuple[bytes, os.stat_result] | None:
@@ -92,7 +155,10 @@ def read_note(path: Path) -> tuple[bytes, os.stat_result] | None:
     if not stat.S_ISREG(info.st_mode):
         raise NotARegularFile(path)
     with path.open("rb") as stream:
-        return stream.read(), info
+        data = stream.read(MAX_NOTE_BYTES + 1)
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteTooLarge(path)
+    return data, info
 
 
 def exists(path: Path) -> bool:
@@ -107,16 +173,21 @@ def write_note(folder: Path, name: str, data: bytes, *, replace: bool) -> Path:
     without it, :class:`FileExistsError` is raised if anything is at the path.
     """
     target = folder / name
-    fd, temp = _new_temp(folder)
+    fd, temp = _new_temp(target.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        if replace:
-            temp.replace(target)
-        else:
-            _move_no_clobber(temp, target)
+            # Moved while still open, so still locked: a cleaner never takes it for stale.
+            if replace:
+                temp.replace(target)
+            else:
+                _move_no_clobber(temp, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:  # name the note in messages, not our temporary file
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
     finally:
         temp.unlink(missing_ok=True)
     return target
@@ -161,20 +232,94 @@ def folder_names(folder: Path) -> list[str]:
 
 
 def is_inside(folder: Path, name: str) -> bool:
-    """Whether ``folder/name`` really is a direct child of ``folder``, links resolved."""
-    if os.sep in name or (os.altsep and os.altsep in name) or name in {"", ".", ".."}:
+    """Whether ``folder/name`` really is inside ``folder`` with no link on the way.
+
+    ``name`` is a file name or a ``/``-separated path below ``folder`` (a note the user
+    moved into a subfolder); no part may be empty, ``.``, ``..`` or hidden.
+    """
+    parts = name.split("/")
+    if any(
+        not part or part.startswith(".") or os.sep in part or (os.altsep and os.altsep in part)
+        for part in parts
+    ):
         return False
-    return Path(os.path.realpath(folder / name)).parent == folder
+    return Path(os.path.realpath(folder / name)) == folder.joinpath(*parts)
+
+
+def is_read_only(info: os.stat_result) -> bool:
+    """Whether the user made the file read-only (no write bit for its owner): left alone."""
+    return not info.st_mode & stat.S_IWUSR
+
+
+MAX_NOTE_BYTES = 64 * 1024 * 1024
+"""The largest note file the export reads; a bigger one is left alone and reported."""
+_ID_LINE = re.compile(rb"^papershelf_id: *(\d{1,18}) *\r?$", re.MULTILINE)
+_SCAN_DEPTH = 12
+_SCAN_FILES = 200_000
+
+
+def find_notes_by_id(folder: Path) -> dict[int, list[str]]:
+    """Every Markdown file below ``folder`` whose front matter names a ``papershelf_id``.
+
+    Paper id → the files' paths relative to ``folder`` (``/``-separated). Hidden folders
+    (``.obsidian``, ``.trash``), links and files other than ``*.md`` are not looked into;
+    only the first 8 KiB of a file are read.
+    """
+    found: dict[int, list[str]] = {}
+    seen = 0
+    pending: list[tuple[Path, str, int]] = [(folder, "", 0)]
+    while pending and seen < _SCAN_FILES:
+        directory, prefix, depth = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            seen += 1
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if depth < _SCAN_DEPTH:
+                        pending.append((Path(entry.path), f"{prefix}{entry.name}/", depth + 1))
+                    continue
+                if not entry.name.lower().endswith(".md") or not entry.is_file(
+                    follow_symlinks=False
+                ):
+                    continue
+                with open(entry.path, "rb") as stream:  # noqa: PTH123 - a DirEntry path
+                    head = stream.read(8192)
+            except OSError:
+                continue
+            paper_id = _front_matter_id(head)
+            if paper_id is not None:
+                found.setdefault(paper_id, []).append(prefix + entry.name)
+    return found
+
+
+def _front_matter_id(head: bytes) -> int | None:
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    if not head.startswith(b"---"):
+        return None
+    end = head.find(b"\n---", 3)
+    match = _ID_LINE.search(head, 0, end if end > 0 else len(head))
+    return int(match.group(1)) if match else None
 
 
 def _new_temp(folder: Path) -> tuple[int, Path]:
-    """A new, empty, hidden temporary file in ``folder`` (created with the user's umask)."""
+    """A new, empty, hidden temporary file in ``folder`` (created with the user's umask),
+    locked (``flock``) for as long as the returned descriptor is open."""
     while True:
         path = folder / f"{_TEMP_PREFIX}{secrets.token_hex(8)}{_TEMP_SUFFIX}"
         try:
-            return os.open(path, _OPEN_NEW, 0o666), path
+            fd = os.open(path, _OPEN_NEW, 0o666)
         except FileExistsError:  # pragma: no cover - 64 random bits
             continue
+        if fcntl is not None:
+            with contextlib.suppress(OSError):  # no locks here (some network shares)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd, path
 
 
 def _move_no_clobber(temp: Path, target: Path) -> None:

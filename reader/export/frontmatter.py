@@ -3,7 +3,9 @@
 Strings are always written as double-quoted scalars with every character YAML could read
 differently escaped (quotes, backslashes, line breaks including U+0085/U+2028/U+2029, and
 characters YAML does not allow unescaped). A title such as ``- "Yes": #1`` therefore
-stays a string, on one line, whatever it holds. Dates are written bare (``2025-04-09``) so
+stays a string, on one line, whatever it holds. Lone surrogates (from a broken JSON or
+e-mail) are not characters and no strict YAML parser accepts them, even escaped: a pair is
+joined into the character it encodes, a lone one becomes U+FFFD. Dates are written bare (``2025-04-09``) so
 vaults see them as dates; numbers and lists as YAML numbers and block lists.
 """
 
@@ -15,11 +17,13 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from urllib.parse import quote
 
+from reader.export.markdown import valid_doi, web_url
 from reader.library.model import Paper
 
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CHECKED_KEYS: set[str] = set()
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]')
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]')
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SHORT_ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
@@ -30,8 +34,18 @@ _SHORT_ESCAPES = {
 
 
 def yaml_string(text: str) -> str:
-    """``text`` as a double-quoted YAML scalar (also valid JSON) that reads back unchanged."""
+    """``text`` as a double-quoted YAML scalar (also valid JSON) that reads back unchanged.
+
+    Only lone surrogates do not read back: they become U+FFFD (see the module docstring).
+    """
+    if _SURROGATE.search(text):
+        text = without_surrogates(text)
     return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with surrogate pairs joined and lone surrogates replaced by U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -162,10 +176,13 @@ def note_properties(paper: Paper) -> dict[str, object]:
         props["author_names"] = list(paper.authors)
     if paper.categories:
         props["categories"] = list(paper.categories)
-    if paper.doi:
-        props["doi"] = paper.doi
-    if paper.url and paper.url != props["source"]:
-        props["url"] = paper.url
+    # Only values that validate: a vault shows URL properties as links.
+    doi = valid_doi(paper.doi)
+    if doi:
+        props["doi"] = doi
+    url = web_url(paper.url)
+    if url and url != props["source"]:
+        props["url"] = url
     if paper.upvotes is not None:
         props["upvotes"] = paper.upvotes
     return props

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from reader.export.frontmatter import front_matter
+from reader.export.markdown import Markdown
 from reader.export.templates import INDEX_TEMPLATE, NoteTemplate, stars
 from reader.library.model import Status
 
@@ -46,7 +47,7 @@ def render_index(title: str, entries: list[IndexEntry]) -> str:
                             "id": e.paper_id,
                             "title": e.title,
                             "name": e.name,
-                            "link": wikilink(e.name, e.title),
+                            "link": Markdown(wikilink(e.name, e.title)),
                             "rating": e.rating,
                             "stars": stars(e.rating),
                         }
@@ -55,8 +56,8 @@ def render_index(title: str, entries: list[IndexEntry]) -> str:
                 }
             )
     context = {
-        "front_matter": front_matter(
-            {"title": title, "papershelf_index": True, "notes": len(entries)}
+        "front_matter": Markdown(
+            front_matter({"title": title, "papershelf_index": True, "notes": len(entries)})
         ),
         "title": title,
         "total": len(entries),

@@ -173,3 +173,9 @@ def _is_modifier(text: str, end: int) -> bool:
         return False
     code = ord(text[end])
     return 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F or text[end] in _KEEP_FORMAT
+
+
+def is_safe_path(name: str) -> bool:
+    """Whether ``name`` is a safe note path in a vault folder: a safe name, or safe names
+    joined by ``/`` (a note the user moved into a subfolder)."""
+    return all(is_safe_name(part) for part in name.split("/"))

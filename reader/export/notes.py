@@ -1,31 +1,28 @@
-"""Exporting papers as Markdown notes into a vault folder without ever losing the user's edits.
+"""Exporting papers as Markdown notes into a vault folder, both ways, never losing an edit.
 
 How a run goes:
 
 1. Compile the template and check the folder's path (nothing written yet).
-2. Render every note in memory and hash it. A template that fails on any paper stops the
-   export here, with an :class:`ExportError` and nothing written.
-3. Create the folder if needed and prove it writable with a probe file.
-4. Settle each note against what the library remembers having written into this folder
-   (file name and SHA-256, per paper):
-
-   - same text as last time → left alone (its mtime stays), ``unchanged``;
-   - new text, and the file is what we last wrote → replaced atomically, ``written``;
-   - the file differs from what we wrote (edited in the vault) → left alone and reported
-     in ``conflicts``; with ``force`` the user's version is first kept in a
-     ``.conflict.md`` copy, then the note is replaced;
-   - the file is gone (deleted in the vault) → not re-created (``skipped_deleted``)
-     unless ``recreate``;
-   - never exported here → a new file whose name comes from the title; the name is then
-     the paper's for good in this folder, even if its title is corrected later. A file
-     already at that name is never replaced: the next name (``Title (2).md``) is used,
-     unless the file is this paper's own note from an export the library has no record
-     of (a moved or synced vault): then it is taken over as unchanged or as a conflict.
-
-5. Write the index note the same way, listing every paper with a note in the folder.
+2. Render every note whose inputs (the paper's fields, the template, this version)
+   changed since the last export, in memory. A template that fails on any paper, or does
+   not print the note section, stops the export here with an :class:`ExportError` and
+   nothing written.
+3. Create the folder if needed, prove it writable with a probe file, and remove our own
+   temporaries left by a killed export.
+4. Settle each note (:class:`reader.export.vault.VaultNotes`): a note never exported here
+   gets a new file, named from its title (the name is then the paper's for good, even if
+   its title is corrected later; a file already at that name is never replaced, unless
+   it is this paper's own note from an export the library has no record of); a note
+   exported before is found (at its name, or by its ``papershelf_id`` if the user renamed
+   or moved it), merged three ways with the user's edits, and its note section pulled
+   into the library when only the vault changed it. Conflicts, notes deleted in the vault
+   and files that cannot be merged safely are left alone and reported.
+5. Write the index note, listing every paper with a note in the folder. The index is
+   Papershelf's alone: edited in the vault, it is a conflict.
 
 Nothing in the vault is ever deleted. Records are kept per folder (its absolute path with
-links resolved), so exporting to two vaults keeps two independent histories.
+links resolved), so exporting to two vaults keeps two independent histories. A cancelled
+export keeps (and remembers) what it did.
 """
 
 from __future__ import annotations
@@ -43,10 +40,22 @@ from reader.export import files
 from reader.export.errors import ExportError
 from reader.export.index import IndexEntry, render_index
 from reader.export.model import ExportOptions, ExportReport
-from reader.export.names import is_safe_name, name_key, note_name, note_stem
-from reader.export.templates import NoteTemplate, note_context
-from reader.library.model import Paper, Status
+from reader.export.names import is_safe_name, is_safe_path, name_key, note_name, note_stem
+from reader.export.report import ReportBuilder
+from reader.export.templates import NoteTemplate, check_note_section, note_context
+from reader.export.vault import Outcome, VaultNotes, write_index_note
+from reader.library.errors import LibraryUsageError
+from reader.library.model import Paper
 from reader.library.store import Library
+from reader.library.vault_records import (
+    NotePull,
+    NoteRecord,
+    VaultState,
+    pull_notes,
+    remember_notes,
+    vault_base,
+    vault_states,
+)
 from reader.query import QueryError
 
 INDEX_ID = 0
@@ -69,13 +78,13 @@ def export_notes(
 
     Runs on the caller's thread with the caller's ``library`` (the window runs it on the
     library worker). ``progress(done, total)`` is called now and then; ``cancelled()`` is
-    polled between notes (a cancelled export keeps what it wrote, and remembers it).
+    polled between notes.
 
     Raises :class:`ExportError` when the export cannot run (nothing is written then), and
     the library's errors when the library cannot be read or updated.
     """
     template = (
-        NoteTemplate.from_file(Path(options.template))
+        NoteTemplate.from_file(Path(options.template), time_limit=options.template_seconds)
         if options.template is not None
         else NoteTemplate.bundled()
     )
@@ -101,18 +110,14 @@ def _index_name(name: str) -> str | None:
 
 @dataclass(slots=True)
 class _Note:
-    """One file to settle: its name, what to write and what was written there last."""
+    """One paper to settle: its paper, what it renders to now (if rendered), its record."""
 
-    paper_id: int
-    name: str
-    sha: str
-    data: bytes | None
-    """``None`` when the text equals what was last written (and need not be re-created)."""
-    recorded: str | None
-    """SHA-256 of what the last export wrote, ``None`` if it never wrote this note."""
-    title: str = ""
-    status: Status = Status.INBOX
-    rating: int = 0
+    paper: Paper
+    fingerprint: str
+    text: str | None
+    """The note as rendered now; ``None`` when the inputs did not change (not rendered)."""
+    state: VaultState | None
+    name: str = ""
 
 
 class _Export:
@@ -139,21 +144,14 @@ class _Export:
         self._shown = -1
         self._done = 0
         self._total = 1
-        self.inputs = library.export_inputs(self.key)
-        self.fingerprints: dict[int, str] = {}
-        self.settled_inputs: dict[int, str] = {}
-        records = library.export_records(self.key)
-        self.index_record = records.pop(INDEX_ID, None)
-        # A remembered name that is not a plain, safe file name is forgotten, never used.
-        self.records = {pid: rec for pid, rec in records.items() if is_safe_name(rec[0])}
-        self.taken = {name_key(name) for name, _ in self.records.values()}
+        states = vault_states(library, self.key)
+        self.index_state = states.pop(INDEX_ID, None)
+        # A remembered name that is not a plain, safe path is forgotten, never used.
+        self.states = {pid: s for pid, s in states.items() if is_safe_path(s.name)}
+        self.taken = {name_key(s.name) for s in self.states.values()}
         if index_name is not None:
             owner = next(
-                (
-                    pid
-                    for pid, (n, _) in self.records.items()
-                    if name_key(n) == name_key(index_name)
-                ),
+                (p for p, s in self.states.items() if name_key(s.name) == name_key(index_name)),
                 None,
             )
             if owner is not None:
@@ -163,15 +161,12 @@ class _Export:
                 )
             self.taken.add(name_key(index_name))
         self.on_disk = {name_key(n): n for n in files.folder_names(folder)}
+        self.vault = VaultNotes(folder, recreate=options.recreate, force=options.force)
         self.notes: list[_Note] = []
-        self.present: dict[int, _Note] = {}
-        self.pending: list[tuple[int, str, str]] = []
-        self.written: list[Path] = []
-        self.unchanged: list[Path] = []
-        self.conflicts: list[Path] = []
-        self.skipped: list[Path] = []
-        self.copies: list[Path] = []
-        self.errors: list[str] = []
+        self.present: dict[int, IndexEntry] = {}
+        self.records: list[NoteRecord] = []
+        self.pulls: list[NotePull] = []
+        self.report = ReportBuilder()
 
     # ------------------------------------------------------------------ the run
 
@@ -179,45 +174,31 @@ class _Export:
         ids, wanted = self._selection()
         self._total = 2 * len(ids) + 1
         if not self._render_all(ids):
-            return self._report(cancelled=True)
+            return self.report.build(cancelled=True)
         if wanted is not None:
-            missing = sorted(set(wanted) - {n.paper_id for n in self.notes})
-            self.errors.extend(f"there is no paper with id {i}" for i in missing)
+            missing = sorted(set(wanted) - {n.paper.id for n in self.notes})
+            self.report.errors.extend(f"there is no paper with id {i}" for i in missing)
         files.prepare_folder(self.folder)
         stopped = False
         try:
             for note in self.notes:
                 if self._cancelled():
-                    return self._report(cancelled=True)
+                    return self.report.build(cancelled=True)
                 if not self._settle_safely(note):
                     stopped = True
                     break
                 self._advance()
-                if len(self.pending) >= _BATCH:
+                if len(self.records) + len(self.pulls) >= _BATCH:
                     self._remember()
-            if not stopped and self.index_name is not None:
-                if self._cancelled():
-                    return self._report(cancelled=True)
-                index = self._index_note(self.index_name)
-                if index is not None:
-                    self._settle_safely(index)
+            if not stopped and self.index_name is not None and not self._cancelled():
+                self._remember()
+                self._write_index(self.index_name)
             self._advance(final=True)
         finally:
             self._remember()
-            if self.written or self.copies:
+            if self.report.touched_folder:
                 files.sync_folder(self.folder)
-        return self._report(cancelled=False)
-
-    def _report(self, *, cancelled: bool) -> ExportReport:
-        return ExportReport(
-            written=self.written,
-            unchanged=self.unchanged,
-            conflicts=self.conflicts,
-            skipped_deleted=self.skipped,
-            conflict_copies=self.copies,
-            errors=self.errors,
-            cancelled=cancelled,
-        )
+        return self.report.build(cancelled=False)
 
     def _selection(self) -> tuple[list[int], list[int] | None]:
         if self.options.paper_ids is not None:
@@ -239,61 +220,95 @@ class _Export:
 
     # ------------------------------------------------------------------ rendering
 
+    def _render(self, paper: Paper) -> str:
+        short = paper.title if len(paper.title) <= 60 else paper.title[:59] + "…"
+        text = self.template.render(note_context(paper), f"paper {paper.id} ({short!r})")
+        text = text.replace("\r\n", "\n").rstrip("\n") + "\n"
+        check_note_section(text, paper.note, self.template.origin)
+        return text
+
     def _render_all(self, ids: Sequence[int]) -> bool:
-        """Render every note; ``False`` if cancelled. Raises ExportError for a bad template."""
+        """Render every note whose inputs changed; ``False`` if cancelled."""
         for start in range(0, len(ids), _BATCH):
             if self._cancelled():
                 return False
             for paper in self.library.papers_by_id(ids[start : start + _BATCH]):
                 fingerprint = _fingerprint(paper, self.template.fingerprint)
-                self.fingerprints[paper.id] = fingerprint
-                record = self.records.get(paper.id)
-                if (
-                    record is not None
-                    and self.inputs.get(paper.id) == fingerprint
-                    and not self.options.recreate
-                ):
-                    # Made from exactly these inputs last time: the same text, not rendered.
-                    last_name, last_sha = record
-                    self.notes.append(
-                        _Note(
-                            paper.id,
-                            last_name,
-                            last_sha,
-                            None,
-                            last_sha,
-                            paper.title,
-                            paper.status,
-                            paper.rating,
-                        )
-                    )
-                    self._advance()
-                    continue
-                short = paper.title if len(paper.title) <= 60 else paper.title[:59] + "…"
-                text = self.template.render(note_context(paper), f"paper {paper.id} ({short!r})")
-                data = _encode(text)
-                sha = files.sha256(data)
-                if record is not None:
-                    name, recorded = record
-                    keep = sha != recorded or (
-                        self.options.recreate and not files.exists(self.folder / name)
-                    )
-                else:
-                    name, recorded, keep = self._allocate(paper.id, paper.title, data), None, True
-                self.notes.append(
-                    _Note(
-                        paper.id,
-                        name,
-                        sha,
-                        data if keep else None,
-                        recorded,
-                        paper.title,
-                        paper.status,
-                        paper.rating,
-                    )
-                )
+                state = self.states.get(paper.id)
+                same = state is not None and state.inputs == fingerprint and state.has_base
+                text = None if same else self._render(paper)
+                self.notes.append(_Note(paper, fingerprint, text, state))
                 self._advance()
         return True
+
+    # ------------------------------------------------------------------ settling
+
+    def _settle_safely(self, note: _Note) -> bool:
+        """Settle one note; ``False`` when the disk stops taking writes (full, read-only)."""
+        path = self.folder / (note.state.name if note.state else note.paper.title)
+        try:
+            outcome = self._settle(note)
+        except files.NotARegularFile as exc:
+            self.report.errors.append(f"{exc}: not a regular file (a link or a folder); left alone")
+            return True
+        except FileExistsError as exc:  # a file appeared there while exporting
+            self.report.add(Outcome(Path(exc.filename or path), "conflict"))
+            return True
+        except ExportError as exc:  # the template failed on a note pulled from the vault
+            self.report.errors.append(str(exc))
+            return True
+        except OSError as exc:
+            where = exc.filename or path
+            self.report.errors.append(f"{where}: {exc.strerror or exc}")
+            if files.is_final(exc):
+                self.report.errors.append("the export stopped: the disk takes no more writes")
+                return False
+            return True
+        self.report.add(outcome)
+        if outcome.record is not None:
+            self.records.append(outcome.record)
+        if outcome.pull is not None:
+            self.pulls.append(outcome.pull)
+        if outcome.kind in {"written", "unchanged", "conflict", "left-alone"}:
+            name = _relative(self.folder, outcome.path)
+            paper = note.paper
+            self.present[paper.id] = IndexEntry(
+                paper.id, name, paper.title, paper.status, paper.rating
+            )
+        return True
+
+    def _settle(self, note: _Note) -> Outcome:
+        paper = note.paper
+        if note.state is None:
+            text = note.text if note.text is not None else self._render(paper)
+            return self._first(paper, text, note.fingerprint)
+        return self.vault.settle(
+            paper,
+            note.state,
+            note.fingerprint,
+            note.text,
+            lambda: vault_base(self.library, self.key, paper.id),
+            self._render,
+        )
+
+    def _first(self, paper: Paper, text: str, fingerprint: str) -> Outcome:
+        """A paper never exported to this folder: a new file (or its own unrecorded one)."""
+        data = text.encode("utf-8", "replace")
+        name = self._allocate(paper.id, paper.title, data)
+        path = self.folder / name
+        found = files.read_note(path)
+        if found is None:
+            return self.vault._write_new(paper.id, name, text, fingerprint)
+        content, info = found
+        record = NoteRecord(
+            paper.id, name, files.sha256(content), fingerprint, text, info.st_size, info.st_mtime_ns
+        )
+        if content == data:
+            return Outcome(path, "unchanged", record=record)
+        # This paper's note from an export the library has no record of: merge against
+        # nothing is impossible, so it is kept as it is and reported.
+        state = VaultState(name, "", None, None, None, has_base=False)
+        return self.vault.settle(paper, state, fingerprint, text, lambda: None, self._render)
 
     def _allocate(self, paper_id: int, title: str, data: bytes) -> str:
         """A new, unused name for a paper's first note in this folder.
@@ -301,7 +316,7 @@ class _Export:
         A name already on disk is skipped, unless that file is this paper's note from an
         export the library has no record of (the vault was moved or synced from another
         copy, the records were lost): then it is taken over, so the paper does not get a
-        second note. Identical, it is simply unchanged; different, it is a conflict.
+        second note.
         """
         stem = note_stem(title) or f"Paper {paper_id}"
         for number in itertools.count(1):
@@ -325,14 +340,14 @@ class _Export:
             if not files.is_inside(self.folder, name):
                 return False
             found = files.read_note(path)
-        except (OSError, files.NotARegularFile):
+        except (OSError, files.NotARegularFile, files.NoteTooLarge):
             return False
         if found is None:
             return False
         content = found[0]
         if content == data:
             return True
-        head = content[:_HEAD_BYTES]
+        head = content[:_HEAD_BYTES].removeprefix(b"\xef\xbb\xbf")
         end = head.find(b"\n---", 3)
         return (
             head.startswith(b"---")
@@ -341,109 +356,55 @@ class _Export:
             is not None
         )
 
-    def _index_note(self, index_name: str) -> _Note | None:
-        """The index: every paper whose note is in the folder, by status, then by title.
+    # ------------------------------------------------------------------ the index
 
-        ``None`` when there would be nothing in it and there never was an index here.
-        """
-        entries = [n for n in self.present.values() if n.paper_id != INDEX_ID]
-        # Papers exported here before but not this time; this run's notes that are not
-        # in the folder now (deleted, failed) stay out.
-        exported = {n.paper_id for n in self.notes}
-        others = [pid for pid in self.records if pid not in exported]
+    def _write_index(self, index_name: str) -> None:
+        """The index: every paper whose note is in the folder, by status, then by title."""
+        entries = dict(self.present)
+        exported = {n.paper.id for n in self.notes}
+        others = [pid for pid in self.states if pid not in exported]
         for start in range(0, len(others), _BATCH):
             for row in self.library.rows(others[start : start + _BATCH]):
-                name = self.records[row.id][0]
+                name = self.states[row.id].name
                 if files.exists(self.folder / name):
-                    entries.append(
-                        _Note(row.id, name, "", None, None, row.title, row.status, row.rating)
-                    )
-        record = self.index_record
-        recorded = record[1] if record is not None and record[0] == index_name else None
-        if not entries and recorded is None and not files.exists(self.folder / index_name):
-            return None
-        listed = [IndexEntry(n.paper_id, n.name, n.title, n.status, n.rating) for n in entries]
-        data = _encode(render_index(index_name[: -len(".md")], listed))
-        return _Note(INDEX_ID, index_name, files.sha256(data), data, recorded)
-
-    # ------------------------------------------------------------------ writing
-
-    def _settle_safely(self, note: _Note) -> bool:
-        """Settle one note; ``False`` when the disk stops taking writes (full, read-only)."""
-        path = self.folder / note.name
-        try:
-            self._settle(note, path)
-        except files.NotARegularFile:
-            self.errors.append(f"{path}: not a regular file (a link or a folder); left alone")
-        except FileExistsError:
-            self.conflicts.append(path)  # a file appeared there while exporting
-            self.present[note.paper_id] = note
-        except OSError as exc:
-            self.errors.append(f"{path}: {exc.strerror or exc}")
-            if files.is_final(exc):
-                self.errors.append("the export stopped: the disk takes no more writes")
-                return False
-        return True
-
-    def _settle(self, note: _Note, path: Path) -> None:
-        if note.sha == note.recorded and files.exists(path):  # nothing new to write
-            self.unchanged.append(path)
-            self.present[note.paper_id] = note
-            self._settled(note)
+                    entries[row.id] = IndexEntry(row.id, name, row.title, row.status, row.rating)
+        state = self.index_state
+        recorded = state.sha256 if state is not None and state.name == index_name else None
+        path = self.folder / index_name
+        if not entries and recorded is None and not files.exists(path):
             return
-        if not files.is_inside(self.folder, note.name):
-            self.errors.append(f"{path}: leads outside the export folder; left alone")
-            return
-        if note.sha == note.recorded:  # the same text as last time, but the file is gone
-            if self.options.recreate and note.data is not None:
-                self._write(note, path, replace=False)
-            else:
-                self.skipped.append(path)
-            return
-        assert note.data is not None
-        found = files.read_note(path)
-        if found is None:
-            if note.recorded is not None and not self.options.recreate:
-                self.skipped.append(path)
-            else:
-                self._write(note, path, replace=False)
-            return
-        current = files.sha256(found[0])
-        self.present[note.paper_id] = note
-        if current == note.sha:  # already holds this very text
-            self.unchanged.append(path)
-            self.pending.append((note.paper_id, note.name, note.sha))
-            self._settled(note)
-        elif current == note.recorded:  # ours, untouched since: safe to replace
-            self._write(note, path, replace=True)
-        elif self.options.force:
-            self.copies.append(files.write_conflict_copy(self.folder, note.name, found[0]))
-            self._write(note, path, replace=True)
-        else:
-            self.conflicts.append(path)
+        data = (
+            render_index(index_name[: -len(".md")], list(entries.values())).rstrip("\n") + "\n"
+        ).encode("utf-8", "replace")
+        outcome = write_index_note(
+            self.folder, index_name, data, recorded, force=self.options.force
+        )
+        self.report.add(outcome)
+        if outcome.kind in {"written", "unchanged"}:
+            sha = files.sha256(data)
+            self.records.append(NoteRecord(INDEX_ID, index_name, sha, None, None, None, None))
 
-    def _write(self, note: _Note, path: Path, *, replace: bool) -> None:
-        assert note.data is not None
-        files.write_note(self.folder, note.name, note.data, replace=replace)
-        self.written.append(path)
-        self.present[note.paper_id] = note
-        self.pending.append((note.paper_id, note.name, note.sha))
-        self._settled(note)
-
-    def _settled(self, note: _Note) -> None:
-        """The note on disk is what these inputs make: remember their fingerprint."""
-        fingerprint = self.fingerprints.get(note.paper_id)
-        if fingerprint is not None and self.inputs.get(note.paper_id) != fingerprint:
-            self.settled_inputs[note.paper_id] = fingerprint
+    # ------------------------------------------------------------------ remembering
 
     def _remember(self) -> None:
-        if self.pending:
-            self.library.remember_exports(self.key, self.pending)
-            self.pending = []
-        if self.settled_inputs:
-            self.library.remember_export_inputs(self.key, self.settled_inputs)
-            self.inputs.update(self.settled_inputs)
-            self.settled_inputs = {}
+        if self.pulls:
+            pulls, self.pulls = self.pulls, []
+            try:
+                changes = pull_notes(self.library, self.key, pulls)
+            except LibraryUsageError as exc:
+                self.report.errors.append(str(exc))
+            else:
+                self.report.pulled_into_library(changes, pulls)
+        if self.records:
+            records, self.records = self.records, []
+            remember_notes(self.library, self.key, records)
+
+
+def _relative(folder: Path, path: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:  # pragma: no cover - every note is inside the folder
+        return path.name
 
 
 def _fingerprint(paper: Paper, template: str) -> str:
@@ -453,6 +414,4 @@ def _fingerprint(paper: Paper, template: str) -> str:
     ).hexdigest()
 
 
-def _encode(text: str) -> bytes:
-    """A rendered note as stored: UTF-8, ending in exactly one newline."""
-    return (text.rstrip("\n") + "\n").encode("utf-8", "replace")
+__all__ = ["INDEX_ID", "check_note_section", "export_notes"]

@@ -221,7 +221,25 @@ CREATE TABLE damaged_text (
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY)
+
+
+_VAULT = """
+-- The two-way vault (reader.export, reader.library.vault_records): per exported note, the
+-- text Papershelf last rendered for it (the base of the next three-way merge, zlib-
+-- compressed UTF-8) and the size and mtime of the file as last written or read, so an
+-- untouched note is recognised without reading it. No foreign key, like export_file.
+CREATE TABLE vault_note (
+    folder    TEXT NOT NULL,
+    paper_id  INTEGER NOT NULL,
+    base      BLOB,
+    size      INTEGER,
+    mtime_ns  INTEGER,
+    PRIMARY KEY (folder, paper_id)
+) WITHOUT ROWID;
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY, _VAULT)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

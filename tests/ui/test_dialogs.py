@@ -76,7 +76,9 @@ def test_export_selected_papers_and_report_conflicts(
     box.close()
 
     edited = next(p for p in notes if "A note worth keeping" in p.read_text(encoding="utf-8"))
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nMy own words.\n", encoding="utf-8")
+    # Edited inside the note section, while the library's note changes too: a conflict.
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("A note worth keeping.", "My own words."), encoding="utf-8")
     write(qtbot, window, lambda lib: lib.set_note(ids[0], "A changed note."))
     window.transfers.result_box = None
     window.transfers.run_export(dialog.options())

@@ -1,0 +1,161 @@
+"""What the library remembers of each vault note, and notes coming back from the vault.
+
+The Markdown export (:mod:`reader.export`) writes notes into vault folders and merges the
+user's edits three ways on the next export. For that it keeps, per folder and paper:
+
+- in ``export_file`` (shared with the older export records): the note's file name in the
+  folder (a path relative to it, ``/``-separated), the SHA-256 of the bytes last written
+  or found there, and the fingerprint of what the note was rendered from;
+- in ``vault_note``: the *base*, the text Papershelf last rendered for the note (what the
+  next merge compares both sides with), and the file's size and mtime as last seen, so a
+  note nobody touched is recognised by one ``stat``.
+
+:func:`pull_notes` is the way back: it writes notes the user edited in the vault into the
+library, each only if the library's note is still what the export saw (a note typed in
+the window meanwhile is never overwritten), together with the notes' new records, in one
+transaction, and returns the :class:`~reader.library.model.Changes` (undo restores the
+old texts with :meth:`Library.set_note <reader.library.store.Library.set_note>`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reader.library.errors import LibraryUsageError
+from reader.library.model import Changes
+from reader.library.store import MAX_NOTE_CHARS, Library, now_utc, to_iso
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class VaultState:
+    """What the library remembers of one note in one folder (no base text: see :func:`vault_base`)."""
+
+    name: str
+    sha256: str
+    inputs: str | None
+    size: int | None
+    mtime_ns: int | None
+    has_base: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRecord:
+    """A note as it now is in the folder, to remember.
+
+    ``base`` ``None`` keeps the base already remembered; ``inputs`` ``None`` forgets the
+    fingerprint (the note is rendered again next time).
+    """
+
+    paper_id: int
+    name: str
+    sha256: str
+    inputs: str | None
+    base: str | None
+    size: int | None
+    mtime_ns: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NotePull:
+    """A note edited in the vault, to bring into the library: from ``old`` to ``new``."""
+
+    paper_id: int
+    old: str
+    new: str
+    record: NoteRecord
+
+
+def vault_states(library: Library, folder: str) -> dict[int, VaultState]:
+    """Every note remembered in ``folder``: paper id → :class:`VaultState` (0 is the index)."""
+    rows = library._query(
+        "SELECT f.paper_id, f.name, f.sha256, f.inputs, v.size, v.mtime_ns, v.base IS NOT NULL "
+        "FROM export_file f LEFT JOIN vault_note v "
+        "ON v.folder = f.folder AND v.paper_id = f.paper_id WHERE f.folder = ?",
+        [folder],
+    )
+    return {r[0]: VaultState(r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows}
+
+
+def vault_base(library: Library, folder: str, paper_id: int) -> str | None:
+    """The text Papershelf last rendered for the paper's note in ``folder``, if remembered."""
+    rows = library._query(
+        "SELECT base FROM vault_note WHERE folder = ? AND paper_id = ?", [folder, paper_id]
+    )
+    if not rows or rows[0][0] is None:
+        return None
+    try:
+        return zlib.decompress(rows[0][0]).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError):
+        return None  # a damaged base is no base: the note is then handled as unmerged
+
+
+def remember_notes(library: Library, folder: str, records: Iterable[NoteRecord]) -> None:
+    """Remember notes as they now are in ``folder``, all in one transaction."""
+    rows = list(records)
+    if not rows:
+        return
+    with library.transaction() as conn:
+        _remember(conn, folder, rows)
+
+
+def _remember(conn: sqlite3.Connection, folder: str, rows: Sequence[NoteRecord]) -> None:
+    now = to_iso(now_utc())
+    conn.executemany(
+        "INSERT INTO export_file (folder, paper_id, name, sha256, exported_at, inputs) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (folder, paper_id) DO UPDATE SET "
+        "name = excluded.name, sha256 = excluded.sha256, exported_at = excluded.exported_at, "
+        "inputs = excluded.inputs",
+        [(folder, r.paper_id, r.name, r.sha256, now, r.inputs) for r in rows],
+    )
+    conn.executemany(
+        "INSERT INTO vault_note (folder, paper_id, base, size, mtime_ns) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (folder, paper_id) DO UPDATE SET "
+        "base = coalesce(excluded.base, vault_note.base), size = excluded.size, "
+        "mtime_ns = excluded.mtime_ns",
+        [
+            (
+                folder,
+                r.paper_id,
+                None if r.base is None else zlib.compress(r.base.encode("utf-8", "replace"), 1),
+                r.size,
+                r.mtime_ns,
+            )
+            for r in rows
+        ],
+    )
+
+
+def pull_notes(library: Library, folder: str, pulls: Sequence[NotePull]) -> Changes:
+    """Bring notes edited in the vault into the library (see the module docstring).
+
+    A note whose library text is no longer ``old`` is left as it is (and its record too,
+    so the next export sees the change again). Raises :class:`LibraryUsageError` for a
+    note longer than the library allows, before writing anything.
+    """
+    for pull in pulls:
+        if len(pull.new) > MAX_NOTE_CHARS:
+            raise LibraryUsageError(
+                f"the note of paper {pull.paper_id} is longer than {MAX_NOTE_CHARS:,} "
+                "characters, more than the library keeps"
+            )
+    changed: set[int] = set()
+    now = to_iso(now_utc())
+    with library.transaction() as conn:
+        for start in range(0, len(pulls), _CHUNK):
+            done: list[NoteRecord] = []
+            for pull in pulls[start : start + _CHUNK]:
+                row = conn.execute(
+                    "UPDATE paper SET note = ?, note_updated_at = ? WHERE id = ? AND note = ? "
+                    "RETURNING id",
+                    [pull.new, now, pull.paper_id, pull.old],
+                ).fetchone()
+                if row is not None:
+                    changed.add(pull.paper_id)
+                    done.append(pull.record)
+            _remember(conn, folder, done)
+    return Changes(paper_ids=frozenset(changed))
