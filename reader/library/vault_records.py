@@ -158,4 +158,4 @@ def pull_notes(library: Library, folder: str, pulls: Sequence[NotePull]) -> Chan
                     changed.add(pull.paper_id)
                     done.append(pull.record)
             _remember(conn, folder, done)
-    return Changes(paper_ids=frozenset(changed))
+    return Changes(paper_ids=frozenset(changed), fields=frozenset({"note"}))
