@@ -63,7 +63,10 @@ def test_each_format_dropped_in_the_watched_folder_shows_up(
     shutil.copyfile(path, inbox / name)
     qtbot.waitUntil(lambda: window.model.rowCount() == len(expected), timeout=WAIT_MS)
     assert _titles(window) == expected
-    assert window.list_stack.currentWidget() is not window.empty_state
+    # The list replaces the empty state when the view's count arrives (off the GUI thread).
+    qtbot.waitUntil(
+        lambda: window.list_stack.currentWidget() is not window.empty_state, timeout=WAIT_MS
+    )
     assert f"from {name}" in window.statusBar().currentMessage()
 
 

@@ -191,10 +191,9 @@ def test_a_damaged_row_is_said_once_and_the_other_rows_shown(
 ) -> None:
     with Library(papers) as library:
         bad = library.paper_ids()[2]
-        # One undecodable byte in a stored title: reading that row raises.
-        library.connection.execute(
-            "UPDATE paper SET title = CAST(X'FFFE' AS TEXT) WHERE id = ?", [bad]
-        )
+        # A stored timestamp that is not one: reading that row raises. (Undecodable text
+        # no longer does: the library reads it with U+FFFD and `check` reports it.)
+        library.connection.execute("UPDATE paper SET first_seen = 'not a time' WHERE id = ?", [bad])
     boxes: list[str] = []
     monkeypatch.setattr(QMessageBox, "open", lambda box: boxes.append(box.text()))
     window = make_window()
