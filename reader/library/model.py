@@ -19,6 +19,8 @@ class SortKey(StrEnum):
     ADDED = "added"
     COMMENTS = "comments"
     STATUS = "status"
+    INTEREST = "interest"
+    """The reader's interest score (:mod:`reader.ranking`); unscored papers sort last."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +122,18 @@ class DigestRecord:
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What a write changed, so views refresh only that (Anki's ``OpChanges``)."""
+    """What a write changed, so views refresh only that (Anki's ``OpChanges``).
+
+    ``fields`` names the paper fields that changed ("status", "rating", "tags", "note",
+    "opened", "imported", "deleted", "citekey", "interest", …); empty when the writer did
+    not say, which subscribers must treat as "any field of ``paper_ids``".
+    """
 
     paper_ids: frozenset[int] = frozenset()
     tags: bool = False
     digests: bool = False
     papers_added: bool = False
+    fields: frozenset[str] = frozenset()
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -133,12 +141,15 @@ class Changes:
             self.tags or other.tags,
             self.digests or other.digests,
             self.papers_added or other.papers_added,
+            self.fields | other.fields,
         )
 
     @property
     def empty(self) -> bool:
         """Whether nothing changed."""
-        return not (self.paper_ids or self.tags or self.digests or self.papers_added)
+        return not (
+            self.paper_ids or self.tags or self.digests or self.papers_added or self.fields
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,7 +167,33 @@ ALTER TABLE export_file ADD COLUMN inputs TEXT;
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_INTEREST = """
+-- The reader's interest model (reader.ranking). paper_interest holds the latest score in
+-- 0-1 of every scored paper (written by the writer after a background refit); a paper
+-- without a row has no score yet. not_interested records the "Not interested" signal.
+-- interest_state is one row: when the model was fitted, on how many signals, and why
+-- there is no model when there is none ("not enough signal ...").
+CREATE TABLE paper_interest (
+    paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+    score    REAL NOT NULL CHECK (score BETWEEN 0 AND 1)
+);
+CREATE INDEX paper_interest_by_score ON paper_interest (score, paper_id);
+CREATE TABLE not_interested (
+    paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+    marked_at TEXT NOT NULL
+);
+CREATE TABLE interest_state (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    fitted_at  TEXT,
+    positives  INTEGER NOT NULL DEFAULT 0,
+    negatives  INTEGER NOT NULL DEFAULT 0,
+    generation INTEGER NOT NULL DEFAULT 0,
+    message    TEXT
+);
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _INTEREST)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

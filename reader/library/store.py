@@ -62,6 +62,7 @@ _SORT_SQL = {
     SortKey.ADDED: "p.id",  # ids are handed out in the order papers arrive
     SortKey.COMMENTS: "p.comments",
     SortKey.STATUS: "p.status",
+    SortKey.INTEREST: "(SELECT s.score FROM paper_interest s WHERE s.paper_id = p.id)",
 }
 _ROW_COLUMNS = (
     "p.id, p.title, p.rating, p.status, p.tags, p.published, p.first_seen, p.comments, "
@@ -511,6 +512,18 @@ class Library:
             "UPDATE paper SET note = ?, note_updated_at = ? WHERE note != ?",
             [text, to_iso(now_utc()), text],
         )
+
+    def mark_not_interested(self, ids: int | Sequence[int]) -> Changes:
+        """Record "not interested" (a negative signal for :mod:`reader.ranking`) and archive."""
+        from reader.library import interest
+
+        return interest.mark_not_interested(self, self._existing(_ids(ids)))
+
+    def unmark_not_interested(self, ids: int | Sequence[int]) -> Changes:
+        """Take back "not interested"; the status stays as it is (undo restores it)."""
+        from reader.library import interest
+
+        return interest.unmark_not_interested(self, _ids(ids))
 
     def mark_opened(self, paper_id: int) -> Changes:
         """Record that the user opened the paper now."""

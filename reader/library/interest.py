@@ -1,0 +1,374 @@
+"""The interest model's storage in the library: scores, "not interested", the model's state.
+
+Everything here is SQL over the library's own connection; :mod:`reader.ranking` calls it.
+Reads work on any connection (the learner reads from its own read-only snapshot); every
+write runs in one transaction of :meth:`Library.transaction` and returns the
+:class:`Changes` it made, with ``"interest"`` (or ``"status"``) in ``fields``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from reader.library.model import Changes, Status
+from reader.library.store import Library, from_iso, now_utc, to_iso
+from reader.query import PaperFilter, compile_filter
+
+_CHUNK = 500
+
+INTEREST_FIELD = "interest"
+
+
+@dataclass(frozen=True, slots=True)
+class SignalRow:
+    """What the user did with one paper, as far as the interest model cares."""
+
+    id: int
+    rating: int
+    status: Status
+    tagged: bool
+    noted: bool
+    opened: bool
+    not_interested: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PaperText:
+    """The text of one paper the model reads: title, abstract, authors, categories."""
+
+    id: int
+    title: str
+    abstract: str
+    authors: tuple[str, ...]
+    categories: tuple[str, ...]
+    organization: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InterestState:
+    """The model's state as the library last recorded it.
+
+    ``fitted_at`` is ``None`` while there is no model; ``message`` then says why
+    ("not enough signal: …"). ``generation`` grows by one with every written refit.
+    """
+
+    fitted_at: datetime | None = None
+    positives: int = 0
+    negatives: int = 0
+    generation: int = 0
+    message: str | None = None
+
+
+def signal_rows(library: Library) -> list[SignalRow]:
+    """Every paper the user did something with: rated, tagged, moved, annotated, dismissed."""
+    rows = library.connection.execute(
+        "SELECT p.id, p.rating, p.status, p.tags != '', p.note != '', p.opened_at IS NOT NULL, "
+        "n.paper_id IS NOT NULL FROM paper p LEFT JOIN not_interested n ON n.paper_id = p.id "
+        "WHERE p.rating > 0 OR p.status != 'inbox' OR p.tags != '' OR n.paper_id IS NOT NULL "
+        "ORDER BY p.id"
+    ).fetchall()
+    return [
+        SignalRow(r[0], r[1], Status(r[2]), bool(r[3]), bool(r[4]), bool(r[5]), bool(r[6]))
+        for r in rows
+    ]
+
+
+_TEXT_KEY = (
+    "length(title) + 7 * length(abstract) + 131 * length(coalesce(authors, '')) "
+    "+ 1031 * length(coalesce(categories, '')) + 8191 * length(coalesce(organization, ''))"
+)
+
+
+def text_keys(library: Library) -> Iterator[list[tuple[int, int]]]:
+    """``(paper id, text key)`` of every paper in id order, in batches.
+
+    The key changes when the title, abstract, authors or categories change length, which
+    is how an import that fills in a missing abstract is noticed by the feature cache.
+    """
+    cursor = library.connection.execute(f"SELECT id, {_TEXT_KEY} FROM paper ORDER BY id")
+    while batch := cursor.fetchmany(20_000):
+        yield [(int(r[0]), int(r[1])) for r in batch]
+
+
+def text_keys_of(library: Library, ids: Sequence[int]) -> dict[int, int]:
+    """``paper id → text key`` of ``ids`` (unknown ids are left out)."""
+    found: dict[int, int] = {}
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            library.connection.execute(
+                f"SELECT id, {_TEXT_KEY} FROM paper WHERE id IN ({marks})", chunk
+            ).fetchall()
+        )
+    return found
+
+
+def texts(library: Library, ids: Sequence[int]) -> list[PaperText]:
+    """The texts of ``ids`` (unknown ids are left out), in id order."""
+    found: list[PaperText] = []
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for r in library.connection.execute(
+            "SELECT id, title, abstract, authors, categories, organization FROM paper "
+            f"WHERE id IN ({marks}) ORDER BY id",
+            chunk,
+        ):
+            found.append(
+                PaperText(r[0], r[1], r[2] or "", _json_list(r[3]), _json_list(r[4]), r[5])
+            )
+    return found
+
+
+def unlabelled_ids(library: Library) -> list[int]:
+    """Inbox papers the user has not touched: the background the model contrasts with."""
+    return [
+        r[0]
+        for r in library.connection.execute(
+            "SELECT p.id FROM paper p WHERE p.status = 'inbox' AND p.rating = 0 AND p.tags = '' "
+            "AND p.id NOT IN (SELECT paper_id FROM not_interested) ORDER BY p.id"
+        )
+    ]
+
+
+def paper_count(library: Library) -> int:
+    """How many papers the library holds."""
+    return int(library.connection.execute("SELECT count(*) FROM paper").fetchone()[0])
+
+
+# ---------------------------------------------------------------------- scores
+
+
+def scores(library: Library, ids: Sequence[int]) -> dict[int, float]:
+    """The stored scores of ``ids``; papers without a score are left out."""
+    found: dict[int, float] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            library.connection.execute(
+                f"SELECT paper_id, score FROM paper_interest WHERE paper_id IN ({marks})", chunk
+            ).fetchall()
+        )
+    return found
+
+
+def scored_count(library: Library) -> int:
+    """How many papers have a score."""
+    return int(library.connection.execute("SELECT count(*) FROM paper_interest").fetchone()[0])
+
+
+def write_scores(
+    library: Library,
+    rows: Iterable[tuple[int, float]],
+    *,
+    keep: set[int] | None = None,
+    state: InterestState | None = None,
+) -> Changes:
+    """Store scores (0–1) for papers; with ``keep``, drop the score of every paper not in it.
+
+    Rows for papers deleted since they were scored are skipped. ``state`` is recorded in
+    the same transaction. Returns the papers whose score changed.
+    """
+    pairs = [(int(i), min(1.0, max(0.0, float(s)))) for i, s in rows]
+    changed: set[int] = set()
+    with library.transaction() as conn:
+        for start in range(0, len(pairs), 5000):
+            chunk = pairs[start : start + 5000]
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT INTO paper_interest (paper_id, score) "
+                "SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM paper WHERE id = ?1) "
+                "ON CONFLICT (paper_id) DO UPDATE SET score = excluded.score "
+                "WHERE abs(score - excluded.score) > 1e-6",
+                chunk,
+            )
+            if conn.total_changes != before:
+                changed.update(i for i, _ in chunk)
+        if keep is not None:
+            stored = [r[0] for r in conn.execute("SELECT paper_id FROM paper_interest")]
+            dropped = [i for i in stored if i not in keep]
+            for start in range(0, len(dropped), _CHUNK):
+                part = dropped[start : start + _CHUNK]
+                marks = ",".join("?" * len(part))
+                conn.execute(f"DELETE FROM paper_interest WHERE paper_id IN ({marks})", part)
+            changed.update(dropped)
+        if state is not None:
+            _write_state(conn, state)
+    return Changes(paper_ids=frozenset(changed), fields=frozenset({INTEREST_FIELD}))
+
+
+def clear_scores(library: Library, state: InterestState) -> Changes:
+    """Drop every score (there is no model any more) and record why in ``state``."""
+    with library.transaction() as conn:
+        gone = frozenset(r[0] for r in conn.execute("SELECT paper_id FROM paper_interest"))
+        conn.execute("DELETE FROM paper_interest")
+        _write_state(conn, state)
+    return Changes(paper_ids=gone, fields=frozenset({INTEREST_FIELD}))
+
+
+def state(library: Library) -> InterestState:
+    """What the library last recorded about the model (a default state when nothing yet)."""
+    row = library.connection.execute(
+        "SELECT fitted_at, positives, negatives, generation, message FROM interest_state"
+    ).fetchone()
+    if row is None:
+        return InterestState()
+    return InterestState(from_iso(row[0]), row[1], row[2], row[3], row[4])
+
+
+def _write_state(conn: sqlite3.Connection, value: InterestState) -> None:
+    conn.execute(
+        "INSERT INTO interest_state (id, fitted_at, positives, negatives, generation, message) "
+        "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET fitted_at = excluded.fitted_at, "
+        "positives = excluded.positives, negatives = excluded.negatives, "
+        "generation = excluded.generation, message = excluded.message",
+        [
+            to_iso(value.fitted_at) if value.fitted_at else None,
+            value.positives,
+            value.negatives,
+            value.generation,
+            value.message,
+        ],
+    )
+
+
+# ---------------------------------------------------------------------- views
+
+
+def for_you_ids(
+    library: Library,
+    view: PaperFilter | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[int]:
+    """The "For you" list: inbox papers by interest, best first; unscored papers last.
+
+    ``view`` narrows it further (the search text of the window); its status is ignored:
+    only the inbox is ever in For you, so read and archived papers never come back.
+    Without a search it is answered from the score index, one page at a time.
+    """
+    narrowed = PaperFilter(
+        status=Status.INBOX,
+        tag=view.tag if view else None,
+        digest_id=view.digest_id if view else None,
+        rating_min=view.rating_min if view else None,
+        search=view.search if view else "",
+    )
+    compiled = compile_filter(narrowed)
+    params: list[object] = []
+    if compiled.fts is not None:
+        params.append(compiled.fts)
+        match = "p.id IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?) AND "
+    else:
+        match = ""
+    params.extend(compiled.params)
+    # CROSS JOIN keeps the score index as the outer loop: the first page needs no sort.
+    scored = (
+        "SELECT p.id FROM paper_interest s CROSS JOIN paper p ON p.id = s.paper_id "
+        f"WHERE {match}{compiled.where} ORDER BY s.score DESC, s.paper_id DESC"
+    )
+    unscored = (
+        f"SELECT p.id FROM paper p WHERE {match}{compiled.where} "
+        "AND p.id NOT IN (SELECT paper_id FROM paper_interest) ORDER BY p.id DESC"
+    )
+    want = None if limit is None else max(limit, 0)
+    ids = _page(library, scored, params, want, max(offset, 0))
+    if want is not None and len(ids) >= want:
+        return ids
+    skipped = 0
+    if offset > 0:
+        skipped = int(
+            library.connection.execute(f"SELECT count(*) FROM ({scored})", params).fetchone()[0]
+        )
+    rest = None if want is None else want - len(ids)
+    return ids + _page(library, unscored, params, rest, max(0, offset - skipped))
+
+
+def for_you_count(library: Library, view: PaperFilter | None = None) -> int:
+    """How many papers For you holds (every inbox paper, scored or not)."""
+    return library.count(
+        PaperFilter(
+            status=Status.INBOX,
+            tag=view.tag if view else None,
+            digest_id=view.digest_id if view else None,
+            rating_min=view.rating_min if view else None,
+            search=view.search if view else "",
+        )
+    )
+
+
+def _page(
+    library: Library, sql: str, params: list[object], limit: int | None, offset: int
+) -> list[int]:
+    if limit == 0:
+        return []
+    if limit is not None or offset:
+        sql += " LIMIT ? OFFSET ?"
+        params = [*params, -1 if limit is None else limit, offset]
+    return [r[0] for r in library.connection.execute(sql, params)]
+
+
+# ---------------------------------------------------------------------- not interested
+
+
+def mark_not_interested(library: Library, ids: Sequence[int]) -> Changes:
+    """Record "not interested" for papers and archive them (one transaction)."""
+    targets = sorted(set(ids))
+    now = to_iso(now_utc())
+    changed: set[int] = set()
+    with library.transaction() as conn:
+        for start in range(0, len(targets), _CHUNK):
+            chunk = targets[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found = [r[0] for r in conn.execute(f"SELECT id FROM paper WHERE id IN ({marks})", chunk)]
+            conn.executemany(
+                "INSERT INTO not_interested (paper_id, marked_at) VALUES (?, ?) "
+                "ON CONFLICT (paper_id) DO NOTHING",
+                [(i, now) for i in found],
+            )
+            changed.update(found)
+            conn.execute(
+                "UPDATE paper SET status = 'archived', status_changed_at = ? "
+                f"WHERE status != 'archived' AND id IN ({marks})",
+                [now, *chunk],
+            )
+    return Changes(paper_ids=frozenset(changed), fields=frozenset({"status", "not_interested"}))
+
+
+def unmark_not_interested(library: Library, ids: Sequence[int]) -> Changes:
+    """Take back "not interested" (the status is left alone: undo restores it)."""
+    targets = sorted(set(ids))
+    changed: set[int] = set()
+    with library.transaction() as conn:
+        for start in range(0, len(targets), _CHUNK):
+            chunk = targets[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"DELETE FROM not_interested WHERE paper_id IN ({marks}) RETURNING paper_id", chunk
+            ).fetchall()
+            changed.update(r[0] for r in rows)
+    return Changes(paper_ids=frozenset(changed), fields=frozenset({"not_interested"}))
+
+
+def not_interested_ids(library: Library) -> set[int]:
+    """Every paper marked "not interested"."""
+    return {r[0] for r in library.connection.execute("SELECT paper_id FROM not_interested")}
+
+
+def _json_list(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
