@@ -16,7 +16,7 @@ from datetime import datetime
 
 from reader.library.model import Changes, Status
 from reader.library.store import Library, from_iso, now_utc, to_iso
-from reader.query import PaperFilter, compile_filter
+from reader.query import Compiled, PaperFilter, compile_filter
 
 _CHUNK = 500
 
@@ -116,14 +116,15 @@ def texts(library: Library, ids: Sequence[int]) -> list[PaperText]:
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for r in library.connection.execute(
+        rows = library.connection.execute(
             "SELECT id, title, abstract, authors, categories, organization FROM paper "
             f"WHERE id IN ({marks}) ORDER BY id",
             chunk,
-        ):
-            found.append(
-                PaperText(r[0], r[1], r[2] or "", _json_list(r[3]), _json_list(r[4]), r[5])
-            )
+        )
+        found.extend(
+            PaperText(r[0], r[1], r[2] or "", _json_list(r[3]), _json_list(r[4]), r[5])
+            for r in rows
+        )
     return found
 
 
@@ -158,6 +159,16 @@ def scores(library: Library, ids: Sequence[int]) -> dict[int, float]:
             ).fetchall()
         )
     return found
+
+
+def unscored_ids(library: Library) -> list[int]:
+    """Papers without a score (imported while no learner was running, say)."""
+    return [
+        r[0]
+        for r in library.connection.execute(
+            "SELECT id FROM paper WHERE id NOT IN (SELECT paper_id FROM paper_interest) ORDER BY id"
+        )
+    ]
 
 
 def scored_count(library: Library) -> int:
@@ -243,6 +254,22 @@ def _write_state(conn: sqlite3.Connection, value: InterestState) -> None:
 # ---------------------------------------------------------------------- views
 
 
+def _for_you_filter(view: PaperFilter | None) -> Compiled:
+    compiled = compile_filter(
+        PaperFilter(
+            status=Status.INBOX,
+            tag=view.tag if view else None,
+            digest_id=view.digest_id if view else None,
+            rating_min=view.rating_min if view else None,
+            search=view.search if view else "",
+        )
+    )
+    # Papers already triaged (rated or tagged) have nothing left to tell the reader.
+    compiled.add("p.rating = 0")
+    compiled.add("p.tags = ''")
+    return compiled
+
+
 def for_you_ids(
     library: Library,
     view: PaperFilter | None = None,
@@ -250,20 +277,14 @@ def for_you_ids(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[int]:
-    """The "For you" list: inbox papers by interest, best first; unscored papers last.
+    """The "For you" list: untriaged inbox papers by interest, best first; unscored last.
 
-    ``view`` narrows it further (the search text of the window); its status is ignored:
-    only the inbox is ever in For you, so read and archived papers never come back.
-    Without a search it is answered from the score index, one page at a time.
+    Only inbox papers that are neither rated nor tagged are in it, so read, archived and
+    dismissed papers never come back, and a paper leaves the list once rated. ``view``
+    narrows it further (the window's search text); its status is ignored. Without a
+    search it is answered from the score index, one page at a time.
     """
-    narrowed = PaperFilter(
-        status=Status.INBOX,
-        tag=view.tag if view else None,
-        digest_id=view.digest_id if view else None,
-        rating_min=view.rating_min if view else None,
-        search=view.search if view else "",
-    )
-    compiled = compile_filter(narrowed)
+    compiled = _for_you_filter(view)
     params: list[object] = []
     if compiled.fts is not None:
         params.append(compiled.fts)
@@ -294,16 +315,17 @@ def for_you_ids(
 
 
 def for_you_count(library: Library, view: PaperFilter | None = None) -> int:
-    """How many papers For you holds (every inbox paper, scored or not)."""
-    return library.count(
-        PaperFilter(
-            status=Status.INBOX,
-            tag=view.tag if view else None,
-            digest_id=view.digest_id if view else None,
-            rating_min=view.rating_min if view else None,
-            search=view.search if view else "",
+    """How many papers For you holds (scored or not)."""
+    compiled = _for_you_filter(view)
+    if compiled.fts is None:
+        sql, params = f"SELECT count(*) FROM paper p WHERE {compiled.where}", compiled.params
+    else:
+        sql = (
+            "SELECT count(*) FROM paper_fts f JOIN paper p ON p.id = f.rowid "
+            f"WHERE paper_fts MATCH ? AND {compiled.where}"
         )
-    )
+        params = [compiled.fts, *compiled.params]
+    return int(library.connection.execute(sql, params).fetchone()[0])
 
 
 def _page(
@@ -329,7 +351,9 @@ def mark_not_interested(library: Library, ids: Sequence[int]) -> Changes:
         for start in range(0, len(targets), _CHUNK):
             chunk = targets[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            found = [r[0] for r in conn.execute(f"SELECT id FROM paper WHERE id IN ({marks})", chunk)]
+            found = [
+                r[0] for r in conn.execute(f"SELECT id FROM paper WHERE id IN ({marks})", chunk)
+            ]
             conn.executemany(
                 "INSERT INTO not_interested (paper_id, marked_at) VALUES (?, ?) "
                 "ON CONFLICT (paper_id) DO NOTHING",

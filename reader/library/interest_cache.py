@@ -58,7 +58,9 @@ class FeatureCache:
 
     @staticmethod
     def _open(path: Path | None) -> sqlite3.Connection:
-        conn = sqlite3.connect(":memory:" if path is None else path, isolation_level=None, timeout=5)
+        conn = sqlite3.connect(
+            ":memory:" if path is None else path, isolation_level=None, timeout=5
+        )
         try:
             conn.execute("PRAGMA busy_timeout = 5000")
             if path is not None:

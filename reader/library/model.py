@@ -147,9 +147,7 @@ class Changes:
     @property
     def empty(self) -> bool:
         """Whether nothing changed."""
-        return not (
-            self.paper_ids or self.tags or self.digests or self.papers_added or self.fields
-        )
+        return not (self.paper_ids or self.tags or self.digests or self.papers_added or self.fields)
 
 
 @dataclass(frozen=True, slots=True)

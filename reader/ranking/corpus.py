@@ -89,7 +89,8 @@ class Corpus:
         counts = features.count_matrix(texts)
         df += features.document_frequencies(counts)
         rows = [
-            (t.id, todo[t.id], blob) for t, blob in zip(texts, features.pack_rows(counts), strict=True)
+            (t.id, todo[t.id], blob)
+            for t, blob in zip(texts, features.pack_rows(counts), strict=True)
         ]
         self.cache.put(rows, (), {"df": _pack_df(df)})
         self._df = np.maximum(df, 0)

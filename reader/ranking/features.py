@@ -14,6 +14,7 @@ Only the learner thread imports this module: it pulls in scikit-learn and SciPy.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -35,7 +36,20 @@ _MAX_COUNT = (1 << _COUNT_BITS) - 1
 
 _WORD = re.compile(r"\w+")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | frozenset(
-    "paper propose proposed present study show results using based new approach method".split()
+    [
+        "paper",
+        "propose",
+        "proposed",
+        "present",
+        "study",
+        "show",
+        "results",
+        "using",
+        "based",
+        "new",
+        "approach",
+        "method",
+    ]
 )
 _BIGRAMS_FROM_ABSTRACT = True
 
@@ -58,13 +72,11 @@ class Term:
 
 def _words(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return [
-        w for w in _WORD.findall(folded) if len(w) > 1 and w not in _STOP and not w.isdigit()
-    ]
+    return [w for w in _WORD.findall(folded) if len(w) > 1 and w not in _STOP and not w.isdigit()]
 
 
 def _with_bigrams(words: list[str]) -> list[str]:
-    return words + list(map(" ".join, zip(words, words[1:], strict=False)))
+    return words + list(map(" ".join, itertools.pairwise(words)))
 
 
 def analyze(paper: PaperText) -> list[str]:
@@ -145,7 +157,8 @@ def document_frequencies(counts: sparse.csr_matrix) -> np.ndarray:
 def idf(df: np.ndarray, n_docs: int) -> np.ndarray:
     """Smoothed inverse document frequencies (scikit-learn's formula)."""
     n = max(n_docs, 1)
-    return (np.log((1.0 + n) / (1.0 + np.minimum(df, n))) + 1.0).astype(np.float32)
+    values: np.ndarray = np.log((1.0 + n) / (1.0 + np.minimum(df, n))) + 1.0
+    return values.astype(np.float32)
 
 
 def tfidf(counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:

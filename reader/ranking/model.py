@@ -36,15 +36,26 @@ class Reason:
     weight: float
 
 
+QUANTILES = 201
+
+
 @dataclass(frozen=True)
 class InterestModel:
-    """Weights per hash bucket (only the buckets seen in training) and the intercept."""
+    """Weights per hash bucket (only the buckets seen in training) and the intercept.
+
+    A paper's *interest* is where its linear score falls among the scores of the whole
+    library at the last refit: 0.9 means a better match than 90 % of the library. That
+    spreads scores over 0–1 for display (the model's own probabilities crowd together when
+    it has learned from eight papers) and keeps the order. ``quantiles`` (the library's
+    score distribution) maps a new paper's score without rescoring everything.
+    """
 
     buckets: np.ndarray
     weights: np.ndarray
     intercept: float
     positives: int
     negatives: int
+    quantiles: np.ndarray | None = None
 
     def dense(self) -> np.ndarray:
         """The weights as one vector over every bucket (zero where training saw nothing)."""
@@ -57,9 +68,27 @@ class InterestModel:
         return np.asarray(vectors @ (self.dense() if dense is None else dense)) + self.intercept
 
     def score(self, vectors: sparse.csr_matrix, dense: np.ndarray | None = None) -> np.ndarray:
-        """Interest in 0–1 of each row: the model's probability that the reader wants it."""
-        z = np.clip(self.decision(vectors, dense), -30.0, 30.0)
-        return (1.0 / (1.0 + np.exp(-z))).astype(np.float64)
+        """Interest in 0–1 of each row (see the class): its place in the library's scores."""
+        return self.interest(self.decision(vectors, dense))
+
+    def interest(self, decision: np.ndarray) -> np.ndarray:
+        """Linear scores mapped to interest through the library's score distribution."""
+        if self.quantiles is None or self.quantiles.size < 2:
+            z = np.clip(decision, -30.0, 30.0)
+            logistic: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+            return logistic.astype(np.float64)
+        levels = np.linspace(0.0, 1.0, self.quantiles.size)
+        mapped: np.ndarray = np.interp(decision, self.quantiles, levels)
+        return mapped.astype(np.float64)
+
+    def with_distribution(self, decisions: np.ndarray) -> InterestModel:
+        """This model, with the library's score distribution to map new papers by."""
+        quantiles = (
+            np.quantile(decisions, np.linspace(0.0, 1.0, QUANTILES)) if decisions.size else None
+        )
+        return InterestModel(
+            self.buckets, self.weights, self.intercept, self.positives, self.negatives, quantiles
+        )
 
     def reasons(self, paper: PaperText, vector: sparse.csr_matrix, limit: int = 5) -> list[Reason]:
         """The ``limit`` strongest terms up and down for one paper, strongest first."""
@@ -88,6 +117,7 @@ class InterestModel:
             buckets=self.buckets.astype(np.int32),
             weights=self.weights.astype(np.float32),
             meta=np.array([self.intercept, self.positives, self.negatives], dtype=np.float64),
+            quantiles=np.zeros(0) if self.quantiles is None else self.quantiles,
         )
         return buffer.getvalue()
 
@@ -96,12 +126,14 @@ class InterestModel:
         """A model stored by :meth:`to_bytes`."""
         with np.load(io.BytesIO(blob)) as data:
             meta = data["meta"]
+            quantiles = data["quantiles"].astype(np.float64)
             return InterestModel(
                 data["buckets"].astype(np.int64),
                 data["weights"].astype(np.float64),
                 float(meta[0]),
                 int(meta[1]),
                 int(meta[2]),
+                quantiles if quantiles.size else None,
             )
 
 

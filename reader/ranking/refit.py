@@ -71,8 +71,12 @@ class InterestUpdate:
             last = number == len(chunks) - 1
             keep = set(self.ids.tolist()) if (last and self.complete) else None
 
-            def op(library: Library, part: list[tuple[int, float]] = part, last: bool = last,
-                   keep: set[int] | None = keep) -> Changes:
+            def op(
+                library: Library,
+                part: list[tuple[int, float]] = part,
+                last: bool = last,
+                keep: set[int] | None = keep,
+            ) -> Changes:
                 return interest.write_scores(
                     library, part, keep=keep, state=state if last else None
                 )
@@ -104,12 +108,11 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
     """Learn from the reader's signals and score every paper (or say there is no signal)."""
     signals = Signals.from_rows(interest.signal_rows(library))
     previous = interest.state(library)
+    labels = list(signals.labels)
+    if not signals.positives:
+        return InterestUpdate(state=_no_model(previous, NO_SIGNAL, signals), complete=True)
     corpus = Corpus(library, cache)
     corpus.sync()
-    labels = list(signals.labels)
-    positives = signals.positives
-    if not positives:
-        return InterestUpdate(state=_no_model(previous, NO_SIGNAL, signals), complete=True)
     labelled = {lab.paper_id for lab in labels}
     pool = [i for i in interest.unlabelled_ids(library) if i not in labelled]
     size = min(len(pool), max(MIN_BACKGROUND, BACKGROUND_PER_LABEL * len(labels)), MAX_BACKGROUND)
@@ -119,13 +122,17 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
     vectors = corpus.vectors([lab.paper_id for lab in labels] + background)
     model = fit(vectors, labels, len(background))
     generation = previous.generation + 1
-    cache.put((), (), {"model": model.to_bytes(), "generation": str(generation).encode()})
     dense = model.dense()
     all_ids: list[np.ndarray] = []
-    all_scores: list[np.ndarray] = []
+    decisions: list[np.ndarray] = []
     for ids, rows in corpus.iter_vectors():
         all_ids.append(ids)
-        all_scores.append(model.score(rows, dense))
+        decisions.append(model.decision(rows, dense))
+    ids_all = np.concatenate(all_ids) if all_ids else np.zeros(0, dtype=np.int64)
+    z = np.concatenate(decisions) if decisions else np.zeros(0)
+    model = model.with_distribution(z)
+    cache.put((), (), {"model": model.to_bytes(), "generation": str(generation).encode()})
+    scores = _percentiles(z)
     state = InterestState(
         fitted_at=now_utc(),
         positives=model.positives,
@@ -133,12 +140,7 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
         generation=generation,
         message=None,
     )
-    return InterestUpdate(
-        np.concatenate(all_ids) if all_ids else np.zeros(0, dtype=np.int64),
-        np.concatenate(all_scores) if all_scores else np.zeros(0),
-        state,
-        complete=True,
-    )
+    return InterestUpdate(ids_all, scores, state, complete=True)
 
 
 def score_new(library: Library, cache: FeatureCache, ids: list[int]) -> InterestUpdate | None:
@@ -153,6 +155,16 @@ def score_new(library: Library, cache: FeatureCache, ids: list[int]) -> Interest
         return InterestUpdate()
     scores = model.score(corpus.vectors(known))
     return InterestUpdate(np.array(known, dtype=np.int64), scores)
+
+
+def _percentiles(z: np.ndarray) -> np.ndarray:
+    """Each value's place among all of them, 0–1 (ties share the mean place)."""
+    from scipy.stats import rankdata
+
+    if z.size < 2:
+        return np.full(z.size, 0.5)
+    ranks: np.ndarray = (rankdata(z, method="average") - 1.0) / (z.size - 1)
+    return ranks
 
 
 def _no_model(previous: InterestState, message: str, signals: Signals) -> InterestState:
