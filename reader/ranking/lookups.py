@@ -95,5 +95,6 @@ def explain(library: Library, cache: FeatureCache, paper_id: int, *, limit: int 
         return Explanation(paper_id, None, (), message)
     corpus = Corpus(library, cache)
     vector = corpus.vectors([paper_id])
-    score = float(model.score(vector)[0])
+    stored = interest.scores(library, [paper_id]).get(paper_id)
+    score = float(model.score(vector)[0]) if stored is None else stored
     return Explanation(paper_id, score, tuple(model.reasons(texts[0], vector, limit)))

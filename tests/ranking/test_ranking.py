@@ -168,14 +168,16 @@ def test_explain_names_terms_of_the_paper(corpus: Library) -> None:
 def test_similar_papers_share_the_field_and_leave_the_paper_out(corpus: Library) -> None:
     field = field_of(corpus)
     for wanted in ("math", "astro-ph"):
-        query = ids_of(corpus, field, wanted)[3]
-        found = ranking.similar(corpus, query, limit=10)
-        assert query not in [s.paper_id for s in found]
-        assert len(found) == 10
-        sims = [s.similarity for s in found]
-        assert sims == sorted(sims, reverse=True)
-        assert all(0 < s <= 1 for s in sims)
-        assert sum(field[s.paper_id] == wanted for s in found) >= 6
+        shares = []
+        for query in ids_of(corpus, field, wanted)[:6]:
+            found = ranking.similar(corpus, query, limit=10)
+            assert query not in [s.paper_id for s in found]
+            assert len(found) == 10
+            sims = [s.similarity for s in found]
+            assert sims == sorted(sims, reverse=True)
+            assert all(0 < s <= 1 for s in sims)
+            shares.append(sum(field[s.paper_id] == wanted for s in found) / 10)
+        assert statistics.mean(shares) >= 0.6
     with pytest.raises(PaperNotFoundError):
         ranking.similar(corpus, 999_999)
 
@@ -209,7 +211,11 @@ def test_a_new_digest_is_scored_with_the_stored_model_without_a_refit(corpus: Li
     update.apply(corpus)
     assert ranking.state(corpus).generation == generation
     scores = ranking.scores(corpus, new)
-    assert scores[new[0]] > scores[new[1]]
+    by_title = {corpus.paper(i).title: scores[i] for i in new}
+    assert (
+        by_title["Spectroscopy of high redshift galaxies and their X-ray binaries"]
+        > by_title["On the cohomology of arithmetic groups"]
+    )
 
 
 def test_a_restart_reuses_the_stored_model_and_a_lost_cache_asks_for_a_refit(
@@ -276,13 +282,16 @@ def test_empty_abstracts_and_text_in_other_languages(tmp_path: Path) -> None:
     ]
     with Library(tmp_path / "mixed.sqlite") as library:
         ids = add_papers(library, entries)
-        library.set_rating(ids[0], 5)
-        library.set_rating(ids[5], 1)
+        by_title = {library.paper(i).title: i for i in ids}
+        library.set_rating(by_title["Transformers for machine translation"], 5)
+        library.set_rating(by_title["Galaxy rotation curves"], 1)
         assert ranking.rank(library).message is None
         scores = ranking.scores(library, ids)
         assert set(scores) == set(ids)
         assert all(np.isfinite(s) and 0 <= s <= 1 for s in scores.values())
-        assert scores[ids[1]] > scores[ids[4]]  # shares "machine translation"
+        title = {library.paper(i).title: scores[i] for i in ids}
+        # shares "machine translation" with the liked paper; the Russian one shares nothing
+        assert title["Neural machine translation of rare words"] > title["Квантовая теория поля"]
         for paper_id in ids:
             ranking.explain(library, paper_id)
             ranking.similar(library, paper_id)

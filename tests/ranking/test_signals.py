@@ -64,7 +64,10 @@ def test_explicit_signals_weigh_more_than_implicit_ones() -> None:
     queued = label(row(status=Status.QUEUE))
     dismissed = label(row(not_interested=True, status=Status.ARCHIVED))
     archived = label(row(status=Status.ARCHIVED))
-    assert stars and queued and dismissed and archived
+    assert stars
+    assert queued
+    assert dismissed
+    assert archived
     assert stars.weight > queued.weight
     assert dismissed.weight > archived.weight
 
