@@ -139,6 +139,25 @@ def unlabelled_ids(library: Library) -> list[int]:
     ]
 
 
+def untriaged_of(library: Library, ids: Sequence[int]) -> set[int]:
+    """Those of ``ids`` that are For-you candidates now (untouched inbox papers)."""
+    found: set[int] = set()
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0]
+            for r in library.connection.execute(
+                f"SELECT p.id FROM paper p WHERE p.id IN ({marks}) AND p.status = 'inbox' "
+                "AND p.rating = 0 AND p.tags = '' "
+                "AND p.id NOT IN (SELECT paper_id FROM not_interested)",
+                chunk,
+            )
+        )
+    return found
+
+
 def paper_count(library: Library) -> int:
     """How many papers the library holds."""
     return int(library.connection.execute("SELECT count(*) FROM paper").fetchone()[0])
@@ -178,31 +197,34 @@ def scored_count(library: Library) -> int:
 
 def write_scores(
     library: Library,
-    rows: Iterable[tuple[int, float]],
+    rows: Iterable[tuple[int, float, bool]],
     *,
     keep: set[int] | None = None,
     state: InterestState | None = None,
 ) -> Changes:
-    """Store scores (0–1) for papers; with ``keep``, drop the score of every paper not in it.
+    """Store ``(paper id, score 0–1, For-you candidate)`` rows; ``keep`` drops all others.
 
-    Rows for papers deleted since they were scored are skipped. ``state`` is recorded in
-    the same transaction. Returns the papers whose score changed.
+    A candidate is an untriaged inbox paper (see :func:`for_you_ids`). Rows for papers
+    deleted since they were scored are skipped. ``state`` is recorded in the same
+    transaction. Returns the papers whose score changed.
     """
-    pairs = [(int(i), min(1.0, max(0.0, float(s)))) for i, s in rows]
+    # Four decimals are more than any view shows; unchanged scores are not rewritten.
+    pairs = [(int(i), round(min(1.0, max(0.0, float(s))), 4), int(bool(c))) for i, s, c in rows]
     changed: set[int] = set()
     with library.transaction() as conn:
         for start in range(0, len(pairs), 5000):
             chunk = pairs[start : start + 5000]
             before = conn.total_changes
             conn.executemany(
-                "INSERT INTO paper_interest (paper_id, score) "
-                "SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM paper WHERE id = ?1) "
-                "ON CONFLICT (paper_id) DO UPDATE SET score = excluded.score "
-                "WHERE abs(score - excluded.score) > 1e-6",
+                "INSERT INTO paper_interest (paper_id, score, candidate) "
+                "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM paper WHERE id = ?1) "
+                "ON CONFLICT (paper_id) DO UPDATE SET score = excluded.score, "
+                "candidate = excluded.candidate "
+                "WHERE score != excluded.score OR candidate != excluded.candidate",
                 chunk,
             )
             if conn.total_changes != before:
-                changed.update(i for i, _ in chunk)
+                changed.update(i for i, _, _ in chunk)
         if keep is not None:
             stored = [r[0] for r in conn.execute("SELECT paper_id FROM paper_interest")]
             dropped = [i for i in stored if i not in keep]
@@ -292,14 +314,17 @@ def for_you_ids(
     else:
         match = ""
     params.extend(compiled.params)
-    # CROSS JOIN keeps the score index as the outer loop: the first page needs no sort.
+    # Walk the score index best first and look each paper up (a join would let SQLite
+    # build a Bloom filter over every paper first): the first page reads ~60 rows.
     scored = (
-        "SELECT p.id FROM paper_interest s CROSS JOIN paper p ON p.id = s.paper_id "
-        f"WHERE {match}{compiled.where} ORDER BY s.score DESC, s.paper_id DESC"
+        "SELECT s.paper_id FROM paper_interest s WHERE s.candidate = 1 AND EXISTS "
+        f"(SELECT 1 FROM paper p WHERE p.id = s.paper_id AND {match}{compiled.where}) "
+        "ORDER BY s.score DESC, s.paper_id DESC"
     )
     unscored = (
         f"SELECT p.id FROM paper p WHERE {match}{compiled.where} "
-        "AND p.id NOT IN (SELECT paper_id FROM paper_interest) ORDER BY p.id DESC"
+        "AND p.id NOT IN (SELECT paper_id FROM paper_interest WHERE candidate = 1) "
+        "ORDER BY p.id DESC"
     )
     want = None if limit is None else max(limit, 0)
     ids = _page(library, scored, params, want, max(offset, 0))
@@ -316,6 +341,20 @@ def for_you_ids(
 
 def for_you_count(library: Library, view: PaperFilter | None = None) -> int:
     """How many papers For you holds (scored or not)."""
+    plain = view is None or not (
+        view.search.strip() or view.tag or view.digest_id or view.rating_min
+    )
+    if plain:
+        # Untagged = all minus tagged: both counts come from indexes, not from paper rows.
+        conn = library.connection
+        untriaged = conn.execute(
+            "SELECT count(*) FROM paper WHERE rating = 0 AND status = 'inbox'"
+        ).fetchone()[0]
+        tagged = conn.execute(  # "+" keeps SQLite on the tags index (a few rows)
+            "SELECT count(*) FROM paper p WHERE p.tags COLLATE NOCASE > '' "
+            "AND +p.status = 'inbox' AND +p.rating = 0"
+        ).fetchone()[0]
+        return int(untriaged - tagged)
     compiled = _for_you_filter(view)
     if compiled.fts is None:
         sql, params = f"SELECT count(*) FROM paper p WHERE {compiled.where}", compiled.params

@@ -174,10 +174,14 @@ _INTEREST = """
 -- interest_state is one row: when the model was fitted, on how many signals, and why
 -- there is no model when there is none ("not enough signal ...").
 CREATE TABLE paper_interest (
-    paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
-    score    REAL NOT NULL CHECK (score BETWEEN 0 AND 1)
+    paper_id  INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+    score     REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
+    candidate INTEGER NOT NULL DEFAULT 1  -- untriaged inbox paper when scored: For you
 );
 CREATE INDEX paper_interest_by_score ON paper_interest (score, paper_id);
+-- For you walks this best first and checks each paper (so a paper triaged since it was
+-- scored is skipped): the liked papers, which score highest, are never walked past.
+CREATE INDEX paper_interest_for_you ON paper_interest (candidate, score, paper_id);
 CREATE TABLE not_interested (
     paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
     marked_at TEXT NOT NULL

@@ -78,7 +78,8 @@ class Corpus:
                 df += features.document_frequencies(features.unpack_rows(list(fold.values())))
             self.cache.put((), deleted, {"df": _pack_df(df)}, mark_counted=list(fold))
         self._df = np.maximum(df, 0)
-        self._weights = None
+        self._weights = features.idf(self._df, self.cache.count())
+        self.cache.set_meta("idf", self._weights.tobytes())
         return analysed
 
     def add(self, ids: Sequence[int]) -> int:
@@ -116,9 +117,13 @@ class Corpus:
         return self._df
 
     def weights(self) -> np.ndarray:
-        """The IDF of every bucket over the cached papers."""
+        """The IDF of every bucket over the cached papers (as of the last :meth:`sync`)."""
         if self._weights is None:
-            self._weights = features.idf(self.document_frequencies(), self.cache.count())
+            stored = self.cache.meta("idf")
+            if stored is not None and len(stored) == 4 * features.N_FEATURES:
+                self._weights = np.frombuffer(stored, dtype=np.float32)
+            else:
+                self._weights = features.idf(self.document_frequencies(), self.cache.count())
         return self._weights
 
     # ------------------------------------------------------------------ vectors
@@ -136,7 +141,7 @@ class Corpus:
         blobs = [cached.get(i, b"") for i in ids]
         return features.tfidf(features.unpack_rows(blobs), self.weights())
 
-    def iter_vectors(self, batch: int = 10_000) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
+    def iter_vectors(self, batch: int = 5000) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
         """``(paper ids, TF-IDF rows)`` of every cached paper, ``batch`` papers at a time."""
         weights = self.weights()
         for rows in self.cache.iter_counts(batch):

@@ -167,14 +167,17 @@ def idf(df: np.ndarray, n_docs: int) -> np.ndarray:
 
 def tfidf(counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
     """Unit-length TF-IDF rows from counts: ``(1 + log tf) · idf``, then L2-normalised."""
-    out = counts.copy()
-    out.data = (1.0 + np.log(out.data, dtype=np.float32)) * weights[out.indices]
-    squares = out.multiply(out).sum(axis=1).A1
-    norms = np.sqrt(squares, dtype=np.float64)
+    data = (1.0 + np.log(counts.data, dtype=np.float32)) * weights[counts.indices]
+    lengths = np.diff(counts.indptr)
+    squares = np.zeros(counts.shape[0], dtype=np.float64)
+    filled = lengths > 0
+    if data.size:
+        sums = np.add.reduceat(data.astype(np.float64) ** 2, counts.indptr[:-1][filled])
+        squares[filled] = sums
+    norms = np.sqrt(squares)
     norms[norms == 0] = 1.0
-    scale = np.repeat((1.0 / norms).astype(np.float32), np.diff(out.indptr))
-    out.data *= scale
-    return out
+    data *= np.repeat((1.0 / norms).astype(np.float32), lengths)
+    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
 def terms_by_index(paper: PaperText) -> dict[int, str]:

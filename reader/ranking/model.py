@@ -59,7 +59,7 @@ class InterestModel:
 
     def dense(self) -> np.ndarray:
         """The weights as one vector over every bucket (zero where training saw nothing)."""
-        full = np.zeros(features.N_FEATURES, dtype=np.float64)
+        full = np.zeros(features.N_FEATURES, dtype=np.float32)
         full[self.buckets] = self.weights
         return full
 
@@ -112,7 +112,7 @@ class InterestModel:
     def to_bytes(self) -> bytes:
         """The model as bytes (NumPy's ``.npz``), for the cache."""
         buffer = io.BytesIO()
-        np.savez_compressed(
+        np.savez(  # not compressed: loading must be quick when a digest arrives
             buffer,
             buckets=self.buckets.astype(np.int32),
             weights=self.weights.astype(np.float32),
@@ -150,10 +150,15 @@ def fit(
     weight = np.array(
         [lab.weight for lab in labels] + [BACKGROUND_WEIGHT] * background, dtype=np.float64
     )
-    used = np.unique(vectors.indices)
+    used = np.flatnonzero(np.bincount(vectors.indices, minlength=vectors.shape[1]))
     x = vectors[:, used]
     classifier = LogisticRegression(
-        C=REGULARISATION, class_weight="balanced", solver="liblinear", max_iter=200
+        C=REGULARISATION,
+        class_weight="balanced",
+        solver="liblinear",
+        dual=True,  # far fewer papers than terms: the dual problem is the small one
+        max_iter=200,
+        tol=1e-3,
     )
     classifier.fit(x, y, sample_weight=weight)
     coef = classifier.coef_.ravel()

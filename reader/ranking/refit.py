@@ -33,7 +33,7 @@ NO_CONTRAST = (
     "nothing to tell them apart from; import more papers or rate one you did not like"
 )
 MIN_BACKGROUND = 200
-MAX_BACKGROUND = 5000
+MAX_BACKGROUND = 3000
 BACKGROUND_PER_LABEL = 8
 WRITE_CHUNK = 5000
 """Scores written per writer operation (about 20 ms each)."""
@@ -53,6 +53,8 @@ class InterestUpdate:
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     state: InterestState | None = None
     complete: bool = False
+    candidates: frozenset[int] = frozenset()
+    """The papers that were untriaged inbox papers (For-you candidates) when scored."""
 
     @property
     def message(self) -> str | None:
@@ -61,7 +63,11 @@ class InterestUpdate:
 
     def operations(self, chunk: int = WRITE_CHUNK) -> list[WriterOp]:
         """The writes, as writer operations to run in order (each one transaction)."""
-        pairs = list(zip(self.ids.tolist(), self.scores.tolist(), strict=True))
+        candidates = self.candidates
+        pairs = [
+            (i, s, i in candidates)
+            for i, s in zip(self.ids.tolist(), self.scores.tolist(), strict=True)
+        ]
         state = self.state
         if state is not None and state.fitted_at is None:
             return [lambda library: interest.clear_scores(library, state)]
@@ -73,7 +79,7 @@ class InterestUpdate:
 
             def op(
                 library: Library,
-                part: list[tuple[int, float]] = part,
+                part: list[tuple[int, float, bool]] = part,
                 last: bool = last,
                 keep: set[int] | None = keep,
             ) -> Changes:
@@ -114,7 +120,8 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
     corpus = Corpus(library, cache)
     corpus.sync()
     labelled = {lab.paper_id for lab in labels}
-    pool = [i for i in interest.unlabelled_ids(library) if i not in labelled]
+    untouched = interest.unlabelled_ids(library)
+    pool = [i for i in untouched if i not in labelled]
     size = min(len(pool), max(MIN_BACKGROUND, BACKGROUND_PER_LABEL * len(labels)), MAX_BACKGROUND)
     background = sorted(random.Random(seed).sample(pool, size))
     if not signals.negatives and not background:
@@ -140,7 +147,7 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
         generation=generation,
         message=None,
     )
-    return InterestUpdate(ids_all, scores, state, complete=True)
+    return InterestUpdate(ids_all, scores, state, complete=True, candidates=frozenset(untouched))
 
 
 def score_new(library: Library, cache: FeatureCache, ids: list[int]) -> InterestUpdate | None:
@@ -154,7 +161,11 @@ def score_new(library: Library, cache: FeatureCache, ids: list[int]) -> Interest
     if not known:
         return InterestUpdate()
     scores = model.score(corpus.vectors(known))
-    return InterestUpdate(np.array(known, dtype=np.int64), scores)
+    return InterestUpdate(
+        np.array(known, dtype=np.int64),
+        scores,
+        candidates=frozenset(interest.untriaged_of(library, known)),
+    )
 
 
 def _percentiles(z: np.ndarray) -> np.ndarray:
