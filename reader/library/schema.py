@@ -173,12 +173,16 @@ _INTEREST = """
 -- without a row has no score yet. not_interested records the "Not interested" signal.
 -- interest_state is one row: when the model was fitted, on how many signals, and why
 -- there is no model when there is none ("not enough signal ...").
+-- No foreign key: a refit rewrites 100,000 rows and checks each paper exists itself;
+-- the trigger below drops the score of a deleted paper.
 CREATE TABLE paper_interest (
-    paper_id  INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+    paper_id  INTEGER PRIMARY KEY,
     score     REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
     candidate INTEGER NOT NULL DEFAULT 1  -- untriaged inbox paper when scored: For you
 );
-CREATE INDEX paper_interest_by_score ON paper_interest (score, paper_id);
+CREATE TRIGGER paper_interest_delete AFTER DELETE ON paper BEGIN
+    DELETE FROM paper_interest WHERE paper_id = old.id;
+END;
 -- For you walks this best first and checks each paper (so a paper triaged since it was
 -- scored is skipped): the liked papers, which score highest, are never walked past.
 CREATE INDEX paper_interest_for_you ON paper_interest (candidate, score, paper_id);

@@ -311,3 +311,17 @@ def test_a_read_only_library_still_answers_from_its_stored_scores(corpus: Librar
     with Library(corpus.path, read_only=True) as readonly:
         assert ranking.refresh(readonly).fitted_at is not None
         assert ranking.for_you_ids(readonly, limit=10) == expected
+
+
+def test_a_deleted_paper_loses_its_score_and_leaves_the_cache(corpus: Library) -> None:
+    ids = corpus.paper_ids()
+    corpus.set_rating(ids[:5], 5)
+    ranking.rank(corpus)
+    gone = ranking.for_you_ids(corpus, limit=1)[0]
+    with corpus.transaction() as conn:  # what deleting a paper does, whoever deletes it
+        conn.execute("DELETE FROM paper WHERE id = ?", [gone])
+    assert gone not in ranking.scores(corpus, ids)
+    assert gone not in ranking.for_you_ids(corpus)
+    assert gone not in [s.paper_id for s in ranking.similar(corpus, ids[0], limit=300)]
+    with FeatureCache(cache_path(corpus.path)) as cache:
+        assert gone not in cache.keys()
