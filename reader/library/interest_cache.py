@@ -91,7 +91,7 @@ class FeatureCache:
 
     # ------------------------------------------------------------------ terms
 
-    def keys(self) -> dict[int, int]:
+    def text_keys(self) -> dict[int, int]:
         """``paper id → text key`` of every cached paper."""
         return dict(self._conn.execute("SELECT paper_id, text_key FROM terms").fetchall())
 

@@ -39,7 +39,7 @@ class Corpus:
 
         Also folds papers added by :meth:`add` into the document frequencies.
         """
-        known = self.cache.keys()
+        known = self.cache.text_keys()
         uncounted = set(self.cache.uncounted())
         stale: list[tuple[int, int]] = []
         present: set[int] = set()

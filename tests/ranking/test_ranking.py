@@ -324,4 +324,4 @@ def test_a_deleted_paper_loses_its_score_and_leaves_the_cache(corpus: Library) -
     assert gone not in ranking.for_you_ids(corpus)
     assert gone not in [s.paper_id for s in ranking.similar(corpus, ids[0], limit=300)]
     with FeatureCache(cache_path(corpus.path)) as cache:
-        assert gone not in cache.keys()
+        assert gone not in cache.text_keys()
