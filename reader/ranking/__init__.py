@@ -26,7 +26,7 @@ Learning (background; one writer):
   snapshot on the learner's thread and never block the writer for more than one chunk of
   5,000 scores; new papers (``papers_added`` / ``"imported"``) are scored at once.
 
-The "For you" view (no scikit-learn; SQL only, :mod:`reader.library.interest`):
+The "For you" view (no scikit-learn; SQL only, :mod:`reader.library.for_you`):
   ``for_you_ids(library, view=None, limit=…, offset=…)`` — inbox papers by interest,
   best first, unscored ones last (read and archived papers never appear: they are not in
   the inbox); ``for_you_count(library, view)``. ``view`` carries the search text.
