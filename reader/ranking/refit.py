@@ -35,6 +35,9 @@ NO_CONTRAST = (
 MIN_BACKGROUND = 200
 MAX_BACKGROUND = 3000
 BACKGROUND_PER_LABEL = 8
+MAX_LABELS = 20_000
+"""Labelled papers a refit learns from at most (explicit signals first, newest first):
+bounds a refit's memory on a library with more signals than any reader gives by hand."""
 WRITE_CHUNK = 5000
 """Scores written per writer operation (about 20 ms each)."""
 
@@ -114,17 +117,17 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
     """Learn from the reader's signals and score every paper (or say there is no signal)."""
     signals = Signals.from_rows(interest.signal_rows(library))
     previous = interest.state(library)
-    labels = list(signals.labels)
+    labels = sorted(signals.labels, key=lambda lab: (-lab.weight, -lab.paper_id))[:MAX_LABELS]
     if not signals.positives:
         return InterestUpdate(state=_no_model(previous, NO_SIGNAL, signals), complete=True)
     corpus = Corpus(library, cache)
     corpus.sync()
-    labelled = {lab.paper_id for lab in labels}
+    labelled = {lab.paper_id for lab in signals.labels}
     untouched = interest.unlabelled_ids(library)
     pool = [i for i in untouched if i not in labelled]
     size = min(len(pool), max(MIN_BACKGROUND, BACKGROUND_PER_LABEL * len(labels)), MAX_BACKGROUND)
     background = sorted(random.Random(seed).sample(pool, size))
-    if not signals.negatives and not background:
+    if all(lab.positive for lab in labels) and not background:
         return InterestUpdate(state=_no_model(previous, NO_CONTRAST, signals), complete=True)
     vectors = corpus.vectors([lab.paper_id for lab in labels] + background)
     model = fit(vectors, labels, len(background))

@@ -325,3 +325,19 @@ def test_a_deleted_paper_loses_its_score_and_leaves_the_cache(corpus: Library) -
     assert gone not in [s.paper_id for s in ranking.similar(corpus, ids[0], limit=300)]
     with FeatureCache(cache_path(corpus.path)) as cache:
         assert gone not in cache.text_keys()
+
+
+def test_a_refit_learns_from_at_most_max_labels_explicit_ones_first(
+    corpus: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.ranking import refit as module
+
+    monkeypatch.setattr(module, "MAX_LABELS", 6)
+    ids = corpus.paper_ids()
+    corpus.set_status(ids[:20], Status.QUEUE)  # implicit positives
+    corpus.set_rating(ids[20:24], 5)  # explicit ones
+    corpus.set_rating(ids[24:26], 1)
+    assert ranking.rank(corpus).message is None
+    state = ranking.state(corpus)
+    assert (state.positives, state.negatives) == (4, 2)
+    assert len(ranking.scores(corpus, ids)) == len(ids)
