@@ -292,6 +292,12 @@ def bench_gui_stall(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def bench_ranking(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.ranking import ranking_figures
+
+    return ranking_figures(sizes, work, CACHE, Figure)
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
@@ -302,6 +308,7 @@ BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "formats": bench_formats,
     "gui_stall": bench_gui_stall,
     "vault": bench_vault,
+    "ranking": bench_ranking,
 }
 
 

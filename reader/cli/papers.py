@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from reader.cli import ranking
 from reader.cli.base import CommandError, paper_id, user_text
 from reader.importer import Importer, ImportOutcome
 from reader.library import Library, Paper, PaperFilter, SortKey, Status
@@ -100,13 +101,19 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         rating_min=args.rating_min,
         search=user_text(args.search, "the search"),
     )
+    by_interest = SortKey(args.sort) is SortKey.INTEREST
+    if by_interest:  # the same order as the window's: bring the model up to date first
+        ranking.interest_for_list(library, [], refresh=True)
     ids = library.paper_ids(view, SortKey(args.sort), descending=not args.asc)
     if args.limit is not None:
         ids = ids[: max(args.limit, 0)]
     if args.json:
         for start in range(0, len(ids), 500):
-            for paper in library.papers_by_id(ids[start : start + 500]):
-                print(json.dumps(paper_to_json(paper), ensure_ascii=False), file=out)
+            chunk = ids[start : start + 500]
+            interest = ranking.interest_for_list(library, chunk, refresh=False)
+            for paper in library.papers_by_id(chunk):
+                fields = paper_to_json(paper) | {"interest": _rounded(interest.get(paper.id))}
+                print(json.dumps(fields, ensure_ascii=False), file=out)
         return 0
     width = shutil.get_terminal_size((100, 24)).columns
     title_width = max(20, width - 48)
@@ -124,7 +131,14 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                 file=out,
             )
     print(f"{len(ids)} paper{'s' if len(ids) != 1 else ''}", file=out)
+    note = ranking.no_signal_note(library) if by_interest else None
+    if note:
+        print(note, file=out)
     return 0
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def paper_to_json(paper: Paper) -> dict[str, Any]:

@@ -19,6 +19,8 @@ class SortKey(StrEnum):
     ADDED = "added"
     COMMENTS = "comments"
     STATUS = "status"
+    INTEREST = "interest"
+    """The reader's interest score (:mod:`reader.ranking`); unscored papers sort last."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +155,7 @@ class Changes:
     @property
     def empty(self) -> bool:
         """Whether nothing changed."""
-        return not (self.paper_ids or self.tags or self.digests or self.papers_added)
+        return not (self.paper_ids or self.tags or self.digests or self.papers_added or self.fields)
 
     def touches(self, *fields: str) -> bool:
         """Whether any of ``fields`` may have changed.

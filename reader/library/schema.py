@@ -217,6 +217,38 @@ CREATE TABLE damaged_text (
     column     TEXT NOT NULL,
     original   BLOB NOT NULL,
     repaired_at TEXT NOT NULL
+
+
+_INTEREST = """
+-- The reader's interest model (reader.ranking). paper_interest holds the latest score in
+-- 0-1 of every scored paper (written by the writer after a background refit); a paper
+-- without a row has no score yet. not_interested records the "Not interested" signal.
+-- interest_state is one row: when the model was fitted, on how many signals, and why
+-- there is no model when there is none ("not enough signal ...").
+-- No foreign key: a refit rewrites 100,000 rows and checks each paper exists itself;
+-- the trigger below drops the score of a deleted paper.
+CREATE TABLE paper_interest (
+    paper_id  INTEGER PRIMARY KEY,
+    score     REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
+    candidate INTEGER NOT NULL DEFAULT 1  -- untriaged inbox paper when scored: For you
+);
+CREATE TRIGGER paper_interest_delete AFTER DELETE ON paper BEGIN
+    DELETE FROM paper_interest WHERE paper_id = old.id;
+END;
+-- For you walks this best first and checks each paper (so a paper triaged since it was
+-- scored is skipped): the liked papers, which score highest, are never walked past.
+CREATE INDEX paper_interest_for_you ON paper_interest (candidate, score, paper_id);
+CREATE TABLE not_interested (
+    paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+    marked_at TEXT NOT NULL
+);
+CREATE TABLE interest_state (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    fitted_at  TEXT,
+    positives  INTEGER NOT NULL DEFAULT 0,
+    negatives  INTEGER NOT NULL DEFAULT 0,
+    generation INTEGER NOT NULL DEFAULT 0,
+    message    TEXT
 );
 """
 
@@ -239,7 +271,9 @@ CREATE TABLE vault_note (
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY, _VAULT)
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY, _VAULT, _INTEREST)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

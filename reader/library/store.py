@@ -67,6 +67,7 @@ _SORT_SQL = {
     SortKey.ADDED: "p.id",  # ids are handed out in the order papers arrive
     SortKey.COMMENTS: "p.comments",
     SortKey.STATUS: "p.status",
+    SortKey.INTEREST: "(SELECT s.score FROM paper_interest s WHERE s.paper_id = p.id)",
 }
 _TAGS = frozenset({"tags"})
 _ROW_COLUMNS = (
@@ -655,6 +656,18 @@ class Library:
             [text, to_iso(now_utc()), text],
             "note",
         )
+
+    def mark_not_interested(self, ids: int | Sequence[int]) -> Changes:
+        """Record "not interested" (a negative signal for :mod:`reader.ranking`) and archive."""
+        from reader.library import interest
+
+        return interest.mark_not_interested(self, self._existing(_ids(ids)))
+
+    def unmark_not_interested(self, ids: int | Sequence[int]) -> Changes:
+        """Take back "not interested"; the status stays as it is (undo restores it)."""
+        from reader.library import interest
+
+        return interest.unmark_not_interested(self, _ids(ids))
 
     def mark_opened(self, paper_id: int) -> Changes:
         """Record that the user opened the paper now."""

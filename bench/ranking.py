@@ -1,0 +1,341 @@
+"""Ranking benchmarks: quality on real papers, speed and memory on large libraries.
+
+Quality: :mod:`bench.ranking_quality`. Speed: each step runs in a fresh subprocess on a
+copy of the cached synthetic library (:func:`bench.corpus.build_library`, a tenth of its
+papers rated, tagged or moved: about 10,000 signals at 100,000 papers), so its peak
+resident memory over the memory it had before the step is the step's own:
+
+- ``cold``: the first refit of a library, analysing every paper's text (done once);
+- ``refit``: a refit after one more rating, from the warm cache, and writing every score
+  through the writer in chunks (the figure with the 10 s / 200 MB target);
+- ``new``: scoring freshly imported 50-paper digests with the stored model;
+- ``views``: the For you view (count, first page of ids and rows; pages further down;
+  searches inside it) and the Match column sort of the All view;
+- ``similar``: "more like this" for a few papers.
+
+Run one step by hand: ``python -m bench.ranking STEP LIBRARY``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+def _rss_mb() -> float:
+    with Path("/proc/self/status").open(encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+# ---------------------------------------------------------------------- steps (subprocess)
+
+
+def _step_refit(path: Path, *, rate_one: bool) -> dict[str, Any]:
+    from reader.library import Library
+    from reader.library.interest_cache import FeatureCache, cache_path
+    from reader.ranking import features  # noqa: F401  (imports counted before the step)
+    from reader.ranking.refit import refit
+
+    with Library(path) as library:
+        if rate_one:
+            unrated = library.connection.execute(
+                "SELECT id FROM paper WHERE rating = 0 ORDER BY id DESC LIMIT 1"
+            ).fetchone()[0]
+            library.set_rating(unrated, 5)
+        before = _rss_mb()
+        started = time.perf_counter()
+        with FeatureCache(cache_path(path)) as cache:
+            update = refit(library, cache)
+        computed = time.perf_counter() - started
+        op_times = []
+        for op in update.operations():
+            op_started = time.perf_counter()
+            op(library)
+            op_times.append(time.perf_counter() - op_started)
+        return {
+            "compute_s": computed,
+            "write_s": sum(op_times),
+            "write_op_max_s": max(op_times),
+            "total_s": time.perf_counter() - started,
+            "scored": len(update.ids),
+            "extra_mb": _peak_mb() - before,
+            "cache_mb": cache_path(path).stat().st_size / 1e6,
+        }
+
+
+def _step_new(path: Path) -> dict[str, Any]:
+    from bench.corpus import papers
+    from reader.digests.model import Digest
+    from reader.library import Library
+    from reader.library.ingest import SourceFile, record_digest
+    from reader.library.interest_cache import FeatureCache, cache_path
+    from reader.ranking.refit import score_new
+
+    times = []
+    with Library(path) as library, FeatureCache(cache_path(path)) as cache:
+        run = time.time_ns() % 1_000_000
+        for number in range(6):
+            entries = tuple(papers(50, seed=run * 10 + number))
+            result = record_digest(
+                library,
+                SourceFile(
+                    f"/digests/new-{run}-{number}.txt", None, f"new-{run}-{number}", "bench"
+                ),
+                Digest("synthetic", entries, date(2030, 1, 1 + number)),
+            )
+            assert result is not None
+            ids = sorted(result.changes.paper_ids)
+            started = time.perf_counter()
+            update = score_new(library, cache, ids)
+            assert update is not None, "no stored model"
+            update.apply(library)
+            times.append(time.perf_counter() - started)
+    warm = times[1:]  # the first pays for opening the cache and loading the model
+    return {"first_ms": times[0] * 1000, "median_ms": statistics.median(warm) * 1000,
+            "max_ms": max(warm) * 1000}  # fmt: skip
+
+
+def _step_views(path: Path) -> dict[str, Any]:
+    from bench.queries import PAGE
+    from reader.library import Library, PaperFilter, SortKey, Status
+    from reader.library import interest as stored
+
+    inbox_view = PaperFilter(status=Status.INBOX)
+
+    def timed(action: Any) -> float:
+        started = time.perf_counter()
+        action()
+        return (time.perf_counter() - started) * 1000
+
+    with Library(path, read_only=True) as library:
+        stored.for_you_ids(library, limit=PAGE)  # warm the page cache like an open window
+        library.paper_ids(inbox_view, limit=PAGE)
+        for_you, inbox, scroll, inbox_scroll, searches, match_sort = [], [], [], [], [], []
+        for _ in range(30):  # opening the view: its count and first page of rows
+            for_you.append(timed(lambda: (stored.for_you_count(library),
+                                          library.rows(stored.for_you_ids(library, limit=PAGE)))))  # fmt: skip
+            inbox.append(timed(lambda: (library.count(inbox_view),
+                                        library.rows(library.paper_ids(inbox_view, limit=PAGE)))))  # fmt: skip
+        for offset in range(PAGE, 3000, PAGE):  # scrolling down, one page at a time
+            scroll.append(timed(lambda o=offset: library.rows(
+                stored.for_you_ids(library, limit=PAGE, offset=o))))  # fmt: skip
+            inbox_scroll.append(timed(lambda o=offset: library.rows(
+                library.paper_ids(inbox_view, limit=PAGE, offset=o))))  # fmt: skip
+        for word in ("attention", "diffusion", "graph", "robust", "token", "video", "reward"):
+            view = PaperFilter(search=word)
+            searches.append(timed(lambda v=view: (stored.for_you_count(library, v),
+                                                  library.rows(stored.for_you_ids(library, v, limit=PAGE)))))  # fmt: skip
+        for _ in range(5):
+            match_sort.append(timed(lambda: library.rows(
+                library.paper_ids(PaperFilter(), SortKey.INTEREST, limit=PAGE))))  # fmt: skip
+    return {
+        "for_you_p50_ms": statistics.median(for_you),
+        "for_you_p95_ms": _percentile(for_you, 0.95),
+        "inbox_p95_ms": _percentile(inbox, 0.95),
+        "scroll_p95_ms": _percentile(scroll, 0.95),
+        "inbox_scroll_p95_ms": _percentile(inbox_scroll, 0.95),
+        "search_p95_ms": _percentile(searches, 0.95),
+        "match_sort_all_ms": statistics.median(match_sort),
+    }
+
+
+def _step_similar(path: Path) -> dict[str, Any]:
+    from reader import ranking
+    from reader.library import Library
+    from reader.ranking import lookups  # noqa: F401  (imports counted before the step)
+
+    with Library(path, read_only=True) as library:
+        ids = library.paper_ids(limit=3)
+        before = _rss_mb()
+        times = []
+        for paper_id in ids:
+            started = time.perf_counter()
+            ranking.similar(library, paper_id, limit=20)
+            times.append(time.perf_counter() - started)
+    return {"median_s": statistics.median(times), "extra_mb": _peak_mb() - before}
+
+
+STEPS = {
+    "cold": lambda p: _step_refit(p, rate_one=False),
+    "refit": lambda p: _step_refit(p, rate_one=True),
+    "new": _step_new,
+    "views": _step_views,
+    "similar": _step_similar,
+}
+
+
+def run_step(step: str, path: Path) -> dict[str, Any]:
+    """Run one step in a fresh interpreter; returns what it measured."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ranking", step, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"step {step} failed: {done.stderr.strip().splitlines()[-1:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure_speed(cache: Path, work: Path, count: int) -> dict[str, dict[str, Any]]:
+    """Every speed step on a fresh copy of the cached library of ``count`` papers."""
+    from bench.corpus import build_library, library_path
+    from reader.library.interest_cache import cache_path
+
+    source = build_library(library_path(cache, count), count)
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / f"ranking-{count}.sqlite"
+    for stale in (path, cache_path(path)):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{stale}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, path)
+    return {step: run_step(step, path) for step in ("cold", "refit", "new", "views", "similar")}
+
+
+if __name__ == "__main__":
+    print(json.dumps(STEPS[sys.argv[1]](Path(sys.argv[2]))))
+
+
+def ranking_figures(sizes: Any, work: Path, cache: Path, figure: Any) -> list[Any]:
+    """The rows of ``make bench`` (``figure`` is :class:`bench.__main__.Figure`)."""
+    from bench.corpus import library_path
+    from bench.ranking_quality import measure
+
+    smoke = sizes.library_papers < 1000
+    quality = measure(work, seeds=1 if sizes.library_papers < 50_000 else 2,
+                      readers=2 if smoke else None)  # fmt: skip
+    readers = (
+        f"{int(quality['readers'])} simulated readers, {int(quality['papers'])} real arXiv papers"
+    )
+    per_field = ", ".join(
+        f"{k.removeprefix('for_you_')} {v:.2f}" for k, v in quality.items()
+        if k.startswith("for_you_")
+    )  # fmt: skip
+    rows = [
+        figure(
+            "9. For you top-20 precision, 8 ratings",
+            quality["for_you"],
+            "",
+            baseline=quality["keyword"],
+            target="≥ 0.9",
+            passed=quality["for_you"] >= 0.9,
+            note=f"{readers}; baselines: keyword search {quality['keyword']:.2f}, "
+            f"newest first {quality['newest']:.2f}; by field: {per_field}",
+        ),
+        figure(
+            "9. similar top-20 precision",
+            quality["similar"],
+            "",
+            baseline=quality["newest"],
+            target="reported",
+            note="for each of the 8 liked papers; baseline: newest first",
+        ),
+    ]
+    n = sizes.library_papers
+    speed = measure_speed(cache, work / "ranking", n)
+    label = f"{n:,} papers"
+    refit = speed["refit"]
+    rows += [
+        figure(
+            f"10. refit + score every paper ({label})",
+            refit["total_s"],
+            "s",
+            target="≤ 10 s",
+            passed=refit["total_s"] <= 10,
+            note=f"learning {refit['compute_s']:.2f} s (learner thread), writing "
+            f"{refit['write_s']:.2f} s in writer steps of at most {refit['write_op_max_s']:.2f} s",
+        ),
+        figure(
+            f"10. refit extra memory ({label})",
+            refit["extra_mb"],
+            "MB",
+            target="≤ 200 MB",
+            passed=refit["extra_mb"] <= 200,
+            note="peak resident memory of the refit over the process before it",
+        ),
+        figure(
+            f"10. first refit, every paper analysed ({label})",
+            speed["cold"]["total_s"],
+            "s",
+            target="reported",
+            note=f"once per library; term cache {speed['cold']['cache_mb']:.0f} MB "
+            f"({speed['cold']['cache_mb'] * 1e6 / n:.0f} bytes/paper), "
+            f"extra memory {speed['cold']['extra_mb']:.0f} MB",
+        ),
+        figure(
+            f"10. score a new 50-paper digest ({label})",
+            speed["new"]["median_ms"],
+            "ms",
+            target="≤ 100 ms",
+            passed=speed["new"]["median_ms"] <= 100,
+            note=f"max {speed['new']['max_ms']:.0f} ms; first after start {speed['new']['first_ms']:.0f} ms",
+        ),
+        figure(
+            f"10. open the For you view, p95 ({label})",
+            speed["views"]["for_you_p95_ms"],
+            "ms",
+            baseline=speed["views"]["inbox_p95_ms"],
+            target="≤ 30 ms",
+            passed=speed["views"]["for_you_p95_ms"] <= 30,
+            note=f"count and first page; baseline: the Inbox view in the same run; p50 "
+            f"{speed['views']['for_you_p50_ms']:.1f} ms; scrolling to row 3,000 p95 "
+            f"{speed['views']['scroll_p95_ms']:.1f} ms (Inbox {speed['views']['inbox_scroll_p95_ms']:.1f}); "
+            f"searching in it p95 {speed['views']['search_p95_ms']:.1f} ms; All view by Match "
+            f"{speed['views']['match_sort_all_ms']:.0f} ms",
+        ),
+        figure(
+            f"10. more like this ({label})",
+            speed["similar"]["median_s"],
+            "s",
+            target="reported",
+            note=f"extra memory {speed['similar']['extra_mb']:.0f} MB",
+        ),
+    ]
+    big = library_path(cache, 1_000_000)
+    if not smoke and big.exists() and big.with_suffix(".complete").exists():
+        million = measure_speed(cache, work / "ranking", 1_000_000)
+        for key, name, unit in (
+            ("cold", "first refit", "s"), ("refit", "refit + score", "s"),
+        ):  # fmt: skip
+            rows.append(
+                figure(
+                    f"10. {name} (1,000,000 papers)",
+                    million[key]["total_s"],
+                    unit,
+                    target="reported",
+                    note=f"extra memory {million[key]['extra_mb']:.0f} MB",
+                )
+            )
+        rows.append(
+            figure(
+                "10. For you view, p95 (1,000,000 papers)",
+                million["views"]["for_you_p95_ms"],
+                "ms",
+                target="reported",
+            )
+        )
+    return rows
