@@ -217,6 +217,8 @@ CREATE TABLE damaged_text (
     column     TEXT NOT NULL,
     original   BLOB NOT NULL,
     repaired_at TEXT NOT NULL
+);
+"""
 
 
 _INTEREST = """
@@ -253,8 +255,6 @@ CREATE TABLE interest_state (
 """
 
 
-
-
 _VAULT = """
 -- The two-way vault (reader.export, reader.library.vault_records): per exported note, the
 -- text Papershelf last rendered for it (the base of the next three-way merge, zlib-
@@ -269,8 +269,6 @@ CREATE TABLE vault_note (
     PRIMARY KEY (folder, paper_id)
 ) WITHOUT ROWID;
 """
-
-
 
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY, _VAULT, _INTEREST)
