@@ -155,7 +155,7 @@ class Changes:
     @property
     def empty(self) -> bool:
         """Whether nothing changed."""
-        return not (self.paper_ids or self.tags or self.digests or self.papers_added or self.fields)
+        return not (self.paper_ids or self.tags or self.digests or self.papers_added)
 
     def touches(self, *fields: str) -> bool:
         """Whether any of ``fields`` may have changed.
