@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reader import __version__
-from reader.cli import desktop, exporting, folders, maintenance, papers
+from reader.cli import cite, desktop, exporting, folders, maintenance, papers
 from reader.cli.base import EXIT_USAGE, CommandError
 from reader.cli.papers import paper_to_json
 from reader.library import LibraryCorruptError, LibraryError, QueryError
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the library file (default: $PAPERSHELF_LIBRARY or the user data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (papers, folders, exporting, desktop, maintenance):
+    for module in (papers, folders, exporting, cite, desktop, maintenance):
         module.register(commands)
     p = commands.add_parser("help", help="help on a topic: search")
     p.add_argument("topic", nargs="?", choices=["search"])

@@ -103,6 +103,8 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.limit is not None:
         ids = ids[: max(args.limit, 0)]
     if args.json:
+        if library.writable:
+            library.citekeys(ids)  # papers from before keys existed get theirs first
         for start in range(0, len(ids), 500):
             for paper in library.papers_by_id(ids[start : start + 500]):
                 print(json.dumps(paper_to_json(paper), ensure_ascii=False), file=out)
@@ -131,6 +133,7 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
     return {
         "id": paper.id,
         "key": paper.key,
+        "citekey": paper.citekey,
         "title": paper.title,
         "abstract": paper.abstract,
         "authors_count": paper.authors_count,

@@ -241,6 +241,7 @@ class _Export:
 
     def _render_all(self, ids: Sequence[int]) -> bool:
         """Render every note; ``False`` if cancelled. Raises ExportError for a bad template."""
+        self.library.citekeys(ids)  # papers from before citekeys existed get theirs now
         for start in range(0, len(ids), _BATCH):
             if self._cancelled():
                 return False
@@ -362,7 +363,11 @@ class _Export:
         recorded = record[1] if record is not None and record[0] == index_name else None
         if not entries and recorded is None and not files.exists(self.folder / index_name):
             return None
-        listed = [IndexEntry(n.paper_id, n.name, n.title, n.status, n.rating) for n in entries]
+        keys = self.library.citekeys([n.paper_id for n in entries])
+        listed = [
+            IndexEntry(n.paper_id, n.name, n.title, n.status, n.rating, keys.get(n.paper_id))
+            for n in entries
+        ]
         data = _encode(render_index(index_name[: -len(".md")], listed))
         return _Note(INDEX_ID, index_name, files.sha256(data), data, recorded)
 

@@ -136,7 +136,7 @@ def note_context(paper: Paper) -> dict[str, object]:
     - ``authors_count``, ``organization``, ``authors`` (names, often empty),
       ``published`` (a date), ``digests`` (dates), ``first_seen`` (a date);
     - ``source`` (arXiv page or Hugging Face search), ``arxiv_id``, ``url``, ``doi``,
-      ``comments``; ``paper``: the whole :class:`~reader.library.Paper`.
+      ``comments``, ``citekey``; ``paper``: the whole :class:`~reader.library.Paper`.
 
     Missing values are ``None`` and print as nothing. There is deliberately no clock:
     a note whose text does not change is not rewritten.
@@ -166,5 +166,6 @@ def note_context(paper: Paper) -> dict[str, object]:
         "url": paper.url,
         "doi": paper.doi,
         "comments": paper.comments,
+        "citekey": paper.citekey,
         "paper": paper,
     }

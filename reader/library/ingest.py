@@ -9,6 +9,7 @@ from typing import Any
 
 from reader.digests.model import Digest, Entry
 from reader.keys import normalise_arxiv_id, normalise_title
+from reader.library import citekeys
 from reader.library.model import Changes
 from reader.library.store import Library, now_utc, to_iso
 
@@ -118,6 +119,7 @@ def record_digest(library: Library, source: SourceFile, digest: Digest) -> Inges
             placements.append((position, row, entry))
         for row in reversed(new_rows):
             row["id"] = _insert(conn, row, now)
+        citekeys.assign_new(conn, [row["id"] for row in new_rows])
         for paper_id, changes in dirty.items():
             assignments = ", ".join(f"{column} = ?" for column in changes)
             conn.execute(

@@ -167,7 +167,20 @@ ALTER TABLE export_file ADD COLUMN inputs TEXT;
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_CITEKEY = """
+-- Citation keys (reader.cite, reader.library.citekeys): one per paper, made once from the
+-- formula in reader.cite.citekey and never recomputed, so a later, richer record of the
+-- paper or another paper's arrival never changes a key already cited somewhere. Keys are
+-- unique ignoring case; existing papers get theirs when the library is next opened.
+CREATE TABLE citekey (
+    paper_id INTEGER PRIMARY KEY REFERENCES paper (id) ON DELETE CASCADE,
+    key      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    edited   INTEGER NOT NULL DEFAULT 0   -- 1 once the user chose the key
+);
+"""
+
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _CITEKEY)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

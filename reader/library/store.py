@@ -391,8 +391,13 @@ class Library:
                     appearances.setdefault(a[0], []).append(
                         Appearance(a[1], a[2], _date(a[3]), a[4], a[5])
                     )
+            keys = dict(
+                self._query(f"SELECT paper_id, key FROM citekey WHERE paper_id IN ({marks})", chunk)
+            )
             for r in self._query(f"SELECT * FROM paper p WHERE p.id IN ({marks})", chunk):
-                result[r[0]] = self._paper_from_row(r, tuple(appearances.get(r[0], ())))
+                result[r[0]] = self._paper_from_row(
+                    r, tuple(appearances.get(r[0], ())), keys.get(r[0])
+                )
         return [result[i] for i in ids if i in result]
 
     def papers(
@@ -410,7 +415,10 @@ class Library:
     _PAPER_COLUMNS: tuple[str, ...] = ()
 
     def _paper_from_row(
-        self, r: sqlite3.Row | tuple[Any, ...], appearances: tuple[Appearance, ...]
+        self,
+        r: sqlite3.Row | tuple[Any, ...],
+        appearances: tuple[Appearance, ...],
+        citekey: str | None = None,
     ) -> Paper:
         if not Library._PAPER_COLUMNS:
             Library._PAPER_COLUMNS = tuple(
@@ -440,6 +448,7 @@ class Library:
             opened_at=from_iso(v["opened_at"]),
             tags=_split_tags(v["tags"]),
             appearances=appearances,
+            citekey=citekey,
         )
 
     def view_counts(self) -> ViewCounts:
@@ -511,6 +520,19 @@ class Library:
             "UPDATE paper SET note = ?, note_updated_at = ? WHERE note != ?",
             [text, to_iso(now_utc()), text],
         )
+
+    def set_citekey(self, paper_id: int, key: str) -> Changes:
+        """Make ``key`` the paper's citation key. Raises :class:`LibraryUsageError` with a
+        one-line message when it is not valid or another paper has it."""
+        from reader.library import citekeys
+
+        return citekeys.set_citekey(self, paper_id, key)
+
+    def citekeys(self, ids: Sequence[int]) -> dict[int, str]:
+        """The citation key of each paper in ``ids`` (see :mod:`reader.library.citekeys`)."""
+        from reader.library import citekeys
+
+        return citekeys.keys_for(self, ids)
 
     def mark_opened(self, paper_id: int) -> Changes:
         """Record that the user opened the paper now."""
