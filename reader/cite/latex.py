@@ -1,9 +1,11 @@
 """Text made safe for a BibTeX or BibLaTeX field: every special character escaped, math
 kept as math, capitals protected in titles.
 
-* ``& % # _ $ { }`` become ``\\& \\% \\# \\_ \\$ \\{ \\}``; ``~``, ``^`` and a backslash
-  that is not part of a TeX accent become ``\\textasciitilde{}``, ``\\textasciicircum{}``
-  and ``\\textbackslash{}``; control characters become spaces.
+* ``& % # _ $`` become ``\\& \\% \\# \\_ \\$``; ``{ } ~ ^`` and a backslash that is not
+  part of a TeX accent become ``\\textbraceleft{}``, ``\\textbraceright{}``,
+  ``\\textasciitilde{}``, ``\\textasciicircum{}`` and ``\\textbackslash{}`` (BibTeX counts
+  every brace, escaped or not, so ``\\{`` would unbalance the field); control characters
+  become spaces.
 * TeX accents already in the text (``Hern\\'andez``, ``\\"{o}``) are read as the letters
   they stand for, then written back the one way every BibTeX reads.
 * Non-ASCII characters become LaTeX through pylatexenc, each in braces (``{\\'e}``,
@@ -37,8 +39,9 @@ _ENCODER = UnicodeToLatexEncoder(
 
 _ASCII_ESCAPES = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # BibTeX counts every brace, escaped or not, so ``\{`` would unbalance a field.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "#": r"\#",
@@ -92,12 +95,15 @@ def _encode(text: str) -> str:
 
 
 def _balanced(math: str) -> bool:
+    """Whether BibTeX sees balanced braces (it counts ``\\{`` too) and no dangling ``\\``."""
     depth = 0
     skip = False
     for ch in math:
         if skip:
             skip = False
-        elif ch == "\\":
+            if ch not in "{}":
+                continue
+        if ch == "\\":
             skip = True
         elif ch == "{":
             depth += 1
