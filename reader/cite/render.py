@@ -27,7 +27,10 @@ from citeproc.source.json import CiteProcJSON
 _styles: dict[Path, Any] = {}
 _lock = threading.Lock()
 _MISSING = object()
-_UNKNOWN_TO_CITEPROC = frozenset({"citation-key", "keyword"})
+# ``citation-key`` and ``keyword`` are unknown to citeproc-py (it warns); ``number``
+# (``arXiv:2411.13560``) it prints as "No. ArXiv:…" where citeproc-js prints the id, and the
+# DOI already names the preprint.
+_UNKNOWN_TO_CITEPROC = frozenset({"citation-key", "keyword", "number"})
 _NUMBER = re.compile(r"^(\[\d+\])(?=\S)")
 
 
@@ -95,8 +98,6 @@ def render_keyed(
         style = _styles.get(style_path)
     if style is None:
         style = _style(style_path)
-    # citeproc-py warns about variables it does not know (``citation-key``, which Pandoc
-    # and Zotero read); they are not needed to render.
     known = [{k: v for k, v in item.items() if k not in _UNKNOWN_TO_CITEPROC} for item in items]
     with _lock, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
