@@ -36,7 +36,7 @@ def test_every_benchmark_produces_its_figures(tmp_path: Path) -> None:
     assert out.exists(), result.stderr
     figures = json.loads(out.read_text())["figures"]
     names = " ".join(f["name"] for f in figures)
-    for number in range(1, 9):
+    for number in range(1, 10):
         assert f"{number}. " in names, f"figure {number} missing:\n{result.stdout}\n{result.stderr}"
     broken = [f for f in figures if f["value"] is None]
     assert not broken, f"{broken}\n{result.stderr}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from functools import lru_cache
 
 from reader.cite.latex import latex_text, latex_verbatim
 from reader.cite.names import Name
@@ -28,6 +29,7 @@ class Dialect(StrEnum):
     BIBLATEX = "biblatex"
 
 
+@lru_cache(maxsize=65536)  # the same authors write many papers
 def _name(name: Name) -> str:
     if name.literal:
         return "{" + latex_text(name.last) + "}"

@@ -44,12 +44,12 @@ class CitationFormat(StrEnum):
 
 def citation_records(library: Library, ids: Sequence[int]) -> list[CitationRecord]:
     """The citation records of the papers ``ids`` in that order (unknown ids left out)."""
-    keys = library.citekeys(ids)
-    records: list[CitationRecord] = []
-    for start in range(0, len(ids), _BATCH):
-        for paper in library.papers_by_id(ids[start : start + _BATCH], with_appearances=False):
-            records.append(citation_record(paper, keys.get(paper.id) or f"paper{paper.id}"))
-    return records
+    from reader.library.citekeys import citation_sources
+
+    return [
+        citation_record(source, source.citekey or f"paper{source.id}")
+        for source in citation_sources(library, ids)
+    ]
 
 
 def export_text(records: Iterable[CitationRecord], fmt: CitationFormat | str) -> str:

@@ -13,13 +13,38 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from reader.cite.names import Name, split_name
 
-if TYPE_CHECKING:
-    from reader.library.model import Paper
+
+class Citable(Protocol):
+    """What a citation is made from: a :class:`~reader.library.Paper`, or the lighter
+    :class:`~reader.library.citekeys.CitationSource` read in bulk."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def abstract(self) -> str: ...
+    @property
+    def authors(self) -> tuple[str, ...]: ...
+    @property
+    def authors_count(self) -> int | None: ...
+    @property
+    def organization(self) -> str | None: ...
+    @property
+    def published(self) -> date | None: ...
+    @property
+    def arxiv_id(self) -> str | None: ...
+    @property
+    def doi(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def categories(self) -> tuple[str, ...]: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
 
 # Registrant prefixes of DOIs that name a preprint, not a journal article.
 PREPRINT_DOI_PREFIXES = {
@@ -101,7 +126,7 @@ def _server(url: str | None, doi: str | None) -> str | None:
     return None
 
 
-def _authors_note(paper: Paper) -> str | None:
+def _authors_note(paper: Citable) -> str | None:
     count = paper.authors_count
     who = f"{count} author{'s' if count != 1 else ''}" if count else None
     if paper.organization:
@@ -111,7 +136,7 @@ def _authors_note(paper: Paper) -> str | None:
     return "authors not recorded"
 
 
-def citation_record(paper: Paper, key: str) -> CitationRecord:
+def citation_record(paper: Citable, key: str) -> CitationRecord:
     """The citation facts of ``paper``, cited as ``key``."""
     authors = tuple(n for n in (split_name(a) for a in paper.authors) if n.last)
     doi = clean_doi(paper.doi)
@@ -137,6 +162,6 @@ def citation_record(paper: Paper, key: str) -> CitationRecord:
         doi=cite_doi,
         url=url,
         server=server,
-        abstract=" ".join(paper.abstract.split()),
+        abstract=paper.abstract.strip(),
         keywords=paper.tags,
     )

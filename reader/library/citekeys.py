@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.cite.citekey import (
     CitekeyError,
@@ -29,6 +30,7 @@ from reader.cite.citekey import (
 )
 from reader.library.errors import LibraryUsageError, PaperNotFoundError
 from reader.library.model import Changes
+from reader.library.schema import TAG_SEPARATOR
 
 if TYPE_CHECKING:
     from reader.library.store import Library
@@ -200,3 +202,67 @@ def set_citekey(library: Library, paper_id: int, key: str) -> Changes:
             [cleaned, paper_id, cleaned],
         ).fetchall()
     return Changes(paper_ids=frozenset(int(r[0]) for r in changed))
+
+
+class CitationSource(NamedTuple):
+    """The fields of a paper a citation is made from (named as on
+    :class:`~reader.library.Paper`), read in bulk without the rest of the paper."""
+
+    id: int
+    citekey: str | None
+    title: str
+    abstract: str
+    authors: tuple[str, ...]
+    authors_count: int | None
+    organization: str | None
+    published: date | None
+    arxiv_id: str | None
+    doi: str | None
+    url: str | None
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+_SOURCE_SQL = (
+    "SELECT p.id, c.key, p.title, p.abstract, p.authors, p.authors_count, p.organization, "
+    "p.published, p.arxiv_id, p.doi, p.url, p.categories, p.tags "
+    "FROM paper p LEFT JOIN citekey c ON c.paper_id = p.id WHERE p.id IN ({marks})"
+)
+
+
+def citation_sources(library: Library, ids: Sequence[int]) -> Iterator[CitationSource]:
+    """What citations of ``ids`` are made from, in the order given (unknown ids left out).
+
+    Papers without a key yet get theirs first (see :func:`keys_for`); on a read-only
+    library those papers carry the key they would get.
+    """
+    provisional: dict[int, str] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        rows = {
+            r[0]: r
+            for r in library.connection.execute(
+                _SOURCE_SQL.format(marks=",".join("?" * len(chunk))), chunk
+            )
+        }
+        if any(r[1] is None for r in rows.values()):
+            provisional.update(keys_for(library, [i for i, r in rows.items() if r[1] is None]))
+        for paper_id in chunk:
+            r = rows.get(paper_id)
+            if r is None:
+                continue
+            yield CitationSource(
+                r[0],
+                r[1] or provisional.get(r[0]),
+                r[2],
+                r[3],
+                tuple(json.loads(r[4])) if r[4] else (),
+                r[5],
+                r[6],
+                date.fromisoformat(r[7]) if r[7] else None,
+                r[8],
+                r[9],
+                r[10],
+                tuple(json.loads(r[11])) if r[11] else (),
+                tuple(r[12].split(TAG_SEPARATOR)) if r[12] else (),
+            )
