@@ -35,7 +35,9 @@ Search titles, abstracts, notes and tags:
   key:vaswani          citekey starting with (any case)"""
 
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):("[^"]*"?|[^\s"]*)|("[^"]*"?|[^\s"]+))')
-_FILTER_KEYS = frozenset({"tag", "status", "is", "rating", "has", "org", "organization", "year", "key"})
+_FILTER_KEYS = frozenset(
+    {"tag", "status", "is", "rating", "has", "org", "organization", "year", "key"}
+)
 _RATING = re.compile(r"^(>=|<=|>|<|=)?([0-5])$")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -154,9 +156,7 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         )
     elif key == "key":
         prefix = _like(value.removeprefix("@"))[1:]  # "…%": the key starts with the value
-        out.add(
-            f"p.id {neg}IN (SELECT paper_id FROM citekey WHERE key LIKE ? ESCAPE '\\')", prefix
-        )
+        out.add(f"p.id {neg}IN (SELECT paper_id FROM citekey WHERE key LIKE ? ESCAPE '\\')", prefix)
     elif key == "year" and value.isdigit():
         out.add(f"{'NOT ' if neg else ''}coalesce(p.published, '') LIKE ?", f"{value}-%")
     else:

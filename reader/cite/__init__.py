@@ -77,7 +77,27 @@ _WHERE = {
     "citation_record": "record",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "DEFAULT_STYLE",
+    "STYLES",
+    "CitationFormat",
+    "CitationRecord",
+    "CitekeyError",
+    "Kind",
+    "Style",
+    "StyleError",
+    "base_key",
+    "citation_record",
+    "citation_records",
+    "clean_citekey",
+    "csl_item",
+    "export_text",
+    "format_citations",
+    "link_url",
+    "markdown_link",
+    "markdown_links",
+    "pandoc_citation",
+]
 
 
 def __getattr__(name: str) -> Any:

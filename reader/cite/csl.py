@@ -42,7 +42,9 @@ STYLES: dict[str, Style] = {
     for s in (
         Style("apa", "APA 7th edition", "apa.csl"),
         Style("ieee", "IEEE", "ieee.csl"),
-        Style("chicago-author-date", "Chicago author-date (18th edition)", "chicago-author-date.csl"),
+        Style(
+            "chicago-author-date", "Chicago author-date (18th edition)", "chicago-author-date.csl"
+        ),
     )
 }
 """The bundled styles by id, in the order a style chooser lists them (APA is the default)."""

@@ -46,6 +46,7 @@ class Citable(Protocol):
     @property
     def tags(self) -> tuple[str, ...]: ...
 
+
 # Registrant prefixes of DOIs that name a preprint, not a journal article.
 PREPRINT_DOI_PREFIXES = {
     "10.48550": "arXiv",
@@ -142,6 +143,8 @@ def citation_record(paper: Citable, key: str) -> CitationRecord:
     doi = clean_doi(paper.doi)
     server = _server(paper.url, doi)
     journal_doi = doi if doi and doi.split("/", 1)[0] not in PREPRINT_DOI_PREFIXES else None
+    cite_doi: str | None
+    url: str | None
     if paper.arxiv_id:
         server = "arXiv"
         cite_doi = journal_doi or f"10.48550/arXiv.{paper.arxiv_id}"

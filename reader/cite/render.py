@@ -22,9 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, model
 from citeproc import formatter as formatters
-from citeproc import model
 from citeproc.source.json import CiteProcJSON
 
 _styles: dict[Path, Any] = {}
@@ -54,7 +53,7 @@ def _memoise() -> None:
     model.CitationStylesElement.xpath_search = memo_xpath
     for cls in vars(model).values():
         if isinstance(cls, type) and "calls_variable" in vars(cls):
-            cls.calls_variable = _memoised_calls_variable(cls.calls_variable)
+            cls.calls_variable = _memoised_calls_variable(vars(cls)["calls_variable"])  # type: ignore[attr-defined]
 
 
 def _memoised_calls_variable(calls_variable: Any) -> Any:
@@ -109,7 +108,9 @@ def render_keyed(
     with _lock, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         source = CiteProcJSON(known)
-        bib = CitationStylesBibliography(style, source, formatters.html if html else formatters.plain)
+        bib = CitationStylesBibliography(
+            style, source, formatters.html if html else formatters.plain
+        )
         for item in items:
             bib.register(Citation([CitationItem(str(item["id"]))]))
         bib.sort()

@@ -18,7 +18,8 @@ import rispy
 from reader.cite.names import Name
 from reader.cite.record import CitationRecord, Kind
 
-class _PlainRisWriter(rispy.RisWriter):  # type: ignore[misc]
+
+class _PlainRisWriter(rispy.RisWriter):
     """rispy's writer without its ``1.``, ``2.`` counter line before each reference, which
     is no RIS tag (some importers stop at it)."""
 

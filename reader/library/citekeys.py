@@ -193,8 +193,7 @@ def set_citekey(library: Library, paper_id: int, key: str) -> Changes:
         if holder is not None:
             title = holder[1] if len(holder[1]) <= 50 else holder[1][:49] + "…"
             raise LibraryUsageError(
-                f"the citekey {cleaned!r} is taken by paper {holder[0]} ({title!r}); "
-                "choose another"
+                f"the citekey {cleaned!r} is taken by paper {holder[0]} ({title!r}); choose another"
             )
         changed = conn.execute(
             "UPDATE citekey SET key = ?, edited = 1 WHERE paper_id = ? AND key IS NOT ? "

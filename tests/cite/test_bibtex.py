@@ -147,17 +147,21 @@ def test_a_paper_with_only_a_count_of_authors_says_so() -> None:
 
 def test_no_year_no_authors_still_an_entry() -> None:
     text = export_text([citation_record(paper(published=None), "k")], "bibtex")
-    assert "year" not in text and "month" not in text
+    assert "year" not in text
+    assert "month" not in text
     strict_parse(text)
 
 
 def test_tex_in_names_is_read_then_written_one_way() -> None:
     record = citation_record(
-        paper(authors=("Bj\\\"{o}rn Ommer", "Hern\\'andez, J.", "Research and Development Team")),
+        paper(authors=('Bj\\"{o}rn Ommer', "Hern\\'andez, J.", "Research and Development Team")),
         "k",
     )
     text = entry(record)
-    assert '  author = {Ommer, Bj{\\"o}rn and Hern{\\\'a}ndez, J. and {Research and Development Team}},' in text
+    assert (
+        "  author = {Ommer, Bj{\\\"o}rn and Hern{\\'a}ndez, J. and {Research and Development Team}},"
+        in text
+    )
     strict_parse(text)
     persons = parse_string(text, "bibtex").entries["k"].persons["author"]
     assert len(persons) == 3  # the team is one author, not two
@@ -207,7 +211,14 @@ def test_escaped_text_reads_back_as_written(text: str) -> None:
     escaped = latex_text(text, protect_case=True)
     # TeX's own ligatures are TeX's reading of the text: -- is an en dash, `` and '' quotes.
     expected = " ".join(unicodedata.normalize("NFKC", text).split())
-    for ligature, char in (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("!`", "¡"), ("?`", "¿")):
+    for ligature, char in (
+        ("---", "—"),
+        ("--", "–"),
+        ("``", "“"),
+        ("''", "”"),
+        ("!`", "¡"),
+        ("?`", "¿"),
+    ):
         expected = expected.replace(ligature, char)
     assert _decoded(escaped) == expected
 

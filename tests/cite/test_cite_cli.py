@@ -76,20 +76,26 @@ def test_every_paper_as_bibtex_parses_strictly(shelf: Path) -> None:
 def test_ids_filters_formats_and_a_file(shelf: Path, tmp_path: Path) -> None:
     water = paper_id(shelf, "2411.13566")
     target = tmp_path / "refs.bib"
-    status, out, err = papershelf(shelf, "cite", str(water), "--format", "biblatex", "--to", str(target))
+    status, out, err = papershelf(
+        shelf, "cite", str(water), "--format", "biblatex", "--to", str(target)
+    )
     assert status == 0, err
     assert out.strip() == f"1 paper written to {target}"
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("@article{") and "eprinttype = {arxiv}" in text
+    assert text.startswith("@article{")
+    assert "eprinttype = {arxiv}" in text
     status, out, _ = papershelf(shelf, "cite", "--format", "csl-json", "--search", "water")
     items = json.loads(out)
-    assert items and all("water" in (i["title"] + i.get("abstract", "")).lower() for i in items)
+    assert items
+    assert all("water" in (i["title"] + i.get("abstract", "")).lower() for i in items)
     status, out, _ = papershelf(shelf, "cite", "--format", "ris")
-    assert status == 0 and rispy.loads(out)
+    assert status == 0
+    assert rispy.loads(out)
     status, out, _ = papershelf(shelf, "cite", str(water), "--format", "text", "--style", "ieee")
     assert out.startswith("[1] U. Otamendi, M. Maiza")
     status, out, _ = papershelf(shelf, "cite", "--status", "archived")
-    assert status == 0 and out == ""
+    assert status == 0
+    assert out == ""
 
 
 @pytest.mark.parametrize(
@@ -104,7 +110,7 @@ def test_ids_filters_formats_and_a_file(shelf: Path, tmp_path: Path) -> None:
     ],
 )
 def test_bad_requests_say_what_is_wrong(shelf: Path, args: list[str], message: str) -> None:
-    status, out, err = papershelf(shelf, *args)
+    status, _out, err = papershelf(shelf, *args)
     assert status == 2
     assert message in err
     assert err.count("\n") == 1  # one line, no traceback
@@ -112,7 +118,8 @@ def test_bad_requests_say_what_is_wrong(shelf: Path, args: list[str], message: s
 
 def test_writing_into_a_folder_is_refused(shelf: Path, tmp_path: Path) -> None:
     status, _, err = papershelf(shelf, "cite", "--to", str(tmp_path))
-    assert status == 2 and "is a folder" in err
+    assert status == 2
+    assert "is a folder" in err
 
 
 def test_a_key_edited_from_the_command_line(shelf: Path) -> None:
@@ -122,18 +129,22 @@ def test_a_key_edited_from_the_command_line(shelf: Path) -> None:
     assert papershelf(shelf, "citekey", str(water), "otamendi2024water")[1].strip() == (
         "otamendi2024water"
     )
-    other = next(i for i in range(1, 50) if i != water and papershelf(shelf, "citekey", str(i))[0] == 0)
+    other = next(
+        i for i in range(1, 50) if i != water and papershelf(shelf, "citekey", str(i))[0] == 0
+    )
     status, _, err = papershelf(shelf, "citekey", str(other), "OTAMENDI2024WATER")
-    assert status == 2 and "is taken by paper" in err
+    assert status == 2
+    assert "is taken by paper" in err
     status, out, _ = papershelf(shelf, "list", "--json", "--search", "key:otamendi2024")
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["citekey"] for r in rows] == ["otamendi2024water"]
 
 
 def test_list_json_rows_carry_the_citekey(shelf: Path) -> None:
-    status, out, _ = papershelf(shelf, "list", "--json")
+    _status, out, _ = papershelf(shelf, "list", "--json")
     rows = [json.loads(line) for line in out.splitlines()]
-    assert rows and all(r["citekey"] for r in rows)
+    assert rows
+    assert all(r["citekey"] for r in rows)
     assert len({r["citekey"].lower() for r in rows}) == len(rows)
 
 

@@ -64,7 +64,8 @@ def test_every_generated_key_is_a_valid_key(
 ) -> None:
     key = base_key(family, organization, title, year)
     assert clean_citekey(key) == key
-    assert key.isascii() and key.isalnum()
+    assert key.isascii()
+    assert key.isalnum()
 
 
 @pytest.mark.parametrize(
@@ -89,13 +90,17 @@ def test_typed_keys_may_come_as_pandoc_citations() -> None:
     assert clean_citekey("[@smith:2020.a-b+c/d]") == "smith:2020.a-b+c/d"
 
 
-def test_imported_papers_get_unique_keys_with_suffixes(
-    library: Library, papers: AddPapers
-) -> None:
+def test_imported_papers_get_unique_keys_with_suffixes(library: Library, papers: AddPapers) -> None:
     same = [
-        Entry(title="Attention Is All You Need", authors=("A. Vaswani",), published=date(2017, 1, 1)),
+        Entry(
+            title="Attention Is All You Need", authors=("A. Vaswani",), published=date(2017, 1, 1)
+        ),
         Entry(title="Attention: All You Want", authors=("B. Vaswani",), published=date(2017, 2, 1)),
-        Entry(title="The attention of all you know", authors=("C. Vaswani",), published=date(2017, 3, 1)),
+        Entry(
+            title="The attention of all you know",
+            authors=("C. Vaswani",),
+            published=date(2017, 3, 1),
+        ),
     ]
     ids = papers(*same)
     keys = library.citekeys(ids)
@@ -113,7 +118,9 @@ def test_keys_never_change_with_richer_records_or_other_papers(
     library: Library, papers: AddPapers
 ) -> None:
     # First seen as a text capture: no names, no id.
-    (first,) = papers(Entry(title="Attention Is All You Need", authors_count=8, published=date(2017, 6, 12)))
+    (first,) = papers(
+        Entry(title="Attention Is All You Need", authors_count=8, published=date(2017, 6, 12))
+    )
     before = library.citekeys([first])[first]
     assert before == "AttentionAllYou2017"
     # Later an arXiv listing brings the names and the id: the same paper, the same key.
@@ -122,13 +129,22 @@ def test_keys_never_change_with_richer_records_or_other_papers(
     assert paper.authors == VASWANI.authors
     assert paper.citekey == before
     # Another paper that would make the same key does not move it either.
-    (other,) = papers(Entry(title="Attention is all you need", authors_count=2, published=date(2017, 7, 1), arxiv_id="9999.99999"))
+    (other,) = papers(
+        Entry(
+            title="Attention is all you need",
+            authors_count=2,
+            published=date(2017, 7, 1),
+            arxiv_id="9999.99999",
+        )
+    )
     assert library.paper(first).citekey == before
     assert library.paper(other).citekey == before + "a"
 
 
 def test_the_user_edits_a_key(library: Library, papers: AddPapers) -> None:
-    a, b = papers(VASWANI, Entry(title="BERT", authors=("Jacob Devlin",), published=date(2018, 10, 11)))
+    a, b = papers(
+        VASWANI, Entry(title="BERT", authors=("Jacob Devlin",), published=date(2018, 10, 11))
+    )
     changes = library.set_citekey(a, "vaswani2017")
     assert changes.paper_ids == {a}
     assert library.paper(a).citekey == "vaswani2017"
@@ -150,7 +166,9 @@ def test_the_user_edits_a_key(library: Library, papers: AddPapers) -> None:
 
 
 def test_search_by_key(library: Library, papers: AddPapers) -> None:
-    a, b = papers(VASWANI, Entry(title="BERT", authors=("Jacob Devlin",), published=date(2018, 10, 11)))
+    a, b = papers(
+        VASWANI, Entry(title="BERT", authors=("Jacob Devlin",), published=date(2018, 10, 11))
+    )
     assert library.paper_ids(PaperFilter(search="key:vaswani")) == [a]
     assert library.paper_ids(PaperFilter(search="key:@VASWANIattention")) == [a]
     assert library.paper_ids(PaperFilter(search="-key:vaswani")) == [b]
@@ -178,7 +196,9 @@ def test_papers_from_before_keys_get_theirs_on_upgrade(tmp_path: Path) -> None:
     _old_library(path, ["Notes on the Engine", "Notes on the engine", "Bernoulli Numbers"])
     with open_library(path, daily_backup=False) as library:
         assert library.schema_version == schema.SCHEMA_VERSION
-        stored = library.connection.execute("SELECT paper_id, key FROM citekey ORDER BY paper_id").fetchall()
+        stored = library.connection.execute(
+            "SELECT paper_id, key FROM citekey ORDER BY paper_id"
+        ).fetchall()
     assert stored == [
         (1, "lovelaceNotesEngine2024"),
         (2, "lovelaceNotesEngine2024a"),

@@ -104,7 +104,9 @@ def test_markdown_link_and_pandoc_citation() -> None:
     assert markdown_link(RECORDS[0]) == (
         "[Attention Is All You Need](https://arxiv.org/abs/1706.03762)"
     )
-    tricky = citation_record(paper(title="[Brackets] *and* (parens)", published=date(2020, 1, 1)), "k")
+    tricky = citation_record(
+        paper(title="[Brackets] *and* (parens)", published=date(2020, 1, 1)), "k"
+    )
     link = markdown_link(tricky)
     assert link.startswith("[\\[Brackets\\] \\*and\\* (parens)](https://huggingface.co/papers?q=")
     assert "(" not in link.split("](", 1)[1][:-1]
