@@ -236,6 +236,12 @@ def citation_sources(library: Library, ids: Sequence[int]) -> Iterator[CitationS
     library those papers carry the key they would get.
     """
     provisional: dict[int, str] = {}
+    unkeyed = library.connection.execute(
+        "SELECT EXISTS (SELECT 1 FROM paper p WHERE NOT EXISTS "
+        "(SELECT 1 FROM citekey c WHERE c.paper_id = p.id))"
+    ).fetchone()[0]
+    if unkeyed:
+        provisional = keys_for(library, ids)  # all at once: stored, or computed if read-only
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
         rows = {
@@ -244,8 +250,6 @@ def citation_sources(library: Library, ids: Sequence[int]) -> Iterator[CitationS
                 _SOURCE_SQL.format(marks=",".join("?" * len(chunk))), chunk
             )
         }
-        if any(r[1] is None for r in rows.values()):
-            provisional.update(keys_for(library, [i for i, r in rows.items() if r[1] is None]))
         for paper_id in chunk:
             r = rows.get(paper_id)
             if r is None:

@@ -226,3 +226,17 @@ def test_a_deleted_paper_takes_its_key_along(library: Library) -> None:
     with library.transaction() as conn:
         conn.execute("DELETE FROM paper WHERE id = ?", [a])
     assert library.connection.execute("SELECT count(*) FROM citekey").fetchone()[0] == 0
+
+
+def test_citations_from_a_read_only_library_whose_papers_have_no_keys(tmp_path: Path) -> None:
+    from reader.cite import citation_records, export_text
+
+    path = tmp_path / "old.sqlite"
+    _old_library(path, ["Paper on engines"] * 1200)  # one formula key for all
+    with Library(path) as library:  # migrated, keys not given
+        pass
+    with Library(path, read_only=True) as library:
+        records = citation_records(library, list(range(1200, 0, -1)))
+    assert [r.key for r in records[-2:]] == ["lovelacePaperEngines2024a", "lovelacePaperEngines2024"]
+    assert len({r.key for r in records}) == 1200
+    assert export_text(records[:1], "bibtex").startswith("@misc{lovelacePaperEngines2024")
