@@ -247,3 +247,29 @@ def library_with_many() -> list[Paper]:
                             )
                         )  # fmt: skip
     return combos
+
+
+_NAME_PART = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "Pd", "Po")), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    title=st.text(max_size=120),
+    abstract=st.text(max_size=300),
+    names=st.lists(st.tuples(_NAME_PART, _NAME_PART), max_size=5),
+    tags=st.lists(st.text(min_size=1, max_size=20), max_size=3),
+)
+def test_any_paper_gives_entries_both_parsers_read_with_every_author(
+    title: str, abstract: str, names: list[tuple[str, str]], tags: list[str]
+) -> None:
+    authors = tuple(f"{given} {family}" for given, family in names)
+    record = citation_record(
+        paper(title=title or "x", abstract=abstract, authors=authors, tags=tuple(tags)), "k"
+    )
+    for dialect in Dialect:
+        text = entry(record, dialect)
+        strict_parse(text)
+        persons = parse_string(text, "bibtex").entries["k"].persons.get("author", [])
+        assert len(persons) == len(record.authors)

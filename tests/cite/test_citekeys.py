@@ -237,6 +237,9 @@ def test_citations_from_a_read_only_library_whose_papers_have_no_keys(tmp_path: 
         pass
     with Library(path, read_only=True) as library:
         records = citation_records(library, list(range(1200, 0, -1)))
-    assert [r.key for r in records[-2:]] == ["lovelacePaperEngines2024a", "lovelacePaperEngines2024"]
+    assert [r.key for r in records[-2:]] == [
+        "lovelacePaperEngines2024a",
+        "lovelacePaperEngines2024",
+    ]
     assert len({r.key for r in records}) == 1200
     assert export_text(records[:1], "bibtex").startswith("@misc{lovelacePaperEngines2024")
