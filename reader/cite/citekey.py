@@ -32,8 +32,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from anyascii import anyascii
-
 from reader.digests.tex import tex_to_unicode
 
 MAX_KEY_LENGTH = 100
@@ -184,6 +182,8 @@ class CitekeyError(ValueError):
 
 def _ascii_words(text: str) -> list[str]:
     """``text`` without math and TeX commands, transliterated, split into ASCII words."""
+    from anyascii import anyascii  # on first use: the library imports this module at start
+
     text = _MATH.sub(" ", tex_to_unicode(text))
     text = _COMMAND.sub(" ", text).replace("{", "").replace("}", "")
     text = anyascii(_APOSTROPHES.sub("", text))

@@ -15,12 +15,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from reader.cite.record import CitationRecord, Kind
 
-STYLE_FOLDER = Path(__file__).resolve().parents[2] / "resources" / "csl"
+STYLE_FOLDER = Path(str(resources.files("resources").joinpath("csl")))
+"""Where the bundled ``.csl`` files are (``resources/csl``, installed with the package)."""
 
 
 @dataclass(frozen=True, slots=True)

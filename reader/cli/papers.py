@@ -179,6 +179,7 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         ("Published", paper.published.isoformat() if paper.published else None),
         ("By", ", ".join(paper.authors) if paper.authors else who),
         ("arXiv", paper.arxiv_id),
+        ("Citekey", paper.citekey),
         ("Comments", str(paper.comments) if paper.comments is not None else None),
         ("Status", paper.status.value),
         ("Rating", "★" * paper.rating + "☆" * (5 - paper.rating) if paper.rating else "unrated"),
