@@ -121,10 +121,12 @@ def csl_json(records: Iterable[CitationRecord]) -> str:
 def format_citations(
     records: Sequence[CitationRecord], style_id: str = DEFAULT_STYLE, *, html: bool = False
 ) -> list[str]:
-    """Each record as a bibliography entry in the style, in the order given.
+    """Each record as a bibliography entry in the style, in the style's bibliography
+    order (APA and Chicago sort by author and year; IEEE numbers them as given).
 
     Plain text by default, HTML (``<i>``, ``<b>``) with ``html``. Raises
-    :class:`StyleError` for an unknown style.
+    :class:`StyleError` for an unknown style. About 4 ms per record for APA: run it off
+    the GUI thread.
     """
     from reader.cite.render import render
 
