@@ -112,3 +112,44 @@ def test_markdown_link_and_pandoc_citation() -> None:
     assert "(" not in link.split("](", 1)[1][:-1]
     assert pandoc_citation(RECORDS[:2]) == "[@vaswaniAttentionAllYou2017; @a]"
     assert pandoc_citation([]) == ""
+
+
+_PLAIN_CITEPROC = """
+import json, sys, warnings
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+from citeproc import formatter
+from citeproc.source.json import CiteProcJSON
+items, path = json.loads(sys.stdin.read()), sys.argv[1]
+warnings.simplefilter("ignore")
+bib = CitationStylesBibliography(
+    CitationStylesStyle(path, validate=False), CiteProcJSON(items), formatter.plain
+)
+for item in items:
+    bib.register(Citation([CitationItem(item["id"])]))
+bib.sort()
+print(json.dumps([" ".join(str(e).split()) for e in bib.bibliography()]))
+"""
+
+
+@pytest.mark.parametrize("style_id", list(STYLES))
+def test_memoised_rendering_is_citeprocs_own(style_id: str) -> None:
+    """The lookups memoised in reader.cite.render change nothing: plain citeproc-py, in a
+    process of its own, renders the same entries."""
+    import subprocess
+    import sys
+
+    from reader.cite.render import _UNKNOWN_TO_CITEPROC
+
+    items = [
+        {k: v for k, v in csl_item(r).items() if k not in _UNKNOWN_TO_CITEPROC} for r in RECORDS
+    ]
+    plain = subprocess.run(
+        [sys.executable, "-c", _PLAIN_CITEPROC, str(style(style_id).path)],
+        input=json.dumps(items),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    expected = [re.sub(r"^(\[\d+\])(?=\S)", r"\1 ", t) for t in json.loads(plain.stdout)]
+    assert format_citations(RECORDS, style_id) == expected
