@@ -69,7 +69,7 @@ def _memoise() -> None:
             found = self.__dict__["_papershelf_reference"] = self.bibliography.source[self.key]
         return found
 
-    CitationItem.reference = property(reference)  # type: ignore[method-assign,assignment]
+    CitationItem.reference = property(reference)
     for cls in vars(model).values():
         if isinstance(cls, type) and "calls_variable" in vars(cls):
             cls.calls_variable = _memoised_calls_variable(vars(cls)["calls_variable"])  # type: ignore[attr-defined]
