@@ -22,7 +22,6 @@ from reader.cite.ris import ris
 if TYPE_CHECKING:
     from reader.library.store import Library
 
-_BATCH = 500
 _LINK_TEXT_SPECIALS = re.compile(r"([\\\[\]*_`<>])")
 
 
