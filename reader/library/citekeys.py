@@ -203,6 +203,33 @@ def set_citekey(library: Library, paper_id: int, key: str) -> Changes:
     return Changes(paper_ids=frozenset(int(r[0]) for r in changed))
 
 
+def reset_citekey(library: Library, paper_id: int) -> Changes:
+    """Give the paper the key the formula makes for it now (undoing an edit): the bare
+    formula key if no other paper has it, else the first free suffix."""
+    keys_for(library, [paper_id])
+    with library.transaction() as conn:
+        row = conn.execute(
+            f"SELECT {_FORMULA_COLUMNS} FROM paper WHERE id = ?", [paper_id]
+        ).fetchone()
+        if row is None:
+            raise PaperNotFoundError(f"there is no paper with id {paper_id}")
+        base = _formula_key(row)
+        taken = {
+            r[0].casefold()
+            for r in conn.execute(
+                "SELECT key FROM citekey WHERE key >= ? AND key < ? AND paper_id != ?",
+                [base, base + "\U0010ffff", paper_id],
+            )
+        }
+        key = unique_key(base, lambda k: k.casefold() in taken)
+        changed = conn.execute(
+            "UPDATE citekey SET key = ?, edited = 0 WHERE paper_id = ? AND key IS NOT ? "
+            "COLLATE BINARY RETURNING paper_id",
+            [key, paper_id, key],
+        ).fetchall()
+    return Changes(paper_ids=frozenset(int(r[0]) for r in changed))
+
+
 class CitationSource(NamedTuple):
     """The fields of a paper a citation is made from (named as on
     :class:`~reader.library.Paper`), read in bulk without the rest of the paper."""

@@ -528,6 +528,12 @@ class Library:
 
         return citekeys.set_citekey(self, paper_id, key)
 
+    def reset_citekey(self, paper_id: int) -> Changes:
+        """Give the paper back the key the formula makes (undoes :meth:`set_citekey`)."""
+        from reader.library import citekeys
+
+        return citekeys.reset_citekey(self, paper_id)
+
     def citekeys(self, ids: Sequence[int]) -> dict[int, str]:
         """The citation key of each paper in ``ids`` (see :mod:`reader.library.citekeys`)."""
         from reader.library import citekeys

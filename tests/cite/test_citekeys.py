@@ -165,6 +165,29 @@ def test_the_user_edits_a_key(library: Library, papers: AddPapers) -> None:
     assert library.set_citekey(c, "vaswaniPaper2017x").paper_ids == {c}
 
 
+def test_a_reset_key_is_the_formulas_again(library: Library, papers: AddPapers) -> None:
+    a, b = papers(
+        Entry(
+            title="Attention Is All You Need", authors=("A. Vaswani",), published=date(2017, 1, 1)
+        ),
+        Entry(title="Attention: All You Want", authors=("B. Vaswani",), published=date(2017, 2, 1)),
+    )
+    keys = library.citekeys([a, b])
+    bare = "vaswaniAttentionAllYou2017"
+    assert sorted(keys.values()) == [bare, bare + "a"]
+    holder, other = (a, b) if keys[a] == bare else (b, a)
+    library.set_citekey(holder, "mine")
+    assert library.reset_citekey(holder).paper_ids == {holder}
+    assert library.paper(holder).citekey == bare  # free again
+    assert library.reset_citekey(holder).empty
+    library.set_citekey(holder, "mine")
+    library.set_citekey(other, bare)  # the other paper takes the bare key meanwhile
+    library.reset_citekey(holder)
+    assert library.paper(holder).citekey == bare + "a"
+    with pytest.raises(PaperNotFoundError):
+        library.reset_citekey(999)
+
+
 def test_search_by_key(library: Library, papers: AddPapers) -> None:
     a, b = papers(
         VASWANI, Entry(title="BERT", authors=("Jacob Devlin",), published=date(2018, 10, 11))
