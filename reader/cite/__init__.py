@@ -9,7 +9,8 @@ Citekeys
     and never changed by imports. ``Paper.citekey`` carries it;
     ``Library.citekeys(ids) -> dict[int, str]`` reads (and if need be gives) keys;
     ``Library.set_citekey(paper_id, key) -> Changes`` is the user's edit (raises
-    ``LibraryUsageError`` with a one-line message for an invalid or taken key). Search
+    ``LibraryUsageError`` with a one-line message for an invalid or taken key);
+    ``Library.reset_citekey(paper_id)`` undoes it. Search
     finds a key with ``key:vaswani`` (a prefix, any case).
 
 What the window's actions call (each takes a :class:`~reader.library.Library` and ids,
