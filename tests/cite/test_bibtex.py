@@ -273,3 +273,14 @@ def test_any_paper_gives_entries_both_parsers_read_with_every_author(
         strict_parse(text)
         persons = parse_string(text, "bibtex").entries["k"].persons.get("author", [])
         assert len(persons) == len(record.authors)
+
+
+@pytest.mark.parametrize("key", ["3DGaussianSplatting2023", "smith:2020.a-b+c/d_e", "_x"])
+def test_every_key_a_user_may_choose_parses(key: str) -> None:
+    from reader.cite.citekey import clean_citekey
+
+    assert clean_citekey(key) == key
+    for dialect in Dialect:
+        text = entry(citation_record(paper(), key), dialect)
+        strict_parse(text)
+        assert list(parse_string(text, "bibtex").entries) == [key]
