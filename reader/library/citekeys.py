@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from reader.library.store import Library
 
 _CHUNK = 500
+_FIELDS = frozenset({"citekey"})
 _FORMULA_COLUMNS = "id, title, authors, organization, published"
 
 
@@ -68,6 +69,8 @@ def assign_new(conn: sqlite3.Connection, paper_ids: Iterable[int]) -> int:
     rows: list[Sequence[object]] = []
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
+        # A brand-new paper may have the id of one purged from the trash: not its key.
+        conn.execute(f"DELETE FROM citekey WHERE paper_id IN ({','.join('?' * len(chunk))})", chunk)
         rows += conn.execute(
             f"SELECT {_FORMULA_COLUMNS} FROM paper WHERE id IN ({','.join('?' * len(chunk))}) "
             "AND id NOT IN (SELECT paper_id FROM citekey) ORDER BY id",
@@ -111,7 +114,7 @@ def assign_missing(library: Library) -> Changes:
             return Changes()
         taken = {r[0].casefold() for r in conn.execute("SELECT key FROM citekey")}
         _assign(conn, rows, taken)
-    return Changes(paper_ids=frozenset(int(r[0]) for r in rows))
+    return Changes(paper_ids=frozenset(int(r[0]) for r in rows), fields=_FIELDS)
 
 
 def stored_keys(library: Library, ids: Sequence[int]) -> dict[int, str]:
@@ -186,21 +189,25 @@ def set_citekey(library: Library, paper_id: int, key: str) -> Changes:
         raise PaperNotFoundError(f"there is no paper with id {paper_id}")
     with library.transaction() as conn:
         holder = conn.execute(
-            "SELECT c.paper_id, p.title FROM citekey c JOIN paper p ON p.id = c.paper_id "
+            "SELECT c.paper_id, p.title, t.title FROM citekey c "
+            "LEFT JOIN paper p ON p.id = c.paper_id LEFT JOIN trash t ON t.paper_id = c.paper_id "
             "WHERE c.key = ? AND c.paper_id != ?",
             [cleaned, paper_id],
         ).fetchone()
         if holder is not None:
-            title = holder[1] if len(holder[1]) <= 50 else holder[1][:49] + "…"
+            title = holder[1] or holder[2] or ""
+            title = title if len(title) <= 50 else title[:49] + "…"
+            where = "" if holder[1] is not None else ", in the trash"
             raise LibraryUsageError(
-                f"the citekey {cleaned!r} is taken by paper {holder[0]} ({title!r}); choose another"
+                f"the citekey {cleaned!r} is taken by paper {holder[0]} ({title!r}{where}); "
+                "choose another"
             )
         changed = conn.execute(
             "UPDATE citekey SET key = ?, edited = 1 WHERE paper_id = ? AND key IS NOT ? "
             "COLLATE BINARY RETURNING paper_id",
             [cleaned, paper_id, cleaned],
         ).fetchall()
-    return Changes(paper_ids=frozenset(int(r[0]) for r in changed))
+    return Changes(paper_ids=frozenset(int(r[0]) for r in changed), fields=_FIELDS)
 
 
 def reset_citekey(library: Library, paper_id: int) -> Changes:
@@ -227,7 +234,7 @@ def reset_citekey(library: Library, paper_id: int) -> Changes:
             "COLLATE BINARY RETURNING paper_id",
             [key, paper_id, key],
         ).fetchall()
-    return Changes(paper_ids=frozenset(int(r[0]) for r in changed))
+    return Changes(paper_ids=frozenset(int(r[0]) for r in changed), fields=_FIELDS)
 
 
 class CitationSource(NamedTuple):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,13 +23,14 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.library import health, schema
 from reader.library.errors import (
     LibraryCorruptError,
     LibraryDamagedError,
     LibraryError,
+    LibraryGoneError,
     LibraryOpenError,
     LibraryReadOnlyError,
     LibraryUsageError,
@@ -50,6 +52,9 @@ from reader.library.model import (
 )
 from reader.query import PaperFilter, compile_filter
 
+if TYPE_CHECKING:
+    from reader.library.trash import TrashedPaper
+
 BUSY_TIMEOUT_MS = 5000
 MAX_TAG_LENGTH = 64
 MAX_NOTE_CHARS = 5_000_000
@@ -63,6 +68,7 @@ _SORT_SQL = {
     SortKey.COMMENTS: "p.comments",
     SortKey.STATUS: "p.status",
 }
+_TAGS = frozenset({"tags"})
 _ROW_COLUMNS = (
     "p.id, p.title, p.rating, p.status, p.tags, p.published, p.first_seen, p.comments, "
     "p.authors_count, p.organization, p.note != ''"
@@ -86,6 +92,41 @@ def from_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _identity_of(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode, or ``None`` when there is no file."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _text(raw: bytes) -> str:
+    """Stored text as ``str``; bytes that are not UTF-8 show as U+FFFD, never an exception.
+
+    A damaged abstract must not make every list, export and backup of the library fail;
+    ``papershelf check`` finds such text and ``--repair`` isolates its bytes.
+    """
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+def _json_texts(text: str | None) -> tuple[str, ...]:
+    """A stored JSON list of names; a lone surrogate (``"\ud800"``) reads as U+FFFD."""
+    if not text:
+        return ()
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return ()
+    return tuple(_SURROGATES.sub("\ufffd", str(item)) for item in items)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -101,12 +142,16 @@ def clean_tag_name(name: str) -> str:
     or control characters.
     """
     cleaned = " ".join(name.split()).lstrip("#").strip()
+    if _SURROGATES.search(cleaned):
+        raise LibraryUsageError("a tag name must be valid text (it holds a lone surrogate)")
     if not cleaned:
         raise LibraryUsageError("a tag name cannot be empty")
     if len(cleaned) > MAX_TAG_LENGTH:
         raise LibraryUsageError(f"a tag name can be at most {MAX_TAG_LENGTH} characters")
-    if "," in cleaned or any(ord(ch) < 32 for ch in cleaned):
+    if "," in cleaned:
         raise LibraryUsageError(f"the tag name {cleaned!r} cannot contain commas")
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in cleaned):
+        raise LibraryUsageError(f"the tag name {cleaned!r} cannot contain control characters")
     return cleaned
 
 
@@ -126,15 +171,28 @@ class Library:
         *,
         before_migration: Callable[[Path, int, int], None] | None = None,
         read_only: bool = False,
+        create: bool = True,
+        create_folders: bool = True,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
         self._damage: str | None = None
         self._opened = False
+        self.created = False
+        """Whether this open created the library file (it did not exist before)."""
+
+        self._batch = False
         try:
-            if read_only:
+            if read_only or not create:
                 if not self.path.is_file():
                     raise LibraryOpenError(f"there is no library at {self.path}")
+            elif not self.path.parent.is_dir() and not create_folders:
+                raise LibraryOpenError(
+                    f"the folder {self.path.parent} does not exist, so there is no library "
+                    f"at {self.path}; check the path (no folders are created for it)"
+                )
+            self.created = not self.path.exists()
+            if read_only:
                 uri = f"file:{urllib.parse.quote(os.fspath(self.path.absolute()))}?mode=ro"
                 conn = sqlite3.connect(
                     uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
@@ -144,9 +202,16 @@ class Library:
                 conn = sqlite3.connect(
                     self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
                 )
-        except (OSError, sqlite3.Error) as exc:
-            raise LibraryOpenError(f"the library {self.path} cannot be opened: {exc}") from None
+        except OSError as exc:
+            raise LibraryOpenError(
+                f"the library {self.path} cannot be opened: {exc.strerror or exc}"
+            ) from None
+        except sqlite3.Error as exc:
+            raise translate(exc, str(self.path)) or LibraryOpenError(
+                f"the library {self.path} cannot be opened"
+            ) from None
         self._conn = conn
+        conn.text_factory = _text
         try:
             with self._translated():
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -185,8 +250,21 @@ class Library:
             conn.close()
             raise
         self._opened = True
+        self._file_identity = _identity_of(self.path)
 
     # ------------------------------------------------------------------ lifecycle
+
+    def ensure_file_present(self) -> None:
+        """Raise :class:`LibraryGoneError` when the library file was deleted or replaced.
+
+        An open connection keeps writing to a deleted file, where nothing is ever seen
+        again: a long-running writer (``papershelf watch``) checks before each write.
+        """
+        if _identity_of(self.path) != self._file_identity:
+            raise LibraryGoneError(
+                f"the library file {self.path} was deleted or replaced while Papershelf had "
+                "it open; stopped so that nothing is written where no one can see it"
+            )
 
     @cached_property
     def db(self) -> Any:
@@ -265,6 +343,9 @@ class Library:
         starting when the library refuses writes. For use inside :mod:`reader`; the UI
         calls the named methods instead.
         """
+        if self._batch:  # inside batch(): its one transaction holds every write
+            yield self._conn
+            return
         self._check_writable()
         with self._translated():
             self._conn.execute("BEGIN IMMEDIATE")
@@ -283,6 +364,60 @@ class Library:
                     if self._conn.in_transaction:
                         self._conn.execute("ROLLBACK")
                     raise
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every query inside sees the same snapshot, no lock taken.
+
+        For use inside :mod:`reader` (the importer plans a digest from one snapshot).
+        """
+        with self._translated():
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several named writes in ONE transaction (one ``COMMIT``): all of them or none.
+
+        An undo of a bulk edit that puts back different old values is one transaction so.
+        """
+        if self._batch:
+            yield
+            return
+        with self.transaction():
+            self._batch = True
+            try:
+                yield
+            finally:
+                self._batch = False
+
+    def refuse_writes(self) -> None:
+        """Make this connection read-only for good (``PRAGMA query_only``).
+
+        The window's GUI-thread connection is made so: every write goes through the one
+        writer thread, and SQLite itself refuses a write attempted here.
+        """
+        with self._translated():
+            self._conn.execute("PRAGMA query_only = ON")
+        self.read_only = True
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another program's lock before it raises
+        :class:`LibraryLockedError` (the writer thread waits in short steps and says so)."""
+        with self._translated():
+            self._conn.execute(f"PRAGMA busy_timeout = {max(0, int(milliseconds))}")
+
+    def interrupt(self) -> None:
+        """Stop the query running on this connection (callable from any thread).
+
+        The interrupted call raises (SQLite's "interrupted"); the connection stays usable.
+        :class:`reader.worker.LibraryReader` uses it to drop a superseded search.
+        """
+        self._conn.interrupt()
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         with self._translated():
@@ -435,11 +570,11 @@ class Library:
             published=_date(v["published"]),
             comments=v["comments"],
             arxiv_id=v["arxiv_id"],
-            authors=tuple(json.loads(v["authors"])) if v["authors"] else (),
+            authors=_json_texts(v["authors"]),
             upvotes=v["upvotes"],
             url=v["url"],
             doi=v["doi"],
-            categories=tuple(json.loads(v["categories"])) if v["categories"] else (),
+            categories=_json_texts(v["categories"]),
             first_seen=from_iso(v["first_seen"]) or now_utc(),
             status=Status(v["status"]),
             rating=v["rating"],
@@ -477,7 +612,9 @@ class Library:
             )
         return found
 
-    def _update_many(self, ids: Sequence[int], sql: str, params: Sequence[object]) -> Changes:
+    def _update_many(
+        self, ids: Sequence[int], sql: str, params: Sequence[object], field: str
+    ) -> Changes:
         """Run ``UPDATE paper SET … WHERE id IN ids`` for the ids whose row actually changes."""
         targets = self._existing(ids)
         changed: set[int] = set()
@@ -487,7 +624,7 @@ class Library:
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(f"{sql} AND id IN ({marks}) RETURNING id", [*params, *chunk])
                 changed.update(r[0] for r in rows.fetchall())
-        return Changes(paper_ids=frozenset(changed))
+        return Changes(paper_ids=frozenset(changed), fields=frozenset({field}))
 
     def set_status(self, ids: int | Sequence[int], status: Status | str) -> Changes:
         """Move papers to a reading status (inbox, queue, reading, read, archived)."""
@@ -501,6 +638,7 @@ class Library:
             _ids(ids),
             "UPDATE paper SET status = ?, status_changed_at = ? WHERE status != ?",
             [value.value, to_iso(now_utc()), value.value],
+            "status",
         )
 
     def set_rating(self, ids: int | Sequence[int], stars: int) -> Changes:
@@ -508,17 +646,23 @@ class Library:
         if isinstance(stars, bool) or not isinstance(stars, int) or not 0 <= stars <= 5:
             raise LibraryUsageError(f"a rating is 0 to 5 stars, not {stars!r}")
         return self._update_many(
-            _ids(ids), "UPDATE paper SET rating = ? WHERE rating != ?", [stars, stars]
+            _ids(ids), "UPDATE paper SET rating = ? WHERE rating != ?", [stars, stars], "rating"
         )
 
     def set_note(self, paper_id: int, text: str) -> Changes:
         """Replace a paper's Markdown note (an empty string clears it)."""
         if len(text) > MAX_NOTE_CHARS:
             raise LibraryUsageError(f"a note can be at most {MAX_NOTE_CHARS:,} characters")
+        if _SURROGATES.search(text):
+            raise LibraryUsageError(
+                "the note holds a lone surrogate (text that is not valid Unicode); "
+                "nothing was saved"
+            )
         return self._update_many(
             [paper_id],
             "UPDATE paper SET note = ?, note_updated_at = ? WHERE note != ?",
             [text, to_iso(now_utc()), text],
+            "note",
         )
 
     def set_citekey(self, paper_id: int, key: str) -> Changes:
@@ -543,8 +687,68 @@ class Library:
     def mark_opened(self, paper_id: int) -> Changes:
         """Record that the user opened the paper now."""
         return self._update_many(
-            [paper_id], "UPDATE paper SET opened_at = ? WHERE 1", [to_iso(now_utc())]
+            [paper_id], "UPDATE paper SET opened_at = ? WHERE 1", [to_iso(now_utc())], "opened"
         )
+
+    def text_problems(self, paper_id: int) -> list[str]:
+        """What of the paper's stored text is damaged (shown with U+FFFD), one phrase each;
+        empty when nothing is. For a message beside the paper: "run check --repair"."""
+        from reader.library import text_damage
+
+        with self._translated():
+            return text_damage.paper_problems(self._conn, paper_id)
+
+    # ------------------------------------------------------------------ the trash
+
+    def trash_papers(self, ids: int | Sequence[int]) -> Changes:
+        """Delete papers with undo: move them (every field, tags, appearances) to the trash."""
+        from reader.library import trash
+
+        return trash.trash_papers(self, ids)
+
+    def restore_papers(self, ids: int | Sequence[int]) -> Changes:
+        """Bring papers back from the trash as they were, with the ids they had."""
+        from reader.library import trash
+
+        return trash.restore_papers(self, ids)
+
+    def trashed(self, *, limit: int | None = None) -> list[TrashedPaper]:
+        """The papers in the trash, most recently trashed first."""
+        from reader.library import trash
+
+        return trash.trashed(self, limit=limit)
+
+    def empty_trash(self, ids: Iterable[int] | None = None) -> Changes:
+        """Delete papers in the trash for good (all, or those in ``ids``)."""
+        from reader.library import trash
+
+        return trash.empty_trash(self, ids)
+
+    def digest_paper_ids(self, digest_id: int, *, only_there: bool = False) -> list[int]:
+        """The library's papers that the digest ``digest_id`` listed, in its order
+        (with ``only_there``, those no other digest lists)."""
+        from reader.library import trash
+
+        return trash.digest_paper_ids(self, digest_id, only_there=only_there)
+
+    def grouped_by(self, ids: Sequence[int], field: str) -> dict[Any, list[int]]:
+        """The papers ``ids`` grouped by their current ``field`` (``"rating"``/``"status"``).
+
+        What an undo needs to put back, read in SQL (a bulk edit of 100,000 papers reads
+        no rows into Python objects).
+        """
+        column = {"rating": "rating", "status": "status"}[field]
+        groups: dict[Any, list[int]] = {}
+        for start in range(0, len(ids), 5000):
+            chunk = list(ids[start : start + 5000])
+            marks = ",".join("?" * len(chunk))
+            for value, joined in self._query(
+                f"SELECT {column}, group_concat(id) FROM paper WHERE id IN ({marks}) "
+                f"GROUP BY {column}",
+                chunk,
+            ):
+                groups.setdefault(value, []).extend(map(int, joined.split(",")))
+        return groups
 
     # ------------------------------------------------------------------ tags
 
@@ -584,7 +788,7 @@ class Library:
                     )
                     if cur.rowcount:
                         changed.add(paper_id)
-        return Changes(paper_ids=frozenset(changed), tags=bool(cleaned))
+        return Changes(paper_ids=frozenset(changed), tags=bool(cleaned), fields=_TAGS)
 
     def remove_tags(self, ids: int | Sequence[int], names: Iterable[str]) -> Changes:
         """Take tags off papers. The tag itself stays (with its remaining papers)."""
@@ -603,7 +807,7 @@ class Library:
                     )
                     if cur.rowcount:
                         changed.add(paper_id)
-        return Changes(paper_ids=frozenset(changed), tags=bool(changed))
+        return Changes(paper_ids=frozenset(changed), tags=bool(changed), fields=_TAGS)
 
     def set_tags(self, paper_id: int, names: Iterable[str]) -> Changes:
         """Make ``names`` exactly the paper's tags."""
@@ -634,7 +838,7 @@ class Library:
                 conn.execute("UPDATE tag SET name = ? WHERE id = ?", [new_name, source])
             else:
                 self._merge_into(conn, source, target)
-        return Changes(paper_ids=papers, tags=True)
+        return Changes(paper_ids=papers, tags=True, fields=_TAGS)
 
     def merge_tags(self, sources: Iterable[str], target: str) -> Changes:
         """Fold every tag in ``sources`` into ``target`` (created if needed)."""
@@ -656,7 +860,7 @@ class Library:
                     )
                 )
                 self._merge_into(conn, source_id, target_id)
-        return Changes(paper_ids=frozenset(changed), tags=True)
+        return Changes(paper_ids=frozenset(changed), tags=True, fields=_TAGS)
 
     @staticmethod
     def _merge_into(conn: sqlite3.Connection, source: int, target: int) -> None:
@@ -680,7 +884,7 @@ class Library:
             )
             conn.execute("DELETE FROM paper_tag WHERE tag_id = ?", [tag_id])
             conn.execute("DELETE FROM tag WHERE id = ?", [tag_id])
-        return Changes(paper_ids=papers, tags=True)
+        return Changes(paper_ids=papers, tags=True, fields=_TAGS)
 
     # ------------------------------------------------------------------ the import log
 

@@ -20,7 +20,7 @@ from reader.cite.citekey import (
 from reader.digests.model import Entry
 from reader.library import Library, LibraryUsageError, PaperFilter, PaperNotFoundError, schema
 from reader.library.opening import open_library
-from tests.cite.conftest import AddPapers, add_papers
+from tests.cite.conftest import AddPapers
 
 VASWANI = Entry(
     title="Attention Is All You Need",
@@ -244,11 +244,23 @@ def test_a_read_only_library_answers_with_the_keys_it_would_give(tmp_path: Path)
         assert library.citekeys([1]) == {1: "lovelaceNotesEngine2024"}
 
 
-def test_a_deleted_paper_takes_its_key_along(library: Library) -> None:
-    (a,) = add_papers(library, [VASWANI])
-    with library.transaction() as conn:
-        conn.execute("DELETE FROM paper WHERE id = ?", [a])
-    assert library.connection.execute("SELECT count(*) FROM citekey").fetchone()[0] == 0
+def test_a_trashed_paper_keeps_its_key_and_gets_it_back(
+    library: Library, papers: AddPapers
+) -> None:
+    (a,) = papers(VASWANI)
+    library.set_citekey(a, "mine2017")
+    library.trash_papers([a])
+    # While it is in the trash nobody else takes the key, and search does not find it.
+    (b,) = papers(Entry(title="Other", authors=("Q. Mine",), published=date(2017, 1, 1)))
+    with pytest.raises(LibraryUsageError, match="taken"):
+        library.set_citekey(b, "MINE2017")
+    library.restore_papers([a])
+    assert library.paper(a).citekey == "mine2017"
+    # Emptied for good: a later paper that gets the same id gets a key of its own.
+    library.trash_papers([a])
+    library.empty_trash()
+    (c,) = papers(Entry(title="Brand New", authors=("Z. Zed",), published=date(2020, 1, 1)))
+    assert library.paper(c).citekey == "zedBrandNew2020"
 
 
 def test_citations_from_a_read_only_library_whose_papers_have_no_keys(tmp_path: Path) -> None:
