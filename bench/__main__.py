@@ -298,6 +298,42 @@ def bench_ranking(sizes: Sizes, work: Path) -> list[Figure]:
     return ranking_figures(sizes, work, CACHE, Figure)
 
 
+def bench_cite(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.cite import SELECTION, TARGET_BIBTEX_S, TARGET_FORMATTED_S, measure
+
+    r = measure(CACHE, sizes.library_papers)
+    n = f"{sizes.library_papers:,} papers"
+    cpu = "CPU {:.2f} s (the wall clock on a shared machine is inflated by its load)"
+    figures = [
+        Figure(
+            f"11. {n} to BibTeX (read + write)",
+            r["bibtex_total_s"],
+            "s",
+            target=f"≤ {TARGET_BIBTEX_S:g} s",
+            passed=r["bibtex_total_s"] <= TARGET_BIBTEX_S,
+            note=cpu.format(r["bibtex_total_cpu_s"])
+            + f"; read {r['read_s']:.2f} s, BibLaTeX {r['biblatex_s']:.2f} s, "
+            f"CSL-JSON {r['csl-json_s']:.2f} s, RIS {r['ris_s']:.2f} s",
+        ),
+    ]
+    for style in ("apa", "ieee", "chicago-author-date"):
+        figures.append(
+            Figure(
+                f"11. {SELECTION:,} papers as formatted citations, {style}",
+                r[f"{style}_cold_s"],
+                "s",
+                target=f"≤ {TARGET_FORMATTED_S:g} s",
+                passed=r[f"{style}_cold_s"] <= TARGET_FORMATTED_S,
+                note=cpu.format(r[f"{style}_cold_cpu_s"])
+                + f"; again: {r[f'{style}_warm_s']:.2f} s; citeproc-py, off the GUI thread",
+            )
+        )
+    figures.append(
+        Figure(f"11. citekeys for {n} without one", r["assign_s"], "s", target="reported")
+    )
+    return figures
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
@@ -309,6 +345,7 @@ BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "gui_stall": bench_gui_stall,
     "vault": bench_vault,
     "ranking": bench_ranking,
+    "cite": bench_cite,
 }
 
 

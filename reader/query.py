@@ -9,7 +9,8 @@ Syntax (shown to users in the search field's tooltip, see :data:`SYNTAX_HELP`):
 - ``tag:nlp``, ``tag:"to read"``, ``-tag:done`` — with (without) a tag;
 - ``status:queue`` (inbox, queue, reading, read, archived), also ``is:queue``;
 - ``rating:>=4``, ``rating:5``, ``rating:<3``, ``is:unrated``, ``is:rated``;
-- ``has:note``, ``has:tags``, ``org:google``, ``year:2025``.
+- ``has:note``, ``has:tags``, ``org:google``, ``year:2025``;
+- ``key:vaswani`` — papers whose citekey starts with it (any case; ``key:@vaswani`` too).
 
 Everything compiles to a ``WHERE`` fragment over the ``paper`` table aliased ``p`` with
 bound parameters; user text never becomes SQL.
@@ -30,10 +31,13 @@ Search titles, abstracts, notes and tags:
   tag:nlp  -tag:done   with / without a tag (tag:"two words")
   status:queue         inbox, queue, reading, read, archived (or is:queue)
   rating:>=4  rating:5 is:unrated  is:rated
-  has:note  has:tags  org:google  year:2025"""
+  has:note  has:tags  org:google  year:2025
+  key:vaswani          citekey starting with (any case)"""
 
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):("[^"]*"?|[^\s"]*)|("[^"]*"?|[^\s"]+))')
-_FILTER_KEYS = frozenset({"tag", "status", "is", "rating", "has", "org", "organization", "year"})
+_FILTER_KEYS = frozenset(
+    {"tag", "status", "is", "rating", "has", "org", "organization", "year", "key"}
+)
 _RATING = re.compile(r"^(>=|<=|>|<|=)?([0-5])$")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -150,6 +154,9 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         out.add(
             f"{'NOT ' if neg else ''}coalesce(p.organization, '') LIKE ? ESCAPE '\\'", _like(value)
         )
+    elif key == "key":
+        prefix = _like(value.removeprefix("@"))[1:]  # "…%": the key starts with the value
+        out.add(f"p.id {neg}IN (SELECT paper_id FROM citekey WHERE key LIKE ? ESCAPE '\\')", prefix)
     elif key == "year" and value.isdigit():
         out.add(f"{'NOT ' if neg else ''}coalesce(p.published, '') LIKE ?", f"{value}-%")
     else:
@@ -165,6 +172,7 @@ _EXAMPLES = {
     "org": "org:google",
     "organization": "org:google",
     "year": "year:2025",
+    "key": "key:vaswani",
 }
 
 

@@ -100,8 +100,8 @@ def test_a_text_capture_paper_gets_no_new_keys_or_lines(library: Library, tmp_pa
     for paper in library.papers():
         data, body = split_note(notes[paper.id])
         assert set(data) == {
-            "title", "papershelf_id", "published", "authors", "status", "rating", "tags",
-            "digests", "first_seen", "source",
+            "title", "papershelf_id", "citekey", "aliases", "published", "authors", "status",
+            "rating", "tags", "digests", "first_seen", "source",
         }  # fmt: skip
         assert body.startswith(f"\n# {paper.title}\n\n## Abstract\n\n{paper.abstract}\n")
 

@@ -108,6 +108,8 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.limit is not None:
         ids = ids[: max(args.limit, 0)]
     if args.json:
+        if library.writable:
+            library.citekeys(ids)  # papers from before keys existed get theirs first
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             interest = ranking.interest_for_list(library, chunk, refresh=False)
@@ -146,6 +148,7 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
     return {
         "id": paper.id,
         "key": paper.key,
+        "citekey": paper.citekey,
         "title": paper.title,
         "abstract": paper.abstract,
         "authors_count": paper.authors_count,
@@ -197,6 +200,7 @@ def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         ("Published", paper.published.isoformat() if paper.published else None),
         ("By", ", ".join(paper.authors) if paper.authors else who),
         ("arXiv", paper.arxiv_id),
+        ("Citekey", paper.citekey),
         ("Comments", str(paper.comments) if paper.comments is not None else None),
         ("Status", paper.status.value),
         ("Rating", "★" * paper.rating + "☆" * (5 - paper.rating) if paper.rating else "unrated"),

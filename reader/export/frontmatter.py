@@ -156,6 +156,9 @@ def note_properties(paper: Paper) -> dict[str, object]:
         "papershelf_id": paper.id,
         "published": paper.published,
     }
+    if paper.citekey:  # what Obsidian's Pandoc / Citations plugins look a paper up by
+        props["citekey"] = paper.citekey
+        props["aliases"] = [f"@{paper.citekey}"]
     if paper.authors_count is not None:
         props["authors"] = paper.authors_count
     if paper.organization:

@@ -27,6 +27,7 @@ class IndexEntry:
     title: str
     status: Status
     rating: int
+    citekey: str | None = None
 
 
 def render_index(title: str, entries: list[IndexEntry]) -> str:
@@ -50,6 +51,8 @@ def render_index(title: str, entries: list[IndexEntry]) -> str:
                             "link": Markdown(wikilink(e.name, e.title)),
                             "rating": e.rating,
                             "stars": stars(e.rating),
+                            "citekey": e.citekey,
+                            "cite": f"[@{e.citekey}]" if e.citekey else "",
                         }
                         for e in members
                     ],

@@ -27,6 +27,7 @@ export keeps (and remembers) what it did.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import os
@@ -229,6 +230,7 @@ class _Export:
 
     def _render_all(self, ids: Sequence[int]) -> bool:
         """Render every note whose inputs changed; ``False`` if cancelled."""
+        self.library.citekeys(ids)  # papers from before citekeys existed get theirs now
         for start in range(0, len(ids), _BATCH):
             if self._cancelled():
                 return False
@@ -374,7 +376,7 @@ class _Export:
         if not entries and recorded is None and not files.exists(path):
             return
         data = (
-            render_index(index_name[: -len(".md")], list(entries.values())).rstrip("\n") + "\n"
+            render_index(index_name[: -len(".md")], self._cited(entries)).rstrip("\n") + "\n"
         ).encode("utf-8", "replace")
         outcome = write_index_note(
             self.folder, index_name, data, recorded, force=self.options.force
@@ -383,6 +385,11 @@ class _Export:
         if outcome.kind in {"written", "unchanged"}:
             sha = files.sha256(data)
             self.records.append(NoteRecord(INDEX_ID, index_name, sha, None, None, None, None))
+
+    def _cited(self, entries: dict[int, IndexEntry]) -> list[IndexEntry]:
+        """The index's entries with their citekeys, for ``[@key]`` citations."""
+        keys = self.library.citekeys(list(entries))
+        return [dataclasses.replace(e, citekey=keys.get(pid)) for pid, e in entries.items()]
 
     # ------------------------------------------------------------------ remembering
 

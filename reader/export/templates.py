@@ -192,7 +192,7 @@ def note_context(paper: Paper) -> dict[str, object]:
     - ``authors_count``, ``organization``, ``authors`` (names, often empty),
       ``published`` (a date), ``digests`` (dates), ``first_seen`` (a date);
     - ``source`` (arXiv page or Hugging Face search), ``arxiv_id``, ``url`` (only a valid
-      ``http(s)`` address, normalised), ``doi`` (only a valid DOI), ``comments``;
+      ``http(s)`` address, normalised), ``doi`` (only a valid DOI), ``comments``, ``citekey``;
       ``links`` (Markdown links to the arXiv page, the DOI and the paper's own page, the
       ones that validate) and ``links_line`` (them joined by `` · ``);
       ``paper``: the whole :class:`~reader.library.Paper` (raw values).
@@ -231,6 +231,7 @@ def note_context(paper: Paper) -> dict[str, object]:
         "links": links,
         "links_line": Markdown(" · ".join(links)),
         "comments": paper.comments,
+        "citekey": paper.citekey,
         "paper": paper,
     }
 

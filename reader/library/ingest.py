@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.digests.model import Digest, Entry
-from reader.library import import_steps, merging
+from reader.library import citekeys, import_steps, merging
 from reader.library.merging import Identity
 from reader.library.model import Changes
 from reader.library.store import Library, now_utc, to_iso
@@ -290,6 +290,7 @@ def _insert_rows(conn: Any, rows: list[dict[str, Any]], now: str) -> None:
         f"INSERT INTO paper ({columns}) VALUES ({marks})",
         [[row[c] for c in _INSERT_COLUMNS] + [now] for row in reversed(rows)],
     )
+    citekeys.assign_new(conn, [int(row["id"]) for row in rows])
 
 
 def record_failure(

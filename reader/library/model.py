@@ -77,6 +77,8 @@ class Paper:
     opened_at: datetime | None
     tags: tuple[str, ...]
     appearances: tuple[Appearance, ...] = ()
+    citekey: str | None = None
+    """The paper's citation key (``vaswaniAttentionAllYou2017``); see :mod:`reader.cite`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ def open_library(
     )
     for line in import_steps.recover(library.connection):
         warn(line)
+    _give_citekeys(library, warn)
     if daily_backup:
         try:
             made = backup_if_due(library_path, today=today)
@@ -91,6 +92,17 @@ def open_library(
         except LibraryEnvironmentError as exc:
             warn(f"today's backup of the library was not made: {exc}")
     return library
+
+
+def _give_citekeys(library: Library, warn: Callable[[str], None]) -> None:
+    """Keys for papers from before the library had them (once, after that upgrade)."""
+    from reader.library import citekeys
+
+    try:
+        if library.writable and citekeys.missing(library):
+            citekeys.assign_missing(library)
+    except LibraryEnvironmentError as exc:
+        warn(f"citation keys were not given to older papers yet: {exc}")
 
 
 def damage_warning(library_path: str | os.PathLike[str], reason: str) -> str:

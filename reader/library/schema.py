@@ -255,6 +255,21 @@ CREATE TABLE interest_state (
 """
 
 
+_CITEKEY = """
+-- Citation keys (reader.cite, reader.library.citekeys): one per paper, made once from the
+-- formula in reader.cite.citekey and never recomputed, so a later, richer record of the
+-- paper or another paper's arrival never changes a key already cited somewhere. Keys are
+-- unique ignoring case; existing papers get theirs when the library is next opened.
+-- No foreign key: a paper in the trash keeps its key (a restore gives it back, and no
+-- other paper takes it meanwhile); a new paper given a purged paper's id replaces it.
+CREATE TABLE citekey (
+    paper_id INTEGER PRIMARY KEY,
+    key      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    edited   INTEGER NOT NULL DEFAULT 0   -- 1 once the user chose the key
+);
+"""
+
+
 _VAULT = """
 -- The two-way vault (reader.export, reader.library.vault_records): per exported note, the
 -- text Papershelf last rendered for it (the base of the next three-way merge, zlib-
@@ -271,7 +286,7 @@ CREATE TABLE vault_note (
 """
 
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY, _VAULT, _INTEREST)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY, _VAULT, _INTEREST, _CITEKEY)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

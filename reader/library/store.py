@@ -527,8 +527,13 @@ class Library:
                     appearances.setdefault(a[0], []).append(
                         Appearance(a[1], a[2], _date(a[3]), a[4], a[5])
                     )
+            keys = dict(
+                self._query(f"SELECT paper_id, key FROM citekey WHERE paper_id IN ({marks})", chunk)
+            )
             for r in self._query(f"SELECT * FROM paper p WHERE p.id IN ({marks})", chunk):
-                result[r[0]] = self._paper_from_row(r, tuple(appearances.get(r[0], ())))
+                result[r[0]] = self._paper_from_row(
+                    r, tuple(appearances.get(r[0], ())), keys.get(r[0])
+                )
         return [result[i] for i in ids if i in result]
 
     def papers(
@@ -546,7 +551,10 @@ class Library:
     _PAPER_COLUMNS: tuple[str, ...] = ()
 
     def _paper_from_row(
-        self, r: sqlite3.Row | tuple[Any, ...], appearances: tuple[Appearance, ...]
+        self,
+        r: sqlite3.Row | tuple[Any, ...],
+        appearances: tuple[Appearance, ...],
+        citekey: str | None = None,
     ) -> Paper:
         if not Library._PAPER_COLUMNS:
             Library._PAPER_COLUMNS = tuple(
@@ -576,6 +584,7 @@ class Library:
             opened_at=from_iso(v["opened_at"]),
             tags=_split_tags(v["tags"]),
             appearances=appearances,
+            citekey=citekey,
         )
 
     def view_counts(self) -> ViewCounts:
@@ -668,6 +677,25 @@ class Library:
         from reader.library import interest
 
         return interest.unmark_not_interested(self, _ids(ids))
+
+    def set_citekey(self, paper_id: int, key: str) -> Changes:
+        """Make ``key`` the paper's citation key. Raises :class:`LibraryUsageError` with a
+        one-line message when it is not valid or another paper has it."""
+        from reader.library import citekeys
+
+        return citekeys.set_citekey(self, paper_id, key)
+
+    def reset_citekey(self, paper_id: int) -> Changes:
+        """Give the paper back the key the formula makes (undoes :meth:`set_citekey`)."""
+        from reader.library import citekeys
+
+        return citekeys.reset_citekey(self, paper_id)
+
+    def citekeys(self, ids: Sequence[int]) -> dict[int, str]:
+        """The citation key of each paper in ``ids`` (see :mod:`reader.library.citekeys`)."""
+        from reader.library import citekeys
+
+        return citekeys.keys_for(self, ids)
 
     def mark_opened(self, paper_id: int) -> Changes:
         """Record that the user opened the paper now."""
