@@ -46,7 +46,7 @@ def edit(path: Path, old: str, new: str, *, count: int = 1) -> str:
     return text
 
 
-USER_FRONT = "aliases: [AIAYN]  # how I cite it\nproject:   thesis   \n# reading group, week 3\n"
+USER_FRONT = "nicknames: [AIAYN]  # how I cite it\nproject:   thesis   \n# reading group, week 3\n"
 USER_TOP = "> [!quote] My summary\n> Transformers, *finally*.\n\n"
 USER_BOTTOM = "\n## My follow-ups\n\n- [ ] read the appendix\n- [[Deep Nets]]\n"
 
@@ -72,9 +72,9 @@ def test_edits_in_the_users_own_parts_are_kept_byte_for_byte_and_ours_updated(
         assert mine in merged
     data, _ = split_note(note)
     assert (data["rating"], data["status"], data["tags"]) == (4, "reading", ["nlp"])
-    assert data["aliases"] == ["AIAYN"]
+    assert data["nicknames"] == ["AIAYN"]
     keys = list(data)
-    assert keys.index("title") < keys.index("aliases") < keys.index("papershelf_id")
+    assert keys.index("title") < keys.index("nicknames") < keys.index("papershelf_id")
     # Only Papershelf's lines changed.
     changed = set(merged.splitlines()) ^ set(text.splitlines())
     assert all(

@@ -52,7 +52,7 @@ def render_index(title: str, entries: list[IndexEntry]) -> str:
                             "rating": e.rating,
                             "stars": stars(e.rating),
                             "citekey": e.citekey,
-                            "cite": f"[@{e.citekey}]" if e.citekey else "",
+                            "cite": Markdown(f"[@{e.citekey}]") if e.citekey else "",
                         }
                         for e in members
                     ],
