@@ -174,6 +174,8 @@ def test_sniffing_and_parsing_grow_linearly(case: str) -> None:
     for what, make in checks:
         with _guard(f"{what} on {case!r} ({len(large):,} characters)"):
             ratio = _ratio(make, small, large)
-            if ratio > LIMIT:  # once more before failing: the machine may have been busy
+            for _ in range(3):  # again before failing: the machine may have been busy
+                if ratio <= LIMIT:
+                    break
                 ratio = min(ratio, _ratio(make, small, large))
         assert ratio <= LIMIT, f"{what} on {case!r}: {GROWTH}× the input took {ratio:.1f}× the time"
