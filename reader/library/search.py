@@ -1,0 +1,253 @@
+"""Paper lists and counts whose cost is bounded by the page shown, not by the library.
+
+A compiled view (:class:`reader.query.Compiled`) becomes a :class:`Plan`: the full-text
+index that drives the query (``paper_words`` for plain words — prefixes of any length —
+and the view's status and rating as facets; ``paper_fts`` for phrases), the other
+full-text conditions, and the SQL conditions left over. The queries then follow the
+shape of the request:
+
+- newest first (the id order) with words: the full-text index yields ids in that order,
+  so the first page reads a page of index entries (and looks up only the papers it must
+  check for the conditions left over); when those conditions are narrow (a tag, a digest)
+  the ordered walk is given a budget, after which the query is driven from them instead;
+- any other order with words: a match of at most :data:`SMALL_MATCH` papers is read and
+  sorted; a broader one is materialised once and the sort index walked in order;
+- no words: SQLite walks the sort index (every sort index carries status and rating) or
+  narrows from a tag, a digest or the note index, as its statistics say;
+- counts: one FTS5 merge when the facets say everything, otherwise the same shapes.
+
+Every query returns exactly what :meth:`reader.query.Compiled.reference` means; the
+property tests in ``tests/test_query_plans.py`` hold the two against each other.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.library import words
+from reader.library.model import SortKey
+from reader.library.schema import WORD_PREFIXES
+from reader.query import Compiled
+
+SMALL_MATCH = 3000
+"""Matches up to this size are read and sorted; broader ones walk the sort index."""
+
+ORDERED_BUDGET = 40_000
+"""SQLite VM steps (in thousands of the progress handler's unit) an ordered walk may take."""
+
+_SORT_SQL = {
+    SortKey.TITLE: "p.title COLLATE NOCASE",
+    SortKey.RATING: "p.rating",
+    SortKey.TAGS: "p.tags COLLATE NOCASE",
+    SortKey.PUBLISHED: "p.published",
+    SortKey.ADDED: "p.id",  # ids are handed out in the order papers arrive
+    SortKey.COMMENTS: "p.comments",
+    SortKey.STATUS: "p.status",
+}
+
+Run = Callable[[str, Sequence[object]], list[Any]]
+
+
+@dataclass(slots=True)
+class Plan:
+    """How to answer a compiled view: a driving full-text match and what is left over."""
+
+    where: str = "1"
+    params: list[object] = field(default_factory=list)
+    table: str | None = None
+    """The full-text index that drives, or ``None`` (SQL alone)."""
+    match: str = ""
+    empty: bool = False
+    """Known to match nothing (a word no paper has)."""
+
+
+def _and(parts: list[str]) -> str:
+    return " AND ".join(f"({p})" for p in parts)
+
+
+def _in(table: str, *, negated: bool) -> str:
+    return f"p.id {'NOT ' if negated else ''}IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+
+
+def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
+    """The plan for ``compiled`` (looks long words up in the vocabulary)."""
+    word_pos: list[str] = []
+    word_neg: list[str] = []
+    phrase_pos: list[str] = []
+    phrase_neg: list[str] = []
+    for term in compiled.terms:
+        if term.word is None:
+            (phrase_neg if term.negated else phrase_pos).append(term.fts)
+            continue
+        expression = _word(conn, term.word)
+        if expression is None:  # no paper has a word starting so
+            if not term.negated:
+                return Plan(empty=True)
+            continue
+        (word_neg if term.negated else word_pos).append(expression)
+    out = Plan()
+    clauses: list[str] = []
+    params: list[object] = []
+
+    def fts(positive: list[str], negative: list[str]) -> str:
+        expression = _and(positive)
+        for n in negative:
+            expression = f"({expression}) NOT ({n})"
+        return expression
+
+    if word_pos:
+        where, params = compiled.uncovered()
+        clauses = [where] if where != "1" else []
+        out.table, out.match = "paper_words", fts(word_pos + compiled.facets, word_neg)
+        if phrase_pos:
+            clauses.append(_in("paper_fts", negated=False))
+            params.append(fts(phrase_pos, phrase_neg))
+        else:
+            for n in phrase_neg:
+                clauses.append(_in("paper_fts", negated=True))
+                params.append(n)
+    else:
+        clauses = [compiled.where] if compiled.clauses else []
+        params = list(compiled.params)
+        if phrase_pos:
+            out.table, out.match = "paper_fts", fts(phrase_pos, phrase_neg)
+        else:
+            for n in phrase_neg:
+                clauses.append(_in("paper_fts", negated=True))
+                params.append(n)
+        for n in word_neg:
+            clauses.append(_in("paper_words", negated=True))
+            params.append(n)
+    out.where = " AND ".join(clauses) if clauses else "1"
+    out.params = params
+    return out
+
+
+def _word(conn: sqlite3.Connection, word: str) -> str | None:
+    """The FTS5 string for the prefix ``word`` on ``paper_words``; ``None``: matches nothing."""
+    if len(word) <= WORD_PREFIXES:
+        return f'"{word}"*'
+    expansion = words.expand(conn, word)
+    if expansion is None:
+        return f'"{word}"*'
+    if not expansion:
+        return None
+    return "(" + " OR ".join(f'"{w}"' for w in expansion) + ")"
+
+
+def order_by(key: SortKey, descending: bool) -> str:
+    """The ``ORDER BY`` of a list sorted by ``key`` (ids break ties, in the same direction)."""
+    direction = "DESC" if descending else "ASC"
+    if key is SortKey.ADDED:
+        return f"p.id {direction}"
+    return f"{_SORT_SQL[key]} {direction}, p.id {direction}"
+
+
+def _page(limit: int | None, offset: int) -> tuple[str, list[object]]:
+    if limit is None and not offset:
+        return "", []
+    return " LIMIT ? OFFSET ?", [-1 if limit is None else max(limit, 0), max(offset, 0)]
+
+
+def paper_ids(
+    conn: sqlite3.Connection,
+    run: Run,
+    p: Plan,
+    key: SortKey,
+    descending: bool,
+    limit: int | None,
+    offset: int,
+) -> list[int]:
+    """The ids of plan ``p`` in display order, one page of them when ``limit`` is given."""
+    if p.empty:
+        return []
+    order = order_by(key, descending)
+    page, page_params = _page(limit, offset)
+    if p.table is None:
+        sql = f"SELECT p.id FROM paper p WHERE {p.where} ORDER BY {order}{page}"
+        return [r[0] for r in run(sql, [*p.params, *page_params])]
+    table = p.table
+    direction = "DESC" if descending else "ASC"
+    matched = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+    if key is SortKey.ADDED:
+        if p.where == "1":
+            sql = f"{matched} ORDER BY rowid {direction}{page}"
+            return [r[0] for r in run(sql, [p.match, *page_params])]
+        ordered = (
+            f"SELECT f.rowid FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
+            f"WHERE {table} MATCH ? AND {p.where} ORDER BY f.rowid {direction}{page}"
+        )
+        args = [p.match, *p.params, *page_params]
+        if limit is None:
+            return [r[0] for r in run(ordered, args)]
+        found = _budgeted(conn, run, ordered, args)
+        if found is not None:
+            return found
+        # The conditions left over are narrow: drive from them, the match materialised.
+        sql = f"SELECT p.id FROM paper p WHERE {p.where} AND p.id IN ({matched}) ORDER BY {order}{page}"
+        return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+    if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
+        sql = (
+            f"SELECT p.id FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
+            f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
+        )
+        return [r[0] for r in run(sql, [p.match, *p.params, *page_params])]
+    sql = f"SELECT p.id FROM paper p WHERE {p.where} AND p.id IN ({matched}) ORDER BY {order}{page}"
+    return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+
+
+def count(run: Run, p: Plan) -> int:
+    """How many papers plan ``p`` matches."""
+    if p.empty:
+        return 0
+    if p.table is None:
+        return int(run(f"SELECT count(*) FROM paper p WHERE {p.where}", p.params)[0][0])
+    table = p.table
+    if p.where == "1":
+        return int(run(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [p.match])[0][0])
+    if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
+        sql = (
+            f"SELECT count(*) FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
+            f"WHERE {table} MATCH ? AND {p.where}"
+        )
+        return int(run(sql, [p.match, *p.params])[0][0])
+    sql = (
+        f"SELECT count(*) FROM paper p WHERE {p.where} "
+        f"AND p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+    )
+    return int(run(sql, [*p.params, p.match])[0][0])
+
+
+def _match_size(run: Run, table: str, match: str, cap: int) -> int:
+    """How many papers ``match`` finds, counting no further than ``cap``."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)"
+    return int(run(sql, [match, cap])[0][0])
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def _budgeted(
+    conn: sqlite3.Connection, run: Run, sql: str, params: Sequence[object]
+) -> list[int] | None:
+    """The ids ``sql`` selects, or ``None`` when it needs more than :data:`ORDERED_BUDGET`."""
+    steps = 0
+
+    def progress() -> int:
+        nonlocal steps
+        steps += 1
+        return 1 if steps > ORDERED_BUDGET // 1000 else 0
+
+    conn.set_progress_handler(progress, 1000)
+    try:
+        return [r[0] for r in run(sql, params)]
+    except sqlite3.OperationalError as exc:
+        if steps > ORDERED_BUDGET // 1000 and "interrupt" in str(exc):
+            return None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
