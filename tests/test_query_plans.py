@@ -15,6 +15,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -185,21 +186,23 @@ _knobs = st.fixed_dictionaries(
     {
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
         "ORDERED_BUDGET": st.sampled_from([0, 1000, 40_000]),
+        "BROAD_SHARE": st.sampled_from([0.0, 0.3, 2.0]),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
     }
 )
 
 
 @contextlib.contextmanager
-def _thresholds(knobs: dict[str, int]) -> Iterator[None]:
-    saved = (search.SMALL_MATCH, search.ORDERED_BUDGET, words.MAX_EXPANSION)
+def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
+    saved = (search.SMALL_MATCH, search.ORDERED_BUDGET, words.MAX_EXPANSION, search.BROAD_SHARE)
     search.SMALL_MATCH = knobs["SMALL_MATCH"]
+    search.BROAD_SHARE = knobs["BROAD_SHARE"]
     search.ORDERED_BUDGET = knobs["ORDERED_BUDGET"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
-        search.SMALL_MATCH, search.ORDERED_BUDGET, words.MAX_EXPANSION = saved
+        search.SMALL_MATCH, search.ORDERED_BUDGET, words.MAX_EXPANSION, search.BROAD_SHARE = saved
 
 
 _SETTINGS = settings(
@@ -223,7 +226,7 @@ def test_lists_equal_the_plain_query(
     descending: bool,
     limit: int | None,
     offset: int,
-    knobs: dict[str, int],
+    knobs: dict[str, Any],
 ) -> None:
     try:
         expected = _reference_ids(small, view, key, descending, limit, offset)
@@ -241,7 +244,7 @@ def test_lists_equal_the_plain_query(
 @_SETTINGS
 @given(view=_view, knobs=_knobs)
 def test_counts_equal_the_plain_query(
-    small: Library, view: PaperFilter, knobs: dict[str, int]
+    small: Library, view: PaperFilter, knobs: dict[str, Any]
 ) -> None:
     try:
         expected = _reference_count(small, view)

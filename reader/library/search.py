@@ -30,10 +30,17 @@ from typing import Any
 from reader.library import words
 from reader.library.model import SortKey
 from reader.library.schema import WORD_PREFIXES
-from reader.query import Compiled
+from reader.query import FACET, Compiled
+from reader.status import Status
 
 SMALL_MATCH = 3000
 """Matches up to this size are read and sorted; broader ones walk the sort index."""
+
+BROAD_SHARE = 0.3
+"""A match of at least this share of the papers is checked paper by paper in sort order."""
+
+SAMPLE = 4000
+"""How many of the newest ids the share of a match is estimated from."""
 
 ORDERED_BUDGET = 40_000
 """SQLite VM steps (in thousands of the progress handler's unit) an ordered walk may take."""
@@ -46,6 +53,15 @@ _SORT_SQL = {
     SortKey.ADDED: "p.id",  # ids are handed out in the order papers arrive
     SortKey.COMMENTS: "p.comments",
     SortKey.STATUS: "p.status",
+}
+
+_SORT_INDEX = {
+    SortKey.TITLE: "paper_by_title",
+    SortKey.RATING: "paper_by_rating",
+    SortKey.TAGS: "paper_by_tags",
+    SortKey.PUBLISHED: "paper_by_published",
+    SortKey.COMMENTS: "paper_by_comments",
+    SortKey.STATUS: "paper_by_status",
 }
 
 Run = Callable[[str, Sequence[object]], list[Any]]
@@ -62,6 +78,9 @@ class Plan:
     match: str = ""
     empty: bool = False
     """Known to match nothing (a word no paper has)."""
+
+
+_ANY_STATUS = "(" + " OR ".join(f'"{FACET}{s.value}"' for s in Status) + ")"
 
 
 def _and(parts: list[str]) -> str:
@@ -98,6 +117,10 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
             expression = f"({expression}) NOT ({n})"
         return expression
 
+    if word_neg and not word_pos and not phrase_pos:
+        # Only words to leave out: every paper has one of the status facets, so "all
+        # papers" is a match the words index can subtract from, first page or count.
+        word_pos = [compiled.facets[0] if compiled.facets else _ANY_STATUS]
     if word_pos:
         where, params = compiled.uncovered()
         clauses = [where] if where != "1" else []
@@ -187,7 +210,7 @@ def paper_ids(
         if found is not None:
             return found
         # The conditions left over are narrow: drive from them, the match materialised.
-        sql = f"SELECT p.id FROM paper p WHERE {p.where} AND p.id IN ({matched}) ORDER BY {order}{page}"
+        sql = f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
     if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
         sql = (
@@ -195,7 +218,22 @@ def paper_ids(
             f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
         )
         return [r[0] for r in run(sql, [p.match, *p.params, *page_params])]
-    sql = f"SELECT p.id FROM paper p WHERE {p.where} AND p.id IN ({matched}) ORDER BY {order}{page}"
+    if limit is not None and _share(run, table, p.match) >= BROAD_SHARE:
+        # Most papers match: walk the sort index and ask the index about each paper; a
+        # page needs about limit / share of those questions.
+        probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+        sql = (
+            f"SELECT p.id FROM paper p INDEXED BY {_SORT_INDEX[key]} "
+            f"WHERE {p.where} AND {probe} ORDER BY {order}{page}"
+        )
+        found = _budgeted(conn, run, sql, [*p.params, p.match, *page_params])
+        if found is not None:
+            return found
+    # In between: the match materialised once (the unary + keeps SQLite from driving
+    # from it and sorting), the sort index walked in order.
+    sql = (
+        f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
+    )
     return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
 
 
@@ -216,9 +254,19 @@ def count(run: Run, p: Plan) -> int:
         return int(run(sql, [p.match, *p.params])[0][0])
     sql = (
         f"SELECT count(*) FROM paper p WHERE {p.where} "
-        f"AND p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+        f"AND +p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
     )
     return int(run(sql, [*p.params, p.match])[0][0])
+
+
+def _share(run: Run, table: str, match: str) -> float:
+    """The share of papers ``match`` finds, estimated from the newest :data:`SAMPLE` ids."""
+    newest = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
+    if newest <= 0:
+        return 0.0
+    low = max(0, newest - SAMPLE)
+    sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ? AND rowid > ?"
+    return int(run(sql, [match, low])[0][0]) / (newest - low)
 
 
 def _match_size(run: Run, table: str, match: str, cap: int) -> int:
