@@ -212,9 +212,11 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         allowed = [r for r in range(6) if _COMPARE[op](r, stars) != bool(neg)]
         out.add(f"{'NOT ' if neg else ''}p.rating {op} ?", stars, facet=_rating_facet(allowed))
     elif key == "has" and value.lower() in {"note", "notes"}:
-        out.add("p.note " + ("=" if neg else "!=") + " ''")
+        facet = None if neg else f'"{FACET}note"'
+        out.add("p.note " + ("=" if neg else "!=") + " ''", facet=facet)
     elif key == "has" and value.lower() in {"tag", "tags"}:
-        out.add("p.tags " + ("=" if neg else "!=") + " ''")
+        facet = None if neg else f'"{FACET}tags"'
+        out.add("p.tags " + ("=" if neg else "!=") + " ''", facet=facet)
     elif key in {"org", "organization"}:
         out.add(
             f"{'NOT ' if neg else ''}coalesce(p.organization, '') LIKE ? ESCAPE '\\'", _like(value)

@@ -185,7 +185,7 @@ _view = st.builds(
 _knobs = st.fixed_dictionaries(
     {
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
-        "ORDERED_BUDGET": st.sampled_from([0, 1000, 40_000]),
+        "BUDGET_S": st.sampled_from([0.0, 10.0]),
         "BROAD_SHARE": st.sampled_from([0.0, 0.3, 2.0]),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
     }
@@ -194,15 +194,15 @@ _knobs = st.fixed_dictionaries(
 
 @contextlib.contextmanager
 def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
-    saved = (search.SMALL_MATCH, search.ORDERED_BUDGET, words.MAX_EXPANSION, search.BROAD_SHARE)
+    saved = (search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.BROAD_SHARE)
     search.SMALL_MATCH = knobs["SMALL_MATCH"]
     search.BROAD_SHARE = knobs["BROAD_SHARE"]
-    search.ORDERED_BUDGET = knobs["ORDERED_BUDGET"]
+    search.BUDGET_S = knobs["BUDGET_S"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
-        search.SMALL_MATCH, search.ORDERED_BUDGET, words.MAX_EXPANSION, search.BROAD_SHARE = saved
+        search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.BROAD_SHARE = saved
 
 
 _SETTINGS = settings(

@@ -178,10 +178,12 @@ _WORDS = f"""
 -- position lists of every matching word: 0.5 s on 100,000 papers. paper_words indexes
 -- the same text without positions (detail=none: a tenth of the size per prefix), with
 -- the prefixes of 1–{WORD_PREFIXES} letters, and each paper's status and rating as facet
--- tokens: the first page of any word comes straight out of it, in any view of a status
--- or rating, and its count is one merge of two lists.
+-- tokens (and whether it has a note, tags): the first page of any word comes straight
+-- out of it, in any view of a status or rating, and its count is one merge of lists.
 ALTER TABLE paper ADD COLUMN facets TEXT GENERATED ALWAYS AS (
     char(57344) || status || ' ' || char(57344) || 'r' || rating
+    || CASE WHEN note != '' THEN ' ' || char(57344) || 'note' ELSE '' END
+    || CASE WHEN tags != '' THEN ' ' || char(57344) || 'tags' ELSE '' END
 ) VIRTUAL;
 CREATE VIRTUAL TABLE paper_words USING fts5 (
     {_INDEXED_TEXT}, facets,

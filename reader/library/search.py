@@ -23,6 +23,7 @@ property tests in ``tests/test_query_plans.py`` hold the two against each other.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,8 +43,8 @@ BROAD_SHARE = 0.3
 SAMPLE = 4000
 """How many of the newest ids the share of a match is estimated from."""
 
-ORDERED_BUDGET = 40_000
-"""SQLite VM steps (in thousands of the progress handler's unit) an ordered walk may take."""
+BUDGET_S = 0.008
+"""How long a walk in display order may take before the query is driven another way."""
 
 _SORT_SQL = {
     SortKey.TITLE: "p.title COLLATE NOCASE",
@@ -78,6 +79,10 @@ class Plan:
     match: str = ""
     empty: bool = False
     """Known to match nothing (a word no paper has)."""
+    pure: bool = False
+    """The match says everything (its facets cover ``where``): no paper row is needed."""
+    facets: list[str] = field(default_factory=list)
+    """Facet strings implied by ``where``, when nothing else drives."""
 
 
 _ANY_STATUS = "(" + " OR ".join(f'"{FACET}{s.value}"' for s in Status) + ")"
@@ -122,8 +127,9 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
         # papers" is a match the words index can subtract from, first page or count.
         word_pos = [compiled.facets[0] if compiled.facets else _ANY_STATUS]
     if word_pos:
-        where, params = compiled.uncovered()
-        clauses = [where] if where != "1" else []
+        clauses = [compiled.where] if compiled.clauses else []
+        params = list(compiled.params)
+        out.pure = compiled.uncovered()[0] == "1"
         out.table, out.match = "paper_words", fts(word_pos + compiled.facets, word_neg)
         if phrase_pos:
             clauses.append(_in("paper_fts", negated=False))
@@ -132,11 +138,13 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
             for n in phrase_neg:
                 clauses.append(_in("paper_fts", negated=True))
                 params.append(n)
+        out.pure = out.pure and not phrase_pos and not phrase_neg
     else:
         clauses = [compiled.where] if compiled.clauses else []
         params = list(compiled.params)
         if phrase_pos:
             out.table, out.match = "paper_fts", fts(phrase_pos, phrase_neg)
+            out.pure = not clauses and not word_neg
         else:
             for n in phrase_neg:
                 clauses.append(_in("paper_fts", negated=True))
@@ -146,6 +154,9 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
             params.append(n)
     out.where = " AND ".join(clauses) if clauses else "1"
     out.params = params
+    if out.table is None and not word_neg:
+        out.facets = list(compiled.facets)
+        out.pure = compiled.uncovered()[0] == "1" and not phrase_neg
     return out
 
 
@@ -191,12 +202,26 @@ def paper_ids(
     page, page_params = _page(limit, offset)
     if p.table is None:
         sql = f"SELECT p.id FROM paper p WHERE {p.where} ORDER BY {order}{page}"
+        if limit is not None and key is not SortKey.ADDED and p.where != "1":
+            # Walk the sort index (broad conditions find a page at once); when the
+            # conditions are narrow, SQLite narrows from their index and sorts.
+            walk = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {_SORT_INDEX[key]}", 1)
+            found = _budgeted(conn, run, walk, [*p.params, *page_params])
+            if found is not None:
+                return found
+        if limit is not None and p.facets:
+            found = _budgeted(conn, run, sql, [*p.params, *page_params])
+            if found is not None:
+                return found
+            # Narrow conditions SQLite has no index for: the facets narrow first.
+            driven = Plan(p.where, p.params, "paper_words", _and(p.facets), pure=p.pure)
+            return paper_ids(conn, run, driven, key, descending, limit, offset)
         return [r[0] for r in run(sql, [*p.params, *page_params])]
     table = p.table
     direction = "DESC" if descending else "ASC"
     matched = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
     if key is SortKey.ADDED:
-        if p.where == "1":
+        if p.pure:
             sql = f"{matched} ORDER BY rowid {direction}{page}"
             return [r[0] for r in run(sql, [p.match, *page_params])]
         ordered = (
@@ -244,7 +269,7 @@ def count(run: Run, p: Plan) -> int:
     if p.table is None:
         return int(run(f"SELECT count(*) FROM paper p WHERE {p.where}", p.params)[0][0])
     table = p.table
-    if p.where == "1":
+    if p.pure:
         return int(run(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [p.match])[0][0])
     if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
         sql = (
@@ -282,19 +307,20 @@ class _OverBudget(Exception):
 def _budgeted(
     conn: sqlite3.Connection, run: Run, sql: str, params: Sequence[object]
 ) -> list[int] | None:
-    """The ids ``sql`` selects, or ``None`` when it needs more than :data:`ORDERED_BUDGET`."""
-    steps = 0
+    """The ids ``sql`` selects, or ``None`` when it takes longer than :data:`BUDGET_S`."""
+    deadline = time.perf_counter() + BUDGET_S
+    over = False
 
     def progress() -> int:
-        nonlocal steps
-        steps += 1
-        return 1 if steps > ORDERED_BUDGET // 1000 else 0
+        nonlocal over
+        over = time.perf_counter() > deadline
+        return int(over)
 
-    conn.set_progress_handler(progress, 1000)
+    conn.set_progress_handler(progress, 200)
     try:
         return [r[0] for r in run(sql, params)]
     except sqlite3.OperationalError as exc:
-        if steps > ORDERED_BUDGET // 1000 and "interrupt" in str(exc):
+        if over and "interrupt" in str(exc):
             return None
         raise
     finally:
