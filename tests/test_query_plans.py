@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library, PaperFilter, QueryError, SortKey, Status, search, words
+from reader.library import Library, PaperFilter, QueryError, SortKey, Status, schema, search, words
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.search import order_by
 from reader.query import compile_filter
@@ -293,3 +294,34 @@ def test_a_read_only_library_searches_long_prefixes(tmp_path: Path) -> None:
     with Library(path, read_only=True) as reader:
         assert reader.count(PaperFilter(search="chimaera")) == 1
         assert reader.count(PaperFilter(search="manticor")) == 1
+
+
+def test_a_library_from_before_the_words_index_is_upgraded_and_searched_alike(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    before = schema.MIGRATIONS.index(schema.WORDS_SCRIPT)
+    for number, script in enumerate(schema.MIGRATIONS[:before]):
+        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    rows = [
+        (f"t{n}", f"Learning models {n}", "transformers everywhere" if n % 2 else "",
+         "2025-01-01T00:00:00Z", "queue" if n % 3 else "inbox", n % 6, "a note" if n % 4 == 0 else "")
+        for n in range(30)
+    ]  # fmt: skip
+    conn.executemany(
+        "INSERT INTO paper (title_key, title, abstract, first_seen, status, rating, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.close()
+    with Library(path) as library:
+        assert library.schema_version == schema.SCHEMA_VERSION
+        for text in ("transformer", "learnin", "l", "-transformers", "has:note mod", "is:queue t"):
+            for view in (PaperFilter(search=text), PaperFilter(status=Status.QUEUE, search=text)):
+                assert library.count(view) == _reference_count(library, view), view
+                for key in SortKey:
+                    assert library.paper_ids(view, key, limit=7) == _reference_ids(
+                        library, view, key, True, 7, 0
+                    ), (view, key)
+        assert library.count(PaperFilter(search="transformer")) == 15

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reader.library import words
 from reader.library.errors import is_corruption
 
 REQUIRED_TABLES = frozenset({"paper", "tag", "paper_tag", "digest", "appearance", "paper_fts"})
@@ -150,7 +151,7 @@ def integrity_errors(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
 def search_index_problem(conn: sqlite3.Connection) -> str | None:
     """Why the full-text index disagrees with the papers, or ``None`` when it agrees."""
     try:
-        conn.execute("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 1)")
+        words.index_problem(conn)
     except sqlite3.DatabaseError as exc:
         if is_corruption(exc):
             return "it does not match the papers (repair rebuilds it)"
@@ -201,7 +202,7 @@ def repair(conn: sqlite3.Connection, report: HealthReport) -> list[str]:
             conn.execute("REINDEX")
             done.append("rebuilt the indexes")
         if report.search_index or report.integrity:
-            conn.execute("INSERT INTO paper_fts (paper_fts) VALUES ('rebuild')")
+            words.rebuild_indexes(conn)
             done.append("rebuilt the search index")
         for what, count in report.orphans.items():
             if count:

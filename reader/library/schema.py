@@ -250,8 +250,8 @@ CREATE INDEX paper_by_organization ON paper (organization, id);
 ANALYZE;
 """
 
-SEARCH_INDEXES = ("paper_fts", "paper_words")
-"""The full-text indexes over ``paper``: checked and rebuilt together."""
+WORDS_SCRIPT = _WORDS
+"""The migration that adds the words index (tests upgrade a library from just before it)."""
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _WORDS)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""

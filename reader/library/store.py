@@ -51,6 +51,7 @@ from reader.library.model import (
 from reader.query import PaperFilter, compile_filter
 
 BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 16384
 MAX_TAG_LENGTH = 64
 MAX_NOTE_CHARS = 5_000_000
 
@@ -142,6 +143,8 @@ class Library:
             with self._translated():
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 conn.execute("PRAGMA foreign_keys = ON")
+                # Index pages a list walks stay in memory (up to 16 MiB, as used).
+                conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                 # Before anything is written (WAL mode is written into the header).
                 problem = health.schema_problem(conn)
                 if problem is not None:

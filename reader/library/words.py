@@ -64,3 +64,27 @@ def expand(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
         ]
         words = sorted(set(words))
     return None if len(words) > MAX_EXPANSION else words
+
+
+def rebuild_indexes(conn: sqlite3.Connection) -> None:
+    """Rebuild both full-text indexes from the papers and refill the long-word vocabulary."""
+    conn.execute("INSERT INTO paper_fts (paper_fts) VALUES ('rebuild')")
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'paper_words'").fetchone() is None:
+        return  # a library from before the words index (it gets one when it is upgraded)
+    conn.execute("INSERT INTO paper_words (paper_words) VALUES ('rebuild')")
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.paper_words_vocabulary "
+        "USING fts5vocab (main, paper_words, row)"
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO paper_word (word) SELECT term FROM temp.paper_words_vocabulary "
+        f"WHERE length(term) > {WORD_PREFIXES} AND unicode(term) < 57344"
+    )
+    conn.execute("INSERT INTO paper_words_new (paper_words_new) VALUES ('delete-all')")
+
+
+def index_problem(conn: sqlite3.Connection) -> None:
+    """Raise SQLite's corruption error if a full-text index disagrees with the papers."""
+    conn.execute("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 1)")
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'paper_words'").fetchone():
+        conn.execute("INSERT INTO paper_words (paper_words, rank) VALUES ('integrity-check', 1)")
