@@ -247,6 +247,7 @@ CREATE INDEX paper_by_tags ON paper (tags COLLATE NOCASE, id, status, rating);
 -- has:note and org: count and narrow from an index, not from the wide rows.
 CREATE INDEX paper_with_note ON paper (id) WHERE note != '';
 CREATE INDEX paper_by_organization ON paper (organization, id);
+PRAGMA analysis_limit = 2000;
 ANALYZE;
 """
 
