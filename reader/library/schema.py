@@ -244,6 +244,13 @@ CREATE INDEX paper_by_rating ON paper (rating, id, status);
 CREATE INDEX paper_by_published ON paper (published, id, status, rating);
 CREATE INDEX paper_by_comments ON paper (comments, id, status, rating);
 CREATE INDEX paper_by_tags ON paper (tags COLLATE NOCASE, id, status, rating);
+-- A status view (the Inbox, Queue …) in any order is one range of one index, whatever
+-- the statuses of the papers that sort first.
+CREATE INDEX paper_by_status_title ON paper (status, title COLLATE NOCASE, id);
+CREATE INDEX paper_by_status_rating ON paper (status, rating, id);
+CREATE INDEX paper_by_status_published ON paper (status, published, id);
+CREATE INDEX paper_by_status_comments ON paper (status, comments, id);
+CREATE INDEX paper_by_status_tags ON paper (status, tags COLLATE NOCASE, id);
 -- has:note and org: count and narrow from an index, not from the wide rows.
 CREATE INDEX paper_with_note ON paper (id) WHERE note != '';
 CREATE INDEX paper_by_organization ON paper (organization, id);

@@ -34,7 +34,7 @@ from reader.library.schema import WORD_PREFIXES
 from reader.query import FACET, Compiled
 from reader.status import Status
 
-SMALL_MATCH = 3000
+SMALL_MATCH = 300
 """Matches up to this size are read and sorted; broader ones walk the sort index."""
 
 BROAD_SHARE = 0.3
@@ -157,6 +157,8 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
     if out.table is None and not word_neg:
         out.facets = list(compiled.facets)
         out.pure = compiled.uncovered()[0] == "1" and not phrase_neg
+    elif out.table == "paper_fts":
+        out.facets = list(compiled.facets)
     return out
 
 
@@ -202,21 +204,22 @@ def paper_ids(
     page, page_params = _page(limit, offset)
     if p.table is None:
         sql = f"SELECT p.id FROM paper p WHERE {p.where} ORDER BY {order}{page}"
-        if limit is not None and key is not SortKey.ADDED and p.where != "1":
-            # Walk the sort index (broad conditions find a page at once); when the
-            # conditions are narrow, SQLite narrows from their index and sorts.
+        args = [*p.params, *page_params]
+        if limit is None or p.where == "1":
+            return [r[0] for r in run(sql, args)]
+        # SQLite's choice first (a status view in any order is one index range); when
+        # it is slow, the sort index walked in order (broad conditions find a page at
+        # once); then the facets (narrow conditions with no index of their own).
+        found = _budgeted(conn, run, sql, args)
+        if found is None and key is not SortKey.ADDED:
             walk = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {_SORT_INDEX[key]}", 1)
-            found = _budgeted(conn, run, walk, [*p.params, *page_params])
-            if found is not None:
-                return found
-        if limit is not None and p.facets:
-            found = _budgeted(conn, run, sql, [*p.params, *page_params])
-            if found is not None:
-                return found
-            # Narrow conditions SQLite has no index for: the facets narrow first.
+            found = _budgeted(conn, run, walk, args)
+        if found is not None:
+            return found
+        if p.facets:
             driven = Plan(p.where, p.params, "paper_words", _and(p.facets), pure=p.pure)
             return paper_ids(conn, run, driven, key, descending, limit, offset)
-        return [r[0] for r in run(sql, [*p.params, *page_params])]
+        return [r[0] for r in run(sql, args)]
     table = p.table
     direction = "DESC" if descending else "ASC"
     matched = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
@@ -234,6 +237,15 @@ def paper_ids(
         found = _budgeted(conn, run, ordered, args)
         if found is not None:
             return found
+        if table == "paper_fts" and p.facets:
+            # A phrase in a narrow view: the view's facets drive, the phrase is checked.
+            driven = Plan(
+                f"{p.where} AND +{_in('paper_fts', negated=False)}",
+                [*p.params, p.match],
+                "paper_words",
+                _and(p.facets),
+            )
+            return paper_ids(conn, run, driven, key, descending, limit, offset)
         # The conditions left over are narrow: drive from them, the match materialised.
         sql = f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
