@@ -83,6 +83,8 @@ class Plan:
     """The match says everything (its facets cover ``where``): no paper row is needed."""
     facets: list[str] = field(default_factory=list)
     """Facet strings implied by ``where``, when nothing else drives."""
+    narrowest: bool = False
+    """Driven by the view's facets already: nothing narrower to fall back to."""
 
 
 _ANY_STATUS = "(" + " OR ".join(f'"{FACET}{s.value}"' for s in Status) + ")"
@@ -218,6 +220,7 @@ def paper_ids(
             return found
         if p.facets:
             driven = Plan(p.where, p.params, "paper_words", _and(p.facets), pure=p.pure)
+            driven.narrowest = True
             return paper_ids(conn, run, driven, key, descending, limit, offset)
         return [r[0] for r in run(sql, args)]
     table = p.table
@@ -232,7 +235,7 @@ def paper_ids(
             f"WHERE {table} MATCH ? AND {p.where} ORDER BY f.rowid {direction}{page}"
         )
         args = [p.match, *p.params, *page_params]
-        if limit is None:
+        if limit is None or p.narrowest:
             return [r[0] for r in run(ordered, args)]
         found = _budgeted(conn, run, ordered, args)
         if found is not None:
@@ -245,6 +248,7 @@ def paper_ids(
                 "paper_words",
                 _and(p.facets),
             )
+            driven.narrowest = True
             return paper_ids(conn, run, driven, key, descending, limit, offset)
         # The conditions left over are narrow: drive from them, the match materialised.
         sql = f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
