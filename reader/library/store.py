@@ -647,6 +647,11 @@ class Library:
         )
         return self._digest_from_row(rows[0]) if rows else None
 
+    def digest_parser(self, digest_id: int) -> str | None:
+        """The Papershelf version that read this import-log row (``None`` if unknown)."""
+        rows = self._query("SELECT parser FROM digest WHERE id = ?", [digest_id])
+        return rows[0][0] if rows else None
+
     def known_sha256s(self) -> set[str]:
         """Hashes of every digest version already imported or failed (for folder scans)."""
         return {
