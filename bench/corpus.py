@@ -238,8 +238,8 @@ def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 50) -> 
             library.set_note(
                 paper_id, f"Thoughts on {paper_id}:\n\n- promising\n- check the code\n"
             )
-        library.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        library.db.execute("ANALYZE")
+        library.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        library.connection.execute("ANALYZE")
     build_log(path).write_text(
         json.dumps({"papers": count, "import_s": imported_s, "papers_per_s_by_tenth": rates}),
         encoding="utf-8",
