@@ -187,7 +187,7 @@ _knobs = st.fixed_dictionaries(
     {
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
         "BUDGET_S": st.sampled_from([0.0, 10.0]),
-        "BROAD_SHARE": st.sampled_from([0.0, 0.3, 2.0]),
+        "BROAD_SHARE": st.sampled_from([0.0, 40.0, 1e9]),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
     }
 )

@@ -37,8 +37,11 @@ from reader.status import Status
 SMALL_MATCH = 300
 """Matches up to this size are read and sorted; broader ones walk the sort index."""
 
-BROAD_SHARE = 0.3
-"""A match of at least this share of the papers is checked paper by paper in sort order."""
+BROAD_SHARE = 40.0
+"""How many times a question to the index (one paper) costs more than materialising one
+match: a match is checked paper by paper along the sort index when its share of the
+papers is at least ``sqrt(limit × BROAD_SHARE / papers)`` (where the two costs meet:
+15 % of 100,000 papers for a page of 60, 5 % of a million)."""
 
 SAMPLE = 4000
 """How many of the newest ids the share of a match is estimated from."""
@@ -251,7 +254,11 @@ def paper_ids(
             driven.narrowest = True
             return paper_ids(conn, run, driven, key, descending, limit, offset)
         # The conditions left over are narrow: drive from them, the match materialised.
-        sql = f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
+        # (+p.id: the rows are not walked in id order, the narrow conditions' index is.)
+        sql = (
+            f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
+            f"ORDER BY +p.id {direction}{page}"
+        )
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
     if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
         sql = (
@@ -259,7 +266,7 @@ def paper_ids(
             f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
         )
         return [r[0] for r in run(sql, [p.match, *p.params, *page_params])]
-    if limit is not None and _share(run, table, p.match) >= BROAD_SHARE:
+    if limit is not None and _share(run, table, p.match) >= _broad(run, limit):
         # Most papers match: walk the sort index and ask the index about each paper; a
         # page needs about limit / share of those questions.
         probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
@@ -299,6 +306,12 @@ def count(run: Run, p: Plan) -> int:
         f"AND +p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
     )
     return int(run(sql, [*p.params, p.match])[0][0])
+
+
+def _broad(run: Run, limit: int) -> float:
+    """The share of the papers from which a match is walked rather than materialised."""
+    papers = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
+    return min(1.0, (max(limit, 1) * BROAD_SHARE / max(papers, 1)) ** 0.5)
 
 
 def _share(run: Run, table: str, match: str) -> float:
