@@ -291,6 +291,11 @@ def count(run: Run, p: Plan) -> int:
     if p.empty:
         return 0
     if p.table is None:
+        if p.pure and p.facets:
+            # Status, rating, note, tags: one merge of the facets' lists, no paper read.
+            match = _and(p.facets)
+            sql = "SELECT count(*) FROM paper_words WHERE paper_words MATCH ?"
+            return int(run(sql, [match])[0][0])
         return int(run(f"SELECT count(*) FROM paper p WHERE {p.where}", p.params)[0][0])
     table = p.table
     if p.pure:
