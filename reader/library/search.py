@@ -222,7 +222,9 @@ def paper_ids(
         if found is not None:
             return found
         if p.facets:
-            driven = Plan(p.where, p.params, "paper_words", _and(p.facets), pure=p.pure)
+            # (When the facets say everything, the paper rows need not be read at all.)
+            where, params = ("1", []) if p.pure else (p.where, p.params)
+            driven = Plan(where, params, "paper_words", _and(p.facets), pure=p.pure)
             driven.narrowest = True
             return paper_ids(conn, run, driven, key, descending, limit, offset)
         return [r[0] for r in run(sql, args)]

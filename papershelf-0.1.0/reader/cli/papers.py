@@ -1,0 +1,283 @@
+"""Commands on papers: import, list, show, tag, rate, status, note, and the logs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from reader.cli.base import CommandError
+from reader.importer import Importer, ImportOutcome
+from reader.library import Library, Paper, PaperFilter, SortKey, Status
+
+
+def register(commands: Any) -> None:
+    """Add the paper commands to the ``papershelf`` parser."""
+    p = commands.add_parser("import", help="import digest files or folders of them")
+    p.set_defaults(run=_import)
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--no-recursive", action="store_true", help="do not descend into sub-folders")
+
+    p = commands.add_parser("list", help="list papers")
+    p.set_defaults(run=_list)
+    p.add_argument("--status", choices=[s.value for s in Status])
+    p.add_argument("--tag")
+    p.add_argument("--rating-min", type=int, metavar="N")
+    p.add_argument("--search", metavar="QUERY", default="", help="search text (see 'help search')")
+    p.add_argument("--sort", choices=[k.value for k in SortKey], default=SortKey.ADDED.value)
+    p.add_argument("--asc", action="store_true", help="ascending order")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--json", action="store_true", help="JSON lines with every field")
+
+    p = commands.add_parser("show", help="show one paper")
+    p.set_defaults(run=_show)
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+
+    p = commands.add_parser("tag", help="add (+name or name) and remove (-name) tags")
+    p.set_defaults(run=_tag)
+    p.add_argument("id", type=int)
+    p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+name|-name")
+
+    p = commands.add_parser("rate", help="rate a paper 0–5 (0 clears)")
+    p.set_defaults(run=_rate)
+    p.add_argument("id", type=int)
+    p.add_argument("stars", metavar="0-5")
+
+    p = commands.add_parser("status", help="set a paper's reading status")
+    p.set_defaults(run=_status)
+    p.add_argument("id", type=int)
+    p.add_argument("status", metavar="|".join(s.value for s in Status))
+
+    p = commands.add_parser("note", help="show or set a paper's Markdown note")
+    p.set_defaults(run=_note)
+    p.add_argument("id", type=int)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--set", metavar="TEXT", dest="text", help="the new note ('-' reads stdin)")
+    group.add_argument("--file", metavar="F", help="read the note from a file ('-' for stdin)")
+    group.add_argument("stdin", nargs="?", choices=["-"], help="read the note from stdin")
+
+    p = commands.add_parser("digests", help="the import log")
+    p.set_defaults(run=_digests)
+    p = commands.add_parser("tags", help="every tag with its paper count")
+    p.set_defaults(run=_tags)
+
+
+def _import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    missing = [p for p in args.paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise CommandError(f"no such file or folder: {missing[0]}")
+    failed = 0
+    counts = {"new": 0, "files": 0}
+
+    def show(report: Any) -> None:
+        nonlocal failed
+        if report.outcome is ImportOutcome.SKIPPED:
+            return
+        failed += report.outcome is ImportOutcome.FAILED
+        counts["files"] += 1
+        counts["new"] += report.new
+        print(f"{report.path}: {report.summary()}", file=out, flush=True)
+        for warning in report.warnings:
+            print(f"  warning: {warning}", file=out)
+
+    Importer(library).import_paths(args.paths, recursive=not args.no_recursive, on_report=show)
+    if counts["files"] == 0:
+        print("no digest files found", file=out)
+    return 1 if failed else 0
+
+
+def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.rating_min is not None and not 0 <= args.rating_min <= 5:
+        raise CommandError(f"--rating-min is 0 to 5, not {args.rating_min}")
+    view = PaperFilter(
+        status=Status(args.status) if args.status else None,
+        tag=args.tag,
+        rating_min=args.rating_min,
+        search=args.search,
+    )
+    ids = library.paper_ids(view, SortKey(args.sort), descending=not args.asc)
+    if args.limit is not None:
+        ids = ids[: max(args.limit, 0)]
+    if args.json:
+        for start in range(0, len(ids), 500):
+            for paper in library.papers_by_id(ids[start : start + 500]):
+                print(json.dumps(paper_to_json(paper), ensure_ascii=False), file=out)
+        return 0
+    width = shutil.get_terminal_size((100, 24)).columns
+    title_width = max(20, width - 48)
+    print(f"{'ID':>6}  {'RATING':<6} {'STATUS':<9} {'PUBLISHED':<10}  TITLE", file=out)
+    for start in range(0, len(ids), 500):
+        for row in library.rows(ids[start : start + 500]):
+            stars = "★" * row.rating if row.rating else "-"
+            published = row.published.isoformat() if row.published else ""
+            title = (
+                row.title if len(row.title) <= title_width else row.title[: title_width - 1] + "…"
+            )
+            tags = f"  [{', '.join(row.tags)}]" if row.tags else ""
+            print(
+                f"{row.id:>6}  {stars:<6} {row.status.value:<9} {published:<10}  {title}{tags}",
+                file=out,
+            )
+    print(f"{len(ids)} paper{'s' if len(ids) != 1 else ''}", file=out)
+    return 0
+
+
+def paper_to_json(paper: Paper) -> dict[str, Any]:
+    """Every field of a paper as JSON-ready values."""
+    return {
+        "id": paper.id,
+        "key": paper.key,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors_count": paper.authors_count,
+        "organization": paper.organization,
+        "authors": list(paper.authors),
+        "published": paper.published.isoformat() if paper.published else None,
+        "comments": paper.comments,
+        "upvotes": paper.upvotes,
+        "arxiv_id": paper.arxiv_id,
+        "url": paper.url,
+        "doi": paper.doi,
+        "categories": list(paper.categories),
+        "status": paper.status.value,
+        "rating": paper.rating,
+        "tags": list(paper.tags),
+        "note": paper.note,
+        "first_seen": paper.first_seen.isoformat(),
+        "opened_at": paper.opened_at.isoformat() if paper.opened_at else None,
+        "digests": [
+            {
+                "id": a.digest_id,
+                "path": a.digest_path,
+                "date": a.digest_date.isoformat() if a.digest_date else None,
+                "position": a.position,
+                "comments": a.comments,
+            }
+            for a in paper.appearances
+        ],
+    }
+
+
+def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper = library.paper(args.id)
+    if args.json:
+        print(json.dumps(paper_to_json(paper), ensure_ascii=False, indent=2), file=out)
+        return 0
+    who = paper.organization or (
+        f"{paper.authors_count} author{'s' if paper.authors_count != 1 else ''}"
+        if paper.authors_count is not None
+        else None
+    )
+    facts = [
+        ("Published", paper.published.isoformat() if paper.published else None),
+        ("By", ", ".join(paper.authors) if paper.authors else who),
+        ("arXiv", paper.arxiv_id),
+        ("Comments", str(paper.comments) if paper.comments is not None else None),
+        ("Status", paper.status.value),
+        ("Rating", "★" * paper.rating + "☆" * (5 - paper.rating) if paper.rating else "unrated"),
+        ("Tags", ", ".join(paper.tags) or None),
+        ("Added", paper.first_seen.strftime("%Y-%m-%d %H:%M")),
+        (
+            "Digests",
+            ", ".join(
+                f"{a.digest_date.isoformat() if a.digest_date else Path(a.digest_path).name} #{a.position}"
+                for a in paper.appearances
+            )
+            or None,
+        ),
+    ]
+    print(f"[{paper.id}] {paper.title}", file=out)
+    for label, value in facts:
+        if value:
+            print(f"  {label + ':':<11}{value}", file=out)
+    if paper.abstract:
+        print(f"\n{paper.abstract}", file=out)
+    if paper.note:
+        print(f"\n--- note ---\n{paper.note}", file=out)
+    return 0
+
+
+def _tag(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if not args.changes:
+        paper = library.paper(args.id)
+        print(", ".join(paper.tags) if paper.tags else "(no tags)", file=out)
+        return 0
+    add = [c.removeprefix("+") for c in args.changes if not c.startswith("-")]
+    remove = [c[1:] for c in args.changes if c.startswith("-")]
+    if add:
+        library.add_tags([args.id], add)
+    if remove:
+        library.remove_tags([args.id], remove)
+    paper = library.paper(args.id)
+    print(f"{paper.id}: {', '.join(paper.tags) if paper.tags else '(no tags)'}", file=out)
+    return 0
+
+
+def _rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        stars = int(args.stars)
+    except ValueError:
+        raise CommandError(f"a rating is 0 to 5 stars, not {args.stars!r}") from None
+    library.paper(args.id)
+    library.set_rating([args.id], stars)
+    print(f"{args.id}: {'★' * stars if stars else 'unrated'}", file=out)
+    return 0
+
+
+def _status(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    library.set_status([args.id], args.status)
+    print(f"{args.id}: {args.status}", file=out)
+    return 0
+
+
+def _note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.text is None and args.file is None and args.stdin is None:
+        print(library.paper(args.id).note, file=out, end="")
+        return 0
+    if args.stdin == "-" or args.text == "-" or args.file == "-":
+        text = sys.stdin.read()
+    elif args.file is not None:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read the note from {args.file}: {exc}") from None
+    else:
+        text = args.text
+    library.paper(args.id)
+    library.set_note(args.id, text)
+    print(f"{args.id}: note saved ({len(text)} characters)", file=out)
+    return 0
+
+
+def _digests(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    records = library.digests()
+    if not records:
+        print("no digests imported yet", file=out)
+        return 0
+    print(
+        f"{'ID':>5}  {'IMPORTED':<16}  {'DATE':<10}  {'STATUS':<8}  {'PAPERS':>6} {'NEW':>4} {'UPD':>4}  FILE",
+        file=out,
+    )
+    for d in records:
+        date = d.digest_date.isoformat() if d.digest_date else ""
+        print(
+            f"{d.id:>5}  {d.imported_at.strftime('%Y-%m-%d %H:%M'):<16}  {date:<10}  "
+            f"{d.status.value:<8}  {d.entries:>6} {d.new:>4} {d.updated:>4}  {d.path}",
+            file=out,
+        )
+        if d.error:
+            print(f"{'':>7}error: {d.error}", file=out)
+    return 0
+
+
+def _tags(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    tags = library.tags()
+    for tag in tags:
+        print(f"{tag.count:>6}  {tag.name}", file=out)
+    if not tags:
+        print("no tags yet", file=out)
+    return 0

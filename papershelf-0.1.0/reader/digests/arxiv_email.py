@@ -1,0 +1,389 @@
+"""The arXiv daily listing e-mail ("cs daily Subj-class mailing"), as text or a saved ``.eml``.
+
+The body (see ``tests/digests/samples/arxiv-cs-listing-2024-11-21.txt``)::
+
+     Submissions to:                       header: the lists, then the window
+    Machine Learning
+     received from  Wed 20 Nov 24 19:00:00 GMT  to  Thu 21 Nov 24 19:00:00 GMT
+    ------------------------------------------------------------------------------
+    \\\\                                          each entry opens with a \\\\ line
+    arXiv:2411.13560                           (*cross-listing*) may follow the id
+    Date: Thu, 7 Nov 2024 02:49:53 GMT   (31214kb,D)      or: replaced with revised version …
+
+    Title: AMSnet-KG: A Netlist Dataset …      fields; continuation lines start with spaces
+      Knowledge Graph RAG
+    Authors: Yichen Shi, Zhuofu Tao, …
+    Categories: cs.AI cs.ET eess.SP
+    \\\\
+      High-performance analog …                the abstract (absent for replacements)
+    \\\\ ( https://arxiv.org/abs/2411.13560 , 31214kb)
+    ------------------------------------------------------------------------------
+    %%--%%--%%…                                between new, cross-listed and replaced
+
+Older mailings open entries with ``Paper: hep-th/9901001`` (or ``Paper (*cross-listing*):``)
+and carry a ``From:`` line; both are read. A file that starts with mail headers is read
+with the :mod:`email` package, so quoted-printable and base64 bodies and their charsets
+decode properly.
+"""
+
+from __future__ import annotations
+
+import email
+import email.message
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from reader.digests.dates import email_date, short_year_date
+from reader.digests.errors import DigestFormatError, UnknownFormatError
+from reader.digests.model import Digest, Entry
+from reader.digests.tex import tex_name, tex_to_unicode
+from reader.keys import normalise_arxiv_id
+
+NAME = "arxiv-listing-email"
+LABEL = "arXiv listing e-mail"
+
+_ID = r"(?:\d{4}\.\d{4,5}|[A-Za-z]+(?:-[A-Za-z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
+_CROSS = r"\(\*cross-listing\*\)"
+_OPENER = re.compile(
+    rf"^(?:arXiv:\s*(?P<id>{_ID})|Paper\s*(?P<old_cross>{_CROSS})?\s*:\s*(?P<old_id>{_ID}))"
+    rf"\s*(?P<cross>{_CROSS})?\s*$"
+)
+# An entry opener anywhere in a text: the \\ line, then the id line.
+_OPENING = re.compile(
+    rf"^[ \t]*\\\\[ \t]*\n[ \t]*(?:arXiv:\s*{_ID}|Paper\s*(?:{_CROSS})?\s*:\s*{_ID})",
+    re.MULTILINE,
+)
+_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z-]{0,30}(?: \([^)]{0,40}\))?):[ \t]?(?P<value>.*)$")
+_REPLACED = re.compile(r"^replaced with revised version\b", re.IGNORECASE)
+_SIZE = re.compile(r"\s*\(\d+kb[^)]*\)\s*$", re.IGNORECASE)
+_TRAILER = re.compile(r"^\\\\\s*\(\s*(?P<url>https?://\S+?)\s*,")
+_RECEIVED = re.compile(r"received from\s+(?P<from>.+?)\s+to\s+(?P<to>.+?)\s*$", re.IGNORECASE)
+_HEADER_NAME = re.compile(r"^(?:From |[A-Za-z][A-Za-z0-9-]{0,76}:)")
+_KNOWN_HEADERS = frozenset(
+    {"from", "to", "subject", "date", "received", "return-path", "message-id", "mime-version",
+     "content-type", "content-transfer-encoding", "delivered-to", "reply-to", "x-mailer",
+     "cc", "sender", "dkim-signature", "arc-seal", "authentication-results", "list-id"}
+)  # fmt: skip
+_AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*|\s*&\s*")
+
+
+@dataclass(slots=True)
+class _Message:
+    """The listing text and how its lines map back to the file's lines."""
+
+    body: str
+    first_line: int = 1
+    """File line of the body's first line."""
+    starts: Sequence[int] | None = None
+    """File line of each body line, when the body was quoted-printable (soft line breaks)."""
+    sent: date | None = None
+
+    def line(self, index: int) -> int:
+        """The file's 1-based line number for the body's 0-based line ``index``."""
+        if self.starts:
+            return self.starts[min(index, len(self.starts) - 1)]
+        return self.first_line + index
+
+
+@dataclass(slots=True)
+class _Block:
+    """One entry's lines, split into its parts."""
+
+    opener: re.Match[str]
+    line: int
+    replaced: bool = False
+    date_text: str | None = None
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    """Each field's first line and its continuation lines."""
+    abstract: list[str] = field(default_factory=list)
+    url: str | None = None
+    complete: bool = False
+    """Whether the entry's closing ``\\\\ ( https://arxiv.org/abs/… )`` line was there."""
+
+    def value(self, key: str) -> str:
+        """A field's text, its lines joined (``""`` when the entry has no such field)."""
+        return " ".join(" ".join(self.fields.get(key, ())).split())
+
+
+def sniff(text: str) -> bool:
+    """Whether ``text`` is an arXiv listing: some ``\\\\`` line followed by an ``arXiv:ID`` line."""
+    if _OPENING.search(text) is not None:
+        return True
+    if not _looks_like_message(text):
+        return False
+    try:
+        body = _message(text).body
+    except UnknownFormatError:
+        return False
+    return _OPENING.search(body) is not None
+
+
+def parse(text: str, captured_at: datetime) -> Digest:
+    """Parse a listing e-mail's text (with or without its mail headers).
+
+    Raises :class:`DigestFormatError` (with the line) when an entry breaks the format, and
+    :class:`UnknownFormatError` when the text holds no listing at all.
+    """
+    message = _message(text) if _looks_like_message(text) else _Message(text)
+    lines = [line.rstrip() for line in message.body.split("\n")]
+    starts = [
+        i
+        for i in range(len(lines) - 1)
+        if lines[i].strip() == "\\\\" and _OPENER.match(lines[i + 1].strip())
+    ]
+    if not starts:
+        raise UnknownFormatError("this is not an arXiv listing (no '\\\\' line before an arXiv id)")
+    digest_date = _digest_date(lines[: starts[0]]) or message.sent
+    warnings: list[str] = []
+    entries: list[Entry] = []
+    bounds = [*starts, len(lines)]
+    for number, (start, end) in enumerate(itertools.pairwise(bounds)):
+        block = _block(lines, start + 1, end, message)
+        entry = _entry(block)
+        last = number == len(starts) - 1
+        if entry is None:
+            where = block.line
+            name = _identifier(block.opener)
+            if last:
+                warnings.append(
+                    f"line {where}: arXiv:{name} has no Title: and was skipped; "
+                    "the file may have been cut off"
+                )
+                continue
+            raise DigestFormatError(f"the entry arXiv:{name} has no 'Title:' line", line=where)
+        if last and not block.complete:
+            warnings.append(
+                f"line {block.line}: arXiv:{_identifier(block.opener)} does not end with its "
+                "'\\\\ ( https://arxiv.org/abs/… )' line; the file may have been cut off"
+            )
+        entries.append(entry)
+    if not entries:
+        raise DigestFormatError("the listing has no complete papers", line=message.line(starts[0]))
+    return Digest(
+        format=NAME,
+        entries=tuple(entries),
+        date=digest_date,
+        captured_at=captured_at,
+        warnings=tuple(warnings),
+    )
+
+
+# ------------------------------------------------------------------------------ the message
+
+
+def _looks_like_message(text: str) -> bool:
+    """Whether ``text`` starts with mail headers (a saved ``.eml`` or a message with headers)."""
+    head = text.lstrip("\n")[:8192].split("\n\n", 1)[0].split("\n", 200)
+    if not head or not _HEADER_NAME.match(head[0]):
+        return False
+    names = {
+        line.split(":", 1)[0].strip().lower()
+        for line in head
+        if line and not line[0].isspace() and ":" in line
+    }
+    return len(names & _KNOWN_HEADERS) >= 2
+
+
+def _message(text: str) -> _Message:
+    """The plain-text body of a mail message, decoded, with its line mapping."""
+    try:
+        message = email.message_from_string(text.lstrip("\n"))
+        part = _text_part(message)
+        if part is None:
+            raise UnknownFormatError("the e-mail has no plain-text part")
+        encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+        sent = email_date(str(message.get("Date", "")))
+        if encoding in {"quoted-printable", "base64"}:
+            raw = part.get_payload(decode=True)
+            if not isinstance(raw, bytes):
+                raise UnknownFormatError("the e-mail body could not be decoded")
+            body = raw.decode(_charset(part), errors="replace")
+        else:
+            payload = part.get_payload()
+            if not isinstance(payload, str):
+                raise UnknownFormatError("the e-mail body could not be read")
+            body = payload
+    except UnknownFormatError:
+        raise
+    except Exception as exc:  # the email package on hostile input: anything
+        raise UnknownFormatError(f"the e-mail could not be read ({type(exc).__name__})") from None
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    skipped = len(text) - len(text.lstrip("\n"))
+    first = text.lstrip("\n").count("\n", 0, _body_offset(text.lstrip("\n"))) + 1 + skipped
+    if part is not message:  # multipart: the part's place in the file is not worth finding
+        return _Message(body, first_line=first, sent=sent)
+    if encoding == "quoted-printable":
+        return _Message(body, first, starts=_soft_break_starts(text, first), sent=sent)
+    if encoding == "base64":
+        return _Message(body, first, starts=[first], sent=sent)
+    return _Message(body, first_line=first, sent=sent)
+
+
+def _text_part(message: email.message.Message) -> email.message.Message | None:
+    for part in message.walk():
+        if part.get_content_type() == "text/plain" and not part.is_multipart():
+            return part
+    return None
+
+
+def _charset(part: email.message.Message) -> str:
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        "".encode(charset)
+    except LookupError:
+        return "utf-8"
+    return charset
+
+
+def _body_offset(text: str) -> int:
+    """Index of the body's first character: after the first blank line."""
+    blank = text.find("\n\n")
+    return len(text) if blank < 0 else blank + 2
+
+
+def _soft_break_starts(text: str, first: int) -> list[int]:
+    """For a quoted-printable body, the file line each decoded line begins on."""
+    raw = text.lstrip("\n")[_body_offset(text.lstrip("\n")) :].split("\n")
+    starts: list[int] = []
+    open_line = True
+    for index, line in enumerate(raw):
+        if open_line:
+            starts.append(first + index)
+        open_line = not line.rstrip().endswith("=")
+    return starts
+
+
+# ------------------------------------------------------------------------------ the listing
+
+
+def _digest_date(header: Sequence[str]) -> date | None:
+    """The end of the "received from … to …" window: the day the listing covers."""
+    for line in header:
+        match = _RECEIVED.search(line)
+        if match is not None:
+            return short_year_date(match.group("to")) or short_year_date(match.group("from"))
+    return None
+
+
+def _identifier(opener: re.Match[str]) -> str:
+    return opener.group("id") or opener.group("old_id") or "?"
+
+
+def _block(lines: Sequence[str], start: int, end: int, message: _Message) -> _Block:
+    """Split one entry (``lines[start:end]``, from its id line on) into its parts."""
+    opener = _OPENER.match(lines[start].strip())
+    assert opener is not None  # the caller found the entry by this line
+    block = _Block(opener, message.line(start))
+    index = start + 1
+    # The date lines, up to the first blank line or field.
+    while index < end and lines[index].strip():
+        line = lines[index].strip()
+        if _REPLACED.match(line):
+            block.replaced = True
+        elif line.startswith("Date:") and block.date_text is None:
+            block.date_text = _SIZE.sub("", line[5:])
+        elif _FIELD.match(line) and not line.startswith(("From:", "Date")):
+            break
+        index += 1
+    # The fields, up to the \\ that opens the abstract or the closing \\ ( url ) line.
+    parts: list[str] | None = None  # the field being read; a repeated field is ignored
+    while index < end:
+        raw = lines[index]
+        line = raw.strip()
+        index += 1
+        if line == "\\\\":
+            break
+        trailer = _TRAILER.match(line)
+        if trailer is not None:
+            block.url, block.complete = trailer.group("url"), True
+            return block
+        if not line:
+            continue
+        match = _FIELD.match(raw)
+        if match is not None:
+            key = match.group("key").split(" (", 1)[0].lower()
+            parts = [] if key in block.fields else block.fields.setdefault(key, [])
+            parts.append(match.group("value").strip())
+        elif parts is not None:  # indented, or re-wrapped by a mail client without the indent
+            parts.append(line)
+    # The abstract, up to the closing \\ ( url ) line.
+    while index < end:
+        raw = lines[index]
+        index += 1
+        trailer = _TRAILER.match(raw.strip())
+        if trailer is not None:
+            block.url, block.complete = trailer.group("url"), True
+            break
+        if raw.strip() == "\\\\":
+            block.complete = True
+            break
+        block.abstract.append(raw)
+    return block
+
+
+def _entry(block: _Block) -> Entry | None:
+    title = " ".join(tex_to_unicode(block.value("title")).split())
+    if not title:
+        return None
+    arxiv_id = normalise_arxiv_id(_identifier(block.opener))
+    authors = split_authors(block.value("authors"))
+    doi = block.value("doi").split()
+    published = None
+    if not block.replaced and block.date_text is not None:
+        published = email_date(block.date_text)
+    url = f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else block.url
+    return Entry(
+        title=title,
+        abstract=_abstract(block.abstract),
+        authors_count=len(authors) or None,
+        published=published,
+        arxiv_id=arxiv_id,
+        authors=tuple(authors),
+        url=url,
+        doi=doi[0] if doi else None,
+        categories=tuple(dict.fromkeys(block.value("categories").split())),
+        line=block.line,
+    )
+
+
+def _abstract(lines: Sequence[str]) -> str:
+    """The abstract's lines as text: a line that starts indented opens a new paragraph.
+
+    TeX accents become Unicode (``Schr\\"odinger``); math and other TeX stay as written.
+    """
+    paragraphs: list[list[str]] = []
+    for raw in lines:
+        if not raw.strip():
+            continue
+        if raw[:1].isspace() or not paragraphs:
+            paragraphs.append([])
+        paragraphs[-1].append(raw.strip())
+    return tex_to_unicode("\n\n".join(" ".join(" ".join(p).split()) for p in paragraphs))
+
+
+def split_authors(text: str) -> list[str]:
+    """Author names from an arXiv ``Authors:`` line.
+
+    Names are separated by commas and ``and``; affiliations in parentheses, numbered
+    (``(1)``) or listed at the end (``((1) MIT, (2) KTH)``), are dropped; TeX accents
+    become Unicode.
+    """
+    names = (tex_name(part) for part in _AUTHOR_SEPARATOR.split(_without_parentheses(text)))
+    return [name.strip(" ,;") for name in names if name.strip(" ,;")]
+
+
+def _without_parentheses(text: str) -> str:
+    """``text`` with every parenthesised group (nested ones included) removed, in one pass."""
+    out: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    return "".join(out)

@@ -1,0 +1,437 @@
+"""Backups of a library: daily, before every upgrade, on request, and restoring one.
+
+Every copy is made with SQLite's online backup API (``Connection.backup``), so it is a
+consistent snapshot even while the window or the watcher writes (WAL readers do not block
+writers). A copy is written under a hidden temporary name, switched to a self-contained
+rollback-journal file, checked with ``PRAGMA integrity_check``, flushed to disk and only
+then renamed into place with ``os.replace`` — a kill at any moment leaves either no backup
+or a good one. The copy is page-for-page, so its integrity check is also the check of the
+library itself: the daily backup *is* the daily full check (about 3 s for 100,000 papers,
+run off the GUI thread). When a copy fails it, the library is checked directly; if it fails
+too, the library is marked damaged (:mod:`reader.library.health`) and stops taking writes.
+
+Where: :func:`reader.paths.backup_dir` for the default library; any other library gets a
+sub-folder named after its stem and a short hash of its absolute path, so two libraries
+never share (or rotate away) each other's copies. Names say when and why::
+
+    library-2026-11-22.sqlite                          the daily copy (7 kept)
+    library-2026-11-22T10-15-00-manual.sqlite          papershelf backup (7 kept)
+    library-2026-11-22T10-15-00-before-upgrade-v1-to-v2.sqlite
+    library-2026-11-22T10-15-00-before-restore.sqlite
+    library-2026-11-22T10-15-00-damaged.sqlite         what a restore replaced, unchecked
+
+Restoring is in :mod:`reader.library.restore`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import re
+import sqlite3
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from reader import paths
+from reader.durable import sync_path
+from reader.library import health
+from reader.library.errors import (
+    BackupError,
+    LibraryDamagedError,
+    LibraryLockedError,
+    is_corruption,
+    translate,
+)
+
+log = logging.getLogger(__name__)
+
+KEEP = 7
+"""How many copies of each kind are kept (the last 7 daily copies: a week back)."""
+
+DAILY = "daily"
+MANUAL = "manual"
+BEFORE_UPGRADE = "before-upgrade"
+BEFORE_RESTORE = "before-restore"
+BEFORE_REPAIR = "before-repair"
+DAMAGED = "damaged"
+"""A copy of a library that failed its check, kept so nothing is ever thrown away."""
+
+BACKUP_TIMEOUT = 30.0
+"""Seconds a backup waits for a library that stays locked before giving up."""
+
+_NAME = re.compile(
+    r"^library-(?P<date>\d{4}-\d{2}-\d{2})(?:T(?P<time>\d{2}-\d{2}-\d{2})-(?P<kind>[a-z0-9-]+))?"
+    r"\.sqlite$"
+)
+_TEMPORARY = re.compile(r"^\..+\.(?P<pid>\d+)\.tmp(?:-wal|-shm|-journal)?$")
+_STALE_AFTER = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """One backup file: where it is, what kind, when it was taken (local time)."""
+
+    path: Path
+    kind: str
+    taken: datetime
+    size: int
+
+    @property
+    def good(self) -> bool:
+        """Whether the copy passed its integrity check when it was made."""
+        return self.kind != DAMAGED
+
+    @property
+    def label(self) -> str:
+        """``2026-11-22 (daily)`` / ``2026-11-22 10:15 (before upgrade v1 to v2)``."""
+        when = (
+            self.taken.strftime("%Y-%m-%d")
+            if self.kind == DAILY
+            else self.taken.strftime("%Y-%m-%d %H:%M")
+        )
+        return f"{when} ({self.kind.replace('-', ' ')})"
+
+
+def backup_folder(library_path: str | os.PathLike[str]) -> Path:
+    """The folder holding the backups of the library at ``library_path``."""
+    library = Path(library_path).expanduser().absolute()
+    default = (paths.data_dir() / paths.LIBRARY_FILE).absolute()
+    if os.path.normcase(library) == os.path.normcase(default):
+        return paths.backup_dir()
+    digest = hashlib.sha256(os.fsencode(library)).hexdigest()[:10]
+    stem = re.sub(r"[^\w.-]+", "-", library.stem).strip("-.")[:40] or "library"
+    return paths.backup_dir() / f"{stem}-{digest}"
+
+
+def list_backups(library_path: str | os.PathLike[str]) -> list[Backup]:
+    """The library's backups, newest first."""
+    folder = backup_folder(library_path)
+    found: list[Backup] = []
+    try:
+        children = list(folder.iterdir())
+    except OSError:
+        return []
+    for child in children:
+        backup = _parse(child)
+        if backup is not None:
+            found.append(backup)
+    found.sort(key=lambda b: (b.taken.date(), _mtime(b.path)), reverse=True)
+    return found
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def latest_good(library_path: str | os.PathLike[str]) -> Backup | None:
+    """The newest backup that passed its check, or ``None``."""
+    return next((b for b in list_backups(library_path) if b.good), None)
+
+
+def restore_advice(library_path: str | os.PathLike[str]) -> str:
+    """One sentence offering the latest good backup and listing the others with dates."""
+    good = [b for b in list_backups(library_path) if b.good]
+    if not good:
+        return "there is no backup of it yet; 'papershelf check --repair' may repair it"
+    text = (
+        f"'papershelf restore --latest' puts back the latest good backup, "
+        f"{good[0].path} from {good[0].label}"
+    )
+    if len(good) > 1:
+        text += "; older backups: " + ", ".join(b.label for b in good[1:8])
+    return text
+
+
+def make_backup(
+    library_path: str | os.PathLike[str],
+    kind: str = MANUAL,
+    *,
+    now: datetime | None = None,
+    verify: bool = True,
+) -> Backup:
+    """Copy the library into its backup folder now, checked; returns the kept copy.
+
+    Raises :class:`LibraryDamagedError` (and marks the library) when the copy shows the
+    library is damaged, :class:`BackupError` when no copy can be written.
+    """
+    library = Path(library_path).expanduser()
+    if not library.is_file():
+        raise BackupError(f"there is no library at {library} to back up")
+    moment = (now or datetime.now()).replace(microsecond=0)
+    folder = _ensure_folder(library)
+    target = folder / _name(kind, moment)
+    if kind != DAILY:
+        target = _unique(target)
+    with _source(library) as source:
+        errors = copy_database(source, target, verify=verify)
+    if errors:
+        _damaged(library, errors)
+    rotate(folder)
+    return _parse(target) or Backup(target, kind, moment, target.stat().st_size)
+
+
+def backup_to(library_path: str | os.PathLike[str], destination: str | os.PathLike[str]) -> Path:
+    """Copy the library (checked) to a file the user chose; a folder gets a dated name."""
+    library = Path(library_path).expanduser()
+    target = Path(destination).expanduser()
+    if target.is_dir():
+        target = target / f"library-{datetime.now():%Y-%m-%dT%H-%M-%S}-{MANUAL}.sqlite"
+    if not library.is_file():
+        raise BackupError(f"there is no library at {library} to back up")
+    if target.exists() and target.resolve() == library.resolve():
+        raise BackupError("the backup cannot replace the library itself; choose another file")
+    with _source(library) as source:
+        errors = copy_database(source, target, verify=True)
+    if errors:
+        _damaged(library, errors)
+    return target
+
+
+def backup_if_due(
+    library_path: str | os.PathLike[str], *, today: date | None = None
+) -> Backup | None:
+    """Make today's daily backup (with the full check) unless it exists; ``None`` if not due.
+
+    Cheap when not due: one ``stat`` of today's file name. An empty library is not backed
+    up. Safe to call from any thread: it uses its own connections.
+    """
+    library = Path(library_path).expanduser()
+    day = today or date.today()
+    folder = backup_folder(library)
+    if (folder / _name(DAILY, datetime(day.year, day.month, day.day))).exists():
+        return None
+    if not library.is_file() or _is_empty(library):
+        return None
+    moment = datetime.now() if today is None else datetime(day.year, day.month, day.day, 12)
+    return make_backup(library, DAILY, now=moment)
+
+
+def backup_before_migration(library_path: Path, old: int, new: int) -> None:
+    """The ``before_migration`` hook: a checked copy before the schema is upgraded.
+
+    Raising stops the upgrade: a library is never upgraded without a copy to go back to.
+    """
+    make_backup(library_path, f"{BEFORE_UPGRADE}-v{old}-to-v{new}")
+
+
+def rotate(folder: Path, keep: int = KEEP) -> None:
+    """Delete all but the newest ``keep`` copies of each kind, and stale temporary files."""
+    groups: dict[str, list[Backup]] = {}
+    try:
+        children = list(folder.iterdir())
+    except OSError:
+        return
+    for child in children:
+        if _TEMPORARY.match(child.name):
+            _remove_if_stale(child)
+            continue
+        backup = _parse(child)
+        if backup is not None:
+            group = next(
+                (k for k in (BEFORE_UPGRADE, MANUAL, BEFORE_RESTORE) if backup.kind.startswith(k)),
+                backup.kind,
+            )
+            groups.setdefault(group, []).append(backup)
+    for backups in groups.values():
+        backups.sort(key=lambda b: (b.taken, b.path.name), reverse=True)
+        for old in backups[keep:]:
+            with contextlib.suppress(OSError):
+                old.path.unlink()
+
+
+# ---------------------------------------------------------------------- copying
+
+
+def copy_database(
+    source: sqlite3.Connection,
+    target: Path,
+    *,
+    verify: bool = True,
+    keep_damaged: bool = False,
+    timeout: float = BACKUP_TIMEOUT,
+    prepare: Callable[[sqlite3.Connection], None] | None = None,
+) -> list[str]:
+    """Copy the database open on ``source`` to ``target``, atomically; returns check errors.
+
+    The copy goes to a temporary name beside ``target``, becomes a self-contained file
+    (rollback journal, not WAL), runs ``prepare`` if given, and is checked with
+    ``integrity_check``. Only a copy that passed (or any copy, with ``keep_damaged``) is
+    flushed and renamed onto ``target``; the integrity errors are returned either way.
+    ``source`` must not be inside a write transaction.
+    """
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    _remove_database(temporary)
+    deadline = time.monotonic() + timeout
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        # Python retries a busy step forever; give up when the lock outlasts the timeout.
+        waiting = status in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+        if waiting and time.monotonic() > deadline:
+            raise TimeoutError
+
+    try:
+        destination = sqlite3.connect(temporary, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise BackupError(f"cannot write a backup in {target.parent}: {exc}") from None
+    kept = False
+    try:
+        try:
+            source.backup(destination, progress=progress)
+            destination.execute("PRAGMA journal_mode = DELETE")
+            if prepare is not None:
+                prepare(destination)
+            errors = health.integrity_errors(destination) if verify else []
+        finally:
+            destination.close()
+        if errors and not keep_damaged:
+            return errors
+        sync_path(temporary)
+        temporary.replace(target)
+        sync_path(target.parent)
+        kept = True
+        return errors
+    except TimeoutError:
+        raise LibraryLockedError(
+            f"the library stayed locked for {timeout:.0f} s; the backup was not made"
+        ) from None
+    except sqlite3.Error as exc:
+        if is_corruption(exc):
+            raise  # the source is damaged: the caller knows which library that is
+        translated = translate(exc, str(target))
+        if translated is None:
+            raise
+        raise translated from exc
+    except OSError as exc:
+        raise BackupError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+    finally:
+        if not kept:
+            _remove_database(temporary)
+
+
+@contextlib.contextmanager
+def _source(library: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to ``library`` for copying from (never writes to it)."""
+    uri = f"file:{urllib.parse.quote(os.fspath(library.absolute()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5.0)
+    except sqlite3.Error as exc:
+        raise BackupError(f"cannot read the library {library}: {exc}") from None
+    try:
+        yield conn
+    except sqlite3.DatabaseError as exc:
+        if is_corruption(exc):
+            reason = f"SQLite reported: {exc}"
+            health.record_damage(library, reason)
+            raise LibraryDamagedError(str(library), reason) from None
+        raise
+    finally:
+        conn.close()
+
+
+def _damaged(library: Path, copy_errors: list[str]) -> None:
+    """A copy failed its check: check the library itself, and mark it if it fails too."""
+    with _source(library) as conn:
+        errors = health.integrity_errors(conn)
+    if not errors:
+        raise BackupError(
+            f"the backup copy of {library} failed its check but the library passed: the "
+            f"backup disk may be failing ({health.summarise(copy_errors)})"
+        )
+    reason = f"integrity check: {health.summarise(errors)}"
+    health.record_damage(library, reason)
+    raise LibraryDamagedError(str(library), reason)
+
+
+def _is_empty(library: Path) -> bool:
+    try:
+        with _source(library) as conn:
+            row = conn.execute(
+                "SELECT NOT (EXISTS (SELECT 1 FROM paper) OR EXISTS (SELECT 1 FROM digest))"
+            ).fetchone()
+    except (sqlite3.Error, BackupError):
+        return False  # not readable as a library: let the backup say why
+    return bool(row[0])
+
+
+def _ensure_folder(library: Path) -> Path:
+    folder = backup_folder(library)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"cannot create the backup folder {folder}: {exc.strerror}") from None
+    return folder
+
+
+def _name(kind: str, moment: datetime) -> str:
+    if kind == DAILY:
+        return f"library-{moment:%Y-%m-%d}.sqlite"
+    return f"library-{moment:%Y-%m-%dT%H-%M-%S}-{kind}.sqlite"
+
+
+def _unique(target: Path) -> Path:
+    number = 2
+    candidate = target
+    while candidate.exists():
+        candidate = target.with_name(target.name.replace(".sqlite", f"-{number}.sqlite"))
+        number += 1
+    return candidate
+
+
+def _parse(path: Path) -> Backup | None:
+    match = _NAME.match(path.name)
+    if match is None:
+        return None
+    try:
+        size = path.stat().st_size
+        day = date.fromisoformat(match["date"])
+        if match["time"]:
+            hour, minute, second = (int(part) for part in match["time"].split("-"))
+            taken = datetime(day.year, day.month, day.day, hour, minute, second)
+        else:
+            taken = datetime(day.year, day.month, day.day)
+    except (OSError, ValueError):
+        return None
+    return Backup(path, match["kind"] or DAILY, taken, size)
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink()
+
+
+def _remove_if_stale(path: Path) -> None:
+    match = _TEMPORARY.match(path.name)
+    if match is None:
+        return
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return
+    if age > _STALE_AFTER or not _alive(int(match["pid"])):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs (POSIX only; elsewhere assume it does)."""
+    if os.name != "posix":
+        return True
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

@@ -1,0 +1,150 @@
+"""The records the library hands out. Plain frozen dataclasses: safe to pass between threads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from reader.status import Status
+
+
+class SortKey(StrEnum):
+    """Columns a paper list can be ordered by."""
+
+    TITLE = "title"
+    RATING = "rating"
+    TAGS = "tags"
+    PUBLISHED = "published"
+    ADDED = "added"
+    COMMENTS = "comments"
+    STATUS = "status"
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRow:
+    """The light columns of a paper, enough for one row of a list (no abstract, no note)."""
+
+    id: int
+    title: str
+    rating: int
+    status: Status
+    tags: tuple[str, ...]
+    published: date | None
+    first_seen: datetime
+    comments: int | None
+    authors_count: int | None
+    organization: str | None
+    has_note: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """One time a paper appeared in a digest: the digest, the entry's place and figures."""
+
+    digest_id: int
+    digest_path: str
+    digest_date: date | None
+    position: int
+    comments: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """Everything the library knows about one paper, the user's fields included."""
+
+    id: int
+    key: str
+    title: str
+    abstract: str
+    authors_count: int | None
+    organization: str | None
+    published: date | None
+    comments: int | None
+    arxiv_id: str | None
+    authors: tuple[str, ...]
+    upvotes: int | None
+    url: str | None
+    doi: str | None
+    categories: tuple[str, ...]
+    first_seen: datetime
+    status: Status
+    rating: int
+    note: str
+    note_updated_at: datetime | None
+    opened_at: datetime | None
+    tags: tuple[str, ...]
+    appearances: tuple[Appearance, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    """A tag and how many papers carry it."""
+
+    id: int
+    name: str
+    count: int
+
+
+class DigestStatus(StrEnum):
+    """Outcome of importing one version of a digest file."""
+
+    IMPORTED = "imported"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRecord:
+    """One row of the import log: one imported (or failed) version of a digest file."""
+
+    id: int
+    path: str
+    size: int | None
+    sha256: str | None
+    format: str | None
+    digest_date: date | None
+    captured_at: datetime | None
+    imported_at: datetime
+    status: DigestStatus
+    error: str | None
+    entries: int
+    new: int
+    updated: int
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The file's name without its folder."""
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a write changed, so views refresh only that (Anki's ``OpChanges``)."""
+
+    paper_ids: frozenset[int] = frozenset()
+    tags: bool = False
+    digests: bool = False
+    papers_added: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.paper_ids | other.paper_ids,
+            self.tags or other.tags,
+            self.digests or other.digests,
+            self.papers_added or other.papers_added,
+        )
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing changed."""
+        return not (self.paper_ids or self.tags or self.digests or self.papers_added)
+
+
+@dataclass(frozen=True, slots=True)
+class ViewCounts:
+    """Counts for the sidebar: papers per status, all, rated, and per tag."""
+
+    by_status: dict[Status, int] = field(default_factory=dict)
+    all: int = 0
+    rated: int = 0

@@ -1,0 +1,89 @@
+"""Opening a library the way the window and the command line do: checks and backups.
+
+:func:`open_library` is :class:`~reader.library.Library` plus:
+
+* **a backup before every schema upgrade** (the ``before_migration`` hook): an upgrade never
+  runs without a checked copy to go back to;
+* **cheap open-time checks only**: SQLite reads the header (a file that is no database fails
+  at once), :func:`~reader.library.health.schema_problem` reads the schema, and the damage
+  marker is looked at. A full ``integrity_check`` is *not* run on open: measured on a
+  100,000-paper library (450 MB), ``PRAGMA quick_check(1)`` alone takes 0.35 s with the
+  file in the page cache and 2.8 s without, against a budget of 0.5 s for the whole
+  window. The full check runs with the daily backup instead;
+* **the daily backup** (:func:`~reader.library.backup.backup_if_due`), run here when
+  ``daily_backup`` is true (the command line) — one ``stat`` when today's copy exists.
+  The window passes ``daily_backup=False`` and runs ``backup_if_due(path)`` on its writer
+  thread, since on a big library it takes a few seconds;
+* **damage**: a library marked damaged (by a failed check, or SQLite reporting
+  "malformed" / "not a database" at any time) is opened read-only. It can be read and
+  exported, never written, until ``papershelf restore`` or a clean ``papershelf check``.
+
+Problems that do not stop the library from opening (it is damaged; today's backup could
+not be made) go to ``on_warning`` as one sentence each, ending with what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from reader.library import health
+from reader.library.backup import backup_before_migration, backup_if_due, restore_advice
+from reader.library.errors import (
+    LibraryDamagedError,
+    LibraryEnvironmentError,
+    LibraryOpenError,
+)
+from reader.library.store import Library
+
+log = logging.getLogger(__name__)
+
+
+def open_library(
+    path: str | os.PathLike[str],
+    *,
+    daily_backup: bool = True,
+    on_warning: Callable[[str], None] | None = None,
+    today: date | None = None,
+) -> Library:
+    """Open (or create) the library at ``path`` with backups and open-time checks.
+
+    Raises the :class:`~reader.library.LibraryEnvironmentError` family when it cannot be
+    opened at all (locked, not a library, damaged beyond opening). A damaged library is
+    returned read-only, with ``library.damage`` saying why, after a warning.
+    """
+    library_path = Path(path).expanduser()
+    warn = on_warning or log.warning
+    damage = health.read_damage(library_path)
+    if damage is not None:
+        library = _open_damaged(library_path, damage)
+        warn(damage_warning(library_path, damage))
+        return library
+    library = Library(library_path, before_migration=backup_before_migration)
+    if daily_backup:
+        try:
+            backup_if_due(library_path, today=today)
+        except LibraryDamagedError as exc:
+            warn(damage_warning(library_path, exc.reason))
+        except LibraryEnvironmentError as exc:
+            warn(f"today's backup of the library was not made: {exc}")
+    return library
+
+
+def damage_warning(library_path: str | os.PathLike[str], reason: str) -> str:
+    """The sentence that tells the user the library is damaged and offers the backups."""
+    return f"{LibraryDamagedError(str(library_path), reason)}; {restore_advice(library_path)}"
+
+
+def _open_damaged(library_path: Path, damage: str) -> Library:
+    """A damaged library, opened so SQLite itself will not write to it."""
+    try:
+        return Library(library_path, read_only=True)
+    except LibraryOpenError as exc:
+        # Not even readable (or it needs an upgrade, which a damaged file must not get).
+        raise LibraryDamagedError(
+            str(library_path), f"{damage}; it cannot be opened for reading either: {exc}"
+        ) from None

@@ -1,0 +1,310 @@
+"""The library's schema and its migrations, versioned with ``PRAGMA user_version``.
+
+Each migration is a function run inside one transaction; the version is bumped in the same
+transaction, so a crash leaves the file at the old or the new version, never between.
+Migrations only ever move forward: a library written by a newer Papershelf is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+STATUSES = ("inbox", "queue", "reading", "read", "archived")
+TAG_SEPARATOR = "\x1f"
+"""Joins tag names in ``paper.tags`` (the denormalised copy used for sorting and search)."""
+
+
+def _tags_of(paper_expr: str) -> str:
+    """SQL for the sorted, separator-joined tag names of one paper."""
+    return (
+        "(SELECT coalesce(group_concat(name, char(31)), '') FROM "
+        "(SELECT t.name AS name FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
+        f"WHERE pt.paper_id = {paper_expr} ORDER BY t.name COLLATE NOCASE))"
+    )
+
+
+_V1 = f"""
+CREATE TABLE paper (
+    -- Small columns first, the long texts (abstract, note) last: SQLite reads a row's
+    -- columns in order, so filters on status, rating or tags never read an abstract's
+    -- overflow pages. That is what keeps filtered searches fast on 100,000 papers.
+    id              INTEGER PRIMARY KEY,
+    status          TEXT NOT NULL DEFAULT 'inbox'
+                    CHECK (status IN ({", ".join(f"'{s}'" for s in STATUSES)})),
+    rating          INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
+    published       TEXT,             -- ISO date
+    comments        INTEGER,
+    comments_at     TEXT,             -- capture time the comment count was read at
+    upvotes         INTEGER,
+    authors_count   INTEGER,
+    first_seen      TEXT NOT NULL,    -- ISO UTC timestamp
+    note_updated_at TEXT,
+    opened_at       TEXT,
+    status_changed_at TEXT,
+    arxiv_id        TEXT UNIQUE,
+    organization    TEXT,
+    tags            TEXT NOT NULL DEFAULT '',  -- maintained by triggers on paper_tag
+    title_key       TEXT NOT NULL,
+    title           TEXT NOT NULL,
+    url             TEXT,
+    doi             TEXT,
+    categories      TEXT,             -- JSON list
+    authors         TEXT,             -- JSON list of names, when a format gives them
+    abstract        TEXT NOT NULL DEFAULT '',
+    note            TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX paper_title_key ON paper (title_key);
+-- One index per sortable column ("added" is the id order). Each also carries status and rating, so a sidebar view
+-- (Inbox, Rated …) sorted by any column is answered from the index alone: paper rows are
+-- wide (abstracts, notes) and reading them for 100,000 papers is what makes lists slow.
+CREATE INDEX paper_by_title ON paper (title COLLATE NOCASE, status, rating, id);
+CREATE INDEX paper_by_status ON paper (status, id, rating);
+CREATE INDEX paper_by_rating ON paper (rating, status, id);
+CREATE INDEX paper_by_published ON paper (published, status, rating, id);
+CREATE INDEX paper_by_comments ON paper (comments, status, rating, id);
+CREATE INDEX paper_by_tags ON paper (tags COLLATE NOCASE, status, rating, id);
+
+CREATE TABLE tag (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE paper_tag (
+    paper_id INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+    tag_id   INTEGER NOT NULL REFERENCES tag (id) ON DELETE CASCADE,
+    PRIMARY KEY (paper_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX paper_tag_by_tag ON paper_tag (tag_id, paper_id);
+
+CREATE TABLE digest (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL,
+    size        INTEGER,
+    sha256      TEXT,
+    format      TEXT,
+    digest_date TEXT,
+    captured_at TEXT,
+    imported_at TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('imported', 'failed')),
+    error       TEXT,
+    warnings    TEXT,                 -- JSON list
+    parser      TEXT,                 -- Papershelf version that read it
+    entries     INTEGER NOT NULL DEFAULT 0,
+    new         INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX digest_sha256 ON digest (sha256);
+CREATE INDEX digest_path ON digest (path);
+
+CREATE TABLE appearance (
+    digest_id INTEGER NOT NULL REFERENCES digest (id) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,
+    paper_id  INTEGER NOT NULL REFERENCES paper (id) ON DELETE CASCADE,
+    comments  INTEGER,
+    upvotes   INTEGER,
+    PRIMARY KEY (digest_id, position)
+) WITHOUT ROWID;
+CREATE INDEX appearance_by_paper ON appearance (paper_id, digest_id);
+
+-- Full-text search over title, abstract, note and tag names (external content: no copy).
+CREATE VIRTUAL TABLE paper_fts USING fts5 (
+    title, abstract, note, tags,
+    content = 'paper', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+CREATE TRIGGER paper_fts_insert AFTER INSERT ON paper BEGIN
+    INSERT INTO paper_fts (rowid, title, abstract, note, tags)
+    VALUES (new.id, new.title, new.abstract, new.note, new.tags);
+END;
+CREATE TRIGGER paper_fts_delete AFTER DELETE ON paper BEGIN
+    INSERT INTO paper_fts (paper_fts, rowid, title, abstract, note, tags)
+    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags);
+END;
+CREATE TRIGGER paper_fts_update AFTER UPDATE OF title, abstract, note, tags ON paper BEGIN
+    INSERT INTO paper_fts (paper_fts, rowid, title, abstract, note, tags)
+    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags);
+    INSERT INTO paper_fts (rowid, title, abstract, note, tags)
+    VALUES (new.id, new.title, new.abstract, new.note, new.tags);
+END;
+
+-- paper.tags mirrors paper_tag, sorted case-insensitively.
+CREATE TRIGGER paper_tag_insert AFTER INSERT ON paper_tag BEGIN
+    UPDATE paper SET tags = {_tags_of("new.paper_id")} WHERE id = new.paper_id;
+END;
+CREATE TRIGGER paper_tag_delete AFTER DELETE ON paper_tag BEGIN
+    UPDATE paper SET tags = {_tags_of("old.paper_id")} WHERE id = old.paper_id;
+END;
+CREATE TRIGGER tag_rename AFTER UPDATE OF name ON tag BEGIN
+    UPDATE paper SET tags = {_tags_of("paper.id")}
+    WHERE id IN (SELECT paper_id FROM paper_tag WHERE tag_id = new.id);
+END;
+"""
+
+
+_V2 = """
+-- What the Markdown export last wrote into each folder (reader.export): a re-export
+-- compares the file on disk with this hash and never overwrites a note edited since.
+-- paper_id 0 is the folder's index note. No foreign key: the record outlives a paper,
+-- because its file stays in the vault.
+CREATE TABLE export_file (
+    folder      TEXT NOT NULL,        -- the export folder, absolute, links resolved
+    paper_id    INTEGER NOT NULL,
+    name        TEXT NOT NULL,        -- the note's file name inside the folder
+    sha256      TEXT NOT NULL,        -- of the bytes last written (or found identical)
+    exported_at TEXT NOT NULL,        -- ISO UTC timestamp
+    PRIMARY KEY (folder, paper_id)
+) WITHOUT ROWID;
+"""
+
+
+_V3 = """
+-- A fingerprint of what each exported note was made from (the paper's fields, the
+-- template, the Papershelf version): a re-export skips rendering notes whose inputs did
+-- not change, which is what makes an unchanged re-export of 10,000 notes take a blink.
+ALTER TABLE export_file ADD COLUMN inputs TEXT;
+"""
+
+
+WORD_PREFIXES = 6
+"""The words index keeps prefixes of 1 to this many letters; longer words are looked up."""
+
+_INDEXED_TEXT = "title, abstract, note, tags"
+
+_WORDS = f"""
+-- Search as you type at a million papers (issue #14). paper_fts keeps positions, which
+-- phrases need, but a prefix it has no index for ("a", "learnin") makes FTS5 merge the
+-- position lists of every matching word: 0.5 s on 100,000 papers. paper_words indexes
+-- the same text without positions (detail=none: a tenth of the size per prefix), with
+-- the prefixes of 1–{WORD_PREFIXES} letters, and each paper's status and rating as facet
+-- tokens (and whether it has a note, tags): the first page of any word comes straight
+-- out of it, in any view of a status or rating, and its count is one merge of lists.
+ALTER TABLE paper ADD COLUMN facets TEXT GENERATED ALWAYS AS (
+    char(57344) || status || ' ' || char(57344) || 'r' || rating
+    || CASE WHEN note != '' THEN ' ' || char(57344) || 'note' ELSE '' END
+    || CASE WHEN tags != '' THEN ' ' || char(57344) || 'tags' ELSE '' END
+) VIRTUAL;
+CREATE VIRTUAL TABLE paper_words USING fts5 (
+    {_INDEXED_TEXT}, facets,
+    content = 'paper', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '{" ".join(str(n) for n in range(1, WORD_PREFIXES + 1))}',
+    detail = none
+);
+INSERT INTO paper_words (paper_words) VALUES ('rebuild');
+CREATE TRIGGER paper_words_insert AFTER INSERT ON paper BEGIN
+    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
+    VALUES (new.id, new.title, new.abstract, new.note, new.tags, new.facets);
+    INSERT INTO paper_words_new ({_INDEXED_TEXT})
+    VALUES (new.title, new.abstract, new.note, new.tags);
+END;
+CREATE TRIGGER paper_words_delete AFTER DELETE ON paper BEGIN
+    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
+    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags, old.facets);
+END;
+CREATE TRIGGER paper_words_update
+AFTER UPDATE OF title, abstract, note, tags, status, rating ON paper BEGIN
+    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
+    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags, old.facets);
+    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
+    VALUES (new.id, new.title, new.abstract, new.note, new.tags, new.facets);
+END;
+CREATE TRIGGER paper_words_new_text AFTER UPDATE OF title, abstract, note, tags ON paper BEGIN
+    INSERT INTO paper_words_new ({_INDEXED_TEXT})
+    VALUES (new.title, new.abstract, new.note, new.tags);
+END;
+
+-- Every word longer than the longest indexed prefix, so that a longer prefix is looked
+-- up as the few words it stands for ("learnin" is "learning"), which FTS5 streams, instead
+-- of merging lists. Words are only ever added (a word no paper has any more finds none).
+-- Text written since the last commit waits, tokenized, in paper_words_new; every write
+-- transaction moves its new words here before it commits (reader.library.words).
+CREATE TABLE paper_word (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE VIRTUAL TABLE paper_words_new USING fts5 (
+    {_INDEXED_TEXT}, content = '', tokenize = 'unicode61 remove_diacritics 2', detail = none
+);
+CREATE VIRTUAL TABLE temp.paper_words_vocabulary USING fts5vocab (main, paper_words, row);
+INSERT INTO paper_word (word)
+SELECT term FROM temp.paper_words_vocabulary
+WHERE length(term) > {WORD_PREFIXES} AND unicode(term) < 57344;
+DROP TABLE temp.paper_words_vocabulary;
+INSERT INTO paper_words (paper_words) VALUES ('optimize');
+
+-- Sort indexes in display order: the sort column, then the id that breaks ties, then
+-- status, rating and organization (so that views and org: filters are read from the index
+-- alone; organization is short and mostly empty). With the id second, a column full of
+-- ties (rating 0, no comments, no tags) needs no sorting.
+DROP INDEX paper_by_title;
+DROP INDEX paper_by_rating;
+DROP INDEX paper_by_published;
+DROP INDEX paper_by_comments;
+DROP INDEX paper_by_tags;
+DROP INDEX paper_by_status;
+CREATE INDEX paper_by_title ON paper (title COLLATE NOCASE, id, status, rating, organization);
+CREATE INDEX paper_by_rating ON paper (rating, id, status, organization);
+CREATE INDEX paper_by_published ON paper (published, id, status, rating, organization);
+CREATE INDEX paper_by_comments ON paper (comments, id, status, rating, organization);
+CREATE INDEX paper_by_tags ON paper (tags COLLATE NOCASE, id, status, rating, organization);
+CREATE INDEX paper_by_status ON paper (status, id, rating, organization);
+-- A status view (the Inbox, Queue …) in any order is one range of one index, whatever
+-- the statuses of the papers that sort first.
+CREATE INDEX paper_by_status_title ON paper (status, title COLLATE NOCASE, id, rating, organization);
+CREATE INDEX paper_by_status_rating ON paper (status, rating, id, organization);
+CREATE INDEX paper_by_status_published ON paper (status, published, id, rating, organization);
+CREATE INDEX paper_by_status_comments ON paper (status, comments, id, rating, organization);
+CREATE INDEX paper_by_status_tags ON paper (status, tags COLLATE NOCASE, id, rating, organization);
+-- has:note and org: count and narrow from an index, not from the wide rows.
+CREATE INDEX paper_with_note ON paper (id) WHERE note != '';
+CREATE INDEX paper_by_organization ON paper (organization, id);
+PRAGMA analysis_limit = 2000;
+ANALYZE;
+"""
+
+WORDS_SCRIPT = _WORDS
+"""The migration that adds the words index (tests upgrade a library from just before it)."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _WORDS)
+"""Schema scripts in order; the library's ``user_version`` is how many have run."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class NewerSchemaError(Exception):
+    """The library was written by a newer Papershelf than this one."""
+
+
+def pending(conn: sqlite3.Connection) -> int:
+    """How many migrations this library still needs (0 when it is current)."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"the library is at schema version {version}, newer than this Papershelf "
+            f"understands ({SCHEMA_VERSION}); update Papershelf to open it"
+        )
+    return SCHEMA_VERSION - version
+
+
+def migrate(conn: sqlite3.Connection, before: Callable[[int, int], None] | None = None) -> int:
+    """Bring the schema up to :data:`SCHEMA_VERSION`; returns how many migrations ran.
+
+    ``before(old, new)`` is called first when there is anything to do (the backup hook).
+    Each migration runs in its own transaction together with its version bump.
+    """
+    todo = pending(conn)
+    if not todo:
+        return 0
+    version = SCHEMA_VERSION - todo
+    if before is not None:
+        before(version, SCHEMA_VERSION)
+    for number in range(version, SCHEMA_VERSION):
+        script = MIGRATIONS[number]
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return todo

@@ -1,0 +1,1 @@
+"""Papershelf's bundled resources (icons, export templates), read with importlib.resources."""

@@ -1,0 +1,1 @@
+"""Desktop integration files: the freedesktop entry and the AppStream metadata."""

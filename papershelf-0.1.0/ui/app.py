@@ -1,0 +1,198 @@
+"""Starting the desktop app: everything is built here, explicitly, and handed down.
+
+:func:`run_app` makes the :class:`QApplication`, claims the library for this process (a
+second window on the same library brings the first forward instead), opens the library on
+the GUI thread, starts the writer :class:`~reader.worker.LibraryWorker`, reads the
+:class:`~reader.settings.Settings`, and builds the :class:`~ui.window.MainWindow` and its
+folder watcher. Nothing is global; tests build a ``MainWindow`` the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+WATCH_DELAY_MS = 150
+"""How long after the window is shown the folder watcher starts."""
+
+if TYPE_CHECKING:
+    from reader.library import Library
+    from reader.worker import LibraryWorker
+    from ui.instance import InstanceGuard
+    from ui.window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Session:
+    """What a running window owns; :meth:`close` releases it in order."""
+
+    app: QApplication
+    window: MainWindow
+    worker: LibraryWorker
+    library: Library
+    guard: InstanceGuard
+
+    def close(self) -> None:
+        """Save the note and the window's state, stop the watcher, finish queued writes,
+        close the library, release the lock."""
+        if self.window.isVisible():  # quit by a signal or the session ending, not the window
+            self.window.close()
+        self.window.flush()
+        self.window.shutdown()
+        self.worker.close()
+        self.library.close()
+        self.guard.release()
+
+
+def application() -> QApplication:
+    """The :class:`QApplication` (created with Papershelf's names and style)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Papershelf")
+    app.setOrganizationName("Papershelf")
+    app.setApplicationDisplayName("Papershelf")
+    app.setDesktopFileName("io.github.papershelf.Papershelf")
+    from ui.style import choose_style, follow_system_scheme
+
+    choose_style(app)
+    follow_system_scheme(app)
+    from ui.icons import app_icon
+
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def start_session(library_path: Path) -> Session | int:
+    """Build and show the window; an exit status instead when it must not open."""
+    app = application()
+    from reader.logs import configure_logging, log_file
+    from ui.errors import install_excepthook
+    from ui.instance import InstanceGuard
+
+    configure_logging()
+    install_excepthook(log_file())
+
+    guard = InstanceGuard(library_path)
+    if not guard.acquire():
+        if not guard.forwarded:
+            QMessageBox.information(
+                None,
+                "Papershelf",
+                f"Papershelf is already open on {library_path}.\n\n"
+                "Switch to that window (or close it first to open the library here).",
+            )
+        print(f"papershelf: already open on {library_path}", file=sys.stderr)
+        return 0
+
+    from reader.library import LibraryEnvironmentError
+    from reader.library.opening import open_library
+
+    warnings: list[str] = []
+    try:
+        # The daily backup (a full copy and check: seconds on a large library) runs on the
+        # writer thread once the window is up; opening does only the cheap checks.
+        library = open_library(library_path, daily_backup=False, on_warning=warnings.append)
+    except LibraryEnvironmentError as exc:
+        guard.release()
+        from ui.errors import advice_for
+
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Papershelf cannot open the library",
+            f"{str(exc)[:1].upper()}{str(exc)[1:]}.",
+        )
+        box.setInformativeText(advice_for(exc))
+        box.exec()
+        return 1
+
+    from reader.settings import Settings
+    from reader.worker import LibraryWorker
+    from ui.watching import WatchService
+    from ui.window import MainWindow
+
+    worker = LibraryWorker(library_path)
+    settings = Settings.load()
+    watch = WatchService(worker, settings)
+    window = MainWindow(library, worker, settings, watch=watch)
+    guard.activation_requested.connect(lambda: _bring_forward(window))
+    session = Session(app, window, worker, library, guard)
+    app.aboutToQuit.connect(window.flush)
+    window.show()
+    # The watcher (watchdog, and a scan of the folders) starts once the window is up.
+    QTimer.singleShot(WATCH_DELAY_MS, window, window.start_watching)
+    QTimer.singleShot(BACKUP_DELAY_MS, window, window.back_up_if_due)
+    if warnings:
+        QTimer.singleShot(0, window, lambda: window.show_library_warnings(warnings))
+    return session
+
+
+def _bring_forward(window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+
+    window.setWindowState(
+        (window.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+    )
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (logging out, shutting down) and Ctrl+C quit cleanly: the note is saved.
+
+    Python runs signal handlers only when it has control, so a slow timer gives it some.
+    """
+
+    def handler(_signum: int, _frame: object) -> None:
+        app.quit()
+
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, handler)
+    timer = QTimer(app)
+    timer.setInterval(500)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+
+
+BACKUP_DELAY_MS = 2000
+"""The daily backup waits until the window has settled: it is not urgent, the user is."""
+
+SMOKE_TEST_VARIABLE = "PAPERSHELF_SMOKE_TEST"
+"""When set, the window quits right after its first paint and says so on stdout: how
+installers and bundles check that the app they built really starts."""
+
+
+def run_app(library_path: Path) -> int:
+    """Open the main window on ``library_path`` and run until it closes; the exit status."""
+    session = start_session(Path(library_path))
+    if isinstance(session, int):
+        return session
+    _quit_on_signals(session.app)
+    if os.environ.get(SMOKE_TEST_VARIABLE):
+        from PySide6.QtCore import QTimer
+
+        def shown() -> None:
+            visible = session.window.isVisible()
+            print(f"papershelf: window {'shown' if visible else 'NOT shown'}", flush=True)
+            session.app.exit(0 if visible else 1)
+
+        QTimer.singleShot(300, shown)
+    try:
+        status = session.app.exec()
+    finally:
+        session.close()
+    return int(status)

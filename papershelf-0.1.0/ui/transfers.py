@@ -1,0 +1,225 @@
+"""Imports and exports of one window: the tasks, the status-bar progress, the messages.
+
+Everything here runs on the library worker through :mod:`ui.tasks`; the GUI thread only
+shows progress and results. Reports from File ▸ Import, drops and the folder watcher all
+arrive at :meth:`Transfers.handle_report`; their changes are applied together after a short
+pause so a burst of files refreshes the window once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton
+
+from reader.importer import ImportOutcome, ImportReport
+from reader.library import Changes, LibraryError
+from ui.errors import show_error
+from ui.tasks import ExportTask, ImportTask, ProgressTask
+
+if TYPE_CHECKING:
+    from reader.export import ExportOptions, ExportReport
+    from ui.window import MainWindow
+
+IMPORT_FILTER = (
+    "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml);;All files (*)"
+)
+"""File ▸ Import…'s choices: every kind of file a digest format reads, or anything."""
+
+CHANGES_DELAY_MS = 120
+"""Import reports arriving close together are applied in one refresh."""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class Transfers(QObject):
+    """Runs imports and exports for the window and reports on them in its status bar."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._pending = Changes()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(CHANGES_DELAY_MS)
+        self._timer.timeout.connect(self.apply_pending)
+        self._task: ProgressTask | None = None
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setMaximumHeight(16)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setFlat(True)
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel)
+        self.result_box: QMessageBox | None = None
+        """The last export's result message (kept for tests and for the user to read)."""
+
+    def _say(self, text: str, ms: int = 0) -> None:
+        self._window.statusBar().showMessage(text, ms)
+
+    # ------------------------------------------------------------------ imports
+
+    def choose_import(self) -> None:
+        """File ▸ Import…: pick digest files."""
+        folders = self._window.settings.watched_folders
+        paths, _ = QFileDialog.getOpenFileNames(
+            self._window,
+            "Import Digests",
+            str(folders[0]) if folders else "",
+            IMPORT_FILTER,
+        )
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: Sequence[Path]) -> ImportTask:
+        """Import files and folders on the worker; several files show progress and Cancel."""
+        window = self._window
+        task = ImportTask(
+            window.tasks, list(paths), recursive=window.settings.recursive, parent=self
+        )
+        task.report.connect(self.handle_report)
+        task.finished.connect(lambda reports, t=task: self._import_finished(t, reports))
+        task.failed.connect(lambda exc, t=task: self._failed(t, "Import", exc))
+        if len(paths) > 1 or any(Path(p).is_dir() for p in paths):
+            self._begin(task, "Importing…")
+        task.start()
+        return task
+
+    def handle_report(self, report: ImportReport) -> None:
+        """One file was imported (File ▸ Import, a drop, the watcher): say so, refresh soon."""
+        name = report.path.name
+        if report.outcome is ImportOutcome.IMPORTED:
+            updated = f", {report.updated} updated" if report.updated else ""
+            self._say(f"Imported {_plural(report.new, 'new paper')}{updated} from {name}", 10000)
+        elif report.outcome is ImportOutcome.FAILED:
+            self._say(f"Could not import {name}: {report.message}", 20000)
+        elif report.outcome is ImportOutcome.ALREADY_IMPORTED:
+            self._say(f"{name} was already imported", 6000)
+        if not report.changes.empty:
+            self._pending = self._pending | report.changes
+            self._timer.start()
+
+    def apply_pending(self) -> None:
+        """Refresh the window for the reports received so far."""
+        self._timer.stop()
+        changes, self._pending = self._pending, Changes()
+        self._window.apply_imported(changes)
+
+    def _import_finished(self, task: ImportTask, reports: list[ImportReport]) -> None:
+        self._end(task)
+        self.apply_pending()
+        if len(reports) <= 1 and not task.cancelled:
+            if not reports:
+                self._say("No digest files found there", 6000)
+            return
+        imported = [r for r in reports if r.outcome is ImportOutcome.IMPORTED]
+        failed = [r for r in reports if r.outcome is ImportOutcome.FAILED]
+        text = (
+            f"Imported {_plural(len(imported), 'file')}: "
+            f"{_plural(sum(r.new for r in imported), 'new paper')}"
+        )
+        if failed:
+            text += f" ({len(failed)} could not be imported — see Digests)"
+        if task.cancelled:
+            text += f"; cancelled after {len(reports)} of {task.total} files"
+        self._say(text, 15000)
+
+    def watch_error(self, message: str) -> None:
+        """A problem the folder watcher met, shown without interrupting."""
+        self._say(f"Watched folders: {message}", 15000)
+
+    # ------------------------------------------------------------------ export
+
+    def export_markdown(self, *, selected: bool = False) -> None:
+        """File ▸ Export to Markdown… (or the selection, from the list's menu)."""
+        from ui.dialogs import ExportDialog
+
+        window = self._window
+        key = window.sidebar.current_key
+        dialog = ExportDialog(
+            window.settings,
+            tags=[t.name for t in window.library.tags()],
+            selection=window.selected_ids(),
+            view=window.model.view,
+            view_title=key.title if key is not None else "",
+            parent=window,
+        )
+        if selected and dialog.selected.isEnabled():
+            dialog.selected.setChecked(True)
+        self.export_dialog = dialog
+        dialog.accepted.connect(lambda: self.run_export(dialog.options()))
+        dialog.open()
+
+    def run_export(self, options: ExportOptions) -> ExportTask:
+        """Export on the worker with progress; the folder and template are remembered."""
+        window = self._window
+        settings = window.settings
+        if options.folder != settings.export_folder or options.template != settings.export_template:
+            settings.export_folder = options.folder
+            settings.export_template = options.template
+            window.save_settings()
+        task = ExportTask(window.tasks, options, parent=self)
+        task.finished.connect(lambda report, t=task: self._export_finished(t, report))
+        task.failed.connect(lambda exc, t=task: self._failed(t, "Export", exc))
+        self._begin(task, "Exporting notes…")
+        task.start()
+        return task
+
+    def _export_finished(self, task: ExportTask, report: ExportReport) -> None:
+        from ui.dialogs import export_result_box
+
+        self._end(task)
+        self._say(f"Export: {report.summary()}", 15000)
+        self.result_box = export_result_box(report, Path(task.options.folder), self._window)
+        self.result_box.open()
+
+    # ------------------------------------------------------------------ progress
+
+    def _failed(self, task: ProgressTask, what: str, exc: BaseException) -> None:
+        from reader.export import ExportError
+
+        self._end(task)
+        self.apply_pending()
+        if not isinstance(exc, LibraryError | OSError | ExportError):
+            raise exc
+        show_error(self._window, f"{what} failed", exc)
+
+    def _begin(self, task: ProgressTask, label: str) -> None:
+        self._task = task
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        self._say(label)
+        task.progress.connect(self._progress_changed)
+
+    def _progress_changed(self, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.progress.setToolTip(f"{done} of {total}")
+
+    def _end(self, task: ProgressTask) -> None:
+        if self._task is task:
+            self._task = None
+            self.progress.hide()
+            self.cancel_button.hide()
+
+    @property
+    def busy(self) -> bool:
+        """Whether an import or export with progress is running."""
+        return self._task is not None
+
+    def cancel(self) -> None:
+        """The status bar's Cancel: stop after the file being handled."""
+        if self._task is not None:
+            self._task.cancel()
+            self.cancel_button.setEnabled(False)
+            self._say("Cancelling…")
