@@ -22,6 +22,7 @@ property tests in ``tests/test_query_plans.py`` hold the two against each other.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -318,7 +319,7 @@ def count(run: Run, p: Plan) -> int:
 def _broad(run: Run, limit: int) -> float:
     """The share of the papers from which a match is walked rather than materialised."""
     papers = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
-    return min(1.0, (max(limit, 1) * BROAD_SHARE / max(papers, 1)) ** 0.5)
+    return min(1.0, math.sqrt(max(limit, 1) * BROAD_SHARE / max(papers, 1)))
 
 
 def _share(run: Run, table: str, match: str) -> float:

@@ -1,1 +1,0 @@
-"""Papershelf's bundled resources (icons, export templates), read with importlib.resources."""

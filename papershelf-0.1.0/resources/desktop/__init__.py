@@ -1,1 +1,0 @@
-"""Desktop integration files: the freedesktop entry and the AppStream metadata."""

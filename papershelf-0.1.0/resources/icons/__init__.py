@@ -1,1 +1,0 @@
-"""Papershelf's SVG icons (24 px grid, 1.75 px round strokes in ``currentColor``)."""

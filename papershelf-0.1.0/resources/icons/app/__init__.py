@@ -1,1 +1,0 @@
-"""The application icon: a scalable SVG and PNG renderings of it for menus and bundles."""
