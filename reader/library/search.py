@@ -47,7 +47,7 @@ papers is at least ``sqrt(limit × BROAD_SHARE / papers)`` (where the two costs 
 SAMPLE = 4000
 """How many of the newest ids the share of a match is estimated from."""
 
-BUDGET_S = 0.008
+BUDGET_S = 0.02
 """How long a walk in display order may take before the query is driven another way."""
 
 _SORT_SQL = {
@@ -216,10 +216,10 @@ def paper_ids(
         # SQLite's choice first (a status view in any order is one index range); when
         # it is slow, the sort index walked in order (broad conditions find a page at
         # once); then the facets (narrow conditions with no index of their own).
-        found = _budgeted(conn, run, sql, args)
+        found = _budgeted(conn, run, sql, args, BUDGET_S / 4)
         if found is None and key is not SortKey.ADDED:
             walk = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {_SORT_INDEX[key]}", 1)
-            found = _budgeted(conn, run, walk, args)
+            found = _budgeted(conn, run, walk, args, BUDGET_S)
         if found is not None:
             return found
         if p.facets:
@@ -343,10 +343,15 @@ class _OverBudget(Exception):
 
 
 def _budgeted(
-    conn: sqlite3.Connection, run: Run, sql: str, params: Sequence[object]
+    conn: sqlite3.Connection,
+    run: Run,
+    sql: str,
+    params: Sequence[object],
+    budget: float | None = None,
 ) -> list[int] | None:
-    """The ids ``sql`` selects, or ``None`` when it takes longer than :data:`BUDGET_S`."""
-    deadline = time.perf_counter() + BUDGET_S
+    """The ids ``sql`` selects, or ``None`` when it takes longer than ``budget`` seconds
+    (:data:`BUDGET_S` by default)."""
+    deadline = time.perf_counter() + (BUDGET_S if budget is None else budget)
     over = False
 
     def progress() -> int:
