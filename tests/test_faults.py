@@ -176,10 +176,10 @@ def fill_disk(folder: Path, leave: int = 0) -> Path:
     """Fill the disk holding ``folder`` up, then give back ``leave`` bytes."""
     filler = folder / "filler.bin"
     block = b"\0" * 65536
-    with filler.open("wb") as handle, pytest.raises(OSError) as full:
+    # Unbuffered: a buffered file would try to write its rest again on close, and raise.
+    with filler.open("wb", buffering=0) as handle, pytest.raises(OSError) as full:
         while True:
             handle.write(block)
-            handle.flush()
     assert full.value.errno == errno.ENOSPC
     if leave:
         with filler.open("r+b") as handle:
