@@ -240,12 +240,103 @@ def bench_export(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def bench_import_lock(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.import_lock import measure
+    from reader.library.store import BUSY_TIMEOUT_MS
+
+    entries = max(sizes.library_papers // 10, 200)
+    r = measure(work / "import-lock", entries)
+    return [
+        Figure(
+            f"9. another writer's longest wait during a {entries:,}-paper import",
+            r["max_wait_s"],
+            "s",
+            target=f"< busy timeout ({BUSY_TIMEOUT_MS / 1000:g} s)",
+            passed=r["max_wait_s"] < BUSY_TIMEOUT_MS / 1000,
+            note=f"import {r['import_s']:.2f} s; median edit {r['p50_wait_s'] * 1000:.1f} ms",
+        )
+    ]
+
+
+def bench_formats(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.formats import measure
+
+    r = measure(work / "formats", min(5_000, sizes.digests * 5))
+    n = f"{int(r['entries']):,}"
+    return [
+        Figure(
+            f"F1. import a {n}-entry .bib (one transaction), CPU time",
+            float(r["bib_s"]),
+            "s",
+            baseline=float(r["bib_baseline_s"]),
+            target="≤ 5 s",
+            passed=float(r["bib_s"]) <= 5,
+            note=f"{r['bib_new']:,} papers, {r['bib_warnings']} warnings; {r['bib_wall_s']:.1f} s wall "
+            f"at load {r['load']:.1f} on {_cpus()} CPUs; baseline: bibtexparser alone",
+        ),
+        Figure(
+            f"F2. import a {n}-record .ris, CPU time",
+            float(r["ris_s"]),
+            "s",
+            baseline=float(r["ris_baseline_s"]),
+            target="≤ 5 s",
+            passed=float(r["ris_s"]) <= 5,
+            note=f"{r['ris_wall_s']:.1f} s wall; baseline: rispy alone",
+        ),
+        Figure(
+            f"F3. import a {n}-item CSL-JSON file, CPU time",
+            float(r["csl_s"]),
+            "s",
+            baseline=float(r["csl_baseline_s"]),
+            target="≤ 5 s",
+            passed=float(r["csl_s"]) <= 5,
+            note=f"{r['csl_wall_s']:.1f} s wall; baseline: json.loads alone",
+        ),
+        Figure(
+            "F4. reference readers on hostile input, CPU time at 4n / at n",
+            float(r["growth"]),
+            "×",
+            target="≤ 6 (linear: 4)",
+            passed=float(r["growth"]) <= 6,
+            note=f"worst case: {r['growth_case']}",
+        ),
+    ]
+
+
+def bench_gui_stall(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.gui_stall import SCENARIOS, TARGET_MS, measure
+
+    r = measure(CACHE, sizes.library_papers)
+    stalls, reached = r["stall_ms"], r["reached"]
+    n = f"{sizes.library_papers:,} papers"
+    return [
+        Figure(
+            f"10. GUI thread, longest stall: {name} ({n})",
+            stalls.get(name),
+            "ms",
+            target=f"≤ {TARGET_MS:.0f} ms, edit in the file",
+            passed=stalls.get(name) is not None
+            and stalls[name] <= TARGET_MS
+            and bool(reached.get(name)),
+            note=(
+                f"GUI thread busy {r['stall_gui_cpu_ms'].get(name, 0):.0f} ms of it"
+                f" (load average {r['load_average']:.1f})"
+                + ("" if reached.get(name) else "; the edit did NOT reach the file")
+            ),
+        )
+        for name in SCENARIOS
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
     "window": bench_window,
     "watch": bench_watch,
     "export": bench_export,
+    "import-lock": bench_import_lock,
+    "formats": bench_formats,
+    "gui_stall": bench_gui_stall,
 }
 
 

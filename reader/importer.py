@@ -6,7 +6,9 @@ The importer reads the user's files and never moves, renames or deletes them.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,14 +23,21 @@ from reader.digests import (
     parse_bytes,
 )
 from reader.digests.source import read_digest_bytes
-from reader.library import Changes, DigestStatus, Library
+from reader.library import Changes, DigestStatus, Library, LibraryError
 from reader.library.ingest import SourceFile, record_digest, record_failure
 
 TEXT_SUFFIXES = frozenset(
     {"", ".txt", ".text", ".md", ".markdown", ".json", ".html", ".htm", ".xml", ".rss",
-     ".atom", ".eml", ".mbox"}
+     ".atom", ".eml", ".mbox", ".bib", ".ris"}
 )  # fmt: skip
 """Files with these endings are reported when they are not a digest; others are skipped."""
+
+log = logging.getLogger(__name__)
+
+STORE_BUG = (
+    "internal error while storing this file's papers; please report it "
+    "(the details are in Papershelf's log)"
+)
 
 TEMPORARY_PATTERNS = (".part", ".crdownload", ".tmp", ".download", ".partial", ".swp", "~")
 
@@ -136,7 +145,14 @@ class Importer:
             return self._failed(path, source, str(exc))
         except DigestError as exc:
             return self._failed(path, source, str(exc))
-        result = record_digest(self.library, source, digest)
+        try:
+            result = record_digest(self.library, source, digest)
+        except (LibraryError, sqlite3.Error, OSError, MemoryError):
+            raise  # the library's or the system's trouble (locked, full, I/O): not the file's
+        except Exception:
+            # Our bug, met on this file: logged, the file marked failed, the next one read.
+            log.exception("internal error while storing %s", shown)
+            return self._failed(path, source, STORE_BUG)
         if result is None:  # another process imported the same bytes meanwhile
             return ImportReport(path, ImportOutcome.ALREADY_IMPORTED)
         return ImportReport(
@@ -192,18 +208,35 @@ def expand_paths(
         if not path.is_dir():
             yield path, True
             continue
-        walker = path.rglob("*") if recursive else path.glob("*")
-        found = []
-        for child in walker:
-            relative = child.relative_to(path).parts
-            if any(not is_candidate_name(part) for part in relative):
+        yield from ((child, False) for child in sorted(_candidate_files(path, recursive)))
+
+
+def _candidate_files(root: Path, recursive: bool) -> list[Path]:
+    """Candidate files under ``root``, walked with a stack (any depth, no recursion).
+
+    Hidden and temporary names are skipped with everything below them; links to folders
+    are not followed (a link loop would never end), links to files are.
+    """
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for item in entries:
+            if not is_candidate_name(item.name):
                 continue
             try:
-                if child.is_file():
-                    found.append(child)
+                if item.is_dir(follow_symlinks=False):
+                    if recursive:
+                        stack.append(Path(item.path))
+                elif item.is_file():
+                    found.append(Path(item.path))
             except OSError:
                 continue
-        yield from ((child, False) for child in sorted(found))
+    return found
 
 
 def _mtime(path: Path) -> datetime:

@@ -75,3 +75,32 @@ def paper_key(title: str, arxiv_id: str | None) -> str:
     if arxiv_id:
         return f"arxiv:{arxiv_id}"
     return f"title:{normalise_title(title)}"
+
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(?P<id>.+)", re.IGNORECASE)
+
+
+def bare_doi(text: str) -> str | None:
+    """The DOI in ``text`` as written (case kept), without ``doi:`` or a resolver URL."""
+    match = _DOI.search(text.strip())
+    if match is None:
+        return None
+    return match.group(0).rstrip(".,;:)]}>'\"") or None
+
+
+def normalise_doi(text: str) -> str | None:
+    """A DOI as an identity: ``10.1234/abc`` case-folded, without ``doi:`` or a resolver URL.
+
+    DOIs are case-insensitive, so ``10.1002/TAX.1`` and ``https://doi.org/10.1002/tax.1`` are
+    one DOI. Trailing punctuation that a sentence or a list put after it is dropped.
+    Returns ``None`` when ``text`` holds no DOI.
+    """
+    bare = bare_doi(text)
+    return bare.casefold() if bare else None
+
+
+def arxiv_id_of_doi(doi: str) -> str | None:
+    """The arXiv id a DataCite arXiv DOI (``10.48550/arXiv.2411.13560``) stands for."""
+    match = _ARXIV_DOI.fullmatch(doi)
+    return normalise_arxiv_id(match.group("id")) if match else None

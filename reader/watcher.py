@@ -15,6 +15,7 @@ only ever read: the watcher never moves, renames or deletes them.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import heapq
 import itertools
@@ -49,7 +50,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from reader.importer import Importer, ImportOutcome, ImportReport, expand_paths, is_candidate_name
-from reader.library import Library, LibraryError
+from reader.library import Library, LibraryError, LibraryGoneError
 from reader.worker import LibraryWorker
 
 log = logging.getLogger(__name__)
@@ -141,11 +142,17 @@ class FolderWatcher:
         self._jobs = 0
         self._started = False
         self._stopping = threading.Event()
+        self._failure: str | None = None
 
     @property
     def folders(self) -> tuple[Path, ...]:
         """The folders this watcher was asked to watch (absolute)."""
         return self._folders
+
+    @property
+    def failure(self) -> str | None:
+        """Why the watcher stopped by itself (the library file is gone), or ``None``."""
+        return self._failure
 
     @property
     def watching(self) -> tuple[Path, ...]:
@@ -199,6 +206,12 @@ class FolderWatcher:
                 )
             except OSError as exc:
                 problems.append(_schedule_problem(folder, exc))
+            except RecursionError:
+                # watchdog walks the tree recursively to add its watches.
+                problems.append(
+                    f"the folder {folder} holds folders nested too deep to watch (over a "
+                    "thousand levels); watch a folder further down, or turn off sub-folders"
+                )
             else:
                 watching.append(folder)
         if not watching:
@@ -207,6 +220,10 @@ class FolderWatcher:
             observer.join()
             raise WatchError("; ".join(problems))
         self._observer, self._settler, self._watching = observer, settler, tuple(watching)
+        # The worker opens its connection now, on the library as it is: a library deleted
+        # later is then noticed (LibraryGoneError) instead of silently created anew.
+        with contextlib.suppress(RuntimeError):
+            self._worker.submit(_touch)
         settler.start(self._watching)  # events that came meanwhile are queued for it
         for problem in problems:
             self._error(problem)
@@ -292,15 +309,22 @@ class FolderWatcher:
         if self._stopping.is_set():
             return None
         try:
+            library.ensure_file_present()
             report = Importer(library).import_file(path, quiet_unknown=True)
+        except LibraryGoneError as exc:
+            self._fail(str(exc))
+            return None
         except LibraryError as exc:
             self._retry_later(path)
             self._error(f"{path} was not imported: {exc}")
             return None
-        except Exception as exc:
+        except Exception:
             log.exception("importing %s failed unexpectedly", path)
             self._retry_later(path)
-            self._error(f"{path} was not imported: {type(exc).__name__}: {exc}")
+            self._error(
+                f"{path} was not imported: an internal error (a bug in Papershelf; the "
+                "details are in the log); it is tried again at the next scan"
+            )
             return None
         if self._on_report is not None and _is_news(report):
             try:
@@ -308,6 +332,15 @@ class FolderWatcher:
             except Exception:
                 log.exception("the import report handler failed for %s", path)
         return report
+
+    def _fail(self, message: str) -> None:
+        """Stop for good: nothing more is imported (the library file is gone)."""
+        if self._failure is None:
+            self._failure = message
+            self._error(message)
+        self._stopping.set()
+        with self._activity:
+            self._activity.notify_all()
 
     def _retry_later(self, path: Path) -> None:
         settler = self._settler
@@ -323,6 +356,11 @@ class FolderWatcher:
             self._on_error(message)
         except Exception:
             log.exception("the error handler failed on: %s", message)
+
+
+def _touch(library: Library) -> None:
+    """A job that only makes the worker open its library."""
+    library.ensure_file_present()
 
 
 def _is_news(report: ImportReport) -> bool:

@@ -15,7 +15,7 @@ import pytest
 from reader.digests import hf_text
 from reader.digests.model import Entry
 from reader.library import Library
-from tests.factories import SAMPLE_NAME, entry, find_sample
+from tests.factories import SAMPLE_PATH, entry
 
 
 @pytest.fixture(autouse=True)
@@ -36,11 +36,8 @@ def _isolated_user_folders(
 
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
-    """Path of the real Daily Papers capture; skips the test when it is not available."""
-    path = find_sample()
-    if path is None:
-        pytest.skip(f"the sample capture {SAMPLE_NAME} is not available (no shared/digests)")
-    return path
+    """Path of the real Daily Papers capture (vendored in ``tests/digests/samples``)."""
+    return SAMPLE_PATH
 
 
 @pytest.fixture

@@ -13,14 +13,13 @@ SAMPLE_NAME = "hf-daily-papers-2026-01-30.txt"
 SAMPLE_CAPTURED = datetime(2026, 1, 30, 18, 0, tzinfo=UTC)
 
 
-def find_sample() -> Path | None:
-    """The real capture in ``shared/digests``, beside the repository or further up."""
-    repo_root = Path(__file__).resolve().parents[1]
-    for folder in (repo_root.parent, *repo_root.parent.parents):
-        candidate = folder / "shared" / "digests" / SAMPLE_NAME
-        if candidate.is_file():
-            return candidate
-    return None
+SAMPLE_PATH = Path(__file__).resolve().parent / "digests" / "samples" / SAMPLE_NAME
+"""The real Daily Papers capture, vendored so that the suite is whole wherever it is cloned."""
+
+
+def find_sample() -> Path:
+    """The real capture vendored in ``tests/digests/samples``."""
+    return SAMPLE_PATH
 
 
 def entry(

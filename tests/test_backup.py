@@ -6,7 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -416,3 +416,72 @@ def test_backup_and_restore_commands(tmp_path: Path) -> None:
     latest = run_papershelf(path, "restore", "--latest")
     assert latest.returncode == 0, latest.stderr
     assert rating(path, 1) == 5  # the copy taken before the previous restore
+
+
+# ---------------------------------------------------------------------- what is never lost
+
+
+def test_copies_made_to_protect_data_are_never_rotated_away(tmp_path: Path) -> None:
+    path = fill(tmp_path / "lib.sqlite")
+    first = restore(path, backup.make_backup(path).path).previous
+    assert first is not None
+    for _ in range(8):
+        restore(path, backup.make_backup(path).path)
+    kinds = [b.kind for b in backup.list_backups(path)]
+    assert first.path.exists()  # what the first restore announced is still there
+    assert sum(k.startswith(backup.BEFORE_RESTORE) for k in kinds) == 9
+    assert sum(k.startswith(backup.MANUAL) for k in kinds) == 9
+    for day in range(1, 11):  # only daily copies rotate
+        backup.make_backup(path, backup.DAILY, now=datetime(2026, 1, day, 12))
+    assert [b.kind for b in backup.list_backups(path)].count(backup.DAILY) == 7
+
+
+def test_backup_to_an_existing_file_needs_force(tmp_path: Path) -> None:
+    path = fill(tmp_path / "lib.sqlite")
+    other = fill(tmp_path / "other" / "precious.sqlite", papers=3)
+    refused = run_papershelf(path, "backup", "--to", str(other))
+    assert refused.returncode == 2
+    assert "already exists" in refused.stderr
+    assert "--force" in refused.stderr
+    assert papers_in(other) == 3
+    forced = run_papershelf(path, "backup", "--to", str(other), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert papers_in(other) == PAPERS
+
+
+def test_a_killed_restore_leaves_nothing_behind_after_the_next_open(tmp_path: Path) -> None:
+    path = fill(tmp_path / "lib.sqlite")
+    saved = backup.make_backup(path)
+    script = (
+        "import os, sys\n"
+        "from reader.library import restore\n"
+        "real = restore._swap\n"
+        "def die(*a):\n"
+        "    os._exit(9)\n"
+        "restore._swap = die\n"
+        f"restore.restore({str(path)!r}, {str(saved.path)!r})\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], check=False, timeout=60)
+    assert result.returncode == 9
+    stale = [p for p in tmp_path.iterdir() if ".restore." in p.name]
+    assert stale
+    assert stale[0].stat().st_size > 10_000
+    bystander = tmp_path / ".lib.sqlite.restore.notes.txt"  # not ours: never touched
+    bystander.write_text("keep me")
+    with open_library(path, daily_backup=False):
+        pass
+    assert [p for p in tmp_path.iterdir() if ".restore." in p.name] == [bystander]
+
+
+def test_a_killed_backup_to_a_file_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
+    path = fill(tmp_path / "lib.sqlite")
+    target = tmp_path / "out" / "copy.sqlite"
+    target.parent.mkdir()
+    dead = target.with_name(".copy.sqlite.999999999.tmp")  # no such process
+    dead.write_bytes(b"half a copy")
+    other = target.with_name(".copy.sqlite.notes")  # not ours
+    other.write_text("keep")
+    backup.backup_to(path, target)
+    assert not dead.exists()
+    assert other.exists()
+    assert papers_in(target) == PAPERS

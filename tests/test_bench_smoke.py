@@ -38,6 +38,8 @@ def test_every_benchmark_produces_its_figures(tmp_path: Path) -> None:
     names = " ".join(f["name"] for f in figures)
     for number in range(1, 9):
         assert f"{number}. " in names, f"figure {number} missing:\n{result.stdout}\n{result.stderr}"
+    for number in range(1, 5):  # the reference-format imports (bench/formats.py)
+        assert f"F{number}. " in names, f"figure F{number} missing:\n{result.stdout}"
     broken = [f for f in figures if f["value"] is None]
     assert not broken, f"{broken}\n{result.stderr}"
     assert "target" in result.stdout

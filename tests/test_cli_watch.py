@@ -164,7 +164,10 @@ def test_watch_a_missing_folder_says_so_in_one_line(tmp_path: Path, env: dict[st
         papershelf("--library", str(tmp_path / "l.sqlite"), "watch", str(missing)), env
     )
     assert result.returncode == 2
-    assert result.stderr == f"papershelf: the folder {missing} does not exist\n"
+    assert result.stderr.splitlines() == [
+        f"papershelf: created a new library at {tmp_path / 'l.sqlite'}",
+        f"papershelf: the folder {missing} does not exist",
+    ]
     assert result.stdout == ""
 
 
@@ -241,3 +244,28 @@ def test_watch_with_no_folder_configured_says_how_to_add_one(
     code, _, err = run(["watch"])
     assert code == 2
     assert "papershelf config --add-folder" in err
+
+
+def test_deleting_the_library_while_watching_stops_with_a_clear_message(
+    tmp_path: Path, env: dict[str, str], watches: list[Watch]
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    library = tmp_path / "library.sqlite"
+    watch = Watch(["--library", str(library), "watch", str(inbox)], env)
+    watches.append(watch)
+    watch.wait_for_line("watching")
+    for suffix in ("", "-wal", "-shm"):
+        library.with_name(library.name + suffix).unlink(missing_ok=True)
+    (inbox / "after.txt").write_text(capture(2), encoding="utf-8")
+    try:
+        code = watch.process.wait(TIMEOUT)
+    finally:
+        if watch.process.poll() is None:
+            watch.process.kill()
+    assert watch.process.stderr is not None
+    err = watch.process.stderr.read()
+    assert code == 2, err
+    assert "was deleted or replaced while Papershelf had it open" in err
+    assert "Traceback" not in err
+    assert not library.exists()  # no new, empty library in its place

@@ -270,3 +270,56 @@ def test_watch_killed_while_files_arrive_loses_nothing_and_imports_no_half_file(
         f"copied in; digests imported at each kill: {counts}"
     )
     assert kills >= WATCH_KILLS
+
+
+STEPPED = (
+    "import sys\n"
+    "from reader.library import import_steps\n"
+    "import_steps.STEP, import_steps.STEP_PAUSE = 12, 0.02\n"
+    "from reader.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+@pytest.mark.slow
+def test_stepped_imports_killed_at_random_moments_are_rolled_back_on_the_next_open(
+    tmp_path: Path,
+) -> None:
+    """Every digest here has more new papers than a step: each import runs in steps."""
+    from reader.library.opening import open_library
+
+    corpus = make_corpus(tmp_path / "digests", count=30, pool=3000, seed=5)
+    folder = str(tmp_path / "digests")
+    rng = random.Random(4242)
+    kills = libraries = 0
+    library = tmp_path / "stepped-0.sqlite"
+
+    def command(target: Path) -> list[str]:
+        return [sys.executable, "-c", STEPPED, "--library", str(target), "import", folder]
+
+    for _ in range(3 * IMPORT_KILLS):
+        if kills >= IMPORT_KILLS // 2:
+            break
+        process = subprocess.Popen(
+            command(library), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        time.sleep(rng.uniform(0.3, 3.0))
+        kills += process.poll() is None
+        process.kill()
+        process.wait(timeout=30)
+        with open_library(library, daily_backup=False, on_warning=lambda _: None):
+            pass  # the open rolls back what a killed import's steps created
+        if check_consistent(library, corpus) == len(corpus):
+            libraries += 1
+            library = tmp_path / f"stepped-{libraries}.sqlite"
+    finished = subprocess.run(
+        command(library), cwd=REPO, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert "Traceback" not in finished.stderr
+    check_consistent(library, corpus, complete=True)
+    conn = sqlite3.connect(library)
+    assert conn.execute("SELECT count(*) FROM import_step").fetchone() == (0,)
+    conn.close()
+    print(f"\n{kills} SIGKILLs of a stepped import survived")
+    assert kills >= IMPORT_KILLS // 2

@@ -30,8 +30,8 @@ from reader.library import (
     DiskFullError,
     LibraryLockedError,
     LibraryReadOnlyError,
-    connection,
     health,
+    store,
 )
 from reader.library.store import Library
 from reader.watcher import FolderWatcher
@@ -302,7 +302,10 @@ def test_a_library_locked_by_another_process_fails_plainly_then_works(tmp_path: 
     new = digest(tmp_path, "new.txt", 100, 20)
     with locked(path):
         started = time.monotonic()
-        one_line_error(run_papershelf(path, "import", str(new)), "locked by another program")
+        one_line_error(
+            run_papershelf(path, "import", str(new)),
+            "is busy: another Papershelf window or command",
+        )
         print(f"gave up after {time.monotonic() - started:.1f} s")
         listed = run_papershelf(path, "list", "--limit", "1")  # reading goes on (WAL)
         assert listed.returncode == 0
@@ -314,7 +317,7 @@ def test_a_library_locked_by_another_process_fails_plainly_then_works(tmp_path: 
 def test_the_worker_and_watcher_keep_running_while_the_library_is_locked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
     path = seeded(tmp_path / "lib.sqlite", tmp_path)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -335,7 +338,7 @@ def test_the_worker_and_watcher_keep_running_while_the_library_is_locked(
                 with pytest.raises(LibraryLockedError):
                     worker.submit(lambda lib: lib.set_rating(3, 1)).result()
                 digest(inbox, "arrived-while-locked.txt", 100, 20)
-                wait_for(lambda: any("locked by another program" in e for e in errors))
+                wait_for(lambda: any("is busy: another Papershelf" in e for e in errors))
                 assert not imported.is_set()
             # released: the rescan picks the file up again
             assert imported.wait(TIMEOUT)

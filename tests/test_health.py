@@ -331,3 +331,139 @@ def test_papershelf_check_on_a_damaged_library_marks_it_and_offers_backups(
     listing = run_papershelf(path, "list")
     assert listing.returncode == 2
     assert "damaged" in listing.stderr
+
+
+# ---------------------------------------------------------------------- damage that hid
+
+
+def damage_abstract(path: Path, paper_id: int) -> None:
+    """Put one byte that is not UTF-8 into a stored abstract, as a bad sector would."""
+    conn = connect(path)
+    conn.execute(
+        "UPDATE paper SET abstract = CAST(CAST(abstract AS BLOB) || x'ff' || "
+        "CAST(' and more' AS BLOB) AS TEXT) WHERE id = ?",
+        [paper_id],
+    )
+    conn.close()
+
+
+def test_undecodable_text_is_found_read_around_and_repaired_with_its_bytes_kept(
+    tmp_path: Path,
+) -> None:
+    path = fill(tmp_path / "lib.sqlite")
+    damage_abstract(path, 3)
+    with Library(path) as library:  # reads degrade: the paper still shows
+        paper = library.paper(3)
+        assert "\ufffd and more" in paper.abstract
+        assert len(list(library.papers())) == PAPERS
+    listed = run_papershelf(path, "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    shown = run_papershelf(path, "show", "3")
+    assert shown.returncode == 0
+    assert "not valid UTF-8" in shown.stderr
+    checked = run_papershelf(path, "check")
+    assert checked.returncode == 1
+    assert "paper 3: the abstract holds text that is not valid UTF-8" in checked.stdout
+    repaired = run_papershelf(path, "check", "--repair")
+    assert repaired.returncode == 0, repaired.stdout
+    assert "the library is healthy" in repaired.stdout
+    conn = connect(path)
+    (original,) = conn.execute("SELECT original FROM damaged_text WHERE row_id = 3").fetchone()
+    assert original.endswith(b"\xff and more")
+    conn.close()
+    assert "not valid UTF-8" not in run_papershelf(path, "show", "3").stderr
+
+
+def test_a_lone_surrogate_in_stored_authors_is_found_and_printable(tmp_path: Path) -> None:
+    path = fill(tmp_path / "lib.sqlite")
+    conn = connect(path)
+    conn.execute("""UPDATE paper SET authors = '["Ada \\ud800 Lovelace"]' WHERE id = 4""")
+    conn.close()
+    for args in (("list", "--json"), ("show", "4"), ("show", "4", "--json")):
+        result = run_papershelf(path, *args)
+        assert result.returncode == 0, result.stderr
+    assert "Ada \ufffd Lovelace" in run_papershelf(path, "show", "4").stdout
+    checked = run_papershelf(path, "check")
+    assert "paper 4: the authors holds a lone surrogate" in checked.stdout
+    assert run_papershelf(path, "check", "--repair").returncode == 0
+    with Library(path) as library:
+        assert library.paper(4).authors == ("Ada \ufffd Lovelace",)
+
+
+def _fts_leaf(path: Path) -> int:
+    checkpoint(path)
+    conn = connect(path)
+    pages = conn.execute(
+        "SELECT pageno FROM dbstat WHERE name = 'paper_fts_data' AND pagetype = 'leaf'"
+    ).fetchall()
+    conn.close()
+    return int(pages[len(pages) // 2][0])
+
+
+@pytest.mark.parametrize("where", ["header", "content"])
+def test_damaged_search_index_pages_are_found_and_rebuilt_from_the_papers(
+    tmp_path: Path, where: str
+) -> None:
+    path = fill(tmp_path / "lib.sqlite", papers=1500)
+    page = _fts_leaf(path)
+    conn = connect(path)
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with path.open("r+b") as handle:
+        handle.seek((page - 1) * size + (0 if where == "header" else 300))
+        handle.write(b"\xff" * 300)
+    conn = connect(path)
+    report = health.check(conn)
+    conn.close()
+    assert report.search_index is not None
+    assert report.repairable
+    assert not report.damaged
+    repaired = run_papershelf(path, "check", "--repair")
+    assert repaired.returncode == 0, repaired.stdout
+    assert "the library is healthy" in repaired.stdout
+    with Library(path) as library:
+        assert library.count(PaperFilter(search="synthetic")) == 1500
+        assert library.paper(1).note == "my own words about attention"
+        assert library.paper(2).rating == 4
+
+
+def test_environment_errors_are_classified_by_code_not_by_words(tmp_path: Path) -> None:
+    from reader.library.errors import translate
+
+    path = fill(tmp_path / "lib.sqlite")
+    conn = connect(path)
+    conn.execute(
+        "CREATE TRIGGER bug AFTER UPDATE OF rating ON paper BEGIN SELECT locked_at FROM paper; END"
+    )
+    with pytest.raises(sqlite3.OperationalError) as bug:
+        conn.execute("UPDATE paper SET rating = 1 WHERE id = 1")
+    assert translate(bug.value, str(path)) is None  # a bug, whatever its words say
+    conn.close()
+    result = run_papershelf(path, "rate", "1", "3")
+    assert result.returncode == 70
+    assert "internal error" in result.stderr
+    assert "locked" not in result.stderr
+    assert "OperationalError" not in result.stderr
+    proc = run_papershelf(tmp_path / "x.sqlite", "--library", "/proc/self/status", "list")
+    assert "full" not in proc.stderr
+    assert proc.returncode == 2
+
+
+def test_the_daily_backup_tells_about_damaged_text(tmp_path: Path) -> None:
+    from reader.library.opening import open_library
+
+    path = fill(tmp_path / "lib.sqlite")
+    damage_abstract(path, 5)
+    warnings: list[str] = []
+    with open_library(path, on_warning=warnings.append, today=date(2026, 2, 1)):
+        pass
+    assert any("paper 5: the abstract holds text that is not valid UTF-8" in w for w in warnings)
+
+
+def test_text_that_is_not_unicode_is_refused_by_the_library(tmp_path: Path) -> None:
+    with Library(fill(tmp_path / "lib.sqlite")) as library:
+        with pytest.raises(ValueError, match="lone surrogate"):
+            library.set_note(1, "half \ud800 a pair")
+        with pytest.raises(ValueError, match="lone surrogate"):
+            library.add_tags([1], ["bad \udcff"])
+        assert library.paper(1).note == "my own words about attention"

@@ -26,8 +26,10 @@ from typing import Any
 
 import pytest
 
+from reader.digests import DigestError
 from reader.digests.hf_text import render
 from reader.digests.model import Entry
+from reader.digests.source import read_digest_bytes
 from reader.importer import Importer, ImportOutcome, ImportReport
 from reader.library import DigestStatus, Library, health
 from reader.watcher import FolderWatcher
@@ -59,6 +61,32 @@ class Case:
     warning: str = ""  # words an import warning must contain
 
 
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _arxiv_rss(title: str) -> str:
+    return (
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>cs.CL updates on arXiv.org'
+        "</title><link>http://rss.arxiv.org/rss/cs.CL</link><item>"
+        f"<title>{title}</title><link>https://arxiv.org/abs/2401.01234</link>"
+        "<description>arXiv:2401.01234v1 Announce Type: new Abstract: An abstract."
+        "</description></item></channel></rss>"
+    )
+
+
+def _utf7_mail() -> str:
+    body = (
+        "\\\\\narXiv:2411.13560\nDate: Thu, 7 Nov 2024 02:49:53 GMT   (31kb)\n\n"
+        "Title: A +2AA- title with +ABs-[2J an escape\nAuthors: A. Author\n"
+        "Categories: cs.AI\n\\\\\n  Abstract.\n\\\\ ( https://arxiv.org/abs/2411.13560 , 31kb)\n"
+    )
+    return (
+        "From: no-reply@arXiv.org\nTo: me@example.org\nSubject: cs daily\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-7\nContent-Transfer-Encoding: quoted-printable\n\n"
+        + body
+    )
+
+
 def build_corpus(folder: Path) -> list[Case]:
     """Write the hostile files into ``folder``; returns what each must give."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -79,11 +107,26 @@ def build_corpus(folder: Path) -> list[Case]:
     add("nul-in-the-middle.txt", good[:300] + "\0" + good[300:], ImportOutcome.FAILED, "binary")
     add("utf-16-le.txt", b"\xff\xfe" + good.encode("utf-16-le"), ImportOutcome.IMPORTED, entries=5)
     add("utf-16-be.txt", b"\xfe\xff" + good.encode("utf-16-be"), ImportOutcome.IMPORTED, entries=5)
-    add(
+    add(  # the half character costs that character, not the file
         "utf-16-cut-in-half-a-character.txt",
         b"\xff\xfe" + good.encode("utf-16-le") + b"x",
-        ImportOutcome.FAILED,
-        "UTF-16",
+        ImportOutcome.IMPORTED,
+        entries=5,
+    )
+    add("utf-32-le.txt", good.encode("utf-32"), ImportOutcome.IMPORTED, entries=5)
+    add(
+        "utf-32-be.txt",
+        b"\x00\x00\xfe\xff" + good.encode("utf-32-be"),
+        ImportOutcome.IMPORTED,
+        entries=5,
+    )
+    add("utf-16-no-bom.txt", good.encode("utf-16-le"), ImportOutcome.IMPORTED, entries=5)
+    stray = good.replace("Paper number 2", "Paper num\udcffber 2")  # one stray byte 0xFF
+    add(
+        "one-stray-byte-in-utf-8.txt",
+        stray.encode("utf-8", "surrogateescape"),
+        ImportOutcome.IMPORTED,
+        entries=5,
     )
     latin = render(
         [
@@ -146,6 +189,29 @@ def build_corpus(folder: Path) -> list[Case]:
         r"line \d+: expected a date after|lines; a Daily Papers capture has a few hundred",
     )
     add("deeply-nested.json", "[" * 1_000_000, ImportOutcome.FAILED, "not a digest")
+    # Inputs that made a pattern backtrack without end (issue #12): bounded time now.
+    add("forty-spaces-and-a-letter.txt", " " * 40 + "a", ImportOutcome.FAILED, "not a digest")
+    add("blank-lines-first.txt", "\n" * 30 + capture(60, 5), ImportOutcome.IMPORTED, entries=5)
+    add(
+        "arxiv-title-markers.xml", _arxiv_rss("(arXiv:" * 30_000), ImportOutcome.IMPORTED, entries=1
+    )
+    add("unclosed-root.xml", "<rss" + "a" * 60_000, ImportOutcome.FAILED, "not a digest")
+    add("prolog-of-comments.html", "<!---->" * 9_000 + "x", ImportOutcome.FAILED, "not a digest")
+    # Text that must be cleaned on the way in: controls, bidi overrides, lone surrogates.
+    add(
+        "surrogates-and-escapes.json",
+        '[{"paper": {"id": "2501.00002", "title": "Lone \\ud800 \\u001b]8;;x\\u0007link\\u202e",'
+        ' "summary": "\\udfff\\u009b2J", "authors": [{"name": "Li \\ud800 Wei"}], "upvotes": 1}}]',
+        ImportOutcome.IMPORTED,
+        entries=1,
+    )
+    add("utf-7.eml", _utf7_mail(), ImportOutcome.IMPORTED, entries=1)
+    add(
+        "escapes-in-a-feed.rss",
+        _arxiv_rss("Feed &#x9b;&#x202e;title"),
+        ImportOutcome.IMPORTED,
+        entries=1,
+    )
     add("not-a-digest.md", "# Shopping\n\n- milk\n- eggs\n" * 100, ImportOutcome.FAILED, "not a")
 
     with (folder / "one-hundred-megabytes.txt").open("wb") as handle:
@@ -244,7 +310,8 @@ def test_every_hostile_file_is_imported_or_failed_plainly_in_bounded_time_and_me
         assert all(d.error and is_for_people(d.error) for d in failed)
         titles = {p.title for p in lib.papers()}
         assert "Café au lait: naïve résumés for façade detection" in titles
-        assert not any("\r" in t or "\x1b" in t for t in titles)
+        assert not any(UNSAFE.search(t) for t in titles)
+        assert not any(UNSAFE.search(a) for p in lib.papers() for a in p.authors)
         assert max(len(t) for t in titles) >= 4999  # the long title is kept whole
         report = Importer(lib).import_file(write(tmp_path / "good.txt", capture(20_000, 3)))
         assert report.outcome is ImportOutcome.IMPORTED
@@ -368,14 +435,14 @@ def test_an_unreadable_file_fails_plainly(
             pytest.skip("root reads files whatever their permissions (the simulated case runs)")
         path.chmod(0)
     else:
-        real_open = Path.open
+        real_open = os.open
 
-        def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
-            if self == path:
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_open(self, *args, **kwargs)
+        def denied(name: Any, *args: Any, **kwargs: Any) -> Any:
+            if Path(name) == path:
+                raise PermissionError(13, "Permission denied", str(name))
+            return real_open(name, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "open", denied)
+        monkeypatch.setattr(os, "open", denied)
     report = Importer(library).import_file(path)
     assert report.outcome is ImportOutcome.FAILED
     assert report.message == "secret.txt: permission denied; check the file's access rights"
@@ -386,17 +453,17 @@ def test_a_file_that_disappears_between_looking_and_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: Library
 ) -> None:
     path = write(tmp_path / "fleeting.txt", capture(0, 3))
-    real_open = Path.open
+    real_open = os.open
 
-    def vanish(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self == path:
-            self.unlink()
-        return real_open(self, *args, **kwargs)
+    def vanish(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(name) == path:
+            path.unlink()
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", vanish)
+    monkeypatch.setattr(os, "open", vanish)
     report = Importer(library).import_file(path)
     assert report.outcome is ImportOutcome.FAILED
-    assert report.message == "fleeting.txt: cannot be read (No such file or directory)"
+    assert report.message == "fleeting.txt: the file no longer exists"
     assert library.stats()["paper"] == 0
 
 
@@ -429,3 +496,47 @@ def test_a_capture_cut_off_inside_an_abstract_says_so(tmp_path: Path, library: L
     path = write(tmp_path / "cut.txt", text[: int(len(text) * 0.5)])
     report = Importer(library).import_file(path)
     assert report.warnings or report.outcome is ImportOutcome.FAILED
+
+
+def test_a_file_swapped_for_a_pipe_after_the_first_look_is_refused_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first look (``stat``) says "regular file", the open finds a FIFO: never blocked on."""
+    regular = write(tmp_path / "regular.txt", capture(0, 3))
+    pipe = tmp_path / "digest.txt"
+    os.mkfifo(pipe)
+    real_stat = Path.stat
+
+    def regular_at_first(self: Path, *args: Any, **kwargs: Any) -> Any:
+        return real_stat(regular if self == pipe else self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", regular_at_first)
+    errors: list[DigestError] = []
+
+    def read() -> None:
+        try:
+            read_digest_bytes(pipe)
+        except DigestError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join(30)
+    if thread.is_alive():  # blocked opening the pipe: let it go before failing
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        thread.join(30)
+        pytest.fail("the import waited for a writer on a named pipe")
+    assert [str(e) for e in errors] == ["digest.txt: changed while it was being opened; try again"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="no /proc")
+def test_files_that_report_no_size_are_not_read(tmp_path: Path, library: Library) -> None:
+    """Kernel files report size 0 and may block on read (``/proc/kmsg``): never read."""
+    for target in ("/proc/kmsg", "/proc/self/status"):
+        if not Path(target).exists():
+            continue
+        link = tmp_path / (Path(target).name + ".txt")
+        link.symlink_to(target)
+        report = Importer(library).import_file(link)
+        assert report.outcome is ImportOutcome.FAILED
+        assert report.message == "the file is empty", target

@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.digests import hf_json, hf_text
 from reader.digests.model import Digest, Entry
 from reader.importer import Importer, ImportOutcome, ImportReport
 from reader.keys import normalise_arxiv_id, paper_key
-from reader.library import Library, Status
+from reader.library import Library, Status, merging
 from reader.library.ingest import SourceFile, record_digest
 from reader.watcher import FolderWatcher
 from reader.worker import LibraryWorker
@@ -210,9 +212,10 @@ def test_every_sample_imported_gives_one_paper_per_real_paper(library: Library) 
         report = importer.import_file(item.path, captured_at=item.captured_at)
         assert report.outcome is ImportOutcome.IMPORTED, (item.name, report.message)
     papers = list(library.papers())
-    # 7 + 3 from the e-mails, 5 + 3 from the arXiv feeds, 3 + 2 from the other feeds (one
-    # journal paper is an arXiv paper), 5 + 1 from the Hugging Face files.
-    assert len(papers) == 29
+    # 7 + 3 from the e-mails, 5 + 3 + 3 from the arXiv feeds (the old RSS 1.0 one too),
+    # 3 + 2 + 2 from the other feeds (one journal paper is an arXiv paper; the Wiley TOC),
+    # 5 + 1 from the Hugging Face files (the 2026 clipping lists papers already there).
+    assert len(papers) == 34
     ids = [p.arxiv_id for p in papers if p.arxiv_id]
     assert len(ids) == len(set(ids))
     titles = [hf_text_key(p.title) for p in papers]
@@ -228,9 +231,9 @@ def test_every_sample_imported_gives_one_paper_per_real_paper(library: Library) 
     appearances = {p.arxiv_id: len(p.appearances) for p in papers if p.arxiv_id}
     assert appearances["2411.13560"] == 2  # the two listing e-mails
     assert appearances["2411.13566"] == 2  # the listing and the API
-    assert appearances["2308.16137"] == 2
-    assert appearances[TASTE_ID] == 4  # arXiv RSS, the JSON list, Markdown and HTML
-    assert appearances["2504.06261"] == 4  # JSON list, single paper, Markdown, HTML
+    assert appearances["2308.16137"] == 3  # the listing, the API, the 2026 clipping
+    assert appearances[TASTE_ID] == 5  # arXiv RSS, the JSON list, two Markdown clippings, HTML
+    assert appearances["2504.06261"] == 5  # JSON list, single paper, two clippings, HTML
 
 
 def hf_text_key(title: str) -> str:
@@ -281,7 +284,7 @@ def test_every_format_dropped_into_a_watched_folder_imports(
     records = worker.submit(lambda library: library.digests()).result(15.0)
     assert {(Path(r.path).name, r.format) for r in records} == {(s.name, s.format) for s in SAMPLES}
     count = worker.submit(lambda library: library.count()).result(15.0)
-    assert count == 29  # as in test_every_sample_imported_gives_one_paper_per_real_paper
+    assert count == 34  # as in test_every_sample_imported_gives_one_paper_per_real_paper
 
 
 def test_captured_dates_follow_the_file_time(library: Library, tmp_path: Path) -> None:
@@ -308,3 +311,163 @@ def test_an_older_digest_fills_upvotes_a_paper_never_had(library: Library) -> No
     )
     (paper,) = library.papers()
     assert (paper.comments, paper.upvotes) == (3, 9)
+
+
+# ---------------------------------------------------------------------- DOIs are identities
+
+
+def _journal(library: Library, name: str, entries: list[Entry]) -> None:
+    record_digest(
+        library, SourceFile(name, 1, name, "test"), Digest(format="rss", entries=tuple(entries))
+    )
+
+
+def test_same_titled_journal_items_with_different_dois_stay_apart(library: Library) -> None:
+    editorial = "Editorial"
+    _journal(
+        library,
+        "march",
+        [
+            Entry(
+                editorial,
+                "The March issue opens with three studies of grasses.",
+                doi="10.1002/tax.1",
+            )
+        ],
+    )
+    (first,) = library.paper_ids()
+    library.set_note(first, "notes on March")
+    library.set_rating(first, 5)
+    _journal(
+        library,
+        "april",
+        [
+            Entry(
+                editorial, "The April issue is about ferns and their spores.", doi="10.1002/TAX.2"
+            ),
+            Entry("Correction", "A figure was wrong.", doi="10.1002/tax.3"),
+            Entry("Correction", "A table was wrong.", doi="10.1002/tax.4"),
+        ],
+    )
+    papers = {p.doi: p for p in library.papers()}
+    assert set(papers) == {"10.1002/tax.1", "10.1002/TAX.2", "10.1002/tax.3", "10.1002/tax.4"}
+    april = papers["10.1002/TAX.2"]
+    assert (april.note, april.rating) == ("", 0)  # nothing inherited from March
+    assert "ferns" in april.abstract
+    assert library.paper(first).abstract.startswith("The March issue")
+
+
+def test_a_doi_in_another_spelling_is_the_same_paper(library: Library) -> None:
+    _journal(library, "a", [Entry("Grass systematics", "A study.", doi="10.1002/tax.7")])
+    _journal(
+        library,
+        "b",
+        [
+            Entry(
+                "Grass systematics (revised title)", "A study.", doi="https://doi.org/10.1002/TAX.7"
+            )
+        ],
+    )
+    assert library.count() == 1
+    _journal(library, "c", [Entry("Ferns", "On ferns.", doi="https://doi.org/10.5555/ABC")])
+    _journal(library, "d", [Entry("Ferns, revisited title", "On ferns.", doi="doi:10.5555/abc")])
+    assert library.count() == 2
+    assert {p.doi for p in library.papers()} == {"10.1002/tax.7", "10.5555/ABC"}
+
+
+def test_a_title_matches_only_without_a_conflicting_identity(library: Library) -> None:
+    _journal(library, "a", [Entry("Editorial", "First editorial text here.", doi="10.1/a")])
+    _journal(library, "b", [Entry("Editorial", "A capture without any identity at all.")])
+    assert library.count() == 1  # no identity on one side: the title decides
+    _journal(library, "c", [Entry("Editorial", "Another one.", arxiv_id="2401.00001")])
+    _journal(library, "d", [Entry("Editorial", "And another.", arxiv_id="2401.00002")])
+    # The arXiv paper may be the DOI'd one (no conflict), the second arXiv id cannot be.
+    assert library.count() == 2
+
+
+# ---------------------------------------------------------------------- better values
+
+
+def test_merging_sources_takes_the_better_importer_values(library: Library) -> None:
+    title = "Scaling laws for grass phylogenies"
+    _journal(
+        library,
+        "toc",
+        [
+            Entry(
+                title,
+                "TAXON, EarlyView.",
+                authors=("A. Author", "B. Author", "et al."),
+                doi="10.1002/tax.9",
+            )
+        ],
+    )
+    (paper_id,) = library.paper_ids()
+    library.set_note(paper_id, "mine")
+    library.add_tags([paper_id], ["grass"])
+    abstract = (
+        "We fit scaling laws to 4,000 grass phylogenies and find that the number of "
+        "species grows as a power of the clade's age, with one exponent across continents."
+    )
+    _journal(
+        library,
+        "pubmed",
+        [Entry(title, abstract[:80] + "...", authors=("A. Author",), doi="10.1002/tax.9")],
+    )
+    paper = library.paper(paper_id)
+    assert paper.abstract == abstract[:80] + "..."  # a real (cut) abstract over a placeholder
+    assert paper.authors == ("A. Author", "B. Author", "et al.")  # more names stay
+    _journal(
+        library,
+        "full",
+        [
+            Entry(
+                title,
+                abstract,
+                authors=("A. Author", "B. Author", "C. Author", "D. Author"),
+                doi="10.1002/tax.9",
+            )
+        ],
+    )
+    paper = library.paper(paper_id)
+    assert paper.abstract == abstract
+    assert paper.authors == ("A. Author", "B. Author", "C. Author", "D. Author")
+    assert (paper.note, paper.tags) == ("mine", ("grass",))
+    _journal(library, "again", [Entry(title, "TAXON, EarlyView.", doi="10.1002/tax.9")])
+    assert library.paper(paper_id).abstract == abstract  # never back to worse
+
+
+# ---------------------------------------------------------------------- properties of merging
+
+_abstracts = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["", ".", "TAXON, EarlyView.", "Abstract", "No abstract available"]),
+    st.text(min_size=20, max_size=200).map(lambda t: t + "..."),
+)
+_authors = st.lists(
+    st.one_of(st.text(min_size=1, max_size=20), st.sampled_from(["et al.", "…", "others"])),
+    max_size=8,
+)
+
+
+@given(_abstracts, _abstracts)
+def test_the_better_abstract_is_never_better_both_ways(a: str, b: str) -> None:
+    assert not (merging.better_abstract(a, b) and merging.better_abstract(b, a))
+    assert not merging.better_abstract(a, a)
+
+
+@given(_authors, _authors)
+def test_the_better_author_list_is_never_better_both_ways(a: list[str], b: list[str]) -> None:
+    assert not (merging.better_authors(a, b) and merging.better_authors(b, a))
+    assert not merging.better_authors(a, a)
+
+
+@given(st.lists(_abstracts, min_size=1, max_size=6))
+def test_merging_abstracts_in_any_order_never_ends_worse_than_it_started(
+    sources: list[str],
+) -> None:
+    kept = sources[0]
+    for incoming in sources[1:]:
+        if incoming.strip() and merging.better_abstract(kept, incoming):
+            kept = incoming.strip()
+    assert not merging.better_abstract(kept, sources[0]) or not sources[0].strip()

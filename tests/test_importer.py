@@ -146,21 +146,17 @@ def test_an_import_that_dies_midway_leaves_no_trace(
 ) -> None:
     importer = Importer(library)
     importer.import_file(write_digest("first.txt", range(3)))
-    calls = 0
-    real_insert = ingest_module._insert
+    real_write = ingest_module._write
 
-    def dying_insert(*args: object, **kwargs: object) -> int:
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            raise OSError("simulated crash")
-        return real_insert(*args, **kwargs)  # type: ignore[arg-type]
+    def dying_write(*args: object, **kwargs: object) -> object:
+        real_write(*args, **kwargs)  # type: ignore[arg-type]
+        raise OSError("simulated crash")  # everything written, nothing committed
 
-    monkeypatch.setattr(ingest_module, "_insert", dying_insert)
+    monkeypatch.setattr(ingest_module, "_write", dying_write)
     with pytest.raises(OSError, match="simulated crash"):
         importer.import_file(write_digest("second.txt", range(3, 10)))
     assert library.stats() == {"paper": 3, "tag": 0, "paper_tag": 0, "digest": 1, "appearance": 3}
-    monkeypatch.setattr(ingest_module, "_insert", real_insert)
+    monkeypatch.setattr(ingest_module, "_write", real_write)
     assert importer.import_file(write_digest("second.txt", range(3, 10))).new == 7
 
 

@@ -475,3 +475,27 @@ def test_observer_threads_end_when_stopped(shelf: Harness) -> None:
         ]
 
     wait_until(lambda: not leftover(), "the watcher threads to end")
+
+
+def test_a_folder_nested_1100_deep_is_refused_in_words(tmp_path: Path) -> None:
+    import tempfile
+
+    # Outside pytest's tmp_path, whose clean-up (shutil.rmtree) recurses; taken down here.
+    top = Path(tempfile.mkdtemp(prefix="papershelf-deep-"))
+    folder = top
+    try:
+        for _ in range(1100):
+            folder = folder / "d"
+            folder.mkdir()
+        with LibraryWorker(tmp_path / "lib.sqlite") as worker:
+            watcher = FolderWatcher(worker, [top])
+            try:
+                with pytest.raises(WatchError, match="nested too deep"):
+                    watcher.start()
+            finally:
+                watcher.stop()
+    finally:
+        while folder != top:
+            folder.rmdir()
+            folder = folder.parent
+        top.rmdir()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 WATCH_DELAY_MS = 150
@@ -59,6 +59,9 @@ def application() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    # The writer and reader threads run Python too: hand the interpreter back to the GUI
+    # thread within a millisecond (the default 5 ms per hand-over adds up over a repaint).
+    sys.setswitchinterval(0.001)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Papershelf")
     app.setOrganizationName("Papershelf")
@@ -113,6 +116,7 @@ def start_session(library_path: Path) -> Session | int:
             "Papershelf cannot open the library",
             f"{str(exc)[:1].upper()}{str(exc)[1:]}.",
         )
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the path is the user's text
         box.setInformativeText(advice_for(exc))
         box.exec()
         return 1
@@ -132,15 +136,13 @@ def start_session(library_path: Path) -> Session | int:
     window.show()
     # The watcher (watchdog, and a scan of the folders) starts once the window is up.
     QTimer.singleShot(WATCH_DELAY_MS, window, window.start_watching)
-    QTimer.singleShot(BACKUP_DELAY_MS, window, window.back_up_if_due)
+    QTimer.singleShot(BACKUP_DELAY_MS, window, window.notices.back_up_if_due)
     if warnings:
-        QTimer.singleShot(0, window, lambda: window.show_library_warnings(warnings))
+        QTimer.singleShot(0, window, lambda: window.notices.show_library_warnings(warnings))
     return session
 
 
 def _bring_forward(window: MainWindow) -> None:
-    from PySide6.QtCore import Qt
-
     window.setWindowState(
         (window.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
     )

@@ -89,9 +89,28 @@ class PaperLink(NamedTuple):
     url: QUrl
 
 
+def display_host(url: QUrl) -> str:
+    """``url``'s host for people: in punycode (``xn--…``) when it has any non-ASCII letter.
+
+    ``аpple.com`` with a Cyrillic ``а`` looks like ``apple.com``; shown as
+    ``xn--pple-43d.com`` it cannot pass for it. (Telling which Unicode hosts are safe to
+    show needs the confusables tables; punycode for all of them never misleads.)
+    """
+    host = url.host(QUrl.ComponentFormattingOption.FullyDecoded)
+    if host.isascii():
+        return host.lower()
+    return url.host(QUrl.ComponentFormattingOption.FullyEncoded).lower()
+
+
+def display_url(url: QUrl) -> str:
+    """``url`` as shown in tooltips and the status bar, its host as :func:`display_host`."""
+    if url.host(QUrl.ComponentFormattingOption.FullyDecoded).isascii():
+        return url.toString()
+    return url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+
+
 def _bare_host(url: QUrl) -> str:
-    host = url.host().lower()
-    return host.removeprefix("www.")
+    return display_host(url).removeprefix("www.")
 
 
 def _is_duplicate(url: QUrl, arxiv_id: str | None, doi: str | None) -> bool:
@@ -134,7 +153,7 @@ class LinkLabel(QLabel):
         shown = link.url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setText(f'<a href="{html.escape(shown, quote=True)}">{html.escape(link.text)}</a>')
-        self.setToolTip(plain_tooltip(link.url.toString()))
+        self.setToolTip(plain_tooltip(display_url(link.url)))
         self.setAccessibleName(f"Open {link.text}")
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.LinksAccessibleByMouse
@@ -166,7 +185,7 @@ class LinkRow(QWidget):
             label = LinkLabel(link, self)
             label.opened.connect(self._opened)
             label.linkHovered.connect(
-                lambda href, url=link.url: self.link_hovered.emit(url.toString() if href else "")
+                lambda href, url=link.url: self.link_hovered.emit(display_url(url) if href else "")
             )
             self._layout.addWidget(label)
             self.labels.append(label)
@@ -174,7 +193,7 @@ class LinkRow(QWidget):
 
     def _opened(self, url: QUrl) -> None:
         if url.isValid() and url.scheme().lower() in WEB_SCHEMES:
-            self.link_hovered.emit(f"Opening {url.toString()}")
+            self.link_hovered.emit(f"Opening {display_url(url)}")
             self.link_activated.emit(url)
 
 

@@ -1,80 +1,72 @@
-"""Undoable edits: :class:`QUndoCommand` subclasses that call the library.
+"""Undoable edits: :class:`QUndoCommand` subclasses whose writes run on the writer thread.
 
-Each command records the old values when it is constructed (orange-canvas-core's pattern),
-so undo restores exactly what each paper had — a bulk "rate 5" over papers rated 1, 3 and
-unrated puts back 1, 3 and unrated. The first :meth:`redo` (run by ``QUndoStack.push``) is
-done by :meth:`EditCommand.apply` before pushing, so a write the machine refuses (a full
-disk) raises where the window can show it and leaves nothing on the stack.
+A command's :meth:`EditCommand.do` and :meth:`EditCommand.undo_change` are operations
+(``(Library) -> Changes``) that :class:`~ui.edits.PaperEdits` hands to the
+:class:`~ui.operations.OperationRunner`; each runs in ONE transaction
+(:meth:`Library.batch`), so the undo of a bulk edit that puts back many different old
+values is one ``COMMIT``, and so is its redo. The first :meth:`do` records the old values
+on the writer thread, in the same transaction as the write (orange-canvas-core records them
+at construction; reading 100,000 rows there would stall the GUI thread). A command enters
+the undo stack only after its write succeeded; the stack's own ``redo()``/``undo()`` calls
+change nothing, the runner has done (or will do) the write.
 
-Notes are not here: the note editor has its own text undo.
+Tag rename, merge and delete are commands too, on the same stack: history is linear, so
+an older "Add #nlp" can only be undone after the rename of ``nlp`` was undone, and never
+brings back a tag that was renamed since.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from reader.library import Changes, Library, PaperRow, Status, clean_tag_name
+from reader.library import Changes, Library, PaperFilter, Status, clean_tag_name
 
-Notify = Callable[[Changes], None]
-"""Told what each do/undo changed, so the window refreshes those rows."""
-ReportError = Callable[[Exception], None]
-"""Told when an undo or redo could not be written."""
+TAGS_CHANGED = Changes(tags=True, fields=frozenset({"tags"}))
 
 
-def _papers(count: int) -> str:
-    return "1 paper" if count == 1 else f"{count} papers"
+def papers_text(count: int) -> str:
+    """``1 paper``, ``100,048 papers``."""
+    return "1 paper" if count == 1 else f"{count:,} papers"
 
 
 class EditCommand(QUndoCommand):
-    """Base of the library edits: runs :meth:`do`/:meth:`undo_change`, reports the changes."""
+    """Base of the library edits: ``do``/``undo_change`` are operations for the writer."""
 
-    def __init__(self, library: Library, notify: Notify, on_error: ReportError, text: str) -> None:
+    def __init__(self, text: str) -> None:
         super().__init__(text)
-        self._library = library
-        self._notify = notify
-        self._on_error = on_error
-        self._applied = False
+        self.touched: frozenset[int] = frozenset()
+        """The papers the last do or undo changed (selected after an undo or redo)."""
 
-    def apply(self) -> Changes:
-        """Do the edit now (before pushing); raises what the library raises."""
-        changes = self.do()
-        self._applied = True
-        self._notify(changes)
+    def do(self, library: Library) -> Changes:
+        """Make the edit (on the writer thread, one transaction)."""
+        with library.batch():
+            changes = self.write_do(library)
+        self.touched = changes.paper_ids
         return changes
 
+    def undo_change(self, library: Library) -> Changes:
+        """Put the old values back (on the writer thread, one transaction)."""
+        with library.batch():
+            changes = self.write_undo(library)
+        self.touched = changes.paper_ids
+        return changes
+
+    def write_do(self, library: Library) -> Changes:
+        """The edit's writes."""
+        raise NotImplementedError
+
+    def write_undo(self, library: Library) -> Changes:
+        """The undo's writes."""
+        raise NotImplementedError
+
     def redo(self) -> None:
-        if self._applied:  # done by apply(); QUndoStack.push calls redo once more
-            self._applied = False
-            return
-        self._run(self.do)
+        """The runner writes; the stack only keeps the history."""
 
     def undo(self) -> None:
-        self._run(self.undo_change)
-
-    def _run(self, step: Callable[[], Changes]) -> None:
-        try:
-            changes = step()
-        except Exception as exc:  # a full disk during undo must not crash the window
-            self._on_error(exc)
-            return
-        self._notify(changes)
-
-    def do(self) -> Changes:
-        """Make the edit."""
-        raise NotImplementedError
-
-    def undo_change(self) -> Changes:
-        """Put the old values back."""
-        raise NotImplementedError
-
-    @property
-    def changes_anything(self) -> bool:
-        """False when the edit would change nothing (not worth an undo step)."""
-        return True
+        """The runner writes; the stack only keeps the history."""
 
 
 V = TypeVar("V", int, Status)
@@ -83,159 +75,208 @@ V = TypeVar("V", int, Status)
 class _SetFieldCommand(EditCommand, Generic[V]):
     """Set one field of many papers; undo puts each paper's own old value back."""
 
-    def __init__(
-        self,
-        library: Library,
-        notify: Notify,
-        on_error: ReportError,
-        ids: Sequence[int],
-        value: V,
-        what: str,
-    ) -> None:
+    def __init__(self, ids: Sequence[int], value: V, what: str) -> None:
         if len(ids) > 1:
-            what += f" ({_papers(len(ids))})"
-        super().__init__(library, notify, on_error, what)
+            what += f" ({papers_text(len(ids))})"
+        super().__init__(what)
         self._value: V = value
-        self._old: dict[V, list[int]] = defaultdict(list)
-        for row in library.rows(ids):
-            self._old[self.current(row)].append(row.id)
-        self._ids = [i for group in self._old.values() for i in group]
+        self._ids = list(ids)
+        self._old: dict[V, list[int]] = {}
 
-    def current(self, row: PaperRow) -> V:
-        """The field's value in ``row``."""
+    field = ""
+    """The library's name of the field (``"rating"``, ``"status"``)."""
+
+    def value(self, stored: object) -> V:
+        """The field's value as the library stores it, as this command's type."""
         raise NotImplementedError
 
-    def write(self, ids: list[int], value: V) -> Changes:
+    def write(self, library: Library, ids: list[int], value: V) -> Changes:
         """Set the field of ``ids`` to ``value``."""
         raise NotImplementedError
 
-    @property
-    def changes_anything(self) -> bool:
-        return any(old != self._value for old in self._old)
+    def write_do(self, library: Library) -> Changes:
+        groups = library.grouped_by(self._ids, self.field)
+        self._old = {
+            value: ids
+            for stored, ids in groups.items()
+            if (value := self.value(stored)) != self._value
+        }
+        changed = [i for group in self._old.values() for i in group]
+        return self.write(library, changed, self._value) if changed else Changes()
 
-    def do(self) -> Changes:
-        return self.write(self._ids, self._value)
-
-    def undo_change(self) -> Changes:
+    def write_undo(self, library: Library) -> Changes:
         changes = Changes()
         for old, ids in self._old.items():
-            changes |= self.write(ids, old)
+            changes |= self.write(library, ids, old)
         return changes
 
 
 class SetRatingCommand(_SetFieldCommand[int]):
     """Rate papers (0 clears); undo restores each paper's previous rating."""
 
-    def __init__(
-        self,
-        library: Library,
-        notify: Notify,
-        on_error: ReportError,
-        ids: Sequence[int],
-        stars: int,
-    ) -> None:
+    def __init__(self, ids: Sequence[int], stars: int) -> None:
         what = "Clear rating" if stars == 0 else f"Rate {stars} star{'s' if stars != 1 else ''}"
-        super().__init__(library, notify, on_error, ids, stars, what)
+        super().__init__(ids, stars, what)
 
-    def current(self, row: PaperRow) -> int:
-        return row.rating
+    field = "rating"
 
-    def write(self, ids: list[int], value: int) -> Changes:
-        return self._library.set_rating(ids, value)
+    def value(self, stored: object) -> int:
+        return int(str(stored))
+
+    def write(self, library: Library, ids: list[int], value: int) -> Changes:
+        return library.set_rating(ids, value)
 
 
 class SetStatusCommand(_SetFieldCommand[Status]):
     """Move papers to a status; undo restores each paper's previous status."""
 
-    def __init__(
-        self,
-        library: Library,
-        notify: Notify,
-        on_error: ReportError,
-        ids: Sequence[int],
-        status: Status,
-    ) -> None:
-        super().__init__(library, notify, on_error, ids, status, f"Move to {status.label}")
+    def __init__(self, ids: Sequence[int], status: Status) -> None:
+        super().__init__(ids, status, f"Move to {status.label}")
 
-    def current(self, row: PaperRow) -> Status:
-        return row.status
+    field = "status"
 
-    def write(self, ids: list[int], value: Status) -> Changes:
-        return self._library.set_status(ids, value)
+    def value(self, stored: object) -> Status:
+        return Status(str(stored))
+
+    def write(self, library: Library, ids: list[int], value: Status) -> Changes:
+        return library.set_status(ids, value)
+
+
+def _label(names: Iterable[str]) -> str:
+    return ", ".join(f"#{n}" for n in names)
 
 
 class AddTagsCommand(EditCommand):
     """Tag papers; undo takes each tag off only the papers that did not have it."""
 
-    def __init__(
-        self,
-        library: Library,
-        notify: Notify,
-        on_error: ReportError,
-        ids: Sequence[int],
-        names: Iterable[str],
-    ) -> None:
+    def __init__(self, ids: Sequence[int], names: Iterable[str]) -> None:
         cleaned = list(dict.fromkeys(clean_tag_name(n) for n in names))
-        label = ", ".join(f"#{n}" for n in cleaned)
-        what = f"Add {label}" + (f" to {_papers(len(ids))}" if len(ids) > 1 else "")
-        super().__init__(library, notify, on_error, what)
+        what = f"Add {_label(cleaned)}" + (f" to {papers_text(len(ids))}" if len(ids) > 1 else "")
+        super().__init__(what)
         self._names = cleaned
-        rows = library.rows(ids)
-        self._ids = [r.id for r in rows]
-        self._lacking: dict[str, list[int]] = {
+        self._ids = list(ids)
+        self._lacking: dict[str, list[int]] = {}
+
+    def write_do(self, library: Library) -> Changes:
+        rows = library.rows(self._ids)
+        self._lacking = {
             name: [r.id for r in rows if name.casefold() not in {t.casefold() for t in r.tags}]
-            for name in cleaned
+            for name in self._names
         }
+        return library.add_tags([r.id for r in rows], self._names)
 
-    @property
-    def changes_anything(self) -> bool:
-        return any(self._lacking.values())
-
-    def do(self) -> Changes:
-        return self._library.add_tags(self._ids, self._names)
-
-    def undo_change(self) -> Changes:
-        changes = Changes(tags=True)
+    def write_undo(self, library: Library) -> Changes:
+        changes = TAGS_CHANGED
         for name, ids in self._lacking.items():
             if ids:
-                changes |= self._library.remove_tags(ids, [name])
+                changes |= library.remove_tags(ids, [name])
         return changes
 
 
 class RemoveTagsCommand(EditCommand):
     """Take tags off papers; undo puts each tag back on the papers that had it."""
 
-    def __init__(
-        self,
-        library: Library,
-        notify: Notify,
-        on_error: ReportError,
-        ids: Sequence[int],
-        names: Iterable[str],
-    ) -> None:
+    def __init__(self, ids: Sequence[int], names: Iterable[str]) -> None:
         cleaned = list(dict.fromkeys(clean_tag_name(n) for n in names))
-        label = ", ".join(f"#{n}" for n in cleaned)
-        what = f"Remove {label}" + (f" from {_papers(len(ids))}" if len(ids) > 1 else "")
-        super().__init__(library, notify, on_error, what)
+        what = f"Remove {_label(cleaned)}" + (
+            f" from {papers_text(len(ids))}" if len(ids) > 1 else ""
+        )
+        super().__init__(what)
         self._names = cleaned
-        rows = library.rows(ids)
-        self._ids = [r.id for r in rows]
+        self._ids = list(ids)
         self._having: dict[str, list[int]] = {}
-        for name in cleaned:
+
+    def write_do(self, library: Library) -> Changes:
+        rows = library.rows(self._ids)
+        self._having = {}
+        for name in self._names:
             for row in rows:
                 match = next((t for t in row.tags if t.casefold() == name.casefold()), None)
                 if match is not None:
                     self._having.setdefault(match, []).append(row.id)
+        return library.remove_tags([r.id for r in rows], self._names)
+
+    def write_undo(self, library: Library) -> Changes:
+        changes = TAGS_CHANGED
+        for name, ids in self._having.items():
+            changes |= library.add_tags(ids, [name])
+        return changes
+
+
+def tag_name(library: Library, name: str) -> str | None:
+    """The stored spelling of the tag ``name`` (case-insensitive), or ``None``."""
+    wanted = clean_tag_name(name).casefold()
+    return next((t.name for t in library.tags() if t.name.casefold() == wanted), None)
+
+
+class MoveTagCommand(EditCommand):
+    """Rename a tag, or merge it into another: its papers carry the new name.
+
+    Undo gives back the old tag to exactly the papers that had it, and takes the target
+    off the papers that had only the old tag (a merge), or renames it back (a rename).
+    """
+
+    def __init__(self, old: str, new: str, *, merge: bool) -> None:
+        super().__init__(f"Merge #{old} into #{new}" if merge else f"Rename #{old} to #{new}")
+        self.old = old
+        self.new = clean_tag_name(new)
+        self._old_name = old
+        self._new_name = self.new
+        self._merged = False
+        self._source: list[int] = []
+        self._target: set[int] = set()
+
+    def write_do(self, library: Library) -> Changes:
+        old_name = tag_name(library, self.old)
+        if old_name is None:
+            from reader.library import TagNotFoundError
+
+            raise TagNotFoundError(f"there is no tag named {self.old!r}")
+        self._old_name = old_name
+        target = tag_name(library, self.new)
+        self._merged = target is not None and target.casefold() != old_name.casefold()
+        self._source = library.paper_ids(PaperFilter(tag=old_name))
+        self._target = set(library.paper_ids(PaperFilter(tag=target))) if self._merged else set()
+        if self._merged:
+            assert target is not None
+            self._new_name = target
+            return library.merge_tags([old_name], target)
+        self._new_name = self.new
+        return library.rename_tag(old_name, self.new)
+
+    def write_undo(self, library: Library) -> Changes:
+        if not self._merged:
+            return library.rename_tag(self._new_name, self._old_name)
+        changes = library.add_tags(self._source, [self._old_name]) | TAGS_CHANGED
+        only_source = [i for i in self._source if i not in self._target]
+        if only_source:
+            changes |= library.remove_tags(only_source, [self._new_name])
+        return changes
 
     @property
-    def changes_anything(self) -> bool:
-        return bool(self._having)
+    def new_name(self) -> str:
+        """The name the papers carry after the edit."""
+        return self._new_name
 
-    def do(self) -> Changes:
-        return self._library.remove_tags(self._ids, self._names)
+    @property
+    def old_name(self) -> str:
+        """The old tag's stored spelling."""
+        return self._old_name
 
-    def undo_change(self) -> Changes:
-        changes = Changes(tags=True)
-        for name, ids in self._having.items():
-            changes |= self._library.add_tags(ids, [name])
-        return changes
+
+class DeleteTagCommand(EditCommand):
+    """Delete a tag (its papers stay); undo gives it back to the papers that had it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Delete #{name}")
+        self.name = name
+        self._ids: list[int] = []
+
+    def write_do(self, library: Library) -> Changes:
+        stored = tag_name(library, self.name) or self.name
+        self.name = stored
+        self._ids = library.paper_ids(PaperFilter(tag=stored))
+        return library.delete_tag(stored)
+
+    def write_undo(self, library: Library) -> Changes:
+        return library.add_tags(self._ids, [self.name]) | TAGS_CHANGED

@@ -10,7 +10,7 @@ feeds the results back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QFont
@@ -37,9 +37,10 @@ from ui.byline import (
     valid_doi,
 )
 from ui.models import format_date
+from ui.notekeeper import NoteKeeper
 from ui.notes import NoteEditor
-from ui.sidebar import FAILED_COLOR
 from ui.stars import StarRating
+from ui.style import FAILED_COLOR
 from ui.tags import TagEditor
 from ui.tooltips import plain_tooltip
 
@@ -143,9 +144,7 @@ class DetailPane(QStackedWidget):
     link_hovered = Signal(str)
     """The address under the mouse, or a note that it is being opened (empty: none)."""
 
-    def __init__(
-        self, save_note: Callable[[int, str], bool], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, notes: NoteKeeper, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumWidth(280)
         self._paper: Paper | None = None
@@ -153,6 +152,7 @@ class DetailPane(QStackedWidget):
 
         self._placeholder = QLabel("Select a paper to see its abstract, rate it and take notes.")
         self._placeholder.setObjectName("placeholder")
+        self._placeholder.setTextFormat(Qt.TextFormat.PlainText)
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._placeholder.setWordWrap(True)
         self._placeholder.setMargin(24)
@@ -266,7 +266,7 @@ class DetailPane(QStackedWidget):
         note_holder = QWidget()
         note_layout = QVBoxLayout(note_holder)
         note_layout.setContentsMargins(16, 6, 16, 12)
-        self.note = NoteEditor(save_note)
+        self.note = NoteEditor(notes)
         note_layout.addWidget(self.note)
         self._note_holder = note_holder
         self._page.addWidget(note_holder)

@@ -47,6 +47,7 @@ def _path_row(edit: QLineEdit, button: QPushButton) -> QWidget:
 
 def _muted(text: str) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setObjectName("mutedLabel")
     label.setWordWrap(True)
     return label
@@ -123,10 +124,12 @@ class SettingsDialog(QDialog):
         where = QGroupBox("Library")
         where_form = QFormLayout(where)
         self.library_label = QLabel(str(library_path))
+        self.library_label.setTextFormat(Qt.TextFormat.PlainText)
         self.library_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.library_label.setWordWrap(True)
         where_form.addRow("Library file:", self.library_label)
         data_label = QLabel(str(data_folder))
+        data_label.setTextFormat(Qt.TextFormat.PlainText)
         data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_label.setWordWrap(True)
         where_form.addRow("Data folder:", data_label)
@@ -329,6 +332,7 @@ class ExportDialog(QDialog):
 def export_result_box(report: ExportReport, folder: Path, parent: QWidget | None) -> QMessageBox:
     """The message shown when an export finishes: the summary, conflicts listed."""
     box = QMessageBox(parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # summaries name files and folders
     box.setWindowTitle("Export to Markdown")
     trouble = bool(report.conflicts or report.errors)
     box.setIcon(QMessageBox.Icon.Warning if trouble else QMessageBox.Icon.Information)

@@ -1,208 +1,234 @@
-"""The user's edits of one window: undoable rating, status and tags; notes; tag management.
+"""The user's edits of one window: undoable rating, status, tags and tag management; notes.
 
-:class:`PaperEdits` turns requests from the list, the detail pane, the menus and the
-sidebar into :mod:`ui.commands` on the window's :class:`QUndoStack` (or, for notes and the
-sidebar's tag operations, into direct library calls), and hands every resulting
-:class:`Changes` to the window to refresh.
+:class:`PaperEdits` receives what it needs — the :class:`~ui.operations.OperationRunner`,
+the :class:`QUndoStack`, a way to ask the user — and emits signals; the window wires them.
+Every write runs on the writer thread. A command enters the undo stack once its write has
+succeeded; undo and redo are operations too, and the stack moves only when theirs has.
+Undo or redo pressed while an edit is still being written waits for it, so Ctrl+Z always
+undoes the last edit the user made.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from reader.library import Changes, Library, LibraryError, LibraryUsageError, Status
+from reader.library import Changes, LibraryUsageError, Status
 from ui.commands import (
     AddTagsCommand,
+    DeleteTagCommand,
     EditCommand,
+    MoveTagCommand,
     RemoveTagsCommand,
     SetRatingCommand,
     SetStatusCommand,
+    papers_text,
 )
-from ui.errors import show_error
-from ui.sidebar import INBOX, ViewKey
-
-if TYPE_CHECKING:
-    from ui.window import MainWindow
+from ui.operations import OperationRunner
+from ui.views import INBOX, ViewKey
 
 log = logging.getLogger(__name__)
 
+CONFIRM_ABOVE = 1000
+"""An edit of more papers than this asks first ("Rate 100,048 papers 2 stars?")."""
+
+Confirm = Callable[[str, str], bool]
+"""Asks the user a yes/no question: a title and the question."""
+
 
 class PaperEdits(QObject):
-    """Edits of the selected papers through an undo stack, and the tag operations."""
+    """Edits of papers through the undo stack, and the tag operations."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
-        self.undo_stack = QUndoStack(self)
-        self._last_changes: Changes | None = None
+    message = Signal(str, int)
+    """A status-bar message and how long to show it (ms, 0: until replaced)."""
+    select_requested = Signal(object)
+    """Paper ids to select: what an undo or redo changed."""
+    view_requested = Signal(object)
+    """A :class:`ViewKey` to show: the renamed or target tag, or Inbox after a delete."""
+    working = Signal(bool)
+    """True while a bulk edit is being written (the window shows progress)."""
 
-    @property
-    def _library(self) -> Library:
-        return self._window.library
+    def __init__(
+        self,
+        runner: OperationRunner,
+        undo_stack: QUndoStack,
+        confirm: Confirm,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self.undo_stack = undo_stack
+        self._confirm = confirm
+        self._in_flight = 0
+        self._steps: deque[bool] = deque()  # True: undo, False: redo
+        self._stepping = False
 
     # ------------------------------------------------------------------ undoable edits
 
-    def _push(self, command: EditCommand) -> bool:
-        if not command.changes_anything:
-            return False
-        try:
-            command.apply()
-        except LibraryError as exc:
-            show_error(self._window, "The change was not saved", exc)
-            return False
-        self.undo_stack.push(command)
-        return True
+    def _push(
+        self, command: EditCommand, count: int, on_done: Callable[[], None] | None = None
+    ) -> None:
+        big = count > CONFIRM_ABOVE
+        if big:
+            self.working.emit(True)
+            self.message.emit(f"{command.text()}…", 0)
+        self._in_flight += 1
 
-    def _changed(self, changes: Changes) -> None:
-        self._last_changes = changes
-        self._window.apply_changes(changes)
+        def success(changes: Changes) -> None:
+            self._in_flight -= 1
+            if big:
+                self.working.emit(False)
+                self.message.emit(f"{command.text()}: done", 5000)
+            if not changes.empty:
+                self.undo_stack.push(command)
+            if on_done is not None:
+                on_done()
+            self._next_step()
 
-    def _failed(self, exc: Exception) -> None:
-        show_error(self._window, "The change was not saved", exc)
+        def failure(exc: BaseException) -> None:
+            self._in_flight -= 1
+            if big:
+                self.working.emit(False)
+            self._runner.failed.emit("The change was not saved", exc)
+            self._next_step()
 
-    def _command(self, kind: Callable[..., EditCommand], ids: Sequence[int], value: object) -> bool:
+        if (
+            self._runner.run(command.do, initiator=self, on_success=success, on_failure=failure)
+            is None
+        ):
+            self._in_flight -= 1  # the window is closing: nothing more is written
+            if big:
+                self.working.emit(False)
+
+    def _edit(self, make: Callable[[], EditCommand], ids: Sequence[int], question: str) -> bool:
         if not ids:
             return False
         try:
-            command = kind(self._library, self._changed, self._failed, ids, value)
+            command = make()
         except LibraryUsageError as exc:  # a tag name that cannot be
-            self._window.statusBar().showMessage(str(exc), 6000)
+            self.message.emit(str(exc), 6000)
             return False
-        return self._push(command)
+        if len(ids) > CONFIRM_ABOVE and not self._confirm("Change many papers", question):
+            return False
+        self._push(command, len(ids))
+        return True
 
     def rate(self, ids: Sequence[int], stars: int) -> bool:
         """Rate papers (0 clears)."""
-        return self._command(SetRatingCommand, ids, stars)
+        what = "Clear the rating of" if stars == 0 else "Rate"
+        stars_text = "" if stars == 0 else f" {stars} star{'s' if stars != 1 else ''}"
+        return self._edit(
+            lambda: SetRatingCommand(ids, stars),
+            ids,
+            f"{what} {papers_text(len(ids))}{stars_text}?",
+        )
 
     def set_status(self, ids: Sequence[int], status: Status) -> bool:
         """Move papers to ``status``."""
-        return self._command(SetStatusCommand, ids, status)
+        return self._edit(
+            lambda: SetStatusCommand(ids, status),
+            ids,
+            f"Move {papers_text(len(ids))} to {status.label}?",
+        )
 
     def add_tags(self, ids: Sequence[int], names: Sequence[str]) -> bool:
         """Tag papers."""
-        return bool(names) and self._command(AddTagsCommand, ids, list(names))
+        label = ", ".join(f"#{n}" for n in names)
+        return bool(names) and self._edit(
+            lambda: AddTagsCommand(ids, names), ids, f"Add {label} to {papers_text(len(ids))}?"
+        )
 
     def remove_tag(self, ids: Sequence[int], name: str) -> bool:
         """Take a tag off papers."""
-        return self._command(RemoveTagsCommand, ids, [name])
+        return self._edit(
+            lambda: RemoveTagsCommand(ids, [name]),
+            ids,
+            f"Remove #{name} from {papers_text(len(ids))}?",
+        )
+
+    # ------------------------------------------------------------------ undo and redo
+
+    @property
+    def pending(self) -> bool:
+        """Whether an edit, undo or redo is still being written."""
+        return self._in_flight > 0 or self._stepping or bool(self._steps)
 
     def undo(self) -> None:
-        """Undo the last edit and select the papers it touched."""
-        if self.undo_stack.canUndo():
-            self._step(self.undo_stack.undo)
+        """Undo the last edit (after any edit still being written) and select its papers."""
+        self._steps.append(True)
+        self._next_step()
 
     def redo(self) -> None:
         """Redo the last undone edit."""
-        if self.undo_stack.canRedo():
-            self._step(self.undo_stack.redo)
+        self._steps.append(False)
+        self._next_step()
 
-    def _step(self, step: Callable[[], None]) -> None:
-        self._last_changes = None
-        step()
-        changes = self._last_changes
-        if changes is None or not changes.paper_ids:
+    def _next_step(self) -> None:
+        if self._stepping or self._in_flight or not self._steps:
             return
-        window = self._window
-        rows = {i: window.model.row_of(i) for i in changes.paper_ids}
-        present = sorted((i for i, row in rows.items() if row is not None), key=rows.__getitem__)
-        if present and set(present) != set(window.selected_ids()):
-            window.paper_list.select_ids(present)
+        undo = self._steps.popleft()
+        stack = self.undo_stack
+        index = stack.index() - 1 if undo else stack.index()
+        if not 0 <= index < stack.count():
+            self._next_step()
+            return
+        command = stack.command(index)
+        assert isinstance(command, EditCommand)
+        self._stepping = True
+        step = command.undo_change if undo else command.do
 
-    # ------------------------------------------------------------------ notes
+        def success(changes: Changes) -> None:
+            self._stepping = False
+            (stack.undo if undo else stack.redo)()
+            if changes.paper_ids:
+                self.select_requested.emit(sorted(changes.paper_ids))
+            self._after_tag_step(command, undo)
+            self._next_step()
 
-    def save_note(self, paper_id: int, text: str) -> bool:
-        """Store a note (called by the note editor on the GUI thread)."""
-        try:
-            changes = self._library.set_note(paper_id, text)
-        except LibraryError as exc:
-            self._window.statusBar().showMessage(f"The note was not saved: {exc}", 10000)
-            log.warning("note of paper %s not saved: %s", paper_id, exc)
-            return False
-        self._window.apply_changes(changes, from_note=True)
-        return True
+        def failure(exc: BaseException) -> None:
+            self._stepping = False
+            self._steps.clear()
+            what = "undone" if undo else "redone"
+            self._runner.failed.emit(f"“{command.text()}” was not {what}", exc)
+
+        if self._runner.run(step, initiator=self, on_success=success, on_failure=failure) is None:
+            self._stepping = False
+            self._steps.clear()
 
     # ------------------------------------------------------------------ tags in the sidebar
 
-    def rename_tag(self, name: str) -> None:
-        """Ask for a new name; renaming onto an existing tag merges (after confirming)."""
-        window = self._window
-        new, ok = QInputDialog.getText(window, "Rename Tag", f"New name for “{name}”:", text=name)
-        new = new.strip()
-        if not ok or not new or new == name:
-            return
-        existing = {t.name.casefold(): t.name for t in self._library.tags()}
-        target = existing.get(new.casefold())
-        if target is not None and target.casefold() != name.casefold():
-            answer = QMessageBox.question(
-                window,
-                "Merge Tags",
-                f"A tag named “{target}” already exists. Merge “{name}” into it?",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        self._tag_edit(lambda: self._library.rename_tag(name, new), name, new)
+    def rename_tag(self, old: str, new: str, *, merge: bool = False) -> None:
+        """Rename ``old`` (or merge it into ``new``); the sidebar then shows ``new``."""
+        command = MoveTagCommand(old, new, merge=merge)
 
-    def merge_tag(self, name: str) -> None:
-        """Fold ``name`` into another tag, chosen from the existing ones."""
-        window = self._window
-        others = [t.name for t in self._library.tags() if t.name.casefold() != name.casefold()]
-        target, ok = QInputDialog.getItem(
-            window, "Merge Tag", f"Merge “{name}” into:", others, 0, True
-        )
-        target = target.strip()
-        if not ok or not target or target.casefold() == name.casefold():
-            return
-        answer = QMessageBox.question(
-            window,
-            "Merge Tags",
-            f"Merge “{name}” into “{target}”? Papers tagged “{name}” will be tagged "
-            f"“{target}” and “{name}” will be gone.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self._tag_edit(lambda: self._library.merge_tags([name], target), name, target)
+        def done() -> None:
+            self.view_requested.emit(ViewKey("tag", command.new_name))
+            self.message.emit(
+                f"Merged “{command.old_name}” into “{command.new_name}”"
+                if merge
+                else f"Renamed “{command.old_name}” to “{command.new_name}”",
+                6000,
+            )
+
+        self._push(command, 1, done)
 
     def delete_tag(self, name: str) -> None:
-        """Delete a tag after confirming; its papers stay."""
-        count = next((t.count for t in self._library.tags() if t.name == name), 0)
-        answer = QMessageBox.question(
-            self._window,
-            "Delete Tag",
-            f"Delete the tag “{name}”? It is taken off {count} paper{'s' if count != 1 else ''}; "
-            "the papers stay in your library.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self._tag_edit(lambda: self._library.delete_tag(name), name, None)
+        """Delete a tag; its papers stay. The sidebar goes to Inbox."""
+        command = DeleteTagCommand(name)
 
-    def _tag_edit(self, edit: Callable[[], Changes], old: str, new: str | None) -> None:
-        window = self._window
-        current = window.sidebar.current_key
-        try:
-            changes = edit()
-        except LibraryError as exc:
-            show_error(window, "The tag was not changed", exc)
-            return
-        window.model.invalidate()
-        showing_it = (
-            current is not None
-            and current.kind == "tag"
-            and str(current.value).casefold() == old.casefold()
-        )
-        if showing_it:
-            window.refresh_sidebar(counts=True, tags=True, digests=False)
-            if new is None or not window.sidebar.select_key(ViewKey("tag", self._tag_name(new))):
-                window.sidebar.select_key(INBOX)
-        window.apply_changes(dataclasses.replace(changes, tags=True))
-        window.statusBar().showMessage(
-            f"Renamed “{old}” to “{new}”" if new else f"Deleted the tag “{old}”", 6000
-        )
+        def done() -> None:
+            self.view_requested.emit(INBOX)
+            self.message.emit(f"Deleted the tag “{command.name}”", 6000)
 
-    def _tag_name(self, name: str) -> str:
-        wanted = name.casefold()
-        return next((t.name for t in self._library.tags() if t.name.casefold() == wanted), name)
+        self._push(command, 1, done)
+
+    def _after_tag_step(self, command: EditCommand, undo: bool) -> None:
+        if isinstance(command, MoveTagCommand):
+            name = command.old_name if undo else command.new_name
+            self.view_requested.emit(ViewKey("tag", name))
+        elif isinstance(command, DeleteTagCommand):
+            self.view_requested.emit(ViewKey("tag", command.name) if undo else INBOX)

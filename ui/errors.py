@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from reader.library import (
@@ -49,6 +50,7 @@ def advice_for(exc: BaseException) -> str:
 def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
     """A warning dialog for an error the user can act on."""
     box = QMessageBox(parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote paths and tag names
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
     box.setText(_sentence(str(exc)))
@@ -95,6 +97,7 @@ def install_excepthook(log_file: Path) -> Callable[..., None]:
                 show_error(parent, "Papershelf", exc)
                 return
             box = QMessageBox(parent)
+            box.setTextFormat(Qt.TextFormat.PlainText)
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle("Papershelf — unexpected error")
             box.setText(

@@ -9,17 +9,40 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from reader.library import Status
+from ui.edits import PaperEdits
 from ui.icons import icon
+from ui.transfers import Transfers
 
-if TYPE_CHECKING:
-    from ui.window import MainWindow
+
+class WindowCommands(Protocol):
+    """What the menus ask of the window (the main window is one; no import of it here)."""
+
+    def menuBar(self) -> QMenuBar: ...
+    def close(self) -> bool: ...
+    def open_watched_folder(self) -> None: ...
+    def show_settings(self) -> None: ...
+    def focus_search(self) -> None: ...
+    def rate_selection(self, stars: int) -> None: ...
+    def set_status_selection(self, status: Status) -> None: ...
+    def remove_tag_from_selection(self, name: str) -> None: ...
+    def focus_tags(self) -> None: ...
+    def focus_note(self) -> None: ...
+    def move_selection(self, step: int) -> None: ...
+    def open_paper_page(self) -> None: ...
+    def set_sidebar_visible(self, visible: bool) -> None: ...
+    def set_detail_visible(self, visible: bool) -> None: ...
+    def show_search_help(self) -> None: ...
+    def show_shortcuts(self) -> None: ...
+    def open_log_folder(self) -> None: ...
+    def show_about(self) -> None: ...
+
 
 STATUS_KEYS = {Status.INBOX: "I", Status.QUEUE: "Q", Status.READ: "R", Status.ARCHIVED: "A"}
 
@@ -27,14 +50,23 @@ STATUS_KEYS = {Status.INBOX: "I", Status.QUEUE: "Q", Status.READ: "R", Status.AR
 class WindowActions:
     """Every action of the main window, built once and shared by menus and shortcuts."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: WindowCommands,
+        owner: QWidget,
+        paper_list: QWidget,
+        edits: PaperEdits,
+        transfers: Transfers,
+    ) -> None:
         self._window = window
+        self._owner = owner
+        self._list = paper_list
         w = window
         self.import_files = self._action(
-            "&Import…", w.transfers.choose_import, QKeySequence.StandardKey.Open, "import"
+            "&Import…", transfers.choose_import, QKeySequence.StandardKey.Open, "import"
         )
         self.export = self._action(
-            "&Export to Markdown…", w.transfers.export_markdown, "Ctrl+E", "export"
+            "&Export to Markdown…", transfers.export_markdown, "Ctrl+E", "export"
         )
         self.open_folder = self._action(
             "Open &Watched Folder", w.open_watched_folder, None, "folder"
@@ -47,8 +79,8 @@ class WindowActions:
         self.quit = self._action("&Quit", w.close, QKeySequence.StandardKey.Quit)
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
 
-        self.undo = self._action("&Undo", w.edits.undo, QKeySequence.StandardKey.Undo, "undo")
-        self.redo = self._action("&Redo", w.edits.redo, "Ctrl+Shift+Z", "redo")
+        self.undo = self._action("&Undo", edits.undo, QKeySequence.StandardKey.Undo, "undo")
+        self.redo = self._action("&Redo", edits.redo, "Ctrl+Shift+Z", "redo")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.undo.setEnabled(False)
         self.redo.setEnabled(False)
@@ -82,7 +114,7 @@ class WindowActions:
         )
         self.export_selected = self._action(
             "Export Selected to Markdown…",
-            lambda: w.transfers.export_markdown(selected=True),
+            lambda: transfers.export_markdown(selected=True),
             None,
             "export",
         )
@@ -109,7 +141,7 @@ class WindowActions:
         *,
         checkable: bool = False,
     ) -> QAction:
-        action = QAction(text, self._window)
+        action = QAction(text, self._owner)
         if icon_name:
             action.setIcon(icon(icon_name))
         if shortcut is not None:
@@ -125,7 +157,7 @@ class WindowActions:
     def _list_only(self, action: QAction) -> QAction:
         """Bind ``action``'s key to the paper list (it still shows in the menus)."""
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._window.paper_list.addAction(action)
+        self._list.addAction(action)
         return action
 
     def build_menus(self) -> None:
@@ -177,7 +209,7 @@ class WindowActions:
         if tags:
             remove = menu.addMenu("Remove Tag")
             for name in tags:
-                action = remove.addAction(name)
+                action = remove.addAction(name.replace("&", "&&"))  # a tag's "&" is no mnemonic
                 action.triggered.connect(partial(self._window.remove_tag_from_selection, name))
         menu.addSeparator()
         menu.addAction(self.open_paper)

@@ -3,90 +3,61 @@
 Following Anki's browser table model, :class:`PaperTableModel` holds only the ids of the
 papers in the current view, in display order. A row's columns are fetched from the library
 when a view first asks for them, a page (~200 rows) at a time, so opening a 100,000-paper
-view reads 100,000 integers and one page of titles — never the abstracts. After a write the
-model drops only the changed rows from its cache; sorting and searching re-query the ids
-(SQLite sorts, Python never does).
+view reads 100,000 integers and one page of titles — never the abstracts. The ids are read
+on the reader thread (a newer search supersedes an older one); after a write the model
+drops only the changed rows from its cache, and re-reads the ids only when the change can
+move papers in or out of the view or reorder it (SQLite sorts, Python never does). A read
+that fails (a damaged library) is said once; the model shows the rows it can.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import IntEnum
-from typing import Any
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
-    QTimer,
+    Signal,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from reader.library import Library, PaperFilter, PaperRow, SortKey
-from ui.tooltips import plain_tooltip
+from reader.library import Changes, Library, PaperFilter, PaperRow, SortKey, Status
+from reader.query import compile_filter
+from ui.columns import (
+    ITEM_FLAGS,
+    MUTED_COLUMNS,
+    ROLES_NEEDING_ROW,
+    Column,
+    Index,
+    PaperIdRole,
+    PaperRowRole,
+    SortRole,
+    display,
+    format_date,
+    muted_color,
+    sort_value,
+    stars_text,
+    tooltip,
+)
+from ui.views import view_fields
 
-Index = QModelIndex | QPersistentModelIndex
+if TYPE_CHECKING:
+    from ui.operations import QueryRunner
 
-SortRole = Qt.ItemDataRole.UserRole + 1
-"""The raw value a column sorts by (a date, an int, a string)."""
-PaperIdRole = Qt.ItemDataRole.UserRole + 2
-"""The paper's id (int)."""
-PaperRowRole = Qt.ItemDataRole.UserRole + 3
-"""The whole :class:`~reader.library.PaperRow` (for delegates and the window)."""
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-class Column(IntEnum):
-    """The list's columns, in their default order."""
-
-    TITLE = 0
-    RATING = 1
-    TAGS = 2
-    PUBLISHED = 3
-    ADDED = 4
-    COMMENTS = 5
-    STATUS = 6
-
-    @property
-    def label(self) -> str:
-        """The header text."""
-        return _LABELS[self]
-
-    @property
-    def sort_key(self) -> SortKey:
-        """What the library orders by for this column."""
-        return SortKey(self.name.lower())
-
-
-_LABELS = {
-    Column.TITLE: "Title",
-    Column.RATING: "Rating",
-    Column.TAGS: "Tags",
-    Column.PUBLISHED: "Published",
-    Column.ADDED: "Added",
-    Column.COMMENTS: "Comments",
-    Column.STATUS: "Status",
-}
-
-
-def format_date(value: date | None) -> str:
-    """``Jan 30, 2026`` — the way the digests write dates; empty for no date."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone().date()
-    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-
-def stars_text(rating: int) -> str:
-    """``★★★☆☆`` for a rating of 3; empty for unrated."""
-    return "★" * rating + "☆" * (5 - rating) if rating else ""
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class PaperTableModel(QAbstractTableModel):
     """The papers of one view (a :class:`PaperFilter`), sorted by the library.
+
+    With a :class:`~ui.operations.QueryRunner`, views load on the reader thread: the first
+    :data:`FIRST_IDS` ids arrive first (:attr:`view_loaded`), the rest — and so the count —
+    right after (:attr:`count_known`). Without one (tools and model tests) the reads run
+    inline. Rows are read a page at a time on the GUI thread's read-only connection.
 
     ``fetch_count`` counts the library ``rows()`` calls the model made (a hook for tests and
     benchmarks that check the model stays lazy); ``rows_fetched`` counts the rows they read.
@@ -97,29 +68,40 @@ class PaperTableModel(QAbstractTableModel):
     MAX_CACHE = 20_000
     """Cached rows before the cache is emptied (bounds memory on long scrolls)."""
     FIRST_IDS = 500
-    """Ids read when a view opens; the rest follow :data:`REST_DELAY_MS` later."""
-    REST_DELAY_MS = 300
-    """Long enough for the first page to be painted first; scrolling past it sooner reads
-    the rest at once."""
+    """Ids read first when a view opens; the rest follow in a second read."""
+    BIG_CHANGE = 2000
+    """A change to more rows than this repaints the whole list instead of row by row."""
 
-    def __init__(self, library: Library, parent: Any = None) -> None:
+    view_loaded = Signal(bool)
+    """The first page of a view arrived: ``True`` for a new view or search, ``False`` for
+    a refresh of the same view (after an edit, an import or a sort)."""
+    count_known = Signal()
+    """Every id of the view is known (the count in the heading is final)."""
+    view_failed = Signal(object)
+    """The library refused the view's query (an exception to show under the search)."""
+    read_failed = Signal(str)
+    """Rows could not be read (a damaged library): said once per distinct problem."""
+
+    def __init__(
+        self, library: Library, queries: QueryRunner | None = None, parent: Any = None
+    ) -> None:
         super().__init__(parent)
         self._library = library
+        self._queries = queries
         self._view = PaperFilter()
+        self._wanted = self._view  # the view last asked for (shown once it arrives)
         self._sort = SortKey.ADDED
         self._descending = True
         self._ids: list[int] = []
-        self._total = 0
         self._complete = True
-        self._completion = QTimer(self)
-        self._completion.setSingleShot(True)
-        self._completion.setInterval(self.REST_DELAY_MS)
-        self._completion.timeout.connect(self._complete_later)
+        self._loading = False
+        self._serial = 0
         self._rows: dict[int, PaperRow] = {}
         self._positions: dict[int, int] | None = None
         self._lookups = 0
+        self._problems: set[str] = set()
         self.switching_view = False
-        """True while :meth:`set_view` replaces the ids (views need not keep a selection)."""
+        """True while a new view replaces the ids (views need not keep a selection)."""
         self._active = False  # no query until the first set_view (sorting may come first)
         self.fetch_count = 0
         self.rows_fetched = 0
@@ -128,7 +110,7 @@ class PaperTableModel(QAbstractTableModel):
 
     @property
     def view(self) -> PaperFilter:
-        """The filter the ids come from."""
+        """The filter the shown ids come from."""
         return self._view
 
     @property
@@ -141,33 +123,28 @@ class PaperTableModel(QAbstractTableModel):
         """Whether the current sort is descending."""
         return self._descending
 
-    def ids(self) -> list[int]:
-        """The ids shown, in display order (a copy)."""
-        self._ensure_ids()
-        return list(self._ids)
+    @property
+    def loading(self) -> bool:
+        """Whether a requested view (or the rest of its ids) has not arrived yet."""
+        return self._loading
 
     @property
     def complete(self) -> bool:
         """Whether every id of the view has been read (not only the first page)."""
         return self._complete
 
+    def ids(self) -> list[int]:
+        """The ids shown, in display order (a copy)."""
+        return list(self._ids)
+
     def set_view(self, view: PaperFilter) -> None:
         """Show ``view``. Raises :class:`~reader.query.QueryError` for a bad search (no change).
 
-        The first :data:`FIRST_IDS` ids and the count are read now, the other ids right after
-        the first page is painted: a 100,000-paper view opens as fast as a small one.
+        The first :data:`FIRST_IDS` ids are read first and shown, then the rest: a
+        100,000-paper view opens as fast as a small one, and the GUI thread never waits.
         """
-        first = self._library.paper_ids(
-            view, self._sort, descending=self._descending, limit=self.FIRST_IDS
-        )
-        total = len(first) if len(first) < self.FIRST_IDS else self._library.count(view)
-        self._view = view
-        self._active = True
-        self.switching_view = True  # views do not carry their selection into the next view
-        try:
-            self._replace_ids(first, total)
-        finally:
-            self.switching_view = False
+        compile_filter(view)  # a search that does not parse fails here, synchronously
+        self._load(view, switched=True)
 
     def set_sort(self, key: SortKey, *, descending: bool) -> None:
         """Order by ``key``; the library sorts and the ids are re-read."""
@@ -180,63 +157,117 @@ class PaperTableModel(QAbstractTableModel):
     def requery(self) -> bool:
         """Re-read the ids (papers added, or edits that move papers in or out of the view).
 
-        The model resets only when the ids differ; returns whether they did.
+        The model resets only when the ids differ. Returns whether a read was started.
         """
         if not self._active:
             return False
-        ids = self._library.paper_ids(self._view, self._sort, descending=self._descending)
-        return self._replace_ids(ids, len(ids))
+        self._load(self._wanted, switched=self._wanted != self._view)
+        return True
 
-    def _replace_ids(self, ids: list[int], total: int) -> bool:
-        complete = len(ids) >= total
+    def _read(self, channel: str, job: Callable[[Library], T], done: Callable[[T], None]) -> None:
+        if self._queries is None:
+            try:
+                result = job(self._library)
+            except Exception as exc:
+                self._view_error(exc)
+                return
+            done(result)
+            return
+        self._queries.run(channel, job, done, self._view_error)
+
+    def _load(self, view: PaperFilter, *, switched: bool) -> None:
+        self._serial += 1
+        serial = self._serial
+        self._wanted = view
+        self._active = True
+        sort, descending = self._sort, self._descending
+        self._loading = True
+        limit = self.FIRST_IDS if switched else None
+
+        def job(library: Library) -> list[int]:
+            return library.paper_ids(view, sort, descending=descending, limit=limit)
+
+        def arrived(ids: list[int]) -> None:
+            if serial != self._serial:
+                return
+            complete = limit is None or len(ids) < limit
+            self._view = view
+            self._active = True
+            self.switching_view = switched
+            try:
+                self._replace_ids(ids, complete=complete)
+            finally:
+                self.switching_view = False
+            if complete:
+                self._loading = False
+            else:
+                self._read(
+                    "paper ids", lambda lib: lib.paper_ids(view, sort, descending=descending), rest
+                )
+            self.view_loaded.emit(switched)
+            if complete:
+                self.count_known.emit()
+
+        def rest(ids: list[int]) -> None:
+            if serial != self._serial:
+                return
+            shown = len(self._ids)
+            if len(ids) > shown and ids[:shown] == self._ids:
+                self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+                self._ids = ids
+                self._positions = None
+                self.endInsertRows()
+            else:
+                self._replace_ids(ids, complete=True)
+            self._complete = True
+            self._loading = False
+            self.count_known.emit()
+
+        self._read("paper ids", job, arrived)
+
+    def _view_error(self, exc: BaseException) -> None:
+        self._loading = False
+        if not isinstance(exc, Exception):
+            raise exc
+        log.warning("the view could not be read: %s", exc)
+        self.view_failed.emit(exc)
+
+    def _replace_ids(self, ids: list[int], *, complete: bool) -> bool:
         if complete and self._complete and ids == self._ids:
             return False
-        self._completion.stop()
         self.beginResetModel()
         self._ids = ids
-        self._total = len(ids) if complete else total
         self._complete = complete
         self._positions = None
         self._lookups = 0
         self.endResetModel()
-        if not complete:
-            self._completion.start()
         return True
 
-    def _read_rest(self) -> list[int] | None:
-        """All the view's ids if they extend the first page; ``None`` if the view changed."""
-        ids = self._library.paper_ids(self._view, self._sort, descending=self._descending)
-        if len(ids) == self._total and ids[: len(self._ids)] == self._ids:
-            return ids
-        return None
+    def on_changes(self, changes: Changes, _initiator: object = None) -> None:
+        """The change bus: re-read the ids only when ``changes`` can move papers in or out
+        of this view or reorder it; otherwise repaint the changed rows only.
 
-    def _ensure_ids(self) -> bool:
-        """Read the rest of the ids now (someone needs them); False if that must wait."""
-        if self._complete:
-            return True
-        ids = self._read_rest()
-        if ids is None:  # the library changed meanwhile: the timer resets the model
-            self._completion.start()
-            return False
-        self._completion.stop()
-        self._ids = ids
-        self._complete = True
-        self._positions = None
-        return True
-
-    def _complete_later(self) -> None:
-        if self._complete:
+        A saved note never moves papers while the user types (a search matching note
+        words would otherwise make the paper being written vanish).
+        """
+        if changes.empty or not self._active:
             return
-        ids = self._read_rest()
-        if ids is None:
+        note_only = (
+            bool(changes.fields)
+            and changes.fields <= {"note", "opened"}
+            and not changes.papers_added
+        )
+        if (not note_only and changes.touches(*view_fields(self._wanted, self._sort))) or (
+            changes.tags and self._wanted.tag is not None and not changes.paper_ids
+        ):
             self.requery()
-            return
-        self._ids = ids
-        self._complete = True
-        self._positions = None
+        self.refresh(changes.paper_ids)
 
     def refresh(self, paper_ids: frozenset[int] | set[int]) -> None:
         """Forget the cached rows of ``paper_ids`` and tell the views to repaint them."""
+        if len(paper_ids) > self.BIG_CHANGE:
+            self.invalidate()
+            return
         rows: list[int] = []
         for paper_id in paper_ids:
             self._rows.pop(paper_id, None)
@@ -259,39 +290,30 @@ class PaperTableModel(QAbstractTableModel):
     def invalidate(self) -> None:
         """Forget every cached row (a tag renamed on many papers, say) and repaint."""
         self._rows.clear()
-        if self._total:
+        if self._ids:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(self._total - 1, self.columnCount() - 1)
+                self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
             )
 
     def row_of(self, paper_id: int) -> int | None:
         """The row showing ``paper_id``, or ``None`` when the view does not hold it.
 
-        The first few look-ups scan the id list (fast, in C; the first page before the rest
-        is read); a map from id to row is built only when many are asked for (restoring a
-        big selection).
+        The first few look-ups scan the id list (fast, in C); a map from id to row is built
+        only when many are asked for (restoring a big selection).
         """
         if self._positions is not None:
             return self._positions.get(paper_id)
         self._lookups += 1
-        if self._lookups <= 16 or not self._complete:
+        if self._lookups <= 16:
             try:
                 return self._ids.index(paper_id)
             except ValueError:
-                if self._complete or not self._ensure_ids():
-                    return None
-            if self._lookups <= 16:
-                try:
-                    return self._ids.index(paper_id)
-                except ValueError:
-                    return None
+                return None
         self._positions = {pid: row for row, pid in enumerate(self._ids)}
         return self._positions.get(paper_id)
 
     def ids_in_rows(self, spans: list[tuple[int, int]]) -> list[int]:
         """The ids of the rows in ``spans`` (inclusive ``(top, bottom)`` pairs), in row order."""
-        if any(bottom >= len(self._ids) for _, bottom in spans):
-            self._ensure_ids()
         merged: list[list[int]] = []
         for top, bottom in sorted(spans):
             if merged and top <= merged[-1][1] + 1:
@@ -305,8 +327,6 @@ class PaperTableModel(QAbstractTableModel):
 
     def paper_id(self, row: int) -> int | None:
         """The id shown at ``row``."""
-        if row >= len(self._ids):
-            self._ensure_ids()
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def paper_row(self, row: int) -> PaperRow | None:
@@ -325,8 +345,6 @@ class PaperTableModel(QAbstractTableModel):
         return len(self._rows)
 
     def _fetch_page(self, row: int) -> None:
-        if row + self.PAGE > len(self._ids):
-            self._ensure_ids()
         start = max(0, row - self.PAGE // 4)
         stop = min(len(self._ids), start + self.PAGE)
         wanted = [pid for pid in self._ids[start:stop] if pid not in self._rows]
@@ -334,22 +352,42 @@ class PaperTableModel(QAbstractTableModel):
             self._rows.clear()
             wanted = self._ids[start:stop]
         self.fetch_count += 1
-        fetched = self._library.rows(wanted)
+        try:
+            fetched = self._library.rows(wanted)
+        except Exception as exc:  # a model never raises into Qt: the rows it can, once said
+            self._problem(exc)
+            fetched = self._rows_one_by_one(wanted)
         self.rows_fetched += len(fetched)
         for paper in fetched:
             self._rows[paper.id] = paper
 
+    def _rows_one_by_one(self, ids: list[int]) -> list[PaperRow]:
+        rows: list[PaperRow] = []
+        for paper_id in ids:
+            try:
+                rows.extend(self._library.rows([paper_id]))
+            except Exception:
+                rows.append(_unreadable(paper_id))
+        return rows
+
+    def _problem(self, exc: BaseException) -> None:
+        message = str(exc) or type(exc).__name__
+        log.warning("rows of the list could not be read: %s", message)
+        if message not in self._problems:
+            self._problems.add(message)
+            self.read_failed.emit(message)
+
     # ------------------------------------------------------------------ Qt model API
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._total
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         # Called once per row by "select all": a constant, not three enum operations.
-        return _ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+        return ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -364,17 +402,17 @@ class PaperTableModel(QAbstractTableModel):
         if (
             orientation == Qt.Orientation.Vertical
             and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < self._total
+            and 0 <= section < len(self._ids)
         ):
             return section + 1
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._total:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         if role == PaperIdRole:
             return self.paper_id(index.row())
-        if role not in _ROLES_NEEDING_ROW:
+        if role not in ROLES_NEEDING_ROW:
             return None
         paper = self.paper_row(index.row())
         if paper is None:
@@ -383,21 +421,21 @@ class PaperTableModel(QAbstractTableModel):
             return paper
         column = Column(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
-            return _display(column, paper)
+            return display(column, paper)
         if role == SortRole:
-            return _sort_value(column, paper)
+            return sort_value(column, paper)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(column, paper)
+            return tooltip(column, paper)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             if column is Column.RATING:
                 return f"{paper.rating} stars" if paper.rating else "unrated"
-            return _display(column, paper)
+            return display(column, paper)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column is Column.COMMENTS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column in _MUTED_COLUMNS:
-            return _muted_color()
+        if role == Qt.ItemDataRole.ForegroundRole and column in MUTED_COLUMNS:
+            return muted_color()
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -406,70 +444,29 @@ class PaperTableModel(QAbstractTableModel):
         self.set_sort(Column(column).sort_key, descending=order == Qt.SortOrder.DescendingOrder)
 
 
-_ITEM_FLAGS = (
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-)
-_ROLES_NEEDING_ROW = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.AccessibleTextRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        Qt.ItemDataRole.ForegroundRole,
-        SortRole,
-        PaperRowRole,
-    }
-)
-_MUTED_COLUMNS = frozenset({Column.PUBLISHED, Column.ADDED, Column.COMMENTS, Column.STATUS})
+def _unreadable(paper_id: int) -> PaperRow:
+    """The row shown for a paper whose stored row cannot be read (damage)."""
+    return PaperRow(
+        id=paper_id,
+        title=f"(paper {paper_id} cannot be read: the library is damaged)",
+        rating=0,
+        status=Status.INBOX,
+        tags=(),
+        published=None,
+        first_seen=datetime.fromtimestamp(0, UTC),
+        comments=None,
+        authors_count=None,
+        organization=None,
+        has_note=False,
+    )
 
 
-def _muted_color() -> QColor:
-    palette = QGuiApplication.palette()
-    return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
-
-
-def _display(column: Column, paper: PaperRow) -> str:
-    if column is Column.TITLE:
-        return paper.title
-    if column is Column.RATING:
-        return stars_text(paper.rating)
-    if column is Column.TAGS:
-        return ", ".join(paper.tags)
-    if column is Column.PUBLISHED:
-        return format_date(paper.published)
-    if column is Column.ADDED:
-        return format_date(paper.first_seen)
-    if column is Column.COMMENTS:
-        return "" if paper.comments is None else str(paper.comments)
-    return paper.status.label
-
-
-def _sort_value(column: Column, paper: PaperRow) -> object:
-    if column is Column.TITLE:
-        return paper.title
-    if column is Column.RATING:
-        return paper.rating
-    if column is Column.TAGS:
-        return ", ".join(paper.tags)
-    if column is Column.PUBLISHED:
-        return paper.published
-    if column is Column.ADDED:
-        return paper.first_seen
-    if column is Column.COMMENTS:
-        return paper.comments
-    return paper.status.value
-
-
-def _tooltip(column: Column, paper: PaperRow) -> str | None:
-    if column is Column.TITLE:
-        who = paper.organization or (
-            f"{paper.authors_count} authors" if paper.authors_count is not None else ""
-        )
-        return plain_tooltip(paper.title + (f"\n{who}" if who else ""))
-    if column is Column.TAGS and paper.tags:
-        return plain_tooltip(", ".join(paper.tags))
-    if column is Column.RATING:
-        return f"{paper.rating} of 5 stars" if paper.rating else "Not rated (press 1–5)"
-    if column is Column.ADDED:
-        return paper.first_seen.astimezone().strftime("%Y-%m-%d %H:%M")
-    return None
+__all__ = [
+    "Column",
+    "PaperIdRole",
+    "PaperRowRole",
+    "PaperTableModel",
+    "SortRole",
+    "format_date",
+    "stars_text",
+]

@@ -1,137 +1,57 @@
 """The note editor: Markdown in a plain-text editor, a rendered preview, automatic saving.
 
-Rendering uses the ``markdown`` package (``extra`` and ``sane_lists``) with raw HTML turned
-off: ``<script>`` or ``<img onerror>`` typed into a note shows as text. The preview loads
-nothing — no remote images, no local files — and links open in the system browser only for
-``http``, ``https`` and ``mailto``, after the address is shown.
+The preview is :mod:`ui.preview` (bounded in cost, raw HTML off, loading nothing).
 
 Saving is debounced (:data:`SAVE_DELAY_MS` after the last keystroke) and also immediate when
 the paper changes, the editor loses focus, the window closes or the application quits
-(:meth:`NoteEditor.flush`). A failed save keeps the text and is retried on the next flush.
+(:meth:`NoteEditor.flush`). Saves go through the :class:`~ui.notekeeper.NoteKeeper`, which
+holds every text until the library has stored it: coming back to a paper whose note is
+still waiting or was refused shows the typed text (with the reason), never the stored one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
-from typing import Any
-
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontDatabase, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QStackedWidget,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.tooltips import plain_tooltip
+from ui.notekeeper import NoteKeeper
+from ui.preview import (
+    INLINE_CHARS,
+    NoteBrowser,
+    markdown_ready,
+    preview_html,
+    render_in_background,
+)
+from ui.style import FAILED_COLOR
 
 SAVE_DELAY_MS = 600
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-
-PREVIEW_CSS = """
-h1 { font-size: 135%; font-weight: 600; margin-top: 2px; margin-bottom: 6px; }
-h2 { font-size: 120%; font-weight: 600; margin-top: 8px; margin-bottom: 4px; }
-h3, h4, h5, h6 { font-size: 108%; font-weight: 600; margin-top: 6px; margin-bottom: 4px; }
-p { margin-top: 0px; margin-bottom: 8px; }
-ul, ol { margin-top: 0px; margin-bottom: 8px; margin-left: 0px; -qt-list-indent: 1; }
-li { margin-bottom: 2px; }
-pre { background-color: rgba(127, 127, 127, 0.12); padding: 6px; }
-code { background-color: rgba(127, 127, 127, 0.14); }
-blockquote { color: palette(placeholder-text); margin-left: 12px; }
-table { border-collapse: collapse; }
-th, td { padding: 3px 8px; }
-a { color: palette(link); }
-"""
-
-
-@cache
-def _markdown() -> Any:
-    import markdown
-    from markdown.extensions import Extension
-    from markdown.extensions.extra import ExtraExtension
-    from markdown.extensions.sane_lists import SaneListExtension
-
-    class _NoRawHtml(Extension):
-        """Raw HTML in a note is shown as text, never interpreted."""
-
-        def extendMarkdown(self, md: markdown.Markdown) -> None:
-            md.preprocessors.deregister("html_block")
-            md.inlinePatterns.deregister("html")
-
-    # Extension objects, not names: names make markdown scan every installed package.
-    return markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension(), _NoRawHtml()])
-
-
-def markdown_ready() -> bool:
-    """Whether the Markdown engine is built (building it takes a few dozen milliseconds)."""
-    return _markdown.cache_info().currsize > 0
-
-
-def render_markdown(text: str) -> str:
-    """HTML for the note ``text``; raw HTML in it is escaped, not passed through."""
-    md = _markdown()
-    md.reset()
-    return str(md.convert(text))
-
-
-def is_safe_link(url: QUrl) -> bool:
-    """Whether a link may be handed to the system: web and mail addresses only."""
-    return url.isValid() and url.scheme().lower() in SAFE_SCHEMES
-
-
-class NoteBrowser(QTextBrowser):
-    """A rendered note that loads nothing and hands safe links to :attr:`open_url`."""
-
-    link_hovered = Signal(str)
-    """The address under the mouse (empty when it leaves a link)."""
-    link_refused = Signal(str)
-    """An address that was not opened (``javascript:``, ``file:``…)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.document().setDefaultStyleSheet(PREVIEW_CSS)
-        self.document().setDocumentMargin(10)
-        self.highlighted.connect(lambda url: self.link_hovered.emit(url.toString()))
-        self.anchorClicked.connect(self._clicked)
-        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
-        """How a safe link is opened (replaceable in tests)."""
-
-    def loadResource(self, kind: int, name: QUrl | str) -> Any:
-        return None
-
-    def _clicked(self, url: QUrl) -> None:
-        shown = url.toString()
-        self.setToolTip(plain_tooltip(shown))
-        if is_safe_link(url):
-            self.link_hovered.emit(f"Opening {shown}")
-            self.open_url(url)
-        else:
-            self.link_refused.emit(shown)
 
 
 class NoteEditor(QWidget):
-    """A paper's Markdown note with Edit/Preview, saved through ``save(paper_id, text)``.
+    """A paper's Markdown note with Edit/Preview, saved through a :class:`NoteKeeper`."""
 
-    ``save`` returns whether the text was stored; it is called on the GUI thread.
-    """
-
+    _rendered = Signal(int, object, str)
     saved = Signal(int)
     """The paper id whose note was just stored."""
     leave_requested = Signal()
     """Escape while editing: the note is saved and the user wants the list back."""
 
-    def __init__(self, save: Callable[[int, str], bool], parent: QWidget | None = None) -> None:
+    def __init__(self, keeper: NoteKeeper, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._save = save
+        self._keeper = keeper
+        keeper.state_changed.connect(self._save_state)
+        self._render_serial = 0
+        self._rendered.connect(self._show_html, Qt.ConnectionType.QueuedConnection)
         self._deferred_once = False
         self._paper_id: int | None = None
         self._stored = ""
@@ -162,6 +82,13 @@ class NoteEditor(QWidget):
         self._state.setObjectName("mutedLabel")
         bar.addWidget(self._state)
         layout.addLayout(bar)
+        self._warning = QLabel()
+        self._warning.setObjectName("noteWarning")
+        self._warning.setTextFormat(Qt.TextFormat.PlainText)
+        self._warning.setWordWrap(True)
+        self._warning.setStyleSheet(f"color: {FAILED_COLOR};")
+        self._warning.hide()
+        layout.addWidget(self._warning)
 
         self._stack = QStackedWidget()
         self._editor = QPlainTextEdit()
@@ -233,16 +160,26 @@ class NoteEditor(QWidget):
         self.flush()
         self._paper_id = paper_id
         self._stored = text
+        kept = self._keeper.kept(paper_id) if paper_id is not None else None
+        shown = kept if kept is not None else text
         self._editor.blockSignals(True)
-        self._editor.setPlainText(text)
+        self._editor.setPlainText(shown)
         self._editor.blockSignals(False)
-        self._state.setText("")
-        self.set_editing(not text)
+        self._stored = shown
+        if kept is not None and kept != text:
+            self._show_state(
+                "Not stored yet: your text is kept and saved when the library allows", True
+            )
+        else:
+            self._show_state("", False)
+        self.set_editing(not shown)
 
     def reload(self, text: str) -> None:
         """The stored note changed elsewhere; show it unless the user has unsaved typing."""
         if self.dirty or text == self._stored:
             return
+        if self._paper_id is not None and self._keeper.kept(self._paper_id) is not None:
+            return  # the typed text waits to be stored; it is what the user sees
         self._stored = text
         self._editor.blockSignals(True)
         self._editor.setPlainText(text)
@@ -266,26 +203,46 @@ class NoteEditor(QWidget):
         self._editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._editor.moveCursor(self._editor.textCursor().MoveOperation.End)
 
-    def flush(self) -> bool:
-        """Store unsaved text now. Returns False only when the store refused it."""
+    def flush(self) -> None:
+        """Hand unsaved text to the keeper now (it stores it, or keeps it until it can)."""
         self._timer.stop()
         if not self.dirty or self._paper_id is None:
-            return True
+            return
         text = self._editor.toPlainText()
-        if not self._save(self._paper_id, text):
-            self._state.setText("Not saved")
-            return False
         self._stored = text
-        self._state.setText("Saved")
-        self.saved.emit(self._paper_id)
-        return True
+        self._keeper.save(self._paper_id, text)
+
+    def _save_state(self, paper_id: int, text: str, warning: bool) -> None:
+        if paper_id != self._paper_id:
+            return
+        self._show_state(text, warning)
+        if text == "Saved":
+            self.saved.emit(paper_id)
+
+    def _show_state(self, text: str, warning: bool) -> None:
+        self._state.setText(
+            ("Not saved" if text.startswith("Not") else "Waiting…") if warning else text
+        )
+        self._state.setStyleSheet(f"color: {FAILED_COLOR};" if warning else "")
+        self._warning.setText(text if warning else "")
+        self._warning.setVisible(warning)
+
+    @property
+    def warning_text(self) -> str:
+        """The visible warning about a note not stored yet (empty when there is none)."""
+        return self._warning.text()
+
+    @property
+    def state_text(self) -> str:
+        """What the editor says about saving (``Saved``, ``Not saved: …``)."""
+        return self._state.text()
 
     # ------------------------------------------------------------------ internals
 
     def _text_changed(self) -> None:
         if self._paper_id is None:
             return
-        self._state.setText("Editing…" if self.dirty else "")
+        self._show_state("Editing…" if self.dirty else "", False)
         self._timer.start()
 
     def _render(self) -> None:
@@ -297,12 +254,27 @@ class NoteEditor(QWidget):
             QTimer.singleShot(0, self._render)
             return
         if text.strip():
-            self._preview.setHtml(render_markdown(text))
+            self._render_serial += 1
+            if len(text) <= INLINE_CHARS and text.count("[") <= 20:
+                self._show_html(self._render_serial, preview_html(text), text)
+                return
+            # Longer notes render on a thread; the plain text shows meanwhile.
+            self._preview.setPlainText(text)
+            serial = self._render_serial
+            render_in_background(text, lambda html: self._rendered.emit(serial, html, text))
         else:
             self._preview.setHtml(
                 "<p style='color: palette(placeholder-text);'>No note yet. Press "
                 "<b>N</b> or click <b>Edit</b> to write one.</p>"
             )
+
+    def _show_html(self, serial: int, html: object, text: str) -> None:
+        if serial != self._render_serial:
+            return  # a newer note (or edit) is shown
+        if isinstance(html, str):
+            self._preview.setHtml(html)
+        else:
+            self._preview.setPlainText(text)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._editor and event.type() == QEvent.Type.FocusOut:

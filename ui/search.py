@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from reader.query import SYNTAX_HELP
 from ui.icons import icon
-from ui.sidebar import FAILED_COLOR
+from ui.style import FAILED_COLOR
 
 SEARCH_DELAY_MS = 200
 

@@ -9,7 +9,6 @@ tag actions (rename, merge, delete) in a context menu; the window carries them o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -42,10 +41,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.library import DigestRecord, DigestStatus, PaperFilter, Status, TagCount, ViewCounts
+from reader.library import DigestRecord, DigestStatus, Status, TagCount, ViewCounts
 from ui.icons import icon
 from ui.models import format_date
+from ui.style import FAILED_COLOR
 from ui.tooltips import plain_tooltip
+from ui.views import ALL, INBOX, RATED, ViewKey
 
 ViewKeyRole = Qt.ItemDataRole.UserRole + 10
 """The item's :class:`ViewKey` (``None`` for section headers)."""
@@ -60,61 +61,6 @@ SectionRole = Qt.ItemDataRole.UserRole + 14
 ShowAllRole = Qt.ItemDataRole.UserRole + 15
 """True for the "Show all digests…" item."""
 
-FAILED_COLOR = "#c0392b"
-
-
-@dataclass(frozen=True, slots=True)
-class ViewKey:
-    """One sidebar view: ``kind`` is status, all, rated, tag or digest; ``value`` its argument."""
-
-    kind: str
-    value: str | int | None = None
-
-    def paper_filter(self) -> PaperFilter:
-        """The papers this view shows."""
-        if self.kind == "status":
-            return PaperFilter(status=Status(str(self.value)))
-        if self.kind == "rated":
-            return PaperFilter(rating_min=4)
-        if self.kind == "tag":
-            return PaperFilter(tag=str(self.value))
-        if self.kind == "digest":
-            return PaperFilter(digest_id=int(self.value or 0))
-        return PaperFilter()
-
-    @property
-    def title(self) -> str:
-        """A name for people: ``Queue``, ``#nlp``, ``All papers``."""
-        if self.kind == "status":
-            return Status(str(self.value)).label
-        if self.kind == "tag":
-            return f"#{self.value}"
-        if self.kind == "digest":
-            return "Digest"
-        return {"all": "All papers", "rated": "Rated"}.get(self.kind, self.kind)
-
-    def to_text(self) -> str:
-        """A string form for saved window state (``status:inbox``, ``tag:nlp``, ``all``)."""
-        return self.kind if self.value is None else f"{self.kind}:{self.value}"
-
-    @classmethod
-    def from_text(cls, text: str) -> ViewKey | None:
-        """The key :meth:`to_text` wrote, or ``None`` for anything unrecognised."""
-        kind, _, value = text.partition(":")
-        if kind in {"all", "rated"} and not value:
-            return cls(kind)
-        if kind == "status" and value in {s.value for s in Status}:
-            return cls(kind, value)
-        if kind == "tag" and value:
-            return cls(kind, value)
-        if kind == "digest" and value.isdigit():
-            return cls(kind, int(value))
-        return None
-
-
-INBOX = ViewKey("status", Status.INBOX.value)
-ALL = ViewKey("all")
-RATED = ViewKey("rated")
 
 _STATUS_ICONS = {
     Status.INBOX: "inbox",
@@ -438,7 +384,12 @@ class SidebarView(QTreeView):
         if not target.isValid() or target.data(SectionRole):
             target = previous
         if target.isValid():
-            QTimer.singleShot(0, lambda: self.setCurrentIndex(target))
+            # Only if the header is still current: a rebuilt list may have moved on since.
+            def step() -> None:
+                if self.currentIndex().data(SectionRole):
+                    self.setCurrentIndex(target)
+
+            QTimer.singleShot(0, step)
 
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if current.isValid() and current.data(SectionRole):
@@ -459,9 +410,10 @@ class SidebarView(QTreeView):
         if not isinstance(key, ViewKey) or key.kind != "tag":
             return
         name = str(key.value)
+        shown = name.replace("&", "&&")  # the user's "&" is not a mnemonic
         menu = QMenu(self)
-        menu.addAction(f"Rename “{name}”…", lambda: self.rename_tag_requested.emit(name))
-        menu.addAction(f"Merge “{name}” into…", lambda: self.merge_tag_requested.emit(name))
+        menu.addAction(f"Rename “{shown}”…", lambda: self.rename_tag_requested.emit(name))
+        menu.addAction(f"Merge “{shown}” into…", lambda: self.merge_tag_requested.emit(name))
         menu.addSeparator()
-        menu.addAction(f"Delete “{name}”…", lambda: self.delete_tag_requested.emit(name))
+        menu.addAction(f"Delete “{shown}”…", lambda: self.delete_tag_requested.emit(name))
         menu.exec(self.viewport().mapToGlobal(pos))

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
-from ui.sidebar import ViewKey
+from ui.views import ViewKey
 
 
 def _bytes(value: object) -> QByteArray | None:

@@ -12,6 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+FAILED_COLOR = "#c0392b"
+"""The colour of failures: a digest that could not be imported, a search that does not parse."""
+
 _NATIVE = {"windowsvista", "windows11", "macos", "macintosh", "breeze", "oxygen", "kvantum"}
 
 

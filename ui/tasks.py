@@ -64,13 +64,15 @@ class TaskRunner(QObject):
         job: Callable[[Library], T],
         on_done: Callable[[T], None] | None = None,
         on_error: Failed | None = None,
+        *,
+        wait_for_lock: bool = False,
     ) -> Future[T]:
         """Run ``job(library)`` on the worker; ``on_done(result)`` / ``on_error(exc)`` on the GUI thread.
 
         Without ``on_error``, exceptions are logged and re-raised on the GUI thread (where the
         application's exception hook shows them).
         """
-        future = self._worker.submit(job)
+        future = self._worker.submit(job, wait_for_lock=wait_for_lock)
         self._running += 1
         if self._running == 1:
             self.idle_changed.emit(False)

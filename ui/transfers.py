@@ -2,30 +2,34 @@
 
 Everything here runs on the library worker through :mod:`ui.tasks`; the GUI thread only
 shows progress and results. Reports from File ▸ Import, drops and the folder watcher all
-arrive at :meth:`Transfers.handle_report`; their changes are applied together after a short
-pause so a burst of files refreshes the window once.
+arrive at :meth:`Transfers.handle_report`; their changes go out on the change bus together
+after a short pause, so a burst of files refreshes the window once. :class:`Transfers` gets
+what it needs (the task runner, the bus, the settings, the selection and the view) from the
+window that builds it, and speaks through signals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from reader.importer import ImportOutcome, ImportReport
-from reader.library import Changes, LibraryError
+from reader.library import Changes, LibraryError, PaperFilter
+from reader.settings import Settings
 from ui.errors import show_error
-from ui.tasks import ExportTask, ImportTask, ProgressTask
+from ui.operations import ChangeBus
+from ui.tasks import ExportTask, ImportTask, ProgressTask, TaskRunner
 
 if TYPE_CHECKING:
     from reader.export import ExportOptions, ExportReport
-    from ui.window import MainWindow
 
 IMPORT_FILTER = (
-    "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml);;All files (*)"
+    "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml *.bib *.ris)"
+    ";;All files (*)"
 )
 """File ▸ Import…'s choices: every kind of file a digest format reads, or anything."""
 
@@ -40,9 +44,31 @@ def _plural(count: int, noun: str) -> str:
 class Transfers(QObject):
     """Runs imports and exports for the window and reports on them in its status bar."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    message = Signal(str, int)
+    """A status-bar message and how long to show it (ms, 0: until replaced)."""
+    imported = Signal(object)
+    """The :class:`Changes` of imports, published on the bus just before."""
+    settings_changed = Signal()
+    """The export folder or template was remembered in the settings (save them)."""
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        bus: ChangeBus,
+        settings: Callable[[], Settings],
+        selection: Callable[[], list[int]],
+        view: Callable[[], tuple[PaperFilter, str]],
+        tags: Callable[[], list[str]],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self._bus = bus
+        self._settings = settings
+        self._selection = selection
+        self._view = view
+        self._tags = tags
+        self._parent = parent
         self._pending = Changes()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -62,15 +88,15 @@ class Transfers(QObject):
         """The last export's result message (kept for tests and for the user to read)."""
 
     def _say(self, text: str, ms: int = 0) -> None:
-        self._window.statusBar().showMessage(text, ms)
+        self.message.emit(text, ms)
 
     # ------------------------------------------------------------------ imports
 
     def choose_import(self) -> None:
         """File ▸ Import…: pick digest files."""
-        folders = self._window.settings.watched_folders
+        folders = self._settings().watched_folders
         paths, _ = QFileDialog.getOpenFileNames(
-            self._window,
+            self._parent,
             "Import Digests",
             str(folders[0]) if folders else "",
             IMPORT_FILTER,
@@ -80,9 +106,8 @@ class Transfers(QObject):
 
     def import_paths(self, paths: Sequence[Path]) -> ImportTask:
         """Import files and folders on the worker; several files show progress and Cancel."""
-        window = self._window
         task = ImportTask(
-            window.tasks, list(paths), recursive=window.settings.recursive, parent=self
+            self._tasks, list(paths), recursive=self._settings().recursive, parent=self
         )
         task.report.connect(self.handle_report)
         task.finished.connect(lambda reports, t=task: self._import_finished(t, reports))
@@ -110,7 +135,9 @@ class Transfers(QObject):
         """Refresh the window for the reports received so far."""
         self._timer.stop()
         changes, self._pending = self._pending, Changes()
-        self._window.apply_imported(changes)
+        if not changes.empty:
+            self._bus.publish(changes, self)
+            self.imported.emit(changes)
 
     def _import_finished(self, task: ImportTask, reports: list[ImportReport]) -> None:
         self._end(task)
@@ -141,15 +168,14 @@ class Transfers(QObject):
         """File ▸ Export to Markdown… (or the selection, from the list's menu)."""
         from ui.dialogs import ExportDialog
 
-        window = self._window
-        key = window.sidebar.current_key
+        view, title = self._view()
         dialog = ExportDialog(
-            window.settings,
-            tags=[t.name for t in window.library.tags()],
-            selection=window.selected_ids(),
-            view=window.model.view,
-            view_title=key.title if key is not None else "",
-            parent=window,
+            self._settings(),
+            tags=self._tags(),
+            selection=self._selection(),
+            view=view,
+            view_title=title,
+            parent=self._parent,
         )
         if selected and dialog.selected.isEnabled():
             dialog.selected.setChecked(True)
@@ -159,13 +185,12 @@ class Transfers(QObject):
 
     def run_export(self, options: ExportOptions) -> ExportTask:
         """Export on the worker with progress; the folder and template are remembered."""
-        window = self._window
-        settings = window.settings
+        settings = self._settings()
         if options.folder != settings.export_folder or options.template != settings.export_template:
             settings.export_folder = options.folder
             settings.export_template = options.template
-            window.save_settings()
-        task = ExportTask(window.tasks, options, parent=self)
+            self.settings_changed.emit()
+        task = ExportTask(self._tasks, options, parent=self)
         task.finished.connect(lambda report, t=task: self._export_finished(t, report))
         task.failed.connect(lambda exc, t=task: self._failed(t, "Export", exc))
         self._begin(task, "Exporting notes…")
@@ -177,7 +202,7 @@ class Transfers(QObject):
 
         self._end(task)
         self._say(f"Export: {report.summary()}", 15000)
-        self.result_box = export_result_box(report, Path(task.options.folder), self._window)
+        self.result_box = export_result_box(report, Path(task.options.folder), self._parent)
         self.result_box.open()
 
     # ------------------------------------------------------------------ progress
@@ -189,7 +214,7 @@ class Transfers(QObject):
         self.apply_pending()
         if not isinstance(exc, LibraryError | OSError | ExportError):
             raise exc
-        show_error(self._window, f"{what} failed", exc)
+        show_error(self._parent, f"{what} failed", exc)
 
     def _begin(self, task: ProgressTask, label: str) -> None:
         self._task = task

@@ -11,21 +11,24 @@ the command needs no library (``config``), ``needs_library=False``.
 from __future__ import annotations
 
 import argparse
+import io
+import logging
 import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from reader import __version__
-from reader.cli import desktop, exporting, folders, maintenance, papers
-from reader.cli.base import EXIT_USAGE, CommandError
+from reader.cli import desktop, exporting, folders, maintenance, papers, trash
+from reader.cli.base import EXIT_INTERNAL, EXIT_USAGE, CommandError, TerminalSafe
 from reader.cli.papers import paper_to_json
 from reader.library import LibraryCorruptError, LibraryError, QueryError
 from reader.paths import default_library_path
 
 OpenWindow = Callable[[Path], int]
+log = logging.getLogger(__name__)
 
 __all__ = ["EXIT_USAGE", "CommandError", "build_parser", "main", "paper_to_json"]
 
@@ -45,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the library file (default: $PAPERSHELF_LIBRARY or the user data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (papers, folders, exporting, desktop, maintenance):
+    for module in (papers, trash, folders, exporting, desktop, maintenance):
         module.register(commands)
     p = commands.add_parser("help", help="help on a topic: search")
     p.add_argument("topic", nargs="?", choices=["search"])
@@ -64,8 +67,8 @@ def main(
     ``open_window`` is what runs when no command is given (the desktop front end passes
     its launcher in); without it, the help is printed.
     """
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    out = stdout or _for_people(_tolerant(sys.stdout))
+    err = stderr or _for_people(_tolerant(sys.stderr))
     parser = build_parser()
     args = parser.parse_args(argv)
     library_path: Path = args.library or default_library_path()
@@ -85,7 +88,13 @@ def main(
             return int(args.run(None, args, out))
         from reader.library.opening import open_library
 
-        with open_library(library_path, on_warning=warnings.append) as library:
+        if args.library is not None:
+            _check_named_library(args.library)
+        with open_library(
+            library_path, on_warning=warnings.append, create_folders=args.library is None
+        ) as library:
+            if library.created:
+                print(f"papershelf: created a new library at {library.path}", file=err)
             status = int(args.run(library, args, out))
         for warning in warnings:  # after the output: `papershelf list` still lists
             print(f"papershelf: warning: {warning}", file=err)
@@ -104,7 +113,7 @@ def main(
         from reader.library.errors import is_corruption
 
         if not is_corruption(exc):
-            raise
+            return _internal_error(args.command, err)
         from reader.library import health
         from reader.library.opening import damage_warning
 
@@ -119,3 +128,57 @@ def main(
         # `papershelf list | head`: the reader went away; that is fine.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception:
+        return _internal_error(args.command, err)
+
+
+def _internal_error(command: str, err: TextIO) -> int:
+    """Log the exception being handled (a bug) with its traceback; tell the user plainly."""
+    log.exception("papershelf %s failed with an internal error", command)
+    from reader.logs import log_file
+
+    print(
+        f"papershelf: an internal error stopped '{command}' (a bug in Papershelf; what "
+        f"it was writing was not saved). The details are in {log_file()}",
+        file=err,
+    )
+    return EXIT_INTERNAL
+
+
+def _for_people(stream: TextIO) -> TextIO:
+    """On a terminal, control characters in what is printed are shown, not obeyed."""
+    try:
+        interactive = stream.isatty()
+    except (AttributeError, ValueError):
+        interactive = False
+    return cast("TextIO", TerminalSafe(stream)) if interactive else stream
+
+
+def _tolerant(stream: TextIO) -> TextIO:
+    """``stream``, printing what it cannot encode as a replacement instead of raising.
+
+    Stored text from a damaged or hostile source must never stop a listing half-way.
+    """
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="replace")
+    return stream
+
+
+def _check_named_library(path: Path) -> None:
+    """Refuse a ``--library`` path whose folder does not exist (a typo, most likely).
+
+    A new library file in an existing folder is fine (and announced); folders are created
+    only for the default library.
+    """
+    target = path.expanduser()
+    if target.is_dir():
+        raise CommandError(f"{target} is a folder; name the library file inside it")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise CommandError(
+            f"the library {target} cannot be opened: {target.parent} is a file, not a folder"
+        )
+    if not target.parent.is_dir():
+        raise CommandError(
+            f"the folder {target.parent} does not exist; check the --library path "
+            "(Papershelf creates no folders for a library named on the command line)"
+        )

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from reader.cli.base import CommandError
+from reader.cli.base import CommandError, user_text
 from reader.library import Library
 
 
@@ -84,12 +84,16 @@ def _watch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         # Ctrl+C and SIGTERM end the wait below; a second Ctrl+C interrupts the clean-up.
         previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        # The worker opens its connection now, on this library: should the file be deleted
+        # later, the watcher notices instead of the worker creating an empty one.
+        worker.submit(lambda lib: lib.ensure_file_present()).result()
         watcher.start()
         watched = ", ".join(map(str, watcher.watching))
         with printing:
             print(f"watching {watched} (Ctrl+C stops)", file=out, flush=True)
         while not stop.wait(0.5):
-            pass
+            if watcher.failure is not None:
+                raise CommandError(watcher.failure)
     except WatchError as exc:
         raise CommandError(str(exc)) from None
     finally:
@@ -106,6 +110,10 @@ def _config(library: Library | None, args: argparse.Namespace, out: TextIO) -> i
     path = settings_path()
     settings = Settings.load(path)
     changed = False
+    for folder in [*args.add_folder, *args.remove_folder]:
+        user_text(str(folder), f"the folder name {str(folder)[:60]!r}")
+    if args.export_folder:
+        user_text(args.export_folder, "the export folder name")
     for folder in args.add_folder:
         if folder.expanduser().is_file():
             raise CommandError(f"{folder} is a file, not a folder")

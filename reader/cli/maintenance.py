@@ -24,6 +24,7 @@ def register(commands: Any) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--to", metavar="FILE", type=Path, help="copy to this file instead")
     group.add_argument("--list", action="store_true", help="list the backups, newest first")
+    p.add_argument("--force", action="store_true", help="with --to: replace an existing file")
 
     p = commands.add_parser(
         "restore", help="replace the library with a backup (the current one is backed up first)"
@@ -53,7 +54,13 @@ def _backup(library: Library | None, args: argparse.Namespace, out: TextIO) -> i
         for backup in backups:
             print(f"{backup.label:<44} {backup.size / 1_048_576:8.1f} MB  {backup.path}", file=out)
         return 0
-    target = backup_to(path, args.to) if args.to is not None else make_backup(path, MANUAL).path
+    if args.force and args.to is None:
+        raise CommandError("--force only goes with --to FILE")
+    target = (
+        backup_to(path, args.to, force=args.force)
+        if args.to is not None
+        else make_backup(path, MANUAL).path
+    )
     print(f"backed up {path} to {target}", file=out)
     return 0
 
@@ -63,7 +70,13 @@ def _restore(library: Library | None, args: argparse.Namespace, out: TextIO) -> 
 
     if (args.file is None) == (not args.latest):
         raise CommandError("name the backup FILE to restore, or use --latest")
-    result = restore(_library_path(args), args.file)
+    target = _library_path(args)
+    if args.library is not None and not target.parent.is_dir():
+        raise CommandError(
+            f"the folder {target.parent} does not exist; check the --library path "
+            "(Papershelf creates no folders for a library named on the command line)"
+        )
+    result = restore(target, args.file)
     print(f"restored {result.source} into {result.library} ({result.papers} papers)", file=out)
     if result.previous is not None:
         print(f"the library it replaced was saved as {result.previous.path}", file=out)
@@ -127,6 +140,11 @@ def _print_report(report: HealthReport, out: TextIO) -> None:
     print(f"search index: {report.search_index or 'ok'}", file=out)
     orphans = [f"{count} {what}" for what, count in report.orphans.items() if count]
     print(f"orphan rows: {', '.join(orphans) if orphans else 'none'}", file=out)
+    print(f"text: {len(report.text)} damaged value(s)" if report.text else "text: ok", file=out)
+    for item in report.text[:10]:
+        print(f"  {item.describe()}", file=out)
+    if len(report.text) > 10:
+        print(f"  and {len(report.text) - 10} more", file=out)
 
 
 @contextlib.contextmanager

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from reader.cli.base import CommandError
+from reader.cli.base import CommandError, paper_id, user_text
 from reader.importer import Importer, ImportOutcome
 from reader.library import Library, Paper, PaperFilter, SortKey, Status
+from reader.library.store import MAX_NOTE_CHARS
 
 
 def register(commands: Any) -> None:
@@ -34,27 +35,27 @@ def register(commands: Any) -> None:
 
     p = commands.add_parser("show", help="show one paper")
     p.set_defaults(run=_show)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=paper_id)
     p.add_argument("--json", action="store_true")
 
     p = commands.add_parser("tag", help="add (+name or name) and remove (-name) tags")
     p.set_defaults(run=_tag)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=paper_id)
     p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+name|-name")
 
     p = commands.add_parser("rate", help="rate a paper 0–5 (0 clears)")
     p.set_defaults(run=_rate)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=paper_id)
     p.add_argument("stars", metavar="0-5")
 
     p = commands.add_parser("status", help="set a paper's reading status")
     p.set_defaults(run=_status)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=paper_id)
     p.add_argument("status", metavar="|".join(s.value for s in Status))
 
     p = commands.add_parser("note", help="show or set a paper's Markdown note")
     p.set_defaults(run=_note)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=paper_id)
     group = p.add_mutually_exclusive_group()
     group.add_argument("--set", metavar="TEXT", dest="text", help="the new note ('-' reads stdin)")
     group.add_argument("--file", metavar="F", help="read the note from a file ('-' for stdin)")
@@ -95,9 +96,9 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         raise CommandError(f"--rating-min is 0 to 5, not {args.rating_min}")
     view = PaperFilter(
         status=Status(args.status) if args.status else None,
-        tag=args.tag,
+        tag=user_text(args.tag, "the tag") if args.tag else None,
         rating_min=args.rating_min,
-        search=args.search,
+        search=user_text(args.search, "the search"),
     )
     ids = library.paper_ids(view, SortKey(args.sort), descending=not args.asc)
     if args.limit is not None:
@@ -164,6 +165,12 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
 
 def _show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper = library.paper(args.id)
+    for problem in library.text_problems(paper.id):
+        print(
+            f"papershelf: warning: paper {paper.id} is damaged: {problem} (shown with \ufffd); "
+            "'papershelf check --repair' keeps the original bytes aside and repairs it",
+            file=sys.stderr,
+        )
     if args.json:
         print(json.dumps(paper_to_json(paper), ensure_ascii=False, indent=2), file=out)
         return 0
@@ -206,8 +213,9 @@ def _tag(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         paper = library.paper(args.id)
         print(", ".join(paper.tags) if paper.tags else "(no tags)", file=out)
         return 0
-    add = [c.removeprefix("+") for c in args.changes if not c.startswith("-")]
-    remove = [c[1:] for c in args.changes if c.startswith("-")]
+    changes = [user_text(c, f"the tag {c.lstrip('+-')[:40]!r}") for c in args.changes]
+    add = [c.removeprefix("+") for c in changes if not c.startswith("-")]
+    remove = [c[1:] for c in changes if c.startswith("-")]
     if add:
         library.add_tags([args.id], add)
     if remove:
@@ -221,7 +229,7 @@ def _rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     try:
         stars = int(args.stars)
     except ValueError:
-        raise CommandError(f"a rating is 0 to 5 stars, not {args.stars!r}") from None
+        raise CommandError(f"a rating is 0 to 5 stars, not {args.stars[:20]!r}") from None
     library.paper(args.id)
     library.set_rating([args.id], stars)
     print(f"{args.id}: {'★' * stars if stars else 'unrated'}", file=out)
@@ -229,7 +237,7 @@ def _rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _status(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    library.set_status([args.id], args.status)
+    library.set_status([args.id], user_text(args.status, "the status")[:40])
     print(f"{args.id}: {args.status}", file=out)
     return 0
 
@@ -239,18 +247,47 @@ def _note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         print(library.paper(args.id).note, file=out, end="")
         return 0
     if args.stdin == "-" or args.text == "-" or args.file == "-":
-        text = sys.stdin.read()
+        text = _decode_note(sys.stdin.buffer.read(MAX_NOTE_BYTES + 1), "standard input")
     elif args.file is not None:
-        try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"cannot read the note from {args.file}: {exc}") from None
+        text = _read_note_file(Path(args.file))
     else:
-        text = args.text
+        text = user_text(args.text, "the note")
     library.paper(args.id)
     library.set_note(args.id, text)
     print(f"{args.id}: note saved ({len(text)} characters)", file=out)
     return 0
+
+
+MAX_NOTE_BYTES = 4 * MAX_NOTE_CHARS
+"""The most a note file may hold (four bytes per character at most in UTF-8)."""
+
+
+def _read_note_file(path: Path) -> str:
+    """A note from a regular file, read with a bound (never ``/dev/zero`` for ever)."""
+    import stat
+
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise CommandError(f"cannot read the note from {path}: it is not a regular file")
+        if info.st_size > MAX_NOTE_BYTES:
+            raise CommandError(f"the note file {path} is too large ({info.st_size:,} bytes)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_NOTE_BYTES + 1)
+    except OSError as exc:
+        raise CommandError(f"cannot read the note from {path}: {exc.strerror or exc}") from None
+    return _decode_note(data, str(path))
+
+
+def _decode_note(data: bytes, source: str) -> str:
+    if len(data) > MAX_NOTE_BYTES:
+        raise CommandError(f"the note from {source} is too large (over {MAX_NOTE_BYTES:,} bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CommandError(
+            f"the note from {source} is not UTF-8 text (byte {exc.start + 1}); nothing was saved"
+        ) from None
 
 
 def _digests(library: Library, args: argparse.Namespace, out: TextIO) -> int:

@@ -7,6 +7,7 @@ Papershelf uses; it raises only :class:`DigestError` subclasses.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,9 +17,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from reader.digests.clean import clean_digest, clean_line
 from reader.digests.errors import (
     DigestError,
     DigestFormatError,
+    DigestInternalError,
     DigestReadError,
     UnknownFormatError,
 )
@@ -32,6 +35,7 @@ __all__ = [
     "DigestError",
     "DigestFormat",
     "DigestFormatError",
+    "DigestInternalError",
     "DigestReadError",
     "Entry",
     "UnknownFormatError",
@@ -55,19 +59,27 @@ class DigestFormat:
         return bool(self.module.sniff(text))
 
     def parse(self, text: str, captured_at: datetime) -> Digest:
-        """Parse ``text`` in this format."""
+        """Parse ``text`` in this format; every text field comes back cleaned
+        (:mod:`~reader.digests.clean`: no control characters, bidi overrides or surrogates).
+        """
         digest: Digest = self.module.parse(text, captured_at)
-        return digest
+        return clean_digest(digest)
 
+
+_log = logging.getLogger(__name__)
 
 _FORMAT_MODULES = (
+    "scholar_email",  # a mail from Google Scholar's alerts: before the arXiv listing mail
     "arxiv_email",  # plain text with \\ and arXiv:ID lines, or a mail message
     "arxiv_rss",  # feeds from rss.arxiv.org: before the generic feed
     "arxiv_atom",  # arXiv API responses: before the generic feed
     "feeds",  # any other RSS or Atom feed
     "hf_json",
+    "csl_json",  # items with a CSL "type"; never a Hugging Face paper object
     "hf_html",  # HTML and Markdown captures say "Daily Papers" too: before hf_text
     "hf_markdown",
+    "bibtex",
+    "ris",
     "hf_text",
 )
 """Every format Papershelf reads, most specific first (module names in this package)."""
@@ -97,8 +109,13 @@ def detect(data: bytes) -> DigestFormat | None:
 
 
 def parse_bytes(data: bytes, *, captured_at: datetime | None = None) -> Digest:
-    """Parse a digest held in memory. Raises only :class:`DigestError` subclasses."""
+    """Parse a digest held in memory. Raises only :class:`DigestError` subclasses.
+
+    A reader's own bug (any other exception) is logged with its traceback and raised as
+    :class:`DigestInternalError`, never passed off as a problem of the file.
+    """
     when = captured_at if captured_at is not None else datetime.now(UTC)
+    fmt: DigestFormat | None = None
     try:
         text = decode_text(data)
         fmt = next((fmt for fmt in formats() if fmt.sniff(text)), None)
@@ -109,12 +126,19 @@ def parse_bytes(data: bytes, *, captured_at: datetime | None = None) -> Digest:
                 + ")"
             )
         return fmt.parse(text, when)
-    except DigestError:
+    except DigestError as exc:
+        # Messages quote the file: they are cleaned like its fields before anyone sees them.
+        exc.message = clean_line(exc.message)
+        exc.args = (clean_line(str(exc)),)
         raise
-    except (ValueError, OverflowError, IndexError, KeyError, RecursionError, MemoryError) as exc:
-        # A parser bug must not escape as a stack trace into the import log.
-        raise DigestFormatError(
-            f"the file could not be parsed ({type(exc).__name__}: {exc})"
+    except MemoryError:
+        raise DigestFormatError("the file needs more memory to read than there is") from None
+    except Exception as exc:
+        where = f"as {fmt.label}" if fmt is not None else "to find its format"
+        _log.exception("internal error while reading a %d-byte file %s", len(data), where)
+        raise DigestInternalError(
+            f"internal error while reading this file {where}; please report it "
+            "(the details are in Papershelf's log)"
         ) from exc
 
 

@@ -73,13 +73,13 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
     if not title:
         return None
     arxiv_id = feeds.item_arxiv_id(item)
-    authors = [name for name in (tex_name(n) for n in feeds.item_authors(item)) if name]
+    authors, count = feeds.item_author_list(item, convert=tex_name)
     primary = item.get("arxiv_primary_category")
     first = [feeds.text_of(primary, "term")] if isinstance(primary, Mapping) else []
     return Entry(
         title=title,
         abstract=tex_to_unicode(feeds.item_summary(item)),
-        authors_count=len(authors) or None,
+        authors_count=count or None,
         published=feeds.item_date(item),
         arxiv_id=arxiv_id,
         authors=tuple(authors),

@@ -39,6 +39,7 @@ from datetime import date, datetime
 from reader.digests.dates import email_date, short_year_date
 from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.model import Digest, Entry
+from reader.digests.names import author_list
 from reader.digests.tex import tex_name, tex_to_unicode
 from reader.keys import normalise_arxiv_id
 
@@ -48,26 +49,27 @@ LABEL = "arXiv listing e-mail"
 _ID = r"(?:\d{4}\.\d{4,5}|[A-Za-z]+(?:-[A-Za-z]+)?(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?"
 _CROSS = r"\(\*cross-listing\*\)"
 _OPENER = re.compile(
-    rf"^(?:arXiv:\s*(?P<id>{_ID})|Paper\s*(?P<old_cross>{_CROSS})?\s*:\s*(?P<old_id>{_ID}))"
-    rf"\s*(?P<cross>{_CROSS})?\s*$"
+    rf"^(?:arXiv:\s*+(?P<id>{_ID})|Paper\s*+(?P<old_cross>{_CROSS})?\s*+:\s*+(?P<old_id>{_ID}))"
+    rf"\s*+(?P<cross>{_CROSS})?\s*+$"  # possessive: a run of spaces is not split two ways
 )
 # An entry opener anywhere in a text: the \\ line, then the id line.
 _OPENING = re.compile(
-    rf"^[ \t]*\\\\[ \t]*\n[ \t]*(?:arXiv:\s*{_ID}|Paper\s*(?:{_CROSS})?\s*:\s*{_ID})",
+    rf"^[ \t]*+\\\\[ \t]*+\n[ \t]*+(?:arXiv:\s*+{_ID}|Paper\s*+(?:{_CROSS})?\s*+:\s*+{_ID})",
     re.MULTILINE,
 )
 _FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z-]{0,30}(?: \([^)]{0,40}\))?):[ \t]?(?P<value>.*)$")
 _REPLACED = re.compile(r"^replaced with revised version\b", re.IGNORECASE)
-_SIZE = re.compile(r"\s*\(\d+kb[^)]*\)\s*$", re.IGNORECASE)
+# "(31214kb,D)" at the end of a Date: line; bounded so that each "(" is looked at once.
+_SIZE = re.compile(r"\(\d{1,12}kb[^()]{0,100}\)\s*+$", re.IGNORECASE)
 _TRAILER = re.compile(r"^\\\\\s*\(\s*(?P<url>https?://\S+?)\s*,")
-_RECEIVED = re.compile(r"received from\s+(?P<from>.+?)\s+to\s+(?P<to>.+?)\s*$", re.IGNORECASE)
+_RECEIVED = re.compile(r"\breceived from (?P<from>.+?) to (?P<to>.+)", re.IGNORECASE)
+"""Applied to a whitespace-collapsed line: single spaces, so no run is scanned twice."""
 _HEADER_NAME = re.compile(r"^(?:From |[A-Za-z][A-Za-z0-9-]{0,76}:)")
 _KNOWN_HEADERS = frozenset(
     {"from", "to", "subject", "date", "received", "return-path", "message-id", "mime-version",
      "content-type", "content-transfer-encoding", "delivered-to", "reply-to", "x-mailer",
      "cc", "sender", "dkim-signature", "arc-seal", "authentication-results", "list-id"}
 )  # fmt: skip
-_AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*|\s*&\s*")
 
 
 @dataclass(slots=True)
@@ -262,7 +264,7 @@ def _soft_break_starts(text: str, first: int) -> list[int]:
 def _digest_date(header: Sequence[str]) -> date | None:
     """The end of the "received from … to …" window: the day the listing covers."""
     for line in header:
-        match = _RECEIVED.search(line)
+        match = _RECEIVED.search(" ".join(line.split()))
         if match is not None:
             return short_year_date(match.group("to")) or short_year_date(match.group("from"))
     return None
@@ -284,7 +286,7 @@ def _block(lines: Sequence[str], start: int, end: int, message: _Message) -> _Bl
         if _REPLACED.match(line):
             block.replaced = True
         elif line.startswith("Date:") and block.date_text is None:
-            block.date_text = _SIZE.sub("", line[5:])
+            block.date_text = _SIZE.sub("", line[5:]).rstrip()
         elif _FIELD.match(line) and not line.startswith(("From:", "Date")):
             break
         index += 1
@@ -329,7 +331,7 @@ def _entry(block: _Block) -> Entry | None:
     if not title:
         return None
     arxiv_id = normalise_arxiv_id(_identifier(block.opener))
-    authors = split_authors(block.value("authors"))
+    authors, count = author_list(block.value("authors"), convert=tex_name)
     doi = block.value("doi").split()
     published = None
     if not block.replaced and block.date_text is not None:
@@ -338,7 +340,7 @@ def _entry(block: _Block) -> Entry | None:
     return Entry(
         title=title,
         abstract=_abstract(block.abstract),
-        authors_count=len(authors) or None,
+        authors_count=count or None,
         published=published,
         arxiv_id=arxiv_id,
         authors=tuple(authors),
@@ -368,22 +370,7 @@ def split_authors(text: str) -> list[str]:
     """Author names from an arXiv ``Authors:`` line.
 
     Names are separated by commas and ``and``; affiliations in parentheses, numbered
-    (``(1)``) or listed at the end (``((1) MIT, (2) KTH)``), are dropped; TeX accents
-    become Unicode.
+    (``(1)``) or listed at the end (``((1) MIT, (2) KTH)``), are dropped, and so are
+    ``et al.`` and ``(84 additional authors not shown)``; TeX accents become Unicode.
     """
-    names = (tex_name(part) for part in _AUTHOR_SEPARATOR.split(_without_parentheses(text)))
-    return [name.strip(" ,;") for name in names if name.strip(" ,;")]
-
-
-def _without_parentheses(text: str) -> str:
-    """``text`` with every parenthesised group (nested ones included) removed, in one pass."""
-    out: list[str] = []
-    depth = 0
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-        elif not depth:
-            out.append(char)
-    return "".join(out)
+    return author_list(text, convert=tex_name)[0]

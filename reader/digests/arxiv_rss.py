@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from reader.digests import feeds
@@ -39,12 +39,12 @@ _MARKERS = ("rss.arxiv.org", "export.arxiv.org/rss", "arxiv.org/rss/", "oai:arXi
 _ANNOUNCEMENT = re.compile(
     r"^\s*arXiv:\S+\s+Announce Type:\s*(?P<type>[\w-]+)\s*(?:Abstract:\s*)?", re.IGNORECASE
 )
-_OLD_TITLE = re.compile(
-    r"^(?P<title>.*?)\.?\s*\(arXiv:(?P<id>\S+?)\s*\[(?P<category>[^\]]*)\]"
-    r"(?:\s*(?P<updated>UPDATED))?\)\s*$",
-    re.DOTALL,
+_OLD_SUFFIX = re.compile(
+    r"\(arXiv:(?P<id>(?:\d{4}\.\d{4,5}|[A-Za-z-]+(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?)"
+    r" ?\[(?P<category>[^\]\[]{0,200})\](?: ?(?P<flag>UPDATED|CROSS LISTED))?\)\s*+"
 )
-_OLD_TITLE_MARK = re.compile(r"\(arXiv:(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})v\d+ \[[^\]]*\]")
+"""The legacy title suffix, matched (``fullmatch``) from the last ``(arXiv:`` of a title."""
+_OLD_TITLE_MARK = re.compile(r"\(arXiv:(?:\d{4}\.\d{4,5}|[a-z-]+/\d{7})v\d+ \[[^\]\[]{0,200}\]")
 _NEW_TYPES = frozenset({"new", "cross"})
 
 
@@ -64,7 +64,9 @@ def sniff(text: str) -> bool:
 def parse(text: str, captured_at: datetime) -> Digest:
     """Parse an arXiv announcement feed (RSS 2.0, Atom or the legacy RSS 1.0)."""
     parsed, warnings = feeds.read_feed(text)
-    entries = feeds.build_entries(parsed, _entry, warnings)
+    channel = parsed.get("feed")
+    day = feeds.item_date(channel) if isinstance(channel, Mapping) else None
+    entries = feeds.build_entries(parsed, lambda item: _entry(item, day), warnings)
     return Digest(
         format=NAME,
         entries=entries,
@@ -74,17 +76,34 @@ def parse(text: str, captured_at: datetime) -> Digest:
     )
 
 
-def _entry(item: Mapping[str, Any]) -> Entry | None:
+def _old_title(title: str) -> tuple[str, re.Match[str]] | None:
+    """A legacy title split into the title and its ``(arXiv:ID [cat] FLAG)`` suffix.
+
+    Only the last ``(arXiv:`` is tried, so a title full of such markers costs one pass.
+    """
+    start = title.rfind("(arXiv:")
+    suffix = _OLD_SUFFIX.fullmatch(title, start) if start >= 0 else None
+    if suffix is None:
+        return None
+    return title[:start].rstrip().removesuffix(".").rstrip(), suffix
+
+
+def _entry(item: Mapping[str, Any], feed_day: date | None = None) -> Entry | None:
+    """One item; ``feed_day`` dates the new papers of feeds whose items carry no date."""
     title = feeds.plain_text(feeds.text_of(item, "title"))
     arxiv_id = feeds.item_arxiv_id(item)
     announce = feeds.text_of(item, "arxiv_announce_type").lower()
     categories: list[str] = []
-    old = _OLD_TITLE.match(title)
+    old = _old_title(title)
     if old is not None:  # the legacy feeds: "Title. (arXiv:2401.01234v1 [cs.CL] UPDATED)"
-        title = old.group("title")
-        arxiv_id = arxiv_id or normalise_arxiv_id(old.group("id"))
-        categories = old.group("category").split()
-        announce = announce or ("replace" if old.group("updated") else "new")
+        title, suffix = old
+        arxiv_id = arxiv_id or normalise_arxiv_id(suffix.group("id"))
+        categories = suffix.group("category").split()
+        flag = suffix.group("flag")
+        # "CROSS LISTED" marks a cross-listing, new only in its first version (v1).
+        first = not re.search(r"v(?!1$)\d+$", suffix.group("id"))
+        kind = {"UPDATED": "replace", "CROSS LISTED": "cross" if first else "replace-cross"}
+        announce = announce or kind.get(flag or "", "new" if first else "replace")
     title = " ".join(tex_to_unicode(title).split())
     if not title:
         return None
@@ -93,14 +112,13 @@ def _entry(item: Mapping[str, Any]) -> Entry | None:
     if announcement is not None:
         announce = announce or announcement.group("type").lower()
         summary = summary[announcement.end() :]
-    authors = [tex_name(name) for name in feeds.item_authors(item)]
-    authors = [name for name in authors if name]
+    authors, count = feeds.item_author_list(item, convert=tex_name)
     new = announce in _NEW_TYPES
     return Entry(
         title=title,
         abstract=tex_to_unicode(summary.strip()),
-        authors_count=len(authors) or None,
-        published=feeds.item_date(item) if new else None,
+        authors_count=count or None,
+        published=(feeds.item_date(item) or feed_day) if new else None,
         arxiv_id=arxiv_id,
         authors=tuple(authors),
         url=f"https://arxiv.org/abs/{arxiv_id}"

@@ -23,5 +23,12 @@ class DigestFormatError(DigestError):
     """The file is recognisably a digest of some format but breaks that format's rules."""
 
 
+class DigestInternalError(DigestError):
+    """A reader failed on its own bug (a ``KeyError`` inside a parser, say), not on the file.
+
+    The traceback is logged; the message asks the user to report it.
+    """
+
+
 class DigestReadError(DigestError):
     """The file could not be read at all: missing, a folder, a device, too large, no access."""

@@ -28,32 +28,48 @@ import feedparser
 from reader.digests.dates import email_date, iso_date, struct_date
 from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.model import Digest, Entry
+from reader.digests.names import author_list
 from reader.keys import normalise_arxiv_id
 
 NAME = "feed"
 LABEL = "RSS or Atom feed"
 
 _HEAD_CHARS = 65_536
+# Possessive quantifiers throughout: the prolog and the root tag are read in one pass (a run
+# of blank lines or a tag that never closes must not be tried every way it can be split).
 _PROLOG = re.compile(
-    r"(?:\s+|<\?[^>]{0,2000}\?>|<!--.{0,20000}?-->|<!DOCTYPE(?:[^\[>]|\[[^\]]{0,20000}\])*>)*",
+    r"(?:\s++|<\?[^<>]{0,2000}\?>|<!--.{0,20000}?-->"
+    r"|<!DOCTYPE(?:[^\[>]++|\[[^\]]{0,20000}\])*+>)*+",
     re.DOTALL | re.IGNORECASE,
 )
 _ROOT = re.compile(
-    r"<(?:(?P<prefix>[A-Za-z_][\w.-]*):)?(?P<name>[A-Za-z_][\w.-]*)(?P<attrs>[^>]*)>"
+    r"<(?:(?P<prefix>[A-Za-z_][\w.-]*+):)?(?P<name>[A-Za-z_][\w.-]*+)(?P<attrs>[^<>]*+)>"
 )
 _ATOM_NAMESPACES = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")
 _RSS1_NAMESPACES = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
 _DECLARATION = re.compile(r"\A(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]{0,2000}>")
-_BREAK = re.compile(r"<(?:br|/p|/div|/li|p|div)\b[^>]{0,2000}>", re.IGNORECASE)
+# A tag never holds "<": each "<" is looked at up to the next "<" or ">" only (linear).
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+_BREAK = re.compile(r"<(?:br|/?p|/?div|/li|/?h[1-6])\b[^<>]{0,2000}>", re.IGNORECASE)
+# A line saying only "Abstract" (Wiley's dc:description, Oxford's summaries): a heading.
+_ABSTRACT_LINE = re.compile(r"^[ \t]*+abstract[ \t]*+:?[ \t]*+$", re.IGNORECASE | re.MULTILINE)
+_ABSTRACT_LABEL = re.compile(r"^(?:abstract|summary)\s*+(?::\s*+|\n\n)", re.IGNORECASE)
+# What feeds put where an abstract should be: a citation, an issue name, a lone dot.
+_PLACEHOLDER = re.compile(
+    r"^[\W\d]*+$"
+    r"|^[^\n]{0,200}?\b(?:EarlyView|Early View|Ahead of Print|Online First|In Press|Early Access)"
+    r"\W{0,3}$"
+    r"|^[^\n]{0,200}?\b(?:Volume|Vol\.)\s*+\d[^\n]{0,150}$",
+    re.IGNORECASE,
+)
+_CITATION_PARAGRAPH = re.compile(r"^(?:PMID|PMCID|DOI)\s*+:", re.IGNORECASE)
+_RAW_OPEN = re.compile(r"<(script|style)\b")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
 _ARXIV_LINK = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|oai:arxiv\.org:|huggingface\.co/papers/|10\.48550/arxiv\.|^arxiv:)"
     r"\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7}(?:v\d+)?)",
     re.IGNORECASE,
 )
-_INITIALS = re.compile(r"^(?:[A-Z\u00c0-\u00de][a-z]?\.?[\s-]*){1,4}$")
-_NAME_SEPARATOR = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 _MAX_CATEGORIES = 20
 
 
@@ -114,7 +130,7 @@ def read_feed(text: str) -> tuple[Any, list[str]]:
             io.BytesIO(data),
             response_headers={"content-type": "application/xml; charset=utf-8"},
             resolve_relative_uris=False,
-            sanitize_html=True,
+            sanitize_html=False,  # never rendered: plain_text drops every tag (and it is slow)
         )
     except Exception as exc:  # feedparser on hostile input: anything
         raise DigestFormatError(f"the feed could not be read ({type(exc).__name__})") from None
@@ -155,11 +171,11 @@ def generic_entry(item: Mapping[str, Any]) -> Entry | None:
     title = " ".join(plain_text(text_of(item, "title")).split())
     if not title:
         return None
-    authors = item_authors(item)
+    authors, count = item_author_list(item)
     return Entry(
         title=title,
         abstract=item_summary(item),
-        authors_count=len(authors) or None,
+        authors_count=count or None,
         published=item_date(item),
         arxiv_id=item_arxiv_id(item),
         authors=tuple(authors),
@@ -192,55 +208,91 @@ def plain_text(markup: str) -> str:
     collapsed; paragraphs (``<p>``, ``<br>``) become blank-line breaks.
     """
     if "<" in markup:
-        markup = _TAG.sub(" ", _BREAK.sub("\n\n", markup))
+        markup = _TAG.sub(" ", _BREAK.sub("\n\n", _without_raw_text(markup)))
     text = html.unescape(markup)
     paragraphs = (" ".join(p.split()) for p in text.split("\n\n"))
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def _without_raw_text(markup: str) -> str:
+    """``markup`` without its ``<script>`` and ``<style>`` elements (one pass, no backtracking)."""
+    lower = markup.lower()
+    if "<script" not in lower and "<style" not in lower:
+        return markup
+    out: list[str] = []
+    pos = 0
+    while (opening := _RAW_OPEN.search(lower, pos)) is not None:
+        out.append(markup[pos : opening.start()])
+        close = lower.find(f"</{opening.group(1)}", opening.end())
+        end = lower.find(">", close) if close >= 0 else -1
+        pos = len(markup) if end < 0 else end + 1
+    out.append(markup[pos:])
+    return "".join(out)
+
+
 def item_summary(item: Mapping[str, Any]) -> str:
-    """The item's summary (or its first content block) as plain text."""
-    summary = text_of(item, "summary")
-    if not summary:
-        content = item.get("content")
-        if isinstance(content, list) and content and isinstance(content[0], Mapping):
-            summary = text_of(content[0], "value")
-    return plain_text(summary)
+    """The item's abstract as plain text, from its richest element.
+
+    Feeds spread an item's text over ``description``, ``dc:description`` and
+    ``content:encoded`` (Atom: ``summary`` and ``content``), and the first is often a
+    placeholder (Wiley's "TAXON, EarlyView.", Taylor & Francis's "."), a citation, or cut
+    short ("…"). Every element is read; placeholders and citation lines are dropped, a
+    leading "Abstract" heading goes (and a teaser before it), and the longest text wins.
+    """
+    content = item.get("content")
+    blocks = content if isinstance(content, list) else []
+    candidates = [text_of(item, "summary")]
+    candidates += [text_of(block, "value") for block in blocks if isinstance(block, Mapping)]
+    texts = [abstract_text(value) for value in candidates if value]
+    return max(texts, key=len, default="")
+
+
+def abstract_text(markup: str) -> str:
+    """An abstract from one feed element: plain text without its "Abstract" heading (and
+    what stands before such a heading), citation paragraphs or a placeholder (``""``).
+    """
+    text = plain_text(_ABSTRACT_LINE.sub("\n\nAbstract\n\n", markup))
+    paragraphs = [p for p in text.split("\n\n") if not _CITATION_PARAGRAPH.match(p)]
+    heading = next((i for i, p in enumerate(paragraphs) if _is_abstract_heading(p)), None)
+    if heading is not None and heading + 1 < len(paragraphs):
+        paragraphs = paragraphs[heading + 1 :]
+    text = _ABSTRACT_LABEL.sub("", "\n\n".join(paragraphs), count=1).strip()
+    return "" if len(text) < 300 and _PLACEHOLDER.match(text) else text
+
+
+def _is_abstract_heading(paragraph: str) -> bool:
+    return paragraph.rstrip(":. ").casefold() in {"abstract", "summary"}
 
 
 def item_authors(item: Mapping[str, Any], *, convert: Callable[[str], str] = str) -> list[str]:
     """The item's author names: Atom ``<author>`` elements, or a ``dc:creator`` list."""
+    return item_author_list(item, convert=convert)[0]
+
+
+def item_author_list(
+    item: Mapping[str, Any], *, convert: Callable[[str], str] = str
+) -> tuple[list[str], int]:
+    """The item's author names and how many authors they stand for (``et al.`` dropped,
+    ``(84 additional authors not shown)`` counted, affiliations in parentheses removed).
+    """
     raw = item.get("authors")
-    names = [
+    elements = [
         text_of(author, "name")
         for author in (raw if isinstance(raw, list) else [])
         if isinstance(author, Mapping)
     ]
-    names = [name for name in names if name]
-    if not names:
-        names = [text_of(item, "author")] if text_of(item, "author") else []
-    if len(names) == 1:
-        return split_names(convert(plain_text(names[0])))
-    return [" ".join(convert(plain_text(name)).split()) for name in names]
-
-
-def split_names(text: str) -> list[str]:
-    """A list of names in one string: ``A. Smith, B. Jones and C. Wu`` or bioRxiv's
-    ``Smith, A., Jones, B.`` (surname, initials pairs).
-    """
-    parts = [part.strip() for part in _NAME_SEPARATOR.split(text) if part.strip()]
-    if len(parts) == 2 and all(len(part.split()) == 1 for part in parts):
-        return [" ".join(text.split())]  # one name written "Surname, Given"
-    if (
-        len(parts) >= 2
-        and len(parts) % 2 == 0
-        and all(
-            _INITIALS.match(parts[i]) and not _INITIALS.match(parts[i - 1])
-            for i in range(1, len(parts), 2)
-        )
-    ):
-        return [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)]
-    return parts
+    elements = [element for element in elements if element]
+    if not elements and text_of(item, "author"):
+        elements = [text_of(item, "author")]
+    if len(elements) == 1:
+        return author_list(plain_text(elements[0]), convert=convert)
+    names: list[str] = []
+    count = 0
+    for element in elements:  # one name each, but "et al." and counts may hide there too
+        found, stands_for = author_list(plain_text(element).replace(",", " "), convert=convert)
+        names += found
+        count += stands_for
+    return names, count
 
 
 def item_date(item: Mapping[str, Any]) -> date | None:

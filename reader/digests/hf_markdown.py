@@ -48,12 +48,27 @@ _HEADING = re.compile(
     + _HF
     + r"/papers/"
     + _PAPER_ID
-    + r"/?>?(?:\s+\"[^\"]*\")?\s*\)\s*#*\s*$",
+    # Possessive tail: trailing spaces and closing #s are taken once, never re-split.
+    + r"/?>?(?:\s++\"[^\"]*+\")?\s*+\)\s*+#*+\s*+$",
     re.IGNORECASE,
 )
-_THUMBNAIL = re.compile(r"^\s*\[!\[[^\]]*\]\([^)]*\)\]\(\s*" + _HF + r"/papers/", re.IGNORECASE)
+# A card's picture, linked to the paper: an image, or (2026 pages) a preview video.
+_THUMBNAIL = re.compile(
+    r"^\s*+\[(?:!\[[^\]]*+\]\([^)]*+\)|<video\b[^\]]*+)\]\(\s*+" + _HF + r"/papers/", re.IGNORECASE
+)
+# Any link to a paper but its comments: the paper a plain ``### Title`` heading belongs to.
+_PAPER_LINK = re.compile(
+    r"\]\(\s*+<?" + _HF + r"/papers/" + _PAPER_ID + r"/?>?(?:\s++\"[^\"]*+\")?\s*+\)", re.IGNORECASE
+)
+_PLAIN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s++(?P<title>[^\s#\[].*+)")
 _SUBMITTED = re.compile(r"^\s*submitted\s+by\b", re.IGNORECASE)
-_UPVOTES = re.compile(r"^[\s*_>]*(?P<count>\d{1,3}(?:,\d{3})+|\d{1,9}|\\?-|–)[\s*_]*$")
+_COUNT = r"(?P<count>\d{1,3}(?:,\d{3})++|\d{1,6}(?:\.\d{1,2})?[kK]|\d{1,9}|\\?-|–)"
+# "112", "1.09k", "-" for none; on its own line or (2026 pages) linked: "[1.09k](…/papers/ID)".
+_UPVOTES = re.compile(
+    r"^[\s*_>]*+(?:" + _COUNT + r"|\[\s*+" + _COUNT.replace("count", "linked") + r"\s*+\]"
+    r"\(\s*+" + _HF + r"/papers/" + _PAPER_ID.replace("<id>", "<upvoted>") + r"/?\s*+\))[\s*_]*+$",
+    re.IGNORECASE,
+)
 _AUTHORS = re.compile(r"(?P<n>\d{1,6})\s+authors?\b", re.IGNORECASE)
 _COMMENTS = re.compile(
     r"\[\s*(?P<n>\d{1,9})\s*\]\(\s*" + _HF + r"/papers/[^)\s#]+#community\s*\)", re.IGNORECASE
@@ -87,17 +102,13 @@ def sniff(text: str) -> bool:
     """Whether ``text`` is a Markdown clipping of the papers page (a heading links to a paper)."""
     if text.lstrip("\ufeff \t\n").startswith(_MARKUP_START):
         return False
-    return any(_HEADING.match(line) for line in text.split("\n", 100_000)[:100_000])
+    return bool(_headings(text.split("\n", 100_000)[:100_000]))
 
 
 def parse(text: str, captured_at: datetime) -> Digest:
     """Parse a clipping: one entry per paper heading."""
     lines = text.split("\n")
-    headings = [
-        _Heading(i, _unescape(match.group("title")), match.group("id"))
-        for i, line in enumerate(lines)
-        if (match := _HEADING.match(line)) is not None
-    ]
+    headings = _headings(lines)
     if not headings:
         raise UnknownFormatError(
             "this is not a Daily Papers clipping (no '### [Title](…/papers/ID)' headings)"
@@ -123,6 +134,34 @@ def parse(text: str, captured_at: datetime) -> Digest:
     )
 
 
+def _headings(lines: Sequence[str]) -> list[_Heading]:
+    """The paper headings: ``### [Title](…/papers/ID)``, or a plain ``### Title`` with a link
+    to its paper (the card's picture, "View paper", the upvote count) on a line above it.
+    """
+    headings: list[_Heading] = []
+    paper: str | None = None  # the paper the lines since the last heading link to
+    for index, line in enumerate(lines):
+        if (match := _HEADING.match(line)) is not None:
+            headings.append(_Heading(index, _unescape(match.group("title")), match.group("id")))
+            paper = None
+        elif "/papers/" in line and (link := _PAPER_LINK.search(line)) is not None:
+            paper = link.group("id")
+        elif paper is not None and (plain := _PLAIN_HEADING.match(line)) is not None:
+            title = _without_closing_hashes(plain.group("title"))
+            headings.append(_Heading(index, _unescape(title), paper))
+            paper = None
+    return headings
+
+
+def _without_closing_hashes(title: str) -> str:
+    """``Title ##`` as ``Title`` (an ATX heading's optional closing sequence)."""
+    title = title.rstrip()
+    bare = title.rstrip("#")
+    if bare != title and (not bare or bare[-1].isspace()):
+        return bare.rstrip()
+    return title
+
+
 def _unescape(text: str) -> str:
     return " ".join(_ESCAPE.sub(r"\1", text).split())
 
@@ -144,8 +183,12 @@ def _upvotes(lines: Sequence[str], start: int, heading: int) -> int | None:
     match = _UPVOTES.match(lines[last]) if last is not None else None
     if match is None:
         return None
-    count = match.group("count")
-    return 0 if count in {"-", "\\-", "–"} else int(count.replace(",", ""))
+    count = match.group("count") or match.group("linked")
+    if count in {"-", "\\-", "–"}:
+        return 0
+    if count[-1] in "kK":  # "1.09k"
+        return round(float(count[:-1]) * 1000)
+    return int(count.replace(",", ""))
 
 
 def _entry(

@@ -54,9 +54,8 @@ _ORGANIZATION = re.compile(
     r"^(?P<handle>[A-Za-z0-9][A-Za-z0-9._-]{0,95})(?:\s+(?P<name>\S.{0,150}))?$"
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
-_MARKDOWN_PAPER = re.compile(
-    r"^\s{0,3}#{1,6}\s+\[.+\]\(\s*(?:https?://(?:www\.)?huggingface\.co)?/papers/", re.MULTILINE
-)
+# A Markdown link to a paper: a clipping (whatever its headings look like), not copied text.
+_MARKDOWN_PAPER = re.compile(r"\]\(\s*+<?(?:https?://(?:www\.)?huggingface\.co)?/papers/\d{4}\.\d")
 _DOTS = frozenset({"·", "⋅", "•", "∙"})
 
 _CHROME = frozenset(
@@ -83,7 +82,7 @@ def sniff(text: str) -> bool:
     """Whether ``text`` looks like a Daily Papers text capture.
 
     Markup is not a text capture, even when it says "Daily Papers": an HTML or XML document
-    (it starts with ``<``), or a Markdown clipping whose headings link to papers.
+    (it starts with ``<``), or a Markdown clipping that links to papers.
     """
     if text.lstrip("\ufeff \t\n").startswith("<") or _MARKDOWN_PAPER.search(text) is not None:
         return False

@@ -29,6 +29,8 @@ class Entry:
     url: str | None = None
     doi: str | None = None
     categories: tuple[str, ...] = ()
+    journal: str | None = None
+    """The journal or proceedings a reference names (BibTeX, RIS, CSL-JSON, Scholar alerts)."""
     line: int | None = None
     """1-based line of the entry's first line in the source text, for messages."""
 

@@ -8,6 +8,7 @@ can act on.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import stat
@@ -23,40 +24,69 @@ def read_digest_bytes(path: str | os.PathLike[str], limit: int = MAX_DIGEST_BYTE
     """Return the bytes of the regular file at ``path``, refusing anything unsafe to read.
 
     Symlinks are followed, but only to regular files: ``/dev/zero`` or a FIFO would block
-    or never end. Files larger than ``limit`` are refused before they are read.
+    or never end. Files larger than ``limit`` are refused before they are read, and never
+    more than ``limit`` bytes are read. A file that reports no size (``/proc/kmsg``, an
+    empty file) is not read at all, and the file is opened non-blocking: no read can wait
+    for data that may never come.
     """
     path = Path(path)
+    info = _stat(path, limit)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise _read_error(path, exc) from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (
+            info.st_dev,
+            info.st_ino,
+        ):  # replaced by something else between the two looks
+            raise DigestReadError(f"{path.name}: changed while it was being opened; try again")
+        if opened.st_size == 0:
+            # An empty file, or a kernel file that reports no size and may block (/proc/kmsg).
+            return b""
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise _read_error(path, exc) from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > limit:  # grew while we looked
+        raise DigestReadError(f"{path.name}: is larger than {limit / 1_048_576:.0f} MB")
+    return data
+
+
+def _stat(path: Path, limit: int) -> os.stat_result:
+    """``path``'s status (symlinks followed), refusing folders, devices, pipes and huge files."""
     try:
         info = path.stat()
-    except FileNotFoundError:
-        raise DigestReadError(f"{path.name}: the file no longer exists") from None
-    except PermissionError:
-        raise DigestReadError(
-            f"{path.name}: permission denied; check the file's access rights"
-        ) from None
     except OSError as exc:
-        raise DigestReadError(f"{path.name}: cannot be read ({_describe(exc)})") from None
+        raise _read_error(path, exc) from None
     if stat.S_ISDIR(info.st_mode):
         raise DigestReadError(f"{path.name}: is a folder, not a digest file")
     if not stat.S_ISREG(info.st_mode):
-        raise DigestReadError(f"{path.name}: is not a regular file (a device, pipe or socket)")
+        raise DigestReadError(
+            f"{path.name}: is not a regular file (a device, pipe or socket); "
+            "only ordinary files are read as digests"
+        )
     if info.st_size > limit:
         raise DigestReadError(
             f"{path.name}: is {info.st_size / 1_048_576:.0f} MB; "
             f"digests are at most {limit / 1_048_576:.0f} MB"
         )
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except PermissionError:
-        raise DigestReadError(
-            f"{path.name}: permission denied; check the file's access rights"
-        ) from None
-    except OSError as exc:
-        raise DigestReadError(f"{path.name}: cannot be read ({_describe(exc)})") from None
-    if len(data) > limit:  # grew while we looked
-        raise DigestReadError(f"{path.name}: is larger than {limit / 1_048_576:.0f} MB")
-    return data
+    return info
+
+
+def _read_error(path: Path, exc: OSError) -> DigestReadError:
+    if isinstance(exc, FileNotFoundError):
+        return DigestReadError(f"{path.name}: the file no longer exists")
+    if isinstance(exc, PermissionError):
+        return DigestReadError(f"{path.name}: permission denied; check the file's access rights")
+    if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK):
+        return DigestReadError(f"{path.name}: has no data to read now (not an ordinary file)")
+    return DigestReadError(f"{path.name}: cannot be read ({_describe(exc)})")
 
 
 def _describe(exc: OSError) -> str:
@@ -65,36 +95,77 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),  # before UTF-16 LE, whose BOM it starts with
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+_FALLBACK = "papershelf-cp1252"
+"""Decoding error handler: a byte that is not UTF-8 is read as Windows-1252, on its own."""
+
+
+def _cp1252_byte(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return bytes(bad).decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error(_FALLBACK, _cp1252_byte)
+
+
 def decode_text(data: bytes) -> str:
-    """Decode a text capture: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+    """Decode a text capture: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, UTF-16
+    without BOM, else Windows-1252.
 
-    UTF-8 cut off inside its last character stays UTF-8 (the partial character is dropped).
+    Decoding never gives up on a whole file for one bad byte: each byte that is not UTF-8 is
+    read as Windows-1252 on its own (Latin-1 files read right, a stray byte in a UTF-8 file
+    costs one character), and broken UTF-16/32 becomes U+FFFD where it breaks. UTF-8 cut off
+    inside its last character stays UTF-8 (the partial character is dropped).
 
-    Line endings are normalised to ``\\n``. Binary data (NUL bytes outside UTF-16) raises
+    Line endings are normalised to ``\\n``. Binary data (NUL characters) raises
     :class:`UnknownFormatError`.
     """
     if not data.strip():
         raise UnknownFormatError("the file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise UnknownFormatError("the file starts like UTF-16 text but is not") from None
-    else:
-        if b"\x00" in data:
+    found = next(((bom, name) for bom, name in _BOMS if data.startswith(bom)), None)
+    if found is not None:
+        text = data[len(found[0]) :].decode(found[1], errors="replace")
+    elif b"\x00" in data:
+        codec = _bomless_utf16(data)
+        if codec is None:
             raise UnknownFormatError("the file is binary, not text")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.reason == "unexpected end of data" and not data[: exc.start].isascii():
-                # UTF-8 cut off inside its last character: keep everything before it.
-                text = data[: exc.start].decode("utf-8")
-            else:
-                # Latin-1 / Windows-1252 captures exist; every byte maps to something.
-                text = data.decode("cp1252", errors="replace")
+        text = data.decode(codec, errors="replace")
+    else:
+        text = _decode_utf8(data)
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         raise UnknownFormatError("the file is binary, not text")
     if not text.strip():  # a BOM, no-break spaces or blank lines only
         raise UnknownFormatError("the file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and not data[: exc.start].isascii():
+            # UTF-8 cut off inside its last character: keep everything before it.
+            return data[: exc.start].decode("utf-8", errors=_FALLBACK)
+        return data.decode("utf-8", errors=_FALLBACK)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when ``data`` reads as UTF-16 text without a BOM
+    (mostly ASCII: every other byte NUL), else ``None``.
+    """
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for codec, zeros, chars in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) <= 0.05 * len(chars):
+            return codec
+    return None

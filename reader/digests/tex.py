@@ -5,6 +5,13 @@ arXiv metadata is written in TeX: ``Hern\\'andez``, ``Bj\\"{o}rn``, ``Fran{\\c c
 ``Hernández``; converting makes names readable and lets titles from both sources fold to
 the same key. Only accent and letter commands are touched: math (``$O(n^2)$``) and other
 commands stay as written.
+
+The one rule, applied to every reader's titles and abstracts (the registry does it, so an
+abstract reads the same from the arXiv mail, its feed, its API and Hugging Face): math
+between ``$…$`` or ``$$…$$`` is kept exactly as written, so Obsidian renders it
+(``$\\lesssim1\\%$`` keeps its ``\\%``, or KaTeX would read a comment); outside math, accents
+become letters and ``\\%``, ``\\&``, ``\\#``, ``\\_`` lose their backslash, but ``\\$`` keeps it
+(``\\$16.9B``: a bare ``$`` would open math in Obsidian).
 """
 
 from __future__ import annotations
@@ -65,7 +72,10 @@ _SPECIAL = re.compile(
     + r")(?![A-Za-z])(?:\{\})?"
     + _CLOSE
 )
-_ESCAPED = re.compile(r"\\([&%$#_])")
+_ESCAPED = re.compile(r"\\([&%#_])")
+# Math: $$…$$ or $…$, with escaped characters (\$ among them) inside; each "$" is looked at
+# once (a "$" that never closes ends its scan at the next "$"), so this is linear.
+_MATH = re.compile(r"(?<!\\)(?:\$\$(?:[^$\\]|\\.)*+\$\$|\$(?:[^$\\]|\\.)++\$)", re.DOTALL)
 
 
 def _base(text: str) -> str:
@@ -81,9 +91,24 @@ def tex_to_unicode(text: str) -> str:
     """``text`` with TeX accents (``\\'a``, ``\\"{o}``, ``{\\c c}``, ``\\v{s}``) and special
     letters (``\\ss``, ``\\o``, ``\\l``, ``\\aa``) as Unicode, NFC-composed.
 
-    A group holding just the command (``Dupr{\\'e}``) loses its braces; ``\\&`` and friends lose
-    their backslash. Everything else, math included, is kept as written.
+    A group holding just the command (``Dupr{\\'e}``) loses its braces; ``\\&``, ``\\%``,
+    ``\\#`` and ``\\_`` lose their backslash (``\\$`` keeps it). Math (``$…$``, ``$$…$$``) and
+    everything else is kept as written.
     """
+    if "\\" not in text:
+        return text
+    if "$" not in text:
+        return _outside_math(text)
+    out: list[str] = []
+    pos = 0
+    for math in _MATH.finditer(text):
+        out += [_outside_math(text[pos : math.start()]), math.group()]
+        pos = math.end()
+    out.append(_outside_math(text[pos:]))
+    return "".join(out)
+
+
+def _outside_math(text: str) -> str:
     if "\\" not in text:
         return text
     out = _SYMBOL.sub(lambda m: _accented(_SYMBOL_ACCENTS, m), text)

@@ -12,6 +12,7 @@ from reader.library.errors import (
     LibraryDamagedError,
     LibraryEnvironmentError,
     LibraryError,
+    LibraryGoneError,
     LibraryLockedError,
     LibraryOpenError,
     LibraryReadOnlyError,
@@ -32,6 +33,7 @@ from reader.library.model import (
     ViewCounts,
 )
 from reader.library.store import Library, clean_tag_name
+from reader.library.trash import TrashedPaper
 from reader.query import PaperFilter, QueryError
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "LibraryDamagedError",
     "LibraryEnvironmentError",
     "LibraryError",
+    "LibraryGoneError",
     "LibraryLockedError",
     "LibraryOpenError",
     "LibraryReadOnlyError",
@@ -59,6 +62,7 @@ __all__ = [
     "Status",
     "TagCount",
     "TagNotFoundError",
+    "TrashedPaper",
     "ViewCounts",
     "clean_tag_name",
 ]

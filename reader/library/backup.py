@@ -14,8 +14,8 @@ Where: :func:`reader.paths.backup_dir` for the default library; any other librar
 sub-folder named after its stem and a short hash of its absolute path, so two libraries
 never share (or rotate away) each other's copies. Names say when and why::
 
-    library-2026-11-22.sqlite                          the daily copy (7 kept)
-    library-2026-11-22T10-15-00-manual.sqlite          papershelf backup (7 kept)
+    library-2026-11-22.sqlite                          the daily copy (the last 7 kept)
+    library-2026-11-22T10-15-00-manual.sqlite          papershelf backup (all kept)
     library-2026-11-22T10-15-00-before-upgrade-v1-to-v2.sqlite
     library-2026-11-22T10-15-00-before-restore.sqlite
     library-2026-11-22T10-15-00-damaged.sqlite         what a restore replaced, unchecked
@@ -34,7 +34,7 @@ import sqlite3
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -52,7 +52,7 @@ from reader.library.errors import (
 log = logging.getLogger(__name__)
 
 KEEP = 7
-"""How many copies of each kind are kept (the last 7 daily copies: a week back)."""
+"""How many daily copies are kept (a week back). Copies of every other kind are all kept."""
 
 DAILY = "daily"
 MANUAL = "manual"
@@ -81,6 +81,8 @@ class Backup:
     kind: str
     taken: datetime
     size: int
+    problems: tuple[str, ...] = ()
+    """Damage the copy's check found that does not stop a backup (text that is not UTF-8)."""
 
     @property
     def good(self) -> bool:
@@ -179,16 +181,35 @@ def make_backup(
     return _parse(target) or Backup(target, kind, moment, target.stat().st_size)
 
 
-def backup_to(library_path: str | os.PathLike[str], destination: str | os.PathLike[str]) -> Path:
-    """Copy the library (checked) to a file the user chose; a folder gets a dated name."""
+def backup_to(
+    library_path: str | os.PathLike[str],
+    destination: str | os.PathLike[str],
+    *,
+    force: bool = False,
+) -> Path:
+    """Copy the library (checked) to a file the user chose; a folder gets a dated name.
+
+    An existing file is never replaced unless ``force`` is given (it may be another
+    library, or anything else the user keeps there); the library itself never is.
+    """
     library = Path(library_path).expanduser()
     target = Path(destination).expanduser()
     if target.is_dir():
-        target = target / f"library-{datetime.now():%Y-%m-%dT%H-%M-%S}-{MANUAL}.sqlite"
+        target = _unique(target / f"library-{datetime.now():%Y-%m-%dT%H-%M-%S}-{MANUAL}.sqlite")
     if not library.is_file():
         raise BackupError(f"there is no library at {library} to back up")
     if target.exists() and target.resolve() == library.resolve():
         raise BackupError("the backup cannot replace the library itself; choose another file")
+    if target.exists() and not target.is_file():
+        # /dev/null, a pipe, a socket: replacing one (as root) would break the system.
+        raise BackupError(f"{target} is not a regular file; choose a file or a folder")
+    if (target.exists() or target.is_symlink()) and not force:
+        raise BackupError(
+            f"{target} already exists; choose another file, or add --force to replace it"
+        )
+    if not target.parent.is_dir():
+        raise BackupError(f"the folder {target.parent} does not exist")
+    _remove_stale_beside(target)
     with _source(library) as source:
         errors = copy_database(source, target, verify=True)
     if errors:
@@ -212,7 +233,20 @@ def backup_if_due(
     if not library.is_file() or _is_empty(library):
         return None
     moment = datetime.now() if today is None else datetime(day.year, day.month, day.day, 12)
-    return make_backup(library, DAILY, now=moment)
+    made = make_backup(library, DAILY, now=moment)
+    # The daily copy is the daily check: also of text that cannot be read back (the copy
+    # keeps its bytes, which is what a repair wants; the user is told to repair).
+    return replace(made, problems=_text_problems(made.path))
+
+
+def _text_problems(copy: Path) -> tuple[str, ...]:
+    from reader.library import text_damage
+
+    try:
+        with _source(copy) as conn:
+            return tuple(item.describe() for item in text_damage.find(conn, limit=5))
+    except (sqlite3.Error, BackupError, LibraryDamagedError):
+        return ()
 
 
 def backup_before_migration(library_path: Path, old: int, new: int) -> None:
@@ -224,8 +258,13 @@ def backup_before_migration(library_path: Path, old: int, new: int) -> None:
 
 
 def rotate(folder: Path, keep: int = KEEP) -> None:
-    """Delete all but the newest ``keep`` copies of each kind, and stale temporary files."""
-    groups: dict[str, list[Backup]] = {}
+    """Delete all but the newest ``keep`` daily copies, and stale temporary files.
+
+    Only daily copies rotate. Every other copy was made to protect something — the
+    library before an upgrade, a restore or a repair, a damaged library, a backup the
+    user asked for — and its name was shown to the user: it is never deleted silently.
+    """
+    daily: list[Backup] = []
     try:
         children = list(folder.iterdir())
     except OSError:
@@ -235,17 +274,12 @@ def rotate(folder: Path, keep: int = KEEP) -> None:
             _remove_if_stale(child)
             continue
         backup = _parse(child)
-        if backup is not None:
-            group = next(
-                (k for k in (BEFORE_UPGRADE, MANUAL, BEFORE_RESTORE) if backup.kind.startswith(k)),
-                backup.kind,
-            )
-            groups.setdefault(group, []).append(backup)
-    for backups in groups.values():
-        backups.sort(key=lambda b: (b.taken, b.path.name), reverse=True)
-        for old in backups[keep:]:
-            with contextlib.suppress(OSError):
-                old.path.unlink()
+        if backup is not None and backup.kind == DAILY:
+            daily.append(backup)
+    daily.sort(key=lambda b: (b.taken, b.path.name), reverse=True)
+    for old in daily[keep:]:
+        with contextlib.suppress(OSError):
+            old.path.unlink()
 
 
 # ---------------------------------------------------------------------- copying
@@ -407,6 +441,18 @@ def _remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(OSError):
             path.with_name(path.name + suffix).unlink()
+
+
+def _remove_stale_beside(target: Path) -> None:
+    """Remove temporaries of killed copies to ``target`` (``.NAME.<pid>.tmp``, ours only)."""
+    prefix = f".{target.name}."
+    try:
+        children = [c for c in target.parent.iterdir() if c.name.startswith(prefix)]
+    except OSError:
+        return
+    for child in children:
+        if child.is_file() and not child.is_symlink():
+            _remove_if_stale(child)
 
 
 def _remove_if_stale(path: Path) -> None:

@@ -13,6 +13,11 @@ The checks, cheapest first:
   external-content table (SQLite 3.40 passes an index that lists a paper that does not
   exist), so the check passes ``rank = 1``, which also compares the index with its content
   table (about 6 s on 100,000 papers).
+* :func:`search_index_pages_damaged` — when the integrity check fails, whether every
+  damaged page belongs to the full-text index (each other table passes its own
+  ``integrity_check(TABLE)``): the index is then rebuilt from the papers, not refused.
+* :mod:`reader.library.text_damage` — text that is not valid UTF-8 and lone surrogates:
+  found, and repaired with the original bytes kept in ``damaged_text``.
 * :func:`orphan_counts` — rows pointing nowhere (appearances and paper tags of papers,
   digests or tags that are gone) and tags without a name.
 
@@ -34,8 +39,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.library import words
-from reader.library.errors import is_corruption
+from reader.library import text_damage, words
+from reader.library.errors import is_busy, is_corruption
+
+SEARCH_INDEX = "paper_fts"
+"""The full-text index; its shadow tables are ``paper_fts_data``, ``paper_fts_idx``…"""
 
 REQUIRED_TABLES = frozenset({"paper", "tag", "paper_tag", "digest", "appearance", "paper_fts"})
 """Tables every Papershelf library has, whatever its schema version."""
@@ -77,6 +85,10 @@ class HealthReport:
     search_index: str | None = None
     orphans: dict[str, int] = field(default_factory=dict)
     schema: str | None = None
+    search_index_pages: bool = False
+    """The integrity check failed only on pages of the full-text index (rebuilt by repair)."""
+    text: tuple[text_damage.DamagedText, ...] = ()
+    """Stored text that cannot be read back as written (repair keeps the bytes aside)."""
 
     @property
     def damaged(self) -> bool:
@@ -101,6 +113,9 @@ class HealthReport:
         if self.search_index:
             found.append(f"search index: {self.search_index}")
         found += [f"{count} {what}" for what, count in self.orphans.items() if count]
+        found += [item.describe() for item in self.text[:20]]
+        if len(self.text) > 20:
+            found.append(f"and {len(self.text) - 20} more damaged text values")
         return found
 
 
@@ -152,11 +167,94 @@ def search_index_problem(conn: sqlite3.Connection) -> str | None:
     """Why the full-text index disagrees with the papers, or ``None`` when it agrees."""
     try:
         words.index_problem(conn)
+    except MemoryError:
+        # FTS5 reads sizes out of a damaged index page and asks for absurd allocations.
+        return "its pages are damaged (repair rebuilds it from the papers)"
     except sqlite3.DatabaseError as exc:
+        if is_busy(exc):
+            raise
         if is_corruption(exc):
             return "it does not match the papers (repair rebuilds it)"
-        raise
+        return f"its own check failed ({exc}); repair rebuilds it from the papers"
     return None
+
+
+def _search_tables(conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
+    """``(type, name, sql)`` of the index, its shadow tables and the triggers feeding it."""
+    return [
+        (str(kind), str(name), sql)
+        for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name = ? OR name LIKE ? ESCAPE '!' "
+            "OR (type = 'trigger' AND sql LIKE ?)",
+            [SEARCH_INDEX, f"{SEARCH_INDEX}!_%", f"%{SEARCH_INDEX}%"],
+        )
+    ]
+
+
+def search_index_pages_damaged(conn: sqlite3.Connection) -> bool:
+    """Whether every table but the full-text index's passes its own integrity check.
+
+    Called when the whole-file check failed: ``True`` means the damage is confined to the
+    index, which can be rebuilt from the papers.
+    """
+    search = {name for _, name, _ in _search_tables(conn)}
+    tables = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        if row[0] not in search
+    ]
+    try:
+        for table in tables:
+            rows = conn.execute(f'PRAGMA integrity_check("{table}")').fetchall()
+            if [str(r[0]) for r in rows] != ["ok"]:
+                return False
+    except sqlite3.DatabaseError as exc:
+        if is_corruption(exc):
+            return False
+        raise
+    return bool(search)
+
+
+def rebuild_search_index_tables(conn: sqlite3.Connection) -> None:
+    """Rebuild the full-text index from scratch when its own pages are damaged.
+
+    The index's tables cannot be dropped normally (dropping walks the damaged pages), so
+    their schema entries are removed, ``VACUUM`` writes a file without the orphaned pages,
+    and the index and its triggers are created again from their saved definitions and
+    filled from the papers. ``conn`` must not be in a transaction; the caller keeps a copy
+    of the library first (a crash between the steps leaves a library without its index,
+    which the next repair recreates from that copy's definitions).
+    """
+    saved = _search_tables(conn)
+    # The virtual table first (it creates its shadow tables), then the triggers.
+    definitions = [sql for _, name, sql in saved if name == SEARCH_INDEX and sql] + [
+        sql for kind, _, sql in saved if kind == "trigger" and sql
+    ]
+    names = [name for _, name, _ in saved]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            f"DELETE FROM sqlite_master WHERE name IN ({','.join('?' * len(names))})", names
+        )
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute("PRAGMA writable_schema = OFF")
+    conn.execute("VACUUM")  # also makes the connection read the schema afresh
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for sql in definitions:
+            conn.execute(sql)
+        conn.execute(f"INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}) VALUES ('rebuild')")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def orphan_counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -178,30 +276,60 @@ def check(conn: sqlite3.Connection) -> HealthReport:
     if schema is not None:
         return HealthReport(schema=f"not a Papershelf library: {schema}")
     integrity = tuple(integrity_errors(conn))
-    if integrity:
+    if integrity and not search_index_pages_damaged(conn):
         # The other checks read the same broken pages; the report is already decisive.
         return HealthReport(integrity=integrity)
-    return HealthReport(search_index=search_index_problem(conn), orphans=orphan_counts(conn))
+    if integrity:
+        return HealthReport(
+            search_index=f"its pages are damaged ({summarise(integrity)}); repair rebuilds it",
+            search_index_pages=True,
+            orphans=orphan_counts(conn),
+            text=tuple(text_damage.find(conn)),
+        )
+    return HealthReport(
+        search_index=search_index_problem(conn),
+        orphans=orphan_counts(conn),
+        text=tuple(text_damage.find(conn)),
+    )
 
 
 def repair(conn: sqlite3.Connection, report: HealthReport) -> list[str]:
     """Repair what ``report`` found that can be repaired; returns what was done.
 
     Indexes are rebuilt (``REINDEX``) when the integrity check only found index entries
-    out of step with their tables; the search index is rebuilt from the papers; orphan rows
-    are deleted (they belong to nothing, so no user data goes). Runs in one transaction.
+    out of step with their tables; the search index is rebuilt from the papers (from
+    scratch when its own pages are damaged); damaged text is made readable with its bytes
+    kept aside; orphan rows are deleted (they belong to nothing, so no user data goes).
+    Runs in one transaction (after the rebuild of a damaged index, which needs a VACUUM).
     Damage to the tables themselves cannot be repaired here (restore a backup): nothing
     is written then, and the list is empty.
     """
     if not report.repairable:
         return []
     done: list[str] = []
+    if report.search_index_pages:
+        rebuild_search_index_tables(conn)
+        done.append("rebuilt the search index, whose pages were damaged, from the papers")
     conn.execute("BEGIN IMMEDIATE")
     try:
         if report.integrity:
             conn.execute("REINDEX")
             done.append("rebuilt the indexes")
-        if report.search_index or report.integrity:
+        has_store = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'damaged_text'"
+        ).fetchone()
+        if report.text and not has_store:
+            done.append(
+                "left the damaged text alone: the library needs an upgrade first "
+                "(any other papershelf command makes it)"
+            )
+        elif report.text:
+            count = text_damage.repair(conn, list(report.text))
+            done.append(
+                f"made {count} damaged text value{'s' if count != 1 else ''} readable "
+                "(the original bytes are kept in the library's damaged_text table)"
+            )
+        if (report.search_index and not report.search_index_pages) or report.integrity:
             words.rebuild_indexes(conn)
             done.append("rebuilt the search index")
         for what, count in report.orphans.items():

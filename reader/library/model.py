@@ -118,14 +118,28 @@ class DigestRecord:
         return self.path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
+FIELDS = frozenset(
+    {"status", "rating", "tags", "note", "opened", "imported", "deleted", "citekey", "interest"}
+)
+"""The field names :attr:`Changes.fields` uses (others may be added by later parts)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What a write changed, so views refresh only that (Anki's ``OpChanges``)."""
+    """What a write changed, so views refresh only that (Anki's ``OpChanges``).
+
+    ``paper_ids`` are the papers whose rows changed and ``fields`` which of their fields
+    (``"status"``, ``"rating"``, ``"tags"``, ``"note"``, ``"opened"``, ``"imported"`` for
+    what an import refreshes, ``"deleted"``…; see :data:`FIELDS`). ``tags`` says the tag
+    list itself changed (a tag created, renamed, merged or deleted, or counts moved),
+    ``digests`` the import log, ``papers_added`` that papers appeared.
+    """
 
     paper_ids: frozenset[int] = frozenset()
     tags: bool = False
     digests: bool = False
     papers_added: bool = False
+    fields: frozenset[str] = frozenset()
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -133,12 +147,23 @@ class Changes:
             self.tags or other.tags,
             self.digests or other.digests,
             self.papers_added or other.papers_added,
+            self.fields | other.fields,
         )
 
     @property
     def empty(self) -> bool:
         """Whether nothing changed."""
         return not (self.paper_ids or self.tags or self.digests or self.papers_added)
+
+    def touches(self, *fields: str) -> bool:
+        """Whether any of ``fields`` may have changed.
+
+        Papers added count as every field changing, and so do papers changed by a write
+        that does not say which fields (a writer that predates ``fields``).
+        """
+        if self.papers_added or (self.paper_ids and not self.fields):
+            return True
+        return not self.fields.isdisjoint(fields)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,10 @@
   ``daily_backup`` is true (the command line) — one ``stat`` when today's copy exists.
   The window passes ``daily_backup=False`` and runs ``backup_if_due(path)`` on its writer
   thread, since on a big library it takes a few seconds;
+* **interrupted imports**: the steps of a large import whose process died are rolled
+  back (:mod:`reader.library.import_steps`);
+* **leftovers**: stale temporaries a killed restore left beside the library are deleted
+  (:mod:`reader.library.leftovers`);
 * **damage**: a library marked damaged (by a failed check, or SQLite reporting
   "malformed" / "not a database" at any time) is opened read-only. It can be read and
   exported, never written, until ``papershelf restore`` or a clean ``papershelf check``.
@@ -30,13 +34,14 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from reader.library import health
+from reader.library import health, import_steps
 from reader.library.backup import backup_before_migration, backup_if_due, restore_advice
 from reader.library.errors import (
     LibraryDamagedError,
     LibraryEnvironmentError,
     LibraryOpenError,
 )
+from reader.library.leftovers import remove_stale_temporaries
 from reader.library.store import Library
 
 log = logging.getLogger(__name__)
@@ -48,8 +53,13 @@ def open_library(
     daily_backup: bool = True,
     on_warning: Callable[[str], None] | None = None,
     today: date | None = None,
+    create_folders: bool = True,
 ) -> Library:
     """Open (or create) the library at ``path`` with backups and open-time checks.
+
+    ``library.created`` tells whether the file was created now. Without
+    ``create_folders``, a path whose folder does not exist is refused
+    (:class:`~reader.library.LibraryOpenError`) instead of creating folders for a typo.
 
     Raises the :class:`~reader.library.LibraryEnvironmentError` family when it cannot be
     opened at all (locked, not a library, damaged beyond opening). A damaged library is
@@ -57,15 +67,25 @@ def open_library(
     """
     library_path = Path(path).expanduser()
     warn = on_warning or log.warning
+    remove_stale_temporaries(library_path)
     damage = health.read_damage(library_path)
     if damage is not None:
         library = _open_damaged(library_path, damage)
         warn(damage_warning(library_path, damage))
         return library
-    library = Library(library_path, before_migration=backup_before_migration)
+    library = Library(
+        library_path, before_migration=backup_before_migration, create_folders=create_folders
+    )
+    for line in import_steps.recover(library.connection):
+        warn(line)
     if daily_backup:
         try:
-            backup_if_due(library_path, today=today)
+            made = backup_if_due(library_path, today=today)
+            if made is not None and made.problems:
+                warn(
+                    f"the library holds damaged text ({'; '.join(made.problems)}); "
+                    "'papershelf check --repair' repairs it and keeps the original bytes"
+                )
         except LibraryDamagedError as exc:
             warn(damage_warning(library_path, exc.reason))
         except LibraryEnvironmentError as exc:

@@ -11,9 +11,9 @@ The order is what makes it safe:
    file from under a running Papershelf; then an exclusive lock is held to the end.
 3. The current library is backed up through that locked connection (a copy that fails its
    check is kept anyway, named ``damaged``: nothing is ever thrown away).
-4. The checked copy is renamed over the library (``os.replace``, atomic), the old ``-wal``
-   and ``-shm`` files are removed — a stale WAL applied to another database would corrupt
-   it — and the damage marker is cleared.
+4. The old ``-wal`` and ``-shm`` files are removed — a stale WAL applied to another
+   database would corrupt it, so this comes first — then the checked copy is renamed over
+   the library (``os.replace``, atomic) and the damage marker is cleared.
 5. The restored library is opened once, which upgrades an older schema (after its own
    backup) and puts it back into WAL mode.
 
@@ -51,9 +51,11 @@ from reader.library.backup import (
 from reader.library.errors import (
     BackupError,
     LibraryLockedError,
+    is_busy,
     is_corruption,
     translate,
 )
+from reader.library.leftovers import remove_stale_temporaries
 from reader.library.store import Library
 
 LOCK_TIMEOUT = 2.0
@@ -91,6 +93,7 @@ def restore(
     if library.exists() and chosen.samefile(library):
         raise BackupError(f"{chosen} is the library itself; choose a backup")
     library.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(library)  # what an earlier, killed restore left
     staged = library.with_name(f".{library.name}.restore.{os.getpid()}.tmp")
     notes = _stage(chosen, staged)
     try:
@@ -162,10 +165,13 @@ def _swap(library: Path, staged: Path) -> Backup | None:
                 target = damaged
         else:
             target = _raw_copy(library, _unique(folder / _name(DAMAGED, stamp)))
-        staged.replace(library)
+        # The old -wal and -shm go first: a kill between the two steps must never leave a
+        # stale WAL beside the restored file, where SQLite would apply it (both were
+        # copied above, with the library).
         for suffix in ("-wal", "-shm", "-journal"):
             with contextlib.suppress(FileNotFoundError):
                 library.with_name(library.name + suffix).unlink()
+        staged.replace(library)
         sync_path(library.parent)
     except sqlite3.Error as exc:
         translated = translate(exc, str(library))
@@ -192,8 +198,7 @@ def _lock(conn: sqlite3.Connection, library: Path) -> bool:
     except sqlite3.DatabaseError as exc:
         if is_corruption(exc):
             return False
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
+        if is_busy(exc):
             raise LibraryLockedError(
                 f"the library {library} is open in another program (the Papershelf window "
                 "or 'papershelf watch'); close it, then restore again"

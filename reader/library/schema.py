@@ -167,6 +167,60 @@ ALTER TABLE export_file ADD COLUMN inputs TEXT;
 """
 
 
+_RELIABILITY = """
+-- Deleted papers wait here until the trash is emptied (reader.library.trash). A paper's
+-- whole row, its tag names and its appearances are kept as JSON, so a restore brings it
+-- back as it was even after later migrations add columns. The identity columns are
+-- copied out so that a re-import recognises a trashed paper and leaves it in the trash.
+CREATE TABLE trash (
+    paper_id    INTEGER PRIMARY KEY,   -- the id it had, and gets back on restore
+    trashed_at  TEXT NOT NULL,         -- ISO UTC timestamp
+    title       TEXT NOT NULL,
+    title_key   TEXT NOT NULL,
+    arxiv_id    TEXT,
+    doi         TEXT,                  -- normalised (reader.library.identity)
+    row         TEXT NOT NULL,         -- JSON object: every column of the paper row
+    tags        TEXT NOT NULL,         -- JSON list of tag names
+    appearances TEXT NOT NULL          -- JSON list of [digest_id, position, comments, upvotes]
+);
+CREATE INDEX trash_title_key ON trash (title_key);
+CREATE INDEX trash_arxiv_id ON trash (arxiv_id);
+CREATE INDEX trash_doi ON trash (doi);
+-- DOIs are identities too (case-insensitive): the importer looks papers up by them.
+CREATE INDEX paper_doi ON paper (lower(doi));
+
+-- A large digest's new papers are written in steps, each its own short transaction
+-- (reader.library.import_steps); the digest itself, its appearances and every update of
+-- known papers are written in one last transaction. Until then its row here marks the
+-- import as unfinished, and the papers its steps created are listed, so that an import
+-- that was killed is rolled back on the next open.
+CREATE TABLE import_step (
+    token      TEXT PRIMARY KEY,
+    path       TEXT NOT NULL,        -- the digest file, for messages
+    host       TEXT NOT NULL,
+    pid        INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    touched_at TEXT NOT NULL         -- each step renews it: a stale one is a dead import
+);
+CREATE TABLE import_created (
+    token    TEXT NOT NULL,
+    paper_id INTEGER NOT NULL,
+    PRIMARY KEY (token, paper_id)
+) WITHOUT ROWID;
+
+-- Text that was not valid UTF-8, taken out of the library by 'papershelf check --repair'
+-- (reader.library.text_damage): the original bytes stay here, recoverable.
+CREATE TABLE damaged_text (
+    id         INTEGER PRIMARY KEY,
+    table_name TEXT NOT NULL,
+    row_id     INTEGER NOT NULL,
+    column     TEXT NOT NULL,
+    original   BLOB NOT NULL,
+    repaired_at TEXT NOT NULL
+);
+"""
+
+
 WORD_PREFIXES = 6
 """The words index keeps prefixes of 1 to this many letters; longer words are looked up."""
 
@@ -264,7 +318,7 @@ ANALYZE;
 WORDS_SCRIPT = _WORDS
 """The migration that adds the words index (tests upgrade a library from just before it)."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _WORDS)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY, _WORDS)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -207,6 +208,9 @@ def test_old_style_entries_with_paper_and_from_lines() -> None:
         ("A. One and B. Two", ("A. One", "B. Two")),
         ("A. One (1), B. Two (2) ((1) MIT, (2) ETH (Zurich))", ("A. One", "B. Two")),
         ("The ATLAS Collaboration", ("The ATLAS Collaboration",)),
+        ("A. One, B. Two, et al. (84 additional authors not shown)", ("A. One", "B. Two")),
+        ("A. One, B. Two et al", ("A. One", "B. Two")),
+        ("Li, X.-Y., Wu, S.-N. and Xu, B.", ("Li, X.-Y.", "Wu, S.-N.", "Xu, B.")),
         (
             'G. {\\O}stergaard, K. G\\"{o}del, \\v{S}. \\v{C}ech',
             ("G. Østergaard", "K. Gödel", "Š. Čech"),
@@ -298,3 +302,32 @@ def test_file_is_left_untouched(library: Library, tmp_path: Path) -> None:
     before = copy.read_bytes(), copy.stat().st_mtime_ns
     assert Importer(library).import_file(copy).outcome is ImportOutcome.IMPORTED
     assert (copy.read_bytes(), copy.stat().st_mtime_ns) == before
+
+
+def test_hidden_authors_are_counted_not_named() -> None:
+    """A mailing lists 46 names, then "et al. (84 additional authors not shown)": 130."""
+    names = ", ".join(f"Author Number{n}" for n in range(46))
+    authors = f"{names} et al. (84 additional authors not shown)"
+    (paper,) = parse(entry_text(authors=authors)).entries
+    assert len(paper.authors) == 46
+    assert "et al." not in " ".join(paper.authors)
+    assert paper.authors_count == 130
+
+
+TEX_ABSTRACT = (
+    r"We reach $\lesssim1\%$ error, 50\% fewer steps and R\&D savings of \$16.9B;"
+    r" $$\sum_i x_i \% y$$ holds for Schr\"odinger's \#1 case."
+)
+TEX_EXPECTED = (
+    r"We reach $\lesssim1\%$ error, 50% fewer steps and R&D savings of \$16.9B;"
+    r" $$\sum_i x_i \% y$$ holds for Schrödinger's #1 case."
+)
+
+
+def test_one_tex_rule_keeps_math_as_written_in_every_reader() -> None:
+    """The same abstract from the listing mail and from Hugging Face JSON reads the same:
+    math untouched (Obsidian renders it), escapes outside math resolved but for \\$."""
+    (mailed,) = parse(entry_text(abstract="  " + TEX_ABSTRACT)).entries
+    data = json.dumps({"id": "2411.00001", "title": "A Paper", "summary": TEX_ABSTRACT})
+    (from_json,) = digests.parse_bytes(data.encode(), captured_at=CAPTURED).entries
+    assert mailed.abstract == from_json.abstract == TEX_EXPECTED

@@ -223,3 +223,53 @@ def test_import_end_to_end(library: Library) -> None:
     assert old.key == "arxiv:hep-th/9711200"
     assert old.doi == "10.1023/A:1026654312961"
     assert old.published == date(1997, 11, 27)
+
+
+# ------------------------------------------------------------------ issue #16, real files
+
+RSS1 = sample("arxiv-rss1-hep-ex-2021-07-08.rdf")
+
+
+def test_old_rss_1_0_cross_listed_and_updated_suffixes_and_hidden_authors() -> None:
+    digest = digests.parse(RSS1.path, captured_at=RSS1.captured_at)
+    assert digest.format == arxiv_rss.NAME
+    got = [(e.arxiv_id, e.title, e.categories, e.authors_count) for e in digest.entries]
+    assert got == [
+        ("2107.03419",
+         r"Observation of excited $\Omega_c^0$ baryons in $\Omega_b^- \to \Xi_c^+ K^-\pi^-$ decays",
+         ("hep-ex",), 911),
+        ("2106.00550", "Potential applications of modular representation theory to quantum mechanics",
+         ("math.GR",), 1),
+        ("2007.03939",
+         "Fireball tomography from bottomonia elliptic flow in relativistic heavy-ion collisions",
+         ("hep-ph",), 5),
+    ]  # fmt: skip
+    lhcb = digest.entries[0]
+    assert lhcb.authors == ("LHCb collaboration", "R. Aaij")  # no "et al.", a count of 911
+    # Items carry no date: a new paper (v1) takes the feed's day; a v2 cross-listing and an
+    # UPDATED paper are no new papers that day.
+    assert [e.published for e in digest.entries] == [date(2021, 7, 8), None, None]
+
+
+def test_dc_creator_affiliations_in_parentheses_are_not_names() -> None:
+    creator = (
+        "Jane Doe (Dept. of Physics, MIT, Cambridge and Harvard), John Roe ((1) KTH, (2) ETH "
+        "Zurich, and CERN), Li Wei"
+    )
+    feed = RSS.text().replace("<dc:creator>Amara Okafor", f"<dc:creator>{creator}, Amara Okafor", 1)
+    first = parse(feed).entries[0]
+    assert first.authors[:3] == ("Jane Doe", "John Roe", "Li Wei")
+    assert first.authors_count == len(first.authors)
+
+
+def test_msc_and_acm_codes_are_not_arxiv_categories() -> None:
+    text = API.text().replace(
+        '<category term="cs.AI" scheme="http://arxiv.org/schemas/atom"/>',
+        '<category term="cs.AI" scheme="http://arxiv.org/schemas/atom"/>'
+        '<category term="53D10, 53D15" scheme="http://arxiv.org/schemas/atom"/>'
+        '<category term="53C25 (Primary); 53B20 (Secondary)" scheme="http://arxiv.org/schemas/atom"/>'
+        '<category term="I.2.7; F.2.2" scheme="http://arxiv.org/schemas/atom"/>',
+        1,
+    )
+    entry = parse(text).entries[0]
+    assert entry.categories == ("cs.CL", "cs.AI")

@@ -11,6 +11,7 @@ import pytest
 import reader.digests as digests
 from reader.digests import feeds
 from reader.digests.errors import DigestError, DigestFormatError, UnknownFormatError
+from reader.digests.names import split_names
 from reader.importer import Importer, ImportOutcome
 from reader.library import Library
 from tests.digests.samples import sample
@@ -54,7 +55,7 @@ def test_journal_sample_field_by_field() -> None:
     assert moe.doi == "10.5555/tmlr.2024.0412"
     assert moe.arxiv_id is None  # "tmlr.2024.0412" is no arXiv id
     assert moe.authors == ("François Lefèvre", "Ingrid Sørensen")
-    assert moe.categories == ("Mixture of Experts", "Domain Generalization")
+    assert moe.categories == ()  # keywords, not arXiv categories (#16)
     assert moe.abstract.endswith(
         "across domains & that expert specialisation emerges early in training."
     )
@@ -69,9 +70,9 @@ def test_journal_sample_field_by_field() -> None:
 
 
 def test_single_author_written_surname_first_is_one_name() -> None:
-    assert feeds.split_names("Smith, John") == ["Smith, John"]
-    assert feeds.split_names("Mei Chen, Daniel Ortiz") == ["Mei Chen", "Daniel Ortiz"]
-    assert feeds.split_names("A. One, B. Two and C. Three") == ["A. One", "B. Two", "C. Three"]
+    assert split_names("Smith, John") == ["Smith, John"]
+    assert split_names("Mei Chen, Daniel Ortiz") == ["Mei Chen", "Daniel Ortiz"]
+    assert split_names("A. One, B. Two and C. Three") == ["A. One", "B. Two", "C. Three"]
 
 
 # ------------------------------------------------------------------------------ XML safety
@@ -191,7 +192,7 @@ def test_import_end_to_end(library: Library) -> None:
     assert replay.authors_count == 4
     assert replay.published == date(2024, 11, 21)
     moe = papers["Sparse Mixture-of-Experts Are Domain-Robust Learners"]
-    assert moe.categories == ("Mixture of Experts", "Domain Generalization")
+    assert moe.categories == ()  # keywords, not arXiv categories (#16)
     assert moe.url == "https://doi.org/10.5555/tmlr.2024.0412"
     assert {d.format for d in library.digests()} == {feeds.NAME}
 
@@ -204,3 +205,95 @@ def test_markup_in_a_title_leaves_one_line() -> None:
     )
     (paper,) = parse(feed).entries
     assert paper.title == "A Two Part Title & More"
+
+
+def test_scripts_and_styles_in_a_summary_are_dropped_not_kept_as_text() -> None:
+    from reader.digests.feeds import plain_text
+
+    assert plain_text("<p>Real</p><script>alert(1)</script> text<STYLE>p{}</STYLE>.") == (
+        "Real\n\ntext."
+    )
+    assert plain_text("Cut <script>never closed") == "Cut"
+
+
+# ------------------------------------------------------------ abstracts from the richest element
+
+WILEY = sample("wiley-chembiochem-2024-08-04.rss")
+
+
+def test_wiley_toc_abstracts_come_from_dc_description_not_the_placeholder() -> None:
+    """Real Wiley feed: <description> says "ChemBioChem, EarlyView." (or the issue), the
+    abstract is in dc:description and content:encoded after an "Abstract" heading."""
+    digest = digests.parse(WILEY.path, captured_at=WILEY.captured_at)
+    first, second = digest.entries
+    assert first.abstract.startswith("Vertically‐ordered mesoporous silica films (VMSF, also")
+    assert first.abstract.endswith(
+        "future perspective of VMSF in the relevant fields will be envisioned."
+    )
+    assert "EarlyView" not in first.abstract
+    assert "Abstract" not in first.abstract
+    assert second.abstract.startswith("Nanoparticles are a hot topic in the field of nanomaterial")
+    assert "Volume 25" not in second.abstract
+    assert (first.doi, second.doi) == ("10.1002/cbic.202400320", "10.1002/cbic.202400384")
+    assert first.authors == ("Xue Fan", "Jiayi Wu", "Tongtong Zhang", "Jiyang Liu")
+
+
+def _item(**elements: str) -> str:
+    body = "".join(
+        f"<{k.replace('__', ':')}>{v}</{k.replace('__', ':')}>" for k, v in elements.items()
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>J</title>'
+        f"<item><title>A paper</title><link>https://example.org/1</link>{body}</item>"
+        "</channel></rss>"
+    )
+
+
+FULL = (
+    "Background: we measured many things over many years. " * 12
+    + "The results are clear and the conclusions are drawn."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "feed", "expected"),
+    [
+        ("PubMed: the description cut at ~500 characters, the full text in content:encoded",
+         _item(description=FULL[:500] + "...",
+               content__encoded=f"&lt;p&gt;{FULL}&lt;/p&gt;&lt;p&gt;PMID:12345 | DOI:10.1/x&lt;/p&gt;"),
+         FULL),
+        ("Taylor &amp; Francis: a lone dot", _item(description="."), ""),
+        ("a citation line", _item(description="Journal of Things, Volume 12, Issue 3, Page 4-9, 2024."), ""),
+        ("Oxford: a leading Abstract heading",
+         _item(description=f"Abstract\n\n{FULL}"), FULL),
+        ("an Abstract heading in HTML",
+         _item(content__encoded=f"&lt;h2&gt;Abstract&lt;/h2&gt;&lt;p&gt;{FULL}&lt;/p&gt;"), FULL),
+        ("a short real abstract is kept", _item(description="Methods and main conclusion."),
+         "Methods and main conclusion."),
+    ],
+)  # fmt: skip
+def test_the_richest_element_is_the_abstract(name: str, feed: str, expected: str) -> None:
+    digest = digests.parse_bytes(feed.encode(), captured_at=datetime(2024, 8, 4, tzinfo=UTC))
+    assert digest.entries[0].abstract == expected, name
+
+
+@pytest.mark.parametrize(
+    ("creator", "expected"),
+    [
+        # bioRxiv's "Surname, I.-L." with hyphenated initials, and surnames like Wu or Li.
+        ("Chen, Y.-C., Lin, C.-T., Huang, W.-H., Tsai, M.-J. and Wu, S.-N.",
+         ("Chen, Y.-C.", "Lin, C.-T.", "Huang, W.-H.", "Tsai, M.-J.", "Wu, S.-N.")),
+        ("Li, X., Xu, J.-Y., Ng, A. B.", ("Li, X.", "Xu, J.-Y.", "Ng, A. B.")),
+        ("Zhang, Y., The ATLAS Collaboration, Wu, X.",
+         ("Zhang, Y.", "The ATLAS Collaboration", "Wu, X.")),
+        ("Smith, A., Jones, B., et al.", ("Smith, A.", "Jones, B.")),
+    ],
+)  # fmt: skip
+def test_biorxiv_creators_are_names_not_fragments(creator: str, expected: tuple[str, ...]) -> None:
+    feed = _item(dc__creator=creator)
+    entry = digests.parse_bytes(
+        feed.encode(), captured_at=datetime(2024, 8, 4, tzinfo=UTC)
+    ).entries[0]
+    assert entry.authors == expected
+    assert entry.authors_count == len(expected)

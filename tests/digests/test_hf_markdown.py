@@ -127,3 +127,40 @@ def test_import_end_to_end(library: Library) -> None:
     assert papers["2504.06261"].comments == 6
     (record,) = library.digests()
     assert (record.format, record.digest_date) == (hf_markdown.NAME, date(2025, 4, 10))
+
+
+CLIPPER_2026 = sample("hf-daily-papers-2026-01-30-clipper.md")
+
+
+def test_the_2026_clipper_layout_plain_headings_video_links_and_linked_upvotes() -> None:
+    digest = digests.parse(CLIPPER_2026.path, captured_at=CLIPPER_2026.captured_at)
+    assert digest.format == hf_markdown.NAME
+    assert digest.date == date(2026, 1, 30)
+    got = [
+        (e.arxiv_id, e.upvotes, e.authors_count, e.comments, e.organization, e.title)
+        for e in digest.entries
+    ]
+    assert got == [
+        ("2504.07053", 1090, 5, 2, None,
+         "TASTE: Text-Aligned Speech Tokenization and Embedding for Spoken Language Modeling"),
+        ("2504.06261", 112, 8, 6, "Yandex",
+         "Hogwild! Inference: Parallel LLM Generation via Concurrent Attention"),
+        ("2504.05741", 0, 4, None, None, "DDT: Decoupled Diffusion Transformer"),
+        ("2308.16137", 2300, 6, 4, None,
+         "LM-Infinite: Simple On-the-Fly Length Generalization for Large Language Models"),
+    ]  # fmt: skip
+    assert digest.entries[2].abstract.startswith("Diffusion transformers have demonstrated")
+    assert all(e.url == f"https://huggingface.co/papers/{e.arxiv_id}" for e in digest.entries)
+
+
+def test_plain_headings_without_a_paper_link_above_are_page_chrome() -> None:
+    text = (
+        '## Daily Papers\n\n### Trending\n\n[<video src="x.mp4"></video>]'
+        '(https://huggingface.co/papers/2504.07053 "View paper")\n\n[12](https://huggingface.co/'
+        "papers/2504.07053)\n\n### A Real Paper\n\nIts abstract, which is a sentence.\n\n"
+        "### Related links\n"
+    )
+    digest = parse(text)
+    assert [(e.title, e.arxiv_id, e.upvotes) for e in digest.entries] == [
+        ("A Real Paper", "2504.07053", 12)
+    ]

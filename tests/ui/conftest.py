@@ -16,11 +16,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library
+from reader.library import Changes, Library
 from reader.library.ingest import SourceFile, record_digest
 from reader.settings import Settings
 from reader.worker import LibraryWorker
-from tests.factories import find_sample
+from tests.factories import SAMPLE_PATH
 from ui.watching import WatchService
 from ui.window import MainWindow
 
@@ -96,14 +96,25 @@ def worker(lib_path: Path) -> Iterator[LibraryWorker]:
 
 @pytest.fixture
 def sample_digest() -> Path:
-    """The real Daily Papers capture (skips when the shared folder is absent)."""
-    path = find_sample()
-    if path is None:
-        pytest.skip("the sample capture is not available")
-    return path
+    """The real Daily Papers capture (vendored in ``tests/digests/samples``)."""
+    return SAMPLE_PATH
 
 
 WindowFactory = Callable[..., MainWindow]
+
+
+def settle(qtbot: QtBot, window: MainWindow, timeout: int = WAIT_MS) -> None:
+    """Wait until every read and write the window started has arrived."""
+    qtbot.waitUntil(lambda: window.idle, timeout=timeout)
+
+
+def write(qtbot: QtBot, window: MainWindow, op: Callable[[Library], Changes]) -> Changes:
+    """Run ``op`` on the window's writer thread (as an edit of the window would) and wait."""
+    results: list[Changes] = []
+    window.runner.run(op, on_success=results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=WAIT_MS)
+    settle(qtbot, window)
+    return results[0]
 
 
 @pytest.fixture
@@ -139,6 +150,7 @@ def make_window(
             qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
         if watch:
             window.start_watching()
+        settle(qtbot, window)
         return window
 
     yield make

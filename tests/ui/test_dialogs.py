@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from reader.library import Library
 from reader.settings import Settings
-from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library
+from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle, write
 
 
 @pytest.fixture
@@ -40,6 +40,7 @@ def test_settings_dialog_saves_and_restarts_the_watcher(
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
         Qt.MouseButton.LeftButton,
     )
+    settle(qtbot, window)
     saved = Settings.load(tmp_path / "settings.json")
     assert saved.watched_folders == [inbox, other]
     assert saved.polling
@@ -53,8 +54,9 @@ def test_export_selected_papers_and_report_conflicts(
 ) -> None:
     window = make_window()
     ids = window.model.ids()[:3]
-    window.library.set_note(ids[0], "A note worth keeping.")
+    write(qtbot, window, lambda lib: lib.set_note(ids[0], "A note worth keeping."))
     window.paper_list.select_ids(ids)
+    settle(qtbot, window)
     vault = tmp_path / "vault"
     window.transfers.export_markdown(selected=True)
     dialog = window.transfers.export_dialog
@@ -63,6 +65,7 @@ def test_export_selected_papers_and_report_conflicts(
     qtbot.mouseClick(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
     )
+    settle(qtbot, window)
     qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
     box = window.transfers.result_box
     assert box is not None
@@ -74,7 +77,7 @@ def test_export_selected_papers_and_report_conflicts(
 
     edited = next(p for p in notes if "A note worth keeping" in p.read_text(encoding="utf-8"))
     edited.write_text(edited.read_text(encoding="utf-8") + "\nMy own words.\n", encoding="utf-8")
-    window.library.set_note(ids[0], "A changed note.")
+    write(qtbot, window, lambda lib: lib.set_note(ids[0], "A changed note."))
     window.transfers.result_box = None
     window.transfers.run_export(dialog.options())
     qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
@@ -130,14 +133,17 @@ def test_menus_and_help(
     titles = [action.text() for action in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&View", "&Help"]
     window.menu_actions.search_help.trigger()
+    settle(qtbot, window)
     assert "tag:nlp" in window.help_box.informativeText()
     window.help_box.close()
     window.menu_actions.shortcuts_help.trigger()
+    settle(qtbot, window)
     assert "undo" in window.help_box.text()
     window.help_box.close()
     about: list[str] = []
     monkeypatch.setattr(QMessageBox, "about", lambda _parent, _title, text: about.append(text))
     window.menu_actions.about.trigger()
+    settle(qtbot, window)
     assert str(window.library.path) in about[0]
     assert "Python" in about[0]
     assert "Qt" in about[0]
@@ -166,7 +172,7 @@ def test_the_window_backs_up_daily_and_says_when_the_library_is_damaged(
     session = start_session(path)
     assert not isinstance(session, int)
     try:
-        session.window.back_up_if_due()
+        session.window.notices.back_up_if_due()
         qtbot.waitUntil(lambda: len(list_backups(path)) == 1, timeout=20_000)
     finally:
         session.close()

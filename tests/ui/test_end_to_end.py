@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from reader.library import Status
-from tests.ui.conftest import WAIT_MS, WindowFactory
+from tests.ui.conftest import WAIT_MS, WindowFactory, settle
 from ui.models import Column
-from ui.sidebar import ALL
+from ui.views import ALL
 from ui.window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -28,12 +28,14 @@ def click_row(qtbot: QtBot, window: MainWindow, row: int) -> None:
     qtbot.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
     )
+    settle(qtbot, window)
 
 
 def click_sidebar(qtbot: QtBot, window: MainWindow, key: object) -> None:
     index = window.sidebar_model.index_of(key)  # type: ignore[arg-type]
     rect = window.sidebar.visualRect(index)
     qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle(qtbot, window)  # type: ignore[arg-type]
 
 
 def shown_id(window: MainWindow) -> int | None:
@@ -46,6 +48,7 @@ def press(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
     window.paper_list.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.paper_list, timeout=WAIT_MS)
     qtbot.keyClick(window.paper_list, key)
+    settle(qtbot, window)
 
 
 def test_first_session_survives_a_restart(
@@ -81,11 +84,14 @@ def test_first_session_survives_a_restart(
     tag_input = window.detail.tags.input
     qtbot.waitUntil(lambda: QApplication.focusWidget() is tag_input)
     qtbot.keyClicks(tag_input, "long context")
+    settle(qtbot, window)
     qtbot.keyClick(tag_input, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert window.library.paper(paper_id).tags == ("long context",)
     assert window.detail.tags.tags() == ["long context"]
 
     qtbot.mouseClick(window.detail.status.button(Status.READING), Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert window.library.paper(paper_id).status is Status.READING
     assert window.paper_list.current_id() == paper_id  # "All papers" keeps it in view
 
@@ -93,6 +99,7 @@ def test_first_session_survives_a_restart(
     editor = window.detail.note.editor
     qtbot.waitUntil(lambda: QApplication.focusWidget() is editor)
     qtbot.keyClicks(editor, "Read **section 3** again.")
+    settle(qtbot, window)
     click_row(qtbot, window, 5)  # switching paper saves the note at once
     assert window.library.paper(paper_id).note == "Read **section 3** again."
     click_row(qtbot, window, 2)

@@ -18,8 +18,8 @@ from reader.importer import Importer
 from reader.library import Library
 from reader.library.ingest import SourceFile, record_digest
 from tests.digests.samples import SAMPLES, sample
-from tests.factories import SAMPLE_CAPTURED, find_sample
-from tests.ui.conftest import WAIT_MS, WindowFactory
+from tests.factories import SAMPLE_CAPTURED, SAMPLE_PATH
+from tests.ui.conftest import WAIT_MS, WindowFactory, settle
 from tests.ui.test_end_to_end import click_row
 from ui.byline import PaperLink
 from ui.models import Column
@@ -32,10 +32,7 @@ HF_TEXT = "hf-daily-papers-2026-01-30.txt"
 
 def _sample_path(name: str) -> tuple[Path, datetime]:
     if name == HF_TEXT:
-        found = find_sample()
-        if found is None:
-            pytest.skip("the Daily Papers text capture is not available")
-        return found, SAMPLE_CAPTURED
+        return SAMPLE_PATH, SAMPLE_CAPTURED
     chosen = sample(name)
     return chosen.path, chosen.captured_at
 
@@ -66,7 +63,10 @@ def test_each_format_dropped_in_the_watched_folder_shows_up(
     shutil.copyfile(path, inbox / name)
     qtbot.waitUntil(lambda: window.model.rowCount() == len(expected), timeout=WAIT_MS)
     assert _titles(window) == expected
-    assert window.list_stack.currentWidget() is not window.empty_state
+    # The list replaces the empty state when the view's count arrives (off the GUI thread).
+    qtbot.waitUntil(
+        lambda: window.list_stack.currentWidget() is not window.empty_state, timeout=WAIT_MS
+    )
     assert f"from {name}" in window.statusBar().currentMessage()
 
 
@@ -84,7 +84,7 @@ def test_the_detail_pane_shows_what_an_arxiv_email_says(
 ) -> None:
     window = make_window()
     opened: list[QUrl] = []
-    window.open_url = opened.append  # type: ignore[assignment]
+    window.places.open_url = opened.append  # type: ignore[assignment]
     detail = window.detail
 
     click_row(qtbot, window, _row_of(window, "Integrated Water Resource Management"))
@@ -114,6 +114,7 @@ def test_the_detail_pane_shows_what_an_arxiv_email_says(
         lambda: window.statusBar().currentMessage() == "https://arxiv.org/abs/2411.13566"
     )
     qtbot.mouseClick(arxiv, Qt.MouseButton.LeftButton, pos=arxiv.rect().center())
+    settle(qtbot, window)
     assert opened == [QUrl("https://arxiv.org/abs/2411.13566")]
     assert "Opening https://arxiv.org/abs/2411.13566" in window.statusBar().currentMessage()
 
@@ -178,7 +179,7 @@ def test_hostile_fields_stay_text_and_offer_no_foreign_links(
         )
     window = make_window()
     opened: list[QUrl] = []
-    window.open_url = opened.append  # type: ignore[assignment]
+    window.places.open_url = opened.append  # type: ignore[assignment]
     click_row(qtbot, window, 0)
     detail = window.detail
 
@@ -228,7 +229,9 @@ def test_import_offers_every_format_and_the_empty_state_says_so(
     monkeypatch.setattr("ui.transfers.QFileDialog.getOpenFileNames", fake_dialog)
     window = make_window()
     window.transfers.choose_import()
-    digests = "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml)"
+    digests = (
+        "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml *.bib *.ris)"
+    )
     assert asked == [f"{digests};;All files (*)"]
     message = window.empty_state.message.text()
     assert "arXiv listing e-mails" in message

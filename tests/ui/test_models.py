@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,9 +11,12 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
 from reader.library import Library, PaperFilter, SortKey, Status
+from reader.worker import LibraryReader, Superseded
 from tests.ui.conftest import fill_library
-from ui.models import Column, PaperIdRole, PaperRowRole, PaperTableModel, SortRole
-from ui.sidebar import ALL, INBOX, RATED, CountRole, SidebarModel, ViewKey
+from ui.models import Column, PaperRowRole, PaperTableModel, SortRole
+from ui.operations import QueryRunner
+from ui.sidebar import CountRole, SidebarModel
+from ui.views import ALL, INBOX, RATED, ViewKey
 
 pytestmark = pytest.mark.gui
 
@@ -115,7 +120,7 @@ def test_sorting_asks_the_library(filled: Library) -> None:
 def test_roles_and_refresh_of_changed_rows(filled: Library, qtbot) -> None:
     model = PaperTableModel(filled)
     model.set_view(PaperFilter())
-    paper_id = model.index(3, 0).data(PaperIdRole)
+    paper_id = model.paper_id(3)
     assert model.index(3, Column.RATING).data() == ""
     changes = filled.set_rating(paper_id, 3)
     with qtbot.waitSignal(model.dataChanged) as blocker:
@@ -131,10 +136,10 @@ def test_requery_keeps_the_model_when_nothing_moved(filled: Library, qtbot) -> N
     model = PaperTableModel(filled)
     model.set_view(PaperFilter())
     with qtbot.assertNotEmitted(model.modelReset):
-        assert model.requery() is False
+        model.requery()
     fill_library(filled, 3, start=1000)
     with qtbot.waitSignal(model.modelReset):
-        assert model.requery() is True
+        model.requery()
     assert model.rowCount() == 63
 
 
@@ -145,39 +150,68 @@ def test_view_keys_round_trip() -> None:
     assert ViewKey.from_text("") is None
 
 
-def test_a_big_view_opens_on_its_first_page(
-    tmp_path: Path, qtbot, qtmodeltester: ModelTester
-) -> None:
-    """The first ids and the count come first; the rest follow right after."""
+@pytest.fixture
+def queries(tmp_path: Path) -> Iterator[tuple[Library, QueryRunner]]:
+    """A library of FIRST_IDS + 300 papers and a query runner on its reader thread."""
     library = Library(tmp_path / "big.sqlite")
     fill_library(library, PaperTableModel.FIRST_IDS + 300)
-    model = PaperTableModel(library)
-    model.set_view(PaperFilter())
-    qtmodeltester.check(model)  # rows beyond the first page, before the rest
-    assert model.rowCount() == PaperTableModel.FIRST_IDS + 300
-    qtbot.waitUntil(lambda: model.complete)
-    model.set_view(PaperFilter(status=None, rating_min=0))
-    assert not model.complete
-    assert model.index(0, 0).data(PaperIdRole) == library.paper_ids()[0]
-    assert not model.complete  # the first rows need no more
-    qtbot.waitUntil(lambda: model.complete)
-    assert model.ids() == library.paper_ids()
-
-    model.set_view(PaperFilter(search="synthetic"))
-    last = model.rowCount() - 1
-    assert model.index(last, Column.TITLE).data()  # a far row reads the rest at once
-    assert model.complete
+    reader = LibraryReader(library.path)
+    runner = QueryRunner(reader)
+    yield library, runner
+    runner.close()
+    reader.close()
     library.close()
 
 
-def test_a_view_that_changes_before_its_rest_is_read_resets(tmp_path: Path, qtbot) -> None:
-    library = Library(tmp_path / "big.sqlite")
-    fill_library(library, PaperTableModel.FIRST_IDS + 10)
-    model = PaperTableModel(library)
-    model.set_view(PaperFilter())
-    fill_library(library, 5, start=10_000)  # an import lands meanwhile
-    with qtbot.waitSignal(model.modelReset):
-        pass
-    assert model.complete
-    assert model.rowCount() == PaperTableModel.FIRST_IDS + 15
+def test_a_big_view_opens_on_its_first_page_off_the_gui_thread(
+    queries: tuple[Library, QueryRunner], qtbot, qtmodeltester: ModelTester
+) -> None:
+    """The first ids come first; the rest (and so the count) follow as inserted rows."""
+    library, runner = queries
+    model = PaperTableModel(library, runner)
+    with qtbot.waitSignal(model.view_loaded):
+        model.set_view(PaperFilter())
+    assert model.rowCount() == PaperTableModel.FIRST_IDS
+    assert model.loading
+    assert not model.complete
+    with qtbot.waitSignal(model.count_known), qtbot.assertNotEmitted(model.modelReset):
+        pass  # the rest arrives as rows inserted after the first page: the selection stays
+    assert model.rowCount() == PaperTableModel.FIRST_IDS + 300
+    assert model.ids() == library.paper_ids()
+    qtmodeltester.check(model)
+
+
+def test_a_newer_search_supersedes_an_older_one(
+    queries: tuple[Library, QueryRunner], qtbot
+) -> None:
+    library, runner = queries
+    model = PaperTableModel(library, runner)
+    shown: list[str] = []
+    model.view_loaded.connect(lambda _switched: shown.append(model.view.search))
+    model.set_view(PaperFilter(search="synthetic"))
+    model.set_view(PaperFilter(search="paper 000001"))
+    qtbot.waitUntil(lambda: not model.loading)
+    assert shown == ["paper 000001"]  # the older search never reached the list
+    assert model.ids() == library.paper_ids(PaperFilter(search="paper 000001"))
+
+
+def test_the_reader_interrupts_a_superseded_read(tmp_path: Path) -> None:
+    library = Library(tmp_path / "slow.sqlite")
+    fill_library(library, 50)
+    started = threading.Event()
+
+    with LibraryReader(library.path) as reader:
+
+        def forever(lib: Library) -> object:
+            started.set()
+            return lib.connection.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
+            ).fetchone()
+
+        first = reader.submit(forever, channel="search")
+        assert started.wait(10)
+        second = reader.submit(lambda lib: lib.count(), channel="search")
+        assert second.result(timeout=10) == 50  # the endless query was interrupted
+        with pytest.raises(Superseded):
+            first.result(timeout=10)
     library.close()

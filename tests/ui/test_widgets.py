@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from ui.notes import NoteEditor, render_markdown
+from reader.library import Library
+from reader.library.health import clear_damage, record_damage
+from reader.worker import LibraryWorker
+from tests.ui.conftest import fill_library
+from ui.notekeeper import NoteKeeper
+from ui.notes import NoteEditor
+from ui.operations import ChangeBus, OperationRunner
+from ui.preview import render_markdown
 from ui.stars import StarRating
 from ui.tags import TagEditor
+from ui.tasks import TaskRunner
 
 
 def test_stars_by_mouse_and_keyboard(qtbot: QtBot) -> None:
@@ -51,33 +63,64 @@ def test_tag_editor_emits_requests(qtbot: QtBot) -> None:
     assert "64 characters" in editor.hint.text()
 
 
-def test_note_editor_saves_once_per_change(qtbot: QtBot) -> None:
-    saved: list[tuple[int, str]] = []
+@pytest.fixture
+def keeper(tmp_path: Path, qtbot: QtBot) -> Iterator[tuple[NoteKeeper, Library]]:
+    """A note keeper saving through a real writer thread into a tmp library of 3 papers."""
+    path = tmp_path / "notes.sqlite"
+    library = Library(path)
+    fill_library(library, 3)
+    worker = LibraryWorker(path)
+    tasks = TaskRunner(worker)
+    runner = OperationRunner(tasks, ChangeBus())
+    yield NoteKeeper(runner, tmp_path / "unsaved notes"), library
+    tasks.close()
+    worker.close()
+    library.close()
 
-    def save(paper_id: int, text: str) -> bool:
-        saved.append((paper_id, text))
-        return True
 
-    note = NoteEditor(save)
+def test_note_editor_saves_once_per_change(
+    qtbot: QtBot, keeper: tuple[NoteKeeper, Library]
+) -> None:
+    notes, library = keeper
+    note = NoteEditor(notes)
     qtbot.addWidget(note)
     note.set_note(1, "")
     note.editor.setPlainText("hello")
     assert note.dirty
     note.set_note(2, "other")  # switching saves the previous note
-    assert saved == [(1, "hello")]
+    qtbot.waitUntil(lambda: library.paper(1).note == "hello")
     assert not note.is_editing()  # a note with text opens on its preview
-    assert note.flush()
-    assert saved == [(1, "hello")]  # nothing new to save
+    qtbot.waitUntil(lambda: not notes.unsaved())
+    with qtbot.assertNotEmitted(notes.state_changed):
+        note.flush()  # nothing new to save
 
 
-def test_note_editor_keeps_text_when_saving_fails(qtbot: QtBot) -> None:
-    note = NoteEditor(lambda _id, _text: False)
+def test_a_refused_note_is_kept_shown_copied_and_stored_later(
+    qtbot: QtBot, keeper: tuple[NoteKeeper, Library]
+) -> None:
+    notes, library = keeper
+    record_damage(library.path, "a test damaged it")  # every writer refuses from now on
+    note = NoteEditor(notes)
     qtbot.addWidget(note)
     note.set_note(1, "")
-    note.editor.setPlainText("precious")
-    assert not note.flush()
-    assert note.dirty
-    assert note.text() == "precious"
+    note.editor.setPlainText("precious words")
+    note.flush()
+    qtbot.waitUntil(lambda: bool(note.warning_text))
+    assert "Not saved" in note.warning_text
+    assert "damaged" in note.warning_text
+    copy = notes.recovery_dir / "note-of-paper-1.md"
+    assert copy.read_text(encoding="utf-8") == "precious words"
+
+    note.set_note(2, "")  # switching papers never replaces the typed text…
+    note.set_note(1, library.paper(1).note)  # …coming back shows it, not the stored note
+    assert note.text() == "precious words"
+    assert note.warning_text
+
+    clear_damage(library.path)  # repaired
+    notes.retry()
+    qtbot.waitUntil(lambda: library.paper(1).note == "precious words")
+    qtbot.waitUntil(lambda: not copy.exists())
+    assert not notes.unsaved()
 
 
 def test_markdown_escapes_raw_html() -> None:
@@ -152,3 +195,62 @@ def test_tooltips_show_hostile_text_literally(qtbot: QtBot) -> None:
     assert document.toPlainText() == hostile
     assert "<img" not in plain_tooltip(hostile)
     assert plain_tooltip("") == ""
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "- " * 600,
+        "".join("  " * depth + "- item\n" for depth in range(1000)),
+        "> " * 1000 + "deep",
+        "1. " * 800,
+        "[" * 20_000,
+        "[a](" * 5000,
+        "*[a]: b\n" * 2000 + "a " * 5000,
+    ],
+    ids=["dashes", "nested-1000", "quotes", "numbers", "brackets", "links", "abbreviations"],
+)
+def test_the_preview_never_recurses_or_freezes(qtbot: QtBot, note: str) -> None:
+    from ui.preview import preview_html, too_costly
+
+    started = time.perf_counter()
+    assert too_costly(note)
+    assert preview_html(note) is None  # shown as plain text instead
+    assert time.perf_counter() - started < 5  # linear checks, no rendering (generous bound)
+
+
+def test_a_costly_note_is_shown_as_plain_text(
+    qtbot: QtBot, keeper: tuple[NoteKeeper, Library]
+) -> None:
+    notes, _library = keeper
+    editor = NoteEditor(notes)
+    qtbot.addWidget(editor)
+    editor.set_note(1, "- " * 600 + "end")
+    editor.set_editing(False)
+    qtbot.waitUntil(lambda: "end" in editor.preview.toPlainText())
+    assert editor.preview.toPlainText().startswith("- - -")  # literally, not 600 lists
+
+
+def test_a_long_note_renders_off_the_gui_thread(
+    qtbot: QtBot, keeper: tuple[NoteKeeper, Library]
+) -> None:
+    notes, _library = keeper
+    editor = NoteEditor(notes)
+    qtbot.addWidget(editor)
+    text = "**bold** words\n\n" + "plain sentence of a long note. " * 400
+    editor.set_note(1, text)
+    editor.set_editing(False)
+    assert "**bold**" in editor.preview.toPlainText()  # plain text first…
+    qtbot.waitUntil(lambda: "**bold**" not in editor.preview.toPlainText())  # …then rendered
+    assert "<b>" in editor.preview.toHtml() or "font-weight:700" in editor.preview.toHtml()
+
+
+def test_idn_hosts_that_could_pass_for_another_are_shown_in_punycode() -> None:
+    from PySide6.QtCore import QUrl
+
+    from ui.byline import display_host, display_url
+
+    lookalike = QUrl("https://\u0430pple.com/login")  # a Cyrillic "а"
+    assert display_host(lookalike) == "xn--pple-43d.com"
+    assert display_url(lookalike) == "https://xn--pple-43d.com/login"
+    assert display_host(QUrl("https://arxiv.org/abs/1")) == "arxiv.org"

@@ -1,0 +1,93 @@
+"""Text from a digest made safe to store, print and encode: one rule for every format.
+
+A feed, a mail or a JSON file can carry anything in its titles: terminal escapes that clear
+the screen or spoof links (``ESC ] 8 ;;``), bidi overrides that show a title backwards, C1
+controls, and lone surrogates (a JSON ``"\\ud800"``, a UTF-7 mail) that no UTF-8 encoder
+accepts. Every :class:`~reader.digests.model.Entry` a reader returns passes through
+:func:`clean_digest` (the registry does it for every format), so nothing of the sort is
+stored, printed or exported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from reader.digests.model import Digest, Entry
+from reader.digests.tex import tex_to_unicode
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""C0 and C1 controls but tab and newline, DEL, and the Unicode line/paragraph separators:
+each becomes a space."""
+_INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+"""Bidi embeddings, overrides and isolates (which reorder what follows them, up to the end
+of a line), stray BOMs, interlinear annotation marks: dropped. The bidi *marks* (LRM, RLM,
+ALM) only set the direction of their neighbours: Hebrew and Arabic titles keep them."""
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+_ARCHIVES = (
+    "acc-phys", "adap-org", "alg-geom", "ao-sci", "astro-ph", "atom-ph", "bayes-an",
+    "chao-dyn", "chem-ph", "cmp-lg", "comp-gas", "cond-mat", "cs", "dg-ga", "econ", "eess",
+    "funct-an", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th", "math-ph", "math", "mtrl-th",
+    "nlin", "nucl-ex", "nucl-th", "patt-sol", "physics", "plasm-ph", "q-alg", "q-bio", "q-fin",
+    "quant-ph", "solv-int", "stat", "supr-con",
+)  # fmt: skip
+_ARXIV_CATEGORY = re.compile(r"(?:" + "|".join(_ARCHIVES) + r")(?:\.[A-Za-z][A-Za-z-]{1,15})?")
+"""An arXiv category (``cs.CL``, ``hep-ex``, ``cond-mat.mes-hall``): the only kind kept.
+MSC and ACM codes (``53D10``, ``I.2.7``) and journal sections (``Review``) are no category."""
+
+_LINE_FIELDS = ("title", "organization", "organization_handle", "arxiv_id", "url", "doi", "journal")
+
+
+def clean_line(text: str) -> str:
+    """``text`` on one line: unsafe characters gone, every run of whitespace one space."""
+    return " ".join(_safe(text).split())
+
+
+def clean_text(text: str) -> str:
+    """``text`` with its lines and paragraphs kept: unsafe characters gone, spaces collapsed
+    within each line, at most one blank line between paragraphs.
+    """
+    lines = (" ".join(line.split()) for line in _safe(text).split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def clean_entry(entry: Entry) -> Entry:
+    """``entry`` with every text field cleaned (lists lose the items left empty), the TeX
+    rule of :mod:`~reader.digests.tex` applied to its title and abstract, and only arXiv
+    categories among its categories."""
+    changes: dict[str, object] = {"abstract": clean_text(tex_to_unicode(entry.abstract))}
+    for name in _LINE_FIELDS:
+        value = getattr(entry, name)
+        if value is not None:
+            changes[name] = clean_line(value) or None
+    changes["title"] = clean_line(tex_to_unicode(entry.title)) or None
+    changes["authors"] = tuple(item for item in map(clean_line, entry.authors) if item)
+    changes["categories"] = tuple(
+        dict.fromkeys(c for c in map(clean_line, entry.categories) if is_arxiv_category(c))
+    )
+    # A title of nothing but control characters still names the entry: U+FFFD says so.
+    changes["title"] = changes["title"] or "\ufffd"
+    return dataclasses.replace(entry, **changes)  # type: ignore[arg-type]
+
+
+def is_arxiv_category(term: str) -> bool:
+    """Whether ``term`` is an arXiv category such as ``cs.CL`` or ``hep-ex``."""
+    return _ARXIV_CATEGORY.fullmatch(term) is not None
+
+
+def clean_digest(digest: Digest) -> Digest:
+    """``digest`` with every entry and warning cleaned."""
+    return dataclasses.replace(
+        digest,
+        entries=tuple(map(clean_entry, digest.entries)),
+        warnings=tuple(map(clean_line, digest.warnings)),
+    )
+
+
+def _safe(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        return text
+    text = _SURROGATES.sub("\ufffd", text)
+    return _INVISIBLE.sub("", _CONTROLS.sub(" ", text))
