@@ -390,6 +390,7 @@ class MainWindow(WindowFrame):
         if self._closed:
             return
         self._closed = True
+        self.search.blockSignals(True)  # a search typed just before closing stays unrun
         self.transfers.cancel()
         if self.watch is not None:
             self.watch.stop()
