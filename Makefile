@@ -35,9 +35,11 @@ contracts: $(STAMP)
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Measure Papershelf against its targets (QUICK=1 for a one-minute run).
+## Measure Papershelf against its targets (QUICK=1 for a one-minute run; PAPERS=1000000 for
+## the search, view and window figures on a million papers, built once into bench/.cache).
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(if $(QUICK),--quick,)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(if $(QUICK),--quick,) \
+	  $(if $(PAPERS),--papers $(PAPERS),) $(if $(STRIDE),--stride $(STRIDE),)
 
 ## Build the wheel and sdist into dist/.
 wheel: $(STAMP)

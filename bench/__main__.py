@@ -10,6 +10,7 @@ once and cached under ``bench/.cache``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -56,13 +57,23 @@ class Sizes:
     queries: int
     export_papers: int
     watch_samples: int
+    query_stride: int = 1
 
 
 FULL = Sizes(
     digests=1000, library_papers=100_000, queries=200, export_papers=10_000, watch_samples=20
 )
-QUICK = Sizes(digests=60, library_papers=5_000, queries=60, export_papers=2_000, watch_samples=5)
-SMOKE = Sizes(digests=4, library_papers=300, queries=10, export_papers=20, watch_samples=2)
+QUICK = Sizes(
+    digests=60,
+    library_papers=5_000,
+    queries=60,
+    export_papers=2_000,
+    watch_samples=5,
+    query_stride=5,
+)
+SMOKE = Sizes(
+    digests=4, library_papers=300, queries=10, export_papers=20, watch_samples=2, query_stride=50
+)
 
 
 def bench_import(sizes: Sizes, work: Path) -> list[Figure]:
@@ -85,33 +96,85 @@ def bench_import(sizes: Sizes, work: Path) -> list[Figure]:
 def bench_queries(sizes: Sizes, work: Path) -> list[Figure]:
     from bench.queries import measure
 
-    r = measure(CACHE, sizes.library_papers, sizes.queries)
+    r = measure(CACHE, sizes.library_papers, stride=sizes.query_stride)
     n = f"{sizes.library_papers:,} papers"
+    big = sizes.library_papers >= 1_000_000
+    search_p95, search_max, view_p95 = (20, 100, 20) if big else (10, 50, 10)
+
+    def slowest(prefix: str) -> str:
+        return "; ".join(r[f"{prefix}_slowest"])  # type: ignore[arg-type]
+
+    def cases(prefix: str) -> str:
+        return f"{r[f'{prefix}_cases']} cases, p50 {r[f'{prefix}_p50_ms']:.1f} ms"
+
     return [
         Figure(
-            f"2. search as you type, first pass, p95 ({n})",
-            r["search_cold_p95_ms"],
+            f"2. search as you type, first page, p95 ({n})",
+            float(r["search_p95_ms"]),  # type: ignore[arg-type]
             "ms",
+            target=f"≤ {search_p95} ms",
+            passed=float(r["search_p95_ms"]) <= search_p95,  # type: ignore[arg-type]
+            note=f"{cases('search')} (bench/workload.py: every query × view × order)",
+        ),
+        Figure(
+            f"2. search as you type, first page, max ({n})",
+            float(r["search_max_ms"]),  # type: ignore[arg-type]
+            "ms",
+            target=f"≤ {search_max} ms",
+            passed=float(r["search_max_ms"]) <= search_max,  # type: ignore[arg-type]
+            note=f"slowest: {slowest('search')}",
+        ),
+        Figure(
+            f"3. open a view in any order, p95 ({n})",
+            float(r["view_p95_ms"]),  # type: ignore[arg-type]
+            "ms",
+            target=f"≤ {view_p95} ms",
+            passed=float(r["view_p95_ms"]) <= view_p95,  # type: ignore[arg-type]
+            note=f"{cases('view')}, max {r['view_max_ms']:.1f} ms; slowest: {slowest('view')}",
+        ),
+        Figure(
+            f"3. exact count of a view or search, max ({n})",
+            float(r["count_max_ms"]),  # type: ignore[arg-type]
+            "ms",
+            target="≤ 100 ms",
+            passed=float(r["count_max_ms"]) <= 100,  # type: ignore[arg-type]
+            note=f"{cases('count')}, p95 {r['count_p95_ms']:.1f} ms; slowest: {slowest('count')}",
+        ),
+        Figure(
+            f"8. library size per paper ({n})",
+            float(r["bytes_per_paper"]),  # type: ignore[arg-type]
+            "bytes",
             target="reported",
-            note="cold caches: the first queries after start-up or after other disk work",
         ),
-        Figure(f"2. search as you type, p50 ({n})", r["search_p50_ms"], "ms", target="—"),
+        *_build_rate(sizes.library_papers),
+    ]
+
+
+def _build_rate(papers: int) -> list[Figure]:
+    """Bulk import at ``papers`` against 100,000: the rate of the last tenth of each build."""
+    from bench.corpus import build_log, library_path
+
+    def last_tenth(count: int) -> float | None:
+        log = build_log(library_path(CACHE, count))
+        if not log.exists():
+            return None
+        rates = json.loads(log.read_text(encoding="utf-8"))["papers_per_s_by_tenth"]
+        return float(rates[-1]) if rates else None
+
+    ours = last_tenth(papers)
+    if ours is None or papers <= 100_000:
+        return []
+    base = last_tenth(100_000)
+    return [
         Figure(
-            f"2. search as you type, p95 ({n})",
-            r["search_p95_ms"],
-            "ms",
-            target="≤ 20 ms",
-            passed=r["search_p95_ms"] <= 20,
-        ),
-        Figure(f"3. open a view, p50 ({n})", r["view_p50_ms"], "ms", target="—"),
-        Figure(
-            f"3. open a view, p95 ({n})",
-            r["view_p95_ms"],
-            "ms",
-            target="≤ 30 ms",
-            passed=r["view_p95_ms"] <= 30,
-        ),
-        Figure("8. library size per paper", r["bytes_per_paper"], "bytes", target="reported"),
+            f"1. bulk import, papers/s at {papers:,} (last tenth of the build)",
+            ours,
+            "papers/s",
+            baseline=base,
+            target="within 20% of 100,000",
+            passed=None if base is None else ours >= 0.8 * base,
+            note="the cached library's build through record_digest; baseline: the same at 100,000",
+        )
     ]
 
 
@@ -120,6 +183,7 @@ def bench_window(sizes: Sizes, work: Path) -> list[Figure]:
 
     r = measure(CACHE, sizes.library_papers)
     n = f"{sizes.library_papers:,} papers"
+    rss_budget = 120 if sizes.library_papers >= 1_000_000 else 80
     return [
         Figure(
             f"4. cold start to first paint ({n})",
@@ -135,8 +199,8 @@ def bench_window(sizes: Sizes, work: Path) -> list[Figure]:
             r["app_rss_mb"],
             "MB",
             baseline=r["bare_rss_mb"],
-            target="≤ bare + 80 MB",
-            passed=r["app_rss_mb"] <= r["bare_rss_mb"] + 80,
+            target=f"≤ bare + {rss_budget} MB",
+            passed=r["app_rss_mb"] <= r["bare_rss_mb"] + rss_budget,
             note=f"+{r['app_rss_mb'] - r['bare_rss_mb']:.0f} MB over a bare PySide6 window",
         ),
     ]
@@ -394,8 +458,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks that it runs")
     parser.add_argument("--only", nargs="*", choices=list(BENCHMARKS), help="run only these")
     parser.add_argument("--json", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument(
+        "--papers", type=int, help="library size for the search, view and window figures"
+    )
+    parser.add_argument(
+        "--stride", type=int, help="measure every n-th (query, view, order) case only"
+    )
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else QUICK if args.quick else FULL
+    if args.papers:
+        sizes = dataclasses.replace(sizes, library_papers=args.papers)
+    if args.stride:
+        sizes = dataclasses.replace(sizes, query_stride=args.stride)
     work = CACHE / ("smoke" if args.smoke else "quick" if args.quick else "full")
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

@@ -183,6 +183,11 @@ def library_path(folder: Path, count: int) -> Path:
     return folder / f"library-{count}-v{CORPUS_VERSION}.sqlite"
 
 
+def build_log(path: Path) -> Path:
+    """Where :func:`build_library` records how fast the papers went in (JSON)."""
+    return path.with_suffix(".build.json")
+
+
 def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 50) -> Path:
     """A library of ``count`` distinct papers at ``path`` (reused when it already exists).
 
@@ -196,12 +201,19 @@ def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 50) -> 
     marker = path.with_suffix(".complete")
     if path.exists() and marker.exists():
         return path
+    import json
+    import time
+
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
+    rates: list[float] = []  # papers per second, per tenth of the build
+    tenth = max(batch, count // 10)
+    started = time.perf_counter()
     with Library(path) as library:
         stream = papers(count, seed=seed)
+        lap = time.perf_counter()
         for number in range(0, count, batch):
             entries = tuple(e for _, e in zip(range(batch), stream, strict=False))
             day = date(2021, 1, 1) + timedelta(days=number // batch)
@@ -209,6 +221,11 @@ def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 50) -> 
                 f"/digests/daily-papers-{day}.txt", None, f"bench-{seed}-{number}", "bench"
             )
             record_digest(library, source, Digest("synthetic", entries, day))
+            if (number + batch) % tenth == 0:
+                now = time.perf_counter()
+                rates.append(tenth / (now - lap))
+                lap = now
+        imported_s = time.perf_counter() - started
         ids = library.paper_ids()
         sample = rng.sample(ids, k=len(ids) // 10)
         tags = ["nlp", "vision", "to read", "reinforcement learning", "theory", "systems"]
@@ -221,8 +238,12 @@ def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 50) -> 
             library.set_note(
                 paper_id, f"Thoughts on {paper_id}:\n\n- promising\n- check the code\n"
             )
-        library.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        library.db.execute("ANALYZE")
+        library.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        library.connection.execute("ANALYZE")
+    build_log(path).write_text(
+        json.dumps({"papers": count, "import_s": imported_s, "papers_per_s_by_tenth": rates}),
+        encoding="utf-8",
+    )
     marker.touch()
     return path
 

@@ -1,18 +1,28 @@
-"""Search as you type and opening views, on a large library: latency percentiles."""
+"""Search as you type, opening views and counting them, on a large library.
+
+Runs every query of :mod:`bench.workload` in every view and every order and times what the
+list does per keystroke: the first page of ids (``paper_ids(limit=PAGE)``) and its rows.
+Counts (``count``) are timed apart, once per (query, view): the window shows the first page
+first and the count when it arrives. Each timing is capped (``cap_ms``; the connection is
+interrupted), so that a measurement of slow code ends: a capped timing counts as the cap.
+"""
 
 from __future__ import annotations
 
-import random
+import dataclasses
 import statistics
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from bench.corpus import _STEMS, build_library, library_path
-from reader.library import Library, PaperFilter, SortKey, Status
+from bench.corpus import build_library, library_path
+from bench.workload import ORDERS, PAGE, TYPED, View, order_name, views
+from reader.library import Library, PaperFilter, SortKey
 
-PAGE = 60
-"""Rows a list shows at once: fetched together with the ids, as the window does."""
+Case = tuple[str, View, tuple[SortKey, bool]]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -21,87 +31,135 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def realistic_queries(count: int, seed: int = 3) -> list[str]:
-    """What people type: growing prefixes of words, two-word searches, phrases, filters."""
-    rng = random.Random(seed)
-    words = [w for w in _STEMS if len(w) > 3]
-    out: list[str] = []
-    while len(out) < count:
-        kind = rng.random()
-        word = rng.choice(words)
-        if kind < 0.45:  # typing one word, letter by letter from the 3rd
-            out.extend(word[:n] for n in range(3, len(word) + 1))
-        elif kind < 0.65:
-            out.append(f"{word} {rng.choice(words)[: rng.randint(3, 6)]}")
-        elif kind < 0.8:
-            out.append(f'"{word} {rng.choice(words)}"')
-        elif kind < 0.92:
-            out.append(f"tag:{rng.choice(['nlp', 'vision', 'theory', 'systems'])} {word[:4]}")
-        else:
-            out.append(f"{word} rating:>=3 -{rng.choice(words)}")
-    return out[:count]
+@dataclass
+class Timings:
+    """Milliseconds per case, with the case's name; capped cases are marked."""
+
+    cap_ms: float
+    cases: list[tuple[float, str]] = field(default_factory=list)
+    capped: int = 0
+
+    def add(self, ms: float, name: str, *, capped: bool) -> None:
+        """Record one case."""
+        self.cases.append((ms, name))
+        self.capped += capped
+
+    @property
+    def values(self) -> list[float]:
+        """The timings alone."""
+        return [ms for ms, _ in self.cases]
+
+    def summary(self, prefix: str) -> dict[str, object]:
+        """p50, p95, max, the five slowest and how many hit the cap."""
+        values = self.values
+        slowest = sorted(self.cases, reverse=True)[:5]
+        return {
+            f"{prefix}_p50_ms": statistics.median(values),
+            f"{prefix}_p95_ms": percentile(values, 0.95),
+            f"{prefix}_max_ms": max(values),
+            f"{prefix}_cases": len(values),
+            f"{prefix}_capped": self.capped,
+            f"{prefix}_slowest": [f"{ms:,.1f} ms {name}" for ms, name in slowest],
+        }
 
 
-def _time(action: Callable[[], object]) -> float:
+def _timed(library: Library, action: Callable[[], object], cap_ms: float) -> tuple[float, bool]:
+    """Milliseconds ``action`` took, and whether it was interrupted at ``cap_ms``."""
+    timer = threading.Timer(cap_ms / 1000, library.connection.interrupt)
     start = time.perf_counter()
-    action()
-    return (time.perf_counter() - start) * 1000
+    timer.start()
+    try:
+        action()
+        capped = False
+    except Exception as exc:  # an interrupted query: the case counts as the cap
+        if "interrupt" not in str(exc).lower() and "interrupt" not in repr(exc.__cause__):
+            raise
+        capped = True
+    finally:
+        timer.cancel()
+    elapsed = (time.perf_counter() - start) * 1000
+    return (max(elapsed, cap_ms) if capped else elapsed), capped
 
 
-def first_page(library: Library, view: PaperFilter, key: SortKey, descending: bool) -> None:
-    """What a list does to show a view: count it, fetch the first page of ids and rows."""
-    library.count(view)
+def first_page(library: Library, view: PaperFilter, order: tuple[SortKey, bool]) -> None:
+    """What a list does to show a view: the first page of ids, and their rows."""
+    key, descending = order
     library.rows(library.paper_ids(view, key, descending=descending, limit=PAGE))
 
 
-def search_latencies(library: Library, queries: list[str]) -> list[float]:
-    """Milliseconds per query in the All view: count, first page of ids, their rows."""
-
-    def run(query: str) -> None:
-        first_page(library, PaperFilter(search=query), SortKey.ADDED, True)
-
-    return [_time(lambda q=q: run(q)) for q in queries]
+def _digest_in_the_middle(library: Library) -> int:
+    log = library.digests()
+    return log[len(log) // 2].id
 
 
-def view_latencies(library: Library) -> list[float]:
-    """Milliseconds to open the All, a tag and the Inbox view, by every column both ways."""
-    views = [PaperFilter(), PaperFilter(tag="nlp"), PaperFilter(status=Status.INBOX)]
-    timings = []
-    for _ in range(2):
-        for view in views:
-            for key in SortKey:
-                for descending in (False, True):
-                    timings.append(
-                        _time(lambda v=view, k=key, d=descending: first_page(library, v, k, d))
-                    )
-    return timings
+def _cases(queries: tuple[str, ...], all_views: tuple[View, ...], stride: int) -> list[Case]:
+    cases = [(q, v, o) for q in queries for v in all_views for o in ORDERS]
+    return cases[::stride]
 
 
-def measure(workdir: Path, papers: int = 100_000, queries: int = 200) -> dict[str, float]:
-    """Search and view-opening percentiles on a library of ``papers`` papers."""
+def measure(
+    workdir: Path,
+    papers: int = 100_000,
+    *,
+    cap_ms: float = 2000,
+    stride: int = 1,
+    queries: tuple[str, ...] = TYPED,
+) -> dict[str, object]:
+    """Search, view and count timings on a library of ``papers`` papers.
+
+    ``stride`` measures every n-th (query, view, order) case only (for slow code).
+    """
     path = build_library(library_path(workdir, papers), papers)
     with Library(path) as library:
-        typed = realistic_queries(queries)
-        # The first pass meets a cold cache (right after start-up, or after the import
-        # benchmark filled the disk cache with other files); the second is typing in a
-        # window that has been searched before. The target is about the second.
-        cold = search_latencies(library, typed)
-        search = search_latencies(library, typed)
-        views = view_latencies(library)
+        all_views = views(_digest_in_the_middle(library))
+        # Warm the caches the way a window that has been used does: one pass over views.
+        for view in all_views:
+            first_page(library, view.filter, ORDERS[0])
+        search = Timings(cap_ms)
+        for query, view, order in _cases(queries, all_views, stride):
+            ms, capped = _timed(
+                library,
+                partial(first_page, library, dataclasses.replace(view.filter, search=query), order),
+                cap_ms,
+            )
+            search.add(ms, f"{query!r} in {view.name}, {order_name(*order)}", capped=capped)
+        opened = Timings(cap_ms)
+        for view in all_views:
+            for order in ORDERS:
+                ms, capped = _timed(
+                    library, partial(first_page, library, view.filter, order), cap_ms
+                )
+                opened.add(ms, f"{view.name}, {order_name(*order)}", capped=capped)
+        counted = Timings(cap_ms)
+        count_cases = [("", v) for v in all_views] + [(q, v) for q in queries for v in all_views]
+        for query, view in count_cases[::stride] if stride > 1 else count_cases:
+            ms, capped = _timed(
+                library,
+                partial(library.count, dataclasses.replace(view.filter, search=query)),
+                cap_ms,
+            )
+            counted.add(ms, f"{query!r} in {view.name}" if query else view.name, capped=capped)
         size = path.stat().st_size / library.count()
     return {
-        "search_cold_p95_ms": percentile(cold, 0.95),
-        "search_p50_ms": statistics.median(search),
-        "search_p95_ms": percentile(search, 0.95),
-        "view_p50_ms": statistics.median(views),
-        "view_p95_ms": percentile(views, 0.95),
+        "papers": papers,
+        **search.summary("search"),
+        **opened.summary("view"),
+        **counted.summary("count"),
         "bytes_per_paper": size,
+        "cap_ms": cap_ms,
+        "stride": stride,
     }
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
+    import json
 
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    for key, value in measure(Path("bench/.cache"), n).items():
-        print(f"{key:>16}: {value:,.2f}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("papers", type=int, nargs="?", default=100_000)
+    parser.add_argument("--cap-ms", type=float, default=2000)
+    parser.add_argument("--stride", type=int, default=1)
+    parser.add_argument("--cache", type=Path, default=Path("bench/.cache"))
+    args = parser.parse_args()
+    result = measure(args.cache, args.papers, cap_ms=args.cap_ms, stride=args.stride)
+    print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -190,10 +190,7 @@ class Importer:
         return reports
 
     def _same_parser(self, digest_id: int) -> bool:
-        rows = self.library.connection.execute(
-            "SELECT parser FROM digest WHERE id = ?", [digest_id]
-        ).fetchall()
-        return bool(rows) and rows[0][0] == __version__
+        return self.library.digest_parser(digest_id) == __version__
 
     def _failed(self, path: Path, source: SourceFile, message: str) -> ImportReport:
         digest_id = record_failure(self.library, source, message)

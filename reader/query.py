@@ -18,7 +18,9 @@ bound parameters; user text never becomes SQL.
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reader.status import Status
@@ -41,6 +43,7 @@ _FILTER_KEYS = frozenset(
 _RATING = re.compile(r"^(>=|<=|>|<|=)?([0-5])$")
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 class QueryError(ValueError):
@@ -58,28 +61,94 @@ class PaperFilter:
     search: str = ""
 
 
+FACET = "\ue000"
+"""Starts the tokens of ``paper.facets`` (status and rating, indexed with the words).
+
+A private-use character: a token character to FTS5's tokenizer, so ``\ue000inbox`` is
+one token, and never the start of a word the search routes to the words index (only
+ASCII words go there), so no search text can match a facet by accident.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word or phrase of the search text.
+
+    ``fts`` is its FTS5 string for the full index (``paper_fts``, positions kept: phrases
+    work). ``word`` is set for an unquoted single ASCII word, which the words index
+    (``paper_words``, prefixes of 1–6 letters indexed, no positions) answers alike and
+    much faster; it is lower-case, as the tokenizer folds it.
+    """
+
+    fts: str
+    word: str | None
+    negated: bool
+
+
 @dataclass(slots=True)
 class Compiled:
-    """A ``WHERE`` fragment (over ``paper p``) with its parameters.
+    """A view and search compiled: SQL conditions over ``paper p`` and full-text terms.
 
-    ``fts`` is the FTS5 ``MATCH`` expression of the search words, kept apart from the
-    clauses so the library can drive the query from the full-text index (which returns
-    papers newest first without sorting) instead of filtering by it.
+    ``clauses`` (with ``params``) are the conditions that are not full-text; ``terms`` the
+    search's words and phrases; ``facets`` FTS5 strings over ``paper.facets`` implied by
+    the conditions (a status or rating the view requires), which let the words index
+    narrow a search to a view without reading the papers. :meth:`reference` is the plain
+    meaning of it all, one ``WHERE`` fragment, which the optimised queries must equal.
     """
 
     clauses: list[str] = field(default_factory=list)
     params: list[object] = field(default_factory=list)
-    fts: str | None = None
+    terms: list[Term] = field(default_factory=list)
+    facets: list[str] = field(default_factory=list)
+    covered: list[bool] = field(default_factory=list)
+    """Per clause: whether a facet says the same (the words index then answers it)."""
+    clause_params: list[list[object]] = field(default_factory=list)
 
-    def add(self, clause: str, *params: object) -> None:
-        """AND one more condition."""
+    def add(self, clause: str, *params: object, facet: str | None = None) -> None:
+        """AND one more condition; ``facet`` is the same condition over ``paper.facets``."""
         self.clauses.append(clause)
         self.params.extend(params)
+        self.clause_params.append(list(params))
+        self.covered.append(facet is not None)
+        if facet is not None:
+            self.facets.append(facet)
+
+    def uncovered(self) -> tuple[str, list[object]]:
+        """The conditions no facet expresses, as one ``WHERE`` fragment with parameters."""
+        kept = [
+            (c, p)
+            for c, p, done in zip(self.clauses, self.clause_params, self.covered, strict=True)
+            if not done
+        ]
+        where = " AND ".join(f"({c})" for c, _ in kept) if kept else "1"
+        return where, [value for _, params in kept for value in params]
 
     @property
     def where(self) -> str:
-        """The whole condition, ``1`` when there is none."""
+        """The non-full-text conditions, ``1`` when there is none."""
         return " AND ".join(f"({c})" for c in self.clauses) if self.clauses else "1"
+
+    @property
+    def fts(self) -> str | None:
+        """The positive terms as one FTS5 expression for ``paper_fts``, if any."""
+        positive = [t.fts for t in self.terms if not t.negated]
+        return " AND ".join(positive) if positive else None
+
+    def reference(self) -> tuple[str, list[object]]:
+        """The whole condition as one plain ``WHERE`` fragment over ``paper p``.
+
+        No index choice, no routing: the meaning every optimised query is tested against.
+        """
+        clauses = list(self.clauses)
+        params = list(self.params)
+        if self.fts is not None:
+            clauses.append(_IN_FTS.format(neg=""))
+            params.append(self.fts)
+        for term in self.terms:
+            if term.negated:
+                clauses.append(_IN_FTS.format(neg="NOT "))
+                params.append(term.fts)
+        return (" AND ".join(f"({c})" for c in clauses) if clauses else "1"), params
 
 
 _IN_TAG = (
@@ -93,13 +162,14 @@ def compile_filter(view: PaperFilter) -> Compiled:
     """SQL for ``view``. Raises :class:`QueryError` for a malformed search."""
     out = Compiled()
     if view.status is not None:
-        out.add("p.status = ?", view.status.value)
+        out.add("p.status = ?", view.status.value, facet=_status_facet(view.status.value))
     if view.tag is not None:
         out.add(_IN_TAG.format(neg=""), view.tag)
     if view.digest_id is not None:
         out.add("p.id IN (SELECT paper_id FROM appearance WHERE digest_id = ?)", view.digest_id)
     if view.rating_min is not None:
-        out.add("p.rating >= ?", view.rating_min)
+        allowed = [r for r in range(6) if r >= view.rating_min]
+        out.add("p.rating >= ?", view.rating_min, facet=_rating_facet(allowed))
     if view.search.strip():
         compile_search(view.search, out)
     return out
@@ -107,7 +177,6 @@ def compile_filter(view: PaperFilter) -> Compiled:
 
 def compile_search(text: str, out: Compiled) -> None:
     """Add the conditions of the search text ``text`` to ``out``."""
-    positive: list[str] = []
     text = _CONTROL.sub(" ", text)  # FTS5 strings end at NUL; no control character is a word
     for negated, name, filter_value, word in _TOKEN.findall(text):
         # "UloRL:An" or a pasted "TASTE:" is text, not a filter
@@ -116,18 +185,14 @@ def compile_search(text: str, out: Compiled) -> None:
         value = raw[1:].rstrip('"') if raw.startswith('"') else raw
         neg = "NOT " if negated else ""
         if not key:
-            phrase = _fts_phrase(value, prefix=not raw.startswith('"'))
+            prefix = not raw.startswith('"')
+            phrase = _fts_phrase(value, prefix=prefix)
             if phrase is None:
                 continue
-            if negated:
-                out.add(_IN_FTS.format(neg="NOT "), phrase)
-            else:
-                positive.append(phrase)
+            single = prefix and _ASCII_WORD.fullmatch(value) is not None
+            out.terms.append(Term(phrase, value.lower() if single else None, bool(negated)))
             continue
         _compile_filter_term(key.lower(), value, neg, out)
-    if positive:
-        words = " AND ".join(positive)
-        out.fts = f"({out.fts}) AND {words}" if out.fts else words
 
 
 def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
@@ -136,20 +201,26 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
     if key == "tag":
         out.add(_IN_TAG.format(neg=neg), value)
     elif key in {"status", "is"} and value.lower() in Status.__members__.values():
-        out.add(f"{'NOT ' if neg else ''}p.status = ?", value.lower())
+        facet = None if neg else _status_facet(value.lower())
+        out.add(f"{'NOT ' if neg else ''}p.status = ?", value.lower(), facet=facet)
     elif key == "is" and value.lower() in {"unrated", "rated"}:
         rated = (value.lower() == "rated") != bool(neg)
-        out.add("p.rating > 0" if rated else "p.rating = 0")
+        facet = _rating_facet(range(1, 6) if rated else [0])
+        out.add("p.rating > 0" if rated else "p.rating = 0", facet=facet)
     elif key == "rating":
         match = _RATING.match(value)
         if match is None:
             raise QueryError("rating: takes a number 0–5, optionally with >=, <=, > or <")
         op = match.group(1) or "="
-        out.add(f"{'NOT ' if neg else ''}p.rating {op} ?", int(match.group(2)))
+        stars = int(match.group(2))
+        allowed = [r for r in range(6) if _COMPARE[op](r, stars) != bool(neg)]
+        out.add(f"{'NOT ' if neg else ''}p.rating {op} ?", stars, facet=_rating_facet(allowed))
     elif key == "has" and value.lower() in {"note", "notes"}:
-        out.add("p.note " + ("=" if neg else "!=") + " ''")
+        facet = None if neg else f'"{FACET}note"'
+        out.add("p.note " + ("=" if neg else "!=") + " ''", facet=facet)
     elif key == "has" and value.lower() in {"tag", "tags"}:
-        out.add("p.tags " + ("=" if neg else "!=") + " ''")
+        facet = None if neg else f'"{FACET}tags"'
+        out.add("p.tags " + ("=" if neg else "!=") + " ''", facet=facet)
     elif key in {"org", "organization"}:
         out.add(
             f"{'NOT ' if neg else ''}coalesce(p.organization, '') LIKE ? ESCAPE '\\'", _like(value)
@@ -174,6 +245,25 @@ _EXAMPLES = {
     "year": "year:2025",
     "key": "key:vaswani",
 }
+
+
+_COMPARE = {
+    "=": operator.eq,
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+
+
+def _status_facet(status: str) -> str:
+    return f'"{FACET}{status}"'
+
+
+def _rating_facet(stars: Iterable[int]) -> str:
+    """An FTS5 string for "the rating is one of ``stars``" (a never-matching one if none)."""
+    tokens = [f'"{FACET}r{r}"' for r in stars] or [f'"{FACET}none"']
+    return "(" + " OR ".join(tokens) + ")"
 
 
 def _fts_phrase(value: str, *, prefix: bool) -> str | None:

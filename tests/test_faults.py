@@ -181,7 +181,6 @@ def fill_disk(folder: Path, leave: int = 0) -> Path:
     with filler.open("wb", buffering=0) as handle, pytest.raises(OSError) as full:
         while True:
             handle.write(block)
-            handle.flush()
     assert full.value.errno == errno.ENOSPC
     if leave:
         with filler.open("r+b") as handle:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.library import text_damage
+from reader.library import text_damage, words
 from reader.library.errors import is_busy, is_corruption
 
 SEARCH_INDEX = "paper_fts"
@@ -166,7 +166,7 @@ def integrity_errors(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
 def search_index_problem(conn: sqlite3.Connection) -> str | None:
     """Why the full-text index disagrees with the papers, or ``None`` when it agrees."""
     try:
-        conn.execute("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 1)")
+        words.index_problem(conn)
     except MemoryError:
         # FTS5 reads sizes out of a damaged index page and asks for absurd allocations.
         return "its pages are damaged (repair rebuilds it from the papers)"
@@ -330,7 +330,7 @@ def repair(conn: sqlite3.Connection, report: HealthReport) -> list[str]:
                 "(the original bytes are kept in the library's damaged_text table)"
             )
         if (report.search_index and not report.search_index_pages) or report.integrity:
-            conn.execute("INSERT INTO paper_fts (paper_fts) VALUES ('rebuild')")
+            words.rebuild_indexes(conn)
             done.append("rebuilt the search index")
         for what, count in report.orphans.items():
             if count:

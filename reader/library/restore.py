@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reader.durable import sync_path
-from reader.library import health, schema
+from reader.library import health, schema, words
 from reader.library.backup import (
     BEFORE_RESTORE,
     DAMAGED,
@@ -122,7 +122,7 @@ def _stage(chosen: Path, staged: Path) -> list[str]:
                 "update Papershelf to restore it"
             )
         if not health.integrity_errors(copy) and health.search_index_problem(copy):
-            copy.execute("INSERT INTO paper_fts (paper_fts) VALUES ('rebuild')")
+            words.rebuild_indexes(copy)
             notes.append("the search index of the backup was rebuilt")
 
     uri = f"file:{urllib.parse.quote(os.fspath(chosen))}?mode=ro"

@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.library import health, schema
+from reader.library import health, schema, search, words
 from reader.library.errors import (
     LibraryCorruptError,
     LibraryDamagedError,
@@ -59,16 +59,6 @@ BUSY_TIMEOUT_MS = 5000
 MAX_TAG_LENGTH = 64
 MAX_NOTE_CHARS = 5_000_000
 
-_SORT_SQL = {
-    SortKey.TITLE: "p.title COLLATE NOCASE",
-    SortKey.RATING: "p.rating",
-    SortKey.TAGS: "p.tags COLLATE NOCASE",
-    SortKey.PUBLISHED: "p.published",
-    SortKey.ADDED: "p.id",  # ids are handed out in the order papers arrive
-    SortKey.COMMENTS: "p.comments",
-    SortKey.STATUS: "p.status",
-    SortKey.INTEREST: "(SELECT s.score FROM paper_interest s WHERE s.paper_id = p.id)",
-}
 _TAGS = frozenset({"tags"})
 _ROW_COLUMNS = (
     "p.id, p.title, p.rating, p.status, p.tags, p.published, p.first_seen, p.comments, "
@@ -217,6 +207,8 @@ class Library:
             with self._translated():
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 conn.execute("PRAGMA foreign_keys = ON")
+                # Index pages a list walks stay in memory (up to 16 MiB, as used).
+                conn.execute("PRAGMA cache_size = -16384")
                 # Before anything is written (WAL mode is written into the header).
                 problem = health.schema_problem(conn)
                 if problem is not None:
@@ -360,6 +352,7 @@ class Library:
                 raise
             else:
                 try:
+                    words.harvest(self._conn)
                     self._conn.execute("COMMIT")
                 except BaseException:
                     if self._conn.in_transaction:
@@ -420,6 +413,13 @@ class Library:
         """
         self._conn.interrupt()
 
+    def _records(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Rows that name their columns (``row["title"]``)."""
+        with self._translated():
+            cursor = self._conn.cursor()
+            cursor.row_factory = sqlite3.Row
+            return cursor.execute(sql, params).fetchall()
+
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         with self._translated():
             return self._conn.execute(sql, params).fetchall()
@@ -439,45 +439,20 @@ class Library:
 
         ``limit``/``offset`` fetch one page: a list can show its first rows at once and
         load the rest as it scrolls. Unknown values sort first ascending, last descending.
+        A page costs about the same whatever the library's size (see
+        :mod:`reader.library.search`).
         """
-        compiled = compile_filter(view or PaperFilter())
-        direction = "DESC" if descending else "ASC"
-        key = SortKey(sort)
-        params: list[object] = []
-        if compiled.fts is not None:
-            params.append(compiled.fts)
-            source = "paper_fts f JOIN paper p ON p.id = f.rowid WHERE paper_fts MATCH ? AND "
-            # newest first comes straight out of the full-text index, no sorting needed
-            order = f"f.rowid {direction}" if key is SortKey.ADDED else None
-        else:
-            source = "paper p WHERE "
-            order = None
-        if order is None:
-            column = _SORT_SQL[key]
-            order = f"{column} {direction}" + (
-                "" if key is SortKey.ADDED else f", p.id {direction}"
-            )
-        sql = f"SELECT p.id FROM {source}{compiled.where} ORDER BY {order}"
-        params.extend(compiled.params)
-        if limit is not None or offset:
-            sql += " LIMIT ? OFFSET ?"
-            params += [-1 if limit is None else max(limit, 0), max(offset, 0)]
-        return [row[0] for row in self._query(sql, params)]
+        with self._translated():
+            plan = search.plan(self._conn, compile_filter(view or PaperFilter()))
+        return search.paper_ids(
+            self._conn, self._query, plan, SortKey(sort), descending, limit, offset
+        )
 
     def count(self, view: PaperFilter | None = None) -> int:
-        """How many papers ``view`` holds."""
-        compiled = compile_filter(view or PaperFilter())
-        if compiled.fts is None:
-            sql, params = f"SELECT count(*) FROM paper p WHERE {compiled.where}", compiled.params
-        elif not compiled.clauses:
-            sql, params = "SELECT count(*) FROM paper_fts WHERE paper_fts MATCH ?", [compiled.fts]
-        else:
-            sql = (
-                "SELECT count(*) FROM paper_fts f JOIN paper p ON p.id = f.rowid "
-                f"WHERE paper_fts MATCH ? AND {compiled.where}"
-            )
-            params = [compiled.fts, *compiled.params]
-        return int(self._query(sql, params)[0][0])
+        """How many papers ``view`` holds (exact)."""
+        with self._translated():
+            plan = search.plan(self._conn, compile_filter(view or PaperFilter()))
+        return search.count(self._query, plan)
 
     def rows(self, ids: Sequence[int]) -> list[PaperRow]:
         """The list rows for ``ids``, in the order given; unknown ids are left out."""
@@ -530,9 +505,9 @@ class Library:
             keys = dict(
                 self._query(f"SELECT paper_id, key FROM citekey WHERE paper_id IN ({marks})", chunk)
             )
-            for r in self._query(f"SELECT * FROM paper p WHERE p.id IN ({marks})", chunk):
-                result[r[0]] = self._paper_from_row(
-                    r, tuple(appearances.get(r[0], ())), keys.get(r[0])
+            for r in self._records(f"SELECT * FROM paper p WHERE p.id IN ({marks})", chunk):
+                result[r["id"]] = self._paper_from_row(
+                    r, tuple(appearances.get(r["id"], ())), keys.get(r["id"])
                 )
         return [result[i] for i in ids if i in result]
 
@@ -548,19 +523,11 @@ class Library:
         for start in range(0, len(ids), 500):
             yield from self.papers_by_id(ids[start : start + 500])
 
-    _PAPER_COLUMNS: tuple[str, ...] = ()
-
+    @staticmethod
     def _paper_from_row(
-        self,
-        r: sqlite3.Row | tuple[Any, ...],
-        appearances: tuple[Appearance, ...],
-        citekey: str | None = None,
+        v: sqlite3.Row, appearances: tuple[Appearance, ...], citekey: str | None = None
     ) -> Paper:
-        if not Library._PAPER_COLUMNS:
-            Library._PAPER_COLUMNS = tuple(
-                c[1] for c in self._conn.execute("PRAGMA table_info(paper)").fetchall()
-            )
-        v = dict(zip(Library._PAPER_COLUMNS, r, strict=True))
+        """A paper from its row, read by column name (the row may carry more columns)."""
         return Paper(
             id=v["id"],
             key=f"arxiv:{v['arxiv_id']}" if v["arxiv_id"] else f"title:{v['title_key']}",
@@ -922,6 +889,11 @@ class Library:
             [sha256],
         )
         return self._digest_from_row(rows[0]) if rows else None
+
+    def digest_parser(self, digest_id: int) -> str | None:
+        """The Papershelf version that read this import-log row (``None`` if unknown)."""
+        rows = self._query("SELECT parser FROM digest WHERE id = ?", [digest_id])
+        return rows[0][0] if rows else None
 
     def known_sha256s(self) -> set[str]:
         """Hashes of every digest version already imported or failed (for folder scans)."""

@@ -1,0 +1,376 @@
+"""Paper lists and counts whose cost is bounded by the page shown, not by the library.
+
+A compiled view (:class:`reader.query.Compiled`) becomes a :class:`Plan`: the full-text
+index that drives the query (``paper_words`` for plain words — prefixes of any length —
+and the view's status and rating as facets; ``paper_fts`` for phrases), the other
+full-text conditions, and the SQL conditions left over. The queries then follow the
+shape of the request:
+
+- newest first (the id order) with words: the full-text index yields ids in that order,
+  so the first page reads a page of index entries (and looks up only the papers it must
+  check for the conditions left over); when those conditions are narrow (a tag, a digest)
+  the ordered walk is given a budget, after which the query is driven from them instead;
+- any other order with words: a match of at most :data:`SMALL_MATCH` papers is read and
+  sorted; a broader one is materialised once and the sort index walked in order;
+- no words: SQLite walks the sort index (every sort index carries status and rating) or
+  narrows from a tag, a digest or the note index, as its statistics say;
+- counts: one FTS5 merge when the facets say everything, otherwise the same shapes.
+
+Every query returns exactly what :meth:`reader.query.Compiled.reference` means; the
+property tests in ``tests/test_query_plans.py`` hold the two against each other.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.library import words
+from reader.library.model import SortKey
+from reader.library.schema import WORD_PREFIXES
+from reader.query import FACET, Compiled
+from reader.status import Status
+
+SMALL_MATCH = 300
+"""Matches up to this size are read and sorted; broader ones walk the sort index."""
+
+BROAD_SHARE = 40.0
+"""How many times a question to the index (one paper) costs more than materialising one
+match: a match is checked paper by paper along the sort index when its share of the
+papers is at least ``sqrt(limit × BROAD_SHARE / papers)`` (where the two costs meet:
+15 % of 100,000 papers for a page of 60, 5 % of a million)."""
+
+SAMPLE = 4000
+"""How many of the newest ids the share of a match is estimated from."""
+
+BUDGET_S = 0.02
+"""How long a walk in display order may take before the query is driven another way."""
+
+_SORT_SQL = {
+    SortKey.TITLE: "p.title COLLATE NOCASE",
+    SortKey.RATING: "p.rating",
+    SortKey.TAGS: "p.tags COLLATE NOCASE",
+    SortKey.PUBLISHED: "p.published",
+    SortKey.ADDED: "p.id",  # ids are handed out in the order papers arrive
+    SortKey.COMMENTS: "p.comments",
+    SortKey.STATUS: "p.status",
+    # The reader's interest (reader.ranking): no index of its own, sorted from its table.
+    SortKey.INTEREST: "(SELECT s.score FROM paper_interest s WHERE s.paper_id = p.id)",
+}
+
+_SORT_INDEX = {
+    SortKey.TITLE: "paper_by_title",
+    SortKey.RATING: "paper_by_rating",
+    SortKey.TAGS: "paper_by_tags",
+    SortKey.PUBLISHED: "paper_by_published",
+    SortKey.COMMENTS: "paper_by_comments",
+    SortKey.STATUS: "paper_by_status",
+}
+
+Run = Callable[[str, Sequence[object]], list[Any]]
+
+
+@dataclass(slots=True)
+class Plan:
+    """How to answer a compiled view: a driving full-text match and what is left over."""
+
+    where: str = "1"
+    params: list[object] = field(default_factory=list)
+    table: str | None = None
+    """The full-text index that drives, or ``None`` (SQL alone)."""
+    match: str = ""
+    empty: bool = False
+    """Known to match nothing (a word no paper has)."""
+    pure: bool = False
+    """The match says everything (its facets cover ``where``): no paper row is needed."""
+    facets: list[str] = field(default_factory=list)
+    """Facet strings implied by ``where``, when nothing else drives."""
+    narrowest: bool = False
+    """Driven by the view's facets already: nothing narrower to fall back to."""
+
+
+_ANY_STATUS = "(" + " OR ".join(f'"{FACET}{s.value}"' for s in Status) + ")"
+
+
+def _and(parts: list[str]) -> str:
+    return " AND ".join(f"({p})" for p in parts)
+
+
+def _in(table: str, *, negated: bool) -> str:
+    return f"p.id {'NOT ' if negated else ''}IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+
+
+def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
+    """The plan for ``compiled`` (looks long words up in the vocabulary)."""
+    word_pos: list[str] = []
+    word_neg: list[str] = []
+    phrase_pos: list[str] = []
+    phrase_neg: list[str] = []
+    for term in compiled.terms:
+        if term.word is None:
+            (phrase_neg if term.negated else phrase_pos).append(term.fts)
+            continue
+        expression = _word(conn, term.word)
+        if expression is None:  # no paper has a word starting so
+            if not term.negated:
+                return Plan(empty=True)
+            continue
+        (word_neg if term.negated else word_pos).append(expression)
+    out = Plan()
+    clauses: list[str] = []
+    params: list[object] = []
+
+    def fts(positive: list[str], negative: list[str]) -> str:
+        expression = _and(positive)
+        for n in negative:
+            expression = f"({expression}) NOT ({n})"
+        return expression
+
+    if word_neg and not word_pos and not phrase_pos:
+        # Only words to leave out: every paper has one of the status facets, so "all
+        # papers" is a match the words index can subtract from, first page or count.
+        word_pos = [compiled.facets[0] if compiled.facets else _ANY_STATUS]
+    if word_pos:
+        clauses = [compiled.where] if compiled.clauses else []
+        params = list(compiled.params)
+        out.pure = compiled.uncovered()[0] == "1"
+        out.table, out.match = "paper_words", fts(word_pos + compiled.facets, word_neg)
+        if phrase_pos:
+            clauses.append(_in("paper_fts", negated=False))
+            params.append(fts(phrase_pos, phrase_neg))
+        else:
+            for n in phrase_neg:
+                clauses.append(_in("paper_fts", negated=True))
+                params.append(n)
+        out.pure = out.pure and not phrase_pos and not phrase_neg
+    else:
+        clauses = [compiled.where] if compiled.clauses else []
+        params = list(compiled.params)
+        if phrase_pos:
+            out.table, out.match = "paper_fts", fts(phrase_pos, phrase_neg)
+            out.pure = not clauses and not word_neg
+        else:
+            for n in phrase_neg:
+                clauses.append(_in("paper_fts", negated=True))
+                params.append(n)
+        for n in word_neg:
+            clauses.append(_in("paper_words", negated=True))
+            params.append(n)
+    out.where = " AND ".join(clauses) if clauses else "1"
+    out.params = params
+    if out.table is None and not word_neg:
+        out.facets = list(compiled.facets)
+        out.pure = compiled.uncovered()[0] == "1" and not phrase_neg
+    elif out.table == "paper_fts":
+        out.facets = list(compiled.facets)
+    return out
+
+
+def _word(conn: sqlite3.Connection, word: str) -> str | None:
+    """The FTS5 string for the prefix ``word`` on ``paper_words``; ``None``: matches nothing."""
+    if len(word) <= WORD_PREFIXES:
+        return f'"{word}"*'
+    expansion = words.expand(conn, word)
+    if expansion is None:
+        return f'"{word}"*'
+    if not expansion:
+        return None
+    return "(" + " OR ".join(f'"{w}"' for w in expansion) + ")"
+
+
+def order_by(key: SortKey, descending: bool) -> str:
+    """The ``ORDER BY`` of a list sorted by ``key`` (ids break ties, in the same direction)."""
+    direction = "DESC" if descending else "ASC"
+    if key is SortKey.ADDED:
+        return f"p.id {direction}"
+    return f"{_SORT_SQL[key]} {direction}, p.id {direction}"
+
+
+def _page(limit: int | None, offset: int) -> tuple[str, list[object]]:
+    if limit is None and not offset:
+        return "", []
+    return " LIMIT ? OFFSET ?", [-1 if limit is None else max(limit, 0), max(offset, 0)]
+
+
+def paper_ids(
+    conn: sqlite3.Connection,
+    run: Run,
+    p: Plan,
+    key: SortKey,
+    descending: bool,
+    limit: int | None,
+    offset: int,
+) -> list[int]:
+    """The ids of plan ``p`` in display order, one page of them when ``limit`` is given."""
+    if p.empty:
+        return []
+    order = order_by(key, descending)
+    page, page_params = _page(limit, offset)
+    if p.table is None:
+        sql = f"SELECT p.id FROM paper p WHERE {p.where} ORDER BY {order}{page}"
+        args = [*p.params, *page_params]
+        if limit is None or p.where == "1":
+            return [r[0] for r in run(sql, args)]
+        # SQLite's choice first (a status view in any order is one index range); when
+        # it is slow, the sort index walked in order (broad conditions find a page at
+        # once); then the facets (narrow conditions with no index of their own).
+        found = _budgeted(conn, run, sql, args, BUDGET_S / 4)
+        if found is None and key in _SORT_INDEX:
+            walk = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {_SORT_INDEX[key]}", 1)
+            found = _budgeted(conn, run, walk, args, BUDGET_S)
+        if found is not None:
+            return found
+        if p.facets:
+            # (When the facets say everything, the paper rows need not be read at all.)
+            where, params = ("1", []) if p.pure else (p.where, p.params)
+            driven = Plan(where, params, "paper_words", _and(p.facets), pure=p.pure)
+            driven.narrowest = True
+            return paper_ids(conn, run, driven, key, descending, limit, offset)
+        return [r[0] for r in run(sql, args)]
+    table = p.table
+    direction = "DESC" if descending else "ASC"
+    matched = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+    if key is SortKey.ADDED:
+        if p.pure:
+            sql = f"{matched} ORDER BY rowid {direction}{page}"
+            return [r[0] for r in run(sql, [p.match, *page_params])]
+        ordered = (
+            f"SELECT f.rowid FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
+            f"WHERE {table} MATCH ? AND {p.where} ORDER BY f.rowid {direction}{page}"
+        )
+        args = [p.match, *p.params, *page_params]
+        if limit is None or p.narrowest:
+            return [r[0] for r in run(ordered, args)]
+        found = _budgeted(conn, run, ordered, args)
+        if found is not None:
+            return found
+        if table == "paper_fts" and p.facets:
+            # A phrase in a narrow view: the view's facets drive, the phrase is checked.
+            driven = Plan(
+                f"{p.where} AND +{_in('paper_fts', negated=False)}",
+                [*p.params, p.match],
+                "paper_words",
+                _and(p.facets),
+            )
+            driven.narrowest = True
+            return paper_ids(conn, run, driven, key, descending, limit, offset)
+        # The conditions left over are narrow: drive from them, the match materialised.
+        # (+p.id: the rows are not walked in id order, the narrow conditions' index is.)
+        sql = (
+            f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
+            f"ORDER BY +p.id {direction}{page}"
+        )
+        return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+    if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
+        sql = (
+            f"SELECT p.id FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
+            f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
+        )
+        return [r[0] for r in run(sql, [p.match, *p.params, *page_params])]
+    if (
+        limit is not None
+        and key in _SORT_INDEX
+        and _share(run, table, p.match) >= _broad(run, limit)
+    ):
+        # Most papers match: walk the sort index and ask the index about each paper; a
+        # page needs about limit / share of those questions.
+        probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+        sql = (
+            f"SELECT p.id FROM paper p INDEXED BY {_SORT_INDEX[key]} "
+            f"WHERE {p.where} AND {probe} ORDER BY {order}{page}"
+        )
+        # No budget: the walk finds a page after about limit / share questions, and its
+        # steps through the index are cheap even when the view is narrow; materialising
+        # a match of most of the library would cost more than any walk.
+        return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+    # In between: the match materialised once (the unary + keeps SQLite from driving
+    # from it and sorting), the sort index walked in order.
+    sql = (
+        f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
+    )
+    return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+
+
+def count(run: Run, p: Plan) -> int:
+    """How many papers plan ``p`` matches."""
+    if p.empty:
+        return 0
+    if p.table is None:
+        if p.pure and p.facets:
+            # Status, rating, note, tags: one merge of the facets' lists, no paper read.
+            match = _and(p.facets)
+            sql = "SELECT count(*) FROM paper_words WHERE paper_words MATCH ?"
+            return int(run(sql, [match])[0][0])
+        return int(run(f"SELECT count(*) FROM paper p WHERE {p.where}", p.params)[0][0])
+    table = p.table
+    if p.pure:
+        return int(run(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [p.match])[0][0])
+    if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
+        sql = (
+            f"SELECT count(*) FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
+            f"WHERE {table} MATCH ? AND {p.where}"
+        )
+        return int(run(sql, [p.match, *p.params])[0][0])
+    sql = (
+        f"SELECT count(*) FROM paper p WHERE {p.where} "
+        f"AND +p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+    )
+    return int(run(sql, [*p.params, p.match])[0][0])
+
+
+def _broad(run: Run, limit: int) -> float:
+    """The share of the papers from which a match is walked rather than materialised."""
+    papers = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
+    return min(1.0, math.sqrt(max(limit, 1) * BROAD_SHARE / max(papers, 1)))
+
+
+def _share(run: Run, table: str, match: str) -> float:
+    """The share of papers ``match`` finds, estimated from the newest :data:`SAMPLE` ids."""
+    newest = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
+    if newest <= 0:
+        return 0.0
+    low = max(0, newest - SAMPLE)
+    sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ? AND rowid > ?"
+    return int(run(sql, [match, low])[0][0]) / (newest - low)
+
+
+def _match_size(run: Run, table: str, match: str, cap: int) -> int:
+    """How many papers ``match`` finds, counting no further than ``cap``."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)"
+    return int(run(sql, [match, cap])[0][0])
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def _budgeted(
+    conn: sqlite3.Connection,
+    run: Run,
+    sql: str,
+    params: Sequence[object],
+    budget: float | None = None,
+) -> list[int] | None:
+    """The ids ``sql`` selects, or ``None`` when it takes longer than ``budget`` seconds
+    (:data:`BUDGET_S` by default)."""
+    deadline = time.perf_counter() + (BUDGET_S if budget is None else budget)
+    over = False
+
+    def progress() -> int:
+        nonlocal over
+        over = time.perf_counter() > deadline
+        return int(over)
+
+    conn.set_progress_handler(progress, 200)
+    try:
+        return [r[0] for r in run(sql, params)]
+    except sqlite3.OperationalError as exc:
+        if over and "interrupt" in str(exc):
+            return None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
