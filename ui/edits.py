@@ -66,6 +66,7 @@ class PaperEdits(QObject):
         self._in_flight = 0
         self._steps: deque[bool] = deque()  # True: undo, False: redo
         self._stepping = False
+        self._recorded: list[EditCommand] = []
 
     # ------------------------------------------------------------------ undoable edits
 
@@ -150,6 +151,13 @@ class PaperEdits(QObject):
             f"Remove #{name} from {papers_text(len(ids))}?",
         )
 
+    def record(self, command: EditCommand) -> None:
+        """Put a command whose write is already done (an export's pull) on the stack."""
+        if self._stepping or self._steps:
+            self._recorded.append(command)  # after the undo or redo being written
+        else:
+            self.undo_stack.push(command)
+
     # ------------------------------------------------------------------ undo and redo
 
     @property
@@ -168,7 +176,12 @@ class PaperEdits(QObject):
         self._next_step()
 
     def _next_step(self) -> None:
-        if self._stepping or self._in_flight or not self._steps:
+        if self._stepping or self._in_flight:
+            return
+        if not self._steps:
+            recorded, self._recorded = self._recorded, []
+            for done in recorded:
+                self.undo_stack.push(done)
             return
         undo = self._steps.popleft()
         stack = self.undo_stack
@@ -194,6 +207,7 @@ class PaperEdits(QObject):
             self._steps.clear()
             what = "undone" if undo else "redone"
             self._runner.failed.emit(f"“{command.text()}” was not {what}", exc)
+            self._next_step()  # commands recorded meanwhile go on the stack
 
         if self._runner.run(step, initiator=self, on_success=success, on_failure=failure) is None:
             self._stepping = False

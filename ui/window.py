@@ -34,6 +34,7 @@ from reader.library import (
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from reader.worker import LibraryReader, LibraryWorker
+from ui.commands import PullNotesCommand
 from ui.detailfeed import DetailFeed
 from ui.edits import PaperEdits
 from ui.errors import show_error
@@ -92,7 +93,7 @@ class MainWindow(WindowFrame):
         self.edits = PaperEdits(self.runner, QUndoStack(self), self._confirm, self)
         self.transfers = Transfers(
             self.tasks,
-            self.bus,
+            self.runner,
             lambda: self.settings,
             self.selected_ids,
             lambda: (self.model.view, self._current_title()),
@@ -137,6 +138,9 @@ class MainWindow(WindowFrame):
         self.edits.view_requested.connect(self.show_view)
         self.transfers.imported.connect(self._imported)
         self.transfers.settings_changed.connect(self.save_settings)
+        self.transfers.notes_pulled.connect(
+            lambda pulled: self.edits.record(PullNotesCommand(pulled))
+        )
         self.files_dropped.connect(self.transfers.import_paths)
         self.settings_accepted.connect(self.apply_settings)
         self.bus.changed.connect(self.model.on_changes)
