@@ -313,3 +313,34 @@ class PullNotesCommand(EditCommand):
         for pulled in self._pulled:
             changes |= library.set_note(pulled.paper_id, pulled.old)
         return changes
+
+
+class TrashCommand(EditCommand):
+    """Move papers to the trash (every field, tag and appearance kept); undo restores them."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        super().__init__(f"Move {papers_text(len(ids))} to the Trash")
+        self._ids = list(ids)
+        self._trashed: list[int] = []
+
+    def write_do(self, library: Library) -> Changes:
+        changes = library.trash_papers(self._ids)
+        self._trashed = sorted(changes.paper_ids)
+        return changes
+
+    def write_undo(self, library: Library) -> Changes:
+        return library.restore_papers(self._trashed) if self._trashed else Changes()
+
+
+class RestoreCommand(EditCommand):
+    """Bring papers back from the trash with their ids; undo moves them back to it."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        super().__init__(f"Restore {papers_text(len(ids))} from the Trash")
+        self._ids = list(ids)
+
+    def write_do(self, library: Library) -> Changes:
+        return library.restore_papers(self._ids)
+
+    def write_undo(self, library: Library) -> Changes:
+        return library.trash_papers(self._ids)

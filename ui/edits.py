@@ -24,8 +24,10 @@ from ui.commands import (
     EditCommand,
     MoveTagCommand,
     RemoveTagsCommand,
+    RestoreCommand,
     SetRatingCommand,
     SetStatusCommand,
+    TrashCommand,
     papers_text,
 )
 from ui.operations import OperationRunner
@@ -157,6 +159,18 @@ class PaperEdits(QObject):
             self._recorded.append(command)  # after the undo or redo being written
         else:
             self.undo_stack.push(command)
+
+    def trash(self, ids: Sequence[int]) -> bool:
+        """Move papers to the trash (undo restores them)."""
+        return self._edit(
+            lambda: TrashCommand(ids), ids, f"Move {papers_text(len(ids))} to the Trash?"
+        )
+
+    def restore(self, ids: Sequence[int]) -> bool:
+        """Bring papers back from the trash (undo moves them back)."""
+        return self._edit(
+            lambda: RestoreCommand(ids), ids, f"Restore {papers_text(len(ids))} from the Trash?"
+        )
 
     # ------------------------------------------------------------------ undo and redo
 

@@ -49,6 +49,7 @@ from ui.state import WindowState
 from ui.tagdialogs import TagActions, ask
 from ui.tasks import TaskRunner
 from ui.transfers import Transfers
+from ui.trash import TrashControl
 from ui.views import INBOX, ViewKey
 from ui.watching import WatchService
 
@@ -101,6 +102,7 @@ class MainWindow(WindowFrame):
             self,
         )
         self.places = Places(self.runner, self)
+        self.trash = TrashControl(self.runner, self.queries, self.edits, self._confirm, self)
         self.notices = Notices(self, self.tasks, library.path)
         self._closed = False
         self._wanted_view: ViewKey | None = None
@@ -129,7 +131,7 @@ class MainWindow(WindowFrame):
     def _wire(self) -> None:
         bar = self.statusBar()
         say = bar.showMessage
-        for source in (self.edits, self.transfers, self.places, self.detail_feed):
+        for source in (self.edits, self.transfers, self.places, self.detail_feed, self.trash):
             source.message.connect(say)
         self.runner.failed.connect(lambda title, exc: show_error(self, title, exc))
         self.runner.waiting_changed.connect(self.notices.waiting)
@@ -325,6 +327,10 @@ class MainWindow(WindowFrame):
     def selected_ids(self) -> list[int]:
         """The papers the edit actions apply to."""
         return self.paper_list.selected_ids()
+
+    def show_trash(self) -> None:
+        """File ▸ Trash…: restore papers, or empty the trash."""
+        self.trash.show()
 
     def rate_selection(self, stars: int) -> None:
         """Rate the selected papers (0 clears); undoable."""

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from reader.library import Library
+from reader.library import Changes, Library
 from reader.settings import Settings
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle, write
 
@@ -147,7 +147,7 @@ def test_export_brings_vault_notes_back_with_undo_and_lists_notes_left_alone(
     broken_text = broken.read_text(encoding="utf-8")
     broken.write_text(broken_text.replace("\n---\n", "\n", 1), "utf-8")
     write(qtbot, window, lambda lib: lib.set_rating(ids[1:], 4))  # re-export the others
-    seen: list[object] = []
+    seen: list[Changes] = []
     window.bus.changed.connect(lambda changes, who: seen.append(changes))
 
     window.transfers.result_box = None
@@ -163,7 +163,7 @@ def test_export_brings_vault_notes_back_with_undo_and_lists_notes_left_alone(
     assert "no closing --- line" in box.details.toPlainText()
     assert broken.read_text(encoding="utf-8") == broken_text.replace("\n---\n", "\n", 1)
     assert window.library.paper(ids[0]).note == "Written in Obsidian."
-    assert any(ids[0] in c.paper_ids for c in seen)  # type: ignore[attr-defined]
+    assert any(ids[0] in c.paper_ids for c in seen)
     stack = window.edits.undo_stack
     assert stack.undoText() == "Bring back a note from the vault"
     box.close()
