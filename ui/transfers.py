@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from reader.importer import ImportOutcome, ImportReport
 from reader.library import Changes, Library, LibraryError, PaperFilter
@@ -88,6 +88,8 @@ class Transfers(QObject):
         self.cancel_button.setFlat(True)
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancel)
+        self.watch_box: QMessageBox | None = None
+        """The message that the watcher stopped for good, once it did."""
         self.result_box: ExportResultDialog | None = None
         """The last export's result message (kept for tests and for the user to read)."""
 
@@ -165,6 +167,23 @@ class Transfers(QObject):
     def watch_error(self, message: str) -> None:
         """A problem the folder watcher met, shown without interrupting."""
         self._say(f"Watched folders: {message}", 15000)
+
+    def watch_failed(self, message: str) -> None:
+        """The watcher stopped for good: said once, in the status bar and a message."""
+        self._say(f"Watched folders are not watched any more: {message}")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Watching stopped",
+            f"Papershelf stopped watching your folders: {message}",
+            parent=self._parent,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(
+            "Nothing more is imported. Restore the library from a backup (papershelf restore) "
+            "or choose another one, then start Papershelf again."
+        )
+        self.watch_box = box
+        box.open()
 
     # ------------------------------------------------------------------ export
 

@@ -186,6 +186,7 @@ class MainWindow(WindowFrame):
         if self.watch is not None:
             self.watch.report.connect(self.transfers.handle_report)
             self.watch.error.connect(self.transfers.watch_error)
+            self.watch.failed.connect(self.transfers.watch_failed)
 
     def _load(self) -> None:
         self.feed.load_now(self.library)
