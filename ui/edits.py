@@ -107,7 +107,13 @@ class PaperEdits(QObject):
             if big:
                 self.working.emit(False)
 
-    def _edit(self, make: Callable[[], EditCommand], ids: Sequence[int], question: str) -> bool:
+    def _edit(
+        self,
+        make: Callable[[], EditCommand],
+        ids: Sequence[int],
+        question: str,
+        on_done: Callable[[], None] | None = None,
+    ) -> bool:
         if not ids:
             return False
         try:
@@ -117,7 +123,7 @@ class PaperEdits(QObject):
             return False
         if len(ids) > CONFIRM_ABOVE and not self._confirm("Change many papers", question):
             return False
-        self._push(command, len(ids))
+        self._push(command, len(ids), on_done)
         return True
 
     def rate(self, ids: Sequence[int], stars: int) -> bool:
@@ -162,8 +168,14 @@ class PaperEdits(QObject):
 
     def trash(self, ids: Sequence[int]) -> bool:
         """Move papers to the trash (undo restores them)."""
+
+        def done() -> None:
+            self.message.emit(
+                f"Moved {papers_text(len(ids))} to the Trash (Edit ▸ Undo brings them back)", 8000
+            )
+
         return self._edit(
-            lambda: TrashCommand(ids), ids, f"Move {papers_text(len(ids))} to the Trash?"
+            lambda: TrashCommand(ids), ids, f"Move {papers_text(len(ids))} to the Trash?", done
         )
 
     def restore(self, ids: Sequence[int]) -> bool:

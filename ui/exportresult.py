@@ -81,6 +81,7 @@ class ConflictPane(QWidget):
         splitter.addWidget(self.list)
         splitter.addWidget(sides)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([220, 600])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

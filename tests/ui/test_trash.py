@@ -54,6 +54,7 @@ def test_delete_moves_the_selection_to_the_trash_and_undo_restores_it(
     assert _trashed(window) == set(ids)
     assert not set(ids) & set(window.model.ids())
     assert window.edits.undo_stack.undoText() == "Move 2 papers to the Trash"
+    assert "Moved 2 papers to the Trash" in window.statusBar().currentMessage()
 
     window.edits.undo()
     _wait(qtbot, window)
