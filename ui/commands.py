@@ -18,11 +18,14 @@ brings back a tag that was renamed since.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from reader.library import Changes, Library, PaperFilter, Status, clean_tag_name
+
+if TYPE_CHECKING:
+    from reader.export import PulledNote
 
 TAGS_CHANGED = Changes(tags=True, fields=frozenset({"tags"}))
 
@@ -280,3 +283,64 @@ class DeleteTagCommand(EditCommand):
 
     def write_undo(self, library: Library) -> Changes:
         return library.add_tags(self._ids, [self.name]) | TAGS_CHANGED
+
+
+class PullNotesCommand(EditCommand):
+    """Notes an export brought back from the vault; undo puts the library's old notes back.
+
+    The export already made the change, so the command enters the stack done; redo sets
+    the vault's text again. ``pulled`` holds :class:`reader.export.PulledNote` records.
+    """
+
+    def __init__(self, pulled: Sequence[PulledNote]) -> None:
+        count = len(pulled)
+        super().__init__(
+            "Bring back a note from the vault"
+            if count == 1
+            else f"Bring back {count:,} notes from the vault"
+        )
+        self._pulled = list(pulled)
+        self.touched = frozenset(p.paper_id for p in pulled)
+
+    def write_do(self, library: Library) -> Changes:
+        changes = Changes()
+        for pulled in self._pulled:
+            changes |= library.set_note(pulled.paper_id, pulled.new)
+        return changes
+
+    def write_undo(self, library: Library) -> Changes:
+        changes = Changes()
+        for pulled in self._pulled:
+            changes |= library.set_note(pulled.paper_id, pulled.old)
+        return changes
+
+
+class TrashCommand(EditCommand):
+    """Move papers to the trash (every field, tag and appearance kept); undo restores them."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        super().__init__(f"Move {papers_text(len(ids))} to the Trash")
+        self._ids = list(ids)
+        self._trashed: list[int] = []
+
+    def write_do(self, library: Library) -> Changes:
+        changes = library.trash_papers(self._ids)
+        self._trashed = sorted(changes.paper_ids)
+        return changes
+
+    def write_undo(self, library: Library) -> Changes:
+        return library.restore_papers(self._trashed) if self._trashed else Changes()
+
+
+class RestoreCommand(EditCommand):
+    """Bring papers back from the trash with their ids; undo moves them back to it."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        super().__init__(f"Restore {papers_text(len(ids))} from the Trash")
+        self._ids = list(ids)
+
+    def write_do(self, library: Library) -> Changes:
+        return library.restore_papers(self._ids)
+
+    def write_undo(self, library: Library) -> Changes:
+        return library.trash_papers(self._ids)

@@ -296,8 +296,11 @@ class DetailPane(QStackedWidget):
         )
         self.setCurrentWidget(self._placeholder)
 
-    def show_paper(self, paper: Paper) -> None:
-        """Show one paper; the previous paper's unsaved note is stored first."""
+    def show_paper(self, paper: Paper, problems: Sequence[str] = ()) -> None:
+        """Show one paper; the previous paper's unsaved note is stored first.
+
+        ``problems`` (:meth:`Library.text_problems`) are said beside it, with the repair.
+        """
         same = self._paper is not None and self._paper.id == paper.id
         self._paper = paper
         self._selection = [paper.id]
@@ -320,7 +323,11 @@ class DetailPane(QStackedWidget):
         self._abstract_caption.show()
         self.abstract.setText(paper.abstract or "No abstract in the digests.")
         self.abstract.show()
-        self.error.hide()
+        self.error.setText(
+            "Some of this paper's stored text is damaged and shown with \N{REPLACEMENT CHARACTER}"
+            f" ({'; '.join(problems)}): run papershelf check --repair"
+        )
+        self.error.setVisible(bool(problems))
         self._note_holder.show()
         if same:
             self.note.reload(paper.note)

@@ -79,7 +79,11 @@ class DetailFeed(QObject):
         except LibraryError as exc:
             self._detail.show_nothing(f"This paper cannot be read: {exc}")
             return
-        self._detail.show_paper(paper)
+        try:
+            problems = self._library.text_problems(paper_id)
+        except LibraryError:
+            problems = []  # the paper itself was read: show it
+        self._detail.show_paper(paper, problems)
 
     def on_changes(self, changes: Changes, initiator: object) -> None:
         """The change bus: re-read what is shown if ``changes`` touched it."""

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.export import ExportOptions, ExportReport
+from reader.export import ExportOptions
 from reader.library import PaperFilter, Status
 from reader.settings import Settings
 from ui.icons import icon
@@ -327,35 +327,3 @@ class ExportDialog(QDialog):
             force=self.force.isChecked(),
             recreate=self.recreate.isChecked(),
         )
-
-
-def export_result_box(report: ExportReport, folder: Path, parent: QWidget | None) -> QMessageBox:
-    """The message shown when an export finishes: the summary, conflicts listed."""
-    box = QMessageBox(parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)  # summaries name files and folders
-    box.setWindowTitle("Export to Markdown")
-    trouble = bool(report.conflicts or report.errors)
-    box.setIcon(QMessageBox.Icon.Warning if trouble else QMessageBox.Icon.Information)
-    headline = "Export cancelled." if report.cancelled else "Export finished."
-    box.setText(f"{headline} {report.summary()[0].upper()}{report.summary()[1:]}.")
-    details: list[str] = []
-    if report.conflicts:
-        box.setInformativeText(
-            f"{len(report.conflicts)} note{'s were' if len(report.conflicts) != 1 else ' was'} "
-            "edited in the folder since the last export and left as you made "
-            f"{'them' if len(report.conflicts) != 1 else 'it'}. Export again with “Overwrite "
-            "notes I edited” to replace them (a copy of your version is kept)."
-        )
-        details.append("Edited in the folder (not overwritten):")
-        details.extend(f"  {p}" for p in report.conflicts)
-    if report.conflict_copies:
-        details.append("Your versions were kept as:")
-        details.extend(f"  {p}" for p in report.conflict_copies)
-    if report.errors:
-        details.append("Errors:")
-        details.extend(f"  {e}" for e in report.errors)
-    if details:
-        box.setDetailedText("\n".join(details))
-    box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.setProperty("folder", str(folder))
-    return box

@@ -24,8 +24,10 @@ from ui.commands import (
     EditCommand,
     MoveTagCommand,
     RemoveTagsCommand,
+    RestoreCommand,
     SetRatingCommand,
     SetStatusCommand,
+    TrashCommand,
     papers_text,
 )
 from ui.operations import OperationRunner
@@ -66,6 +68,7 @@ class PaperEdits(QObject):
         self._in_flight = 0
         self._steps: deque[bool] = deque()  # True: undo, False: redo
         self._stepping = False
+        self._recorded: list[EditCommand] = []
 
     # ------------------------------------------------------------------ undoable edits
 
@@ -104,7 +107,13 @@ class PaperEdits(QObject):
             if big:
                 self.working.emit(False)
 
-    def _edit(self, make: Callable[[], EditCommand], ids: Sequence[int], question: str) -> bool:
+    def _edit(
+        self,
+        make: Callable[[], EditCommand],
+        ids: Sequence[int],
+        question: str,
+        on_done: Callable[[], None] | None = None,
+    ) -> bool:
         if not ids:
             return False
         try:
@@ -114,7 +123,7 @@ class PaperEdits(QObject):
             return False
         if len(ids) > CONFIRM_ABOVE and not self._confirm("Change many papers", question):
             return False
-        self._push(command, len(ids))
+        self._push(command, len(ids), on_done)
         return True
 
     def rate(self, ids: Sequence[int], stars: int) -> bool:
@@ -150,6 +159,31 @@ class PaperEdits(QObject):
             f"Remove #{name} from {papers_text(len(ids))}?",
         )
 
+    def record(self, command: EditCommand) -> None:
+        """Put a command whose write is already done (an export's pull) on the stack."""
+        if self._stepping or self._steps:
+            self._recorded.append(command)  # after the undo or redo being written
+        else:
+            self.undo_stack.push(command)
+
+    def trash(self, ids: Sequence[int]) -> bool:
+        """Move papers to the trash (undo restores them)."""
+
+        def done() -> None:
+            self.message.emit(
+                f"Moved {papers_text(len(ids))} to the Trash (Edit ▸ Undo brings them back)", 8000
+            )
+
+        return self._edit(
+            lambda: TrashCommand(ids), ids, f"Move {papers_text(len(ids))} to the Trash?", done
+        )
+
+    def restore(self, ids: Sequence[int]) -> bool:
+        """Bring papers back from the trash (undo moves them back)."""
+        return self._edit(
+            lambda: RestoreCommand(ids), ids, f"Restore {papers_text(len(ids))} from the Trash?"
+        )
+
     # ------------------------------------------------------------------ undo and redo
 
     @property
@@ -168,7 +202,12 @@ class PaperEdits(QObject):
         self._next_step()
 
     def _next_step(self) -> None:
-        if self._stepping or self._in_flight or not self._steps:
+        if self._stepping or self._in_flight:
+            return
+        if not self._steps:
+            recorded, self._recorded = self._recorded, []
+            for done in recorded:
+                self.undo_stack.push(done)
             return
         undo = self._steps.popleft()
         stack = self.undo_stack
@@ -194,6 +233,7 @@ class PaperEdits(QObject):
             self._steps.clear()
             what = "undone" if undo else "redone"
             self._runner.failed.emit(f"“{command.text()}” was not {what}", exc)
+            self._next_step()  # commands recorded meanwhile go on the stack
 
         if self._runner.run(step, initiator=self, on_success=success, on_failure=failure) is None:
             self._stepping = False

@@ -28,6 +28,8 @@ class WindowCommands(Protocol):
     def close(self) -> bool: ...
     def open_watched_folder(self) -> None: ...
     def show_settings(self) -> None: ...
+    def show_trash(self) -> None: ...
+    def selected_ids(self) -> list[int]: ...
     def focus_search(self) -> None: ...
     def rate_selection(self, stars: int) -> None: ...
     def set_status_selection(self, status: Status) -> None: ...
@@ -76,6 +78,7 @@ class WindowActions:
         )
         if self.settings.shortcut().isEmpty():
             self.settings.setShortcut(QKeySequence("Ctrl+,"))
+        self.trash = self._action("&Trash…", w.show_trash, None, None)
         self.quit = self._action("&Quit", w.close, QKeySequence.StandardKey.Quit)
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -108,6 +111,13 @@ class WindowActions:
         )
         self.previous_paper = self._list_only(
             self._action("Previous Paper", lambda: w.move_selection(-1), "K")
+        )
+        self.move_to_trash = self._list_only(
+            self._action(
+                "Move to Trash",
+                lambda: edits.trash(w.selected_ids()),
+                QKeySequence.StandardKey.Delete,
+            )
         )
         self.open_paper = self._action(
             "&Open Paper Page", w.open_paper_page, "Ctrl+Return", "open-link"
@@ -168,6 +178,7 @@ class WindowActions:
         file.addSeparator()
         file.addAction(self.open_folder)
         file.addAction(self.settings)
+        file.addAction(self.trash)
         file.addSeparator()
         file.addAction(self.quit)
 
@@ -184,6 +195,7 @@ class WindowActions:
         status.addActions(list(self.status.values()))
         edit.addAction(self.add_tag)
         edit.addAction(self.edit_note)
+        edit.addAction(self.move_to_trash)
         edit.addSeparator()
         edit.addActions([self.next_paper, self.previous_paper, self.open_paper])
 
@@ -214,4 +226,6 @@ class WindowActions:
         menu.addSeparator()
         menu.addAction(self.open_paper)
         menu.addAction(self.export_selected)
+        menu.addSeparator()
+        menu.addAction(self.move_to_trash)
         return menu

@@ -14,18 +14,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from reader.importer import ImportOutcome, ImportReport
-from reader.library import Changes, LibraryError, PaperFilter
+from reader.library import Changes, Library, LibraryError, PaperFilter
 from reader.settings import Settings
 from ui.errors import show_error
-from ui.operations import ChangeBus
+from ui.exportresult import ExportResultDialog
+from ui.operations import OperationRunner
 from ui.tasks import ExportTask, ImportTask, ProgressTask, TaskRunner
 
 if TYPE_CHECKING:
-    from reader.export import ExportOptions, ExportReport
+    from reader.export import ExportOptions, ExportReport, NoteConflict
 
 IMPORT_FILTER = (
     "Digests (*.txt *.md *.markdown *.json *.html *.htm *.xml *.rss *.atom *.eml *.bib *.ris)"
@@ -48,13 +49,15 @@ class Transfers(QObject):
     """A status-bar message and how long to show it (ms, 0: until replaced)."""
     imported = Signal(object)
     """The :class:`Changes` of imports, published on the bus just before."""
+    notes_pulled = Signal(object)
+    """An export brought notes back from the vault: the :class:`PulledNote` list (for undo)."""
     settings_changed = Signal()
     """The export folder or template was remembered in the settings (save them)."""
 
     def __init__(
         self,
         tasks: TaskRunner,
-        bus: ChangeBus,
+        runner: OperationRunner,
         settings: Callable[[], Settings],
         selection: Callable[[], list[int]],
         view: Callable[[], tuple[PaperFilter, str]],
@@ -63,7 +66,8 @@ class Transfers(QObject):
     ) -> None:
         super().__init__(parent)
         self._tasks = tasks
-        self._bus = bus
+        self._runner = runner
+        self._bus = runner.bus
         self._settings = settings
         self._selection = selection
         self._view = view
@@ -84,7 +88,9 @@ class Transfers(QObject):
         self.cancel_button.setFlat(True)
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.cancel)
-        self.result_box: QMessageBox | None = None
+        self.watch_box: QMessageBox | None = None
+        """The message that the watcher stopped for good, once it did."""
+        self.result_box: ExportResultDialog | None = None
         """The last export's result message (kept for tests and for the user to read)."""
 
     def _say(self, text: str, ms: int = 0) -> None:
@@ -162,6 +168,23 @@ class Transfers(QObject):
         """A problem the folder watcher met, shown without interrupting."""
         self._say(f"Watched folders: {message}", 15000)
 
+    def watch_failed(self, message: str) -> None:
+        """The watcher stopped for good: said once, in the status bar and a message."""
+        self._say(f"Watched folders are not watched any more: {message}")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Watching stopped",
+            f"Papershelf stopped watching your folders: {message}",
+            parent=self._parent,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(
+            "Nothing more is imported. Restore the library from a backup (papershelf restore) "
+            "or choose another one, then start Papershelf again."
+        )
+        self.watch_box = box
+        box.open()
+
     # ------------------------------------------------------------------ export
 
     def export_markdown(self, *, selected: bool = False) -> None:
@@ -198,12 +221,33 @@ class Transfers(QObject):
         return task
 
     def _export_finished(self, task: ExportTask, report: ExportReport) -> None:
-        from ui.dialogs import export_result_box
-
         self._end(task)
         self._say(f"Export: {report.summary()}", 15000)
-        self.result_box = export_result_box(report, Path(task.options.folder), self._parent)
-        self.result_box.open()
+        if report.pulled:
+            self.notes_pulled.emit(list(report.pulled))  # one undo for the whole pull
+        self._bus.publish(report.changes, self)
+        box = ExportResultDialog(report, Path(task.options.folder), self._parent)
+        box.resolve_requested.connect(lambda c, text, b=box: self.resolve(b, c, text))
+        self.result_box = box
+        box.open()
+
+    def resolve(self, box: ExportResultDialog, conflict: NoteConflict, text: str) -> None:
+        """Keep ``text`` for a conflicting note, in the library and the vault (the writer)."""
+        from reader.export import ExportError, resolve_conflict
+
+        def op(library: Library) -> Changes:
+            return resolve_conflict(library, conflict.path, conflict.paper_id, text)
+
+        def done(_: Changes) -> None:
+            box.resolved(conflict)
+            self._say(f"Resolved {conflict.path.name}", 6000)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, ExportError | LibraryError | OSError):
+                raise exc
+            box.resolve_failed(conflict, str(exc))
+
+        self._runner.run(op, initiator=self, on_success=done, on_failure=failed)
 
     # ------------------------------------------------------------------ progress
 

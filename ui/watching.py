@@ -33,6 +33,8 @@ class WatchService(QObject):
     """An :class:`~reader.importer.ImportReport` (an import, or a failure that was logged)."""
     error = Signal(str)
     """A problem with a folder or with the library, in words for people."""
+    failed = Signal(str)
+    """The watcher stopped for good (the library file is gone): said once, in words."""
 
     def __init__(
         self,
@@ -76,6 +78,7 @@ class WatchService(QObject):
         from reader.watcher import FolderWatcher, WatchError  # watchdog loads after first paint
 
         factory = self._factory or FolderWatcher
+        watcher: FolderWatcher
         watcher = factory(
             self._worker,
             settings.watched_folders,
@@ -83,7 +86,7 @@ class WatchService(QObject):
             polling=settings.polling,
             quiet_period=settings.quiet_period,
             on_report=self.report.emit,
-            on_error=self.error.emit,
+            on_error=lambda message: self._relay(watcher, message),
         )
         try:
             watcher.start()
@@ -93,6 +96,13 @@ class WatchService(QObject):
             return False
         self._watcher = watcher
         return True
+
+    def _relay(self, watcher: FolderWatcher, message: str) -> None:
+        """A watcher's problem (on its thread): its one failure, or a passing problem."""
+        if watcher.failure is not None and watcher.failure == message:
+            self.failed.emit(message)
+        else:
+            self.error.emit(message)
 
     def restart(self, settings: Settings) -> bool:
         """Watch with new settings."""

@@ -34,6 +34,7 @@ from reader.library import (
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from reader.worker import LibraryReader, LibraryWorker
+from ui.commands import PullNotesCommand
 from ui.detailfeed import DetailFeed
 from ui.edits import PaperEdits
 from ui.errors import show_error
@@ -48,6 +49,7 @@ from ui.state import WindowState
 from ui.tagdialogs import TagActions, ask
 from ui.tasks import TaskRunner
 from ui.transfers import Transfers
+from ui.trash import TrashControl
 from ui.views import INBOX, ViewKey
 from ui.watching import WatchService
 
@@ -92,7 +94,7 @@ class MainWindow(WindowFrame):
         self.edits = PaperEdits(self.runner, QUndoStack(self), self._confirm, self)
         self.transfers = Transfers(
             self.tasks,
-            self.bus,
+            self.runner,
             lambda: self.settings,
             self.selected_ids,
             lambda: (self.model.view, self._current_title()),
@@ -100,6 +102,7 @@ class MainWindow(WindowFrame):
             self,
         )
         self.places = Places(self.runner, self)
+        self.trash = TrashControl(self.runner, self.queries, self.edits, self._confirm, self)
         self.notices = Notices(self, self.tasks, library.path)
         self._closed = False
         self._wanted_view: ViewKey | None = None
@@ -128,7 +131,7 @@ class MainWindow(WindowFrame):
     def _wire(self) -> None:
         bar = self.statusBar()
         say = bar.showMessage
-        for source in (self.edits, self.transfers, self.places, self.detail_feed):
+        for source in (self.edits, self.transfers, self.places, self.detail_feed, self.trash):
             source.message.connect(say)
         self.runner.failed.connect(lambda title, exc: show_error(self, title, exc))
         self.runner.waiting_changed.connect(self.notices.waiting)
@@ -137,6 +140,9 @@ class MainWindow(WindowFrame):
         self.edits.view_requested.connect(self.show_view)
         self.transfers.imported.connect(self._imported)
         self.transfers.settings_changed.connect(self.save_settings)
+        self.transfers.notes_pulled.connect(
+            lambda pulled: self.edits.record(PullNotesCommand(pulled))
+        )
         self.files_dropped.connect(self.transfers.import_paths)
         self.settings_accepted.connect(self.apply_settings)
         self.bus.changed.connect(self.model.on_changes)
@@ -180,6 +186,7 @@ class MainWindow(WindowFrame):
         if self.watch is not None:
             self.watch.report.connect(self.transfers.handle_report)
             self.watch.error.connect(self.transfers.watch_error)
+            self.watch.failed.connect(self.transfers.watch_failed)
 
     def _load(self) -> None:
         self.feed.load_now(self.library)
@@ -321,6 +328,10 @@ class MainWindow(WindowFrame):
     def selected_ids(self) -> list[int]:
         """The papers the edit actions apply to."""
         return self.paper_list.selected_ids()
+
+    def show_trash(self) -> None:
+        """File ▸ Trash…: restore papers, or empty the trash."""
+        self.trash.show()
 
     def rate_selection(self, stars: int) -> None:
         """Rate the selected papers (0 clears); undoable."""

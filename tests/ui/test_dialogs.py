@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from reader.library import Library
+from reader.library import Changes, Library
 from reader.settings import Settings
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle, write
 
@@ -86,8 +86,96 @@ def test_export_selected_papers_and_report_conflicts(
     box = window.transfers.result_box
     assert box is not None
     assert "1 conflict" in box.text()
-    assert edited.name in box.detailedText()
+    assert box.conflicts is not None
+    assert box.conflicts.list.item(0).text() == edited.name
+    assert "My own words." in box.conflicts.vault_text.toPlainText()
+    assert "A changed note." in box.conflicts.library_text.toPlainText()
     assert "My own words." in edited.read_text(encoding="utf-8")
+
+    # "Keep the vault's": the library takes the vault's words, the file keeps them.
+    qtbot.mouseClick(box.conflicts.keep_vault, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: 0 in box.conflicts.done, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert window.library.paper(ids[0]).note == "My own words."
+    assert not box.conflicts.keep_library.isEnabled()
+    assert "My own words." in edited.read_text(encoding="utf-8")
+    box.close()
+
+    # The next export sees the same text on both sides: no conflict.
+    window.transfers.result_box = None
+    window.transfers.run_export(dialog.options())
+    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
+    box = window.transfers.result_box
+    assert box is not None
+    assert "0 conflicts" in box.text()
+    assert box.conflicts is None
+    box.close()
+
+
+def test_export_brings_vault_notes_back_with_undo_and_lists_notes_left_alone(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    papers: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window()
+    ids = window.model.ids()[:3]
+    write(qtbot, window, lambda lib: lib.set_note(ids[0], "Written in Papershelf."))
+    window.paper_list.select_ids(ids)
+    settle(qtbot, window)
+    vault = tmp_path / "vault"
+    window.transfers.export_markdown(selected=True)
+    dialog = window.transfers.export_dialog
+    dialog.folder.setText(str(vault))
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
+    box = window.transfers.result_box
+    assert box is not None
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "ui.exportresult.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile())
+    )
+    qtbot.mouseClick(box.open_folder, Qt.MouseButton.LeftButton)
+    assert opened == [str(vault)]
+    box.close()
+    notes = sorted(p for p in vault.glob("*.md") if p.name != "Reading list.md")
+    edited = next(p for p in notes if "Written in Papershelf." in p.read_text(encoding="utf-8"))
+    broken = next(p for p in notes if p != edited)
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("Written in Papershelf.", "Written in Obsidian."), "utf-8")
+    broken_text = broken.read_text(encoding="utf-8")
+    broken.write_text(broken_text.replace("\n---\n", "\n", 1), "utf-8")
+    write(qtbot, window, lambda lib: lib.set_rating(ids[1:], 4))  # re-export the others
+    seen: list[Changes] = []
+    window.bus.changed.connect(lambda changes, who: seen.append(changes))
+
+    window.transfers.result_box = None
+    window.transfers.run_export(dialog.options())
+    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
+    box = window.transfers.result_box
+    assert box is not None
+    settle(qtbot, window)
+    assert "1 note brought back" in box.text()
+    assert "1 left alone" in box.text()
+    assert str(edited) in box.details.toPlainText()
+    assert f"{broken}: " in box.details.toPlainText()
+    assert "no closing --- line" in box.details.toPlainText()
+    assert broken.read_text(encoding="utf-8") == broken_text.replace("\n---\n", "\n", 1)
+    assert window.library.paper(ids[0]).note == "Written in Obsidian."
+    assert any(ids[0] in c.paper_ids for c in seen)
+    stack = window.edits.undo_stack
+    assert stack.undoText() == "Bring back a note from the vault"
+    box.close()
+
+    window.edits.undo()
+    qtbot.waitUntil(lambda: not window.edits.pending, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert window.library.paper(ids[0]).note == "Written in Papershelf."
+    window.edits.redo()
+    qtbot.waitUntil(lambda: not window.edits.pending, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert window.library.paper(ids[0]).note == "Written in Obsidian."
 
 
 def test_an_unopenable_library_is_explained(

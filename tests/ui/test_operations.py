@@ -259,3 +259,28 @@ def test_searches_run_on_the_reader_not_the_gui_thread(
     assert window.model.rowCount() == 10
     assert not [s for s in gui if "MATCH" in s or "count(" in s]  # nothing grows with the library
     assert any("MATCH" in s for s in reader)
+
+
+def test_a_paper_with_damaged_text_says_so_beside_it_with_the_repair(
+    qtbot: QtBot, make_window: WindowFactory, papers: Path
+) -> None:
+    with Library(papers) as library:
+        bad, good = library.paper_ids()[:2]
+        library.connection.execute(
+            "UPDATE paper SET abstract = CAST(X'4261642082FF' AS TEXT) WHERE id = ?", [bad]
+        )
+    window = make_window()
+    window.paper_list.select_ids([bad])
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.detail.paper is not None, timeout=WAIT_MS)
+    assert window.detail.error.isVisible()
+    assert "abstract" in window.detail.error.text()
+    assert "papershelf check --repair" in window.detail.error.text()
+    assert "\N{REPLACEMENT CHARACTER}" in window.detail.abstract.text()
+    window.paper_list.select_ids([good])
+    settle(qtbot, window)
+    qtbot.waitUntil(
+        lambda: window.detail.paper is not None and window.detail.paper.id == good,
+        timeout=WAIT_MS,
+    )
+    assert not window.detail.error.isVisible()
