@@ -17,12 +17,14 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from reader.export import PulledNote
 from reader.library import Changes, LibraryUsageError, Status
 from ui.commands import (
     AddTagsCommand,
     DeleteTagCommand,
     EditCommand,
     MoveTagCommand,
+    PullNotesCommand,
     RemoveTagsCommand,
     RestoreCommand,
     SetRatingCommand,
@@ -158,6 +160,10 @@ class PaperEdits(QObject):
             ids,
             f"Remove #{name} from {papers_text(len(ids))}?",
         )
+
+    def record_pull(self, pulled: Sequence[PulledNote]) -> None:
+        """The notes an export brought back from the vault, as one undoable step."""
+        self.record(PullNotesCommand(pulled))
 
     def record(self, command: EditCommand) -> None:
         """Put a command whose write is already done (an export's pull) on the stack."""

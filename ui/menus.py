@@ -21,6 +21,12 @@ from ui.icons import icon
 from ui.transfers import Transfers
 
 
+class TrashOpener(Protocol):
+    """What opens the Trash dialog (ui.trash.TrashControl)."""
+
+    def show(self) -> object: ...
+
+
 class WindowCommands(Protocol):
     """What the menus ask of the window (the main window is one; no import of it here)."""
 
@@ -28,7 +34,8 @@ class WindowCommands(Protocol):
     def close(self) -> bool: ...
     def open_watched_folder(self) -> None: ...
     def show_settings(self) -> None: ...
-    def show_trash(self) -> None: ...
+    @property
+    def trash(self) -> TrashOpener: ...
     def selected_ids(self) -> list[int]: ...
     def focus_search(self) -> None: ...
     def rate_selection(self, stars: int) -> None: ...
@@ -78,7 +85,7 @@ class WindowActions:
         )
         if self.settings.shortcut().isEmpty():
             self.settings.setShortcut(QKeySequence("Ctrl+,"))
-        self.trash = self._action("&Trash…", w.show_trash, None, None)
+        self.trash = self._action("&Trash…", w.trash.show, None, None)
         self.quit = self._action("&Quit", w.close, QKeySequence.StandardKey.Quit)
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
 

@@ -34,7 +34,6 @@ from reader.library import (
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from reader.worker import LibraryReader, LibraryWorker
-from ui.commands import PullNotesCommand
 from ui.detailfeed import DetailFeed
 from ui.edits import PaperEdits
 from ui.errors import show_error
@@ -140,9 +139,7 @@ class MainWindow(WindowFrame):
         self.edits.view_requested.connect(self.show_view)
         self.transfers.imported.connect(self._imported)
         self.transfers.settings_changed.connect(self.save_settings)
-        self.transfers.notes_pulled.connect(
-            lambda pulled: self.edits.record(PullNotesCommand(pulled))
-        )
+        self.transfers.notes_pulled.connect(self.edits.record_pull)
         self.files_dropped.connect(self.transfers.import_paths)
         self.settings_accepted.connect(self.apply_settings)
         self.bus.changed.connect(self.model.on_changes)
@@ -329,10 +326,6 @@ class MainWindow(WindowFrame):
         """The papers the edit actions apply to."""
         return self.paper_list.selected_ids()
 
-    def show_trash(self) -> None:
-        """File ▸ Trash…: restore papers, or empty the trash."""
-        self.trash.show()
-
     def rate_selection(self, stars: int) -> None:
         """Rate the selected papers (0 clears); undoable."""
         self.edits.rate(self.selected_ids(), stars)
@@ -363,8 +356,6 @@ class MainWindow(WindowFrame):
             self.statusBar().showMessage(f"Could not read the tags: {exc}", 10000)
             return []
 
-    # ------------------------------------------------------------------ settings and places
-
     def open_watched_folder(self) -> None:
         """Show the first watched folder in the file manager."""
         self.places.open_folder(self.settings.watched_folders)
@@ -376,8 +367,6 @@ class MainWindow(WindowFrame):
     def open_paper_page(self) -> None:
         """Open the current paper's page in the browser (and record the opening)."""
         self.places.open_paper_page(self.detail.paper)
-
-    # ------------------------------------------------------------------ closing
 
     def flush(self) -> bool:
         """Hand the note being typed to the writer; keep a recovery copy of any note the
