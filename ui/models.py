@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 
 from reader.library import Changes, Library, PaperFilter, PaperRow, SortKey, Status
 from reader.query import compile_filter
+from reader.ranking import for_you_ids, state
 from ui.columns import (
     ITEM_FLAGS,
     MUTED_COLUMNS,
@@ -42,13 +43,20 @@ from ui.columns import (
     stars_text,
     tooltip,
 )
-from ui.views import view_fields
+from ui.views import RANKED_FIELDS, view_fields
 
 if TYPE_CHECKING:
     from ui.operations import QueryRunner
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+def _ranked_ids(library: Library, view: PaperFilter, limit: int | None) -> list[int]:
+    """The "For you" ids: none while there is no model (no order to show), else by interest."""
+    if state(library).fitted_at is None:
+        return []
+    return for_you_ids(library, view, limit=limit)
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -90,6 +98,8 @@ class PaperTableModel(QAbstractTableModel):
         self._queries = queries
         self._view = PaperFilter()
         self._wanted = self._view  # the view last asked for (shown once it arrives)
+        self._ranked = False  # the shown ids are "For you" (by interest), not a sort
+        self._wanted_ranked = False
         self._sort = SortKey.ADDED
         self._descending = True
         self._ids: list[int] = []
@@ -137,13 +147,23 @@ class PaperTableModel(QAbstractTableModel):
         """The ids shown, in display order (a copy)."""
         return list(self._ids)
 
-    def set_view(self, view: PaperFilter) -> None:
+    @property
+    def ranked(self) -> bool:
+        """Whether the ids shown are "For you" (by interest, the sort does not apply)."""
+        return self._ranked
+
+    def set_view(self, view: PaperFilter, *, ranked: bool = False) -> None:
         """Show ``view``. Raises :class:`~reader.query.QueryError` for a bad search (no change).
+
+        With ``ranked``, the view is "For you": untriaged inbox papers matching ``view``'s
+        search, best match first (:func:`reader.ranking.for_you_ids`), none while there is
+        no model (the list's empty text then says how to get one).
 
         The first :data:`FIRST_IDS` ids are read first and shown, then the rest: a
         100,000-paper view opens as fast as a small one, and the GUI thread never waits.
         """
         compile_filter(view)  # a search that does not parse fails here, synchronously
+        self._wanted_ranked = ranked
         self._load(view, switched=True)
 
     def set_sort(self, key: SortKey, *, descending: bool) -> None:
@@ -161,7 +181,10 @@ class PaperTableModel(QAbstractTableModel):
         """
         if not self._active:
             return False
-        self._load(self._wanted, switched=self._wanted != self._view)
+        self._load(
+            self._wanted,
+            switched=self._wanted != self._view or self._wanted_ranked != self._ranked,
+        )
         return True
 
     def _read(self, channel: str, job: Callable[[Library], T], done: Callable[[T], None]) -> None:
@@ -180,18 +203,24 @@ class PaperTableModel(QAbstractTableModel):
         serial = self._serial
         self._wanted = view
         self._active = True
-        sort, descending = self._sort, self._descending
+        sort, descending, ranked = self._sort, self._descending, self._wanted_ranked
         self._loading = True
         limit = self.FIRST_IDS if switched else None
 
-        def job(library: Library) -> list[int]:
+        def ids_of(library: Library, limit: int | None) -> list[int]:
+            if ranked:
+                return _ranked_ids(library, view, limit)
             return library.paper_ids(view, sort, descending=descending, limit=limit)
+
+        def job(library: Library) -> list[int]:
+            return ids_of(library, limit)
 
         def arrived(ids: list[int]) -> None:
             if serial != self._serial:
                 return
             complete = limit is None or len(ids) < limit
             self._view = view
+            self._ranked = ranked
             self._active = True
             self.switching_view = switched
             try:
@@ -201,9 +230,7 @@ class PaperTableModel(QAbstractTableModel):
             if complete:
                 self._loading = False
             else:
-                self._read(
-                    "paper ids", lambda lib: lib.paper_ids(view, sort, descending=descending), rest
-                )
+                self._read("paper ids", lambda lib: ids_of(lib, None), rest)
             self.view_loaded.emit(switched)
             if complete:
                 self.count_known.emit()
@@ -257,7 +284,8 @@ class PaperTableModel(QAbstractTableModel):
             and changes.fields <= {"note", "opened"}
             and not changes.papers_added
         )
-        if (not note_only and changes.touches(*view_fields(self._wanted, self._sort))) or (
+        fields = RANKED_FIELDS if self._wanted_ranked else view_fields(self._wanted, self._sort)
+        if (not note_only and changes.touches(*fields)) or (
             changes.tags and self._wanted.tag is not None and not changes.paper_ids
         ):
             self.requery()

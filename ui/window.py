@@ -38,6 +38,7 @@ from ui.detailfeed import DetailFeed
 from ui.edits import PaperEdits
 from ui.errors import show_error
 from ui.frame import WindowFrame
+from ui.interest import InterestService, for_you_empty_text
 from ui.menus import WindowActions
 from ui.notekeeper import NoteKeeper
 from ui.notices import Notices
@@ -100,6 +101,7 @@ class MainWindow(WindowFrame):
             self,
         )
         self.places = Places(self.runner, self)
+        self.interest = InterestService(library.path, self.runner, self.bus, parent=self)
         self.notices = Notices(self, self.tasks, library.path)
         self._closed = False
         self._wanted_view: ViewKey | None = None
@@ -122,6 +124,7 @@ class MainWindow(WindowFrame):
         self.menu_actions.build_menus()
         self._wire()
         self._load()
+        self.interest.start()
 
     # ------------------------------------------------------------------ wiring
 
@@ -132,6 +135,7 @@ class MainWindow(WindowFrame):
             source.message.connect(say)
         self.runner.failed.connect(lambda title, exc: show_error(self, title, exc))
         self.runner.waiting_changed.connect(self.notices.waiting)
+        self.interest.failed.connect(lambda text: say(text, 10000))
         self.edits.working.connect(self.show_working)
         self.edits.select_requested.connect(self._select_changed)
         self.edits.view_requested.connect(self.show_view)
@@ -261,7 +265,7 @@ class MainWindow(WindowFrame):
     def _apply_view(self, key: ViewKey, search: str) -> bool:
         view = dataclasses.replace(key.paper_filter(), search=search.strip())
         try:
-            self.model.set_view(view)
+            self.model.set_view(view, ranked=key.ranked)
         except QueryError as exc:
             self.search.show_error(str(exc))
             return False
@@ -276,6 +280,8 @@ class MainWindow(WindowFrame):
                 if failed
                 else "No papers came from this digest."
             )
+        elif key.ranked:
+            self.paper_list.empty_text = for_you_empty_text(self.library)
         else:
             self.paper_list.empty_text = f"No papers in {key.title}."
         self._update_title()
@@ -393,6 +399,7 @@ class MainWindow(WindowFrame):
         self.transfers.cancel()
         if self.watch is not None:
             self.watch.stop()
+        self.interest.stop()
         self.queries.close()
         self.reader.close()
         self.tasks.close()

@@ -1,0 +1,125 @@
+"""The interest model in the window: the learner runs with it, real papers, real sklearn."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from reader import ranking
+from reader.library import Library, Status
+from tests.ui.conftest import WAIT_MS, WindowFactory, settle
+from ui.interest import COLD_START
+from ui.views import FOR_YOU
+from ui.window import MainWindow
+
+LEARN_MS = 120_000
+"""A refit on 205 real papers on a shared 2-core machine (sklearn's first import included)."""
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library of the 205 real arXiv papers of the ranking benchmark (built once)."""
+    from bench.ranking_corpus import records, write_digests
+    from reader.importer import Importer
+
+    folder = tmp_path_factory.mktemp("interest-corpus")
+    path = folder / "template.sqlite"
+    with Library(path) as library:
+        Importer(library).import_paths(write_digests(folder / "digests", records()))
+    return path
+
+
+@pytest.fixture
+def corpus(lib_path: Path, corpus_file: Path) -> Path:
+    """A fresh copy of the corpus as the test's library."""
+    shutil.copyfile(corpus_file, lib_path)
+    return lib_path
+
+
+def fields(path: Path) -> dict[int, str]:
+    """Each paper's field (the archive of its primary category)."""
+    with Library(path, read_only=True) as library:
+        papers = library.papers_by_id(library.paper_ids(), with_appearances=False)
+        return {p.id: p.categories[0].split(".", 1)[0] for p in papers}
+
+
+def interest_state(path: Path) -> ranking.InterestState:
+    """The model's state as another reader of the file sees it."""
+    with Library(path, read_only=True) as library:
+        return ranking.state(library)
+
+
+def learner_threads() -> list[threading.Thread]:
+    """The interest learners running in this process."""
+    return [t for t in threading.enumerate() if t.name == "interest-learner" and t.is_alive()]
+
+
+def quick(window: MainWindow) -> None:
+    """Shorten the learner's quiet period for the test."""
+    assert window.interest.learner is not None
+    window.interest.learner.delay = 0.2
+
+
+def test_the_learner_runs_with_the_window_and_refits_after_edits(
+    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+) -> None:
+    field = fields(corpus)
+    math = [i for i in sorted(field) if field[i] == "math"][:4]
+    window = make_window()
+    quick(window)
+    assert window.interest.learner is not None
+    assert len(learner_threads()) == 1
+    assert window.interest.learner.wait_idle(LEARN_MS / 1000)
+    settle(qtbot, window)
+    assert interest_state(corpus).fitted_at is None  # nothing rated: no model, no scores
+
+    before = window.interest.learner.refits  # the catch-up of a never-ranked library
+    seen: list[frozenset[str]] = []
+    window.bus.changed.connect(lambda changes, _who: seen.append(changes.fields))
+    window.edits.rate(math, 5)  # an edit through the window's writer
+    qtbot.waitUntil(lambda: interest_state(corpus).fitted_at is not None, timeout=LEARN_MS)
+    qtbot.waitUntil(lambda: frozenset({"interest"}) in seen, timeout=WAIT_MS)
+    settle(qtbot, window)
+    state = interest_state(corpus)
+    assert state.positives == 4
+    assert state.message is None
+    with Library(corpus, read_only=True) as library:
+        top = ranking.for_you_ids(library, limit=10)
+        assert len(ranking.scores(library, library.paper_ids())) == len(field)
+    assert sum(field[i] == "math" for i in top) >= 5  # like the four rated ones
+    assert window.interest.learner.refits == before + 1  # one refit for the edit
+
+    window.close()
+    assert window.interest.learner is None
+    qtbot.waitUntil(lambda: not learner_threads(), timeout=WAIT_MS)
+
+
+def test_for_you_is_honest_while_cold_then_lists_the_inbox_by_interest(
+    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+) -> None:
+    field = fields(corpus)
+    math = [i for i in sorted(field) if field[i] == "math"][:4]
+    window = make_window()
+    quick(window)
+    assert window.sidebar.select_key(FOR_YOU)
+    settle(qtbot, window)
+    assert window.model.rowCount() == 0  # no model: no made-up order
+    assert window.paper_list.empty_text == COLD_START
+
+    window.edits.rate(math, 5)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=LEARN_MS)
+    settle(qtbot, window)
+    shown = window.model.ids()
+    assert not set(math) & set(shown)  # rated papers have left "For you"
+    assert len(shown) == len(field) - len(math)  # every other paper is an untriaged inbox one
+    assert sum(field[i] == "math" for i in shown[:10]) >= 5
+    with Library(corpus, read_only=True) as library:
+        scored = ranking.scores(library, shown)
+    assert [scored[i] for i in shown] == sorted(scored.values(), reverse=True)
+
+    window.edits.set_status([shown[0]], Status.QUEUE)  # triaged: it leaves the view
+    qtbot.waitUntil(lambda: shown[0] not in window.model.ids(), timeout=WAIT_MS)
