@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 
 from reader.library import Changes, Library, PaperFilter, PaperRow, SortKey, Status
 from reader.query import compile_filter
-from reader.ranking import for_you_ids, state
+from reader.ranking import for_you_ids, scores, state
 from ui.columns import (
     ITEM_FLAGS,
     MUTED_COLUMNS,
@@ -38,6 +38,8 @@ from ui.columns import (
     SortRole,
     display,
     format_date,
+    match_text,
+    match_tooltip,
     muted_color,
     sort_value,
     stars_text,
@@ -107,6 +109,7 @@ class PaperTableModel(QAbstractTableModel):
         self._loading = False
         self._serial = 0
         self._rows: dict[int, PaperRow] = {}
+        self._scores: dict[int, float] = {}  # match scores of the cached rows (none: unscored)
         self._positions: dict[int, int] | None = None
         self._lookups = 0
         self._problems: set[str] = set()
@@ -299,6 +302,7 @@ class PaperTableModel(QAbstractTableModel):
         rows: list[int] = []
         for paper_id in paper_ids:
             self._rows.pop(paper_id, None)
+            self._scores.pop(paper_id, None)
             row = self.row_of(paper_id)
             if row is not None:
                 rows.append(row)
@@ -318,6 +322,7 @@ class PaperTableModel(QAbstractTableModel):
     def invalidate(self) -> None:
         """Forget every cached row (a tag renamed on many papers, say) and repaint."""
         self._rows.clear()
+        self._scores.clear()
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
@@ -378,6 +383,7 @@ class PaperTableModel(QAbstractTableModel):
         wanted = [pid for pid in self._ids[start:stop] if pid not in self._rows]
         if len(self._rows) + len(wanted) > self.MAX_CACHE:
             self._rows.clear()
+            self._scores.clear()
             wanted = self._ids[start:stop]
         self.fetch_count += 1
         try:
@@ -386,6 +392,10 @@ class PaperTableModel(QAbstractTableModel):
             self._problem(exc)
             fetched = self._rows_one_by_one(wanted)
         self.rows_fetched += len(fetched)
+        try:
+            self._scores.update(scores(self._library, wanted))
+        except Exception as exc:  # the Match column stays empty; the rows still show
+            self._problem(exc)
         for paper in fetched:
             self._rows[paper.id] = paper
 
@@ -448,6 +458,8 @@ class PaperTableModel(QAbstractTableModel):
         if role == PaperRowRole:
             return paper
         column = Column(index.column())
+        if column is Column.MATCH:
+            return self._match_data(paper.id, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return display(column, paper)
         if role == SortRole:
@@ -465,6 +477,24 @@ class PaperTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column in MUTED_COLUMNS:
             return muted_color()
         return None
+
+    def _match_data(self, paper_id: int, role: int) -> Any:
+        score = self._scores.get(paper_id)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return match_text(score)
+        if role == SortRole:
+            return score
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return match_tooltip(score)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return muted_color()
+        return None
+
+    def score(self, paper_id: int) -> float | None:
+        """The match score of a cached row (``None``: not scored, or not read yet)."""
+        return self._scores.get(paper_id)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):

@@ -7,13 +7,15 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from reader import ranking
-from reader.library import Library, Status
+from reader.library import Library, SortKey, Status
 from tests.ui.conftest import WAIT_MS, WindowFactory, settle
 from ui.interest import COLD_START
-from ui.views import FOR_YOU
+from ui.models import Column
+from ui.views import ALL, FOR_YOU
 from ui.window import MainWindow
 
 LEARN_MS = 120_000
@@ -123,3 +125,34 @@ def test_for_you_is_honest_while_cold_then_lists_the_inbox_by_interest(
 
     window.edits.set_status([shown[0]], Status.QUEUE)  # triaged: it leaves the view
     qtbot.waitUntil(lambda: shown[0] not in window.model.ids(), timeout=WAIT_MS)
+
+
+def test_the_match_column_shows_and_sorts_any_view_by_interest(
+    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+) -> None:
+    field = fields(corpus)
+    math = [i for i in sorted(field) if field[i] == "math"][:4]
+    window = make_window()
+    quick(window)
+    header = window.paper_list.horizontalHeader()
+    assert header.isSectionHidden(Column.MATCH)  # off until asked for
+    header.setSectionHidden(Column.MATCH, False)
+    assert window.sidebar.select_key(ALL)
+    settle(qtbot, window)
+    cell = window.model.index(0, Column.MATCH)
+    assert cell.data() == ""  # no model: no score, not a made-up one
+    assert "rate or queue" in cell.data(Qt.ItemDataRole.ToolTipRole)
+
+    window.edits.rate(math, 5)
+    qtbot.waitUntil(lambda: window.model.index(0, Column.MATCH).data() != "", timeout=LEARN_MS)
+    header.setSortIndicator(Column.MATCH, Qt.SortOrder.DescendingOrder)  # a click on "Match"
+    settle(qtbot, window)
+    assert window.model.sort_key is SortKey.INTEREST
+    shown = window.model.ids()
+    assert len(shown) == len(field)  # every paper, rated ones too: it is All papers
+    with Library(corpus, read_only=True) as library:
+        scored = ranking.scores(library, shown)
+    assert [scored[i] for i in shown] == sorted(scored.values(), reverse=True)
+    top = window.model.index(0, Column.MATCH)
+    assert top.data() == f"{round(scored[shown[0]] * 100)}%"
+    assert "match with the papers you liked" in top.data(Qt.ItemDataRole.ToolTipRole)
