@@ -1,6 +1,6 @@
 """The window's actions and menus (File, Edit, View, Help) and the list's context menu.
 
-Single-key actions (0–5, q/r/a/i, j/k, t, n) are bound to the paper list only
+Single-key actions (0–5, q/r/a/i, x, j/k, t, n) are bound to the paper list only
 (``WidgetWithChildrenShortcut``): they work while the list has the focus and never while
 typing a tag, a note or a search. The menus show the same keys.
 """
@@ -31,6 +31,7 @@ class WindowCommands(Protocol):
     def focus_search(self) -> None: ...
     def rate_selection(self, stars: int) -> None: ...
     def set_status_selection(self, status: Status) -> None: ...
+    def not_interested_selection(self) -> None: ...
     def remove_tag_from_selection(self, name: str) -> None: ...
     def focus_tags(self) -> None: ...
     def focus_note(self) -> None: ...
@@ -101,6 +102,9 @@ class WindowActions:
             if key:
                 self._list_only(action)
             self.status[status] = action
+        self.not_interested = self._list_only(
+            self._action("Not &Interested", w.not_interested_selection, "X", "archived")
+        )
         self.add_tag = self._list_only(self._action("Add &Tag…", w.focus_tags, "T", "tag"))
         self.edit_note = self._list_only(self._action("Edit &Note", w.focus_note, "N", "note"))
         self.next_paper = self._list_only(
@@ -182,6 +186,7 @@ class WindowActions:
         rating.addAction(self.rate[0])
         status = edit.addMenu("&Status")
         status.addActions(list(self.status.values()))
+        edit.addAction(self.not_interested)
         edit.addAction(self.add_tag)
         edit.addAction(self.edit_note)
         edit.addSeparator()
@@ -205,6 +210,7 @@ class WindowActions:
         rating.addAction(self.rate[0])
         status = menu.addMenu("Move to")
         status.addActions(list(self.status.values()))
+        menu.addAction(self.not_interested)
         menu.addAction(self.add_tag)
         if tags:
             remove = menu.addMenu("Remove Tag")

@@ -336,6 +336,10 @@ class MainWindow(WindowFrame):
         """Move the selected papers to ``status``; undoable."""
         self.edits.set_status(self.selected_ids(), status)
 
+    def not_interested_selection(self) -> None:
+        """Mark the selected papers not interested and archive them; undoable."""
+        self.edits.not_interested(self.selected_ids())
+
     def add_tags_to_selection(self, names: Sequence[str]) -> None:
         """Tag the selected papers; undoable."""
         self.edits.add_tags(self.selected_ids(), names)

@@ -12,7 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from reader import ranking
 from reader.library import Library, SortKey, Status
+from reader.library.interest import not_interested_ids
 from tests.ui.conftest import WAIT_MS, WindowFactory, settle
+from tests.ui.test_end_to_end import click_row, press
 from ui.interest import COLD_START
 from ui.models import Column
 from ui.views import ALL, FOR_YOU
@@ -156,3 +158,40 @@ def test_the_match_column_shows_and_sorts_any_view_by_interest(
     top = window.model.index(0, Column.MATCH)
     assert top.data() == f"{round(scored[shown[0]] * 100)}%"
     assert "match with the papers you liked" in top.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_not_interested_archives_teaches_the_model_and_undoes(
+    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+) -> None:
+    window = make_window()
+    quick(window)
+    menu = window.menu_actions.paper_menu(window, [])
+    assert window.menu_actions.not_interested in menu.actions()
+    click_row(qtbot, window, 0)
+    first, second = window.model.ids()[:2]
+    press(qtbot, window, Qt.Key.Key_X)
+    with Library(corpus, read_only=True) as library:
+        assert library.paper(first).status is Status.ARCHIVED
+        assert not_interested_ids(library) == {first}
+    assert first not in window.model.ids()  # it left the inbox
+    assert window.paper_list.current_id() == second
+    assert window.interest.learner is not None
+    qtbot.waitUntil(lambda: interest_state(corpus).negatives >= 1, timeout=LEARN_MS)
+
+    window.edits.undo()
+    settle(qtbot, window)
+    with Library(corpus, read_only=True) as library:
+        assert library.paper(first).status is Status.INBOX
+        assert not_interested_ids(library) == set()
+    assert first in window.model.ids()
+
+    # a queued paper marked not interested goes back to the queue on undo
+    window.edits.set_status([second], Status.QUEUE)
+    settle(qtbot, window)
+    window.edits.not_interested([second])
+    settle(qtbot, window)
+    window.edits.undo()
+    settle(qtbot, window)
+    with Library(corpus, read_only=True) as library:
+        assert library.paper(second).status is Status.QUEUE
+        assert not_interested_ids(library) == set()
