@@ -32,6 +32,7 @@ class WindowCommands(Protocol):
     def rate_selection(self, stars: int) -> None: ...
     def set_status_selection(self, status: Status) -> None: ...
     def not_interested_selection(self) -> None: ...
+    def more_like_this(self) -> None: ...
     def remove_tag_from_selection(self, name: str) -> None: ...
     def focus_tags(self) -> None: ...
     def focus_note(self) -> None: ...
@@ -105,6 +106,7 @@ class WindowActions:
         self.not_interested = self._list_only(
             self._action("Not &Interested", w.not_interested_selection, "X", "archived")
         )
+        self.more_like_this = self._action("&More Like This", w.more_like_this, None, "search")
         self.add_tag = self._list_only(self._action("Add &Tag…", w.focus_tags, "T", "tag"))
         self.edit_note = self._list_only(self._action("Edit &Note", w.focus_note, "N", "note"))
         self.next_paper = self._list_only(
@@ -187,6 +189,7 @@ class WindowActions:
         status = edit.addMenu("&Status")
         status.addActions(list(self.status.values()))
         edit.addAction(self.not_interested)
+        edit.addAction(self.more_like_this)
         edit.addAction(self.add_tag)
         edit.addAction(self.edit_note)
         edit.addSeparator()
@@ -211,6 +214,7 @@ class WindowActions:
         status = menu.addMenu("Move to")
         status.addActions(list(self.status.values()))
         menu.addAction(self.not_interested)
+        menu.addAction(self.more_like_this)
         menu.addAction(self.add_tag)
         if tags:
             remove = menu.addMenu("Remove Tag")

@@ -39,6 +39,7 @@ from ui.edits import PaperEdits
 from ui.errors import show_error
 from ui.frame import WindowFrame
 from ui.interest import InterestService, for_you_empty_text
+from ui.interestpanel import load_insight
 from ui.menus import WindowActions
 from ui.notekeeper import NoteKeeper
 from ui.notices import Notices
@@ -49,7 +50,7 @@ from ui.state import WindowState
 from ui.tagdialogs import TagActions, ask
 from ui.tasks import TaskRunner
 from ui.transfers import Transfers
-from ui.views import INBOX, ViewKey
+from ui.views import ALL, INBOX, ViewKey
 from ui.watching import WatchService
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,9 @@ class MainWindow(WindowFrame):
         self.sidebar.merge_tag_requested.connect(tags.merge)
         self.sidebar.delete_tag_requested.connect(tags.delete)
         self.paper_list.selection_changed_ids.connect(self.detail_feed.show_ids)
+        self.paper_list.selection_changed_ids.connect(lambda _ids: self._load_insight())
+        self.bus.changed.connect(self._insight_changes)
+        self.detail.insight.paper_requested.connect(self.show_paper_in_list)
         self.paper_list.rating_delegate.rating_clicked.connect(self._rating_clicked)
         self.paper_list.customContextMenuRequested.connect(self._list_menu)
         self.paper_list.doubleClicked.connect(lambda _index: self.open_paper_page())
@@ -339,6 +343,40 @@ class MainWindow(WindowFrame):
     def not_interested_selection(self) -> None:
         """Mark the selected papers not interested and archive them; undoable."""
         self.edits.not_interested(self.selected_ids())
+
+    def more_like_this(self) -> None:
+        """Show the papers most like the current one (in the detail pane)."""
+        current = self.paper_list.current_id()
+        if current is not None and self.selected_ids() != [current]:
+            self.paper_list.select_ids([current], current)
+        self.menu_actions.show_detail.setChecked(True)
+        self.detail.reveal_insight()
+
+    def show_paper_in_list(self, paper_id: int) -> None:
+        """Select ``paper_id`` (in All papers when the current view does not hold it)."""
+        if self.paper_list.select_ids([paper_id], paper_id):
+            return
+        self._keep_at_start = paper_id  # the new view starts at this paper
+        self.search.set_text("")  # no signal: the new view applies the empty search
+        self.show_view(ALL)
+
+    def _load_insight(self) -> None:
+        """Read "Why" and "More like this" for the paper in the detail pane (reader thread)."""
+        paper = self.detail.paper
+        if paper is None:
+            return
+        paper_id, panel = paper.id, self.detail.insight
+        self.queries.run(
+            "insight",
+            lambda library: load_insight(library, paper_id),
+            panel.show_insight,
+            lambda exc: panel.show_error(paper_id, exc),
+        )
+
+    def _insight_changes(self, changes: Changes, _initiator: object) -> None:
+        paper = self.detail.paper
+        if paper is not None and "interest" in changes.fields and paper.id in changes.paper_ids:
+            self._load_insight()  # a refit: new reasons, maybe new neighbours
 
     def add_tags_to_selection(self, names: Sequence[str]) -> None:
         """Tag the selected papers; undoable."""

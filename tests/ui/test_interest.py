@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from reader import ranking
@@ -195,3 +196,37 @@ def test_not_interested_archives_teaches_the_model_and_undoes(
     with Library(corpus, read_only=True) as library:
         assert library.paper(second).status is Status.QUEUE
         assert not_interested_ids(library) == set()
+
+
+def test_why_and_more_like_this_in_the_detail_pane_and_the_context_menu(
+    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+) -> None:
+    field = fields(corpus)
+    math = [i for i in sorted(field) if field[i] == "math"][:4]
+    window = make_window()
+    quick(window)
+    panel = window.detail.insight
+    assert window.sidebar.select_key(ALL)
+    settle(qtbot, window)
+    assert window.paper_list.select_ids([math[0]], math[0])
+    qtbot.waitUntil(lambda: panel.why.text() not in ("", "…"), timeout=LEARN_MS)
+    assert panel.why.text().startswith("Not enough signal yet")  # no model: no reasons
+
+    window.edits.rate(math, 5)
+    qtbot.waitUntil(lambda: "% match" in panel.why.text(), timeout=LEARN_MS)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: panel.similar.count() > 0, timeout=WAIT_MS)
+    assert "Up: " in panel.why.text()
+    alike = [panel.similar.item(r).data(Qt.ItemDataRole.UserRole + 1) for r in range(8)]
+    assert math[0] not in alike
+    assert sum(field[i] == "math" for i in alike) >= 5  # its own field first
+
+    menu = window.menu_actions.paper_menu(window, [])
+    assert window.menu_actions.more_like_this in menu.actions()
+    window.menu_actions.more_like_this.trigger()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.similar, timeout=WAIT_MS)
+    panel.similar.itemClicked.emit(panel.similar.item(0))  # a click on the first alike paper
+    settle(qtbot, window)
+    assert window.selected_ids() == [alike[0]]
+    assert window.detail.paper is not None
+    assert window.detail.paper.id == alike[0]
