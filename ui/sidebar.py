@@ -115,7 +115,7 @@ class SidebarModel(QStandardItemModel):
         item = QStandardItem(icon(icon_name), label)
         item.setEditable(False)
         item.setData(key, ViewKeyRole)
-        item.setData(0, CountRole)
+        item.setData(None if key.ranked else 0, CountRole)  # For you: its heading counts
         item.setToolTip(_TOOLTIPS.get(key, f"{label} ({key.to_text()})"))
         self.appendRow(item)
         self._views[key] = item

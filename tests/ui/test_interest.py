@@ -18,6 +18,7 @@ from tests.ui.conftest import WAIT_MS, WindowFactory, settle
 from tests.ui.test_end_to_end import click_row, press
 from ui.interest import COLD_START
 from ui.models import Column
+from ui.sidebar import CountRole
 from ui.views import ALL, FOR_YOU
 from ui.window import MainWindow
 
@@ -112,6 +113,7 @@ def test_for_you_is_honest_while_cold_then_lists_the_inbox_by_interest(
     quick(window)
     assert window.sidebar.select_key(FOR_YOU)
     settle(qtbot, window)
+    assert window.sidebar_model.index_of(FOR_YOU).data(CountRole) is None  # no made-up count
     assert window.model.rowCount() == 0  # no model: no made-up order
     assert window.paper_list.empty_text == COLD_START
 
