@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from reader.library import Library, LibraryError
 
@@ -90,6 +97,9 @@ class InterestPanel(QWidget):
         self.similar.setAccessibleName("More like this")
         self.similar.setFrameShape(QListWidget.Shape.NoFrame)
         self.similar.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.similar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.similar.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.similar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.similar.itemActivated.connect(self._activated)
         self.similar.itemClicked.connect(self._activated)
         layout.addWidget(self.similar)
@@ -126,7 +136,8 @@ class InterestPanel(QWidget):
         self.similar.setVisible(shown)
         if shown:
             rows = min(self.similar.count(), SIMILAR_LIMIT)
-            self.similar.setFixedHeight(rows * self.similar.sizeHintForRow(0) + 4)
+            frame = 2 * self.similar.frameWidth()
+            self.similar.setFixedHeight(rows * self.similar.sizeHintForRow(0) + frame + 2)
 
     def show_error(self, paper_id: int, exc: BaseException) -> None:
         """The reasons could not be read."""

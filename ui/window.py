@@ -293,6 +293,9 @@ class MainWindow(WindowFrame):
 
     def _view_loaded(self, switched: bool) -> None:
         self._update_title()
+        key = self.sidebar.current_key
+        if key is not None and key.ranked and not self.search.text().strip():
+            self.paper_list.empty_text = for_you_empty_text(self.library)  # the model may be new
         if not switched:
             self._select_pending()
             return
