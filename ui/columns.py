@@ -38,6 +38,7 @@ class Column(IntEnum):
     ADDED = 4
     COMMENTS = 5
     STATUS = 6
+    MATCH = 7
 
     @property
     def label(self) -> str:
@@ -47,7 +48,7 @@ class Column(IntEnum):
     @property
     def sort_key(self) -> SortKey:
         """What the library orders by for this column."""
-        return SortKey(self.name.lower())
+        return SortKey.INTEREST if self is Column.MATCH else SortKey(self.name.lower())
 
 
 _LABELS = {
@@ -58,7 +59,20 @@ _LABELS = {
     Column.ADDED: "Added",
     Column.COMMENTS: "Comments",
     Column.STATUS: "Status",
+    Column.MATCH: "Match",
 }
+
+
+def match_text(score: float | None) -> str:
+    """``82%`` for a score of 0.82; empty for a paper the model has not scored."""
+    return "" if score is None else f"{round(score * 100)}%"
+
+
+def match_tooltip(score: float | None) -> str:
+    """What the Match column means for one paper."""
+    if score is None:
+        return "No match score yet: rate or queue a few papers and Papershelf learns what you like"
+    return f"{match_text(score)} match with the papers you liked"
 
 
 def format_date(value: date | None) -> str:
@@ -89,7 +103,9 @@ ROLES_NEEDING_ROW = frozenset(
         PaperRowRole,
     }
 )
-MUTED_COLUMNS = frozenset({Column.PUBLISHED, Column.ADDED, Column.COMMENTS, Column.STATUS})
+MUTED_COLUMNS = frozenset(
+    {Column.PUBLISHED, Column.ADDED, Column.COMMENTS, Column.STATUS, Column.MATCH}
+)
 
 
 def muted_color() -> QColor:

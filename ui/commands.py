@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from PySide6.QtGui import QUndoCommand
 
 from reader.library import Changes, Library, PaperFilter, Status, clean_tag_name
+from reader.library.interest import not_interested_ids
 
 if TYPE_CHECKING:
     from reader.export import PulledNote
@@ -143,6 +144,37 @@ class SetStatusCommand(_SetFieldCommand[Status]):
 
     def write(self, library: Library, ids: list[int], value: Status) -> Changes:
         return library.set_status(ids, value)
+
+
+class NotInterestedCommand(EditCommand):
+    """Mark papers "not interested" (a signal for the interest model) and archive them;
+    undo takes the mark back (from the papers that did not have it) and restores each
+    paper's previous status."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        what = "Not interested"
+        if len(ids) > 1:
+            what += f" ({papers_text(len(ids))})"
+        super().__init__(what)
+        self._ids = list(ids)
+        self._old: dict[Status, list[int]] = {}
+        self._marked: list[int] = []
+
+    def write_do(self, library: Library) -> Changes:
+        already = not_interested_ids(library)
+        self._marked = [i for i in self._ids if i not in already]
+        self._old = {
+            Status(str(stored)): ids
+            for stored, ids in library.grouped_by(self._ids, "status").items()
+            if stored != Status.ARCHIVED.value
+        }
+        return library.mark_not_interested(self._ids) if self._marked or self._old else Changes()
+
+    def write_undo(self, library: Library) -> Changes:
+        changes = library.unmark_not_interested(self._marked) if self._marked else Changes()
+        for old, ids in self._old.items():
+            changes |= library.set_status(ids, old)
+        return changes
 
 
 def _label(names: Iterable[str]) -> str:

@@ -4,7 +4,8 @@ For one paper it shows the title, who wrote it, when, its identifiers, subjects 
 (:mod:`ui.byline`), the digests it appeared in, the abstract, and the editors: stars,
 status, tags and the note. For several selected papers the same editors apply to all of
 them. For a digest of the import log it shows the file, its counts and — for a failed one —
-the error. The pane only emits requests; the window turns them into undoable commands and
+the error. Under the abstract, "Why" and "More like this" (:mod:`ui.interestpanel`). The
+pane only emits requests; the window turns them into undoable commands and
 feeds the results back.
 """
 
@@ -36,6 +37,7 @@ from ui.byline import (
     paper_links,
     valid_doi,
 )
+from ui.interestpanel import InterestPanel
 from ui.models import format_date
 from ui.notekeeper import NoteKeeper
 from ui.notes import NoteEditor
@@ -260,6 +262,8 @@ class DetailPane(QStackedWidget):
         self.error.setStyleSheet(f"color: {FAILED_COLOR};")
         self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         column.addWidget(self.error)
+        self.insight = InterestPanel()
+        column.addWidget(self.insight)
         column.addStretch(1)
         self._page.addWidget(scroll)
 
@@ -328,6 +332,8 @@ class DetailPane(QStackedWidget):
             f" ({'; '.join(problems)}): run papershelf check --repair"
         )
         self.error.setVisible(bool(problems))
+        self.insight.show_loading(paper.id)
+        self.insight.show()
         self._note_holder.show()
         if same:
             self.note.reload(paper.note)
@@ -335,6 +341,11 @@ class DetailPane(QStackedWidget):
             self.note.set_note(paper.id, paper.note)
             self._scroll.verticalScrollBar().setValue(0)
         self.setCurrentWidget(self._page)
+
+    def reveal_insight(self) -> None:
+        """Scroll to "Why" and "More like this" and put the focus on the similar papers."""
+        self._scroll.ensureWidgetVisible(self.insight)
+        self.insight.similar.setFocus()
 
     def _show_appearances(self, paper: Paper) -> None:
         seen: list[str] = []
@@ -382,6 +393,7 @@ class DetailPane(QStackedWidget):
             self.abstract,
             self.error,
             self._note_holder,
+            self.insight,
         ):
             widget.hide()
         self.setCurrentWidget(self._page)
@@ -420,7 +432,7 @@ class DetailPane(QStackedWidget):
             else ""
         )
         self.error.setVisible(failed)
-        for widget in (self._appeared_caption, self.appearances, self._note_holder):
+        for widget in (self._appeared_caption, self.appearances, self._note_holder, self.insight):
             widget.hide()
         self._set_editors_visible(False)
         self.setCurrentWidget(self._page)

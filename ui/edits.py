@@ -24,6 +24,7 @@ from ui.commands import (
     DeleteTagCommand,
     EditCommand,
     MoveTagCommand,
+    NotInterestedCommand,
     PullNotesCommand,
     RemoveTagsCommand,
     RestoreCommand,
@@ -144,6 +145,14 @@ class PaperEdits(QObject):
             lambda: SetStatusCommand(ids, status),
             ids,
             f"Move {papers_text(len(ids))} to {status.label}?",
+        )
+
+    def not_interested(self, ids: Sequence[int]) -> bool:
+        """Mark papers "not interested" and archive them (the model learns from it)."""
+        return self._edit(
+            lambda: NotInterestedCommand(ids),
+            ids,
+            f"Mark {papers_text(len(ids))} not interested and archive them?",
         )
 
     def add_tags(self, ids: Sequence[int], names: Sequence[str]) -> bool:

@@ -11,6 +11,7 @@ SHORTCUTS = (
     ("J / K, ↓ / ↑", "next / previous paper"),
     ("1 – 5, 0", "rate, clear the rating"),
     ("I  Q  R  A", "move to Inbox, Queue, Read, Archived"),
+    ("X", "not interested (archives it; Papershelf learns from it)"),
     ("T", "add a tag"),
     ("N", "edit the note"),
     ("Ctrl+F", "search (Esc clears, ↓ returns to the list)"),

@@ -1,6 +1,6 @@
 """The window's actions and menus (File, Edit, View, Help) and the list's context menu.
 
-Single-key actions (0–5, q/r/a/i, j/k, t, n) are bound to the paper list only
+Single-key actions (0–5, q/r/a/i, x, j/k, t, n) are bound to the paper list only
 (``WidgetWithChildrenShortcut``): they work while the list has the focus and never while
 typing a tag, a note or a search. The menus show the same keys.
 """
@@ -40,6 +40,8 @@ class WindowCommands(Protocol):
     def focus_search(self) -> None: ...
     def rate_selection(self, stars: int) -> None: ...
     def set_status_selection(self, status: Status) -> None: ...
+    def not_interested_selection(self) -> None: ...
+    def more_like_this(self) -> None: ...
     def remove_tag_from_selection(self, name: str) -> None: ...
     def focus_tags(self) -> None: ...
     def focus_note(self) -> None: ...
@@ -111,6 +113,10 @@ class WindowActions:
             if key:
                 self._list_only(action)
             self.status[status] = action
+        self.not_interested = self._list_only(
+            self._action("Not &Interested", w.not_interested_selection, "X", "archived")
+        )
+        self.more_like_this = self._action("&More Like This", w.more_like_this, None, "search")
         self.add_tag = self._list_only(self._action("Add &Tag…", w.focus_tags, "T", "tag"))
         self.edit_note = self._list_only(self._action("Edit &Note", w.focus_note, "N", "note"))
         self.next_paper = self._list_only(
@@ -200,6 +206,8 @@ class WindowActions:
         rating.addAction(self.rate[0])
         status = edit.addMenu("&Status")
         status.addActions(list(self.status.values()))
+        edit.addAction(self.not_interested)
+        edit.addAction(self.more_like_this)
         edit.addAction(self.add_tag)
         edit.addAction(self.edit_note)
         edit.addAction(self.move_to_trash)
@@ -224,6 +232,8 @@ class WindowActions:
         rating.addAction(self.rate[0])
         status = menu.addMenu("Move to")
         status.addActions(list(self.status.values()))
+        menu.addAction(self.not_interested)
+        menu.addAction(self.more_like_this)
         menu.addAction(self.add_tag)
         if tags:
             remove = menu.addMenu("Remove Tag")

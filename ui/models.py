@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 
 from reader.library import Changes, Library, PaperFilter, PaperRow, SortKey, Status
 from reader.query import compile_filter
+from reader.ranking import for_you_ids, scores, state
 from ui.columns import (
     ITEM_FLAGS,
     MUTED_COLUMNS,
@@ -37,18 +38,27 @@ from ui.columns import (
     SortRole,
     display,
     format_date,
+    match_text,
+    match_tooltip,
     muted_color,
     sort_value,
     stars_text,
     tooltip,
 )
-from ui.views import view_fields
+from ui.views import RANKED_FIELDS, view_fields
 
 if TYPE_CHECKING:
     from ui.operations import QueryRunner
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+def _ranked_ids(library: Library, view: PaperFilter, limit: int | None) -> list[int]:
+    """The "For you" ids: none while there is no model (no order to show), else by interest."""
+    if state(library).fitted_at is None:
+        return []
+    return for_you_ids(library, view, limit=limit)
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -90,6 +100,8 @@ class PaperTableModel(QAbstractTableModel):
         self._queries = queries
         self._view = PaperFilter()
         self._wanted = self._view  # the view last asked for (shown once it arrives)
+        self._ranked = False  # the shown ids are "For you" (by interest), not a sort
+        self._wanted_ranked = False
         self._sort = SortKey.ADDED
         self._descending = True
         self._ids: list[int] = []
@@ -97,6 +109,7 @@ class PaperTableModel(QAbstractTableModel):
         self._loading = False
         self._serial = 0
         self._rows: dict[int, PaperRow] = {}
+        self._scores: dict[int, float] = {}  # match scores of the cached rows (none: unscored)
         self._positions: dict[int, int] | None = None
         self._lookups = 0
         self._problems: set[str] = set()
@@ -137,13 +150,23 @@ class PaperTableModel(QAbstractTableModel):
         """The ids shown, in display order (a copy)."""
         return list(self._ids)
 
-    def set_view(self, view: PaperFilter) -> None:
+    @property
+    def ranked(self) -> bool:
+        """Whether the ids shown are "For you" (by interest, the sort does not apply)."""
+        return self._ranked
+
+    def set_view(self, view: PaperFilter, *, ranked: bool = False) -> None:
         """Show ``view``. Raises :class:`~reader.query.QueryError` for a bad search (no change).
+
+        With ``ranked``, the view is "For you": untriaged inbox papers matching ``view``'s
+        search, best match first (:func:`reader.ranking.for_you_ids`), none while there is
+        no model (the list's empty text then says how to get one).
 
         The first :data:`FIRST_IDS` ids are read first and shown, then the rest: a
         100,000-paper view opens as fast as a small one, and the GUI thread never waits.
         """
         compile_filter(view)  # a search that does not parse fails here, synchronously
+        self._wanted_ranked = ranked
         self._load(view, switched=True)
 
     def set_sort(self, key: SortKey, *, descending: bool) -> None:
@@ -161,7 +184,10 @@ class PaperTableModel(QAbstractTableModel):
         """
         if not self._active:
             return False
-        self._load(self._wanted, switched=self._wanted != self._view)
+        self._load(
+            self._wanted,
+            switched=self._wanted != self._view or self._wanted_ranked != self._ranked,
+        )
         return True
 
     def _read(self, channel: str, job: Callable[[Library], T], done: Callable[[T], None]) -> None:
@@ -180,18 +206,24 @@ class PaperTableModel(QAbstractTableModel):
         serial = self._serial
         self._wanted = view
         self._active = True
-        sort, descending = self._sort, self._descending
+        sort, descending, ranked = self._sort, self._descending, self._wanted_ranked
         self._loading = True
         limit = self.FIRST_IDS if switched else None
 
-        def job(library: Library) -> list[int]:
+        def ids_of(library: Library, limit: int | None) -> list[int]:
+            if ranked:
+                return _ranked_ids(library, view, limit)
             return library.paper_ids(view, sort, descending=descending, limit=limit)
+
+        def job(library: Library) -> list[int]:
+            return ids_of(library, limit)
 
         def arrived(ids: list[int]) -> None:
             if serial != self._serial:
                 return
             complete = limit is None or len(ids) < limit
             self._view = view
+            self._ranked = ranked
             self._active = True
             self.switching_view = switched
             try:
@@ -201,9 +233,7 @@ class PaperTableModel(QAbstractTableModel):
             if complete:
                 self._loading = False
             else:
-                self._read(
-                    "paper ids", lambda lib: lib.paper_ids(view, sort, descending=descending), rest
-                )
+                self._read("paper ids", lambda lib: ids_of(lib, None), rest)
             self.view_loaded.emit(switched)
             if complete:
                 self.count_known.emit()
@@ -257,7 +287,8 @@ class PaperTableModel(QAbstractTableModel):
             and changes.fields <= {"note", "opened"}
             and not changes.papers_added
         )
-        if (not note_only and changes.touches(*view_fields(self._wanted, self._sort))) or (
+        fields = RANKED_FIELDS if self._wanted_ranked else view_fields(self._wanted, self._sort)
+        if (not note_only and changes.touches(*fields)) or (
             changes.tags and self._wanted.tag is not None and not changes.paper_ids
         ):
             self.requery()
@@ -271,6 +302,7 @@ class PaperTableModel(QAbstractTableModel):
         rows: list[int] = []
         for paper_id in paper_ids:
             self._rows.pop(paper_id, None)
+            self._scores.pop(paper_id, None)
             row = self.row_of(paper_id)
             if row is not None:
                 rows.append(row)
@@ -290,6 +322,7 @@ class PaperTableModel(QAbstractTableModel):
     def invalidate(self) -> None:
         """Forget every cached row (a tag renamed on many papers, say) and repaint."""
         self._rows.clear()
+        self._scores.clear()
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
@@ -350,6 +383,7 @@ class PaperTableModel(QAbstractTableModel):
         wanted = [pid for pid in self._ids[start:stop] if pid not in self._rows]
         if len(self._rows) + len(wanted) > self.MAX_CACHE:
             self._rows.clear()
+            self._scores.clear()
             wanted = self._ids[start:stop]
         self.fetch_count += 1
         try:
@@ -358,6 +392,10 @@ class PaperTableModel(QAbstractTableModel):
             self._problem(exc)
             fetched = self._rows_one_by_one(wanted)
         self.rows_fetched += len(fetched)
+        try:
+            self._scores.update(scores(self._library, wanted))
+        except Exception as exc:  # the Match column stays empty; the rows still show
+            self._problem(exc)
         for paper in fetched:
             self._rows[paper.id] = paper
 
@@ -420,6 +458,8 @@ class PaperTableModel(QAbstractTableModel):
         if role == PaperRowRole:
             return paper
         column = Column(index.column())
+        if column is Column.MATCH:
+            return self._match_data(paper.id, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return display(column, paper)
         if role == SortRole:
@@ -437,6 +477,24 @@ class PaperTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column in MUTED_COLUMNS:
             return muted_color()
         return None
+
+    def _match_data(self, paper_id: int, role: int) -> Any:
+        score = self._scores.get(paper_id)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return match_text(score)
+        if role == SortRole:
+            return score
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return match_tooltip(score)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return muted_color()
+        return None
+
+    def score(self, paper_id: int) -> float | None:
+        """The match score of a cached row (``None``: not scored, or not read yet)."""
+        return self._scores.get(paper_id)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):

@@ -22,8 +22,9 @@ DEFAULT_WIDTHS = {
     Column.ADDED: 96,
     Column.COMMENTS: 78,
     Column.STATUS: 76,
+    Column.MATCH: 64,
 }
-HIDDEN_BY_DEFAULT = (Column.ADDED, Column.COMMENTS, Column.STATUS)
+HIDDEN_BY_DEFAULT = (Column.ADDED, Column.COMMENTS, Column.STATUS, Column.MATCH)
 """Columns off until the user turns them on (right-click the header): the list stays readable
 at the default window size."""
 

@@ -46,7 +46,7 @@ from ui.icons import icon
 from ui.models import format_date
 from ui.style import FAILED_COLOR
 from ui.tooltips import plain_tooltip
-from ui.views import ALL, INBOX, RATED, ViewKey
+from ui.views import ALL, FOR_YOU, INBOX, RATED, ViewKey
 
 ViewKeyRole = Qt.ItemDataRole.UserRole + 10
 """The item's :class:`ViewKey` (``None`` for section headers)."""
@@ -89,6 +89,12 @@ def digest_tooltip(record: DigestRecord) -> str:
     return plain_tooltip("\n".join(lines))
 
 
+_TOOLTIPS = {
+    RATED: "Papers rated 4 or 5 stars",
+    FOR_YOU: "Inbox papers you have not rated or tagged yet, the best match first",
+}
+
+
 class SidebarModel(QStandardItemModel):
     """The sidebar's items. Counts and lists are refreshed in place by the window."""
 
@@ -99,6 +105,7 @@ class SidebarModel(QStandardItemModel):
             self._add_view(ViewKey("status", status.value), status.label, _STATUS_ICONS[status])
         self._add_view(ALL, "All papers", "all")
         self._add_view(RATED, "Rated", "rated")
+        self._add_view(FOR_YOU, "For you", "rated")
         self.tags_section = self._section("Tags", "tag")
         self.digests_section = self._section("Digests", "digest")
         self._failed = 0
@@ -108,10 +115,8 @@ class SidebarModel(QStandardItemModel):
         item = QStandardItem(icon(icon_name), label)
         item.setEditable(False)
         item.setData(key, ViewKeyRole)
-        item.setData(0, CountRole)
-        item.setToolTip(
-            "Papers rated 4 or 5 stars" if key == RATED else f"{label} ({key.to_text()})"
-        )
+        item.setData(None if key.ranked else 0, CountRole)  # For you: its heading counts
+        item.setToolTip(_TOOLTIPS.get(key, f"{label} ({key.to_text()})"))
         self.appendRow(item)
         self._views[key] = item
 

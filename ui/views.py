@@ -1,6 +1,6 @@
 """The list's views as values: which papers a sidebar item shows, and what they depend on.
 
-A :class:`ViewKey` is a domain value (status, all, rated, tag or digest), not a widget:
+A :class:`ViewKey` is a domain value (status, all, rated, for you, tag or digest), not a widget:
 the sidebar lists them, the window's saved state names them, and the paper list asks
 :func:`view_fields` which changed fields can move papers in or out of a view or reorder it.
 """
@@ -19,10 +19,17 @@ class ViewKey:
     kind: str
     value: str | int | None = None
 
+    @property
+    def ranked(self) -> bool:
+        """Whether the view lists papers by interest ("For you") rather than by a sort."""
+        return self.kind == "for_you"
+
     def paper_filter(self) -> PaperFilter:
         """The papers this view shows."""
         if self.kind == "status":
             return PaperFilter(status=Status(str(self.value)))
+        if self.kind == "for_you":
+            return PaperFilter(status=Status.INBOX)
         if self.kind == "rated":
             return PaperFilter(rating_min=4)
         if self.kind == "tag":
@@ -40,7 +47,9 @@ class ViewKey:
             return f"#{self.value}"
         if self.kind == "digest":
             return "Digest"
-        return {"all": "All papers", "rated": "Rated"}.get(self.kind, self.kind)
+        return {"all": "All papers", "rated": "Rated", "for_you": "For you"}.get(
+            self.kind, self.kind
+        )
 
     def to_text(self) -> str:
         """A string form for saved window state (``status:inbox``, ``tag:nlp``, ``all``)."""
@@ -50,7 +59,7 @@ class ViewKey:
     def from_text(cls, text: str) -> ViewKey | None:
         """The key :meth:`to_text` wrote, or ``None`` for anything unrecognised."""
         kind, _, value = text.partition(":")
-        if kind in {"all", "rated"} and not value:
+        if kind in {"all", "rated", "for_you"} and not value:
             return cls(kind)
         if kind == "status" and value in {s.value for s in Status}:
             return cls(kind, value)
@@ -64,6 +73,8 @@ class ViewKey:
 INBOX = ViewKey("status", Status.INBOX.value)
 ALL = ViewKey("all")
 RATED = ViewKey("rated")
+FOR_YOU = ViewKey("for_you")
+"""Untriaged inbox papers, best match first (:func:`reader.ranking.for_you_ids`)."""
 
 USER_FIELDS = frozenset({"status", "rating", "tags", "note", "opened", "deleted"})
 """Every field a search's words or filters can test (words match notes and tags too)."""
@@ -74,7 +85,10 @@ _SORT_FIELDS = {
     SortKey.RATING: "rating",
     SortKey.TAGS: "tags",
     SortKey.STATUS: "status",
+    SortKey.INTEREST: "interest",
 }
+RANKED_FIELDS = frozenset({"status", "rating", "tags", "interest", "imported", "deleted"})
+"""The fields that move papers in or out of "For you" or reorder it."""
 
 
 def view_fields(view: PaperFilter, sort: SortKey) -> frozenset[str]:

@@ -38,6 +38,8 @@ from ui.detailfeed import DetailFeed
 from ui.edits import PaperEdits
 from ui.errors import show_error
 from ui.frame import WindowFrame
+from ui.insightfeed import InsightFeed
+from ui.interest import InterestService, for_you_empty_text
 from ui.menus import WindowActions
 from ui.notekeeper import NoteKeeper
 from ui.notices import Notices
@@ -49,7 +51,7 @@ from ui.tagdialogs import TagActions, ask
 from ui.tasks import TaskRunner
 from ui.transfers import Transfers
 from ui.trash import TrashControl
-from ui.views import INBOX, ViewKey
+from ui.views import ALL, INBOX, ViewKey
 from ui.watching import WatchService
 
 log = logging.getLogger(__name__)
@@ -102,6 +104,7 @@ class MainWindow(WindowFrame):
         )
         self.places = Places(self.runner, self)
         self.trash = TrashControl(self.runner, self.queries, self.edits, self._confirm, self)
+        self.interest = InterestService(library.path, self.runner, self.bus, parent=self)
         self.notices = Notices(self, self.tasks, library.path)
         self._closed = False
         self._wanted_view: ViewKey | None = None
@@ -124,6 +127,7 @@ class MainWindow(WindowFrame):
         self.menu_actions.build_menus()
         self._wire()
         self._load()
+        self.interest.start()
 
     # ------------------------------------------------------------------ wiring
 
@@ -134,6 +138,7 @@ class MainWindow(WindowFrame):
             source.message.connect(say)
         self.runner.failed.connect(lambda title, exc: show_error(self, title, exc))
         self.runner.waiting_changed.connect(self.notices.waiting)
+        self.interest.failed.connect(lambda text: say(text, 10000))
         self.edits.working.connect(self.show_working)
         self.edits.select_requested.connect(self._select_changed)
         self.edits.view_requested.connect(self.show_view)
@@ -168,6 +173,10 @@ class MainWindow(WindowFrame):
         self.sidebar.merge_tag_requested.connect(tags.merge)
         self.sidebar.delete_tag_requested.connect(tags.delete)
         self.paper_list.selection_changed_ids.connect(self.detail_feed.show_ids)
+        self.insight_feed = insight = InsightFeed(self.queries, self.detail)
+        self.paper_list.selection_changed_ids.connect(lambda _ids: insight.load())
+        self.bus.changed.connect(insight.on_changes)
+        self.detail.insight.paper_requested.connect(self.show_paper_in_list)
         self.paper_list.rating_delegate.rating_clicked.connect(self._rating_clicked)
         self.paper_list.customContextMenuRequested.connect(self._list_menu)
         self.paper_list.doubleClicked.connect(lambda _index: self.open_paper_page())
@@ -265,7 +274,7 @@ class MainWindow(WindowFrame):
     def _apply_view(self, key: ViewKey, search: str) -> bool:
         view = dataclasses.replace(key.paper_filter(), search=search.strip())
         try:
-            self.model.set_view(view)
+            self.model.set_view(view, ranked=key.ranked)
         except QueryError as exc:
             self.search.show_error(str(exc))
             return False
@@ -280,6 +289,8 @@ class MainWindow(WindowFrame):
                 if failed
                 else "No papers came from this digest."
             )
+        elif key.ranked:
+            self.paper_list.empty_text = for_you_empty_text(self.library)
         else:
             self.paper_list.empty_text = f"No papers in {key.title}."
         self._update_title()
@@ -287,6 +298,9 @@ class MainWindow(WindowFrame):
 
     def _view_loaded(self, switched: bool) -> None:
         self._update_title()
+        key = self.sidebar.current_key
+        if key is not None and key.ranked and not self.search.text().strip():
+            self.paper_list.empty_text = for_you_empty_text(self.library)  # the model may be new
         if not switched:
             self._select_pending()
             return
@@ -333,6 +347,26 @@ class MainWindow(WindowFrame):
     def set_status_selection(self, status: Status) -> None:
         """Move the selected papers to ``status``; undoable."""
         self.edits.set_status(self.selected_ids(), status)
+
+    def not_interested_selection(self) -> None:
+        """Mark the selected papers not interested and archive them; undoable."""
+        self.edits.not_interested(self.selected_ids())
+
+    def more_like_this(self) -> None:
+        """Show the papers most like the current one (in the detail pane)."""
+        current = self.paper_list.current_id()
+        if current is not None and self.selected_ids() != [current]:
+            self.paper_list.select_ids([current], current)
+        self.menu_actions.show_detail.setChecked(True)
+        self.detail.reveal_insight()
+
+    def show_paper_in_list(self, paper_id: int) -> None:
+        """Select ``paper_id`` (in All papers when the current view does not hold it)."""
+        if self.paper_list.select_ids([paper_id], paper_id):
+            return
+        self._keep_at_start = paper_id  # the new view starts at this paper
+        self.search.set_text("")  # no signal: the new view applies the empty search
+        self.show_view(ALL)
 
     def add_tags_to_selection(self, names: Sequence[str]) -> None:
         """Tag the selected papers; undoable."""
@@ -394,6 +428,7 @@ class MainWindow(WindowFrame):
         self.transfers.cancel()
         if self.watch is not None:
             self.watch.stop()
+        self.interest.stop()
         self.queries.close()
         self.reader.close()
         self.tasks.close()

@@ -193,12 +193,14 @@ class Learner:
             signals = _fingerprint(library)
             stored = cache.meta("signals")
             model = load_model(cache, library)
-            has_state = interest.state(library).generation > 0
             unscored = interest.unscored_ids(library) if model is not None else []
         finally:
             cache.close()
             library.close()
-        if stored is None or stored.decode() != signals or (model is None and has_state):
+        # No usable model (none yet, or the cache is another file's: a library replaced
+        # under its cache by a restored backup has the same signals but no model state):
+        # refit. Without a liked paper that only writes the "not enough signal" state.
+        if stored is None or stored.decode() != signals or model is None:
             self.request_refit(now=True)
         elif unscored:
             with self._lock:

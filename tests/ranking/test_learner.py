@@ -115,3 +115,33 @@ def test_a_failed_refit_is_reported_and_the_learner_carries_on(tmp_path: Path) -
         assert len(errors) == 2
     finally:
         learner.close()
+
+
+def test_catch_up_refits_a_library_file_replaced_under_its_cache(
+    tmp_path: Path, corpus_template: Path
+) -> None:
+    """A restored backup (or a rebuilt file) with the same signals as the cache next to it:
+    the stored model is another file's, so the learner refits instead of leaving the
+    library without a model state."""
+    import shutil
+
+    path = tmp_path / "library.sqlite"
+    shutil.copyfile(corpus_template, path)
+    with Library(path) as library:
+        library.set_rating(library.paper_ids()[:5], 5)
+        ranking.rank(library)
+    path.unlink()
+    shutil.copyfile(corpus_template, path)  # the cache (library.sqlite.interest) stays
+    with Library(path) as library:
+        library.set_rating(library.paper_ids()[:5], 5)  # the same signals
+        assert ranking.state(library).fitted_at is None
+        ops: queue.Queue[Op] = queue.Queue()
+        learner = Learner(path, ops.put, delay=0.1)
+        learner.start()
+        try:
+            drain(ops, library, learner)
+            assert learner.refits == 1
+            assert ranking.state(library).fitted_at is not None
+            assert ranking.for_you_ids(library, limit=5)
+        finally:
+            learner.close()

@@ -1,0 +1,120 @@
+"""The window's interest learner: the model of what this reader likes, kept up to date.
+
+:class:`InterestService` owns one :class:`reader.ranking.Learner` for the window's
+library. It hears every write on the :class:`~ui.operations.ChangeBus` and tells the
+learner (which waits until the reader stops editing, then refits on its own thread from a
+read-only snapshot). The learner's writes — scores, the model's state — come back as
+writer operations; the service queues them on the one writer through the
+:class:`~ui.operations.OperationRunner`, so their :class:`Changes` (``"interest"``) go out
+on the bus like any other write. scikit-learn is imported on the learner's thread only.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from reader.library import Changes, Library, LibraryError
+from reader.ranking import state
+from ui.operations import ChangeBus, Operation, OperationRunner
+
+if TYPE_CHECKING:
+    from reader.ranking.learner import Learner
+
+log = logging.getLogger(__name__)
+
+REFIT_DELAY_S = 2.0
+"""Seconds without an edit before the model is refitted."""
+STOP_WAIT_S = 5.0
+"""At close, how long the window waits for a running refit step to end (its thread is a
+daemon; the next start catches up on whatever it did not write)."""
+
+
+COLD_START = "Rate or queue a few papers and Papershelf learns what you like."
+"""What "For you" says while there is no model (it shows no papers rather than fake scores)."""
+
+
+def for_you_empty_text(library: Library) -> str:
+    """The text of an empty "For you": how to get a model, or that nothing is left."""
+    try:
+        current = state(library)
+    except LibraryError:
+        return COLD_START
+    if current.fitted_at is None:
+        if current.positives and current.message:  # liked everything: nothing to contrast
+            return f"{current.message[:1].upper()}{current.message[1:]}."
+        return COLD_START
+    return "Nothing left for you in the inbox: every paper there is rated or tagged."
+
+
+class InterestService(QObject):
+    """Runs the interest learner of the library at ``path`` while the window is open."""
+
+    failed = Signal(str)
+    """A refit failed (a one-line message for the status bar); the learner carries on."""
+    _submitted = Signal(object)
+    _failed = Signal(object)
+
+    def __init__(
+        self,
+        path: Path,
+        runner: OperationRunner,
+        bus: ChangeBus,
+        *,
+        delay: float = REFIT_DELAY_S,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._path = path
+        self._runner = runner
+        self._delay = delay
+        self._learner: Learner | None = None
+        self._submitted.connect(self._run, Qt.ConnectionType.QueuedConnection)
+        self._failed.connect(self._report, Qt.ConnectionType.QueuedConnection)
+        bus.changed.connect(self._on_changes)
+
+    @property
+    def learner(self) -> Learner | None:
+        """The running learner (``None`` before :meth:`start` and after :meth:`stop`)."""
+        return self._learner
+
+    def start(self) -> None:
+        """Start the learner's thread; it first brings the scores up to date."""
+        if self._learner is not None:
+            return
+        from reader.ranking.learner import Learner  # no scikit-learn: that loads on its thread
+
+        self._learner = Learner(
+            self._path, self._submitted.emit, delay=self._delay, on_error=self._failed.emit
+        )
+        self._learner.start()
+
+    def stop(self) -> None:
+        """Stop the learner (after the step it is running); idempotent."""
+        learner, self._learner = self._learner, None
+        if learner is not None:
+            learner.close(timeout=STOP_WAIT_S)
+
+    def request_refit(self) -> None:
+        """Refit now (e.g. after the reader asked for it)."""
+        if self._learner is not None:
+            self._learner.request_refit(now=True)
+
+    def _on_changes(self, changes: Changes, initiator: object) -> None:
+        if self._learner is not None and initiator is not self:
+            self._learner.notify(changes)
+
+    def _run(self, op: Operation) -> None:
+        if self._learner is None:
+            return  # stopped: the next start catches up
+        self._runner.run(
+            op,
+            initiator=self,
+            on_failure=lambda exc: log.warning("interest scores not stored: %s", exc),
+        )
+
+    def _report(self, exc: BaseException) -> None:
+        self.failed.emit(f"The interest model could not be updated: {exc}")
