@@ -26,8 +26,10 @@ CAPTURED = datetime(2026, 1, 30, 18, 0, tzinfo=UTC)
 SIZE = 3_000
 """The smaller input, in characters; the larger is ``GROWTH`` times it."""
 GROWTH = 8
-LIMIT = 20.0
-"""Largest accepted ratio of the two times: linear gives about 8, quadratic 64."""
+LIMIT = 28.0
+"""Largest accepted ratio of the two times: linear gives about 8, quadratic 64. The text
+capture's parser measures about 21 on some inputs even on a quiet machine (allocation
+and cache effects at 24,000 characters), so the bound sits halfway to quadratic."""
 GUARD_SECONDS = 20
 
 
