@@ -91,7 +91,7 @@ class PaperEdits(QObject):
                 self.message.emit(f"{command.text()}: done", 5000)
             if not changes.empty:
                 self.undo_stack.push(command)
-            if on_done is not None:
+            if on_done is not None and not changes.empty:
                 on_done()
             self._next_step()
 
@@ -114,9 +114,11 @@ class PaperEdits(QObject):
         self,
         make: Callable[[], EditCommand],
         ids: Sequence[int],
-        question: str,
+        question: str | None,
         on_done: Callable[[], None] | None = None,
     ) -> bool:
+        """Push ``make()`` for ``ids`` (after asking ``question`` above
+        :data:`CONFIRM_ABOVE` papers; ``None``: the caller has asked)."""
         if not ids:
             return False
         try:
@@ -124,35 +126,51 @@ class PaperEdits(QObject):
         except LibraryUsageError as exc:  # a tag name that cannot be
             self.message.emit(str(exc), 6000)
             return False
-        if len(ids) > CONFIRM_ABOVE and not self._confirm("Change many papers", question):
+        if (
+            question is not None
+            and len(ids) > CONFIRM_ABOVE
+            and not self._confirm("Change many papers", question)
+        ):
             return False
         self._push(command, len(ids), on_done)
         return True
 
-    def rate(self, ids: Sequence[int], stars: int) -> bool:
-        """Rate papers (0 clears)."""
+    def rate(
+        self, ids: Sequence[int], stars: int, on_done: Callable[[], None] | None = None
+    ) -> bool:
+        """Rate papers (0 clears); ``on_done`` once written."""
         what = "Clear the rating of" if stars == 0 else "Rate"
         stars_text = "" if stars == 0 else f" {stars} star{'s' if stars != 1 else ''}"
         return self._edit(
             lambda: SetRatingCommand(ids, stars),
             ids,
             f"{what} {papers_text(len(ids))}{stars_text}?",
+            on_done,
         )
 
-    def set_status(self, ids: Sequence[int], status: Status) -> bool:
-        """Move papers to ``status``."""
+    def set_status(
+        self,
+        ids: Sequence[int],
+        status: Status,
+        *,
+        confirmed: bool = False,
+        on_done: Callable[[], None] | None = None,
+    ) -> bool:
+        """Move papers to ``status`` (``confirmed``: the caller has asked already)."""
         return self._edit(
             lambda: SetStatusCommand(ids, status),
             ids,
-            f"Move {papers_text(len(ids))} to {status.label}?",
+            None if confirmed else f"Move {papers_text(len(ids))} to {status.label}?",
+            on_done,
         )
 
-    def not_interested(self, ids: Sequence[int]) -> bool:
+    def not_interested(self, ids: Sequence[int], on_done: Callable[[], None] | None = None) -> bool:
         """Mark papers "not interested" and archive them (the model learns from it)."""
         return self._edit(
             lambda: NotInterestedCommand(ids),
             ids,
             f"Mark {papers_text(len(ids))} not interested and archive them?",
+            on_done,
         )
 
     def add_tags(self, ids: Sequence[int], names: Sequence[str]) -> bool:

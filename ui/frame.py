@@ -364,7 +364,7 @@ class WindowFrame(QMainWindow):
         """Help ▸ Keyboard Shortcuts."""
         from ui.help import shortcuts_box
 
-        self.help_box = shortcuts_box(self)
+        self.help_box = shortcuts_box(self, self.menu_actions.shortcut_rows())
         self.help_box.open()
 
     def show_about(self) -> None:

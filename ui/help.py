@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-SHORTCUTS = (
-    ("J / K, ↓ / ↑", "next / previous paper"),
-    ("1 – 5, 0", "rate, clear the rating"),
-    ("I  Q  R  A", "move to Inbox, Queue, Read, Archived"),
-    ("X", "not interested (archives it; Papershelf learns from it)"),
-    ("T", "add a tag"),
-    ("N", "edit the note"),
-    ("Ctrl+F", "search (Esc clears, ↓ returns to the list)"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
-    ("Ctrl+Return", "open the paper's page"),
+IN_FIELDS = (
+    ("Tab / Shift+Tab", "the next / previous control: panes, stars, status, tags, note"),
+    ("↓ / ↑", "in the list: the next / previous paper; in the search, ↓: back to the list"),
+    ("Ctrl+A", "in the list: select every paper shown"),
+    ("Esc", "in the search: clear it, then back to the list; in a tag or note: the list"),
+    ("Enter", "in the search: search now; in the tag field: add the tag"),
+    ("Backspace", "in an empty tag field: remove the last tag"),
 )
+"""Keys that belong to a field rather than to an action (the actions list their own)."""
 
 
 def _html(text: str) -> str:
@@ -35,12 +34,18 @@ def search_help_box(parent: QWidget) -> QMessageBox:
     return box
 
 
-def shortcuts_box(parent: QWidget) -> QMessageBox:
-    """Help ▸ Keyboard Shortcuts (shown with ``open()``)."""
-    table = "".join(
-        f"<tr><td><b>{_html(keys)}</b>&nbsp;&nbsp;&nbsp;</td><td>{_html(what)}</td></tr>"
-        for keys, what in SHORTCUTS
-    )
+def shortcuts_box(parent: QWidget, actions: Sequence[tuple[str, str]]) -> QMessageBox:
+    """Help ▸ Keyboard Shortcuts (shown with ``open()``): every action's key, as the
+    actions have them (``(keys, what)`` pairs), then the keys of the fields."""
+
+    def rows(pairs: Sequence[tuple[str, str]]) -> str:
+        return "".join(
+            f"<tr><td><b>{_html(keys)}</b>&nbsp;&nbsp;&nbsp;</td><td>{_html(what)}</td></tr>"
+            for keys, what in pairs
+        )
+
+    heading = "<tr><td colspan=2><br><i>In the list and the fields</i></td></tr>"
+    table = rows(actions) + heading + rows(IN_FIELDS)
     box = QMessageBox(parent)
     box.setWindowTitle("Keyboard Shortcuts")
     box.setText(f"<table>{table}</table>")

@@ -1,8 +1,10 @@
 """The window's actions and menus (File, Edit, View, Help) and the list's context menu.
 
-Single-key actions (0–5, q/r/a/i, x, j/k, t, n) are bound to the paper list only
+Single-key actions (0–5, i/q/w/r/a, x, m, j/k, t, n) are bound to the paper list only
 (``WidgetWithChildrenShortcut``): they work while the list has the focus and never while
-typing a tag, a note or a search. The menus show the same keys.
+typing a tag, a note or a search. The menus show the same keys; a single letter is shown
+in lower case ("t", not "T", which reads as Shift+T). Help ▸ Keyboard Shortcuts is built
+from these actions (:meth:`WindowActions.shortcut_rows`), so it lists every key there is.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 from reader.library import Status
 from ui.edits import PaperEdits
 from ui.icons import icon
+from ui.selection import SelectionCommands
 from ui.transfers import Transfers
 
 
@@ -38,11 +41,8 @@ class WindowCommands(Protocol):
     def trash(self) -> TrashOpener: ...
     def selected_ids(self) -> list[int]: ...
     def focus_search(self) -> None: ...
-    def rate_selection(self, stars: int) -> None: ...
-    def set_status_selection(self, status: Status) -> None: ...
-    def not_interested_selection(self) -> None: ...
-    def more_like_this(self) -> None: ...
-    def remove_tag_from_selection(self, name: str) -> None: ...
+    def mark_all_shown_read(self) -> None: ...
+    def focus_pane(self, step: int) -> None: ...
     def focus_tags(self) -> None: ...
     def focus_note(self) -> None: ...
     def move_selection(self, step: int) -> None: ...
@@ -55,7 +55,19 @@ class WindowCommands(Protocol):
     def show_about(self) -> None: ...
 
 
-STATUS_KEYS = {Status.INBOX: "I", Status.QUEUE: "Q", Status.READ: "R", Status.ARCHIVED: "A"}
+STATUS_KEYS = {
+    Status.INBOX: "I",
+    Status.QUEUE: "Q",
+    Status.READING: "W",
+    Status.READ: "R",
+    Status.ARCHIVED: "A",
+}
+
+
+def key_text(sequence: QKeySequence) -> str:
+    """How a key is shown: Qt's native text, but a lone letter in lower case ("t")."""
+    text = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+    return text.lower() if len(text) == 1 and text.isalpha() else text
 
 
 class WindowActions:
@@ -68,11 +80,14 @@ class WindowActions:
         paper_list: QWidget,
         edits: PaperEdits,
         transfers: Transfers,
+        selection: SelectionCommands,
     ) -> None:
         self._window = window
         self._owner = owner
         self._list = paper_list
-        w = window
+        self._selection = selection
+        self._all: list[QAction] = []
+        w, sel = window, selection
         self.import_files = self._action(
             "&Import…", transfers.choose_import, QKeySequence.StandardKey.Open, "import"
         )
@@ -80,14 +95,14 @@ class WindowActions:
             "&Export to Markdown…", transfers.export_markdown, "Ctrl+E", "export"
         )
         self.open_folder = self._action(
-            "Open &Watched Folder", w.open_watched_folder, None, "folder"
+            "Open &Watched Folder", w.open_watched_folder, "Ctrl+Shift+O", "folder"
         )
         self.settings = self._action(
             "&Settings…", w.show_settings, QKeySequence.StandardKey.Preferences, "settings"
         )
         if self.settings.shortcut().isEmpty():
             self.settings.setShortcut(QKeySequence("Ctrl+,"))
-        self.trash = self._action("&Trash…", w.trash.show, None, None)
+        self.trash = self._action("&Trash…", w.trash.show, "Ctrl+Shift+Delete", None)
         self.quit = self._action("&Quit", w.close, QKeySequence.StandardKey.Quit)
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -101,22 +116,33 @@ class WindowActions:
         self.rate: list[QAction] = []
         for stars in range(6):
             text = "&Clear Rating" if stars == 0 else f"{'★' * stars}{'☆' * (5 - stars)}"
-            action = self._action(text, lambda s=stars: w.rate_selection(s), str(stars))
+            action = self._action(text, lambda s=stars: sel.rate(s), str(stars))
             self._list_only(action)
             self.rate.append(action)
         self.status: dict[Status, QAction] = {}
         for status in Status:
             key = STATUS_KEYS.get(status)
             action = self._action(
-                f"Move to {status.label}", lambda s=status: w.set_status_selection(s), key, None
+                f"Move to {status.label}", lambda s=status: sel.triage(s), key, None
             )
             if key:
                 self._list_only(action)
             self.status[status] = action
         self.not_interested = self._list_only(
-            self._action("Not &Interested", w.not_interested_selection, "X", "archived")
+            self._action("Not &Interested", sel.not_interested, "X", "archived")
         )
-        self.more_like_this = self._action("&More Like This", w.more_like_this, None, "search")
+        self.mark_all_read = self._action(
+            "Mark All Shown as R&ead…", w.mark_all_shown_read, "Ctrl+Shift+R"
+        )
+        self.advance = self._action(
+            "Select the Next Paper After &Triage",
+            lambda on: setattr(sel, "advance", bool(on)),
+            None,
+            checkable=True,
+        )
+        self.more_like_this = self._list_only(
+            self._action("&More Like This", sel.more_like_this, "M", "search")
+        )
         self.add_tag = self._list_only(self._action("Add &Tag…", w.focus_tags, "T", "tag"))
         self.edit_note = self._list_only(self._action("Edit &Note", w.focus_note, "N", "note"))
         self.next_paper = self._list_only(
@@ -138,9 +164,11 @@ class WindowActions:
         self.export_selected = self._action(
             "Export Selected to Markdown…",
             lambda: transfers.export_markdown(selected=True),
-            None,
+            "Ctrl+Shift+E",
             "export",
         )
+        self.next_pane = self._action("Next &Pane", lambda: w.focus_pane(1), "F6")
+        self.previous_pane = self._action("Previous Pane", lambda: w.focus_pane(-1), "Shift+F6")
 
         self.show_sidebar = self._action(
             "Show &Sidebar", w.set_sidebar_visible, "Ctrl+Alt+S", checkable=True
@@ -149,8 +177,8 @@ class WindowActions:
             "Show &Detail Pane", w.set_detail_visible, "Ctrl+Alt+D", checkable=True
         )
 
-        self.search_help = self._action("&Search Syntax", w.show_search_help, None)
-        self.shortcuts_help = self._action("&Keyboard Shortcuts", w.show_shortcuts, None)
+        self.search_help = self._action("&Search Syntax", w.show_search_help, "F1")
+        self.shortcuts_help = self._action("&Keyboard Shortcuts", w.show_shortcuts, "Ctrl+/")
         self.open_logs = self._action("Open &Log Folder", w.open_log_folder, None, "folder")
         self.about = self._action("&About Papershelf", w.show_about, None)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -165,10 +193,15 @@ class WindowActions:
         checkable: bool = False,
     ) -> QAction:
         action = QAction(text, self._owner)
+        self._all.append(action)
         if icon_name:
             action.setIcon(icon(icon_name))
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            sequence = QKeySequence(shortcut)
+            action.setShortcut(sequence)
+            shown = key_text(sequence)
+            if shown != sequence.toString(QKeySequence.SequenceFormat.NativeText):
+                action.setText(f"{text}\t{shown}")  # the menu shows this, not "T"
         if checkable:
             action.setCheckable(True)
             action.setChecked(True)
@@ -207,15 +240,20 @@ class WindowActions:
         status = edit.addMenu("&Status")
         status.addActions(list(self.status.values()))
         edit.addAction(self.not_interested)
+        edit.addAction(self.mark_all_read)
         edit.addAction(self.more_like_this)
         edit.addAction(self.add_tag)
         edit.addAction(self.edit_note)
         edit.addAction(self.move_to_trash)
         edit.addSeparator()
         edit.addActions([self.next_paper, self.previous_paper, self.open_paper])
+        edit.addSeparator()
+        edit.addAction(self.advance)
 
         view = bar.addMenu("&View")
         view.addActions([self.show_sidebar, self.show_detail])
+        view.addSeparator()
+        view.addActions([self.next_pane, self.previous_pane])
 
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.search_help, self.shortcuts_help])
@@ -239,10 +277,31 @@ class WindowActions:
             remove = menu.addMenu("Remove Tag")
             for name in tags:
                 action = remove.addAction(name.replace("&", "&&"))  # a tag's "&" is no mnemonic
-                action.triggered.connect(partial(self._window.remove_tag_from_selection, name))
+                action.triggered.connect(partial(self._selection.remove_tag, name))
         menu.addSeparator()
         menu.addAction(self.open_paper)
         menu.addAction(self.export_selected)
         menu.addSeparator()
         menu.addAction(self.move_to_trash)
         return menu
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """Every action that has a key, as (keys, what it does), in menu order."""
+        rows: list[tuple[str, str]] = []
+        for action in self._all:
+            keys = [key_text(k) for k in action.shortcuts() if not k.isEmpty()]
+            if keys:
+                what = action.text().split("\t")[0].replace("&&", "\0").replace("&", "")
+                rows.append((" / ".join(keys), what.replace("\0", "&").rstrip("…")))
+        return rows
+
+    def update_enabled(self, has_papers: bool, selected: int) -> None:
+        """Enable what makes sense for a library with (or without) papers and a selection."""
+        for action in (*self.rate, *self.status.values(), self.not_interested, self.add_tag):
+            action.setEnabled(selected > 0)
+        for action in (self.move_to_trash, self.export_selected):
+            action.setEnabled(selected > 0)
+        for action in (self.more_like_this, self.edit_note, self.open_paper):
+            action.setEnabled(selected == 1)
+        for action in (self.export, self.mark_all_read, self.next_paper, self.previous_paper):
+            action.setEnabled(has_papers)

@@ -69,6 +69,10 @@ class WindowState:
         """A remembered on/off choice (pane visibility)."""
         return bool(self._settings.value(f"window/{name}", default, type=bool))
 
+    def set_flag(self, name: str, value: bool) -> None:
+        """Remember an on/off choice now (a setting of the window, such as moving on)."""
+        self._settings.setValue(f"window/{name}", value)
+
     def save_layout(
         self,
         window: QMainWindow,

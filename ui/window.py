@@ -11,11 +11,8 @@ refresh what the change can have touched.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
@@ -24,11 +21,8 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from reader.library import (
     Changes,
     DigestRecord,
-    DigestStatus,
     Library,
     LibraryError,
-    QueryError,
-    Status,
     TagCount,
 )
 from reader.paths import config_dir, data_dir
@@ -39,26 +33,26 @@ from ui.edits import PaperEdits
 from ui.errors import show_error
 from ui.frame import WindowFrame
 from ui.insightfeed import InsightFeed
-from ui.interest import InterestService, for_you_empty_text
-from ui.menus import WindowActions
+from ui.interest import InterestService
+from ui.menus import WindowActions, key_text
 from ui.notekeeper import NoteKeeper
 from ui.notices import Notices
 from ui.operations import ChangeBus, OperationRunner, QueryRunner
+from ui.panefocus import panes
 from ui.places import Places
+from ui.selection import SelectionCommands, ask_mark_read
 from ui.sidebarfeed import SidebarFeed
 from ui.state import WindowState
 from ui.tagdialogs import TagActions, ask
 from ui.tasks import TaskRunner
 from ui.transfers import Transfers
 from ui.trash import TrashControl
-from ui.views import ALL, INBOX, ViewKey
+from ui.viewing import ViewControl
+from ui.views import INBOX, ViewKey
 from ui.watching import WatchService
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
-RESELECT_AT_MOST = 5000
-"""An undo or redo selects the papers it changed when there are at most this many."""
 CLOSE_WAIT_S = 3.0
 """At close, how long the window waits for notes being stored before it keeps copies."""
 
@@ -98,7 +92,7 @@ class MainWindow(WindowFrame):
             self.runner,
             lambda: self.settings,
             self.selected_ids,
-            lambda: (self.model.view, self._current_title()),
+            lambda: (self.model.view, self.viewing.title()),
             lambda: [t.name for t in self.library.tags()],
             self,
         )
@@ -109,10 +103,17 @@ class MainWindow(WindowFrame):
         self._closed = False
         self._wanted_view: ViewKey | None = None
         self._reselect = False
-        self._keep: int | None = None
-        self._select_after: list[int] = []
-        self._keep_at_start = self.state.paper()
         self.build(self.library, self.queries, self.notes, self.transfers, self.places)
+        self.viewing = ViewControl(
+            library,
+            self.model,
+            self.paper_list,
+            self.search,
+            lambda: self.sidebar.current_key,
+            self._current_digest,
+            self.state.paper(),
+            self,
+        )
         self.feed = SidebarFeed(self.sidebar_model, self.queries, self)
         self.detail_feed = DetailFeed(
             self.detail,
@@ -123,8 +124,20 @@ class MainWindow(WindowFrame):
             self.notes,
             self,
         )
-        self.menu_actions = WindowActions(self, self, self.paper_list, self.edits, self.transfers)
+        self.selection = SelectionCommands(
+            self.edits,
+            self.selected_ids,
+            self.paper_list.current_id,
+            self.paper_list.select_ids,
+            lambda: key_text(self.menu_actions.undo.shortcut()),
+            self,
+        )
+        self.menu_actions = WindowActions(
+            self, self, self.paper_list, self.edits, self.transfers, self.selection
+        )
         self.menu_actions.build_menus()
+        self.menu_actions.advance.setChecked(self.state.flag("advanceAfterTriage"))
+        self.pane_focus = panes(self)
         self._wire()
         self._load()
         self.interest.start()
@@ -134,13 +147,26 @@ class MainWindow(WindowFrame):
     def _wire(self) -> None:
         bar = self.statusBar()
         say = bar.showMessage
-        for source in (self.edits, self.transfers, self.places, self.detail_feed, self.trash):
+        sources = (self.edits, self.transfers, self.places, self.detail_feed, self.trash)
+        for source in (*sources, self.selection):
             source.message.connect(say)
+        self.selection.advance_requested.connect(lambda: self.paper_list.move_current(1))
+        self.selection.detail_requested.connect(self._reveal_insight)
+        self.selection.show_in_all_requested.connect(self.viewing.show_in_all)
+        self.viewing.view_requested.connect(self.show_view)
+        self.viewing.nothing_shown.connect(lambda: self.detail_feed.show_ids([]))
+        self.viewing.heading_changed.connect(
+            lambda title, digest: self.set_heading(title, self.model, digest)
+        )
+        self.menu_actions.advance.toggled.connect(
+            lambda on: self.state.set_flag("advanceAfterTriage", on)
+        )
+        self.paper_list.selection_changed_ids.connect(lambda _ids: self._update_actions())
         self.runner.failed.connect(lambda title, exc: show_error(self, title, exc))
         self.runner.waiting_changed.connect(self.notices.waiting)
         self.interest.failed.connect(lambda text: say(text, 10000))
         self.edits.working.connect(self.show_working)
-        self.edits.select_requested.connect(self._select_changed)
+        self.edits.select_requested.connect(self.viewing.select_changed)
         self.edits.view_requested.connect(self.show_view)
         self.transfers.imported.connect(self._imported)
         self.transfers.settings_changed.connect(self.save_settings)
@@ -158,13 +184,14 @@ class MainWindow(WindowFrame):
         self.feed.read_failed.connect(
             lambda exc: say(f"The sidebar could not be read: {exc}", 10000)
         )
-        self.model.view_loaded.connect(self._view_loaded)
-        self.model.count_known.connect(self._update_title)
+        self.model.view_loaded.connect(self.viewing.view_loaded)
+        self.model.view_loaded.connect(lambda _switched: self._update_actions())
+        self.model.count_known.connect(self.viewing.update_heading)
         self.model.view_failed.connect(
             lambda exc: self.search.show_error(f"The search could not run: {exc}")
         )
         self.model.read_failed.connect(self.notices.read_failure)
-        self.sidebar.view_selected.connect(self._view_selected)
+        self.sidebar.view_selected.connect(self.viewing.view_selected)
         self.sidebar.show_all_digests_requested.connect(
             self.show_all_digests, Qt.ConnectionType.QueuedConnection
         )
@@ -176,16 +203,16 @@ class MainWindow(WindowFrame):
         self.insight_feed = insight = InsightFeed(self.queries, self.detail)
         self.paper_list.selection_changed_ids.connect(lambda _ids: insight.load())
         self.bus.changed.connect(insight.on_changes)
-        self.detail.insight.paper_requested.connect(self.show_paper_in_list)
-        self.paper_list.rating_delegate.rating_clicked.connect(self._rating_clicked)
+        self.detail.insight.paper_requested.connect(self.selection.show_paper_in_list)
+        self.paper_list.rating_delegate.rating_clicked.connect(self.selection.rating_clicked)
         self.paper_list.customContextMenuRequested.connect(self._list_menu)
         self.paper_list.doubleClicked.connect(lambda _index: self.open_paper_page())
-        self.search.search_changed.connect(self._search_changed)
+        self.search.search_changed.connect(self.viewing.search_changed)
         self.search.leave_requested.connect(self._focus_list)
-        self.detail.rating_edited.connect(self.rate_selection)
-        self.detail.status_edited.connect(self.set_status_selection)
-        self.detail.tags_added.connect(self.add_tags_to_selection)
-        self.detail.tag_removed.connect(self.remove_tag_from_selection)
+        self.detail.rating_edited.connect(self.selection.rate)
+        self.detail.status_edited.connect(self.selection.set_status)
+        self.detail.tags_added.connect(self.selection.add_tags)
+        self.detail.tag_removed.connect(self.selection.remove_tag)
         self.empty_state.import_requested.connect(self.transfers.choose_import)
         self.empty_state.open_folder_requested.connect(self.open_watched_folder)
         self.wire_undo(self.edits.undo_stack, self.menu_actions)
@@ -223,7 +250,19 @@ class MainWindow(WindowFrame):
     def _imported(self, _changes: Changes) -> None:
         self._reselect = self.feed.empty  # the first papers of an empty library get selected
 
+    def _update_actions(self) -> None:
+        has = not self.feed.empty and self.model.rowCount() > 0
+        self.menu_actions.update_enabled(has, len(self.selected_ids()) if has else 0)
+
+    def focus_pane(self, step: int) -> None:
+        """F6 and Shift+F6: the next or previous pane."""
+        self.pane_focus.cycle(step)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return self.pane_focus.tab(next) or super().focusNextPrevChild(next)
+
     def _counts_changed(self) -> None:
+        self._update_actions()
         self.show_empty_state(self.feed.empty)
         if self._reselect and not self.feed.empty and not self.selected_ids():
             self._reselect = False
@@ -246,86 +285,15 @@ class MainWindow(WindowFrame):
         self.sidebar.restore_selection()  # off the "Show all" item before it goes away
         self.feed.load_digests()
 
-    def _select_changed(self, ids: list[int]) -> None:
-        """Select what an undo or redo changed (once the list holds it again)."""
-        self._select_after = ids
-        if not self.model.loading:
-            self._select_pending()
-
-    def _select_pending(self) -> None:
-        ids, self._select_after = self._select_after, []
-        if len(ids) > RESELECT_AT_MOST:
-            return  # a bulk edit's papers: the selection that made it is still there
-        present = [i for i in ids if self.model.row_of(i) is not None]
-        if present and set(present) != set(self.selected_ids()):
-            self.paper_list.select_ids(present)
-
-    # ------------------------------------------------------------------ views and search
-
-    def _view_selected(self, key: ViewKey) -> None:
-        self._keep = self._keep_at_start  # a new view starts at its first paper
-        self._keep_at_start = None
-        self._apply_view(key, self.search.text())
-
-    def _search_changed(self, text: str) -> None:
-        self._keep = self.paper_list.current_id()  # kept while it still matches
-        self._apply_view(self.sidebar.current_key or INBOX, text)
-
-    def _apply_view(self, key: ViewKey, search: str) -> bool:
-        view = dataclasses.replace(key.paper_filter(), search=search.strip())
-        try:
-            self.model.set_view(view, ranked=key.ranked)
-        except QueryError as exc:
-            self.search.show_error(str(exc))
-            return False
-        self.search.show_error(None)
-        if search.strip():
-            self.paper_list.empty_text = f"No papers in {key.title} match “{search.strip()}”."
-        elif key.kind == "digest":
-            record = self._current_digest()
-            failed = record is not None and record.status is DigestStatus.FAILED
-            self.paper_list.empty_text = (
-                "This file could not be imported: see why on the right."
-                if failed
-                else "No papers came from this digest."
-            )
-        elif key.ranked:
-            self.paper_list.empty_text = for_you_empty_text(self.library)
-        else:
-            self.paper_list.empty_text = f"No papers in {key.title}."
-        self._update_title()
-        return True
-
-    def _view_loaded(self, switched: bool) -> None:
-        self._update_title()
-        key = self.sidebar.current_key
-        if key is not None and key.ranked and not self.search.text().strip():
-            self.paper_list.empty_text = for_you_empty_text(self.library)  # the model may be new
-        if not switched:
-            self._select_pending()
-            return
-        current, self._keep = self._keep, None
-        if current is None or not self.paper_list.select_ids([current], current):
-            self.paper_list.select_row(0)
-        if self.model.rowCount() == 0:
-            self.detail_feed.show_ids([])
+    def _reveal_insight(self) -> None:
+        self.menu_actions.show_detail.setChecked(True)
+        self.detail.reveal_insight()
 
     def _current_digest(self) -> DigestRecord | None:
         key = self.sidebar.current_key
         if key is None or key.kind != "digest":
             return None
         return self.sidebar_model.digest_record(int(key.value or 0))
-
-    def _current_title(self) -> str:
-        key = self.sidebar.current_key
-        record = self._current_digest()
-        return record.name if record is not None else key.title if key is not None else "Papers"
-
-    def _update_title(self) -> None:
-        key = self.sidebar.current_key
-        self.set_heading(
-            self._current_title(), self.model, key is not None and key.kind == "digest"
-        )
 
     # ------------------------------------------------------------------ selection and detail
 
@@ -340,45 +308,12 @@ class MainWindow(WindowFrame):
         """The papers the edit actions apply to."""
         return self.paper_list.selected_ids()
 
-    def rate_selection(self, stars: int) -> None:
-        """Rate the selected papers (0 clears); undoable."""
-        self.edits.rate(self.selected_ids(), stars)
-
-    def set_status_selection(self, status: Status) -> None:
-        """Move the selected papers to ``status``; undoable."""
-        self.edits.set_status(self.selected_ids(), status)
-
-    def not_interested_selection(self) -> None:
-        """Mark the selected papers not interested and archive them; undoable."""
-        self.edits.not_interested(self.selected_ids())
-
-    def more_like_this(self) -> None:
-        """Show the papers most like the current one (in the detail pane)."""
-        current = self.paper_list.current_id()
-        if current is not None and self.selected_ids() != [current]:
-            self.paper_list.select_ids([current], current)
-        self.menu_actions.show_detail.setChecked(True)
-        self.detail.reveal_insight()
-
-    def show_paper_in_list(self, paper_id: int) -> None:
-        """Select ``paper_id`` (in All papers when the current view does not hold it)."""
-        if self.paper_list.select_ids([paper_id], paper_id):
+    def mark_all_shown_read(self) -> None:
+        """Edit ▸ Mark All Shown as Read (asks with the count; one undoable step)."""
+        if not self.model.complete:
+            self.statusBar().showMessage("The list is still loading; try again in a moment.", 5000)
             return
-        self._keep_at_start = paper_id  # the new view starts at this paper
-        self.search.set_text("")  # no signal: the new view applies the empty search
-        self.show_view(ALL)
-
-    def add_tags_to_selection(self, names: Sequence[str]) -> None:
-        """Tag the selected papers; undoable."""
-        self.edits.add_tags(self.selected_ids(), names)
-
-    def remove_tag_from_selection(self, name: str) -> None:
-        """Take ``name`` off the selected papers; undoable."""
-        self.edits.remove_tag(self.selected_ids(), name)
-
-    def _rating_clicked(self, paper_id: int, stars: int) -> None:
-        ids = self.selected_ids()
-        self.edits.rate(ids if paper_id in ids else [paper_id], stars)
+        self.selection.mark_all_read(self.model.ids(), lambda n: ask_mark_read(self, n))
 
     def _confirm(self, title: str, question: str) -> bool:
         return ask(self, title, question)

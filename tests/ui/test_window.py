@@ -62,13 +62,13 @@ def test_bulk_edits_and_their_undo(qtbot: QtBot, make_window: WindowFactory, pap
     window.paper_list.select_ids(ids)
     settle(qtbot, window)
     assert window.detail.title.text() == "4 papers selected"
-    window.rate_selection(5)
+    window.selection.rate(5)
     settle(qtbot, window)
     assert [window.library.paper(i).rating for i in ids] == [5, 5, 5, 5]
-    window.add_tags_to_selection(["bulk"])
+    window.selection.add_tags(["bulk"])
     settle(qtbot, window)
     assert all("bulk" in window.library.paper(i).tags for i in ids)
-    window.set_status_selection(Status.QUEUE)  # leaves the Inbox: the next paper is selected
+    window.selection.set_status(Status.QUEUE)  # leaves the Inbox: the next paper is selected
     settle(qtbot, window)
     assert window.model.rowCount() == 16
     window.edits.undo()  # back to the Inbox, and selected again
