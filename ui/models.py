@@ -13,9 +13,7 @@ that fails (a damaged library) is said once; the model shows the rows it can.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -24,41 +22,28 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from reader.library import Changes, Library, PaperFilter, PaperRow, SortKey, Status
+from reader.library import Changes, Library, PaperFilter, PaperRow, SortKey
 from reader.query import compile_filter
-from reader.ranking import for_you_ids, scores, state
+from ui.cells import cell_data, header_data
 from ui.columns import (
     ITEM_FLAGS,
-    MUTED_COLUMNS,
     ROLES_NEEDING_ROW,
     Column,
     Index,
     PaperIdRole,
     PaperRowRole,
     SortRole,
-    display,
     format_date,
-    match_text,
-    match_tooltip,
-    muted_color,
-    sort_value,
     stars_text,
-    tooltip,
 )
+from ui.rowcache import RowCache
+from ui.viewload import FIRST_IDS, IdReader
 from ui.views import RANKED_FIELDS, view_fields
 
 if TYPE_CHECKING:
     from ui.operations import QueryRunner
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-
-def _ranked_ids(library: Library, view: PaperFilter, limit: int | None) -> list[int]:
-    """The "For you" ids: none while there is no model (no order to show), else by interest."""
-    if state(library).fitted_at is None:
-        return []
-    return for_you_ids(library, view, limit=limit)
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -69,15 +54,12 @@ class PaperTableModel(QAbstractTableModel):
     right after (:attr:`count_known`). Without one (tools and model tests) the reads run
     inline. Rows are read a page at a time on the GUI thread's read-only connection.
 
-    ``fetch_count`` counts the library ``rows()`` calls the model made (a hook for tests and
-    benchmarks that check the model stays lazy); ``rows_fetched`` counts the rows they read.
+    Rows come from a :class:`~ui.rowcache.RowCache` (a page per miss, damage said once).
     """
 
-    PAGE = 200
+    PAGE = RowCache.PAGE
     """Rows read from the library per cache miss."""
-    MAX_CACHE = 20_000
-    """Cached rows before the cache is emptied (bounds memory on long scrolls)."""
-    FIRST_IDS = 500
+    FIRST_IDS = FIRST_IDS
     """Ids read first when a view opens; the rest follow in a second read."""
     BIG_CHANGE = 2000
     """A change to more rows than this repaints the whole list instead of row by row."""
@@ -107,17 +89,13 @@ class PaperTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._complete = True
         self._loading = False
-        self._serial = 0
-        self._rows: dict[int, PaperRow] = {}
-        self._scores: dict[int, float] = {}  # match scores of the cached rows (none: unscored)
+        self._reader = IdReader(library, queries, self._view_error, self)
+        self._cache = RowCache(library, self.read_failed.emit)
         self._positions: dict[int, int] | None = None
         self._lookups = 0
-        self._problems: set[str] = set()
         self.switching_view = False
         """True while a new view replaces the ids (views need not keep a selection)."""
         self._active = False  # no query until the first set_view (sorting may come first)
-        self.fetch_count = 0
-        self.rows_fetched = 0
 
     # ------------------------------------------------------------------ what is shown
 
@@ -190,57 +168,26 @@ class PaperTableModel(QAbstractTableModel):
         )
         return True
 
-    def _read(self, channel: str, job: Callable[[Library], T], done: Callable[[T], None]) -> None:
-        if self._queries is None:
-            try:
-                result = job(self._library)
-            except Exception as exc:
-                self._view_error(exc)
-                return
-            done(result)
-            return
-        self._queries.run(channel, job, done, self._view_error)
-
     def _load(self, view: PaperFilter, *, switched: bool) -> None:
-        self._serial += 1
-        serial = self._serial
         self._wanted = view
         self._active = True
-        sort, descending, ranked = self._sort, self._descending, self._wanted_ranked
         self._loading = True
-        limit = self.FIRST_IDS if switched else None
+        ranked = self._wanted_ranked
 
-        def ids_of(library: Library, limit: int | None) -> list[int]:
-            if ranked:
-                return _ranked_ids(library, view, limit)
-            return library.paper_ids(view, sort, descending=descending, limit=limit)
-
-        def job(library: Library) -> list[int]:
-            return ids_of(library, limit)
-
-        def arrived(ids: list[int]) -> None:
-            if serial != self._serial:
-                return
-            complete = limit is None or len(ids) < limit
+        def first(ids: list[int], complete: bool) -> None:
             self._view = view
             self._ranked = ranked
-            self._active = True
             self.switching_view = switched
             try:
                 self._replace_ids(ids, complete=complete)
             finally:
                 self.switching_view = False
-            if complete:
-                self._loading = False
-            else:
-                self._read("paper ids", lambda lib: ids_of(lib, None), rest)
+            self._loading = not complete
             self.view_loaded.emit(switched)
             if complete:
                 self.count_known.emit()
 
         def rest(ids: list[int]) -> None:
-            if serial != self._serial:
-                return
             shown = len(self._ids)
             if len(ids) > shown and ids[:shown] == self._ids:
                 self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
@@ -253,7 +200,15 @@ class PaperTableModel(QAbstractTableModel):
             self._loading = False
             self.count_known.emit()
 
-        self._read("paper ids", job, arrived)
+        self._reader.read(
+            view,
+            self._sort,
+            self._descending,
+            ranked,
+            first_page=switched,
+            first=first,
+            rest=rest,
+        )
 
     def _view_error(self, exc: BaseException) -> None:
         self._loading = False
@@ -300,9 +255,8 @@ class PaperTableModel(QAbstractTableModel):
             self.invalidate()
             return
         rows: list[int] = []
+        self._cache.forget(paper_ids)
         for paper_id in paper_ids:
-            self._rows.pop(paper_id, None)
-            self._scores.pop(paper_id, None)
             row = self.row_of(paper_id)
             if row is not None:
                 rows.append(row)
@@ -321,8 +275,7 @@ class PaperTableModel(QAbstractTableModel):
 
     def invalidate(self) -> None:
         """Forget every cached row (a tag renamed on many papers, say) and repaint."""
-        self._rows.clear()
-        self._scores.clear()
+        self._cache.clear()
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
@@ -367,53 +320,25 @@ class PaperTableModel(QAbstractTableModel):
         paper_id = self.paper_id(row)
         if paper_id is None:
             return None
-        cached = self._rows.get(paper_id)
+        cached = self._cache.get(paper_id)
         if cached is None:
-            self._fetch_page(row)
-            cached = self._rows.get(paper_id)
+            self._cache.fetch(self._ids, row)
+            cached = self._cache.get(paper_id)
         return cached
 
     def cached_count(self) -> int:
         """How many rows the cache holds."""
-        return len(self._rows)
+        return len(self._cache)
 
-    def _fetch_page(self, row: int) -> None:
-        start = max(0, row - self.PAGE // 4)
-        stop = min(len(self._ids), start + self.PAGE)
-        wanted = [pid for pid in self._ids[start:stop] if pid not in self._rows]
-        if len(self._rows) + len(wanted) > self.MAX_CACHE:
-            self._rows.clear()
-            self._scores.clear()
-            wanted = self._ids[start:stop]
-        self.fetch_count += 1
-        try:
-            fetched = self._library.rows(wanted)
-        except Exception as exc:  # a model never raises into Qt: the rows it can, once said
-            self._problem(exc)
-            fetched = self._rows_one_by_one(wanted)
-        self.rows_fetched += len(fetched)
-        try:
-            self._scores.update(scores(self._library, wanted))
-        except Exception as exc:  # the Match column stays empty; the rows still show
-            self._problem(exc)
-        for paper in fetched:
-            self._rows[paper.id] = paper
+    @property
+    def fetch_count(self) -> int:
+        """How many times the model read rows from the library (it stays lazy)."""
+        return self._cache.fetch_count
 
-    def _rows_one_by_one(self, ids: list[int]) -> list[PaperRow]:
-        rows: list[PaperRow] = []
-        for paper_id in ids:
-            try:
-                rows.extend(self._library.rows([paper_id]))
-            except Exception:
-                rows.append(_unreadable(paper_id))
-        return rows
-
-    def _problem(self, exc: BaseException) -> None:
-        message = str(exc) or type(exc).__name__
-        log.warning("rows of the list could not be read: %s", message)
-        if message not in self._problems:
-            self._problems.add(message)
-            self.read_failed.emit(message)
+    @property
+    def rows_fetched(self) -> int:
+        """How many rows those reads returned."""
+        return self._cache.rows_fetched
 
     # ------------------------------------------------------------------ Qt model API
 
@@ -430,20 +355,7 @@ class PaperTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
-            column = Column(section)
-            if role == Qt.ItemDataRole.DisplayRole:
-                return column.label
-            if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.COMMENTS:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if (
-            orientation == Qt.Orientation.Vertical
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._ids)
-        ):
-            return section + 1
-        return None
+        return header_data(section, orientation, role, len(self._ids))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
@@ -457,66 +369,16 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if role == PaperRowRole:
             return paper
-        column = Column(index.column())
-        if column is Column.MATCH:
-            return self._match_data(paper.id, role)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display(column, paper)
-        if role == SortRole:
-            return sort_value(column, paper)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(column, paper)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            if column is Column.RATING:
-                return f"{paper.rating} stars" if paper.rating else "unrated"
-            return display(column, paper)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column is Column.COMMENTS:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column in MUTED_COLUMNS:
-            return muted_color()
-        return None
-
-    def _match_data(self, paper_id: int, role: int) -> Any:
-        score = self._scores.get(paper_id)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return match_text(score)
-        if role == SortRole:
-            return score
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return match_tooltip(score)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return muted_color()
-        return None
+        return cell_data(Column(index.column()), paper, self._cache.score(paper.id), role)
 
     def score(self, paper_id: int) -> float | None:
         """The match score of a cached row (``None``: not scored, or not read yet)."""
-        return self._scores.get(paper_id)
+        return self._cache.score(paper_id)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):
             return
         self.set_sort(Column(column).sort_key, descending=order == Qt.SortOrder.DescendingOrder)
-
-
-def _unreadable(paper_id: int) -> PaperRow:
-    """The row shown for a paper whose stored row cannot be read (damage)."""
-    return PaperRow(
-        id=paper_id,
-        title=f"(paper {paper_id} cannot be read: the library is damaged)",
-        rating=0,
-        status=Status.INBOX,
-        tags=(),
-        published=None,
-        first_seen=datetime.fromtimestamp(0, UTC),
-        comments=None,
-        authors_count=None,
-        organization=None,
-        has_note=False,
-    )
 
 
 __all__ = [

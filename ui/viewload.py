@@ -1,0 +1,127 @@
+"""Reading a view's ids off the GUI thread: the first page first, the rest a moment later.
+
+:class:`IdReader` reads the ids of a view (a :class:`~reader.library.PaperFilter` in an
+order, or "For you" by interest) on the reader thread through the
+:class:`~ui.operations.QueryRunner` — inline when there is none (tools and model tests).
+A new view asks for the first :data:`FIRST_IDS` ids, which come back in milliseconds
+whatever the library's size; the rest — and so the count — are asked for
+:data:`REST_DELAY_MS` later, once the first page has been painted: read together, the
+reader thread's 100,000 rows would share the interpreter with that paint and double its
+time. A newer read supersedes an older one (its results are never delivered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import QObject, QTimer
+
+from reader.library import Library, PaperFilter, SortKey
+from reader.ranking import for_you_ids, state
+
+if TYPE_CHECKING:
+    from ui.operations import QueryRunner
+
+T = TypeVar("T")
+FIRST_IDS = 500
+"""Ids read first when a view opens; the rest follow in a second read."""
+REST_DELAY_MS = 60
+"""How long after the first page arrives the rest of the ids are asked for."""
+CHANNEL = "paper ids"
+
+
+def ranked_ids(library: Library, view: PaperFilter, limit: int | None) -> list[int]:
+    """The "For you" ids: none while there is no model (no order to show), else by interest."""
+    if state(library).fitted_at is None:
+        return []
+    return for_you_ids(library, view, limit=limit)
+
+
+def ids_of(
+    library: Library,
+    view: PaperFilter,
+    sort: SortKey,
+    descending: bool,
+    ranked: bool,
+    limit: int | None,
+) -> list[int]:
+    """The ids of ``view`` in display order (at most ``limit``)."""
+    if ranked:
+        return ranked_ids(library, view, limit)
+    return library.paper_ids(view, sort, descending=descending, limit=limit)
+
+
+class IdReader(QObject):
+    """Reads ids for the list model; only the newest request's results arrive."""
+
+    def __init__(
+        self,
+        library: Library,
+        queries: QueryRunner | None,
+        on_error: Callable[[BaseException], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._queries = queries
+        self._on_error = on_error
+        self._serial = 0
+        self._rest = QTimer(self)
+        self._rest.setSingleShot(True)
+        self._rest.setInterval(REST_DELAY_MS)
+        self._rest.timeout.connect(self._read_rest)
+        self._pending_rest: Callable[[], None] | None = None
+
+    def read(
+        self,
+        view: PaperFilter,
+        sort: SortKey,
+        descending: bool,
+        ranked: bool,
+        *,
+        first_page: bool,
+        first: Callable[[list[int], bool], None],
+        rest: Callable[[list[int]], None],
+    ) -> None:
+        """Read ``view``'s ids: ``first(ids, complete)``, then (if not complete)
+        ``rest(all_ids)``. Without ``first_page`` every id is read at once."""
+        self._serial += 1
+        serial = self._serial
+        self._rest.stop()
+        self._pending_rest = None
+        limit = FIRST_IDS if first_page else None
+
+        def arrived(ids: list[int]) -> None:
+            if serial != self._serial:
+                return
+            complete = limit is None or len(ids) < limit
+            if not complete:
+                self._pending_rest = lambda: self._run(
+                    lambda lib: ids_of(lib, view, sort, descending, ranked, None),
+                    lambda all_ids: rest(all_ids) if serial == self._serial else None,
+                )
+            first(ids, complete)
+            if not complete:
+                if self._queries is None:
+                    self._read_rest()  # inline reads (tools, tests): all at once
+                else:
+                    self._rest.start()
+
+        self._run(lambda lib: ids_of(lib, view, sort, descending, ranked, limit), arrived)
+
+    def _read_rest(self) -> None:
+        pending, self._pending_rest = self._pending_rest, None
+        if pending is not None:
+            pending()
+
+    def _run(self, job: Callable[[Library], T], done: Callable[[T], None]) -> None:
+        if self._queries is None:
+            try:
+                result = job(self._library)
+            except Exception as exc:
+                self._on_error(exc)
+                return
+            done(result)
+            return
+        self._queries.run(CHANNEL, job, done, self._on_error)
