@@ -15,7 +15,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPaintDevice,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -62,6 +72,10 @@ class RatingDelegate(QStyledItemDelegate):
     rating_clicked = Signal(int, int)
     """Paper id, stars."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pixmaps: dict[tuple[int, bool, int, int, float], QPixmap] = {}
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -77,15 +91,41 @@ class RatingDelegate(QStyledItemDelegate):
             faint = QColor(opt.palette.color(QPalette.ColorRole.HighlightedText))
             faint.setAlphaF(0.6)
             palette.setColor(QPalette.ColorRole.PlaceholderText, faint)
-        paint_stars(
-            painter,
-            QRectF(opt.rect.adjusted(CELL_MARGIN, 0, 0, 0)),
-            paper.rating,
-            palette,
-            size=LIST_STAR_SIZE,
-            spacing=LIST_STAR_SPACING,
-            empty_outline=hot,
+        painter.drawPixmap(
+            opt.rect.left() + CELL_MARGIN,
+            opt.rect.top(),
+            self._stars(paper.rating, hot, palette, opt.rect.height(), painter.device()),
         )
+
+    def _stars(
+        self, rating: int, hot: bool, palette: QPalette, height: int, device: object
+    ) -> QPixmap:
+        """The five stars of a row, painted once per look (Ctrl+A on 100,000 rows repaints
+        every visible row's outlines: drawing the paths each time was most of that paint)."""
+        ratio = device.devicePixelRatioF() if isinstance(device, QPaintDevice) else 1.0
+        outline = palette.color(QPalette.ColorRole.PlaceholderText).rgba()
+        key = (rating, hot, outline, height, ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            width = 5 * LIST_STAR_SIZE + 4 * LIST_STAR_SPACING + 2
+            pixmap = QPixmap(int(width * ratio), int(height * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            star_painter = QPainter(pixmap)
+            paint_stars(
+                star_painter,
+                QRectF(0, 0, width, height),
+                rating,
+                palette,
+                size=LIST_STAR_SIZE,
+                spacing=LIST_STAR_SPACING,
+                empty_outline=hot,
+            )
+            star_painter.end()
+            if len(self._pixmaps) > 64:
+                self._pixmaps.clear()
+            self._pixmaps[key] = pixmap
+        return pixmap
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         size = super().sizeHint(option, index)

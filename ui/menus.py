@@ -104,6 +104,8 @@ class WindowActions:
             self.settings.setShortcut(QKeySequence("Ctrl+,"))
         self.trash = self._action("&Trash…", w.trash.show, "Ctrl+Shift+Delete", None)
         self.quit = self._action("&Quit", w.close, QKeySequence.StandardKey.Quit)
+        if self.quit.shortcut().isEmpty():  # the platform names none (offscreen, some desktops)
+            self.quit.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
 
         self.undo = self._action("&Undo", edits.undo, QKeySequence.StandardKey.Undo, "undo")

@@ -2,7 +2,8 @@
 
 Tab and Shift+Tab walk the window's *stops* — the sidebar, the search field, the paper list,
 then the detail pane's controls (stars, the status buttons, the tag input, the note) — and
-never across the cells of the table. F6 and Shift+F6 jump from pane to pane (sidebar, list,
+never across the cells of the table. The status buttons are one stop (the checked one), as
+a radio group is: the arrow keys move between them. F6 and Shift+F6 jump from pane to pane (sidebar, list,
 detail), as in mail clients and file managers. The pane that holds the focus shows it: a
 thin frame in the palette's highlight colour is drawn over its edge, so a keyboard user
 always sees where the next key goes.
@@ -204,9 +205,10 @@ def panes(window: PanedWindow) -> PaneFocus:
 
     def detail_stops() -> list[QWidget]:
         note = detail.note
-        status = [detail.status.button(s) for s in Status]
+        checked = detail.status.status()  # one stop for the group; arrows move within it
+        status = detail.status.button(checked if checked is not None else Status.INBOX)
         editor: QWidget = note.editor if note.is_editing() else note.preview
-        return [detail.stars, *status, detail.tags.input, editor]
+        return [detail.stars, status, detail.tags.input, editor]
 
     return PaneFocus(
         [

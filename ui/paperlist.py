@@ -48,6 +48,7 @@ class PaperListView(QTableView):
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setSortingEnabled(True)
+        self.setTabKeyNavigation(False)  # Tab leaves the list (for the detail), not the cell
         self.setMouseTracking(True)
         self.setFrameShape(QTableView.Shape.NoFrame)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
