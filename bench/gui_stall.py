@@ -145,8 +145,15 @@ class DialogAnswerer:
             if isinstance(widget, QMessageBox) and widget.isVisible():
                 buttons = widget.standardButtons()
                 text = widget.text()
+                accept = [
+                    b
+                    for b in widget.buttons()
+                    if widget.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
+                ]
                 if buttons & QMessageBox.StandardButton.Yes:
                     widget.done(QMessageBox.StandardButton.Yes.value)
+                elif accept and widget.icon() == QMessageBox.Icon.Question:
+                    accept[0].click()  # a question with its own verb ("Rate", "Mark as Read")
                 else:
                     self.messages.append(text)
                     widget.done(QMessageBox.StandardButton.Ok.value)

@@ -77,8 +77,9 @@ class RatingDelegate(QStyledItemDelegate):
         self._pixmaps: dict[tuple[int, bool, int, int, float], QPixmap] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        # No initStyleOption: it asks the model for seven roles this cell never shows (on a
+        # repaint of the list, most of the model's calls).
         opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
         _draw_background(painter, opt, index)
         paper: PaperRow | None = index.data(PaperRowRole)
         if paper is None:
@@ -159,8 +160,7 @@ class TagsDelegate(QStyledItemDelegate):
     """Paints a paper's tags as small rounded chips; ``+N`` when they do not fit."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
+        opt = QStyleOptionViewItem(option)  # no initStyleOption: see RatingDelegate.paint
         _draw_background(painter, opt, index)
         paper: PaperRow | None = index.data(PaperRowRole)
         if paper is None or not paper.tags:

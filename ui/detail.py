@@ -93,7 +93,8 @@ class StatusSelector(QWidget):
         layout.setSpacing(0)
         self._group = QButtonGroup(self)
         self._buttons: dict[Status, QToolButton] = {}
-        keys = {Status.INBOX: "I", Status.QUEUE: "Q", Status.READ: "R", Status.ARCHIVED: "A"}
+        keys = {Status.INBOX: "i", Status.QUEUE: "q", Status.READING: "w", Status.READ: "r"}
+        keys[Status.ARCHIVED] = "a"  # the list's keys, as the menus show them
         for status in Status:
             button = QToolButton()
             button.setText(status.label)

@@ -358,13 +358,16 @@ class PaperTableModel(QAbstractTableModel):
         return header_data(section, orientation, role, len(self._ids))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        # Most calls are for roles no cell shows (a repaint asks each cell for seven): they
+        # are answered before the index is looked at.
+        if role not in ROLES_NEEDING_ROW and role != PaperIdRole:
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._ids) or not index.isValid():
             return None
         if role == PaperIdRole:
-            return self.paper_id(index.row())
-        if role not in ROLES_NEEDING_ROW:
-            return None
-        paper = self.paper_row(index.row())
+            return self._ids[row]
+        paper = self.paper_row(row)
         if paper is None:
             return None
         if role == PaperRowRole:

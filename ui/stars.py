@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from functools import cache
+from functools import cache, lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -55,31 +56,45 @@ def paint_stars(
     Filled up to ``rating`` (or ``hover`` while the mouse previews a rating).
     """
     shown = hover or rating
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     top = rect.top() + (rect.height() - size) / 2
-    outline = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
+    device = painter.device()
+    ratio = device.devicePixelRatioF() if device is not None else 1.0
+    outline = palette.color(QPalette.ColorRole.PlaceholderText)
     for i in range(MAX_STARS):
-        x = rect.left() + i * (size + spacing)
-        painter.save()
-        painter.translate(x, top)
-        painter.scale(size, size)
-        star = _unit_star()
         if i < shown:
             color = QColor(STAR_COLOR)
             if hover and hover != rating:
                 color.setAlphaF(0.75)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            painter.drawPath(star)
+            star = _star_pixmap(size, color.rgba(), True, ratio)
         elif empty_outline:
-            pen = QPen(outline, 1.1 / size)
-            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(star)
-        painter.restore()
-    painter.restore()
+            star = _star_pixmap(size, outline.rgba(), False, ratio)
+        else:
+            continue
+        painter.drawPixmap(QPointF(rect.left() + i * (size + spacing), top), star)
+
+
+@lru_cache(maxsize=64)
+def _star_pixmap(size: float, rgba: int, filled: bool, ratio: float) -> QPixmap:
+    """One star, filled or outlined, rendered once per size and colour (an antialiased
+    path costs milliseconds to draw; a repaint of the list drew dozens)."""
+    pixmap = QPixmap(math.ceil(size * ratio), math.ceil(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(size, size)
+    color = QColor.fromRgba(rgba)
+    if filled:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+    else:
+        pen = QPen(color, 1.1 / size)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(_unit_star())
+    painter.end()
+    return pixmap
 
 
 def star_at(x: float, left: float, size: float, spacing: float = 2.0) -> int:
