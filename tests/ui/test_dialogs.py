@@ -228,7 +228,7 @@ def test_menus_and_help(
     window.help_box.close()
     window.menu_actions.shortcuts_help.trigger()
     settle(qtbot, window)
-    assert "undo" in window.help_box.text()
+    assert "Undo" in window.help_box.text()  # the list is built from the actions
     window.help_box.close()
     about: list[str] = []
     monkeypatch.setattr(QMessageBox, "about", lambda _parent, _title, text: about.append(text))
