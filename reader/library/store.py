@@ -552,6 +552,7 @@ class Library:
             tags=_split_tags(v["tags"]),
             appearances=appearances,
             citekey=citekey,
+            journal=v["journal"],
         )
 
     def view_counts(self) -> ViewCounts:
