@@ -394,6 +394,14 @@ CREATE TABLE paper_edit (
     field    TEXT NOT NULL,
     PRIMARY KEY (paper_id, field)
 ) WITHOUT ROWID;
+
+-- Two papers merged into one (reader.library.paper_merge): the citation key of the paper
+-- merged away, and the paper that now answers to it. Its citekey row stays, so no other
+-- paper is ever given that key.
+CREATE TABLE citekey_alias (
+    key      TEXT PRIMARY KEY COLLATE NOCASE,
+    paper_id INTEGER NOT NULL
+);
 """
 
 WORDS_SCRIPT = _WORDS
