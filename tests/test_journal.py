@@ -85,3 +85,13 @@ def test_the_whole_journal_name_replaces_an_abbreviation_or_a_cut_one(library: L
 )
 def test_better_journal(current: str, incoming: str, better: bool) -> None:
     assert better_journal(current, incoming) is better
+
+
+def test_the_vault_note_names_the_journal(library: Library, tmp_path: Path) -> None:
+    from reader.export import ExportOptions, export_notes
+
+    _ingest(library, Entry(title="A Paper", doi="10.1/a", journal="Journal: of Papers"))
+    report = export_notes(library, ExportOptions(folder=tmp_path / "vault"))
+    heads = [p.read_text(encoding="utf-8").split("\n---\n", 1)[0] for p in report.written]
+    (head,) = [h for h in heads if "title: " in h and "A Paper" in h]
+    assert "journal: 'Journal: of Papers'" in head or 'journal: "Journal: of Papers"' in head
