@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 from reader.library import Status
 from ui.edits import PaperEdits
 from ui.icons import icon
+from ui.operations import QueryRunner
+from ui.paperedit import PaperDetailsControl
 from ui.transfers import Transfers
 
 
@@ -36,6 +38,8 @@ class WindowCommands(Protocol):
     def show_settings(self) -> None: ...
     @property
     def trash(self) -> TrashOpener: ...
+    @property
+    def queries(self) -> QueryRunner: ...
     def selected_ids(self) -> list[int]: ...
     def focus_search(self) -> None: ...
     def rate_selection(self, stars: int) -> None: ...
@@ -132,6 +136,11 @@ class WindowActions:
                 QKeySequence.StandardKey.Delete,
             )
         )
+        details = PaperDetailsControl(owner, edits, w.queries, w.selected_ids)
+        self.edit_details = self._list_only(
+            self._action("Edit &Details…", details.edit_selected, "Ctrl+I", None)
+        )
+        self.merge_papers = self._action("&Merge Two Papers…", details.merge_selected, None)
         self.open_paper = self._action(
             "&Open Paper Page", w.open_paper_page, "Ctrl+Return", "open-link"
         )
@@ -210,6 +219,7 @@ class WindowActions:
         edit.addAction(self.more_like_this)
         edit.addAction(self.add_tag)
         edit.addAction(self.edit_note)
+        edit.addActions([self.edit_details, self.merge_papers])
         edit.addAction(self.move_to_trash)
         edit.addSeparator()
         edit.addActions([self.next_paper, self.previous_paper, self.open_paper])
@@ -244,5 +254,8 @@ class WindowActions:
         menu.addAction(self.open_paper)
         menu.addAction(self.export_selected)
         menu.addSeparator()
+        menu.addAction(self.edit_details)
+        if len(self._window.selected_ids()) == 2:
+            menu.addAction(self.merge_papers)
         menu.addAction(self.move_to_trash)
         return menu

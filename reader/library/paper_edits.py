@@ -153,6 +153,16 @@ def restore_details(library: Library, edit: DetailsEdit) -> Changes:
     return _changes(edit.paper_id, True)
 
 
+def check_values(values: dict[str, Any]) -> None:
+    """Raise the :class:`LibraryUsageError` :func:`edit_details` would raise for ``values``
+    (without the library: an id another paper has is only found by the write)."""
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise LibraryUsageError(f"a paper has no detail called {sorted(unknown)[0]!r}")
+    for name, value in values.items():
+        _checked(name, value)
+
+
 def parse_authors(text: str) -> tuple[str, ...]:
     """Author names typed in one line: separated by ``;`` when there is one (``Smith, J.;
     Doe, A.``), else by commas and a final ``and``."""
