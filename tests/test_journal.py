@@ -95,3 +95,22 @@ def test_the_vault_note_names_the_journal(library: Library, tmp_path: Path) -> N
     heads = [p.read_text(encoding="utf-8").split("\n---\n", 1)[0] for p in report.written]
     (head,) = [h for h in heads if "title: " in h and "A Paper" in h]
     assert "journal: 'Journal: of Papers'" in head or 'journal: "Journal: of Papers"' in head
+
+
+def test_a_real_elsevier_toc_feed_field_by_field() -> None:
+    """The Journal of Pediatrics' RSS 1.0 feed (Atypon): prism:publicationName is the
+    journal, not dc:source's citation text; dc:identifier is the DOI."""
+    jpeds = sample("elsevier-jpeds-2018-12-17.rdf")
+    (paper,) = digests.parse(jpeds.path, captured_at=jpeds.captured_at).entries
+    assert paper.title == (
+        "HIV Exposure and Formula Feeding Predict Under-2 Mortality in HIV-Uninfected "
+        "Children, Botswana"
+    )
+    assert paper.journal == "The Journal of Pediatrics"
+    assert paper.doi == "10.1016/j.jpeds.2018.08.009"
+    assert paper.authors_count == 13
+    assert paper.authors[0] == "Gbolahan Ajibola"
+    assert paper.authors[-1] == "Shahin Lockman"
+    assert paper.published is not None
+    assert paper.published.isoformat() == "2018-10-11"
+    assert paper.abstract.startswith("To prospectively assess rates")

@@ -19,7 +19,9 @@ def test_a_settings_file_that_is_a_symlink_to_a_pipe_gives_the_defaults_at_once(
     link = tmp_path / "settings.json"
     link.symlink_to(fifo)
     with caplog.at_level(logging.WARNING):
-        assert Settings.load(link) == Settings()  # before: blocked until a writer came (pytest-timeout)
+        assert (
+            Settings.load(link) == Settings()
+        )  # before: blocked until a writer came (pytest-timeout)
     assert "not a regular file" in caplog.text
     assert link.is_symlink()
     assert fifo.exists()
