@@ -108,8 +108,22 @@ class Importer:
 
         With ``quiet_unknown`` (folder scans, the watcher), a file that is no digest and has
         no text-like ending (an image, a PDF) is skipped without a log entry.
+
+        Every outcome is written to Papershelf's log file (:mod:`reader.logs`): imports at
+        INFO, failures at WARNING, skipped files at DEBUG.
         """
-        path = Path(path)
+        report = self._import_file(Path(path), quiet_unknown, captured_at)
+        if report.outcome is ImportOutcome.FAILED:
+            log.warning("%s: %s", report.path, report.summary())
+        elif report.outcome is ImportOutcome.SKIPPED:
+            log.debug("%s: %s", report.path, report.summary())
+        else:
+            log.info("%s: %s", report.path, report.summary())
+        return report
+
+    def _import_file(
+        self, path: Path, quiet_unknown: bool, captured_at: datetime | None
+    ) -> ImportReport:
         # A name that is not valid UTF-8 (surrogate escapes) is stored readable, not raw.
         shown = (
             os.path.normpath(path.absolute())

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +62,7 @@ class Settings:
         """Read the settings; a missing or damaged file gives the defaults (never raises)."""
         path = path or settings_path()
         try:
-            text = path.read_text(encoding="utf-8")
+            text = _read_bounded(path)
         except FileNotFoundError:
             return cls()
         except UnicodeDecodeError:
@@ -192,3 +193,21 @@ def _optional_path(data: dict[str, Any], key: str) -> Path | None:
     if not isinstance(value, str):
         raise TypeError(f"{key} is not a path")
     return _folder(value)
+
+
+MAX_SETTINGS_BYTES = 1_048_576
+"""A settings file larger than this is not read (real ones are well under 1 KB)."""
+
+
+def _read_bounded(path: Path) -> str:
+    """The settings file's text: only a regular file (a symlink to a pipe or ``/dev/zero``
+    would block or never end), opened non-blocking, at most :data:`MAX_SETTINGS_BYTES`.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        data = handle.read(MAX_SETTINGS_BYTES + 1)
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise OSError(f"{path} is larger than {MAX_SETTINGS_BYTES // 1_048_576} MB")
+    return data.decode("utf-8")

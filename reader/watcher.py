@@ -225,6 +225,7 @@ class FolderWatcher:
         with contextlib.suppress(RuntimeError):
             self._worker.submit(_touch)
         settler.start(self._watching)  # events that came meanwhile are queued for it
+        log.info("watching %s", ", ".join(str(folder) for folder in self._watching))
         for problem in problems:
             self._error(problem)
         self.scan()
@@ -407,6 +408,9 @@ class _EventRelay(FileSystemEventHandler):
             src = Path(os.fsdecode(event.src_path)) if event.src_path else None
             dest = Path(os.fsdecode(event.dest_path)) if event.dest_path else None
             kind, folder = event.event_type, event.is_directory
+            if kind in {"created", "moved", "deleted"}:
+                moved = f" to {dest}" if kind == "moved" and dest is not None else ""
+                log.info("watched folder: %s %s%s", kind, src, moved)
             if kind in {"moved", "deleted"}:
                 if src is not None:
                     self._note(_Note.FOLDER_GONE if folder else _Note.GONE, src)

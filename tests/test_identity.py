@@ -214,8 +214,9 @@ def test_every_sample_imported_gives_one_paper_per_real_paper(library: Library) 
     papers = list(library.papers())
     # 7 + 3 from the e-mails, 5 + 3 + 3 from the arXiv feeds (the old RSS 1.0 one too),
     # 3 + 2 + 2 from the other feeds (one journal paper is an arXiv paper; the Wiley TOC),
-    # 5 + 1 from the Hugging Face files (the 2026 clipping lists papers already there).
-    assert len(papers) == 34
+    # 5 + 1 from the Hugging Face files (the 2026 clipping lists papers already there),
+    # 1 from the Elsevier TOC.
+    assert len(papers) == 35
     ids = [p.arxiv_id for p in papers if p.arxiv_id]
     assert len(ids) == len(set(ids))
     titles = [hf_text_key(p.title) for p in papers]
@@ -284,7 +285,7 @@ def test_every_format_dropped_into_a_watched_folder_imports(
     records = worker.submit(lambda library: library.digests()).result(15.0)
     assert {(Path(r.path).name, r.format) for r in records} == {(s.name, s.format) for s in SAMPLES}
     count = worker.submit(lambda library: library.count()).result(15.0)
-    assert count == 34  # as in test_every_sample_imported_gives_one_paper_per_real_paper
+    assert count == 35  # as in test_every_sample_imported_gives_one_paper_per_real_paper
 
 
 def test_captured_dates_follow_the_file_time(library: Library, tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,51 @@ def test_unwritable_log_folder_falls_back_quietly(
     blocker.write_text("not a folder")
     assert configure_logging(blocker / "logs" / "papershelf.log") is None
     logging.getLogger("reader.test").warning("still works")
+
+
+def test_imports_exports_backups_and_watched_folder_events_are_logged_at_info(
+    clean_root: logging.Logger, tmp_path: Path, write_digest: Callable[..., Path]
+) -> None:
+    """Issue #19: after a day of use the log file said nothing. Each of these says a line."""
+    from reader.export import ExportOptions, export_notes
+    from reader.importer import Importer
+    from reader.library import Library
+    from reader.library.backup import make_backup
+    from reader.watcher import FolderWatcher
+    from reader.worker import LibraryWorker
+
+    path = configure_logging(tmp_path / "logs" / "papershelf.log")
+    assert path is not None
+    library_path = tmp_path / "library.sqlite"
+    library = Library(library_path)
+    try:
+        digest = write_digest("2026-01-30.txt", [1, 2])
+        assert Importer(library).import_file(digest).ok
+        export_notes(library, ExportOptions(folder=tmp_path / "vault"))
+    finally:
+        library.close()
+    make_backup(library_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    worker = LibraryWorker(library_path)
+    reports: list[object] = []
+    watcher = FolderWatcher(worker, [inbox], quiet_period=0.05, on_report=reports.append)
+    try:
+        watcher.start()
+        write_digest("2026-01-31.txt", [3], folder=inbox)
+        deadline = time.monotonic() + 30
+        while not reports and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        watcher.stop()
+        worker.close()
+    for handler in clean_root.handlers:
+        handler.flush()
+    text = path.read_text(encoding="utf-8")
+    info = [line for line in text.splitlines() if " INFO " in line]
+    assert any("2026-01-30.txt: imported: 2 new, 0 updated (2 papers)" in x for x in info), text
+    assert any("exported to " in x and "3 written" in x for x in info), text  # 2 notes, index
+    assert any("backed up " in x and "(manual)" in x for x in info), text
+    assert any(f"watching {inbox.resolve()}" in x for x in info), text
+    assert any("watched folder: created " in x and "2026-01-31.txt" in x for x in info), text
+    assert any("2026-01-31.txt: imported: 1 new" in x for x in info), text

@@ -66,7 +66,7 @@ def meta_line(paper: Paper) -> str:
     who = (
         paper.organization if paper.authors else who_wrote(paper.authors_count, paper.organization)
     )
-    parts = [who or ""]
+    parts = [who or "", paper.journal or ""]
     if paper.published is not None:
         parts.append(f"Published {format_date(paper.published)}")
     if paper.upvotes:

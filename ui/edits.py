@@ -188,6 +188,11 @@ class PaperEdits(QObject):
             f"Remove #{name} from {papers_text(len(ids))}?",
         )
 
+    def apply(self, command: EditCommand) -> bool:
+        """Write one paper's edit made elsewhere (Edit Details, Merge) as an undoable step."""
+        self._push(command, 1)
+        return True
+
     def record_pull(self, pulled: Sequence[PulledNote]) -> None:
         """The notes an export brought back from the vault, as one undoable step."""
         self.record(PullNotesCommand(pulled))

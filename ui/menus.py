@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 from reader.library import Status
 from ui.edits import PaperEdits
 from ui.icons import icon
+from ui.operations import QueryRunner
+from ui.paperedit import PaperDetailsControl
 from ui.selection import SelectionCommands
 from ui.transfers import Transfers
 
@@ -39,6 +41,8 @@ class WindowCommands(Protocol):
     def show_settings(self) -> None: ...
     @property
     def trash(self) -> TrashOpener: ...
+    @property
+    def queries(self) -> QueryRunner: ...
     def selected_ids(self) -> list[int]: ...
     def focus_search(self) -> None: ...
     def mark_all_shown_read(self) -> None: ...
@@ -160,6 +164,11 @@ class WindowActions:
                 QKeySequence.StandardKey.Delete,
             )
         )
+        details = PaperDetailsControl(owner, edits, w.queries, w.selected_ids)
+        self.edit_details = self._list_only(
+            self._action("Edit &Details…", details.edit_selected, "Ctrl+I", None)
+        )
+        self.merge_papers = self._action("&Merge Two Papers…", details.merge_selected, None)
         self.open_paper = self._action(
             "&Open Paper Page", w.open_paper_page, "Ctrl+Return", "open-link"
         )
@@ -246,6 +255,7 @@ class WindowActions:
         edit.addAction(self.more_like_this)
         edit.addAction(self.add_tag)
         edit.addAction(self.edit_note)
+        edit.addActions([self.edit_details, self.merge_papers])
         edit.addAction(self.move_to_trash)
         edit.addSeparator()
         edit.addActions([self.next_paper, self.previous_paper, self.open_paper])
@@ -284,6 +294,9 @@ class WindowActions:
         menu.addAction(self.open_paper)
         menu.addAction(self.export_selected)
         menu.addSeparator()
+        menu.addAction(self.edit_details)
+        if len(self._window.selected_ids()) == 2:
+            menu.addAction(self.merge_papers)
         menu.addAction(self.move_to_trash)
         return menu
 
@@ -303,7 +316,8 @@ class WindowActions:
             action.setEnabled(selected > 0)
         for action in (self.move_to_trash, self.export_selected):
             action.setEnabled(selected > 0)
-        for action in (self.more_like_this, self.edit_note, self.open_paper):
+        for action in (self.more_like_this, self.edit_note, self.open_paper, self.edit_details):
             action.setEnabled(selected == 1)
+        self.merge_papers.setEnabled(selected == 2)
         for action in (self.export, self.mark_all_read, self.next_paper, self.previous_paper):
             action.setEnabled(has_papers)

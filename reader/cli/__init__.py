@@ -21,7 +21,17 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from reader import __version__
-from reader.cli import cite, desktop, exporting, folders, maintenance, papers, ranking, trash
+from reader.cli import (
+    cite,
+    desktop,
+    exporting,
+    folders,
+    maintenance,
+    paper_details,
+    papers,
+    ranking,
+    trash,
+)
 from reader.cli.base import EXIT_INTERNAL, EXIT_USAGE, CommandError, TerminalSafe
 from reader.cli.papers import paper_to_json
 from reader.library import LibraryCorruptError, LibraryError, QueryError
@@ -49,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (papers, trash, folders, exporting, cite, desktop, maintenance, ranking):
+        module.register(commands)
+    for module in (paper_details,):
         module.register(commands)
     p = commands.add_parser("help", help="help on a topic: search")
     p.add_argument("topic", nargs="?", choices=["search"])

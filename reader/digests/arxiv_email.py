@@ -21,23 +21,23 @@ The body (see ``tests/digests/samples/arxiv-cs-listing-2024-11-21.txt``)::
     %%--%%--%%…                                between new, cross-listed and replaced
 
 Older mailings open entries with ``Paper: hep-th/9901001`` (or ``Paper (*cross-listing*):``)
-and carry a ``From:`` line; both are read. A file that starts with mail headers is read
-with the :mod:`email` package, so quoted-printable and base64 bodies and their charsets
-decode properly.
+and carry a ``From:`` line; both are read. A file that starts with mail headers (a saved
+``.eml``, or an ``.mbox`` of many mailings) is read by :mod:`reader.digests.mail` with the
+standard :mod:`email` package, which undoes quoted-printable and base64 and the charset; a
+listing saved as plain text, without headers, is read as it is.
 """
 
 from __future__ import annotations
 
-import email
-import email.message
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from reader.digests import mail
 from reader.digests.dates import email_date, short_year_date
-from reader.digests.errors import DigestFormatError, UnknownFormatError
+from reader.digests.errors import DigestError, DigestFormatError, UnknownFormatError
 from reader.digests.model import Digest, Entry
 from reader.digests.names import author_list
 from reader.digests.tex import tex_name, tex_to_unicode
@@ -58,18 +58,14 @@ _OPENING = re.compile(
     re.MULTILINE,
 )
 _FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z-]{0,30}(?: \([^)]{0,40}\))?):[ \t]?(?P<value>.*)$")
+_SNIFFED_MESSAGES = 20
+"""An mbox is recognised by a listing among its first this many messages."""
 _REPLACED = re.compile(r"^replaced with revised version\b", re.IGNORECASE)
 # "(31214kb,D)" at the end of a Date: line; bounded so that each "(" is looked at once.
 _SIZE = re.compile(r"\(\d{1,12}kb[^()]{0,100}\)\s*+$", re.IGNORECASE)
 _TRAILER = re.compile(r"^\\\\\s*\(\s*(?P<url>https?://\S+?)\s*,")
 _RECEIVED = re.compile(r"\breceived from (?P<from>.+?) to (?P<to>.+)", re.IGNORECASE)
 """Applied to a whitespace-collapsed line: single spaces, so no run is scanned twice."""
-_HEADER_NAME = re.compile(r"^(?:From |[A-Za-z][A-Za-z0-9-]{0,76}:)")
-_KNOWN_HEADERS = frozenset(
-    {"from", "to", "subject", "date", "received", "return-path", "message-id", "mime-version",
-     "content-type", "content-transfer-encoding", "delivered-to", "reply-to", "x-mailer",
-     "cc", "sender", "dkim-signature", "arc-seal", "authentication-results", "list-id"}
-)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -111,25 +107,78 @@ class _Block:
 
 
 def sniff(text: str) -> bool:
-    """Whether ``text`` is an arXiv listing: some ``\\\\`` line followed by an ``arXiv:ID`` line."""
+    """Whether ``text`` is an arXiv listing: some ``\\\\`` line followed by an ``arXiv:ID`` line
+    (in the text itself, or in the decoded body of one of its first mail messages).
+    """
     if _OPENING.search(text) is not None:
         return True
-    if not _looks_like_message(text):
+    if not mail.looks_like_message(text):
         return False
-    try:
-        body = _message(text).body
-    except UnknownFormatError:
-        return False
-    return _OPENING.search(body) is not None
+    for start, message in mail.messages(text)[:_SNIFFED_MESSAGES]:
+        try:
+            body = _message(message, start).body
+        except DigestError:
+            continue
+        if _OPENING.search(body) is not None:
+            return True
+    return False
 
 
 def parse(text: str, captured_at: datetime) -> Digest:
-    """Parse a listing e-mail's text (with or without its mail headers).
+    """Parse a listing: a mail message (``.eml``), an ``.mbox`` of them, or the body alone.
 
     Raises :class:`DigestFormatError` (with the line) when an entry breaks the format, and
-    :class:`UnknownFormatError` when the text holds no listing at all.
+    :class:`UnknownFormatError` when the text holds no listing at all. In an mbox of many
+    messages, one that is no listing or cannot be read is reported and skipped.
     """
-    message = _message(text) if _looks_like_message(text) else _Message(text)
+    if not mail.looks_like_message(text):
+        return _digest(_listing(_Message(text)), captured_at)
+    found = mail.messages(text)
+    if len(found) == 1:
+        start, message = found[0]
+        return _digest(_listing(_message(message, start)), captured_at)
+    listings: list[_Listing] = []
+    warnings: list[str] = []
+    for start, message in found:
+        try:
+            listings.append(_listing(_message(message, start)))
+        except DigestError as exc:
+            if len(warnings) < 50:
+                warnings.append(f"line {start}: this message was skipped: {exc}")
+    if not listings:
+        raise UnknownFormatError(
+            f"none of the {len(found):,} messages is an arXiv listing ({warnings[0]})"
+        )
+    days = [listing.date for listing in listings if listing.date is not None]
+    merged = _Listing(
+        entries=[e for listing in listings for e in listing.entries],
+        warnings=warnings + [w for listing in listings for w in listing.warnings],
+        date=max(days) if days else None,
+    )
+    return _digest(merged, captured_at)
+
+
+@dataclass(slots=True)
+class _Listing:
+    """The papers of one listing (one message), its day and its problems."""
+
+    entries: list[Entry]
+    warnings: list[str]
+    date: date | None
+
+
+def _digest(listing: _Listing, captured_at: datetime) -> Digest:
+    return Digest(
+        format=NAME,
+        entries=tuple(listing.entries),
+        date=listing.date,
+        captured_at=captured_at,
+        warnings=tuple(listing.warnings),
+    )
+
+
+def _listing(message: _Message) -> _Listing:
+    """The entries of one listing's text."""
     lines = [line.rstrip() for line in message.body.split("\n")]
     starts = [
         i
@@ -164,91 +213,34 @@ def parse(text: str, captured_at: datetime) -> Digest:
         entries.append(entry)
     if not entries:
         raise DigestFormatError("the listing has no complete papers", line=message.line(starts[0]))
-    return Digest(
-        format=NAME,
-        entries=tuple(entries),
-        date=digest_date,
-        captured_at=captured_at,
-        warnings=tuple(warnings),
-    )
+    return _Listing(entries, warnings, digest_date)
 
 
 # ------------------------------------------------------------------------------ the message
 
 
-def _looks_like_message(text: str) -> bool:
-    """Whether ``text`` starts with mail headers (a saved ``.eml`` or a message with headers)."""
-    head = text.lstrip("\n")[:8192].split("\n\n", 1)[0].split("\n", 200)
-    if not head or not _HEADER_NAME.match(head[0]):
-        return False
-    names = {
-        line.split(":", 1)[0].strip().lower()
-        for line in head
-        if line and not line[0].isspace() and ":" in line
-    }
-    return len(names & _KNOWN_HEADERS) >= 2
-
-
-def _message(text: str) -> _Message:
-    """The plain-text body of a mail message, decoded, with its line mapping."""
-    try:
-        message = email.message_from_string(text.lstrip("\n"))
-        part = _text_part(message)
-        if part is None:
-            raise UnknownFormatError("the e-mail has no plain-text part")
-        encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
-        sent = email_date(str(message.get("Date", "")))
-        if encoding in {"quoted-printable", "base64"}:
-            raw = part.get_payload(decode=True)
-            if not isinstance(raw, bytes):
-                raise UnknownFormatError("the e-mail body could not be decoded")
-            body = raw.decode(_charset(part), errors="replace")
-        else:
-            payload = part.get_payload()
-            if not isinstance(payload, str):
-                raise UnknownFormatError("the e-mail body could not be read")
-            body = payload
-    except UnknownFormatError:
-        raise
-    except Exception as exc:  # the email package on hostile input: anything
-        raise UnknownFormatError(f"the e-mail could not be read ({type(exc).__name__})") from None
-    body = body.replace("\r\n", "\n").replace("\r", "\n")
-    skipped = len(text) - len(text.lstrip("\n"))
-    first = text.lstrip("\n").count("\n", 0, _body_offset(text.lstrip("\n"))) + 1 + skipped
-    if part is not message:  # multipart: the part's place in the file is not worth finding
-        return _Message(body, first_line=first, sent=sent)
-    if encoding == "quoted-printable":
-        return _Message(body, first, starts=_soft_break_starts(text, first), sent=sent)
-    if encoding == "base64":
-        return _Message(body, first, starts=[first], sent=sent)
-    return _Message(body, first_line=first, sent=sent)
-
-
-def _text_part(message: email.message.Message) -> email.message.Message | None:
-    for part in message.walk():
-        if part.get_content_type() == "text/plain" and not part.is_multipart():
-            return part
-    return None
-
-
-def _charset(part: email.message.Message) -> str:
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        "".encode(charset)
-    except LookupError:
-        return "utf-8"
-    return charset
-
-
-def _body_offset(text: str) -> int:
-    """Index of the body's first character: after the first blank line."""
-    blank = text.find("\n\n")
-    return len(text) if blank < 0 else blank + 2
+def _message(text: str, start: int = 1) -> _Message:
+    """The plain-text body of the mail message in ``text`` (which begins on file line
+    ``start``), decoded by :mod:`email`, with its line mapping.
+    """
+    part = mail.body_text(text, ("plain",))
+    first = part.body_line + start - 1
+    if not part.whole:  # multipart: the part's place in the file is not worth finding
+        return _Message(part.text, first_line=first, sent=part.sent)
+    if part.encoding == "quoted-printable":
+        return _Message(part.text, first, starts=_soft_break_starts(text, first), sent=part.sent)
+    if part.encoding == "base64":
+        return _Message(part.text, first, starts=[first], sent=part.sent)
+    return _Message(part.text, first_line=first, sent=part.sent)
 
 
 def _soft_break_starts(text: str, first: int) -> list[int]:
-    """For a quoted-printable body, the file line each decoded line begins on."""
-    raw = text.lstrip("\n")[_body_offset(text.lstrip("\n")) :].split("\n")
+    """For a quoted-printable body, the file line each decoded line begins on: a line
+    ending in ``=`` (a soft line break) continues on the next file line.
+    """
+    stripped = text.lstrip("\n")
+    blank = stripped.find("\n\n")
+    raw = stripped[blank + 2 :].split("\n") if blank >= 0 else []
     starts: list[int] = []
     open_line = True
     for index, line in enumerate(raw):

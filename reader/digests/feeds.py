@@ -182,7 +182,24 @@ def generic_entry(item: Mapping[str, Any]) -> Entry | None:
         url=text_of(item, "link") or None,
         doi=item_doi(item),
         categories=item_categories(item),
+        journal=item_journal(item),
     )
+
+
+_PREPRINT_SERVERS = frozenset({"arxiv", "biorxiv", "medrxiv", "chemrxiv", "ssrn", "preprints"})
+
+
+def item_journal(item: Mapping[str, Any]) -> str | None:
+    """The journal an item is in: ``prism:publicationName``, else a ``dc:source`` text.
+
+    A preprint server (``bioRxiv``) is no journal; the feed's own name ("ChemBioChem (no
+    repeats)") is not used either.
+    """
+    for key in ("prism_publicationname", "dc_source"):
+        name = " ".join(plain_text(text_of(item, key)).split())[:500]
+        if name and name.lower() not in _PREPRINT_SERVERS and not name.lower().startswith("http"):
+            return name
+    return None
 
 
 def feed_date(parsed: Any, entries: Iterable[Entry] = ()) -> date | None:

@@ -18,14 +18,12 @@ the byline (``arXiv preprint arXiv:…``). Scholar shortens long author lists an
 
 from __future__ import annotations
 
-import email
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email import policy
-from email.message import EmailMessage
 from urllib.parse import parse_qs, urlsplit
 
+from reader.digests import mail
 from reader.digests.citations import (
     MAX_ENTRIES,
     arxiv_from_url,
@@ -35,7 +33,6 @@ from reader.digests.citations import (
     doi_from_url,
     safe_date,
 )
-from reader.digests.dates import email_date
 from reader.digests.errors import DigestError, DigestFormatError, UnknownFormatError
 from reader.digests.html_tokens import LinearHTMLParser
 from reader.digests.model import Digest, Entry
@@ -49,7 +46,6 @@ _YEAR = re.compile(r"(?:^|[,\s])((?:19|20)\d{2})\s*$")
 _ANY_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _BADGE = re.compile(r"^\[(?:PDF|HTML|BOOK|B|CITATION|C)\]\s*", re.IGNORECASE)
 _ELLIPSIS = ("…", "...")
-_MAX_MESSAGES = 20_000
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
      "source", "track", "wbr"}
@@ -72,7 +68,7 @@ def parse(text: str, captured_at: datetime) -> Digest:
     An ``.mbox`` of many alerts (a mail client's or Google Takeout's export) gives the papers
     of every alert in it; a message in it that cannot be read is reported and skipped.
     """
-    messages = _messages(text)
+    messages = mail.messages(text)
     papers: list[_Paper] = []
     days: list[date] = []
     warnings: list[str] = []
@@ -110,57 +106,16 @@ def parse(text: str, captured_at: datetime) -> Digest:
     )
 
 
-def _messages(text: str) -> list[tuple[int, str]]:
-    """The messages of an mbox (each after its ``From `` line), with the line each starts on;
-    any other text is one message.
-    """
-    stripped = text.lstrip("\ufeff \t\n")
-    if not stripped.startswith("From "):
-        return [(1, stripped)]
-    messages: list[tuple[int, str]] = []
-    current: list[str] = []
-    start = 1
-    previous_blank = True
-    for number, line in enumerate(stripped.split("\n"), start=1):
-        if line.startswith("From ") and previous_blank:
-            if any(part.strip() for part in current):
-                messages.append((start, "\n".join(current)))
-            current, start = [], number + 1
-            if len(messages) >= _MAX_MESSAGES:
-                break
-        else:
-            current.append(line)
-        previous_blank = not line.strip()
-    if any(part.strip() for part in current) and len(messages) < _MAX_MESSAGES:
-        messages.append((start, "\n".join(current)))
-    return messages or [(1, stripped)]
-
-
 def _html(text: str) -> tuple[str, date | None]:
     """The alert's HTML and the day it was sent (``None`` for HTML saved without headers)."""
     stripped = text.lstrip("\ufeff \t\n")
     if stripped.startswith("<"):
         return stripped, None
     try:
-        # As bytes: from a str, the email package garbles an 8-bit body's non-ASCII text.
-        message = email.message_from_bytes(
-            stripped.encode("utf-8", "replace"), policy=policy.default
-        )
-        sent = email_date(str(message.get("Date", "") or ""))
-        body = (
-            message.get_body(preferencelist=("html",))
-            if isinstance(message, EmailMessage)
-            else None
-        )
-        if body is None:
-            raise UnknownFormatError("this mail has no HTML part, so it is no Scholar alert")
-        content = body.get_content()
-    except (LookupError, ValueError, TypeError, AttributeError, IndexError) as exc:
-        # An unknown charset, a broken base64 body, a malformed header.
-        raise DigestFormatError(f"the alert mail could not be decoded ({exc})") from None
-    if not isinstance(content, str):
-        raise UnknownFormatError("this mail's HTML part is not text")
-    return content, sent
+        part = mail.body_text(stripped, ("html",))
+    except UnknownFormatError:
+        raise UnknownFormatError("this mail has no HTML part, so it is no Scholar alert") from None
+    return part.text, part.sent
 
 
 @dataclass(slots=True)

@@ -179,6 +179,8 @@ def note_properties(paper: Paper) -> dict[str, object]:
         props["author_names"] = list(paper.authors)
     if paper.categories:
         props["categories"] = list(paper.categories)
+    if paper.journal:
+        props["journal"] = paper.journal
     # Only values that validate: a vault shows URL properties as links.
     doi = valid_doi(paper.doi)
     if doi:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
+import logging
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -92,7 +93,9 @@ def export_notes(
     index_name = _index_name(options.index_name)
     folder = files.absolute_folder(Path(options.folder))
     files.check_folder(folder)
-    return _Export(library, options, folder, template, index_name, progress, cancelled).run()
+    report = _Export(library, options, folder, template, index_name, progress, cancelled).run()
+    logging.getLogger(__name__).info("exported to %s: %s", folder, report.summary())
+    return report
 
 
 def _index_name(name: str) -> str | None:

@@ -178,6 +178,7 @@ def make_backup(
     if errors:
         _damaged(library, errors)
     rotate(folder)
+    log.info("backed up %s to %s (%s)", library, target, kind)
     return _parse(target) or Backup(target, kind, moment, target.stat().st_size)
 
 
@@ -214,6 +215,7 @@ def backup_to(
         errors = copy_database(source, target, verify=True)
     if errors:
         _damaged(library, errors)
+    log.info("backed up %s to %s", library, target)
     return target
 
 

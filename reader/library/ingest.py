@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.digests.model import Digest, Entry
-from reader.library import citekeys, import_steps, merging
+from reader.library import citekeys, import_steps, merging, paper_edits
 from reader.library.merging import Identity
 from reader.library.model import Changes
 from reader.library.store import Library, now_utc, to_iso
@@ -59,7 +59,7 @@ class IngestResult:
 
 _COLUMNS = (
     "id", "title_key", "arxiv_id", "abstract", "authors_count", "organization", "published",
-    "url", "doi", "comments", "comments_at", "upvotes", "authors", "categories",
+    "url", "doi", "comments", "comments_at", "upvotes", "authors", "categories", "journal",
 )  # fmt: skip
 _EXISTING = f"SELECT {', '.join(_COLUMNS)} FROM paper WHERE "
 _TRASHED = "SELECT paper_id, title_key, arxiv_id, doi FROM trash WHERE "
@@ -343,10 +343,12 @@ def _existing(
         {"id": r[0], "title_key": r[1], "arxiv_id": r[2], "doi": r[3], "trashed": True}
         for r in trashed
     ]
+    edited = paper_edits.edited_fields(conn, [int(r["id"]) for r in rows if not r["trashed"]])
     for row in rows:
         if row["id"] in seen:
             continue
         seen.add(row["id"])
+        row["edited"] = edited.get(row["id"], frozenset())
         if row["arxiv_id"]:
             by_arxiv[row["arxiv_id"]] = row
         if doi := merging.row_doi(row):
@@ -358,4 +360,5 @@ def _existing(
 _INSERT_COLUMNS = (
     "id", "title_key", "arxiv_id", "title", "abstract", "authors_count", "organization",
     "authors", "published", "comments", "comments_at", "upvotes", "url", "doi", "categories",
+    "journal",
 )  # fmt: skip

@@ -188,6 +188,49 @@ def better_authors(current: list[str], incoming: list[str]) -> bool:
     return mine_cut and not theirs_cut and bool(theirs)
 
 
+USER_EDITABLE: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "authors": ("authors", "authors_count"),
+    "year": ("published",),
+    "arxiv_id": ("arxiv_id",),
+    "doi": ("doi",),
+    "url": ("url",),
+    "journal": ("journal",),
+}
+"""The paper details a user can edit (:mod:`reader.library.paper_edits`) and the columns
+each one covers: once edited, an import never changes those columns again."""
+
+
+def better_journal(current: str, incoming: str) -> bool:
+    """Whether the journal name ``incoming`` should replace ``current``: a name where there
+    was none, or the whole name where the stored one is its abbreviation or was cut short
+    ("J. Mach. Learn. Res." or "Journal of Machine…" before "Journal of Machine Learning
+    Research"). Two different full names keep the first.
+    """
+    current, incoming = current.strip(), incoming.strip()
+    if not current:
+        return bool(incoming)
+    if incoming == current or len(incoming) <= len(current):
+        return False
+    cut = current.rstrip("….").rstrip()
+    if current.endswith(_ELLIPSIS) and incoming.lower().startswith(cut.lower()):
+        return True
+    return _abbreviates(current, incoming)
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether ``short`` ("J. Mach. Learn. Res.") abbreviates ``full``, word by word."""
+    small = [w for w in re.split(r"[\s.]+", short.lower()) if w]
+    words = [w for w in re.split(r"[\s.]+", full.lower()) if w]
+    if "." not in short or not small:
+        return False
+    index = 0
+    for word in words:
+        if index < len(small) and word.startswith(small[index]):
+            index += 1
+    return index == len(small)
+
+
 def updates(row: dict[str, Any], entry: Entry, key: Identity, captured: str) -> dict[str, object]:
     """The importer-owned columns of ``row`` that ``entry`` fills in or betters."""
     arxiv_id = key[0]
@@ -211,6 +254,9 @@ def updates(row: dict[str, Any], entry: Entry, key: Identity, captured: str) -> 
     count = entry.authors_count
     if count is not None and (row["authors_count"] is None or count > row["authors_count"]):
         changed["authors_count"] = count
+    journal = clean_optional(entry.journal)
+    if journal and better_journal(row.get("journal") or "", journal):
+        changed["journal"] = journal
     if entry.categories and not row["categories"]:
         changed["categories"] = json.dumps(
             [clean_text(c) for c in entry.categories], ensure_ascii=False
@@ -223,6 +269,9 @@ def updates(row: dict[str, Any], entry: Entry, key: Identity, captured: str) -> 
     missing = row["upvotes"] is None
     if entry.upvotes is not None and (fresher or missing) and entry.upvotes != row["upvotes"]:
         changed["upvotes"] = entry.upvotes
+    for name in row.get("edited", ()):  # the user's edits: no import overwrites them
+        for column in USER_EDITABLE.get(name, ()):
+            changed.pop(column, None)
     return changed
 
 
@@ -241,6 +290,7 @@ def new_row(entry: Entry, key: Identity, captured: str) -> dict[str, Any]:
         "published": entry.published.isoformat() if entry.published else None,
         "url": clean_optional(entry.url),
         "doi": _stored_doi(entry.doi),
+        "journal": clean_optional(entry.journal),
         "comments": entry.comments,
         "comments_at": captured if entry.comments is not None else None,
         "upvotes": entry.upvotes,

@@ -79,6 +79,8 @@ class Paper:
     appearances: tuple[Appearance, ...] = ()
     citekey: str | None = None
     """The paper's citation key (``vaswaniAttentionAllYou2017``); see :mod:`reader.cite`."""
+    journal: str | None = None
+    """The journal or proceedings the paper is in, when a source named one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,19 @@ class DigestRecord:
 
 
 FIELDS = frozenset(
-    {"status", "rating", "tags", "note", "opened", "imported", "deleted", "citekey", "interest"}
+    {
+        "status",
+        "rating",
+        "tags",
+        "note",
+        "opened",
+        "imported",
+        "deleted",
+        "citekey",
+        "interest",
+        "details",
+        "merged",
+    }
 )
 """The field names :attr:`Changes.fields` uses (others may be added by later parts)."""
 

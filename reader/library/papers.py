@@ -152,6 +152,7 @@ def paper_from_row(
         tags=split_tags(v["tags"]),
         appearances=appearances,
         citekey=citekey,
+        journal=v["journal"],
     )
 
 

@@ -380,10 +380,44 @@ PRAGMA analysis_limit = 2000;
 ANALYZE;
 """
 
+_JOURNAL = """
+-- The journal or proceedings a paper is in (issue #16): filled by the importer from feeds'
+-- prism:publicationName / dc:source, BibTeX journal / journaltitle, RIS JO / T2, CSL
+-- container-title and Scholar bylines, and bettered like the other importer-owned fields.
+ALTER TABLE paper ADD COLUMN journal TEXT;
+
+-- The paper details the user edited (reader.library.paper_edits): a field listed here is
+-- the user's, and no later import overwrites it. No foreign key, like citekey: a paper in
+-- the trash keeps its edits for a restore.
+CREATE TABLE paper_edit (
+    paper_id INTEGER NOT NULL,
+    field    TEXT NOT NULL,
+    PRIMARY KEY (paper_id, field)
+) WITHOUT ROWID;
+
+-- Two papers merged into one (reader.library.paper_merge): the citation key of the paper
+-- merged away, and the paper that now answers to it. Its citekey row stays, so no other
+-- paper is ever given that key.
+CREATE TABLE citekey_alias (
+    key      TEXT PRIMARY KEY COLLATE NOCASE,
+    paper_id INTEGER NOT NULL
+);
+"""
+
 WORDS_SCRIPT = _WORDS
 """The migration that adds the words index (tests upgrade a library from just before it)."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY, _VAULT, _INTEREST, _CITEKEY, _WORDS)
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _RELIABILITY,
+    _VAULT,
+    _INTEREST,
+    _CITEKEY,
+    _WORDS,
+    _JOURNAL,
+)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

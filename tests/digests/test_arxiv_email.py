@@ -331,3 +331,88 @@ def test_one_tex_rule_keeps_math_as_written_in_every_reader() -> None:
     data = json.dumps({"id": "2411.00001", "title": "A Paper", "summary": TEX_ABSTRACT})
     (from_json,) = digests.parse_bytes(data.encode(), captured_at=CAPTURED).entries
     assert mailed.abstract == from_json.abstract == TEX_EXPECTED
+
+
+# ------------------------------------------------------------------------------ mail: the email package
+
+
+def test_an_mbox_of_listings_gives_every_mailing_with_file_lines() -> None:
+    first = EML.text()
+    other = "From: friend@example.org\nTo: me@example.org\nSubject: lunch\n\nSee you at noon.\n"
+    second = (
+        "From: no-reply@arxiv.org\nSubject: cs daily\nDate: Mon, 18 Nov 2024 20:00:00 -0500\n\n"
+    )
+    second += entry_text("2411.00007", title="From The Second Mailing")
+    mbox = "".join(
+        f"From no-reply@arxiv.org Tue Mar  4 20:00:00 2025\n{body}\n"
+        for body in (first, other, second)
+    )
+    assert arxiv_email.sniff(mbox)
+    digest = parse(mbox)
+    assert digest.format == arxiv_email.NAME
+    assert [x.arxiv_id for x in digest.entries] == [
+        "2503.02011", "2503.02019", "2503.01544", "2411.13560", "2411.00007",
+    ]  # fmt: skip
+    # The first mailing starts on line 2 (after its From line): every line shifts by one.
+    assert [x.line for x in digest.entries[:4]] == [36, 55, 76, 94]
+    other_start = 2 + first.count("\n") + 1 + 1
+    second_start = other_start + other.count("\n") + 1 + 1
+    assert digest.entries[4].line == second_start + 4 + 1  # headers, blank, then the \\ line
+    assert digest.date == date(2025, 3, 4)  # the latest mailing's day
+    assert digest.warnings == (
+        (
+            f"line {other_start}: this message was skipped: this is not an arXiv listing "
+            "(no '\\\\' line before an arXiv id)"
+        ),
+    )
+
+
+def test_an_mbox_without_any_listing_is_not_claimed() -> None:
+    other = "From: friend@example.org\nTo: me@example.org\nSubject: lunch\n\nSee you at noon.\n"
+    mbox = f"From a@b Tue Mar  4 20:00:00 2025\n{other}\nFrom a@b Tue Mar  4 21:00:00 2025\n{other}"
+    assert not arxiv_email.sniff(mbox)
+    with pytest.raises(UnknownFormatError, match="none of the 2 messages"):
+        arxiv_email.parse(mbox, CAPTURED)
+
+
+def test_an_8bit_body_is_read_as_the_file_was_whatever_charset_it_declares() -> None:
+    """The file's bytes were decoded already (UTF-8, a stray byte as cp1252): a body sent
+    without a transfer encoding is that text, never decoded a second time (no mojibake)."""
+    mail = (
+        "From: no-reply@arxiv.org\nSubject: cs daily\nMIME-Version: 1.0\n"
+        'Content-Type: text/plain; charset="iso-8859-1"\nContent-Transfer-Encoding: 8bit\n\n'
+        + entry_text(authors="José Hernández, Björn Ekström")
+    )
+    for data in (mail.encode("utf-8"), mail.encode("latin-1")):
+        (paper,) = digests.parse_bytes(data, captured_at=CAPTURED).entries
+        assert paper.authors == ("José Hernández", "Björn Ekström")
+
+
+def test_quoted_printable_without_a_charset_is_read_as_utf8() -> None:
+    body = entry_text(authors="Zo=C3=AB =C3=85ngstr=C3=B6m, Bob Builder").replace(
+        "We study a thing", "We study a =\nthing"
+    )
+    mail = (
+        "From: no-reply@arxiv.org\nSubject: cs daily\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n" + body
+    )
+    (paper,) = parse(mail).entries
+    assert paper.authors == ("Zoë Ångström", "Bob Builder")
+    assert paper.abstract == "We study a thing and report results."
+
+
+def test_an_unknown_charset_is_a_clear_error_not_a_guess() -> None:
+    mail = (
+        "From: no-reply@arxiv.org\nSubject: cs daily\nMIME-Version: 1.0\n"
+        'Content-Type: text/plain; charset="x-no-such-charset"\n'
+        "Content-Transfer-Encoding: quoted-printable\n\n" + entry_text()
+    )
+    with pytest.raises(DigestFormatError, match="could not be decoded"):
+        parse(mail)
+
+
+def test_the_hand_written_transfer_decoding_is_gone() -> None:
+    """Transfer encodings are the email package's job (reader.digests.mail)."""
+    source = Path(arxiv_email.__file__).read_text(encoding="utf-8")
+    assert "get_payload(" not in source
+    assert "Content-Transfer-Encoding" not in source.split('"""', 2)[2]

@@ -61,6 +61,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("journal-tmlr.atom", feeds.NAME, _at(2024, 11, 21)),
     # Real: two items of Wiley's ChemBioChem TOC feed (via github.com/supersciencegrl/easy-wiley).
     Sample("wiley-chembiochem-2024-08-04.rss", feeds.NAME, _at(2024, 8, 4)),
+    Sample("elsevier-jpeds-2018-12-17.rdf", feeds.NAME, _at(2018, 12, 17)),
     Sample("hf-daily-papers-2025-04-10.json", hf_json.NAME, _at(2025, 4, 10)),
     Sample("hf-paper-2504.06261.json", hf_json.NAME, _at(2025, 4, 10)),
     Sample("hf-daily-papers-2025-04-10.md", hf_markdown.NAME, _at(2025, 4, 10)),
