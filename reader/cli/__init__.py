@@ -21,7 +21,18 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from reader import __version__
-from reader.cli import cite, desktop, exporting, folders, maintenance, papers, ranking, trash
+from reader.cli import (
+    cite,
+    desktop,
+    exporting,
+    folders,
+    maintenance,
+    papers,
+    ranking,
+    rules,
+    trash,
+    views,
+)
 from reader.cli.base import EXIT_INTERNAL, EXIT_USAGE, CommandError, TerminalSafe
 from reader.cli.papers import paper_to_json
 from reader.library import LibraryCorruptError, LibraryError, QueryError
@@ -48,7 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="the library file (default: $PAPERSHELF_LIBRARY or the user data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (papers, trash, folders, exporting, cite, desktop, maintenance, ranking):
+    for module in (
+        papers,
+        trash,
+        folders,
+        exporting,
+        cite,
+        desktop,
+        maintenance,
+        ranking,
+        views,
+        rules,
+    ):
         module.register(commands)
     p = commands.add_parser("help", help="help on a topic: search")
     p.add_argument("topic", nargs="?", choices=["search"])
