@@ -204,7 +204,7 @@ class Settings:
                     write_settings(library, stored)
                     log.info("the settings of %s were moved into the library", library.path)
             else:
-                stored = {"watched_folders": []}
+                stored = {"watched_folders": []}  # never the default library's inbox
         try:
             return cls._from_json(
                 {k: v for k, v in app.to_json().items() if k not in LIBRARY_KEYS} | stored
@@ -214,6 +214,15 @@ class Settings:
                 "the settings in %s are damaged (%s); using the defaults", library.path, exc
             )
             return cls(watched_folders=[])
+
+    @classmethod
+    def for_missing_library(cls, library_path: Path, path: Path | None = None) -> Settings:
+        """What :meth:`for_library` will give a library not created yet (nothing is written)."""
+        app = cls.load(path)
+        if _is_default_library(library_path):
+            return app
+        own = {k: v for k, v in app.to_json().items() if k not in LIBRARY_KEYS}
+        return cls._from_json(own | {"watched_folders": []})
 
     def library_values(self) -> dict[str, Any]:
         """The settings that belong to the library, as JSON-ready values."""

@@ -25,7 +25,7 @@ def register(commands: Any) -> None:
         description="Watched folders and the export folder belong to the library (they are "
         "kept in its file, so --library LIBRARY config shows and changes that library's).",
     )
-    p.set_defaults(run=_config)
+    p.set_defaults(run=_config, needs_library=False)
     p.add_argument("--add-folder", action="append", type=Path, metavar="DIR", default=[])
     p.add_argument("--remove-folder", action="append", type=Path, metavar="DIR", default=[])
     p.add_argument("--recursive", action=argparse.BooleanOptionalAction, help="watch sub-folders")
@@ -109,11 +109,34 @@ def _watch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _config(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+def _config(_none: None, args: argparse.Namespace, out: TextIO) -> int:
+    from reader.library.opening import open_library
+    from reader.paths import default_library_path
+
+    changing = bool(
+        args.add_folder
+        or args.remove_folder
+        or args.export_folder is not None
+        or args.recursive is not None
+        or args.polling is not None
+    )
+    library_path: Path = args.library or default_library_path()
+    if not changing and not library_path.expanduser().exists():
+        return _show_config(None, library_path, args, out)  # showing creates no library
+    with open_library(library_path, create_folders=args.library is None) as library:
+        return _show_config(library, library_path, args, out)
+
+
+def _show_config(
+    library: Library | None, library_path: Path, args: argparse.Namespace, out: TextIO
+) -> int:
     from reader.settings import Settings, settings_path
 
     path = settings_path()
-    settings = Settings.for_library(library, path)
+    if library is not None:
+        settings = Settings.for_library(library, path)
+    else:
+        settings = Settings.for_missing_library(library_path, path)
     changed = False
     for folder in [*args.add_folder, *args.remove_folder]:
         user_text(str(folder), f"the folder name {str(folder)[:60]!r}")
@@ -136,9 +159,11 @@ def _config(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             Path(args.export_folder).expanduser().absolute() if args.export_folder else None
         )
         changed = True
-    if changed:
+    if changed and library is not None:
         settings.save_to_library(library)
-    print(f"library: {library.path}", file=out)
+    print(
+        f"library: {library_path}{'' if library is not None else '  (not created yet)'}", file=out
+    )
     print(f"app-wide settings file: {path}", file=out)
     print("watched folders:" if settings.watched_folders else "watched folders: none", file=out)
     for folder in settings.watched_folders:
