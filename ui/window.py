@@ -45,6 +45,8 @@ from ui.notekeeper import NoteKeeper
 from ui.notices import Notices
 from ui.operations import ChangeBus, OperationRunner, QueryRunner
 from ui.places import Places
+from ui.rulesdialog import RulesControl
+from ui.savedviews import SavedViewActions
 from ui.sidebarfeed import SidebarFeed
 from ui.state import WindowState
 from ui.tagdialogs import TagActions, ask
@@ -125,6 +127,21 @@ class MainWindow(WindowFrame):
         )
         self.menu_actions = WindowActions(self, self, self.paper_list, self.edits, self.transfers)
         self.menu_actions.build_menus()
+        self.saved_views = SavedViewActions(
+            self.runner,
+            self.edits,
+            lambda: (
+                self.sidebar.current_key,
+                self.search.text(),
+                self.model.sort_key,
+                self.model.descending,
+            ),
+            self.sidebar_model.saved_view,
+            self,
+        )
+        self.rules = RulesControl(
+            self, self.runner, self.queries, self.edits, self.menu_actions.settings
+        )
         self._wire()
         self._load()
         self.interest.start()
@@ -168,6 +185,14 @@ class MainWindow(WindowFrame):
         self.sidebar.show_all_digests_requested.connect(
             self.show_all_digests, Qt.ConnectionType.QueuedConnection
         )
+        saved = self.saved_views
+        saved.add_to_search(self.search.input)
+        saved.message.connect(say)
+        saved.view_requested.connect(self.show_view)
+        self.rules.message.connect(say)
+        self.sidebar.rename_view_requested.connect(saved.rename)
+        self.sidebar.move_view_requested.connect(saved.move)
+        self.sidebar.delete_view_requested.connect(saved.delete)
         tags = TagActions(self, self.edits, self._tags)
         self.sidebar.rename_tag_requested.connect(tags.rename)
         self.sidebar.merge_tag_requested.connect(tags.merge)
@@ -211,6 +236,8 @@ class MainWindow(WindowFrame):
         ):
             self.show_all_digests()  # an older digest than the sidebar lists at first
             self._wanted_view = key
+        if key is not None and key.kind == "saved":
+            self._wanted_view = key  # selected once the saved views are read
         if key is None or not self.sidebar.select_key(key):
             self.sidebar.select_key(INBOX)
 
@@ -265,6 +292,7 @@ class MainWindow(WindowFrame):
     def _view_selected(self, key: ViewKey) -> None:
         self._keep = self._keep_at_start  # a new view starts at its first paper
         self._keep_at_start = None
+        self.saved_views.apply_order(key, self.paper_list.horizontalHeader())
         self._apply_view(key, self.search.text())
 
     def _search_changed(self, text: str) -> None:
@@ -272,7 +300,9 @@ class MainWindow(WindowFrame):
         self._apply_view(self.sidebar.current_key or INBOX, text)
 
     def _apply_view(self, key: ViewKey, search: str) -> bool:
-        view = dataclasses.replace(key.paper_filter(), search=search.strip())
+        view = self.saved_views.paper_filter(key, search) or dataclasses.replace(
+            key.paper_filter(), search=search.strip()
+        )
         try:
             self.model.set_view(view, ranked=key.ranked)
         except QueryError as exc:
@@ -319,6 +349,8 @@ class MainWindow(WindowFrame):
     def _current_title(self) -> str:
         key = self.sidebar.current_key
         record = self._current_digest()
+        if (saved := self.saved_views.saved(key)) is not None:
+            return saved.name
         return record.name if record is not None else key.title if key is not None else "Papers"
 
     def _update_title(self) -> None:
