@@ -384,6 +384,9 @@ class SidebarView(QTreeView):
         self.setAccessibleName("Views")
         self.expand(model.tags_section.index())
         self.expand(model.saved_section.index())
+        model.rowsInserted.connect(lambda *_: self._hide_empty_saved())
+        model.rowsRemoved.connect(lambda *_: self._hide_empty_saved())
+        self._hide_empty_saved()
         self._current: ViewKey | None = None
         self.selectionModel().currentChanged.connect(self._current_changed)
 
@@ -479,6 +482,15 @@ class SidebarView(QTreeView):
         menu.addSeparator()
         menu.addAction(f"Delete “{shown}”…", lambda: self.delete_tag_requested.emit(name))
         menu.exec(self.viewport().mapToGlobal(pos))
+
+    def _hide_empty_saved(self) -> None:
+        """The Saved views header shows only once there is a saved view."""
+        section = self._model.saved_section
+        empty = section.rowCount() == 0
+        if self.isRowHidden(section.row(), QModelIndex()) != empty:
+            self.setRowHidden(section.row(), QModelIndex(), empty)
+            if not empty:
+                self.expand(section.index())
 
     def _saved_menu(self, index: QModelIndex, view_id: int, pos: QPoint) -> None:
         shown = str(index.data(Qt.ItemDataRole.DisplayRole)).replace("&", "&&")
