@@ -171,10 +171,11 @@ class RulesDialog(QDialog):
         if count == 0:
             self.preview.setText("It matches no paper in the library yet.")
             return
-        more = f" (and {count - len(titles):,} more)" if count > len(titles) else ""
         lines = "\n".join(f"• {t}" for t in titles)
+        more = f"\n…and {count - len(titles):,} more" if count > len(titles) else ""
         noun = "paper" if count == 1 else "papers"
-        self.preview.setText(f"It matches {count:,} {noun} already here{more}:\n{lines}")
+        newest = ", the newest" if count > len(titles) else ""
+        self.preview.setText(f"It matches {count:,} {noun} already here{newest}:\n{lines}{more}")
 
     def _preview_failed(self, exc: BaseException) -> None:
         self.preview.setText(f"The search does not parse: {exc}")

@@ -292,8 +292,8 @@ class MainWindow(WindowFrame):
     def _view_selected(self, key: ViewKey) -> None:
         self._keep = self._keep_at_start  # a new view starts at its first paper
         self._keep_at_start = None
-        self.saved_views.apply_order(key, self.paper_list.horizontalHeader())
         self._apply_view(key, self.search.text())
+        self.saved_views.apply_order(key, self.paper_list.horizontalHeader())
 
     def _search_changed(self, text: str) -> None:
         self._keep = self.paper_list.current_id()  # kept while it still matches
