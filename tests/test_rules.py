@@ -172,3 +172,38 @@ def test_rules_on_the_command_line(tmp_path: Path, write_digest: DigestWriter) -
     assert err.count("\n") == 1
     assert cli(lib, "rules", "remove", "1")[0] == 0
     assert cli(lib, "rules", "list")[1].startswith("   2  other")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sparse",
+        "spar",
+        '"sparse attention"',
+        "sparse -coding",
+        "-sparse",
+        "tag:done",
+        "-tag:done sparse",
+        "status:queue",
+        "rating:>=2 dense",
+        "has:note",
+        "org:deep",
+        "year:2025 att",
+    ],
+)
+def test_matching_new_papers_equals_the_searchs_plain_meaning(library: Library, query: str) -> None:
+    from tests.test_export_support import add_papers
+
+    add_papers(library, ["Dense things", "Sparse coding", "Old sparse attention"] * 3)
+    ids = add_papers(
+        library, ["Sparse attention", "Sparse coding", "Dense retrieval", "Attention"] * 2
+    )
+    library.add_tags(ids[:3], ["done"])
+    library.set_status(ids[1:4], "queue")
+    library.set_rating(ids[::2], 3)
+    library.set_note(ids[2], "a note about sparse matters")
+    newest = ids[2:]
+    everywhere = set(rules.matching(library.connection, query))
+    assert rules.matching(library.connection, query, newest) == sorted(
+        everywhere & set(newest), reverse=True
+    )

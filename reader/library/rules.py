@@ -200,30 +200,36 @@ def remove_rule(library: Library, rule_id: int) -> Changes:
 def matching(conn: sqlite3.Connection, query: str, ids: Sequence[int] | None = None) -> list[int]:
     """The papers (among ``ids``, or all) that ``query`` matches, newest first.
 
-    Uses the search's plain meaning (:meth:`reader.query.Compiled.reference`), which reads
-    only the full-text index kept by triggers: papers written earlier in the same
-    transaction are seen.
+    Reads only the full-text index kept by triggers, so papers written earlier in the same
+    transaction are seen. Among ``ids`` (an import's new papers, which have the highest
+    ids) each word is looked up within the ids' range only (FTS5 seeks its lists by rowid),
+    so a common word ("model") does not list every paper of the library that has it; tests
+    hold it equal to the search's plain meaning (:meth:`reader.query.Compiled.reference`).
     """
-    where, params = compile_filter(PaperFilter(search=query)).reference()
+    compiled = compile_filter(PaperFilter(search=query))
     if ids is None:
-        return [
-            r[0]
-            for r in conn.execute(
-                f"SELECT p.id FROM paper p WHERE {where} ORDER BY p.id DESC", params
-            )
-        ]
+        where, everywhere = compiled.reference()
+        sql = f"SELECT p.id FROM paper p WHERE {where} ORDER BY p.id DESC"
+        return [r[0] for r in conn.execute(sql, everywhere)]
     found: list[int] = []
     wanted = sorted(set(ids), reverse=True)
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        found += [
-            r[0]
-            for r in conn.execute(
-                f"SELECT p.id FROM paper p WHERE p.id IN ({marks}) AND {where} ORDER BY p.id DESC",
-                [*chunk, *params],
+        low, high = chunk[-1], chunk[0]
+        clauses = [f"({compiled.where})"]
+        params = list(compiled.params)
+        for term in compiled.terms:
+            clauses.append(
+                f"p.id {'NOT ' if term.negated else ''}IN (SELECT rowid FROM paper_fts "
+                "WHERE paper_fts MATCH ? AND rowid BETWEEN ? AND ?)"
             )
-        ]
+            params += [term.fts, low, high]
+        marks = ",".join("?" * len(chunk))
+        sql = (
+            f"SELECT p.id FROM paper p WHERE p.id IN ({marks}) AND {' AND '.join(clauses)} "
+            "ORDER BY p.id DESC"
+        )
+        found += [r[0] for r in conn.execute(sql, [*chunk, *params])]
     return found
 
 
