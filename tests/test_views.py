@@ -136,3 +136,22 @@ def test_every_list_option_has_help(capsys: pytest.CaptureFixture[str]) -> None:
         "at most N papers",
     ):
         assert phrase in " ".join(text.split())
+
+
+def test_names_and_searches_that_are_not_text_are_refused_in_one_line(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.sqlite"
+    Library(lib).close()
+    bad = b"caf\xe9".decode("utf-8", "surrogateescape")
+    for args in (
+        ("views", "add", bad, "x"),
+        ("views", "add", "ok", bad),
+        ("rules", "add", bad, "--tag", "x"),
+        ("rules", "add", "x", "--tag", bad),
+        ("list", "--view", bad),
+    ):
+        code, out, err = cli(lib, *args)
+        assert code == 2, args
+        assert out == ""
+        assert err.count("\n") == 1
+        assert "not valid UTF-8" in err
+    assert cli(lib, "views", "list")[1].startswith("no saved views yet")
