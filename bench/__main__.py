@@ -258,6 +258,25 @@ def bench_import_lock(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def bench_rules(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.rules_bench import measure
+
+    papers = max(sizes.library_papers // 10, 500)
+    r = measure(work / "rules", papers, 200)
+    return [
+        Figure(
+            f"rules: import of 200 new papers ({papers:,} in the library) with five rules",
+            r["rules_s"],
+            "s",
+            baseline=r["plain_s"],
+            target="ratio ≤ 2 (the rules run inside the import's write lock)",
+            passed=r["rules_s"] <= 2 * r["plain_s"],
+            note=f"CPU {r['rules_cpu_s']:.3f} s with rules, {r['plain_cpu_s']:.3f} s without; "
+            "baseline: the same import with no rule",
+        )
+    ]
+
+
 def bench_formats(sizes: Sizes, work: Path) -> list[Figure]:
     from bench.formats import measure
 
@@ -410,6 +429,7 @@ BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "vault": bench_vault,
     "ranking": bench_ranking,
     "cite": bench_cite,
+    "rules": bench_rules,
 }
 
 

@@ -1,8 +1,23 @@
-"""The user's settings: watched folders and export choices, in one small JSON file.
+"""The user's settings: app-wide ones in a small JSON file, the rest in each library.
 
-The file lives in the platformdirs config folder (``settings.json``). Reading never fails:
-a missing file gives the defaults, and a damaged one gives the defaults too, after being
-kept aside as ``settings.json.bad`` so nothing the user wrote is lost. Saving is atomic.
+**Scope.** The watched folders (and how they are watched: sub-folders, polling, the quiet
+period), the export folder and the export template belong to the library they were chosen
+for (:data:`LIBRARY_KEYS`), and are kept in that library's file (``library_setting``,
+:mod:`reader.library.library_settings`), so they move with it and a second library never
+imports another's inbox or writes into another's vault. :meth:`Settings.for_library` reads
+them; :meth:`Settings.save_to_library` writes them. Everything else (what later parts add:
+theme, behaviour of the window) is app-wide, in ``settings.json`` in the platformdirs
+config folder, written by :meth:`Settings.save`; the window's geometry is in its own file.
+
+**Migration.** Before libraries had settings, every setting was in ``settings.json``. The
+first time the default library is opened, the library settings found there (or the
+defaults: the data folder's ``inbox``) are copied into it, once; the file keeps them as
+they were (an older Papershelf still reads them). Any other library starts with no watched
+folder and no export folder.
+
+Reading never fails: a missing file gives the defaults, and a damaged one gives the
+defaults too, after being kept aside as ``settings.json.bad`` so nothing the user wrote is
+lost. Saving is atomic.
 """
 
 from __future__ import annotations
@@ -15,14 +30,21 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader import paths
+
+if TYPE_CHECKING:
+    from reader.library import Changes, Library
 
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.json"
 FORMAT_VERSION = 1
+LIBRARY_KEYS = frozenset(
+    {"watched_folders", "recursive", "polling", "quiet_period", "export_folder", "export_template"}
+)
+"""The settings that belong to one library (kept in it), by their JSON names."""
 
 
 class SettingsError(Exception):
@@ -141,7 +163,9 @@ class Settings:
         Raises :class:`SettingsError` when the file cannot be written.
         """
         path = path or settings_path()
-        text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+        kept = _readable_json(path)
+        values = {k: v for k, v in self.to_json().items() if k not in LIBRARY_KEYS}
+        text = json.dumps(kept | values, indent=2, ensure_ascii=False) + "\n"
         temporary: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,6 +185,58 @@ class Settings:
         finally:
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
+
+    @classmethod
+    def for_library(cls, library: Library, path: Path | None = None) -> Settings:
+        """The settings for ``library``: app-wide ones from the file, its own from it.
+
+        A library with no settings yet gets the defaults: no watched folder and no export
+        folder, except the default library, which takes (once, stored in it when it can be
+        written) what the settings file said before settings belonged to libraries.
+        """
+        from reader.library.library_settings import read_settings, write_settings
+
+        app = cls.load(path)
+        stored = read_settings(library)
+        if stored is None:
+            if _is_default_library(library.path):
+                stored = {k: v for k, v in app.to_json().items() if k in LIBRARY_KEYS}
+                if library.writable:
+                    write_settings(library, stored)
+                    log.info("the settings of %s were moved into the library", library.path)
+            else:
+                stored = {"watched_folders": []}  # never the default library's inbox
+        try:
+            return cls._from_json(
+                {k: v for k, v in app.to_json().items() if k not in LIBRARY_KEYS} | stored
+            )
+        except (TypeError, ValueError) as exc:
+            log.warning(
+                "the settings in %s are damaged (%s); using the defaults", library.path, exc
+            )
+            return cls(watched_folders=[])
+
+    @classmethod
+    def for_missing_library(cls, library_path: Path, path: Path | None = None) -> Settings:
+        """What :meth:`for_library` will give a library not created yet (nothing is written)."""
+        app = cls.load(path)
+        if _is_default_library(library_path):
+            return app
+        own = {k: v for k, v in app.to_json().items() if k not in LIBRARY_KEYS}
+        return cls._from_json(own | {"watched_folders": []})
+
+    def library_values(self) -> dict[str, Any]:
+        """The settings that belong to the library, as JSON-ready values."""
+        return {k: v for k, v in self.to_json().items() if k in LIBRARY_KEYS}
+
+    def save_to_library(self, library: Library) -> Changes:
+        """Store the library's own settings in ``library`` (one transaction).
+
+        Raises the library's errors (read-only, damaged, locked) when it cannot be written.
+        """
+        from reader.library.library_settings import write_settings
+
+        return write_settings(library, self.library_values())
 
     def add_folder(self, folder: str | os.PathLike[str]) -> bool:
         """Watch ``folder`` too; False if it already is."""
@@ -211,3 +287,24 @@ def _read_bounded(path: Path) -> str:
     if len(data) > MAX_SETTINGS_BYTES:
         raise OSError(f"{path} is larger than {MAX_SETTINGS_BYTES // 1_048_576} MB")
     return data.decode("utf-8")
+
+
+def _is_default_library(path: Path) -> bool:
+    """Whether ``path`` is the library used when none is named."""
+    try:
+        return path.resolve() == paths.default_library_path().resolve()
+    except OSError:
+        return path.absolute() == paths.default_library_path().absolute()
+
+
+_MAX_KEPT = 1 << 20
+"""A settings file larger than this is not a settings file: its keys are not kept."""
+
+
+def _readable_json(path: Path) -> dict[str, Any]:
+    """What the settings file holds now (kept on saving: keys of other versions), or ``{}``."""
+    try:
+        data = json.loads(_read_bounded(path))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

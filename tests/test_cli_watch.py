@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import queue
 import signal
@@ -149,7 +148,7 @@ def test_watch_defaults_to_the_configured_inbox_and_stops_on_sigterm(
     tmp_path: Path, env: dict[str, str], watches: list[Watch]
 ) -> None:
     inbox = tmp_path / "data" / "Papershelf" / "inbox"
-    watch = Watch(["--library", str(tmp_path / "library.sqlite"), "watch"], env)
+    watch = Watch(["watch"], env)  # the default library watches the default inbox
     watches.append(watch)
     assert str(inbox) in watch.wait_for_line("watching")
     assert inbox.is_dir()  # created on first use
@@ -179,16 +178,18 @@ def test_config_command_sets_and_shows_settings(tmp_path: Path, env: dict[str, s
     result = finished(papershelf("--library", library, "config", *args), env)
     assert result.returncode == 0, result.stderr
     settings_file = tmp_path / "config" / "Papershelf" / "settings.json"
-    assert f"settings file: {settings_file}" in result.stdout
+    assert f"library: {library}\n" in result.stdout
+    assert f"app-wide settings file: {settings_file}" in result.stdout
     assert f"  {folder}\n" in result.stdout
     assert "sub-folders: not watched" in result.stdout
     assert "polling: on" in result.stdout
-    saved = json.loads(settings_file.read_text(encoding="utf-8"))
-    assert saved["watched_folders"] == [
-        str(tmp_path / "data" / "Papershelf" / "inbox"),
-        str(folder),
-    ]
-    assert (saved["recursive"], saved["polling"]) == (False, True)
+    assert not settings_file.exists()  # these settings belong to the library
+    shown = finished(papershelf("--library", library, "config"), env).stdout
+    assert f"watched folders:\n  {folder}\n" in shown  # a named library: only its own folder
+    assert "polling: on" in shown
+    other = finished(papershelf("config"), env).stdout  # the default library's are its own
+    assert str(folder) not in other
+    assert "polling: off" in other
 
 
 def run(args: list[str]) -> tuple[int, str, str]:
@@ -201,7 +202,8 @@ def test_config_shows_the_defaults(tmp_path: Path, env: dict[str, str]) -> None:
     code, out, _ = run(["config"])
     assert code == 0
     assert out.splitlines() == [
-        f"settings file: {tmp_path / 'config' / 'Papershelf' / 'settings.json'}",
+        f"library: {tmp_path / 'default-library.sqlite'}  (not created yet)",
+        f"app-wide settings file: {tmp_path / 'config' / 'Papershelf' / 'settings.json'}",
         "watched folders:",
         f"  {tmp_path / 'data' / 'Papershelf' / 'inbox'}  (missing)",
         "sub-folders: watched",

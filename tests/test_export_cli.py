@@ -12,7 +12,7 @@ import pytest
 
 from reader.cli import main
 from reader.library import Library
-from reader.settings import Settings, settings_path
+from reader.settings import Settings
 from tests.test_export_support import add_papers, notes_by_id, split_note
 
 REPO = Path(__file__).resolve().parents[1]
@@ -124,7 +124,8 @@ def test_export_uses_the_configured_folder_and_template(tmp_path: Path, library_
     vault = tmp_path / "configured"
     template = tmp_path / "t.md.j2"
     template.write_text("{{ front_matter }}custom {{ id }}\n{{ note_section }}\n", encoding="utf-8")
-    Settings(export_folder=vault, export_template=template).save(settings_path())
+    with Library(library_file) as library:  # the export folder belongs to the library
+        Settings(export_folder=vault, export_template=template).save_to_library(library)
 
     code, out, err = cli("--library", str(library_file), "export")
 
@@ -137,7 +138,10 @@ def test_export_uses_the_configured_folder_and_template(tmp_path: Path, library_
 def test_export_without_a_folder_is_a_usage_error(library_file: Path) -> None:
     code, _out, err = cli("--library", str(library_file), "export")
     assert code == 2
-    assert err == "papershelf: no export folder: pass --to DIR\n"
+    assert err == (
+        "papershelf: no export folder is set for this library: pass --to DIR "
+        "(or set one with 'papershelf config --export-folder DIR')\n"
+    )
 
 
 def test_an_export_error_is_one_line_and_exit_2(tmp_path: Path, library_file: Path) -> None:

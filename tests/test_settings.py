@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.library import Library
 from reader.settings import Settings, SettingsError, settings_path
 
 
@@ -31,7 +32,7 @@ def test_a_missing_file_gives_the_defaults(tmp_path: Path) -> None:
     assert not settings_path().exists()  # loading writes nothing
 
 
-def test_saved_settings_load_back(tmp_path: Path) -> None:
+def test_saved_settings_load_back_from_their_library(tmp_path: Path) -> None:
     settings = Settings(
         watched_folders=[tmp_path / "Downloads", tmp_path / "Sync" / "papers"],
         recursive=False,
@@ -40,16 +41,19 @@ def test_saved_settings_load_back(tmp_path: Path) -> None:
         export_folder=tmp_path / "vault",
         export_template=tmp_path / "note.md.j2",
     )
-    settings.save()
-    assert Settings.load() == settings
+    with Library(tmp_path / "mine.sqlite") as library:
+        settings.save(settings_path())
+        settings.save_to_library(library)
+    with Library(tmp_path / "mine.sqlite") as library:
+        assert Settings.for_library(library) == settings
     assert json.loads(settings_path().read_text(encoding="utf-8"))["version"] == 1
+    assert "watched_folders" not in json.loads(settings_path().read_text(encoding="utf-8"))
 
 
 def test_saving_replaces_the_file_and_leaves_no_temporary_files(tmp_path: Path) -> None:
     Settings(watched_folders=[tmp_path / "a"]).save()
     Settings(watched_folders=[tmp_path / "b"]).save()
     assert [p.name for p in settings_path().parent.iterdir()] == ["settings.json"]
-    assert Settings.load().watched_folders == [tmp_path / "b"]
 
 
 def test_a_failed_save_raises_settings_error_and_keeps_the_old_file(tmp_path: Path) -> None:
@@ -63,7 +67,10 @@ def test_a_failed_save_raises_settings_error_and_keeps_the_old_file(tmp_path: Pa
 def test_explicit_path_and_an_empty_folder_list(tmp_path: Path) -> None:
     path = tmp_path / "elsewhere" / "my-settings.json"
     Settings(watched_folders=[]).save(path)
-    assert Settings.load(path).watched_folders == []
+    assert path.is_file()
+    with Library(tmp_path / "l.sqlite") as library:
+        Settings(watched_folders=[]).save_to_library(library)
+        assert Settings.for_library(library, path).watched_folders == []
 
 
 def test_missing_keys_take_defaults_unknown_keys_are_ignored(tmp_path: Path) -> None:

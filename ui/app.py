@@ -127,7 +127,7 @@ def start_session(library_path: Path) -> Session | int:
     from ui.window import MainWindow
 
     worker = LibraryWorker(library_path)
-    settings = Settings.load()
+    settings = Settings.for_library(library)  # before the window makes it read-only
     watch = WatchService(worker, settings)
     window = MainWindow(library, worker, settings, watch=watch)
     guard.activation_requested.connect(lambda: _bring_forward(window))

@@ -34,7 +34,7 @@ from ui.icons import app_icon
 from ui.menus import WindowActions
 from ui.models import Column, PaperTableModel
 from ui.notekeeper import NoteKeeper
-from ui.operations import QueryRunner
+from ui.operations import OperationRunner, QueryRunner
 from ui.paperlist import PaperListView
 from ui.places import Places
 from ui.search import SearchField
@@ -69,6 +69,7 @@ class WindowFrame(QMainWindow):
     state: WindowState
     watch: WatchService | None
     _settings_path: Path | None
+    runner: OperationRunner
     tasks: TaskRunner
     menu_actions: WindowActions
     places: Places
@@ -337,6 +338,11 @@ class WindowFrame(QMainWindow):
         except SettingsError as exc:
             show_error(self, "Settings not saved", exc)
             return False
+        settings = self.settings  # the library's own settings are kept in it, by the writer
+        self.runner.run(
+            settings.save_to_library,
+            title="Settings not saved",
+        )
         return True
 
     def apply_settings(self, settings: Settings) -> None:

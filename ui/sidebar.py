@@ -1,7 +1,8 @@
 """The sidebar: reading views with counts, tags, and the import log (digests).
 
 :class:`SidebarModel` is a :class:`QStandardItemModel` whose items carry a :class:`ViewKey`
-(what the paper list shows when the item is selected) and a count. :class:`SidebarView`
+(what the paper list shows when the item is selected) and a count: the reading views,
+the saved views (live counts), the tags that papers have, and the import log. :class:`SidebarView`
 paints counts right-aligned, keeps the selection by key across refreshes and offers the
 tag actions (rename, merge, delete) in a context menu; the window carries them out.
 """
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import DigestRecord, DigestStatus, Status, TagCount, ViewCounts
+from reader.library.saved_views import SavedView
 from ui.icons import icon
 from ui.models import format_date
 from ui.style import FAILED_COLOR
@@ -60,6 +62,8 @@ SectionRole = Qt.ItemDataRole.UserRole + 14
 """True for the Tags and Digests headers."""
 ShowAllRole = Qt.ItemDataRole.UserRole + 15
 """True for the "Show all digests…" item."""
+SavedViewRole = Qt.ItemDataRole.UserRole + 16
+"""The :class:`~reader.library.saved_views.SavedView` of a saved-view item."""
 
 
 _STATUS_ICONS = {
@@ -106,6 +110,7 @@ class SidebarModel(QStandardItemModel):
         self._add_view(ALL, "All papers", "all")
         self._add_view(RATED, "Rated", "rated")
         self._add_view(FOR_YOU, "For you", "rated")
+        self.saved_section = self._section("Saved views", "search")
         self.tags_section = self._section("Tags", "tag")
         self.digests_section = self._section("Digests", "digest")
         self._failed = 0
@@ -143,8 +148,47 @@ class SidebarModel(QStandardItemModel):
         if item.data(CountRole) != count:
             item.setData(count, CountRole)
 
+    def set_saved_views(self, views: Sequence[SavedView], counts: dict[int, int | None]) -> None:
+        """Replace the saved-view items (names, live counts), in their order."""
+        current = [
+            (
+                self.saved_section.child(r).data(SavedViewRole),
+                self.saved_section.child(r).data(CountRole),
+            )
+            for r in range(self.saved_section.rowCount())
+        ]
+        if current == [(v, counts.get(v.id)) for v in views]:
+            return
+        self.saved_section.removeRows(0, self.saved_section.rowCount())
+        view_icon = icon("search")
+        items = []
+        for view in views:
+            item = QStandardItem(view_icon, view.name)
+            item.setEditable(False)
+            item.setData(ViewKey("saved", view.id), ViewKeyRole)
+            item.setData(view, SavedViewRole)
+            item.setData(counts.get(view.id), CountRole)
+            shown = view.query or "every paper"
+            item.setToolTip(
+                plain_tooltip(
+                    f"{view.name}: “{shown}” in {view.base}, by {view.sort.value} "
+                    f"({'descending' if view.descending else 'ascending'}); right-click to "
+                    "rename, move or delete"
+                )
+            )
+            items.append(item)
+        if items:
+            self.saved_section.appendRows(items)
+        self._set_count(self.saved_section, len(views) or None)
+
+    def saved_view(self, view_id: int) -> SavedView | None:
+        """The saved view ``view_id`` as the sidebar lists it."""
+        index = self.index_of(ViewKey("saved", view_id))
+        return index.data(SavedViewRole) if index.isValid() else None
+
     def set_tags(self, tags: Sequence[TagCount]) -> None:
-        """Replace the tag items (names and counts)."""
+        """Replace the tag items (names and counts); tags no paper has are not listed."""
+        tags = [t for t in tags if t.count > 0]
         current = [
             (self.tags_section.child(r).text(), self.tags_section.child(r).data(CountRole))
             for r in range(self.tags_section.rowCount())
@@ -228,7 +272,11 @@ class SidebarModel(QStandardItemModel):
         item = self._views.get(key)
         if item is not None:
             return item.index()
-        section = {"tag": self.tags_section, "digest": self.digests_section}.get(key.kind)
+        section = {
+            "tag": self.tags_section,
+            "digest": self.digests_section,
+            "saved": self.saved_section,
+        }.get(key.kind)
         if section is None:
             return QModelIndex()
         for row in range(section.rowCount()):
@@ -311,6 +359,11 @@ class SidebarView(QTreeView):
     rename_tag_requested = Signal(str)
     merge_tag_requested = Signal(str)
     delete_tag_requested = Signal(str)
+    rename_view_requested = Signal(int)
+    """The id of a saved view to rename."""
+    move_view_requested = Signal(int, int)
+    """The id of a saved view and the step (-1 up, 1 down)."""
+    delete_view_requested = Signal(int)
 
     def __init__(self, model: SidebarModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -330,6 +383,10 @@ class SidebarView(QTreeView):
         self.customContextMenuRequested.connect(self._context_menu)
         self.setAccessibleName("Views")
         self.expand(model.tags_section.index())
+        self.expand(model.saved_section.index())
+        model.rowsInserted.connect(lambda *_: self._hide_empty_saved())
+        model.rowsRemoved.connect(lambda *_: self._hide_empty_saved())
+        self._hide_empty_saved()
         self._current: ViewKey | None = None
         self.selectionModel().currentChanged.connect(self._current_changed)
 
@@ -412,6 +469,9 @@ class SidebarView(QTreeView):
     def _context_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)
         key = index.data(ViewKeyRole) if index.isValid() else None
+        if isinstance(key, ViewKey) and key.kind == "saved":
+            self._saved_menu(index, int(key.value or 0), pos)
+            return
         if not isinstance(key, ViewKey) or key.kind != "tag":
             return
         name = str(key.value)
@@ -421,4 +481,26 @@ class SidebarView(QTreeView):
         menu.addAction(f"Merge “{shown}” into…", lambda: self.merge_tag_requested.emit(name))
         menu.addSeparator()
         menu.addAction(f"Delete “{shown}”…", lambda: self.delete_tag_requested.emit(name))
+        menu.exec(self.viewport().mapToGlobal(pos))
+
+    def _hide_empty_saved(self) -> None:
+        """The Saved views header shows only once there is a saved view."""
+        section = self._model.saved_section
+        empty = section.rowCount() == 0
+        if self.isRowHidden(section.row(), QModelIndex()) != empty:
+            self.setRowHidden(section.row(), QModelIndex(), empty)
+            if not empty:
+                self.expand(section.index())
+
+    def _saved_menu(self, index: QModelIndex, view_id: int, pos: QPoint) -> None:
+        shown = str(index.data(Qt.ItemDataRole.DisplayRole)).replace("&", "&&")
+        menu = QMenu(self)
+        menu.addAction(f"Rename “{shown}”…", lambda: self.rename_view_requested.emit(view_id))
+        up = menu.addAction("Move Up", lambda: self.move_view_requested.emit(view_id, -1))
+        down = menu.addAction("Move Down", lambda: self.move_view_requested.emit(view_id, 1))
+        up.setEnabled(index.row() > 0)
+        down.setEnabled(index.row() < self._model.saved_section.rowCount() - 1)
+        menu.addSeparator()
+        menu.addAction(f"Delete “{shown}”", lambda: self.delete_view_requested.emit(view_id))
+        self.saved_menu = menu
         menu.exec(self.viewport().mapToGlobal(pos))

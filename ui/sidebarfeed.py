@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from reader.library import Changes, DigestRecord, Library, TagCount, ViewCounts
+from reader.library import Changes, DigestRecord, Library, TagCount, ViewCounts, saved_views
+from reader.library.saved_views import SavedView
 from ui.operations import QueryRunner
 from ui.sidebar import SidebarModel
 
@@ -44,10 +45,13 @@ class SidebarFeed(QObject):
         """The change bus: refresh what ``changes`` can have touched."""
         if changes.touches("status", "rating", "deleted"):
             self.load_counts()
+        self.load_saved_views()
         if changes.tags:
             self.load_tags()
         if changes.digests:
             self.load_digests()
+        if changes.views or changes.paper_ids or changes.papers_added or changes.tags:
+            self.load_saved_views()  # a saved search can test any field
 
     def load_counts(self) -> None:
         """Re-read the counts of the reading views."""
@@ -62,6 +66,24 @@ class SidebarFeed(QObject):
         self._model.set_counts(counts)
         self.empty = counts.all == 0
         self.counts_loaded.emit(counts)
+
+    def load_saved_views(self) -> None:
+        """Re-read the saved views and count each one's papers (on the reader thread)."""
+
+        def job(library: Library) -> tuple[list[SavedView], dict[int, int | None]]:
+            views = saved_views.saved_views(library)
+            return views, saved_views.view_counts(library, views)
+
+        self._queries.run(
+            "sidebar saved views",
+            job,
+            lambda result: self._saved(*result),
+            self.read_failed.emit,
+        )
+
+    def _saved(self, views: list[SavedView], counts: dict[int, int | None]) -> None:
+        self._model.set_saved_views(views, counts)
+        self.lists_changed.emit()
 
     def load_tags(self) -> None:
         """Re-read the tag list."""
@@ -95,3 +117,4 @@ class SidebarFeed(QObject):
         self.set_tags(library.tags())
         self.set_digests(library.digests(limit=None if self.all_digests else DIGEST_PREVIEW + 1))
         self.load_counts()
+        self.load_saved_views()

@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from reader.library import DigestRecord, DigestStatus, Library, QueryError
+from reader.library import DigestRecord, DigestStatus, Library, PaperFilter, QueryError
 from ui.interest import for_you_empty_text
 from ui.models import PaperTableModel
 from ui.paperlist import PaperListView
 from ui.search import SearchField
 from ui.views import ALL, INBOX, ViewKey
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
 
 RESELECT_AT_MOST = 5000
 """An undo or redo selects the papers it changed when there are at most this many."""
@@ -57,6 +63,10 @@ class ViewControl(QObject):
         self._keep: int | None = None
         self._keep_at_start = keep_at_start
         self._select_after: list[int] = []
+        self.saved_filter: Callable[[ViewKey, str], PaperFilter | None] = lambda _k, _s: None
+        """A saved view's filter for ``(key, search)``, or None (set by the window)."""
+        self.saved_title: Callable[[ViewKey | None], _Named | None] = lambda _k: None
+        """A saved view's record (with its ``name``) for ``key``, or None."""
 
     # ------------------------------------------------------------------ views and search
 
@@ -79,8 +89,10 @@ class ViewControl(QObject):
 
     def apply(self, key: ViewKey, search: str) -> bool:
         """Show ``key`` searched for ``search``; False (said under the field) if it is bad."""
+        view = self.saved_filter(key, search) or dataclasses.replace(
+            key.paper_filter(), search=search.strip()
+        )
         search = search.strip()
-        view = dataclasses.replace(key.paper_filter(), search=search)
         try:
             self._model.set_view(view, ranked=key.ranked)
         except QueryError as exc:
@@ -123,6 +135,8 @@ class ViewControl(QObject):
     def title(self) -> str:
         """The shown view's title (a digest's file name)."""
         key = self._key()
+        if (saved := self.saved_title(key)) is not None:
+            return saved.name
         record = self._digest()
         return record.name if record is not None else key.title if key is not None else "Papers"
 

@@ -47,6 +47,8 @@ class ViewKey:
             return f"#{self.value}"
         if self.kind == "digest":
             return "Digest"
+        if self.kind == "saved":
+            return "Saved view"
         return {"all": "All papers", "rated": "Rated", "for_you": "For you"}.get(
             self.kind, self.kind
         )
@@ -66,6 +68,8 @@ class ViewKey:
         if kind == "tag" and value:
             return cls(kind, value)
         if kind == "digest" and value.isdigit():
+            return cls(kind, int(value))
+        if kind == "saved" and value.isdigit():  # a saved view (ui.savedviews)
             return cls(kind, int(value))
         return None
 

@@ -41,6 +41,8 @@ from ui.operations import ChangeBus, OperationRunner, QueryRunner
 from ui.panefocus import panes
 from ui.places import Places
 from ui.selection import SelectionCommands, ask_mark_read
+from ui.rulesdialog import RulesControl
+from ui.savedviews import SavedViewActions
 from ui.sidebarfeed import SidebarFeed
 from ui.state import WindowState
 from ui.tagdialogs import TagActions, ask
@@ -138,6 +140,23 @@ class MainWindow(WindowFrame):
         self.menu_actions.build_menus()
         self.menu_actions.advance.setChecked(self.state.flag("advanceAfterTriage"))
         self.pane_focus = panes(self)
+        self.saved_views = SavedViewActions(
+            self.runner,
+            self.edits,
+            lambda: (
+                self.sidebar.current_key,
+                self.search.text(),
+                self.model.sort_key,
+                self.model.descending,
+            ),
+            self.sidebar_model.saved_view,
+            self,
+        )
+        self.rules = RulesControl(
+            self, self.runner, self.queries, self.edits, self.menu_actions.settings
+        )
+        self.viewing.saved_filter = self.saved_views.paper_filter
+        self.viewing.saved_title = self.saved_views.saved
         self._wire()
         self._load()
         self.interest.start()
@@ -192,9 +211,20 @@ class MainWindow(WindowFrame):
         )
         self.model.read_failed.connect(self.notices.read_failure)
         self.sidebar.view_selected.connect(self.viewing.view_selected)
+        self.sidebar.view_selected.connect(
+            lambda key: self.saved_views.apply_order(key, self.paper_list.horizontalHeader())
+        )
         self.sidebar.show_all_digests_requested.connect(
             self.show_all_digests, Qt.ConnectionType.QueuedConnection
         )
+        saved = self.saved_views
+        saved.add_to_search(self.search.input)
+        saved.message.connect(say)
+        saved.view_requested.connect(self.show_view)
+        self.rules.message.connect(say)
+        self.sidebar.rename_view_requested.connect(saved.rename)
+        self.sidebar.move_view_requested.connect(saved.move)
+        self.sidebar.delete_view_requested.connect(saved.delete)
         tags = TagActions(self, self.edits, self._tags)
         self.sidebar.rename_tag_requested.connect(tags.rename)
         self.sidebar.merge_tag_requested.connect(tags.merge)
@@ -238,6 +268,8 @@ class MainWindow(WindowFrame):
         ):
             self.show_all_digests()  # an older digest than the sidebar lists at first
             self._wanted_view = key
+        if key is not None and key.kind == "saved":
+            self._wanted_view = key  # selected once the saved views are read
         if key is None or not self.sidebar.select_key(key):
             self.sidebar.select_key(INBOX)
 

@@ -30,7 +30,9 @@ from reader.cli import (
     paper_details,
     papers,
     ranking,
+    rules,
     trash,
+    views,
 )
 from reader.cli.base import EXIT_INTERNAL, EXIT_USAGE, CommandError, TerminalSafe
 from reader.cli.papers import paper_to_json
@@ -58,7 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="the library file (default: $PAPERSHELF_LIBRARY or the user data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (papers, trash, folders, exporting, cite, desktop, maintenance, ranking):
+    for module in (
+        papers,
+        trash,
+        folders,
+        exporting,
+        cite,
+        desktop,
+        maintenance,
+        ranking,
+        views,
+        rules,
+    ):
         module.register(commands)
     for module in (paper_details,):
         module.register(commands)

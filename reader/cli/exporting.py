@@ -52,11 +52,14 @@ def _export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         raise CommandError(f"--rating-min is 0 to 5, not {args.rating_min}")
     folder, template = args.to, args.template
     if folder is None or template is None:
-        configured_folder, configured_template = _configured_export()
+        configured_folder, configured_template = _configured_export(library)
         folder = folder or configured_folder
         template = template or configured_template
     if folder is None:
-        raise CommandError("no export folder: pass --to DIR")
+        raise CommandError(
+            "no export folder is set for this library: pass --to DIR "
+            "(or set one with 'papershelf config --export-folder DIR')"
+        )
     view = PaperFilter(
         status=Status(args.status) if args.status else None,
         tag=args.tag,
@@ -112,11 +115,9 @@ def _excerpt(text: str, limit: int = 100) -> str:
     return repr(line if len(line) <= limit else line[: limit - 1] + "…")
 
 
-def _configured_export() -> tuple[Path | None, Path | None]:
-    """The export folder and template from the settings, when there are settings."""
-    try:
-        from reader.settings import Settings
-    except ImportError:
-        return None, None
-    settings = Settings.load()
-    return getattr(settings, "export_folder", None), getattr(settings, "export_template", None)
+def _configured_export(library: Library) -> tuple[Path | None, Path | None]:
+    """This library's export folder and template (they belong to the library)."""
+    from reader.settings import Settings
+
+    settings = Settings.for_library(library)
+    return settings.export_folder, settings.export_template

@@ -19,7 +19,12 @@ def register(commands: Any) -> None:
     p.add_argument("--recursive", action=argparse.BooleanOptionalAction, help="sub-folders too")
     p.add_argument("--polling", action=argparse.BooleanOptionalAction, help="poll, for shares")
 
-    p = commands.add_parser("config", help="show or change the settings (watched folders…)")
+    p = commands.add_parser(
+        "config",
+        help="show or change this library's settings (watched folders, export folder)",
+        description="Watched folders and the export folder belong to the library (they are "
+        "kept in its file, so --library LIBRARY config shows and changes that library's).",
+    )
     p.set_defaults(run=_config, needs_library=False)
     p.add_argument("--add-folder", action="append", type=Path, metavar="DIR", default=[])
     p.add_argument("--remove-folder", action="append", type=Path, metavar="DIR", default=[])
@@ -38,7 +43,7 @@ def _watch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     from reader.watcher import FolderWatcher, WatchError, folder_problem
     from reader.worker import LibraryWorker
 
-    settings = Settings.load()
+    settings = Settings.for_library(library)
     folders: list[Path] = args.folders or settings.watched_folders
     if args.folders:
         for folder in folders:
@@ -104,11 +109,34 @@ def _watch(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _config(library: Library | None, args: argparse.Namespace, out: TextIO) -> int:
-    from reader.settings import Settings, SettingsError, settings_path
+def _config(_none: None, args: argparse.Namespace, out: TextIO) -> int:
+    from reader.library.opening import open_library
+    from reader.paths import default_library_path
+
+    changing = bool(
+        args.add_folder
+        or args.remove_folder
+        or args.export_folder is not None
+        or args.recursive is not None
+        or args.polling is not None
+    )
+    library_path: Path = args.library or default_library_path()
+    if not changing and not library_path.expanduser().exists():
+        return _show_config(None, library_path, args, out)  # showing creates no library
+    with open_library(library_path, create_folders=args.library is None) as library:
+        return _show_config(library, library_path, args, out)
+
+
+def _show_config(
+    library: Library | None, library_path: Path, args: argparse.Namespace, out: TextIO
+) -> int:
+    from reader.settings import Settings, settings_path
 
     path = settings_path()
-    settings = Settings.load(path)
+    if library is not None:
+        settings = Settings.for_library(library, path)
+    else:
+        settings = Settings.for_missing_library(library_path, path)
     changed = False
     for folder in [*args.add_folder, *args.remove_folder]:
         user_text(str(folder), f"the folder name {str(folder)[:60]!r}")
@@ -131,12 +159,12 @@ def _config(library: Library | None, args: argparse.Namespace, out: TextIO) -> i
             Path(args.export_folder).expanduser().absolute() if args.export_folder else None
         )
         changed = True
-    if changed:
-        try:
-            settings.save(path)
-        except SettingsError as exc:
-            raise CommandError(str(exc)) from None
-    print(f"settings file: {path}", file=out)
+    if changed and library is not None:
+        settings.save_to_library(library)
+    print(
+        f"library: {library_path}{'' if library is not None else '  (not created yet)'}", file=out
+    )
+    print(f"app-wide settings file: {path}", file=out)
     print("watched folders:" if settings.watched_folders else "watched folders: none", file=out)
     for folder in settings.watched_folders:
         print(f"  {folder}{'' if folder.is_dir() else '  (missing)'}", file=out)

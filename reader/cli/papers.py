@@ -13,6 +13,7 @@ from reader.cli import ranking
 from reader.cli.base import CommandError, paper_id, user_text
 from reader.importer import Importer, ImportOutcome
 from reader.library import Library, Paper, PaperFilter, SortKey, Status
+from reader.library.saved_views import find_view
 from reader.library.store import MAX_NOTE_CHARS
 
 
@@ -23,15 +24,31 @@ def register(commands: Any) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--no-recursive", action="store_true", help="do not descend into sub-folders")
 
-    p = commands.add_parser("list", help="list papers")
+    p = commands.add_parser(
+        "list",
+        help="list papers",
+        description="List papers, newest first, as a table (titles are cut to the "
+        "terminal's width only on a terminal) or as JSON lines.",
+    )
     p.set_defaults(run=_list)
-    p.add_argument("--status", choices=[s.value for s in Status])
-    p.add_argument("--tag")
-    p.add_argument("--rating-min", type=int, metavar="N")
+    p.add_argument(
+        "--status", choices=[s.value for s in Status], help="only papers with this status"
+    )
+    p.add_argument("--tag", metavar="NAME", help="only papers with this tag")
+    p.add_argument("--rating-min", type=int, metavar="N", help="only papers rated N stars or more")
     p.add_argument("--search", metavar="QUERY", default="", help="search text (see 'help search')")
-    p.add_argument("--sort", choices=[k.value for k in SortKey], default=SortKey.ADDED.value)
-    p.add_argument("--asc", action="store_true", help="ascending order")
-    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument(
+        "--view",
+        metavar="NAME",
+        help="the papers of a saved view, in its order ('views list'); --search narrows it",
+    )
+    p.add_argument(
+        "--sort",
+        choices=[k.value for k in SortKey],
+        help="the order (default: added, or the saved view's)",
+    )
+    p.add_argument("--asc", action="store_true", help="ascending order (default: descending)")
+    p.add_argument("--limit", type=int, metavar="N", help="list at most N papers")
     p.add_argument("--json", action="store_true", help="JSON lines with every field")
 
     p = commands.add_parser("show", help="show one paper")
@@ -95,16 +112,30 @@ def _import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.rating_min is not None and not 0 <= args.rating_min <= 5:
         raise CommandError(f"--rating-min is 0 to 5, not {args.rating_min}")
-    view = PaperFilter(
-        status=Status(args.status) if args.status else None,
-        tag=user_text(args.tag, "the tag") if args.tag else None,
-        rating_min=args.rating_min,
-        search=user_text(args.search, "the search"),
-    )
-    by_interest = SortKey(args.sort) is SortKey.INTEREST
+    search = user_text(args.search, "the search")
+    sort = SortKey(args.sort) if args.sort else SortKey.ADDED
+    descending = not args.asc
+    if args.view is not None:
+        if args.status or args.tag or args.rating_min is not None:
+            raise CommandError(
+                "--view cannot be combined with --status, --tag or --rating-min "
+                "(narrow it with --search 'status:queue tag:nlp rating:>=4')"
+            )
+        saved = find_view(library, user_text(args.view, "the view name"))
+        view = saved.paper_filter(search)
+        if not args.sort:
+            sort, descending = saved.sort, saved.descending if not args.asc else False
+    else:
+        view = PaperFilter(
+            status=Status(args.status) if args.status else None,
+            tag=user_text(args.tag, "the tag") if args.tag else None,
+            rating_min=args.rating_min,
+            search=search,
+        )
+    by_interest = sort is SortKey.INTEREST
     if by_interest:  # the same order as the window's: bring the model up to date first
         ranking.interest_for_list(library, [], refresh=True)
-    ids = library.paper_ids(view, SortKey(args.sort), descending=not args.asc)
+    ids = library.paper_ids(view, sort, descending=descending)
     if args.limit is not None:
         ids = ids[: max(args.limit, 0)]
     if args.json:
@@ -117,15 +148,16 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                 fields = paper_to_json(paper) | {"interest": _rounded(interest.get(paper.id))}
                 print(json.dumps(fields, ensure_ascii=False), file=out)
         return 0
-    width = shutil.get_terminal_size((100, 24)).columns
-    title_width = max(20, width - 48)
+    title_width = _title_width(out)
     print(f"{'ID':>6}  {'RATING':<6} {'STATUS':<9} {'PUBLISHED':<10}  TITLE", file=out)
     for start in range(0, len(ids), 500):
         for row in library.rows(ids[start : start + 500]):
             stars = "★" * row.rating if row.rating else "-"
             published = row.published.isoformat() if row.published else ""
             title = (
-                row.title if len(row.title) <= title_width else row.title[: title_width - 1] + "…"
+                row.title
+                if title_width is None or len(row.title) <= title_width
+                else row.title[: title_width - 1] + "…"
             )
             tags = f"  [{', '.join(row.tags)}]" if row.tags else ""
             print(
@@ -137,6 +169,18 @@ def _list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if note:
         print(note, file=out)
     return 0
+
+
+def _title_width(out: TextIO) -> int | None:
+    """How much of a title fits on one line of the terminal; ``None`` (whole titles) when
+    the output is not a terminal (a pipe, a file: ``grep`` must see every word)."""
+    try:
+        interactive = out.isatty()
+    except (AttributeError, ValueError):
+        interactive = False
+    if not interactive:
+        return None
+    return max(20, shutil.get_terminal_size((100, 24)).columns - 48)
 
 
 def _rounded(value: float | None) -> float | None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.digests.model import Digest, Entry
-from reader.library import citekeys, import_steps, merging, paper_edits
+from reader.library import citekeys, import_steps, merging, paper_edits, rules
 from reader.library.merging import Identity
 from reader.library.model import Changes
 from reader.library.store import Library, now_utc, to_iso
@@ -253,6 +253,7 @@ def _write(
         "UPDATE digest SET new = ?, updated = ? WHERE id = ?",
         [len(new_ids), len(updated), digest_id],
     )
+    ruled = rules.apply_on_arrival(conn, new_ids)  # the import rules, on first arrival only
     return IngestResult(
         digest_id=digest_id,
         entries=len(digest.entries),
@@ -263,7 +264,8 @@ def _write(
             digests=True,
             papers_added=bool(new_ids),
             fields=frozenset({"imported"}),
-        ),
+        )
+        | ruled,
     )
 
 

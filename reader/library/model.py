@@ -150,7 +150,7 @@ class Changes:
     (``"status"``, ``"rating"``, ``"tags"``, ``"note"``, ``"opened"``, ``"imported"`` for
     what an import refreshes, ``"deleted"``…; see :data:`FIELDS`). ``tags`` says the tag
     list itself changed (a tag created, renamed, merged or deleted, or counts moved),
-    ``digests`` the import log, ``papers_added`` that papers appeared.
+    ``digests`` the import log, ``papers_added`` that papers appeared, ``views`` the saved views or import rules.
     """
 
     paper_ids: frozenset[int] = frozenset()
@@ -158,6 +158,8 @@ class Changes:
     digests: bool = False
     papers_added: bool = False
     fields: frozenset[str] = frozenset()
+    views: bool = False
+    """The saved views or the import rules changed (the sidebar and the Rules dialog)."""
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -166,12 +168,13 @@ class Changes:
             self.digests or other.digests,
             self.papers_added or other.papers_added,
             self.fields | other.fields,
+            self.views or other.views,
         )
 
     @property
     def empty(self) -> bool:
         """Whether nothing changed."""
-        return not (self.paper_ids or self.tags or self.digests or self.papers_added)
+        return not (self.paper_ids or self.tags or self.digests or self.papers_added or self.views)
 
     def touches(self, *fields: str) -> bool:
         """Whether any of ``fields`` may have changed.

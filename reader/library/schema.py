@@ -404,6 +404,40 @@ CREATE TABLE citekey_alias (
 );
 """
 
+_VIEWS_RULES = f"""
+-- Saved views (reader.library.saved_views): a named search over one of the sidebar's views
+-- ("base": all, rated, status:queue, tag:nlp), with the order it was saved in, listed in
+-- the sidebar by position. Names are unique ignoring case.
+CREATE TABLE saved_view (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    query      TEXT NOT NULL DEFAULT '',
+    base       TEXT NOT NULL DEFAULT 'all',
+    sort       TEXT NOT NULL DEFAULT 'added',
+    descending INTEGER NOT NULL DEFAULT 1,
+    position   INTEGER NOT NULL
+);
+-- Import rules (reader.library.rules): when a paper matching "query" first enters the
+-- library, add "tags" (a JSON list of names), set "status", set "rating". Applied in
+-- position order inside the import's transaction; the first rule to set a field wins.
+CREATE TABLE import_rule (
+    id         INTEGER PRIMARY KEY,
+    query      TEXT NOT NULL,
+    tags       TEXT NOT NULL DEFAULT '[]',
+    status     TEXT CHECK (status IS NULL OR status IN ({", ".join(f"'{s}'" for s in STATUSES)})),
+    rating     INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),
+    position   INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+-- Settings that belong to this library and move with its file (reader.settings): the
+-- watched folders and how they are watched, the export folder and template. One JSON
+-- value per key. App-wide settings (window, theme) stay in the config folder.
+CREATE TABLE library_setting (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 WORDS_SCRIPT = _WORDS
 """The migration that adds the words index (tests upgrade a library from just before it)."""
 
@@ -417,6 +451,7 @@ MIGRATIONS: tuple[str, ...] = (
     _CITEKEY,
     _WORDS,
     _JOURNAL,
+    _VIEWS_RULES,
 )
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 

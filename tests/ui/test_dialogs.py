@@ -41,7 +41,8 @@ def test_settings_dialog_saves_and_restarts_the_watcher(
         Qt.MouseButton.LeftButton,
     )
     settle(qtbot, window)
-    saved = Settings.load(tmp_path / "settings.json")
+    with Library(window.library.path, read_only=True) as library:  # kept in the library
+        saved = Settings.for_library(library, tmp_path / "settings.json")
     assert saved.watched_folders == [inbox, other]
     assert saved.polling
     assert saved.export_folder == tmp_path / "vault"
