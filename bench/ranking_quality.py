@@ -44,7 +44,7 @@ def _keyword_ranking(library: Library, liked: list[int], candidates: set[int]) -
 
     counts: Counter[str] = Counter()
     for paper in library.papers_by_id(liked, with_appearances=False):
-        counts.update(set(_words(f"{paper.title} {paper.abstract}")))
+        counts.update(sorted(set(_words(f"{paper.title} {paper.abstract}"))))
     hits: Counter[int] = Counter()
     for word, _ in counts.most_common(5):
         for paper_id in library.paper_ids(PaperFilter(status=Status.INBOX, search=f'"{word}"')):
@@ -83,9 +83,7 @@ def _reader(
             "for_you": _precision(for_you, field, liked_field),
             "similar": statistics.mean(sims),
             "newest": _precision(sorted(candidates, reverse=True), field, liked_field),
-            "keyword": _precision(
-                _keyword_ranking(library, liked, candidates), field, liked_field
-            ),
+            "keyword": _precision(_keyword_ranking(library, liked, candidates), field, liked_field),
         }
 
 
@@ -107,13 +105,13 @@ def measure(
         counts = Counter(field.values())
         liked_fields = sorted(f for f, n in counts.items() if n >= LIKED + TOP)
         archived_fields = sorted(f for f, n in counts.items() if n >= ARCHIVED)
-        pairs = [
-            (a, b, s) for s in seeds for a in liked_fields for b in archived_fields if a != b
-        ]
+        pairs = [(a, b, s) for s in seeds for a in liked_fields for b in archived_fields if a != b]
         for number, (liked_field, archived_field, seed) in enumerate(pairs[:readers]):
             path = folder / f"reader-{number}.sqlite"
             path.write_bytes(template.read_bytes())
-            rows.append((liked_field, seed, _reader(path, field, liked_field, archived_field, seed)))
+            rows.append(
+                (liked_field, seed, _reader(path, field, liked_field, archived_field, seed))
+            )
             path.unlink()
 
     def means(selected: list[dict[str, float]]) -> dict[str, float]:
@@ -121,8 +119,12 @@ def measure(
 
     results = [r for _, _, r in rows]
     out: dict[str, object] = dict(means(results))
-    out["by_field"] = {f: means([r for g, _, r in rows if g == f]) for f in sorted({g for g, _, _ in rows})}
-    out["by_seed"] = {s: means([r for _, t, r in rows if t == s]) for s in sorted({t for _, t, _ in rows})}
+    out["by_field"] = {
+        f: means([r for g, _, r in rows if g == f]) for f in sorted({g for g, _, _ in rows})
+    }
+    out["by_seed"] = {
+        s: means([r for _, t, r in rows if t == s]) for s in sorted({t for _, t, _ in rows})
+    }
     out["worst_reader"] = min(r["for_you"] for r in results)
     out["readers"] = len(results)
     out["papers"] = len(field)

@@ -29,6 +29,7 @@ from reader.query import compile_filter
 from reader.ranking import for_you_ids, scores, state
 from ui.columns import (
     ITEM_FLAGS,
+    MATCH_HEADER_TIP,
     MUTED_COLUMNS,
     ROLES_NEEDING_ROW,
     Column,
@@ -434,6 +435,8 @@ class PaperTableModel(QAbstractTableModel):
             column = Column(section)
             if role == Qt.ItemDataRole.DisplayRole:
                 return column.label
+            if role == Qt.ItemDataRole.ToolTipRole and column is Column.MATCH:
+                return MATCH_HEADER_TIP
             if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.COMMENTS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 """Bumped whenever the stored term format changes, so old caches are rebuilt."""
 
 _SCHEMA = """

@@ -140,9 +140,9 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
         decisions.append(model.decision(rows, dense))
     ids_all = np.concatenate(all_ids) if all_ids else np.zeros(0, dtype=np.int64)
     z = np.concatenate(decisions) if decisions else np.zeros(0)
-    model = model.with_distribution(z)
+    model = model.with_anchors(z)
     cache.put((), (), {"model": model.to_bytes(), "generation": str(generation).encode()})
-    scores = _percentiles(z)
+    scores = model.interest(z)
     state = InterestState(
         fitted_at=now_utc(),
         positives=model.positives,
@@ -169,16 +169,6 @@ def score_new(library: Library, cache: FeatureCache, ids: list[int]) -> Interest
         scores,
         candidates=frozenset(interest.untriaged_of(library, known)),
     )
-
-
-def _percentiles(z: np.ndarray) -> np.ndarray:
-    """Each value's place among all of them, 0–1 (ties share the mean place)."""
-    from scipy.stats import rankdata
-
-    if z.size < 2:
-        return np.full(z.size, 0.5)
-    ranks: np.ndarray = (rankdata(z, method="average") - 1.0) / (z.size - 1)
-    return ranks
 
 
 def _no_model(previous: InterestState, message: str, signals: Signals) -> InterestState:

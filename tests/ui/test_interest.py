@@ -160,7 +160,11 @@ def test_the_match_column_shows_and_sorts_any_view_by_interest(
     assert [scored[i] for i in shown] == sorted(scored.values(), reverse=True)
     top = window.model.index(0, Column.MATCH)
     assert top.data() == f"{round(scored[shown[0]] * 100)}%"
-    assert "match with the papers you liked" in top.data(Qt.ItemDataRole.ToolTipRole)
+    assert top.data(Qt.ItemDataRole.ToolTipRole).startswith(f"{top.data()} match: ")
+    header_tip = window.model.headerData(
+        Column.MATCH, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "typical paper you liked" in header_tip and "not a probability" in header_tip
 
 
 def test_not_interested_archives_teaches_the_model_and_undoes(
