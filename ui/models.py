@@ -13,7 +13,7 @@ that fails (a damaged library) is said once; the model shows the rows it can.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -103,6 +103,7 @@ class PaperTableModel(QAbstractTableModel):
         self._wanted = self._view  # the view last asked for (shown once it arrives)
         self._ranked = False  # the shown ids are "For you" (by interest), not a sort
         self._wanted_ranked = False
+        self._fixed: tuple[int, ...] | None = None  # a list given in order ("More like …")
         self._sort = SortKey.ADDED
         self._descending = True
         self._ids: list[int] = []
@@ -156,7 +157,9 @@ class PaperTableModel(QAbstractTableModel):
         """Whether the ids shown are "For you" (by interest, the sort does not apply)."""
         return self._ranked
 
-    def set_view(self, view: PaperFilter, *, ranked: bool = False) -> None:
+    def set_view(
+        self, view: PaperFilter, *, ranked: bool = False, fixed: Sequence[int] | None = None
+    ) -> None:
         """Show ``view``. Raises :class:`~reader.query.QueryError` for a bad search (no change).
 
         With ``ranked``, the view is "For you": untriaged inbox papers matching ``view``'s
@@ -165,8 +168,12 @@ class PaperTableModel(QAbstractTableModel):
 
         The first :data:`FIRST_IDS` ids are read first and shown, then the rest: a
         100,000-paper view opens as fast as a small one, and the GUI thread never waits.
+
+        With ``fixed``, the view shows those papers in that order (the ones that still
+        exist), whatever the sort: "More like this" (:mod:`ui.interestview`).
         """
         compile_filter(view)  # a search that does not parse fails here, synchronously
+        self._fixed = tuple(fixed) if fixed is not None else None
         self._wanted_ranked = ranked
         self._load(view, switched=True)
 
@@ -208,10 +215,13 @@ class PaperTableModel(QAbstractTableModel):
         self._wanted = view
         self._active = True
         sort, descending, ranked = self._sort, self._descending, self._wanted_ranked
+        fixed = self._fixed
         self._loading = True
         limit = self.FIRST_IDS if switched else None
 
         def ids_of(library: Library, limit: int | None) -> list[int]:
+            if fixed is not None:
+                return [row.id for row in library.rows(fixed[:limit])]
             if ranked:
                 return _ranked_ids(library, view, limit)
             return library.paper_ids(view, sort, descending=descending, limit=limit)

@@ -40,6 +40,7 @@ from ui.errors import show_error
 from ui.frame import WindowFrame
 from ui.insightfeed import InsightFeed
 from ui.interest import InterestService, for_you_empty_text
+from ui.interestview import SimilarBar, SimilarView
 from ui.menus import WindowActions
 from ui.notekeeper import NoteKeeper
 from ui.notices import Notices
@@ -173,10 +174,17 @@ class MainWindow(WindowFrame):
         self.sidebar.merge_tag_requested.connect(tags.merge)
         self.sidebar.delete_tag_requested.connect(tags.delete)
         self.paper_list.selection_changed_ids.connect(self.detail_feed.show_ids)
-        self.insight_feed = insight = InsightFeed(self.queries, self.detail)
+        self.insight_feed = insight = InsightFeed(self.library.path, self.detail, self)
         self.paper_list.selection_changed_ids.connect(lambda _ids: insight.load())
         self.bus.changed.connect(insight.on_changes)
         self.detail.insight.paper_requested.connect(self.show_paper_in_list)
+        similar_bar = SimilarBar.under(self.view_title)
+        self.similar_view = SimilarView(
+            insight, self.model, self.paper_list, self.sidebar, similar_bar, self.show_view, self
+        )
+        self.similar_view.changed.connect(self._update_title)
+        self.search.search_changed.connect(lambda _text: self.similar_view.end())
+        self.detail.insight.list_requested.connect(self.similar_view.open)
         self.paper_list.rating_delegate.rating_clicked.connect(self._rating_clicked)
         self.paper_list.customContextMenuRequested.connect(self._list_menu)
         self.paper_list.doubleClicked.connect(lambda _index: self.open_paper_page())
@@ -317,6 +325,8 @@ class MainWindow(WindowFrame):
         return self.sidebar_model.digest_record(int(key.value or 0))
 
     def _current_title(self) -> str:
+        if self.similar_view.title is not None:
+            return self.similar_view.title
         key = self.sidebar.current_key
         record = self._current_digest()
         return record.name if record is not None else key.title if key is not None else "Papers"
@@ -353,12 +363,10 @@ class MainWindow(WindowFrame):
         self.edits.not_interested(self.selected_ids())
 
     def more_like_this(self) -> None:
-        """Show the papers most like the current one (in the detail pane)."""
+        """List the papers most like the current one ("More like …", a temporary view)."""
         current = self.paper_list.current_id()
-        if current is not None and self.selected_ids() != [current]:
-            self.paper_list.select_ids([current], current)
-        self.menu_actions.show_detail.setChecked(True)
-        self.detail.reveal_insight()
+        if current is not None:
+            self.similar_view.open(current)
 
     def show_paper_in_list(self, paper_id: int) -> None:
         """Select ``paper_id`` (in All papers when the current view does not hold it)."""
@@ -429,6 +437,7 @@ class MainWindow(WindowFrame):
         if self.watch is not None:
             self.watch.stop()
         self.interest.stop()
+        self.insight_feed.close()
         self.queries.close()
         self.reader.close()
         self.tasks.close()
