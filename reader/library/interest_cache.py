@@ -95,6 +95,12 @@ class FeatureCache:
         """``paper id → text key`` of every cached paper."""
         return dict(self._conn.execute("SELECT paper_id, text_key FROM terms").fetchall())
 
+    def iter_text_keys(self, batch: int = 50_000) -> Iterator[list[tuple[int, int]]]:
+        """``(paper id, text key)`` of every cached paper in id order, in batches."""
+        cursor = self._conn.execute("SELECT paper_id, text_key FROM terms ORDER BY paper_id")
+        while rows := cursor.fetchmany(batch):
+            yield rows
+
     def keys_of(self, ids: Iterable[int]) -> dict[int, int]:
         """``paper id → text key`` of those of ``ids`` that are cached."""
         wanted = sorted(set(ids))
