@@ -26,6 +26,8 @@ from ui.views import ViewKey
 
 SIMILAR_VIEW_LIMIT = 50
 """Papers the "More like" list shows."""
+TITLE_CHARS = 48
+"""The paper's title in the heading is cut to this (the bar under it has it whole)."""
 
 
 def similar_ids(library: Library, paper_id: int) -> tuple[str, list[int]]:
@@ -97,7 +99,8 @@ class SimilarView(QObject):
         self._title: str | None = None
         self._source: int | None = None
         self._back_to: ViewKey | None = None
-        self._opening = False
+        self._reselect: int | None = None
+        model.view_loaded.connect(self._loaded)
         bar.back_requested.connect(self.back)
         sidebar.view_selected.connect(lambda _key: self.end())
         sidebar.clicked.connect(lambda _index: self.back())  # the view still marked there
@@ -114,7 +117,12 @@ class SimilarView(QObject):
     @property
     def title(self) -> str | None:
         """The heading while active (``More like “…”``), else ``None``."""
-        return None if self._title is None else f"More like “{self._title}”"
+        if self._title is None:
+            return None
+        short = self._title
+        if len(short) > TITLE_CHARS:
+            short = short[: TITLE_CHARS - 1].rstrip() + "…"
+        return f"More like “{short}”"
 
     @property
     def source(self) -> int | None:
@@ -154,13 +162,19 @@ class SimilarView(QObject):
         """Leave "More like …" for the view it was opened from."""
         if not self.active:
             return
-        back_to = self._back_to
+        back_to, source = self._back_to, self._source
         self.end()
+        self._reselect = source  # once the old view is back, at the paper it was about
         if back_to is not None:
             if self._sidebar.current_key == back_to:
                 self._sidebar.view_selected.emit(back_to)  # still current: apply it again
             else:
                 self._show_view(back_to)
+
+    def _loaded(self, _switched: bool) -> None:
+        paper_id, self._reselect = self._reselect, None
+        if paper_id is not None and not self.active:
+            self._list.select_ids([paper_id], paper_id)
 
     def end(self) -> None:
         """The list shows something else now: forget "More like …" (no view change)."""

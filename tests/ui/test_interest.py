@@ -256,7 +256,9 @@ def test_more_like_this_lists_the_most_similar_papers_as_a_view_and_leads_back(
     assert window.model.ids() == expected  # most similar first, the paper itself left out
     assert math[0] not in expected
     assert sum(field[i] == "math" for i in expected[:10]) >= 7
-    assert window.view_title.text() == f"More like “{title}”"
+    short = title if len(title) <= 48 else f"{title[:47].rstrip()}…"
+    assert window.view_title.text() == f"More like “{short}”"
+    assert title in window.similar_view._bar.text.text()
     assert window.view_count.text() == f"{len(expected)} papers"
     assert window.similar_view.source == math[0]
     bar = window.similar_view._bar
@@ -272,6 +274,7 @@ def test_more_like_this_lists_the_most_similar_papers_as_a_view_and_leads_back(
     assert not bar.isVisible()
     assert window.model.rowCount() == len(field)
     assert window.view_title.text() == ALL.title
+    assert window.selected_ids() == [math[0]]  # at the paper the list was about
 
     panel = window.detail.insight  # the detail pane's link opens the same list
     assert window.paper_list.select_ids([math[1]], math[1])
