@@ -203,6 +203,26 @@ def run_step(step: str, path: Path) -> dict[str, Any]:
     return result
 
 
+def run_window(path: Path) -> dict[str, Any]:
+    """The window during a refit of ``path`` (:mod:`bench.ranking_window`), in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.ranking_window", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+        env={
+            **os.environ,
+            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+            "QT_QPA_PLATFORM": "offscreen",
+        },
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the window step failed: {done.stderr.strip().splitlines()[-1:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def measure_speed(cache: Path, work: Path, count: int) -> dict[str, dict[str, Any]]:
     """Every speed step on a fresh copy of the cached library of ``count`` papers."""
     from bench.corpus import build_library, library_path
@@ -215,7 +235,9 @@ def measure_speed(cache: Path, work: Path, count: int) -> dict[str, dict[str, An
         for suffix in ("", "-wal", "-shm"):
             Path(f"{stale}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(source, path)
-    return {step: run_step(step, path) for step in ("cold", "refit", "new", "views", "similar")}
+    out = {step: run_step(step, path) for step in ("cold", "refit", "new", "views", "similar")}
+    out["window"] = run_window(path)
+    return out
 
 
 if __name__ == "__main__":
@@ -319,6 +341,18 @@ def ranking_figures(sizes: Any, work: Path, cache: Path, figure: Any) -> list[An
             f"{speed['views']['scroll_p95_ms']:.1f} ms (Inbox {speed['views']['inbox_scroll_p95_ms']:.1f}); "
             f"searching in it p95 {speed['views']['search_p95_ms']:.1f} ms; All view by Match "
             f"{speed['views']['match_sort_all_ms']:.0f} ms",
+        ),
+        figure(
+            f"10. window while the model refits ({label}), longest GUI stall",
+            speed["window"]["gui_stall_max_ms"],
+            "ms",
+            target="≤ 50 ms",
+            passed=speed["window"]["gui_stall_max_ms"] <= 50,
+            note=f"refit {speed['window']['refit_s']:.1f} s on the learner's thread; meanwhile "
+            f"{speed['window']['searches']} searches (slowest {speed['window']['search_max_ms']:.0f}"
+            f" ms, median {speed['window']['search_median_ms']:.0f} ms) and "
+            f"{speed['window']['ratings']} ratings (slowest in the file after "
+            f"{speed['window']['rating_max_ms']:.0f} ms)",
         ),
         figure(
             f"10. more like this ({label})",
