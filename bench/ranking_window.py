@@ -37,8 +37,13 @@ SEARCH_EVERY_S = 1.0
 WORDS = ("attention", "graph", "robust", "token", "video", "reward", "diffusion", "energy")
 
 
-def measure(path: Path) -> dict[str, Any]:
-    """Open the window on ``path``, start a refit, time what the reader does meanwhile."""
+def measure(path: Path, control: int = 0) -> dict[str, Any]:
+    """Open the window on ``path``, start a refit, time what the reader does meanwhile.
+
+    With ``control`` > 0 the learner is stopped first and the same searches and ratings
+    run ``control`` times with no refit at all: what the window does on this machine
+    anyway, to compare with.
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     home = Path(tempfile.mkdtemp(prefix="rank-window-"))
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
@@ -73,6 +78,8 @@ def measure(path: Path) -> dict[str, Any]:
     assert pump_until(lambda: learner.wait_idle(0.0), 600), "the learner never settled"
     learner.delay = 0.2
     refits = learner.refits
+    if control:
+        window.interest.stop()
     with Library(path, read_only=True) as reader:
         unrated = reader.paper_ids(limit=50)
 
@@ -96,7 +103,13 @@ def measure(path: Path) -> dict[str, Any]:
     window.edits.rate([unrated[0]], 5)  # the edit that starts the refit
     number = 0
     check = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    while learner.refits == refits or window.runner.busy:  # until that refit is written
+
+    def running() -> bool:
+        if control:
+            return number < control
+        return learner.refits == refits or window.runner.busy  # until that refit is written
+
+    while running():
         number += 1
         t0 = time.perf_counter()
         window.search.set_text(WORDS[number % len(WORDS)])
@@ -119,7 +132,8 @@ def measure(path: Path) -> dict[str, Any]:
     refit_s = time.perf_counter() - started
     heart.stop()
     check.close()
-    pump_until(lambda: learner.wait_idle(0.0), 600)  # the ratings' own refits (not timed)
+    if not control:
+        pump_until(lambda: learner.wait_idle(0.0), 600)  # the ratings' own refits (not timed)
     window.close()
     window.shutdown()
     worker.close()
@@ -137,4 +151,4 @@ def measure(path: Path) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(Path(sys.argv[1]))))
+    print(json.dumps(measure(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0)))
