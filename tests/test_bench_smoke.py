@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(360)  # every benchmark in a row; the run itself is bounded at 300 s
 def test_every_benchmark_produces_its_figures(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
     env = {

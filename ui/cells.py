@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 
 from reader.library import PaperRow
 from ui.columns import (
+    MATCH_HEADER_TIP,
     MUTED_COLUMNS,
     Column,
     SortRole,
@@ -75,6 +76,8 @@ def header_data(section: int, orientation: Qt.Orientation, role: int, rows: int)
             return column.label
         if role == Role.TextAlignmentRole and column is Column.COMMENTS:
             return RIGHT
+        if role == Role.ToolTipRole and column is Column.MATCH:
+            return MATCH_HEADER_TIP
         return None
     if orientation == Qt.Orientation.Vertical and role == Role.DisplayRole and 0 <= section < rows:
         return section + 1

@@ -68,11 +68,26 @@ def match_text(score: float | None) -> str:
     return "" if score is None else f"{round(score * 100)}%"
 
 
+MATCH_HEADER_TIP = (
+    "Match: how much a paper looks like the ones you liked (rated 4-5, queued, read or "
+    "tagged). About 75% is as much as a typical paper you liked, about 5% a typical paper "
+    "of your library; above 90% is a strong match. A ranking, not a probability."
+)
+
+
 def match_tooltip(score: float | None) -> str:
     """What the Match column means for one paper."""
     if score is None:
         return "No match score yet: rate or queue a few papers and Papershelf learns what you like"
-    return f"{match_text(score)} match with the papers you liked"
+    if score >= 0.9:
+        strength = "a strong match: more like the papers you liked than most of them are"
+    elif score >= 0.6:
+        strength = "about as much like the papers you liked as they are like each other"
+    elif score >= 0.2:
+        strength = "somewhat like the papers you liked"
+    else:
+        strength = "not much like the papers you liked"
+    return f"{match_text(score)} match: {strength}"
 
 
 def format_date(value: date | None) -> str:

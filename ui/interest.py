@@ -5,13 +5,15 @@ library. It hears every write on the :class:`~ui.operations.ChangeBus` and tells
 learner (which waits until the reader stops editing, then refits on its own thread from a
 read-only snapshot). The learner's writes — scores, the model's state — come back as
 writer operations; the service queues them on the one writer through the
-:class:`~ui.operations.OperationRunner`, so their :class:`Changes` (``"interest"``) go out
+:class:`~ui.operations.OperationRunner` one at a time (the next once the last is done, so
+the reader's own edits never wait behind a whole rescoring), so their :class:`Changes` (``"interest"``) go out
 on the bus like any other write. scikit-learn is imported on the learner's thread only.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,6 +74,8 @@ class InterestService(QObject):
         self._runner = runner
         self._delay = delay
         self._learner: Learner | None = None
+        self._waiting: deque[Operation] = deque()  # the learner's writes not queued yet
+        self._writing = False
         self._submitted.connect(self._run, Qt.ConnectionType.QueuedConnection)
         self._failed.connect(self._report, Qt.ConnectionType.QueuedConnection)
         bus.changed.connect(self._on_changes)
@@ -110,11 +114,31 @@ class InterestService(QObject):
     def _run(self, op: Operation) -> None:
         if self._learner is None:
             return  # stopped: the next start catches up
-        self._runner.run(
-            op,
+        self._waiting.append(op)
+        if not self._writing:
+            self._next()
+
+    def _next(self, _changes: Changes | None = None) -> None:
+        """Queue the learner's next write only once its previous one is done: a rating
+        made while a refit stores 100,000 scores waits for one chunk, not for all."""
+        self._writing = False
+        if self._learner is None or not self._waiting:
+            self._waiting.clear()
+            return
+        self._writing = True
+        queued = self._runner.run(
+            self._waiting.popleft(),
             initiator=self,
-            on_failure=lambda exc: log.warning("interest scores not stored: %s", exc),
+            on_success=self._next,
+            on_failure=self._write_failed,
         )
+        if queued is None:  # the writer is closed
+            self._writing = False
+            self._waiting.clear()
+
+    def _write_failed(self, exc: BaseException) -> None:
+        log.warning("interest scores not stored: %s", exc)
+        self._next()
 
     def _report(self, exc: BaseException) -> None:
         self.failed.emit(f"The interest model could not be updated: {exc}")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -75,6 +76,8 @@ class InterestPanel(QWidget):
 
     paper_requested = Signal(int)
     """A paper of "More like this" was activated (its id)."""
+    list_requested = Signal(int)
+    """"Show them as a list" was clicked: list the papers most like this one (its id)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +106,12 @@ class InterestPanel(QWidget):
         self.similar.itemActivated.connect(self._activated)
         self.similar.itemClicked.connect(self._activated)
         layout.addWidget(self.similar)
+        self.show_list = QPushButton("Show more like this as a list")
+        self.show_list.setFlat(True)
+        self.show_list.setObjectName("linkButton")
+        self.show_list.setToolTip("List the papers most like this one, most similar first")
+        self.show_list.clicked.connect(self._list_clicked)
+        layout.addWidget(self.show_list, 0, Qt.AlignmentFlag.AlignLeft)
         self._paper_id: int | None = None
 
     @property
@@ -119,6 +128,7 @@ class InterestPanel(QWidget):
         self.similar.clear()
         self.similar.hide()
         self.similar_caption.hide()
+        self.show_list.hide()
 
     def show_insight(self, insight: Insight) -> None:
         """Show what :func:`load_insight` found (ignored when another paper is shown now)."""
@@ -134,6 +144,7 @@ class InterestPanel(QWidget):
         shown = bool(insight.similar)
         self.similar_caption.setVisible(shown)
         self.similar.setVisible(shown)
+        self.show_list.setVisible(shown)
         if shown:
             rows = min(self.similar.count(), SIMILAR_LIMIT)
             frame = 2 * self.similar.frameWidth()
@@ -143,6 +154,10 @@ class InterestPanel(QWidget):
         """The reasons could not be read."""
         if paper_id == self._paper_id:
             self.why.setText(f"Papershelf cannot tell: {exc}")
+
+    def _list_clicked(self) -> None:
+        if self._paper_id is not None:
+            self.list_requested.emit(self._paper_id)
 
     def _activated(self, item: QListWidgetItem) -> None:
         paper_id = item.data(PaperIdRole)

@@ -13,6 +13,7 @@ that fails (a damaged library) is said once; the model shows the rows it can.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -84,6 +85,7 @@ class PaperTableModel(QAbstractTableModel):
         self._wanted = self._view  # the view last asked for (shown once it arrives)
         self._ranked = False  # the shown ids are "For you" (by interest), not a sort
         self._wanted_ranked = False
+        self._fixed: tuple[int, ...] | None = None  # a list given in order ("More like …")
         self._sort = SortKey.ADDED
         self._descending = True
         self._ids: list[int] = []
@@ -133,7 +135,9 @@ class PaperTableModel(QAbstractTableModel):
         """Whether the ids shown are "For you" (by interest, the sort does not apply)."""
         return self._ranked
 
-    def set_view(self, view: PaperFilter, *, ranked: bool = False) -> None:
+    def set_view(
+        self, view: PaperFilter, *, ranked: bool = False, fixed: Sequence[int] | None = None
+    ) -> None:
         """Show ``view``. Raises :class:`~reader.query.QueryError` for a bad search (no change).
 
         With ``ranked``, the view is "For you": untriaged inbox papers matching ``view``'s
@@ -142,8 +146,12 @@ class PaperTableModel(QAbstractTableModel):
 
         The first :data:`FIRST_IDS` ids are read first and shown, then the rest: a
         100,000-paper view opens as fast as a small one, and the GUI thread never waits.
+
+        With ``fixed``, the view shows those papers in that order (the ones that still
+        exist), whatever the sort: "More like this" (:mod:`ui.interestview`).
         """
         compile_filter(view)  # a search that does not parse fails here, synchronously
+        self._fixed = tuple(fixed) if fixed is not None else None
         self._wanted_ranked = ranked
         self._load(view, switched=True)
 
@@ -171,6 +179,7 @@ class PaperTableModel(QAbstractTableModel):
     def _load(self, view: PaperFilter, *, switched: bool) -> None:
         self._wanted = view
         self._active = True
+        fixed = self._fixed
         self._loading = True
         ranked = self._wanted_ranked
 
@@ -208,6 +217,7 @@ class PaperTableModel(QAbstractTableModel):
             first_page=switched,
             first=first,
             rest=rest,
+            fixed=fixed,
         )
 
     def _view_error(self, exc: BaseException) -> None:

@@ -56,8 +56,8 @@ class SelectionCommands(QObject):
     """A status-bar message and how long to show it (ms)."""
     advance_requested = Signal()
     """Triage of one paper: select the next paper (the window's list does)."""
-    detail_requested = Signal()
-    """More like this: show the detail pane and its neighbours section."""
+    similar_requested = Signal(int)
+    """More like this: list the papers most like this one (a temporary view)."""
     show_in_all_requested = Signal(int)
     """A paper the current view does not hold: show All papers, starting at this paper."""
 
@@ -155,11 +155,10 @@ class SelectionCommands(QObject):
     # ------------------------------------------------------------------ going from it
 
     def more_like_this(self) -> None:
-        """Show the papers most like the current one (in the detail pane)."""
+        """List the papers most like the current one ("More like …", a temporary view)."""
         current = self._current()
-        if current is not None and self._selected() != [current]:
-            self._select([current], current)
-        self.detail_requested.emit()
+        if current is not None:
+            self.similar_requested.emit(current)
 
     def show_paper_in_list(self, paper_id: int) -> None:
         """Select ``paper_id`` (in All papers when the current view does not hold it)."""

@@ -67,6 +67,8 @@ class ViewControl(QObject):
         """A saved view's filter for ``(key, search)``, or None (set by the window)."""
         self.saved_title: Callable[[ViewKey | None], _Named | None] = lambda _k: None
         """A saved view's record (with its ``name``) for ``key``, or None."""
+        self.title_override: Callable[[], str | None] = lambda: None
+        """A temporary list's title ("More like …"), or None (set by the window)."""
 
     # ------------------------------------------------------------------ views and search
 
@@ -134,6 +136,8 @@ class ViewControl(QObject):
 
     def title(self) -> str:
         """The shown view's title (a digest's file name)."""
+        if (override := self.title_override()) is not None:
+            return override
         key = self._key()
         if (saved := self.saved_title(key)) is not None:
             return saved.name

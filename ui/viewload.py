@@ -45,8 +45,12 @@ def ids_of(
     descending: bool,
     ranked: bool,
     limit: int | None,
+    fixed: tuple[int, ...] | None = None,
 ) -> list[int]:
-    """The ids of ``view`` in display order (at most ``limit``)."""
+    """The ids of ``view`` in display order (at most ``limit``); with ``fixed``, those
+    papers in that order (the ones that still exist), whatever the sort."""
+    if fixed is not None:
+        return [row.id for row in library.rows(list(fixed[:limit]))]
     if ranked:
         return ranked_ids(library, view, limit)
     return library.paper_ids(view, sort, descending=descending, limit=limit)
@@ -83,6 +87,7 @@ class IdReader(QObject):
         first_page: bool,
         first: Callable[[list[int], bool], None],
         rest: Callable[[list[int]], None],
+        fixed: tuple[int, ...] | None = None,
     ) -> None:
         """Read ``view``'s ids: ``first(ids, complete)``, then (if not complete)
         ``rest(all_ids)``. Without ``first_page`` every id is read at once."""
@@ -98,7 +103,7 @@ class IdReader(QObject):
             complete = limit is None or len(ids) < limit
             if not complete:
                 self._pending_rest = lambda: self._run(
-                    lambda lib: ids_of(lib, view, sort, descending, ranked, None),
+                    lambda lib: ids_of(lib, view, sort, descending, ranked, None, fixed),
                     lambda all_ids: rest(all_ids) if serial == self._serial else None,
                 )
             first(ids, complete)
@@ -108,7 +113,7 @@ class IdReader(QObject):
                 else:
                     self._rest.start()
 
-        self._run(lambda lib: ids_of(lib, view, sort, descending, ranked, limit), arrived)
+        self._run(lambda lib: ids_of(lib, view, sort, descending, ranked, limit, fixed), arrived)
 
     def _read_rest(self) -> None:
         pending, self._pending_rest = self._pending_rest, None

@@ -34,6 +34,7 @@ from ui.errors import show_error
 from ui.frame import WindowFrame
 from ui.insightfeed import InsightFeed
 from ui.interest import InterestService
+from ui.interestview import SimilarBar, SimilarView
 from ui.menus import WindowActions, key_text
 from ui.notekeeper import NoteKeeper
 from ui.notices import Notices
@@ -170,7 +171,7 @@ class MainWindow(WindowFrame):
         for source in (*sources, self.selection):
             source.message.connect(say)
         self.selection.advance_requested.connect(lambda: self.paper_list.move_current(1))
-        self.selection.detail_requested.connect(self._reveal_insight)
+        self.selection.similar_requested.connect(lambda pid: self.similar_view.open(pid))
         self.selection.show_in_all_requested.connect(self.viewing.show_in_all)
         self.viewing.view_requested.connect(self.show_view)
         self.viewing.nothing_shown.connect(lambda: self.detail_feed.show_ids([]))
@@ -230,11 +231,19 @@ class MainWindow(WindowFrame):
         self.sidebar.merge_tag_requested.connect(tags.merge)
         self.sidebar.delete_tag_requested.connect(tags.delete)
         self.paper_list.selection_changed_ids.connect(self.detail_feed.show_ids)
-        self.insight_feed = insight = InsightFeed(self.queries, self.detail)
+        self.insight_feed = insight = InsightFeed(self.library.path, self.detail, self)
         self.paper_list.selection_changed_ids.connect(lambda _ids: insight.load())
         self.bus.changed.connect(insight.on_changes)
         self.detail.insight.paper_requested.connect(self.selection.show_paper_in_list)
         self.paper_list.rating_delegate.rating_clicked.connect(self.selection.rating_clicked)
+        similar_bar = SimilarBar.under(self.view_title)
+        self.similar_view = SimilarView(
+            insight, self.model, self.paper_list, self.sidebar, similar_bar, self.show_view, self
+        )
+        self.viewing.title_override = lambda: self.similar_view.title
+        self.similar_view.changed.connect(self.viewing.update_heading)
+        self.search.search_changed.connect(lambda _text: self.similar_view.end())
+        self.detail.insight.list_requested.connect(self.similar_view.open)
         self.paper_list.customContextMenuRequested.connect(self._list_menu)
         self.paper_list.doubleClicked.connect(lambda _index: self.open_paper_page())
         self.search.search_changed.connect(self.viewing.search_changed)
@@ -317,10 +326,6 @@ class MainWindow(WindowFrame):
         self.sidebar.restore_selection()  # off the "Show all" item before it goes away
         self.feed.load_digests()
 
-    def _reveal_insight(self) -> None:
-        self.menu_actions.show_detail.setChecked(True)
-        self.detail.reveal_insight()
-
     def _current_digest(self) -> DigestRecord | None:
         key = self.sidebar.current_key
         if key is None or key.kind != "digest":
@@ -396,6 +401,7 @@ class MainWindow(WindowFrame):
         if self.watch is not None:
             self.watch.stop()
         self.interest.stop()
+        self.insight_feed.close()
         self.queries.close()
         self.reader.close()
         self.tasks.close()

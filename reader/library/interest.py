@@ -209,14 +209,22 @@ def scored_count(library: Library) -> int:
     return int(library.connection.execute("SELECT count(*) FROM paper_interest").fetchone()[0])
 
 
+def scored_ids(library: Library) -> Iterator[int]:
+    """The ids of every paper that has a stored score, in id order."""
+    for row in library.connection.execute("SELECT paper_id FROM paper_interest ORDER BY paper_id"):
+        yield int(row[0])
+
+
 def write_scores(
     library: Library,
     rows: Iterable[tuple[int, float, bool]],
     *,
     keep: set[int] | None = None,
+    drop: Sequence[int] = (),
     state: InterestState | None = None,
 ) -> Changes:
-    """Store ``(paper id, score 0–1, For-you candidate)`` rows; ``keep`` drops all others.
+    """Store ``(paper id, score 0–1, For-you candidate)`` rows; ``keep`` drops all others,
+    ``drop`` drops those scores.
 
     A candidate is an untriaged inbox paper (see :func:`for_you_ids`). Rows for papers
     deleted since they were scored are skipped. ``state`` is recorded in the same
@@ -239,9 +247,11 @@ def write_scores(
             )
             if conn.total_changes != before:
                 changed.update(i for i, _, _ in chunk)
+        dropped = list(drop)
         if keep is not None:
             stored = [r[0] for r in conn.execute("SELECT paper_id FROM paper_interest")]
-            dropped = [i for i in stored if i not in keep]
+            dropped += [i for i in stored if i not in keep]
+        if dropped:
             for start in range(0, len(dropped), _CHUNK):
                 part = dropped[start : start + _CHUNK]
                 marks = ",".join("?" * len(part))

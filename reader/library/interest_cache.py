@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 """Bumped whenever the stored term format changes, so old caches are rebuilt."""
 
 _SCHEMA = """
@@ -94,6 +94,12 @@ class FeatureCache:
     def text_keys(self) -> dict[int, int]:
         """``paper id → text key`` of every cached paper."""
         return dict(self._conn.execute("SELECT paper_id, text_key FROM terms").fetchall())
+
+    def iter_text_keys(self, batch: int = 50_000) -> Iterator[list[tuple[int, int]]]:
+        """``(paper id, text key)`` of every cached paper in id order, in batches."""
+        cursor = self._conn.execute("SELECT paper_id, text_key FROM terms ORDER BY paper_id")
+        while rows := cursor.fetchmany(batch):
+            yield rows
 
     def keys_of(self, ids: Iterable[int]) -> dict[int, int]:
         """``paper id → text key`` of those of ``ids`` that are cached."""

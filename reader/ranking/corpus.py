@@ -9,7 +9,7 @@ afterwards only reads the cache, never the library's texts again.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -39,37 +39,38 @@ class Corpus:
 
         Also folds papers added by :meth:`add` into the document frequencies.
         """
-        known = self.cache.text_keys()
+        # Sorted arrays, not dicts and sets: a million papers cost 16 MB here, not 200.
+        known_ids, known_keys = _arrays(self.cache.iter_text_keys())
+        ids, keys = _arrays(interest.text_keys(self.library))
         uncounted = set(self.cache.uncounted())
-        stale: list[tuple[int, int]] = []
-        present: set[int] = set()
-        for batch in interest.text_keys(self.library):
-            for paper_id, key in batch:
-                present.add(paper_id)
-                if known.get(paper_id) != key:
-                    stale.append((paper_id, key))
-        deleted = [i for i in known if i not in present]
+        at = np.minimum(np.searchsorted(known_ids, ids), max(known_ids.size - 1, 0))
+        cached = (known_ids[at] == ids) if known_ids.size else np.zeros(ids.size, dtype=bool)
+        same = cached & (known_keys[at] == keys) if known_ids.size else cached
+        stale = list(zip(ids[~same].tolist(), keys[~same].tolist(), strict=True))
+        deleted = known_ids[~np.isin(known_ids, ids, assume_unique=True)].tolist()
+        replaced_ids = set(ids[cached & ~same].tolist())
+        del at, cached, same, known_keys, ids, keys
         df = self.document_frequencies().copy()
         if deleted:
             old = self.cache.counts(i for i in deleted if i not in uncounted)
             df -= features.document_frequencies(features.unpack_rows(list(old.values())))
         analysed = 0
         for start in range(0, len(stale), SYNC_BATCH):
-            keys = dict(stale[start : start + SYNC_BATCH])
-            texts = interest.texts(self.library, list(keys))
+            batch_keys = dict(stale[start : start + SYNC_BATCH])
+            texts = interest.texts(self.library, list(batch_keys))
             counts = features.count_matrix(texts)
             replaced = self.cache.counts(
-                t.id for t in texts if t.id in known and t.id not in uncounted
+                t.id for t in texts if t.id in replaced_ids and t.id not in uncounted
             )
             if replaced:
                 df -= features.document_frequencies(features.unpack_rows(list(replaced.values())))
             df += features.document_frequencies(counts)
             rows = [
-                (t.id, keys[t.id], blob)
+                (t.id, batch_keys[t.id], blob)
                 for t, blob in zip(texts, features.pack_rows(counts), strict=True)
             ]
             self.cache.put(rows, (), {"df": _pack_df(df)})
-            uncounted -= keys.keys()
+            uncounted -= batch_keys.keys()
             analysed += len(rows)
         uncounted -= set(deleted)
         if uncounted or deleted:
@@ -147,6 +148,13 @@ class Corpus:
         for rows in self.cache.iter_counts(batch):
             ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             yield ids, features.tfidf(features.unpack_rows([r[1] for r in rows]), weights)
+
+
+def _arrays(batches: Iterable[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarray]:
+    """``(ids, keys)`` as two int64 arrays from batches of ``(id, key)`` in id order."""
+    parts = [np.array(batch, dtype=np.int64).reshape(-1, 2) for batch in batches]
+    both = np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
+    return np.ascontiguousarray(both[:, 0]), np.ascontiguousarray(both[:, 1])
 
 
 def _pack_df(df: np.ndarray) -> bytes:

@@ -36,18 +36,32 @@ class Reason:
     weight: float
 
 
-QUANTILES = 201
+LIKED_LEVEL = 0.75
+"""The interest of a paper that scores like the reader's typical liked paper."""
+TYPICAL_LEVEL = 0.05
+"""The interest of a typical paper of the library."""
+_LOGIT_LIKED = float(np.log(LIKED_LEVEL / (1 - LIKED_LEVEL)))
+_LOGIT_TYPICAL = float(np.log(TYPICAL_LEVEL / (1 - TYPICAL_LEVEL)))
+DEFAULT_LIKED_RANK = 0.99
+"""Where a liked paper is taken to rank when there are too few to hold some out."""
+PROBE_LIKED = 64
+PROBE_BACKGROUND = 1000
+"""Liked and background papers each probe fit holds out at most (bounds their cost)."""
 
 
 @dataclass(frozen=True)
 class InterestModel:
     """Weights per hash bucket (only the buckets seen in training) and the intercept.
 
-    A paper's *interest* is where its linear score falls among the scores of the whole
-    library at the last refit: 0.9 means a better match than 90 % of the library. That
-    spreads scores over 0–1 for display (the model's own probabilities crowd together when
-    it has learned from eight papers) and keeps the order. ``quantiles`` (the library's
-    score distribution) maps a new paper's score without rescoring everything.
+    A paper's *interest* (the Match column) says how much it looks like the papers the
+    reader liked, on a scale set by the library at the last refit: a paper that scores
+    like a typical liked paper the model did not learn from (estimated by held-out probe
+    fits, :attr:`liked_rank`) gets
+    :data:`LIKED_LEVEL` (75 %), a typical paper of the library (the library's median)
+    :data:`TYPICAL_LEVEL` (5 %), on a logistic curve through those two anchors. So
+    the first screen of For you reads high only where papers really are like the liked
+    ones, and a new paper is mapped without rescoring the others. It is a ranking score,
+    not a probability: the model learned from a handful of papers.
     """
 
     buckets: np.ndarray
@@ -55,7 +69,10 @@ class InterestModel:
     intercept: float
     positives: int
     negatives: int
-    quantiles: np.ndarray | None = None
+    anchors: tuple[float, float] | None = None
+    """The library's median linear score and a typical liked paper's, at the last refit."""
+    liked_rank: float = 0.99
+    """Where a liked paper the model has not seen ranks in the library (0–1, see fit)."""
 
     def dense(self) -> np.ndarray:
         """The weights as one vector over every bucket (zero where training saw nothing)."""
@@ -68,26 +85,34 @@ class InterestModel:
         return np.asarray(vectors @ (self.dense() if dense is None else dense)) + self.intercept
 
     def score(self, vectors: sparse.csr_matrix, dense: np.ndarray | None = None) -> np.ndarray:
-        """Interest in 0–1 of each row (see the class): its place in the library's scores."""
+        """Interest in 0–1 of each row (see the class)."""
         return self.interest(self.decision(vectors, dense))
 
     def interest(self, decision: np.ndarray) -> np.ndarray:
-        """Linear scores mapped to interest through the library's score distribution."""
-        if self.quantiles is None or self.quantiles.size < 2:
-            z = np.clip(decision, -30.0, 30.0)
-            logistic: np.ndarray = 1.0 / (1.0 + np.exp(-z))
-            return logistic.astype(np.float64)
-        levels = np.linspace(0.0, 1.0, self.quantiles.size)
-        mapped: np.ndarray = np.interp(decision, self.quantiles, levels)
-        return mapped.astype(np.float64)
+        """Linear scores mapped to interest through the two anchors (see the class)."""
+        typical, liked = self.anchors if self.anchors is not None else (-1.0, 1.0)
+        if not liked > typical:
+            liked = typical + 1.0
+        slope = (_LOGIT_LIKED - _LOGIT_TYPICAL) / (liked - typical)
+        z = np.asarray(decision, dtype=np.float64) - typical
+        z = np.clip(_LOGIT_TYPICAL + z * slope, -30.0, 30.0)
+        mapped: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        return mapped
 
-    def with_distribution(self, decisions: np.ndarray) -> InterestModel:
-        """This model, with the library's score distribution to map new papers by."""
-        quantiles = (
-            np.quantile(decisions, np.linspace(0.0, 1.0, QUANTILES)) if decisions.size else None
-        )
+    def with_anchors(self, decisions: np.ndarray) -> InterestModel:
+        """This model, with its anchors in the library's linear scores ``decisions``."""
+        if not decisions.size:
+            return self
+        typical = float(np.median(decisions))
+        top = float(np.quantile(decisions, self.liked_rank))
         return InterestModel(
-            self.buckets, self.weights, self.intercept, self.positives, self.negatives, quantiles
+            self.buckets,
+            self.weights,
+            self.intercept,
+            self.positives,
+            self.negatives,
+            (typical, top),
+            self.liked_rank,
         )
 
     def reasons(self, paper: PaperText, vector: sparse.csr_matrix, limit: int = 5) -> list[Reason]:
@@ -117,7 +142,7 @@ class InterestModel:
             buckets=self.buckets.astype(np.int32),
             weights=self.weights.astype(np.float32),
             meta=np.array([self.intercept, self.positives, self.negatives], dtype=np.float64),
-            quantiles=np.zeros(0) if self.quantiles is None else self.quantiles,
+            anchors=np.array(self.anchors if self.anchors is not None else [], dtype=np.float64),
         )
         return buffer.getvalue()
 
@@ -126,14 +151,14 @@ class InterestModel:
         """A model stored by :meth:`to_bytes`."""
         with np.load(io.BytesIO(blob)) as data:
             meta = data["meta"]
-            quantiles = data["quantiles"].astype(np.float64)
+            anchors = data["anchors"].astype(np.float64) if "anchors" in data else np.zeros(0)
             return InterestModel(
                 data["buckets"].astype(np.int64),
                 data["weights"].astype(np.float64),
                 float(meta[0]),
                 int(meta[1]),
                 int(meta[2]),
-                quantiles if quantiles.size else None,
+                (float(anchors[0]), float(anchors[1])) if anchors.size == 2 else None,
             )
 
 
@@ -152,21 +177,57 @@ def fit(
     )
     used = np.flatnonzero(np.bincount(vectors.indices, minlength=vectors.shape[1]))
     x = vectors[:, used]
-    classifier = LogisticRegression(
+    classifier = _classifier().fit(x, y, sample_weight=weight)
+    coef = classifier.coef_.ravel()
+    keep_terms = np.flatnonzero(coef)
+    return InterestModel(
+        used[keep_terms].astype(np.int64),
+        coef[keep_terms].astype(np.float64),
+        float(classifier.intercept_[0]),
+        int(y[: len(labels)].sum()),
+        int(len(labels) - y[: len(labels)].sum()),
+        liked_rank=_held_out_rank(x, y, weight, len(labels)),
+    )
+
+
+def _held_out_rank(x: sparse.csr_matrix, y: np.ndarray, weight: np.ndarray, n: int) -> float:
+    """Where a liked paper the model did not learn from ranks among untouched papers.
+
+    Two probe fits, each on half the liked papers and half the background, score the
+    other halves: the median share of held-out background papers that a held-out liked
+    paper beats. (A liked paper the model learned from always looks better than that.)
+    """
+    liked = np.flatnonzero(y[:n])
+    rest = np.flatnonzero(~y[:n])
+    background = np.arange(n, len(y))
+    if liked.size < 2 or background.size < 2:
+        return DEFAULT_LIKED_RANK
+    rng = np.random.default_rng(0)
+    liked = rng.permutation(liked)[: 2 * PROBE_LIKED]
+    background = rng.permutation(background)[: 2 * PROBE_BACKGROUND]
+    rest = rng.permutation(rest)[:PROBE_BACKGROUND]
+    ranks: list[float] = []
+    for part in (0, 1):
+        held_liked, train_liked = liked[part::2], liked[1 - part :: 2]
+        held_bg, train_bg = background[part::2], background[1 - part :: 2]
+        train = np.concatenate([train_liked, rest, train_bg])
+        if not y[train].any() or y[train].all():
+            continue
+        probe = _classifier().fit(x[train], y[train], sample_weight=weight[train])
+        bg = np.sort(probe.decision_function(x[held_bg]))
+        scores = probe.decision_function(x[held_liked])
+        ranks.extend((np.searchsorted(bg, scores) / bg.size).tolist())
+    if not ranks:
+        return DEFAULT_LIKED_RANK
+    return float(np.clip(np.median(ranks), 0.5, 0.999))
+
+
+def _classifier() -> LogisticRegression:
+    return LogisticRegression(
         C=REGULARISATION,
         class_weight="balanced",
         solver="liblinear",
         dual=True,  # far fewer papers than terms: the dual problem is the small one
         max_iter=200,
         tol=1e-3,
-    )
-    classifier.fit(x, y, sample_weight=weight)
-    coef = classifier.coef_.ravel()
-    keep = np.flatnonzero(coef)
-    return InterestModel(
-        used[keep].astype(np.int64),
-        coef[keep].astype(np.float64),
-        float(classifier.intercept_[0]),
-        int(y[: len(labels)].sum()),
-        int(len(labels) - y[: len(labels)].sum()),
     )

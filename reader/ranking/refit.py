@@ -56,7 +56,7 @@ class InterestUpdate:
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     state: InterestState | None = None
     complete: bool = False
-    candidates: frozenset[int] = frozenset()
+    candidates: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """The papers that were untriaged inbox papers (For-you candidates) when scored."""
 
     @property
@@ -66,28 +66,30 @@ class InterestUpdate:
 
     def operations(self, chunk: int = WRITE_CHUNK) -> list[WriterOp]:
         """The writes, as writer operations to run in order (each one transaction)."""
-        candidates = self.candidates
-        pairs = [
-            (i, s, i in candidates)
-            for i, s in zip(self.ids.tolist(), self.scores.tolist(), strict=True)
-        ]
         state = self.state
         if state is not None and state.fitted_at is None:
             return [lambda library: interest.clear_scores(library, state)]
-        chunks = [pairs[i : i + chunk] for i in range(0, len(pairs), chunk)] or [[]]
+        ids, scores, candidates = self.ids, self.scores, self.candidates
+        starts = list(range(0, ids.size, chunk)) or [0]
         ops: list[WriterOp] = []
-        for number, part in enumerate(chunks):
-            last = number == len(chunks) - 1
-            keep = set(self.ids.tolist()) if (last and self.complete) else None
+        for number, start in enumerate(starts):
+            last = number == len(starts) - 1
 
-            def op(
-                library: Library,
-                part: list[tuple[int, float, bool]] = part,
-                last: bool = last,
-                keep: set[int] | None = keep,
-            ) -> Changes:
+            def op(library: Library, start: int = start, last: bool = last) -> Changes:
+                # Rows are made here, one chunk at a time: a million (id, score) tuples
+                # never exist at once.
+                part_ids = ids[start : start + chunk]
+                marks = np.isin(part_ids, candidates)
+                part = zip(
+                    part_ids.tolist(), scores[start : start + chunk].tolist(), marks.tolist(),
+                    strict=True,
+                )  # fmt: skip
+                drop: list[int] = []
+                if last and self.complete:  # every other stored score goes
+                    stored = np.fromiter(interest.scored_ids(library), dtype=np.int64)
+                    drop = stored[~np.isin(stored, ids)].tolist()
                 return interest.write_scores(
-                    library, part, keep=keep, state=state if last else None
+                    library, part, drop=drop, state=state if last else None
                 )
 
             ops.append(op)
@@ -123,10 +125,10 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
     corpus = Corpus(library, cache)
     corpus.sync()
     labelled = {lab.paper_id for lab in signals.labels}
-    untouched = interest.unlabelled_ids(library)
-    pool = [i for i in untouched if i not in labelled]
-    size = min(len(pool), max(MIN_BACKGROUND, BACKGROUND_PER_LABEL * len(labels)), MAX_BACKGROUND)
-    background = sorted(random.Random(seed).sample(pool, size))
+    untouched = np.array(interest.unlabelled_ids(library), dtype=np.int64)
+    pool = untouched[~np.isin(untouched, np.array(sorted(labelled), dtype=np.int64))]
+    size = min(pool.size, max(MIN_BACKGROUND, BACKGROUND_PER_LABEL * len(labels)), MAX_BACKGROUND)
+    background = sorted(pool[random.Random(seed).sample(range(pool.size), size)].tolist())
     if all(lab.positive for lab in labels) and not background:
         return InterestUpdate(state=_no_model(previous, NO_CONTRAST, signals), complete=True)
     vectors = corpus.vectors([lab.paper_id for lab in labels] + background)
@@ -140,9 +142,9 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
         decisions.append(model.decision(rows, dense))
     ids_all = np.concatenate(all_ids) if all_ids else np.zeros(0, dtype=np.int64)
     z = np.concatenate(decisions) if decisions else np.zeros(0)
-    model = model.with_distribution(z)
+    model = model.with_anchors(z)
     cache.put((), (), {"model": model.to_bytes(), "generation": str(generation).encode()})
-    scores = _percentiles(z)
+    scores = model.interest(z)
     state = InterestState(
         fitted_at=now_utc(),
         positives=model.positives,
@@ -150,7 +152,7 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
         generation=generation,
         message=None,
     )
-    return InterestUpdate(ids_all, scores, state, complete=True, candidates=frozenset(untouched))
+    return InterestUpdate(ids_all, scores, state, complete=True, candidates=untouched)
 
 
 def score_new(library: Library, cache: FeatureCache, ids: list[int]) -> InterestUpdate | None:
@@ -167,18 +169,8 @@ def score_new(library: Library, cache: FeatureCache, ids: list[int]) -> Interest
     return InterestUpdate(
         np.array(known, dtype=np.int64),
         scores,
-        candidates=frozenset(interest.untriaged_of(library, known)),
+        candidates=np.array(sorted(interest.untriaged_of(library, known)), dtype=np.int64),
     )
-
-
-def _percentiles(z: np.ndarray) -> np.ndarray:
-    """Each value's place among all of them, 0–1 (ties share the mean place)."""
-    from scipy.stats import rankdata
-
-    if z.size < 2:
-        return np.full(z.size, 0.5)
-    ranks: np.ndarray = (rankdata(z, method="average") - 1.0) / (z.size - 1)
-    return ranks
 
 
 def _no_model(previous: InterestState, message: str, signals: Signals) -> InterestState:

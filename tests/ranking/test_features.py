@@ -52,8 +52,11 @@ def test_terms_of_a_paper() -> None:
     assert "the" not in terms  # stop words go
     assert "2017" not in terms  # so do bare numbers
     assert "au:noam shazeer" in terms
-    assert terms.count("cat:cs.cl") == features.CATEGORY_WEIGHT
-    assert terms.count("cat:cs") == 2 * features.CATEGORY_WEIGHT  # the archive of both
+    assert terms.count("cat:cs.cl") == features.PRIMARY_WEIGHT  # the primary category
+    assert terms.count("cat:cs.lg") == features.CATEGORY_WEIGHT  # a cross-list counts less
+    assert features.PRIMARY_WEIGHT > features.CATEGORY_WEIGHT
+    # the archive of both
+    assert terms.count("cat:cs") == features.PRIMARY_WEIGHT + features.CATEGORY_WEIGHT
     assert "org:google" in terms
     assert features.Term.parse("au:noam shazeer") == features.Term("author", "noam shazeer")
     assert features.Term.parse("cat:cs.cl").kind == "category"

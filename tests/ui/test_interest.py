@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from reader import ranking
@@ -19,7 +18,7 @@ from tests.ui.test_end_to_end import click_row, press
 from ui.interest import COLD_START
 from ui.models import Column
 from ui.sidebar import CountRole
-from ui.views import ALL, FOR_YOU
+from ui.views import ALL, FOR_YOU, INBOX
 from ui.window import MainWindow
 
 LEARN_MS = 120_000
@@ -160,7 +159,12 @@ def test_the_match_column_shows_and_sorts_any_view_by_interest(
     assert [scored[i] for i in shown] == sorted(scored.values(), reverse=True)
     top = window.model.index(0, Column.MATCH)
     assert top.data() == f"{round(scored[shown[0]] * 100)}%"
-    assert "match with the papers you liked" in top.data(Qt.ItemDataRole.ToolTipRole)
+    assert top.data(Qt.ItemDataRole.ToolTipRole).startswith(f"{top.data()} match: ")
+    header_tip = window.model.headerData(
+        Column.MATCH, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "typical paper you liked" in header_tip
+    assert "not a probability" in header_tip
 
 
 def test_not_interested_archives_teaches_the_model_and_undoes(
@@ -223,12 +227,75 @@ def test_why_and_more_like_this_in_the_detail_pane_and_the_context_menu(
     assert math[0] not in alike
     assert sum(field[i] == "math" for i in alike) >= 5  # its own field first
 
-    menu = window.menu_actions.paper_menu(window, [])
-    assert window.menu_actions.more_like_this in menu.actions()
-    window.menu_actions.more_like_this.trigger()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.similar, timeout=WAIT_MS)
     panel.similar.itemClicked.emit(panel.similar.item(0))  # a click on the first alike paper
     settle(qtbot, window)
     assert window.selected_ids() == [alike[0]]
     assert window.detail.paper is not None
     assert window.detail.paper.id == alike[0]
+
+
+def test_more_like_this_lists_the_most_similar_papers_as_a_view_and_leads_back(
+    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+) -> None:
+    field = fields(corpus)
+    math = [i for i in sorted(field) if field[i] == "math"]
+    window = make_window()
+    assert window.sidebar.select_key(ALL)
+    settle(qtbot, window)
+    assert window.paper_list.select_ids([math[0]], math[0])
+    with Library(corpus, read_only=True) as library:
+        title = library.rows([math[0]])[0].title
+
+    menu = window.menu_actions.paper_menu(window, [])
+    assert window.menu_actions.more_like_this in menu.actions()
+    window.menu_actions.more_like_this.trigger()  # the context menu's and Edit menu's action
+    qtbot.waitUntil(lambda: window.similar_view.active, timeout=LEARN_MS)
+    settle(qtbot, window)
+    with Library(corpus, read_only=True) as library:
+        expected = [s.paper_id for s in ranking.similar(library, math[0], limit=50)]
+    assert window.model.ids() == expected  # most similar first, the paper itself left out
+    assert math[0] not in expected
+    assert sum(field[i] == "math" for i in expected[:10]) >= 7
+    short = title if len(title) <= 48 else f"{title[:47].rstrip()}…"
+    assert window.view_title.text() == f"More like “{short}”"
+    assert title in window.similar_view._bar.text.text()
+    assert window.view_count.text() == f"{len(expected)} papers"
+    assert window.similar_view.source == math[0]
+    bar = window.similar_view._bar
+    assert bar.isVisible()
+    assert "most similar first" in bar.text.text()
+    assert not window.sidebar.selectionModel().hasSelection()  # no sidebar view is shown
+
+    press(qtbot, window, Qt.Key.Key_Escape)  # back where it was opened from
+    qtbot.waitUntil(lambda: not window.similar_view.active, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert window.sidebar.current_key == ALL
+    assert window.sidebar.selectionModel().hasSelection()
+    assert not bar.isVisible()
+    assert window.model.rowCount() == len(field)
+    assert window.view_title.text() == ALL.title
+    assert window.selected_ids() == [math[0]]  # at the paper the list was about
+
+    panel = window.detail.insight  # the detail pane's link opens the same list
+    assert window.paper_list.select_ids([math[1]], math[1])
+    qtbot.waitUntil(panel.show_list.isVisible, timeout=LEARN_MS)
+    panel.show_list.click()
+    qtbot.waitUntil(lambda: window.similar_view.source == math[1], timeout=LEARN_MS)
+    assert window.similar_view.active
+    assert window.sidebar.select_key(INBOX)  # any other view ends it
+    settle(qtbot, window)
+    assert not window.similar_view.active
+    assert not bar.isVisible()
+
+
+def test_why_and_more_like_this_are_read_on_a_thread_of_their_own(
+    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+) -> None:
+    window = make_window()
+    settle(qtbot, window)
+    threads: list[int] = []
+    window.insight_feed.run("probe", lambda _library: threading.get_ident(), threads.append)
+    window.queries.run("probe", lambda _library: threading.get_ident(), threads.append)
+    qtbot.waitUntil(lambda: len(threads) == 2, timeout=WAIT_MS)
+    assert threads[0] != threads[1]  # not the reader thread that views and searches use
+    assert threading.get_ident() not in threads  # nor the GUI thread

@@ -1,0 +1,154 @@
+"""The window while the interest model refits a big library: does anything wait for it?
+
+In a fresh process (``python -m bench.ranking_window LIBRARY``, offscreen Qt), the real
+:class:`~ui.window.MainWindow` opens a copy of a cached library whose feature cache is
+warm (the bench's ``cold`` step built it) and waits for its learner to be idle. Then one
+paper is rated through the window, which starts a refit on the learner's thread 0.2 s
+later: learning from every signal, scoring every paper, and writing the scores through
+the writer in chunks. While it runs:
+
+- a heartbeat timer ticks every :data:`BEAT_MS` on the GUI thread: the longest gap is
+  the window's longest stall;
+- every :data:`SEARCH_EVERY_S` a search is typed into the window and timed until its
+  list arrives (the reader thread's reads, which must not queue behind the refit);
+- every :data:`SEARCH_EVERY_S` a rating is made and timed until it is in the file (the
+  writer, which the refit's score writes share).
+
+The measurement ends when that first refit has written its scores.
+
+It prints one JSON line: the refit's wall time, the longest GUI stall, and the slowest
+search and rating while the refit ran.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BEAT_MS = 5
+SEARCH_EVERY_S = 1.0
+WORDS = ("attention", "graph", "robust", "token", "video", "reward", "diffusion", "energy")
+
+
+def measure(path: Path, control: int = 0) -> dict[str, Any]:
+    """Open the window on ``path``, start a refit, time what the reader does meanwhile.
+
+    With ``control`` > 0 the learner is stopped first and the same searches and ratings
+    run ``control`` times with no refit at all: what the window does on this machine
+    anyway, to compare with.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    home = Path(tempfile.mkdtemp(prefix="rank-window-"))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ[name] = str(home / name.lower())
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from reader.library import Library
+    from reader.settings import Settings
+    from reader.worker import LibraryWorker
+    from ui.window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    library = Library(path)
+    worker = LibraryWorker(path)
+    window = MainWindow(
+        library, worker, Settings(), state_path=home / "state.ini", settings_path=home / "s.json"
+    )
+    window.show()
+    learner = window.interest.learner
+    assert learner is not None
+
+    def pump_until(done: Any, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while not done():
+            if time.monotonic() > end:
+                return False
+            app.processEvents()
+            time.sleep(0.002)
+        return True
+
+    assert pump_until(lambda: learner.wait_idle(0.0), 600), "the learner never settled"
+    learner.delay = 0.2
+    refits = learner.refits
+    if control:
+        window.interest.stop()
+    with Library(path, read_only=True) as reader:
+        unrated = reader.paper_ids(limit=50)
+
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def beat() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    heart = QTimer()
+    heart.setInterval(BEAT_MS)
+    heart.timeout.connect(beat)
+    heart.start()
+    searches: list[float] = []
+    ratings: list[float] = []
+    started = time.perf_counter()
+    window.edits.rate([unrated[0]], 5)  # the edit that starts the refit
+    number = 0
+    check = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def running() -> bool:
+        if control:
+            return number < control
+        return learner.refits == refits or window.runner.busy  # until that refit is written
+
+    while running():
+        number += 1
+        t0 = time.perf_counter()
+        window.search.set_text(WORDS[number % len(WORDS)])
+        window.search.search_changed.emit(window.search.text())
+        if pump_until(lambda: not window.model.loading, 60):
+            searches.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        paper = unrated[1 + number % (len(unrated) - 1)]
+        window.edits.rate([paper], 1 + number % 3)
+
+        def stored(paper: int = paper, stars: int = 1 + number % 3) -> bool:
+            row = check.execute("SELECT rating FROM paper WHERE id = ?", [paper]).fetchone()
+            return bool(row and row[0] == stars)
+
+        if pump_until(stored, 60):
+            ratings.append(time.perf_counter() - t0)
+        pump_until(lambda t=t0: time.perf_counter() - t > SEARCH_EVERY_S, SEARCH_EVERY_S + 1)
+        if time.perf_counter() - started > 900:
+            break
+    refit_s = time.perf_counter() - started
+    heart.stop()
+    check.close()
+    if not control:
+        pump_until(lambda: learner.wait_idle(0.0), 600)  # the ratings' own refits (not timed)
+    window.close()
+    window.shutdown()
+    worker.close()
+    library.close()
+    return {
+        "refit_s": refit_s,
+        "gui_stall_max_ms": max(gaps, default=0.0),
+        "gui_stall_p99_ms": statistics.quantiles(gaps, n=100)[-1] if len(gaps) > 100 else 0.0,
+        "searches": len(searches),
+        "search_max_ms": 1000 * max(searches, default=0.0),
+        "search_median_ms": 1000 * statistics.median(searches) if searches else 0.0,
+        "ratings": len(ratings),
+        "rating_max_ms": 1000 * max(ratings, default=0.0),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0)))
