@@ -174,7 +174,18 @@ _term = st.one_of(
         ["org:goo", "org:research", "-org:google", "year:2024", "-year:2023", "year:20"]
     ),
 )
-_search = st.lists(_term, max_size=4).map(" ".join)
+# Filters joined by OR (#19): any two filters, a run of tags, a dangling OR being typed.
+_filter = st.sampled_from(
+    [
+        "tag:nlp", "tag:vision", 'tag:"to read"', "tag:none", "-tag:nlp", "tag:NLP",
+        "status:queue", "-status:inbox", "rating:>=4", "is:unrated", "has:note", "-has:tags",
+        "org:goo", "year:2024",
+    ]
+)  # fmt: skip
+_either = st.lists(_filter, min_size=1, max_size=3).map(" OR ".join) | _filter.map(
+    lambda f: f + " OR"
+)
+_search = st.lists(_term | _either, max_size=4).map(" ".join)
 _view = st.builds(
     PaperFilter,
     status=st.none() | st.sampled_from(list(Status)),
@@ -253,6 +264,51 @@ def test_counts_equal_the_plain_query(
         return
     with _thresholds(knobs):
         assert small.count(view) == expected
+
+
+_tag_name = st.sampled_from(["nlp", "NLP", "vision", '"to read"', '"NLP tricks"', "absent"])
+_tag_filter = st.tuples(st.booleans(), _tag_name)
+_tag_search = st.lists(st.lists(_tag_filter, min_size=1, max_size=3), min_size=1, max_size=3)
+
+
+@_SETTINGS
+@given(
+    groups=_tag_search,
+    key=st.sampled_from(list(SortKey)),
+    knobs=_knobs,
+    words=st.sampled_from(["", "a", "model", '"long context"']),
+)
+def test_tag_filters_mean_all_of_the_groups_and_any_within_one(
+    small: Library,
+    groups: list[list[tuple[bool, str]]],
+    key: SortKey,
+    knobs: dict[str, Any],
+    words: str,
+) -> None:
+    """``tag:a tag:b`` is both, ``tag:a OR tag:b`` either: checked against the papers'
+    tags read one by one (a reference independent of the compiled SQL)."""
+    text = " ".join(
+        " OR ".join(("-" if negated else "") + f"tag:{name}" for negated, name in group)
+        for group in groups
+    )
+    text = f"{text} {words}".strip()
+
+    def has(tags: tuple[str, ...], name: str) -> bool:
+        return name.strip('"').casefold() in {t.casefold() for t in tags}
+
+    within = set(small.paper_ids(PaperFilter(search=words))) if words else None
+    expected = {
+        paper.id
+        for paper in small.papers()
+        if all(any(has(paper.tags, n) != negated for negated, n in group) for group in groups)
+        and (within is None or paper.id in within)
+    }
+    with _thresholds(knobs):
+        found = small.paper_ids(PaperFilter(search=text), key, limit=None)
+        assert set(found) == expected, text
+        assert len(found) == len(expected)
+        assert small.count(PaperFilter(search=text)) == len(expected)
+        assert found == _reference_ids(small, PaperFilter(search=text), key, True, None, 0)
 
 
 def test_the_example_library_exercises_every_plan(small: Library) -> None:
