@@ -198,7 +198,7 @@ _knobs = st.fixed_dictionaries(
     {
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
         "BUDGET_S": st.sampled_from([0.0, 10.0]),
-        "BROAD_SHARE": st.sampled_from([0.0, 40.0, 1e9]),
+        "FORCE": st.sampled_from([None, "walk_probe", "walk_match", "view_probe", "view_match"]),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
     }
 )
@@ -206,15 +206,15 @@ _knobs = st.fixed_dictionaries(
 
 @contextlib.contextmanager
 def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
-    saved = (search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.BROAD_SHARE)
+    saved = (search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.FORCE)
     search.SMALL_MATCH = knobs["SMALL_MATCH"]
-    search.BROAD_SHARE = knobs["BROAD_SHARE"]
+    search.FORCE = knobs["FORCE"]
     search.BUDGET_S = knobs["BUDGET_S"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
-        search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.BROAD_SHARE = saved
+        search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.FORCE = saved
 
 
 _SETTINGS = settings(

@@ -380,10 +380,26 @@ PRAGMA analysis_limit = 2000;
 ANALYZE;
 """
 
+_LOG_ORDER = """
+-- The import log is read newest first (the sidebar's digests at every start): in index
+-- order, not by sorting every row (20,000 digests in a library of a million papers).
+CREATE INDEX digest_by_imported ON digest (imported_at, id);
+"""
+
 WORDS_SCRIPT = _WORDS
 """The migration that adds the words index (tests upgrade a library from just before it)."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _RELIABILITY, _VAULT, _INTEREST, _CITEKEY, _WORDS)
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _RELIABILITY,
+    _VAULT,
+    _INTEREST,
+    _CITEKEY,
+    _WORDS,
+    _LOG_ORDER,
+)
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

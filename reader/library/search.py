@@ -11,7 +11,10 @@ shape of the request:
   check for the conditions left over); when those conditions are narrow (a tag, a digest)
   the ordered walk is given a budget, after which the query is driven from them instead;
 - any other order with words: a match of at most :data:`SMALL_MATCH` papers is read and
-  sorted; a broader one is materialised once and the sort index walked in order;
+  sorted; for a broader one a cost model (:func:`_sorted_shape`) picks the cheapest of
+  walking the sort index and asking the index about each paper, walking it with the match
+  materialised, or reading a narrow view whole (a tag, a digest, Rated) and sorting the
+  papers of it that match;
 - no words: SQLite walks the sort index (every sort index carries status and rating) or
   narrows from a tag, a digest or the note index, as its statistics say;
 - counts: one FTS5 merge when the facets say everything, otherwise the same shapes.
@@ -22,7 +25,6 @@ property tests in ``tests/test_query_plans.py`` hold the two against each other.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -38,17 +40,28 @@ from reader.status import Status
 SMALL_MATCH = 300
 """Matches up to this size are read and sorted; broader ones walk the sort index."""
 
-BROAD_SHARE = 40.0
-"""How many times a question to the index (one paper) costs more than materialising one
-match: a match is checked paper by paper along the sort index when its share of the
-papers is at least ``sqrt(limit × BROAD_SHARE / papers)`` (where the two costs meet:
-15 % of 100,000 papers for a page of 60, 5 % of a million)."""
-
 SAMPLE = 4000
 """How many of the newest ids the share of a match is estimated from."""
 
 BUDGET_S = 0.02
 """How long a walk in display order may take before the query is driven another way."""
+
+# What the planner's cost model charges, in microseconds (measured at 100,000 and
+# 1,000,000 papers, bench/queries.py): one step along a sort index, one question to a
+# full-text index about one paper (words; phrases read positions), one id of a match
+# materialised, one paper of a view read and sorted.
+COST_STEP = 0.3
+COST_PROBE_WORDS = 18.0
+COST_PROBE_PHRASE = 300.0
+COST_MATERIALISE = 0.3
+COST_ROW = 2.0
+
+VIEW_CAP = 50_000
+"""A view is counted (to choose a plan) no further than this many papers."""
+
+FORCE: str | None = None
+"""For the property tests: the shape every sorted search takes (``walk_probe``,
+``walk_match``, ``view_probe``, ``view_match``), whatever the costs say."""
 
 _SORT_SQL = {
     SortKey.TITLE: "p.title COLLATE NOCASE",
@@ -258,12 +271,21 @@ def paper_ids(
             )
             driven.narrowest = True
             return paper_ids(conn, run, driven, key, descending, limit, offset)
-        # The conditions left over are narrow: drive from them, the match materialised.
+        # The conditions left over are narrow: drive from them, the match asked about
+        # each of their papers or materialised, whichever the cost model finds cheaper.
         # (+p.id: the rows are not walked in id order, the narrow conditions' index is.)
-        sql = (
-            f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
-            f"ORDER BY +p.id {direction}{page}"
-        )
+        if _sorted_shape(conn, run, p, key, None) == "view_probe":
+            probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+            sql = (
+                f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+                f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id WHERE {probe} "
+                f"ORDER BY +p.id {direction}{page}"
+            )
+        else:
+            sql = (
+                f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
+                f"ORDER BY +p.id {direction}{page}"
+            )
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
     if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
         sql = (
@@ -271,21 +293,25 @@ def paper_ids(
             f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
         )
         return [r[0] for r in run(sql, [p.match, *p.params, *page_params])]
-    if (
-        limit is not None
-        and key in _SORT_INDEX
-        and _share(run, table, p.match) >= _broad(run, limit)
-    ):
-        # Most papers match: walk the sort index and ask the index about each paper; a
-        # page needs about limit / share of those questions.
-        probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+    shape = _sorted_shape(conn, run, p, key, limit)
+    probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+    if shape == "walk_probe":
+        # Most papers match: walk the sort index and ask the index about each paper of
+        # the view; a page needs about limit / share of those questions.
         sql = (
             f"SELECT p.id FROM paper p INDEXED BY {_SORT_INDEX[key]} "
             f"WHERE {p.where} AND {probe} ORDER BY {order}{page}"
         )
-        # No budget: the walk finds a page after about limit / share questions, and its
-        # steps through the index are cheap even when the view is narrow; materialising
-        # a match of most of the library would cost more than any walk.
+        return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+    if shape in {"view_probe", "view_match"}:
+        # A narrow view: its papers read whole (from their own index), the match asked
+        # about each or materialised once, and the few left sorted.
+        check = probe if shape == "view_probe" else f"p.id IN ({matched})"
+        sql = (
+            f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+            f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id WHERE {check} "
+            f"ORDER BY {order}{page}"
+        )
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
     # In between: the match materialised once (the unary + keeps SQLite from driving
     # from it and sorting), the sort index walked in order.
@@ -293,6 +319,43 @@ def paper_ids(
         f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
     )
     return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+
+
+def _sorted_shape(
+    conn: sqlite3.Connection, run: Run, p: Plan, key: SortKey, limit: int | None
+) -> str:
+    """How to answer a broad match in an order other than the id's: the cheapest shape by
+    the cost model (the match's share estimated from the newest papers, the view counted
+    up to :data:`VIEW_CAP`)."""
+    assert p.table is not None
+    walkable = limit is not None and key in _SORT_INDEX
+    if FORCE is not None:
+        return FORCE if walkable or FORCE.startswith("view") else "walk_match"
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    share = max(_share(run, p.table, p.match), 1 / papers)
+    matched = share * papers
+    viewed = float(papers)
+    if p.where != "1":
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
+        counted = _budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_S / 4)
+        if counted is not None and counted[0] < VIEW_CAP:
+            viewed = max(float(counted[0]), 1.0)
+    probe = COST_PROBE_PHRASE if p.table == "paper_fts" else COST_PROBE_WORDS
+    costs = {
+        "view_probe": viewed * (COST_ROW + probe),
+        "view_match": viewed * COST_ROW + matched * COST_MATERIALISE,
+        "walk_match": matched * COST_MATERIALISE,
+    }
+    if walkable:
+        assert limit is not None
+        wanted = max(limit, 1)
+        steps = min(float(papers), wanted * papers / viewed / share)
+        questions = min(viewed, wanted / share)
+        costs["walk_probe"] = steps * COST_STEP + questions * probe
+        costs["walk_match"] += steps * COST_STEP
+    else:
+        costs["walk_match"] += viewed * COST_ROW
+    return min(costs, key=lambda shape: costs[shape])
 
 
 def count(run: Run, p: Plan) -> int:
@@ -320,12 +383,6 @@ def count(run: Run, p: Plan) -> int:
         f"AND +p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
     )
     return int(run(sql, [*p.params, p.match])[0][0])
-
-
-def _broad(run: Run, limit: int) -> float:
-    """The share of the papers from which a match is walked rather than materialised."""
-    papers = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
-    return min(1.0, math.sqrt(max(limit, 1) * BROAD_SHARE / max(papers, 1)))
 
 
 def _share(run: Run, table: str, match: str) -> float:
