@@ -120,6 +120,11 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
         library.set_status(paper_id, rng.choice(list(Status)))
         if rng.random() < 0.2:
             library.set_note(paper_id, " ".join(rng.choices(_VOCABULARY, k=4)) + " marginalia")
+    with library.transaction() as conn:  # interest scores for half the papers, with ties
+        conn.executemany(
+            "INSERT INTO paper_interest (paper_id, score) VALUES (?, ?)",
+            [(i, rng.choice((0.0, 0.25, 0.5, 0.5, 0.9, 1.0))) for i in ids if rng.random() < 0.5],
+        )
     yield library
     library.close()
 

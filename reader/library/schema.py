@@ -380,10 +380,12 @@ PRAGMA analysis_limit = 2000;
 ANALYZE;
 """
 
-_LOG_ORDER = """
+_SEARCH_ORDERS = """
 -- The import log is read newest first (the sidebar's digests at every start): in index
 -- order, not by sorting every row (20,000 digests in a library of a million papers).
 CREATE INDEX digest_by_imported ON digest (imported_at, id);
+-- Lists sorted by the reader's interest walk the scores in order (reader.library.search).
+CREATE INDEX paper_interest_by_score ON paper_interest (score, paper_id);
 """
 
 WORDS_SCRIPT = _WORDS
@@ -398,7 +400,7 @@ MIGRATIONS: tuple[str, ...] = (
     _INTEREST,
     _CITEKEY,
     _WORDS,
-    _LOG_ORDER,
+    _SEARCH_ORDERS,
 )
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 

@@ -56,6 +56,10 @@ COST_PROBE_PHRASE = 300.0
 COST_MATERIALISE = 0.3
 COST_ROW = 2.0
 
+INTEREST_PROBE_SHARE = 0.05
+"""A match of at least this share of the papers is checked paper by paper along the
+interest order; a narrower one is materialised first."""
+
 VIEW_CAP = 50_000
 """A view is counted (to choose a plan) no further than this many papers."""
 
@@ -223,6 +227,8 @@ def paper_ids(
         return []
     order = order_by(key, descending)
     page, page_params = _page(limit, offset)
+    if key is SortKey.INTEREST and limit is not None:
+        return _by_interest(run, p, descending, page, page_params)
     if p.table is None:
         sql = f"SELECT p.id FROM paper p WHERE {p.where} ORDER BY {order}{page}"
         args = [*p.params, *page_params]
@@ -319,6 +325,36 @@ def paper_ids(
         f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
     )
     return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+
+
+def _by_interest(
+    run: Run, p: Plan, descending: bool, page: str, page_params: list[object]
+) -> list[int]:
+    """A page in the order of the reader's interest: the scored papers along the score
+    index, then (descending; before them ascending) the unscored ones in id order — the
+    order of :func:`order_by` (no score sorts as the lowest), each part walked lazily."""
+    where, params = p.where, list(p.params)
+    if p.table is not None:
+        table = p.table
+        if _share(run, table, p.match) >= INTEREST_PROBE_SHARE:
+            check = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+        else:
+            check = f"p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+        where, params = f"{where} AND {check}", [*params, p.match]
+    direction = "DESC" if descending else "ASC"
+    scored = (
+        "SELECT id FROM (SELECT s.paper_id AS id FROM paper_interest s "
+        "INDEXED BY paper_interest_by_score CROSS JOIN paper p ON p.id = s.paper_id "
+        f"WHERE {where} ORDER BY s.score {direction}, s.paper_id {direction})"
+    )
+    unscored = (
+        "SELECT id FROM (SELECT p.id AS id FROM paper p WHERE NOT EXISTS "
+        "(SELECT 1 FROM paper_interest s WHERE s.paper_id = p.id) "
+        f"AND {where} ORDER BY p.id {direction})"
+    )
+    first, second = (scored, unscored) if descending else (unscored, scored)
+    sql = f"SELECT id FROM ({first} UNION ALL {second}){page}"
+    return [r[0] for r in run(sql, [*params, *params, *page_params])]
 
 
 def _sorted_shape(
