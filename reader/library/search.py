@@ -228,7 +228,10 @@ def paper_ids(
     order = order_by(key, descending)
     page, page_params = _page(limit, offset)
     if key is SortKey.INTEREST and limit is not None:
-        return _by_interest(run, p, descending, page, page_params)
+        if run("SELECT 1 FROM paper_interest LIMIT 1", []):
+            return _by_interest(run, p, descending, page, page_params)
+        # No paper has a score: every key ties, and the ids decide (the id order).
+        return paper_ids(conn, run, p, SortKey.ADDED, descending, limit, offset)
     if p.table is None:
         sql = f"SELECT p.id FROM paper p WHERE {p.where} ORDER BY {order}{page}"
         args = [*p.params, *page_params]
