@@ -386,3 +386,24 @@ def test_a_library_from_before_the_words_index_is_upgraded_and_searched_alike(
                         library, view, key, True, 7, 0
                     ), (view, key)
         assert library.count(PaperFilter(search="transformer")) == 15
+
+
+def test_a_long_upgrade_says_how_far_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    before = schema.MIGRATIONS.index(schema.WORDS_SCRIPT)
+    for number, script in enumerate(schema.MIGRATIONS[:before]):
+        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn.executemany(
+        "INSERT INTO paper (title_key, title, abstract, first_seen) VALUES (?, ?, ?, ?)",
+        [(f"t{n}", f"Paper {n}", "words " * 40, "2025-01-01T00:00:00Z") for n in range(3000)],
+    )
+    conn.close()
+    monkeypatch.setattr(schema, "PROGRESS_EVERY_S", 0.0)
+    with caplog.at_level("INFO", logger="reader.library.schema"), Library(path) as library:
+        assert library.schema_version == schema.SCHEMA_VERSION
+    told = [r.getMessage() for r in caplog.records if r.name == "reader.library.schema"]
+    assert any(line.startswith("upgrading the library: step 1 of ") for line in told), told
+    assert told[-1].startswith("upgraded the library in ")
