@@ -312,7 +312,16 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         prefix = _like(value.removeprefix("@"))[1:]  # "…%": the key starts with the value
         out.add(f"p.id {neg}IN (SELECT paper_id FROM citekey WHERE key LIKE ? ESCAPE '\\')", prefix)
     elif key == "year" and value.isdigit():
-        out.add(f"{'NOT ' if neg else ''}coalesce(p.published, '') LIKE ?", f"{value}-%")
+        # Dates starting "2024-": a range of the published index (the same as LIKE '2024-%'
+        # on ISO dates, '.' being the character after '-'), not a scan of every paper.
+        if neg:
+            out.add(
+                "NOT (coalesce(p.published, '') >= ? AND coalesce(p.published, '') < ?)",
+                f"{value}-",
+                f"{value}.",
+            )
+        else:
+            out.add("p.published >= ? AND p.published < ?", f"{value}-", f"{value}.")
     else:
         raise QueryError(f"{key}:{value} is not understood; try {_EXAMPLES[key]}")
 

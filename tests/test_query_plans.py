@@ -407,3 +407,19 @@ def test_a_long_upgrade_says_how_far_it_is(
     told = [r.getMessage() for r in caplog.records if r.name == "reader.library.schema"]
     assert any(line.startswith("upgrading the library: step 1 of ") for line in told), told
     assert told[-1].startswith("upgraded the library in ")
+
+
+@pytest.mark.parametrize("year", ["2023", "2024", "2025", "20", "2", "1999"])
+def test_year_filters_mean_dates_that_start_with_the_year(small: Library, year: str) -> None:
+    """``year:`` is a range of the published index; it means what LIKE 'YYYY-%' means."""
+    conn = small.connection
+    with_year = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM paper WHERE coalesce(published, '') LIKE ?", [f"{year}-%"]
+        )
+    }
+    every = set(small.paper_ids())
+    assert set(small.paper_ids(PaperFilter(search=f"year:{year}"))) == with_year
+    assert set(small.paper_ids(PaperFilter(search=f"-year:{year}"))) == every - with_year
+    assert small.count(PaperFilter(search=f"-year:{year}")) == len(every - with_year)
