@@ -423,3 +423,27 @@ def test_year_filters_mean_dates_that_start_with_the_year(small: Library, year: 
     assert set(small.paper_ids(PaperFilter(search=f"year:{year}"))) == with_year
     assert set(small.paper_ids(PaperFilter(search=f"-year:{year}"))) == every - with_year
     assert small.count(PaperFilter(search=f"-year:{year}")) == len(every - with_year)
+
+
+def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) -> None:
+    """The reader thread stops superseded reads with a progress handler: a search that
+    walks on a budget chains to it and puts it back afterwards."""
+    conn = small.connection
+    calls = 0
+
+    def handler() -> int:
+        nonlocal calls
+        calls += 1
+        return 0
+
+    search.set_progress_handler(conn, handler, 1)
+    try:
+        found = search._budgeted(conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10.0)
+        assert found is not None
+        assert calls > 0  # chained while the walk ran
+        calls = 0
+        conn.execute("SELECT count(*) FROM paper p, paper q").fetchone()
+        assert calls > 0  # and back in place afterwards
+    finally:
+        search.set_progress_handler(conn, lambda: 0, 1_000_000)
+        conn.set_progress_handler(None, 0)

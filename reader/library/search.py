@@ -44,7 +44,9 @@ SAMPLE = 4000
 """How many of the newest ids the share of a match is estimated from."""
 
 BUDGET_S = 0.02
-"""How long a walk in display order may take before the query is driven another way."""
+"""How long a walk in display order may take before the query is driven another way
+(CPU time of the calling thread: on a loaded machine the choice is the same as on an
+idle one)."""
 
 # What the planner's cost model charges, in microseconds (measured at 100,000 and
 # 1,000,000 papers, bench/queries.py): one step along a sort index, one question to a
@@ -440,6 +442,20 @@ def _match_size(run: Run, table: str, match: str, cap: int) -> int:
     return int(run(sql, [match, cap])[0][0])
 
 
+_OUTER: dict[int, tuple[sqlite3.Connection, Callable[[], int], int]] = {}
+"""Per connection (by ``id``; the entry holds the connection, so the id is never reused
+while it is here): the progress handler its owner installed, which a budgeted walk
+chains to and puts back (SQLite keeps one handler per connection). A reader thread's
+connection is registered once and lives as long as the window."""
+
+
+def set_progress_handler(conn: sqlite3.Connection, handler: Callable[[], int], every: int) -> None:
+    """Install ``handler`` on ``conn`` every ``every`` steps, kept across budgeted walks
+    (:class:`reader.worker.LibraryReader` stops superseded reads with it)."""
+    _OUTER[id(conn)] = (conn, handler, every)
+    conn.set_progress_handler(handler, every)
+
+
 class _OverBudget(Exception):
     pass
 
@@ -453,13 +469,16 @@ def _budgeted(
 ) -> list[int] | None:
     """The ids ``sql`` selects, or ``None`` when it takes longer than ``budget`` seconds
     (:data:`BUDGET_S` by default)."""
-    deadline = time.perf_counter() + (BUDGET_S if budget is None else budget)
+    deadline = time.thread_time() + (BUDGET_S if budget is None else budget)
     over = False
+
+    entry = _OUTER.get(id(conn))
+    outer = entry[1:] if entry is not None else None
 
     def progress() -> int:
         nonlocal over
-        over = time.perf_counter() > deadline
-        return int(over)
+        over = time.thread_time() > deadline
+        return int(over) or (outer[0]() if outer is not None else 0)
 
     conn.set_progress_handler(progress, 200)
     try:
@@ -469,4 +488,4 @@ def _budgeted(
             return None
         raise
     finally:
-        conn.set_progress_handler(None, 0)
+        conn.set_progress_handler(*(outer if outer is not None else (None, 0)))
