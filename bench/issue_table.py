@@ -47,7 +47,7 @@ def table(library: Library, cap_ms: float) -> str:
             capped = False
             for key, descending in orders:
                 searched = dataclasses.replace(view, search=query)
-                ms, hit = _timed(
+                ms, hit, _ = _timed(
                     library, lambda v=searched, k=key, d=descending: cell(library, v, k, d), cap_ms
                 )
                 worst = max(worst, ms)

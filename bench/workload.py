@@ -68,6 +68,13 @@ TYPED: tuple[str, ...] = (
     "year:2024",
     "year:2024 network",
     "network rating:>=3 -data",
+    # several tags (#19) and the worst shapes found at a million papers (issue #14)
+    "tag:nlp tag:vision",
+    "tag:nlp OR tag:theory",
+    "tag:nlp OR tag:theory model",
+    "-tag:nlp year:2024",
+    "x -model",
+    "org:google th",
 )
 """Search texts, as typed into the search field (each measured on its own keystroke)."""
 

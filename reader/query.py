@@ -6,7 +6,9 @@ Syntax (shown to users in the search field's tooltip, see :data:`SYNTAX_HELP`):
   with ``attention`` and ``sparse``;
 - ``"long context"`` — an exact phrase;
 - ``-survey`` — without the word;
-- ``tag:nlp``, ``tag:"to read"``, ``-tag:done`` — with (without) a tag;
+- ``tag:nlp``, ``tag:"to read"``, ``-tag:done`` — with (without) a tag; ``tag:nlp
+  tag:vision`` — with both tags; ``tag:nlp OR tag:vision`` — with either (``OR``, in
+  capitals, joins any two filters: ``status:queue OR rating:5``);
 - ``status:queue`` (inbox, queue, reading, read, archived), also ``is:queue``;
 - ``rating:>=4``, ``rating:5``, ``rating:<3``, ``is:unrated``, ``is:rated``;
 - ``has:note``, ``has:tags``, ``org:google``, ``year:2025``;
@@ -31,6 +33,8 @@ Search titles, abstracts, notes and tags:
   "long context"       an exact phrase
   -survey              leave out papers with a word
   tag:nlp  -tag:done   with / without a tag (tag:"two words")
+  tag:nlp tag:vision   with both tags
+  tag:nlp OR tag:cv    with either (OR in capitals joins any two filters)
   status:queue         inbox, queue, reading, read, archived (or is:queue)
   rating:>=4  rating:5 is:unrated  is:rated
   has:note  has:tags  org:google  year:2025
@@ -113,6 +117,20 @@ class Compiled:
         if facet is not None:
             self.facets.append(facet)
 
+    def extend(self, other: Compiled) -> None:
+        """AND every condition of ``other`` (its terms too)."""
+        for (
+            clause,
+            params,
+            done,
+        ) in zip(other.clauses, other.clause_params, other.covered, strict=True):
+            self.clauses.append(clause)
+            self.params.extend(params)
+            self.clause_params.append(list(params))
+            self.covered.append(done)
+        self.facets.extend(other.facets)
+        self.terms.extend(other.terms)
+
     def uncovered(self) -> tuple[str, list[object]]:
         """The conditions no facet expresses, as one ``WHERE`` fragment with parameters."""
         kept = [
@@ -155,6 +173,10 @@ _IN_TAG = (
     "p.id {neg}IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
     "WHERE t.name = ? COLLATE NOCASE)"
 )
+_IN_TAGS = (
+    "p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
+    "WHERE t.name COLLATE NOCASE IN ({marks}))"
+)
 _IN_FTS = "p.id {neg}IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
 
 
@@ -176,11 +198,23 @@ def compile_filter(view: PaperFilter) -> Compiled:
 
 
 def compile_search(text: str, out: Compiled) -> None:
-    """Add the conditions of the search text ``text`` to ``out``."""
+    """Add the conditions of the search text ``text`` to ``out``.
+
+    Filters are ANDed like words, except where ``OR`` (in capitals) stands between two of
+    them: a run ``f1 OR f2 OR …`` is one condition, any of them. An ``OR`` beside only one
+    filter (``tag:nlp OR`` while it is being typed) is left out; elsewhere it is the word
+    "or", as it always was.
+    """
     text = _CONTROL.sub(" ", text)  # FTS5 strings end at NUL; no control character is a word
-    for negated, name, filter_value, word in _TOKEN.findall(text):
+    tokens = _TOKEN.findall(text)
+    pending: Compiled | None = None  # the last filter, which an OR may join to the next
+    joining = False
+    for index, (negated, name, filter_value, word) in enumerate(tokens):
         # "UloRL:An" or a pasted "TASTE:" is text, not a filter
         key = name if name.lower() in _FILTER_KEYS else ""
+        if _is_or(tokens, index):
+            joining = True
+            continue
         raw = filter_value if key else (word or f"{name}:{filter_value}")
         value = raw[1:].rstrip('"') if raw.startswith('"') else raw
         neg = "NOT " if negated else ""
@@ -192,7 +226,56 @@ def compile_search(text: str, out: Compiled) -> None:
             single = prefix and _ASCII_WORD.fullmatch(value) is not None
             out.terms.append(Term(phrase, value.lower() if single else None, bool(negated)))
             continue
-        _compile_filter_term(key.lower(), value, neg, out)
+        piece = Compiled()
+        _compile_filter_term(key.lower(), value, neg, piece)
+        if pending is not None and joining:
+            pending = _either(pending, piece)
+        else:
+            if pending is not None:
+                out.extend(pending)
+            pending = piece
+        joining = False
+    if pending is not None:
+        out.extend(pending)
+
+
+def _is_or(tokens: list[tuple[str, str, str, str]], index: int) -> bool:
+    """Whether token ``index`` is the operator ``OR``: after a filter, and before one or
+    at the end (where the next filter is still being typed)."""
+    negated, name, _, word = tokens[index]
+    if negated or name or word != "OR" or not _is_filter(tokens, index - 1):
+        return False
+    return index + 1 == len(tokens) or _is_filter(tokens, index + 1)
+
+
+def _is_filter(tokens: list[tuple[str, str, str, str]], index: int) -> bool:
+    """Whether token ``index`` exists and is a filter (``tag:…``, ``-status:…``)."""
+    return 0 <= index < len(tokens) and tokens[index][1].lower() in _FILTER_KEYS
+
+
+def _either(first: Compiled, second: Compiled) -> Compiled:
+    """One condition: ``first`` or ``second`` (each one filter, or a run joined so)."""
+    out = Compiled()
+    names_a, names_b = _tag_names(first), _tag_names(second)
+    if names_a is not None and names_b is not None:
+        # Tags only: one look-up of every name, not one subquery per tag.
+        names = names_a + names_b
+        marks = ", ".join("?" * len(names))
+        out.add(_IN_TAGS.format(marks=marks), *names)
+        return out
+    (a,), (b,) = first.clauses, second.clauses
+    both = first.facets and second.facets and all(first.covered + second.covered)
+    facet = f"({first.facets[0]}) OR ({second.facets[0]})" if both else None
+    out.add(f"({a}) OR ({b})", *first.params, *second.params, facet=facet)
+    return out
+
+
+def _tag_names(piece: Compiled) -> list[object] | None:
+    """The tag names of a positive ``tag:`` filter (or of a run of them), else ``None``."""
+    (clause,) = piece.clauses
+    if clause == _IN_TAG.format(neg="") or clause.startswith(_IN_TAGS.split("{", 1)[0]):
+        return list(piece.params)
+    return None
 
 
 def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
@@ -229,7 +312,16 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         prefix = _like(value.removeprefix("@"))[1:]  # "…%": the key starts with the value
         out.add(f"p.id {neg}IN (SELECT paper_id FROM citekey WHERE key LIKE ? ESCAPE '\\')", prefix)
     elif key == "year" and value.isdigit():
-        out.add(f"{'NOT ' if neg else ''}coalesce(p.published, '') LIKE ?", f"{value}-%")
+        # Dates starting "2024-": a range of the published index (the same as LIKE '2024-%'
+        # on ISO dates, '.' being the character after '-'), not a scan of every paper.
+        if neg:
+            out.add(
+                "NOT (coalesce(p.published, '') >= ? AND coalesce(p.published, '') < ?)",
+                f"{value}-",
+                f"{value}.",
+            )
+        else:
+            out.add("p.published >= ? AND p.published < ?", f"{value}-", f"{value}.")
     else:
         raise QueryError(f"{key}:{value} is not understood; try {_EXAMPLES[key]}")
 

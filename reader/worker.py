@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from reader.library import Library, LibraryLockedError
+from reader.library import Library, LibraryLockedError, search
 from reader.library.store import BUSY_TIMEOUT_MS
 
 T = TypeVar("T")
@@ -197,7 +197,8 @@ class LibraryReader:
                     self._library = Library(self.library_path, read_only=True)
                     # Every 20,000 SQLite steps: stop when the read was superseded
                     # (covers the moment before its statement starts, which interrupt misses).
-                    self._library.connection.set_progress_handler(self._superseded, 20_000)
+                    # (Through search: a budgeted walk chains to it and puts it back.)
+                    search.set_progress_handler(self._library.connection, self._superseded, 20_000)
                 result = request.job(self._library)
             except BaseException as exc:
                 with self._cond:

@@ -164,6 +164,12 @@ def test_no_command_prints_help_without_a_window(lib: Path) -> None:
     assert "import" in result.stdout
 
 
+def test_help_search_explains_several_tags(lib: Path) -> None:
+    result = run(lib, "help", "search")
+    assert "tag:nlp tag:vision   with both tags" in result.stdout
+    assert "tag:nlp OR tag:cv    with either" in result.stdout
+
+
 def test_version() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "reader", "--version"], capture_output=True, text=True, check=True

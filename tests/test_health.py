@@ -390,22 +390,23 @@ def test_a_lone_surrogate_in_stored_authors_is_found_and_printable(tmp_path: Pat
         assert library.paper(4).authors == ("Ada \ufffd Lovelace",)
 
 
-def _fts_leaf(path: Path) -> int:
+def _fts_leaf(path: Path, index: str = "paper_fts") -> int:
     checkpoint(path)
     conn = connect(path)
     pages = conn.execute(
-        "SELECT pageno FROM dbstat WHERE name = 'paper_fts_data' AND pagetype = 'leaf'"
+        "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", [f"{index}_data"]
     ).fetchall()
     conn.close()
     return int(pages[len(pages) // 2][0])
 
 
+@pytest.mark.parametrize("index", ["paper_fts", "paper_words"])
 @pytest.mark.parametrize("where", ["header", "content"])
 def test_damaged_search_index_pages_are_found_and_rebuilt_from_the_papers(
-    tmp_path: Path, where: str
+    tmp_path: Path, where: str, index: str
 ) -> None:
     path = fill(tmp_path / "lib.sqlite", papers=1500)
-    page = _fts_leaf(path)
+    page = _fts_leaf(path, index)
     conn = connect(path)
     size = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
@@ -423,6 +424,8 @@ def test_damaged_search_index_pages_are_found_and_rebuilt_from_the_papers(
     assert "the library is healthy" in repaired.stdout
     with Library(path) as library:
         assert library.count(PaperFilter(search="synthetic")) == 1500
+        assert library.count(PaperFilter(search='"my own words"')) == 1  # paper_fts
+        assert library.count(PaperFilter(search="synth is:rated")) == 1  # paper_words
         assert library.paper(1).note == "my own words about attention"
         assert library.paper(2).rating == 4
 

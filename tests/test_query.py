@@ -64,6 +64,17 @@ def papers(library: Library, write_digest: DigestWriter) -> dict[str, int]:
         ('"unterminated phrase', set()),
         ("colour:red", set()),  # not a filter: searched as text
         ("Long-CLIP:Unlocking", {"Long-CLIP:"}),
+        # several tags (#19): both, either
+        ('tag:nlp tag:"to read"', set()),
+        ('tag:nlp OR tag:"to read"', {"Sparse", "A", "Long-CLIP:"}),
+        ("tag:NLP OR tag:absent", {"Sparse", "A"}),
+        ('tag:nlp OR tag:"to read" attention', {"Sparse", "A"}),
+        ('tag:nlp OR tag:"to read" rating:5', {"Sparse"}),
+        ("tag:nlp OR -tag:nlp", {"Sparse", "Long-CLIP:", "A", "Diffusion"}),
+        ("status:queue OR rating:5", {"Sparse", "A"}),
+        ("has:note OR tag:nlp -survey", {"Sparse", "Diffusion"}),
+        ("tag:nlp OR", {"Sparse", "A"}),  # the next filter is still being typed
+        ("survey OR", set()),  # the word "or" as before (no paper has a word "or…")
     ],
 )
 def test_search_finds(

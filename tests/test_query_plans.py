@@ -120,6 +120,11 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
         library.set_status(paper_id, rng.choice(list(Status)))
         if rng.random() < 0.2:
             library.set_note(paper_id, " ".join(rng.choices(_VOCABULARY, k=4)) + " marginalia")
+    with library.transaction() as conn:  # interest scores for half the papers, with ties
+        conn.executemany(
+            "INSERT INTO paper_interest (paper_id, score) VALUES (?, ?)",
+            [(i, rng.choice((0.0, 0.25, 0.5, 0.5, 0.9, 1.0))) for i in ids if rng.random() < 0.5],
+        )
     yield library
     library.close()
 
@@ -174,7 +179,18 @@ _term = st.one_of(
         ["org:goo", "org:research", "-org:google", "year:2024", "-year:2023", "year:20"]
     ),
 )
-_search = st.lists(_term, max_size=4).map(" ".join)
+# Filters joined by OR (#19): any two filters, a run of tags, a dangling OR being typed.
+_filter = st.sampled_from(
+    [
+        "tag:nlp", "tag:vision", 'tag:"to read"', "tag:none", "-tag:nlp", "tag:NLP",
+        "status:queue", "-status:inbox", "rating:>=4", "is:unrated", "has:note", "-has:tags",
+        "org:goo", "year:2024",
+    ]
+)  # fmt: skip
+_either = st.lists(_filter, min_size=1, max_size=3).map(" OR ".join) | _filter.map(
+    lambda f: f + " OR"
+)
+_search = st.lists(_term | _either, max_size=4).map(" ".join)
 _view = st.builds(
     PaperFilter,
     status=st.none() | st.sampled_from(list(Status)),
@@ -187,7 +203,7 @@ _knobs = st.fixed_dictionaries(
     {
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
         "BUDGET_S": st.sampled_from([0.0, 10.0]),
-        "BROAD_SHARE": st.sampled_from([0.0, 40.0, 1e9]),
+        "FORCE": st.sampled_from([None, "walk_probe", "walk_match", "view_probe", "view_match"]),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
     }
 )
@@ -195,15 +211,15 @@ _knobs = st.fixed_dictionaries(
 
 @contextlib.contextmanager
 def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
-    saved = (search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.BROAD_SHARE)
+    saved = (search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.FORCE)
     search.SMALL_MATCH = knobs["SMALL_MATCH"]
-    search.BROAD_SHARE = knobs["BROAD_SHARE"]
+    search.FORCE = knobs["FORCE"]
     search.BUDGET_S = knobs["BUDGET_S"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
-        search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.BROAD_SHARE = saved
+        search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.FORCE = saved
 
 
 _SETTINGS = settings(
@@ -253,6 +269,51 @@ def test_counts_equal_the_plain_query(
         return
     with _thresholds(knobs):
         assert small.count(view) == expected
+
+
+_tag_name = st.sampled_from(["nlp", "NLP", "vision", '"to read"', '"NLP tricks"', "absent"])
+_tag_filter = st.tuples(st.booleans(), _tag_name)
+_tag_search = st.lists(st.lists(_tag_filter, min_size=1, max_size=3), min_size=1, max_size=3)
+
+
+@_SETTINGS
+@given(
+    groups=_tag_search,
+    key=st.sampled_from(list(SortKey)),
+    knobs=_knobs,
+    words=st.sampled_from(["", "a", "model", '"long context"']),
+)
+def test_tag_filters_mean_all_of_the_groups_and_any_within_one(
+    small: Library,
+    groups: list[list[tuple[bool, str]]],
+    key: SortKey,
+    knobs: dict[str, Any],
+    words: str,
+) -> None:
+    """``tag:a tag:b`` is both, ``tag:a OR tag:b`` either: checked against the papers'
+    tags read one by one (a reference independent of the compiled SQL)."""
+    text = " ".join(
+        " OR ".join(("-" if negated else "") + f"tag:{name}" for negated, name in group)
+        for group in groups
+    )
+    text = f"{text} {words}".strip()
+
+    def has(tags: tuple[str, ...], name: str) -> bool:
+        return name.strip('"').casefold() in {t.casefold() for t in tags}
+
+    within = set(small.paper_ids(PaperFilter(search=words))) if words else None
+    expected = {
+        paper.id
+        for paper in small.papers()
+        if all(any(has(paper.tags, n) != negated for negated, n in group) for group in groups)
+        and (within is None or paper.id in within)
+    }
+    with _thresholds(knobs):
+        found = small.paper_ids(PaperFilter(search=text), key, limit=None)
+        assert set(found) == expected, text
+        assert len(found) == len(expected)
+        assert small.count(PaperFilter(search=text)) == len(expected)
+        assert found == _reference_ids(small, PaperFilter(search=text), key, True, None, 0)
 
 
 def test_the_example_library_exercises_every_plan(small: Library) -> None:
@@ -325,3 +386,64 @@ def test_a_library_from_before_the_words_index_is_upgraded_and_searched_alike(
                         library, view, key, True, 7, 0
                     ), (view, key)
         assert library.count(PaperFilter(search="transformer")) == 15
+
+
+def test_a_long_upgrade_says_how_far_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    before = schema.MIGRATIONS.index(schema.WORDS_SCRIPT)
+    for number, script in enumerate(schema.MIGRATIONS[:before]):
+        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn.executemany(
+        "INSERT INTO paper (title_key, title, abstract, first_seen) VALUES (?, ?, ?, ?)",
+        [(f"t{n}", f"Paper {n}", "words " * 40, "2025-01-01T00:00:00Z") for n in range(3000)],
+    )
+    conn.close()
+    monkeypatch.setattr(schema, "PROGRESS_EVERY_S", 0.0)
+    with caplog.at_level("INFO", logger="reader.library.schema"), Library(path) as library:
+        assert library.schema_version == schema.SCHEMA_VERSION
+    told = [r.getMessage() for r in caplog.records if r.name == "reader.library.schema"]
+    assert any(line.startswith("upgrading the library: step 1 of ") for line in told), told
+    assert told[-1].startswith("upgraded the library in ")
+
+
+@pytest.mark.parametrize("year", ["2023", "2024", "2025", "20", "2", "1999"])
+def test_year_filters_mean_dates_that_start_with_the_year(small: Library, year: str) -> None:
+    """``year:`` is a range of the published index; it means what LIKE 'YYYY-%' means."""
+    conn = small.connection
+    with_year = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM paper WHERE coalesce(published, '') LIKE ?", [f"{year}-%"]
+        )
+    }
+    every = set(small.paper_ids())
+    assert set(small.paper_ids(PaperFilter(search=f"year:{year}"))) == with_year
+    assert set(small.paper_ids(PaperFilter(search=f"-year:{year}"))) == every - with_year
+    assert small.count(PaperFilter(search=f"-year:{year}")) == len(every - with_year)
+
+
+def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) -> None:
+    """The reader thread stops superseded reads with a progress handler: a search that
+    walks on a budget chains to it and puts it back afterwards."""
+    conn = small.connection
+    calls = 0
+
+    def handler() -> int:
+        nonlocal calls
+        calls += 1
+        return 0
+
+    search.set_progress_handler(conn, handler, 1)
+    try:
+        found = search._budgeted(conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10.0)
+        assert found is not None
+        assert calls > 0  # chained while the walk ran
+        calls = 0
+        conn.execute("SELECT count(*) FROM paper p, paper q").fetchone()
+        assert calls > 0  # and back in place afterwards
+    finally:
+        search.set_progress_handler(conn, lambda: 0, 1_000_000)
+        conn.set_progress_handler(None, 0)

@@ -45,6 +45,11 @@ from reader.library.errors import is_busy, is_corruption
 SEARCH_INDEX = "paper_fts"
 """The full-text index; its shadow tables are ``paper_fts_data``, ``paper_fts_idx``…"""
 
+SEARCH_INDEXES = (SEARCH_INDEX, "paper_words", "paper_words_new", "paper_word")
+"""Everything made from the papers' text, which a repair can rebuild: both full-text
+indexes, the words written since the last harvest and the long-word vocabulary
+(:mod:`reader.library.words`)."""
+
 REQUIRED_TABLES = frozenset({"paper", "tag", "paper_tag", "digest", "appearance", "paper_fts"})
 """Tables every Papershelf library has, whatever its schema version."""
 
@@ -180,15 +185,17 @@ def search_index_problem(conn: sqlite3.Connection) -> str | None:
 
 
 def _search_tables(conn: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
-    """``(type, name, sql)`` of the index, its shadow tables and the triggers feeding it."""
-    return [
-        (str(kind), str(name), sql)
+    """``(type, name, sql)`` of the indexes, their shadow tables and the triggers feeding
+    them (:data:`SEARCH_INDEXES`)."""
+    found: dict[str, tuple[str, str, str | None]] = {}
+    for index in SEARCH_INDEXES:
         for kind, name, sql in conn.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE name = ? OR name LIKE ? ESCAPE '!' "
             "OR (type = 'trigger' AND sql LIKE ?)",
-            [SEARCH_INDEX, f"{SEARCH_INDEX}!_%", f"%{SEARCH_INDEX}%"],
-        )
-    ]
+            [index, f"{index}!_%", f"%{index}%"],
+        ):
+            found[str(name)] = (str(kind), str(name), sql)
+    return list(found.values())
 
 
 def search_index_pages_damaged(conn: sqlite3.Connection) -> bool:
@@ -228,10 +235,10 @@ def rebuild_search_index_tables(conn: sqlite3.Connection) -> None:
     which the next repair recreates from that copy's definitions).
     """
     saved = _search_tables(conn)
-    # The virtual table first (it creates its shadow tables), then the triggers.
-    definitions = [sql for _, name, sql in saved if name == SEARCH_INDEX and sql] + [
-        sql for kind, _, sql in saved if kind == "trigger" and sql
-    ]
+    # The tables first (a virtual table creates its shadow tables), then the triggers.
+    definitions = [
+        sql for index in SEARCH_INDEXES for _, name, sql in saved if name == index and sql
+    ] + [sql for kind, _, sql in saved if kind == "trigger" and sql]
     names = [name for _, name, _ in saved]
     conn.execute("PRAGMA writable_schema = ON")
     try:
@@ -249,7 +256,7 @@ def rebuild_search_index_tables(conn: sqlite3.Connection) -> None:
     try:
         for sql in definitions:
             conn.execute(sql)
-        conn.execute(f"INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}) VALUES ('rebuild')")
+        words.rebuild_indexes(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -76,7 +76,9 @@ def rows(library: Connection, ids: Sequence[int]) -> list[PaperRow]:
     """The list rows for ``ids``, in the order given; unknown ids are left out."""
     found: dict[int, PaperRow] = {}
     for chunk, marks in chunks(ids):
-        for r in library._records(f"SELECT {_ROW_COLUMNS} FROM paper WHERE id IN ({marks})", chunk):
+        for r in library._records(
+            f"SELECT {_ROW_COLUMNS} FROM paper p WHERE p.id IN ({marks})", chunk
+        ):
             found[r["id"]] = PaperRow(
                 id=r["id"],
                 title=r["title"],

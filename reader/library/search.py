@@ -11,7 +11,10 @@ shape of the request:
   check for the conditions left over); when those conditions are narrow (a tag, a digest)
   the ordered walk is given a budget, after which the query is driven from them instead;
 - any other order with words: a match of at most :data:`SMALL_MATCH` papers is read and
-  sorted; a broader one is materialised once and the sort index walked in order;
+  sorted; for a broader one a cost model (:func:`_sorted_shape`) picks the cheapest of
+  walking the sort index and asking the index about each paper, walking it with the match
+  materialised, or reading a narrow view whole (a tag, a digest, Rated) and sorting the
+  papers of it that match;
 - no words: SQLite walks the sort index (every sort index carries status and rating) or
   narrows from a tag, a digest or the note index, as its statistics say;
 - counts: one FTS5 merge when the facets say everything, otherwise the same shapes.
@@ -22,7 +25,6 @@ property tests in ``tests/test_query_plans.py`` hold the two against each other.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -38,17 +40,34 @@ from reader.status import Status
 SMALL_MATCH = 300
 """Matches up to this size are read and sorted; broader ones walk the sort index."""
 
-BROAD_SHARE = 40.0
-"""How many times a question to the index (one paper) costs more than materialising one
-match: a match is checked paper by paper along the sort index when its share of the
-papers is at least ``sqrt(limit × BROAD_SHARE / papers)`` (where the two costs meet:
-15 % of 100,000 papers for a page of 60, 5 % of a million)."""
-
 SAMPLE = 4000
 """How many of the newest ids the share of a match is estimated from."""
 
 BUDGET_S = 0.02
-"""How long a walk in display order may take before the query is driven another way."""
+"""How long a walk in display order may take before the query is driven another way
+(CPU time of the calling thread: on a loaded machine the choice is the same as on an
+idle one)."""
+
+# What the planner's cost model charges, in microseconds (measured at 100,000 and
+# 1,000,000 papers, bench/queries.py): one step along a sort index, one question to a
+# full-text index about one paper (words; phrases read positions), one id of a match
+# materialised, one paper of a view read and sorted.
+COST_STEP = 0.3
+COST_PROBE_WORDS = 18.0
+COST_PROBE_PHRASE = 300.0
+COST_MATERIALISE = 0.3
+COST_ROW = 2.0
+
+INTEREST_PROBE_SHARE = 0.05
+"""A match of at least this share of the papers is checked paper by paper along the
+interest order; a narrower one is materialised first."""
+
+VIEW_CAP = 50_000
+"""A view is counted (to choose a plan) no further than this many papers."""
+
+FORCE: str | None = None
+"""For the property tests: the shape every sorted search takes (``walk_probe``,
+``walk_match``, ``view_probe``, ``view_match``), whatever the costs say."""
 
 _SORT_SQL = {
     SortKey.TITLE: "p.title COLLATE NOCASE",
@@ -210,6 +229,11 @@ def paper_ids(
         return []
     order = order_by(key, descending)
     page, page_params = _page(limit, offset)
+    if key is SortKey.INTEREST and limit is not None:
+        if run("SELECT 1 FROM paper_interest LIMIT 1", []):
+            return _by_interest(run, p, descending, page, page_params)
+        # No paper has a score: every key ties, and the ids decide (the id order).
+        return paper_ids(conn, run, p, SortKey.ADDED, descending, limit, offset)
     if p.table is None:
         sql = f"SELECT p.id FROM paper p WHERE {p.where} ORDER BY {order}{page}"
         args = [*p.params, *page_params]
@@ -258,12 +282,21 @@ def paper_ids(
             )
             driven.narrowest = True
             return paper_ids(conn, run, driven, key, descending, limit, offset)
-        # The conditions left over are narrow: drive from them, the match materialised.
+        # The conditions left over are narrow: drive from them, the match asked about
+        # each of their papers or materialised, whichever the cost model finds cheaper.
         # (+p.id: the rows are not walked in id order, the narrow conditions' index is.)
-        sql = (
-            f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
-            f"ORDER BY +p.id {direction}{page}"
-        )
+        if _sorted_shape(conn, run, p, key, None) == "view_probe":
+            probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+            sql = (
+                f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+                f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id WHERE {probe} "
+                f"ORDER BY +p.id {direction}{page}"
+            )
+        else:
+            sql = (
+                f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
+                f"ORDER BY +p.id {direction}{page}"
+            )
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
     if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
         sql = (
@@ -271,21 +304,25 @@ def paper_ids(
             f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
         )
         return [r[0] for r in run(sql, [p.match, *p.params, *page_params])]
-    if (
-        limit is not None
-        and key in _SORT_INDEX
-        and _share(run, table, p.match) >= _broad(run, limit)
-    ):
-        # Most papers match: walk the sort index and ask the index about each paper; a
-        # page needs about limit / share of those questions.
-        probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+    shape = _sorted_shape(conn, run, p, key, limit)
+    probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+    if shape == "walk_probe":
+        # Most papers match: walk the sort index and ask the index about each paper of
+        # the view; a page needs about limit / share of those questions.
         sql = (
             f"SELECT p.id FROM paper p INDEXED BY {_SORT_INDEX[key]} "
             f"WHERE {p.where} AND {probe} ORDER BY {order}{page}"
         )
-        # No budget: the walk finds a page after about limit / share questions, and its
-        # steps through the index are cheap even when the view is narrow; materialising
-        # a match of most of the library would cost more than any walk.
+        return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+    if shape in {"view_probe", "view_match"}:
+        # A narrow view: its papers read whole (from their own index), the match asked
+        # about each or materialised once, and the few left sorted.
+        check = probe if shape == "view_probe" else f"p.id IN ({matched})"
+        sql = (
+            f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+            f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id WHERE {check} "
+            f"ORDER BY {order}{page}"
+        )
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
     # In between: the match materialised once (the unary + keeps SQLite from driving
     # from it and sorting), the sort index walked in order.
@@ -293,6 +330,73 @@ def paper_ids(
         f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
     )
     return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+
+
+def _by_interest(
+    run: Run, p: Plan, descending: bool, page: str, page_params: list[object]
+) -> list[int]:
+    """A page in the order of the reader's interest: the scored papers along the score
+    index, then (descending; before them ascending) the unscored ones in id order — the
+    order of :func:`order_by` (no score sorts as the lowest), each part walked lazily."""
+    where, params = p.where, list(p.params)
+    if p.table is not None:
+        table = p.table
+        if _share(run, table, p.match) >= INTEREST_PROBE_SHARE:
+            check = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+        else:
+            check = f"p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+        where, params = f"{where} AND {check}", [*params, p.match]
+    direction = "DESC" if descending else "ASC"
+    scored = (
+        "SELECT id FROM (SELECT s.paper_id AS id FROM paper_interest s "
+        "INDEXED BY paper_interest_by_score CROSS JOIN paper p ON p.id = s.paper_id "
+        f"WHERE {where} ORDER BY s.score {direction}, s.paper_id {direction})"
+    )
+    unscored = (
+        "SELECT id FROM (SELECT p.id AS id FROM paper p WHERE NOT EXISTS "
+        "(SELECT 1 FROM paper_interest s WHERE s.paper_id = p.id) "
+        f"AND {where} ORDER BY p.id {direction})"
+    )
+    first, second = (scored, unscored) if descending else (unscored, scored)
+    sql = f"SELECT id FROM ({first} UNION ALL {second}){page}"
+    return [r[0] for r in run(sql, [*params, *params, *page_params])]
+
+
+def _sorted_shape(
+    conn: sqlite3.Connection, run: Run, p: Plan, key: SortKey, limit: int | None
+) -> str:
+    """How to answer a broad match in an order other than the id's: the cheapest shape by
+    the cost model (the match's share estimated from the newest papers, the view counted
+    up to :data:`VIEW_CAP`)."""
+    assert p.table is not None
+    walkable = limit is not None and key in _SORT_INDEX
+    if FORCE is not None:
+        return FORCE if walkable or FORCE.startswith("view") else "walk_match"
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    share = max(_share(run, p.table, p.match), 1 / papers)
+    matched = share * papers
+    viewed = float(papers)
+    if p.where != "1":
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
+        counted = _budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_S / 4)
+        if counted is not None and counted[0] < VIEW_CAP:
+            viewed = max(float(counted[0]), 1.0)
+    probe = COST_PROBE_PHRASE if p.table == "paper_fts" else COST_PROBE_WORDS
+    costs = {
+        "view_probe": viewed * (COST_ROW + probe),
+        "view_match": viewed * COST_ROW + matched * COST_MATERIALISE,
+        "walk_match": matched * COST_MATERIALISE,
+    }
+    if walkable:
+        assert limit is not None
+        wanted = max(limit, 1)
+        steps = min(float(papers), wanted * papers / viewed / share)
+        questions = min(viewed, wanted / share)
+        costs["walk_probe"] = steps * COST_STEP + questions * probe
+        costs["walk_match"] += steps * COST_STEP
+    else:
+        costs["walk_match"] += viewed * COST_ROW
+    return min(costs, key=lambda shape: costs[shape])
 
 
 def count(run: Run, p: Plan) -> int:
@@ -322,12 +426,6 @@ def count(run: Run, p: Plan) -> int:
     return int(run(sql, [*p.params, p.match])[0][0])
 
 
-def _broad(run: Run, limit: int) -> float:
-    """The share of the papers from which a match is walked rather than materialised."""
-    papers = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
-    return min(1.0, math.sqrt(max(limit, 1) * BROAD_SHARE / max(papers, 1)))
-
-
 def _share(run: Run, table: str, match: str) -> float:
     """The share of papers ``match`` finds, estimated from the newest :data:`SAMPLE` ids."""
     newest = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
@@ -344,6 +442,20 @@ def _match_size(run: Run, table: str, match: str, cap: int) -> int:
     return int(run(sql, [match, cap])[0][0])
 
 
+_OUTER: dict[int, tuple[sqlite3.Connection, Callable[[], int], int]] = {}
+"""Per connection (by ``id``; the entry holds the connection, so the id is never reused
+while it is here): the progress handler its owner installed, which a budgeted walk
+chains to and puts back (SQLite keeps one handler per connection). A reader thread's
+connection is registered once and lives as long as the window."""
+
+
+def set_progress_handler(conn: sqlite3.Connection, handler: Callable[[], int], every: int) -> None:
+    """Install ``handler`` on ``conn`` every ``every`` steps, kept across budgeted walks
+    (:class:`reader.worker.LibraryReader` stops superseded reads with it)."""
+    _OUTER[id(conn)] = (conn, handler, every)
+    conn.set_progress_handler(handler, every)
+
+
 class _OverBudget(Exception):
     pass
 
@@ -357,13 +469,16 @@ def _budgeted(
 ) -> list[int] | None:
     """The ids ``sql`` selects, or ``None`` when it takes longer than ``budget`` seconds
     (:data:`BUDGET_S` by default)."""
-    deadline = time.perf_counter() + (BUDGET_S if budget is None else budget)
+    deadline = time.thread_time() + (BUDGET_S if budget is None else budget)
     over = False
+
+    entry = _OUTER.get(id(conn))
+    outer = entry[1:] if entry is not None else None
 
     def progress() -> int:
         nonlocal over
-        over = time.perf_counter() > deadline
-        return int(over)
+        over = time.thread_time() > deadline
+        return int(over) or (outer[0]() if outer is not None else 0)
 
     conn.set_progress_handler(progress, 200)
     try:
@@ -373,4 +488,4 @@ def _budgeted(
             return None
         raise
     finally:
-        conn.set_progress_handler(None, 0)
+        conn.set_progress_handler(*(outer if outer is not None else (None, 0)))

@@ -44,9 +44,10 @@ def tag_counts(library: Connection) -> list[TagCount]:
     return [
         TagCount(r["id"], r["name"], r["papers"])
         for r in library._records(
-            "SELECT t.id, t.name, count(pt.paper_id) AS papers FROM tag t "
-            "LEFT JOIN paper_tag pt ON pt.tag_id = t.id "
-            "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+            # Each count is one range of paper_tag_by_tag (no join, no grouping).
+            "SELECT t.id, t.name, "
+            "(SELECT count(*) FROM paper_tag pt WHERE pt.tag_id = t.id) AS papers "
+            "FROM tag t ORDER BY t.name COLLATE NOCASE"
         )
     ]
 
