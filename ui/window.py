@@ -34,6 +34,7 @@ from reader.library import (
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from reader.worker import LibraryReader, LibraryWorker
+from ui.citations import install_citations
 from ui.detailfeed import DetailFeed
 from ui.edits import PaperEdits
 from ui.errors import show_error
@@ -125,6 +126,7 @@ class MainWindow(WindowFrame):
         )
         self.menu_actions = WindowActions(self, self, self.paper_list, self.edits, self.transfers)
         self.menu_actions.build_menus()
+        self.citations = install_citations(self, self.menu_actions.paper_extras)
         self._wire()
         self._load()
         self.interest.start()
