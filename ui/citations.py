@@ -196,7 +196,9 @@ class Citations(QObject):
         """The last failure's message (kept for tests and for the user to read)."""
         self.export_dialog: QFileDialog | None = None
 
-        self.copy = self._action("&Copy", self.copy_formatted, QKeySequence.StandardKey.Copy)
+        self.copy = self._action(
+            "&Copy Citation", self.copy_formatted, QKeySequence.StandardKey.Copy
+        )
         self.copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         window.paper_list.addAction(self.copy)  # Ctrl+C in the list; fields keep their own
         self.copy_bibtex = self._action("Copy as &BibTeX", lambda: self.copy_text("bibtex"))
@@ -325,10 +327,9 @@ class Citations(QObject):
         dialog.selectNameFilter(
             name_filter(last if last in {f for f, _, _ in FORMATS} else "bibtex")
         )
+        dialog.setDirectory(self._window.state.choice("citation-folder", str(Path.home())))
         dialog.setDefaultSuffix(_suffix(format_of_filter(dialog.selectedNameFilter())))
-        dialog.filterSelected.connect(
-            lambda text: dialog.setDefaultSuffix(_suffix(format_of_filter(text)))
-        )
+        dialog.filterSelected.connect(lambda text: _follow_format(dialog, format_of_filter(text)))
         only = QCheckBox(f"Only the {_plural(len(ids), 'selected paper')}")
         only.setEnabled(bool(ids))
         only.setChecked(selected and bool(ids))
@@ -336,7 +337,7 @@ class Citations(QObject):
         if isinstance(layout, QGridLayout):
             layout.addWidget(only, layout.rowCount(), 0, 1, layout.columnCount())
         dialog.only_selected = only  # type: ignore[attr-defined]
-        dialog.selectFile("citations" + _suffix(format_of_filter(dialog.selectedNameFilter())))
+        dialog.selectFile("citations." + _suffix(format_of_filter(dialog.selectedNameFilter())))
         dialog.accepted.connect(
             lambda: self.export_to(
                 Path(dialog.selectedFiles()[0]),
@@ -350,6 +351,7 @@ class Citations(QObject):
     def export_to(self, target: Path, fmt: str, ids: Sequence[int] | None) -> None:
         """Write the citations of ``ids`` (``None``: every paper of the view) to ``target``."""
         self._window.state.set_choice("citation-format", fmt)
+        self._window.state.set_choice("citation-folder", str(target.parent))
         model = self._window.model
         view: PaperFilter = model.view
         sort: SortKey = model.sort_key
@@ -435,6 +437,17 @@ def _insert_after(menu: QMenu, after: QAction | None, actions: list[QAction]) ->
             menu.addAction(action)
         else:
             menu.insertAction(before, action)
+
+
+def _follow_format(dialog: QFileDialog, fmt: str) -> None:
+    """The file name's extension follows the chosen format (``refs.bib`` → ``refs.ris``)."""
+    suffix = _suffix(fmt)
+    dialog.setDefaultSuffix(suffix)
+    edit = dialog.findChild(QLineEdit, "fileNameEdit")
+    if isinstance(edit, QLineEdit):
+        stem, dot, old = edit.text().rpartition(".")
+        if dot and old in {"bib", "json", "ris"}:
+            edit.setText(f"{stem}.{suffix}")
 
 
 def _suffix(fmt: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 import rispy
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from reader.importer import Importer
@@ -62,14 +62,17 @@ def test_ctrl_c_copies_the_selection_as_formatted_citations(
         qtbot.keyClick(window.paper_list, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert blocker.args == [len(ids)]
     mime = QGuiApplication.clipboard().mimeData()
-    assert mime.hasHtml() and mime.hasText()
+    assert mime.hasHtml()
+    assert mime.hasText()
     text = mime.text()
     entries = text.split("\n\n")
     assert len(entries) == len(ids)
     first = window.library.paper(ids[0])
     assert first.title.split(":")[0][:30] in " ".join(text.split())
-    assert "<p>" in mime.html() and "<i>" in mime.html()  # APA italicises the title
-    assert "<" not in text and "&amp;" not in text
+    assert "<p>" in mime.html()
+    assert "<i>" in mime.html()
+    assert "<" not in text
+    assert "&amp;" not in text
     assert f"Copied {len(ids):,} citations" in window.statusBar().currentMessage()
 
 
@@ -153,6 +156,8 @@ def _export(qtbot: QtBot, window: MainWindow, target: Path, fmt: str, *, only: b
     dialog.selectNameFilter(name_filter(fmt))
     dialog.filterSelected.emit(name_filter(fmt))
     assert format_of_filter(dialog.selectedNameFilter()) == fmt
+    name = dialog.findChild(QLineEdit, "fileNameEdit")
+    assert name.text().endswith("." + {"csl-json": "json", "ris": "ris"}.get(fmt, "bib"))
     dialog.only_selected.setChecked(only)  # type: ignore[attr-defined]
     dialog.selectFile(str(target))
     dialog.accept()
@@ -181,7 +186,8 @@ def test_export_citations_writes_the_view_or_the_selection(
     with qtbot.waitSignal(window.citations.exported, timeout=WAIT_MS):
         _export(qtbot, window, tmp_path / "refs.bib", "biblatex", only=True)
     parsed = bibtexparser.parse_string((tmp_path / "refs.bib").read_text(encoding="utf-8"))
-    assert [e.entry_type for e in parsed.entries] == ["online"] * 3 or len(parsed.entries) == 3
+    assert len(parsed.entries) == 3
+    assert {e.entry_type for e in parsed.entries} <= {"online", "article"}
     assert not list(tmp_path.glob(".*.part"))
 
 
@@ -195,9 +201,11 @@ def test_an_export_that_cannot_be_written_says_why_once(
         window.citations.export_to(target, "bibtex", None)
     (message,) = blocker.args
     assert "\n" not in message
-    assert str(target) in message and "No such file or directory" in message
+    assert str(target) in message
+    assert "No such file or directory" in message
     box = window.citations.error_box
-    assert box is not None and box.text() == message
+    assert box is not None
+    assert box.text() == message
     box.close()
     assert not target.parent.exists()
 
@@ -230,9 +238,7 @@ def test_edit_citekey_refuses_taken_and_invalid_keys_and_is_undoable(
     settle(qtbot, window)
     assert "citekey" in window.menu_actions.undo.text()
     window.menu_actions.undo.trigger()
-    qtbot.waitUntil(
-        lambda: window.library.citekeys([first])[first] == keys[first], timeout=WAIT_MS
-    )
+    qtbot.waitUntil(lambda: window.library.citekeys([first])[first] == keys[first], timeout=WAIT_MS)
     settle(qtbot, window)
     window.menu_actions.redo.trigger()
     qtbot.waitUntil(lambda: window.library.citekeys([first])[first] == "mine2024", timeout=WAIT_MS)
@@ -243,4 +249,5 @@ def test_about_names_the_styles_licence(make_window: WindowFactory, sample: Path
 
     window = make_window(show=False)
     text = about_text(window.library.path, Path("d"), Path("c"))
-    assert "CC BY-SA 3.0" in text and "citation-style-language/styles" in text
+    assert "CC BY-SA 3.0" in text
+    assert "citation-style-language/styles" in text
