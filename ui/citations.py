@@ -422,10 +422,13 @@ class Citations(QObject):
             after = next((a for a in file.actions() if a.text().startswith("&Export")), None)
             _insert_after(file, after, [self.export])
         if isinstance(edit, QMenu):
-            first_separator = next((a for a in edit.actions() if a.isSeparator()), None)
+            items = edit.actions()
+            first_separator = next((a for a in items if a.isSeparator()), None)
             _insert_after(edit, first_separator, [self.copy, self.style_menu.menuAction()])
-            if first_separator is not None:
-                edit.insertSeparator(self.copy)
+            items = edit.actions()
+            after_style = items.index(self.style_menu.menuAction()) + 1
+            if after_style < len(items) and not items[after_style].isSeparator():
+                edit.insertSeparator(items[after_style])
 
 
 def _insert_after(menu: QMenu, after: QAction | None, actions: list[QAction]) -> None:
