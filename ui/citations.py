@@ -92,7 +92,9 @@ class CitationWindow(Protocol):
     edits: PaperEdits
     model: Any
     state: Any
-    paper_list: QWidget
+
+    @property
+    def paper_list(self) -> QWidget: ...
 
     def menuBar(self) -> QMenuBar: ...
     def statusBar(self) -> QStatusBar: ...

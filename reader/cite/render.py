@@ -72,7 +72,7 @@ def _memoise() -> None:
     CitationItem.reference = property(reference)
     # A locale's and a layout's options are attributes of the style's XML: fixed too.
     for cls in (model.Locale, model.FormattingInstructions):
-        cls.get_option = _memoised_option(vars(cls)["get_option"])  # type: ignore[method-assign]
+        cls.get_option = _memoised_option(vars(cls)["get_option"])
     for cls in vars(model).values():
         if isinstance(cls, type) and "calls_variable" in vars(cls):
             cls.calls_variable = _memoised_calls_variable(vars(cls)["calls_variable"])  # type: ignore[attr-defined]
