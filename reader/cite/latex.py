@@ -76,9 +76,6 @@ _MATH_SPECIAL = re.compile(r"(?<!\\)([%#&])")
 # Extended-A (every other code point), Greek and Cyrillic.
 _CAPITALS = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0410-\u042f"
 _INNER_CAPITAL = re.compile(rf"(?<![^\W_])[^\W_](?=[^\W_]*?[{_CAPITALS}])[^\W_]+")
-# Whether any word has one (a letter or digit just before a capital): a quick search that
-# spares the substitution above for titles with none.
-_ANY_INNER_CAPITAL = re.compile(rf"[^\W_][{_CAPITALS}]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # The combining marks of the Combining Diacritical Marks blocks (NFC composes most).
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -180,7 +177,7 @@ def latex_text(text: str, *, protect_case: bool = False) -> str:
             text = _DOLLAR_MATH.sub(hold, text)
     if "\\" in text and _TEX_ACCENT.search(text):
         text = tex_to_unicode(text)
-    if protect_case and _ANY_INNER_CAPITAL.search(text):
+    if protect_case:
         text = _INNER_CAPITAL.sub(lambda m: f"{_OPEN}{m.group()}{_CLOSE}", text)
     escaped = _encode(text)
     if protect_case and _OPEN in escaped:

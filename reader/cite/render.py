@@ -70,23 +70,9 @@ def _memoise() -> None:
         return found
 
     CitationItem.reference = property(reference)
-    # A locale's and a layout's options are attributes of the style's XML: fixed too.
-    for cls in (model.Locale, model.FormattingInstructions):
-        cls.get_option = _memoised_option(vars(cls)["get_option"])
     for cls in vars(model).values():
         if isinstance(cls, type) and "calls_variable" in vars(cls):
             cls.calls_variable = _memoised_calls_variable(vars(cls)["calls_variable"])  # type: ignore[attr-defined]
-
-
-def _memoised_option(get_option: Any) -> Any:
-    def memo(self: Any, name: str) -> Any:
-        options = self.__dict__.setdefault("_papershelf_options", {})
-        found = options.get(name, _MISSING)
-        if found is _MISSING:
-            found = options[name] = get_option(self, name)
-        return found
-
-    return memo
 
 
 def _memoised_calls_variable(calls_variable: Any) -> Any:
