@@ -67,6 +67,9 @@ def about_text(library_path: Path, data_folder: Path, config_folder: Path) -> st
         f"<b>Data folder:</b> {_html(str(data_folder))}<br>"
         f"<b>Settings:</b> {_html(str(config_folder))}<br>"
         f"<b>Log:</b> {_html(str(log_file()))}</p>"
+        "<p>Citation styles (APA, IEEE, Chicago author-date) are the Citation Style "
+        "Language project's, from github.com/citation-style-language/styles, licensed "
+        "CC BY-SA 3.0 (creativecommons.org/licenses/by-sa/3.0).</p>"
         f"<p>Qt {qVersion()} · PySide6 {pyside_version} · "
         f"Python {platform.python_version()}</p>"
     )

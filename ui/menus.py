@@ -193,6 +193,8 @@ class WindowActions:
         self.open_logs = self._action("Open &Log Folder", w.open_log_folder, None, "folder")
         self.about = self._action("&About Papershelf", w.show_about, None)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.paper_extras: list[QAction] = []
+        """More actions for the context menu's selection (the citations add theirs)."""
 
     def _action(
         self,
@@ -293,6 +295,9 @@ class WindowActions:
         menu.addSeparator()
         menu.addAction(self.open_paper)
         menu.addAction(self.export_selected)
+        if self.paper_extras:
+            menu.addSeparator()
+            menu.addActions(self.paper_extras)
         menu.addSeparator()
         menu.addAction(self.edit_details)
         if len(self._window.selected_ids()) == 2:

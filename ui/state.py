@@ -65,6 +65,15 @@ class WindowState:
         if saved is not None:
             splitter.restoreState(saved)
 
+    def choice(self, name: str, default: str) -> str:
+        """A remembered choice by name (the citation style), shared by every library."""
+        return str(self._settings.value(f"choices/{name}", default))
+
+    def set_choice(self, name: str, value: str) -> None:
+        """Remember a choice (written at once)."""
+        self._settings.setValue(f"choices/{name}", value)
+        self._settings.sync()
+
     def flag(self, name: str, default: bool = True) -> bool:
         """A remembered on/off choice (pane visibility)."""
         return bool(self._settings.value(f"window/{name}", default, type=bool))

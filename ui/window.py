@@ -28,6 +28,7 @@ from reader.library import (
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from reader.worker import LibraryReader, LibraryWorker
+from ui.citations import install_citations
 from ui.detailfeed import DetailFeed
 from ui.edits import PaperEdits
 from ui.errors import show_error
@@ -158,6 +159,7 @@ class MainWindow(WindowFrame):
         )
         self.viewing.saved_filter = self.saved_views.paper_filter
         self.viewing.saved_title = self.saved_views.saved
+        self.citations = install_citations(self, self.menu_actions.paper_extras)
         self._wire()
         self._load()
         self.interest.start()

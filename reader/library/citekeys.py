@@ -303,3 +303,11 @@ def citation_sources(library: Library, ids: Sequence[int]) -> Iterator[CitationS
                 tuple(json.loads(r[11])) if r[11] else (),
                 tuple(r[12].split(TAG_SEPARATOR)) if r[12] else (),
             )
+
+
+def key_edited(library: Library, paper_id: int) -> bool:
+    """Whether the paper's key is one the user typed (not the formula's)."""
+    row = library.connection.execute(
+        "SELECT edited FROM citekey WHERE paper_id = ?", [paper_id]
+    ).fetchone()
+    return bool(row and row[0])
