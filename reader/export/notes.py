@@ -362,9 +362,16 @@ class _Export:
         path = self.folder / index_name
         if not entries and recorded is None and not files.exists(path):
             return
-        data = (
-            render_index(index_name[: -len(".md")], self._cited(entries)).rstrip("\n") + "\n"
-        ).encode("utf-8", "replace")
+        cited = self._cited(entries)
+        inputs = _index_fingerprint(index_name, cited)
+        if state is not None and recorded is not None and state.inputs == inputs:
+            found = _read_quietly(path)  # the same entries as last time: no need to render
+            if found is not None and files.sha256(found) == recorded:
+                self.report.add(Outcome(path, "unchanged"))
+                return
+        data = (render_index(index_name[: -len(".md")], cited).rstrip("\n") + "\n").encode(
+            "utf-8", "replace"
+        )
         outcome = write_index_note(
             self.folder, index_name, data, recorded, force=self.options.force
         )
@@ -372,7 +379,7 @@ class _Export:
         if outcome.kind in {"written", "unchanged"}:
             sha = files.sha256(data)
             self.ledger.records.append(
-                NoteRecord(INDEX_ID, index_name, sha, None, None, None, None)
+                NoteRecord(INDEX_ID, index_name, sha, inputs, None, None, None)
             )
             self.ledger.remember(self.library, self.key)
 
@@ -380,6 +387,22 @@ class _Export:
         """The index's entries with their citekeys, for ``[@key]`` citations."""
         keys = self.library.citekeys(list(entries))
         return [dataclasses.replace(e, citekey=keys.get(pid)) for pid, e in entries.items()]
+
+
+def _index_fingerprint(name: str, entries: list[IndexEntry]) -> str:
+    """What the index note is made from: its name, its entries, this version."""
+    listed = sorted(entries, key=lambda e: e.paper_id)
+    return hashlib.sha256(
+        f"{__version__}\x00{name}\x00{listed!r}".encode("utf-8", "replace")
+    ).hexdigest()
+
+
+def _read_quietly(path: Path) -> bytes | None:
+    try:
+        found = files.read_note(path)
+    except (OSError, files.NotARegularFile, files.NoteTooLarge):
+        return None
+    return None if found is None else found[0]
 
 
 def _fingerprint(paper: Paper, template: str) -> str:

@@ -25,6 +25,7 @@ decides, in this order:
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -72,6 +73,7 @@ class VaultNotes:
         self.force = force
         self._by_id: dict[int, list[str]] | None = None
         self.batch = WriteBatch(folder)
+        self._prefix = str(folder) + os.sep
         """The notes written and not yet committed (see :mod:`reader.export.batch`)."""
 
     # ------------------------------------------------------------------ locating
@@ -97,6 +99,8 @@ class VaultNotes:
         render: Render,
     ) -> Outcome:
         """Settle a note exported here before; ``ours`` is ``None`` when inputs are unchanged."""
+        if ours is None and self._untouched(state):  # one stat: nothing read, nothing written
+            return Outcome(self.folder / state.name, "unchanged")
         name = self.locate(paper.id, state.name)
         if name is None:
             path = self.folder / state.name
@@ -105,8 +109,6 @@ class VaultNotes:
             text = ours if ours is not None else render(paper)
             return self.write_new(paper.id, state.name, text, fingerprint)
         path = self.folder / name
-        if ours is None and name == state.name and self._untouched(path, state):
-            return Outcome(path, "unchanged")  # nothing read, nothing written: no need to look
         if not files.is_inside(self.folder, name):
             return Outcome(
                 path, "error", message=f"{path}: leads outside the export folder; left alone"
@@ -200,14 +202,19 @@ class VaultNotes:
             return self._alone(path, str(exc))
         return self._forced(paper_id, path, name, data, ours or render(paper), fingerprint)
 
-    def _untouched(self, path: Path, state: VaultState) -> bool:
+    def _untouched(self, state: VaultState) -> bool:
+        """Whether the note is where it was, with the size and mtime it had after the export."""
         if state.size is None or state.mtime_ns is None:
             return False
         try:
-            info = os.lstat(path)
+            info = os.lstat(self._prefix + state.name)
         except OSError:
             return False
-        return info.st_size == state.size and info.st_mtime_ns == state.mtime_ns
+        return (
+            stat.S_ISREG(info.st_mode)
+            and info.st_size == state.size
+            and info.st_mtime_ns == state.mtime_ns
+        )
 
     def _alone(self, path: Path, reason: str) -> Outcome:
         return Outcome(path, "left-alone", left_alone=LeftAlone(path, reason))
