@@ -107,7 +107,8 @@ def test_a_changed_citekey_reaches_the_vault_note_and_the_users_aliases_stay(
     library.set_citekey(paper_id, "vaswani2017")
     report = export_notes(library, ExportOptions(folder=folder))
 
-    assert not report.conflicts and not report.left_alone, report.summary()
+    assert not report.conflicts, report.summary()
+    assert not report.left_alone, report.summary()
     text = note.read_text(encoding="utf-8")
     assert 'aliases:\n  - "@vaswani2017"\n  - Transformer paper  # mine\n' in text
     assert 'citekey: "vaswani2017"' in text or "citekey: vaswani2017" in text
