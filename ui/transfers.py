@@ -18,12 +18,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from reader.importer import ImportOutcome, ImportReport
-from reader.library import Changes, Library, LibraryError, PaperFilter
+from reader.library import Changes, LibraryError, PaperFilter
 from reader.settings import Settings
 from ui.errors import show_error
 from ui.exportresult import ExportResultDialog
 from ui.operations import OperationRunner
 from ui.tasks import ExportTask, ImportTask, ProgressTask, TaskRunner
+from ui.vaultcommands import ResolveConflictCommand
 
 if TYPE_CHECKING:
     from reader.export import ExportOptions, ExportReport, NoteConflict
@@ -51,6 +52,8 @@ class Transfers(QObject):
     """The :class:`Changes` of imports, published on the bus just before."""
     notes_pulled = Signal(object)
     """An export brought notes back from the vault: the :class:`PulledNote` list (for undo)."""
+    resolved = Signal(object)
+    """A conflict was resolved: the done :class:`ResolveConflictCommand` (for undo)."""
     settings_changed = Signal()
     """The export folder or template was remembered in the settings (save them)."""
 
@@ -232,22 +235,23 @@ class Transfers(QObject):
         box.open()
 
     def resolve(self, box: ExportResultDialog, conflict: NoteConflict, text: str) -> None:
-        """Keep ``text`` for a conflicting note, in the library and the vault (the writer)."""
-        from reader.export import ExportError, resolve_conflict
+        """Keep ``text`` for a conflicting note, in the library and the vault (the writer);
+        undoable: the command goes on the undo stack once written (:attr:`resolved`)."""
+        from reader.export import ExportError
 
-        def op(library: Library) -> Changes:
-            return resolve_conflict(library, conflict.path, conflict.paper_id, text)
+        command = ResolveConflictCommand(conflict, text, library_side=text == conflict.library_text)
 
         def done(_: Changes) -> None:
             box.resolved(conflict)
-            self._say(f"Resolved {conflict.path.name}", 6000)
+            self.resolved.emit(command)
+            self._say(f"Resolved {conflict.path.name} (Edit ▸ Undo puts both back)", 6000)
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, ExportError | LibraryError | OSError):
                 raise exc
             box.resolve_failed(conflict, str(exc))
 
-        self._runner.run(op, initiator=self, on_success=done, on_failure=failed)
+        self._runner.run(command.do, initiator=self, on_success=done, on_failure=failed)
 
     # ------------------------------------------------------------------ progress
 

@@ -145,6 +145,7 @@ class MainWindow(WindowFrame):
         self.transfers.imported.connect(self._imported)
         self.transfers.settings_changed.connect(self.save_settings)
         self.transfers.notes_pulled.connect(self.edits.record_pull)
+        self.transfers.resolved.connect(self.edits.record)
         self.files_dropped.connect(self.transfers.import_paths)
         self.settings_accepted.connect(self.apply_settings)
         self.bus.changed.connect(self.model.on_changes)
