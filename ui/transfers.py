@@ -25,6 +25,7 @@ from ui.exportresult import ExportResultDialog
 from ui.operations import OperationRunner
 from ui.tasks import ExportTask, ImportTask, ProgressTask, TaskRunner
 from ui.vaultcommands import ResolveConflictCommand
+from ui.vaultwatch import VaultWatch
 
 if TYPE_CHECKING:
     from reader.export import ExportOptions, ExportReport, NoteConflict
@@ -95,6 +96,27 @@ class Transfers(QObject):
         """The message that the watcher stopped for good, once it did."""
         self.result_box: ExportResultDialog | None = None
         """The last export's result message (kept for tests and for the user to read)."""
+        self.vault_watch = VaultWatch(
+            runner, lambda: settings().export_folder, lambda: settings().watch_vault, self
+        )
+        self.vault_watch.pulled.connect(self.notes_pulled)  # one undo step per pull
+        self.vault_watch.message.connect(self.message)
+        QTimer.singleShot(0, self.watch_vault)
+
+    def watch_vault(self) -> bool:
+        """Watch the export folder as the settings now say (restarted only if that changed)."""
+        settings = self._settings()
+        wanted = settings.export_folder if settings.watch_vault else None
+        if wanted is not None and self.vault_watch.watching == wanted:
+            return True
+        if wanted is None:
+            self.vault_watch.stop()
+            return False
+        return self.vault_watch.start()
+
+    def close(self) -> None:
+        """Stop watching the vault (the window is closing)."""
+        self.vault_watch.stop()
 
     def _say(self, text: str, ms: int = 0) -> None:
         self.message.emit(text, ms)
@@ -229,6 +251,7 @@ class Transfers(QObject):
         if report.pulled:
             self.notes_pulled.emit(list(report.pulled))  # one undo for the whole pull
         self._bus.publish(report.changes, self)
+        self.watch_vault()  # the folder may be new, or created by this export
         box = ExportResultDialog(report, Path(task.options.folder), self._parent)
         box.resolve_requested.connect(lambda c, text, b=box: self.resolve(b, c, text))
         self.result_box = box

@@ -292,13 +292,14 @@ def find_notes_by_id(folder: Path) -> dict[int, list[str]]:
                     head = stream.read(8192)
             except OSError:
                 continue
-            paper_id = _front_matter_id(head)
+            paper_id = front_matter_id(head)
             if paper_id is not None:
                 found.setdefault(paper_id, []).append(prefix + entry.name)
     return found
 
 
-def _front_matter_id(head: bytes) -> int | None:
+def front_matter_id(head: bytes) -> int | None:
+    """The ``papershelf_id`` in the front matter at the start of ``head``, if there is one."""
     head = head.removeprefix(b"\xef\xbb\xbf")
     if not head.startswith(b"---"):
         return None
