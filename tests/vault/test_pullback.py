@@ -74,7 +74,7 @@ def test_edits_in_the_users_own_parts_and_papershelfs_own_writes_bring_nothing_b
     notes = notes_by_id(folder)
     edit(notes[ids[0]], "\n## Abstract", "\nMy own paragraph.\n\n## Abstract")
 
-    result = pull_back(library, folder, list(notes.values()) + [folder / "Reading list.md"])
+    result = pull_back(library, folder, [*notes.values(), folder / "Reading list.md"])
 
     assert result.pulled == []
     assert result.conflicts == []

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from reader.export import ExportOptions
 from reader.library import Library
+from reader.settings import Settings
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle, write
 from ui.window import MainWindow
 
@@ -90,11 +93,17 @@ def test_watching_the_vault_can_be_turned_off(
 ) -> None:
     window = make_window()
     paper_id, note = _exported(qtbot, window, tmp_path)
-    settings = window.settings
-    settings.watch_vault = False
-    window.settings_accepted.emit(settings)
+    window.show_settings()
+    dialog = window.settings_dialog
+    assert dialog.watch_vault.isChecked()
+    dialog.watch_vault.setChecked(False)
+    qtbot.mouseClick(
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+        Qt.MouseButton.LeftButton,
+    )
     settle(qtbot, window)
     assert window.transfers.vault_watch.watching is None
+    assert Settings.load(tmp_path / "settings.json").watch_vault is False
 
     _type_in_obsidian(note, "Written in Papershelf.", "Written in Obsidian.")
     qtbot.wait(2500)  # longer than the quiet period
