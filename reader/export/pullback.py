@@ -34,6 +34,7 @@ from reader.export.sections import (
     section_text,
     split_note,
 )
+from reader.export.vault import TOO_LONG
 from reader.library.model import Changes
 from reader.library.store import MAX_NOTE_CHARS, Library
 from reader.library.vault_records import (
@@ -107,10 +108,7 @@ def pull_back(library: Library, folder: Path, paths: Iterable[Path]) -> PullBack
         pulls.append(NotePull(paper_id, note, vault_note, record))
         pulled[paper_id] = PulledNote(paper_id, path, note, vault_note)
     too_long = [p for p in pulls if len(p.new) > MAX_NOTE_CHARS]
-    alone.extend(
-        LeftAlone(pulled[p.paper_id].path, f"its note is longer than {MAX_NOTE_CHARS:,} characters")
-        for p in too_long
-    )
+    alone.extend(LeftAlone(pulled[p.paper_id].path, TOO_LONG) for p in too_long)
     pulls = [p for p in pulls if len(p.new) <= MAX_NOTE_CHARS]
     changes = pull_notes(library, key, pulls) if pulls else Changes()
     done = [pulled[pid] for pid in sorted(changes.paper_ids) if pid in pulled]

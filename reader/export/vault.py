@@ -36,8 +36,10 @@ from reader.export.merge import merge_note
 from reader.export.model import LeftAlone, NoteConflict, PulledNote
 from reader.export.sections import FileText, NoteFormatError, decode_file, split_note
 from reader.library.model import Paper
+from reader.library.store import MAX_NOTE_CHARS
 from reader.library.vault_records import NotePull, NoteRecord, VaultState
 
+TOO_LONG = f"its note is longer than {MAX_NOTE_CHARS:,} characters, more than the library keeps"
 Render = Callable[[Paper], str]
 """Renders a paper's note (``\\n`` line endings); raises ExportError."""
 
@@ -159,6 +161,8 @@ class VaultNotes:
                 paper, path, name, data, file, current, fingerprint, merged.vault_note
             )
         pull = None
+        if merged.pulled and len(merged.vault_note) > MAX_NOTE_CHARS:
+            return self._alone(path, TOO_LONG)  # before anything is written
         if merged.pulled:
             current = render(replace(paper, note=merged.vault_note))
             try:
