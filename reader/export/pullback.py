@@ -73,6 +73,9 @@ def pull_back(library: Library, folder: Path, paths: Iterable[Path]) -> PullBack
         name = _name_in(folder, path)
         if name is None:
             continue
+        known = by_name.get(name)
+        if known is not None and _as_recorded(states[known], name, path):
+            continue  # one stat: as the last export left it (Papershelf's own writes)
         try:
             found = files.read_note(path)
         except (OSError, files.NotARegularFile, files.NoteTooLarge):
@@ -80,9 +83,9 @@ def pull_back(library: Library, folder: Path, paths: Iterable[Path]) -> PullBack
         if found is None:
             continue
         data, info = found
-        paper_id = by_name.get(name, files.front_matter_id(data[:8192]))
+        paper_id = known if known is not None else files.front_matter_id(data[:8192])
         state = states.get(paper_id) if paper_id else None
-        if paper_id is None or state is None or _as_recorded(state, name, info):
+        if paper_id is None or state is None:
             continue
         base = vault_base(library, key, paper_id)
         if base is None:
@@ -127,6 +130,10 @@ def _name_in(folder: Path, path: Path) -> str | None:
     return name
 
 
-def _as_recorded(state: VaultState, name: str, info: os.stat_result) -> bool:
+def _as_recorded(state: VaultState, name: str, path: Path) -> bool:
     """Whether the file is exactly as the last export left it (one stat, nothing read)."""
-    return state.name == name and state.size == info.st_size and state.mtime_ns == info.st_mtime_ns
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return True  # gone again: nothing to bring back
+    return state.name == name and (state.size, state.mtime_ns) == (info.st_size, info.st_mtime_ns)
