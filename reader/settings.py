@@ -78,6 +78,8 @@ class Settings:
     quiet_period: float = 0.5
     export_folder: Path | None = None
     export_template: Path | None = None
+    watch_vault: bool = True
+    """Bring notes edited in the export folder back while the window is open."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -117,6 +119,7 @@ class Settings:
             quiet_period=float(quiet),
             export_folder=_optional_path(data, "export_folder"),
             export_template=_optional_path(data, "export_template"),
+            watch_vault=_flag(data, "watch_vault", defaults.watch_vault),
         )
 
     @classmethod
@@ -155,6 +158,7 @@ class Settings:
             "quiet_period": self.quiet_period,
             "export_folder": str(self.export_folder) if self.export_folder else None,
             "export_template": str(self.export_template) if self.export_template else None,
+            "watch_vault": self.watch_vault,
         }
 
     def save(self, path: Path | None = None) -> None:

@@ -435,7 +435,7 @@ def test_a_folder_refusing_the_probe_file_gives_an_error_and_writes_nothing(
     def refuse(folder: Path) -> tuple[int, Path]:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(files, "_new_temp", refuse)
+    monkeypatch.setattr(files, "new_temp", refuse)
     with pytest.raises(ExportError, match=r"cannot write into the export folder .*Permission"):
         run(lib, vault)
     assert list(vault.iterdir()) == []
@@ -445,17 +445,19 @@ def test_a_folder_refusing_the_probe_file_gives_an_error_and_writes_nothing(
 def test_a_full_disk_stops_the_export_and_keeps_what_was_written(
     lib: Library, vault: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_write = files.write_note
+    from reader.export.batch import StagedWrite, WriteBatch
+
+    real_stage = WriteBatch.stage
     calls = 0
 
-    def fill_up(folder: Path, name: str, data: bytes, *, replace: bool) -> Path:
+    def fill_up(self: WriteBatch, name: str, data: bytes, **kwargs: object) -> StagedWrite:
         nonlocal calls
         calls += 1
         if calls > 3:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(folder, name, data, replace=replace)
+        return real_stage(self, name, data, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(files, "write_note", fill_up)
+    monkeypatch.setattr(WriteBatch, "stage", fill_up)
     report = run(lib, vault)
     assert len(report.written) == 3
     assert report.errors[-1] == "the export stopped: the disk takes no more writes"

@@ -316,7 +316,7 @@ _HOLD_A_TEMPORARY = """
 import sys, time
 from pathlib import Path
 from reader.export import files
-fd, path = files._new_temp(Path(sys.argv[1]))
+fd, path = files.new_temp(Path(sys.argv[1]))
 import os
 os.write(fd, b"half a note")
 print(path, flush=True)
@@ -343,7 +343,7 @@ def test_temporaries_of_a_killed_export_are_removed_by_the_next(
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=30)
     assert all(p.exists() for p in leftovers)
-    live_fd, live = files._new_temp(folder)  # an export writing right now: never touched
+    live_fd, live = files.new_temp(folder)  # an export writing right now: never touched
     mine = folder / ".papershelf-my-own-notes.tmp"  # not one of ours: never touched
     mine.write_text("mine", encoding="utf-8")
     try:

@@ -119,6 +119,9 @@ class SettingsDialog(QDialog):
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse_export)
         export_form.addRow("Export folder:", _path_row(self.export_folder, browse))
+        self.watch_vault = QCheckBox("Bring back notes edited in the export folder while open")
+        self.watch_vault.setChecked(settings.watch_vault)
+        export_form.addRow("", self.watch_vault)
         layout.addWidget(export)
 
         where = QGroupBox("Library")
@@ -177,6 +180,7 @@ class SettingsDialog(QDialog):
             recursive=self.recursive.isChecked(),
             polling=self.polling.isChecked(),
             export_folder=Path(export).expanduser() if export else None,
+            watch_vault=self.watch_vault.isChecked(),
         )
 
 

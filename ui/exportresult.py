@@ -107,7 +107,9 @@ class ConflictPane(QWidget):
         self.keep_library.setEnabled(not resolved)
         self.keep_vault.setEnabled(not resolved)
         if resolved:
-            self.state.setText("Resolved: both sides now hold the same text.")
+            self.state.setText(
+                "Resolved: both sides now hold the same text (Edit ▸ Undo puts both back)."
+            )
         elif not self.state.text().startswith("Could not"):
             self.state.setText("")
 

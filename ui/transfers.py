@@ -18,12 +18,14 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from reader.importer import ImportOutcome, ImportReport
-from reader.library import Changes, Library, LibraryError, PaperFilter
+from reader.library import Changes, LibraryError, PaperFilter
 from reader.settings import Settings
 from ui.errors import show_error
 from ui.exportresult import ExportResultDialog
 from ui.operations import OperationRunner
 from ui.tasks import ExportTask, ImportTask, ProgressTask, TaskRunner
+from ui.vaultcommands import ResolveConflictCommand
+from ui.vaultwatch import VaultWatch
 
 if TYPE_CHECKING:
     from reader.export import ExportOptions, ExportReport, NoteConflict
@@ -51,6 +53,8 @@ class Transfers(QObject):
     """The :class:`Changes` of imports, published on the bus just before."""
     notes_pulled = Signal(object)
     """An export brought notes back from the vault: the :class:`PulledNote` list (for undo)."""
+    resolved = Signal(object)
+    """A conflict was resolved: the done :class:`ResolveConflictCommand` (for undo)."""
     settings_changed = Signal()
     """The export folder or template was remembered in the settings (save them)."""
 
@@ -92,6 +96,27 @@ class Transfers(QObject):
         """The message that the watcher stopped for good, once it did."""
         self.result_box: ExportResultDialog | None = None
         """The last export's result message (kept for tests and for the user to read)."""
+        self.vault_watch = VaultWatch(
+            runner, lambda: settings().export_folder, lambda: settings().watch_vault, self
+        )
+        self.vault_watch.pulled.connect(self.notes_pulled)  # one undo step per pull
+        self.vault_watch.message.connect(self.message)
+        QTimer.singleShot(0, self.watch_vault)
+
+    def watch_vault(self) -> bool:
+        """Watch the export folder as the settings now say (restarted only if that changed)."""
+        settings = self._settings()
+        wanted = settings.export_folder if settings.watch_vault else None
+        if wanted is not None and self.vault_watch.watching == wanted:
+            return True
+        if wanted is None:
+            self.vault_watch.stop()
+            return False
+        return self.vault_watch.start()
+
+    def close(self) -> None:
+        """Stop watching the vault (the window is closing)."""
+        self.vault_watch.stop()
 
     def _say(self, text: str, ms: int = 0) -> None:
         self.message.emit(text, ms)
@@ -226,28 +251,30 @@ class Transfers(QObject):
         if report.pulled:
             self.notes_pulled.emit(list(report.pulled))  # one undo for the whole pull
         self._bus.publish(report.changes, self)
+        self.watch_vault()  # the folder may be new, or created by this export
         box = ExportResultDialog(report, Path(task.options.folder), self._parent)
         box.resolve_requested.connect(lambda c, text, b=box: self.resolve(b, c, text))
         self.result_box = box
         box.open()
 
     def resolve(self, box: ExportResultDialog, conflict: NoteConflict, text: str) -> None:
-        """Keep ``text`` for a conflicting note, in the library and the vault (the writer)."""
-        from reader.export import ExportError, resolve_conflict
+        """Keep ``text`` for a conflicting note, in the library and the vault (the writer);
+        undoable: the command goes on the undo stack once written (:attr:`resolved`)."""
+        from reader.export import ExportError
 
-        def op(library: Library) -> Changes:
-            return resolve_conflict(library, conflict.path, conflict.paper_id, text)
+        command = ResolveConflictCommand(conflict, text, library_side=text == conflict.library_text)
 
         def done(_: Changes) -> None:
             box.resolved(conflict)
-            self._say(f"Resolved {conflict.path.name}", 6000)
+            self.resolved.emit(command)
+            self._say(f"Resolved {conflict.path.name} (Edit ▸ Undo puts both back)", 6000)
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, ExportError | LibraryError | OSError):
                 raise exc
             box.resolve_failed(conflict, str(exc))
 
-        self._runner.run(op, initiator=self, on_success=done, on_failure=failed)
+        self._runner.run(command.do, initiator=self, on_success=done, on_failure=failed)
 
     # ------------------------------------------------------------------ progress
 

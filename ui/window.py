@@ -193,8 +193,10 @@ class MainWindow(WindowFrame):
         self.transfers.imported.connect(self._imported)
         self.transfers.settings_changed.connect(self.save_settings)
         self.transfers.notes_pulled.connect(self.edits.record_pull)
+        self.transfers.resolved.connect(self.edits.record)
         self.files_dropped.connect(self.transfers.import_paths)
         self.settings_accepted.connect(self.apply_settings)
+        self.settings_accepted.connect(lambda _settings: self.transfers.watch_vault())
         self.bus.changed.connect(self.model.on_changes)
         self.bus.changed.connect(self.feed.on_changes)
         self.bus.changed.connect(self.detail_feed.on_changes)
@@ -400,6 +402,7 @@ class MainWindow(WindowFrame):
         self._closed = True
         self.search.blockSignals(True)  # a search typed just before closing stays unrun
         self.transfers.cancel()
+        self.transfers.close()
         if self.watch is not None:
             self.watch.stop()
         self.interest.stop()

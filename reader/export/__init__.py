@@ -33,7 +33,7 @@ from reader.export.model import (
     PulledNote,
 )
 from reader.export.notes import export_notes
-from reader.export.resolve import resolve_conflict
+from reader.export.resolve import Resolution, resolve_conflict
 
 __all__ = [
     "DEFAULT_INDEX_NAME",
@@ -43,6 +43,7 @@ __all__ = [
     "LeftAlone",
     "NoteConflict",
     "PulledNote",
+    "Resolution",
     "export_notes",
     "resolve_conflict",
 ]

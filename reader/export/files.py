@@ -89,7 +89,7 @@ def prepare_folder(folder: Path) -> None:
             f"cannot create the export folder {folder}: {exc.strerror or exc}"
         ) from None
     try:
-        fd, probe = _new_temp(folder)
+        fd, probe = new_temp(folder)
         os.close(fd)
         probe.unlink()
     except OSError as exc:
@@ -173,7 +173,7 @@ def write_note(folder: Path, name: str, data: bytes, *, replace: bool) -> Path:
     without it, :class:`FileExistsError` is raised if anything is at the path.
     """
     target = folder / name
-    fd, temp = _new_temp(target.parent)
+    fd, temp = new_temp(target.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
@@ -183,7 +183,7 @@ def write_note(folder: Path, name: str, data: bytes, *, replace: bool) -> Path:
             if replace:
                 temp.replace(target)
             else:
-                _move_no_clobber(temp, target)
+                move_no_clobber(temp, target)
     except FileExistsError:
         raise
     except OSError as exc:  # name the note in messages, not our temporary file
@@ -292,13 +292,14 @@ def find_notes_by_id(folder: Path) -> dict[int, list[str]]:
                     head = stream.read(8192)
             except OSError:
                 continue
-            paper_id = _front_matter_id(head)
+            paper_id = front_matter_id(head)
             if paper_id is not None:
                 found.setdefault(paper_id, []).append(prefix + entry.name)
     return found
 
 
-def _front_matter_id(head: bytes) -> int | None:
+def front_matter_id(head: bytes) -> int | None:
+    """The ``papershelf_id`` in the front matter at the start of ``head``, if there is one."""
     head = head.removeprefix(b"\xef\xbb\xbf")
     if not head.startswith(b"---"):
         return None
@@ -307,7 +308,7 @@ def _front_matter_id(head: bytes) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _new_temp(folder: Path) -> tuple[int, Path]:
+def new_temp(folder: Path) -> tuple[int, Path]:
     """A new, empty, hidden temporary file in ``folder`` (created with the user's umask),
     locked (``flock``) for as long as the returned descriptor is open."""
     while True:
@@ -322,7 +323,8 @@ def _new_temp(folder: Path) -> tuple[int, Path]:
         return fd, path
 
 
-def _move_no_clobber(temp: Path, target: Path) -> None:
+def move_no_clobber(temp: Path, target: Path) -> None:
+    """Move ``temp`` to ``target``, raising :class:`FileExistsError` if anything is there."""
     try:
         os.link(temp, target)
     except FileExistsError:

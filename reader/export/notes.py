@@ -39,22 +39,19 @@ from pathlib import Path
 
 from reader import __version__
 from reader.export import files
+from reader.export.batch import BATCH_FILES
 from reader.export.errors import ExportError
 from reader.export.index import IndexEntry, render_index
+from reader.export.ledger import Ledger
 from reader.export.model import ExportOptions, ExportReport
 from reader.export.names import is_safe_name, is_safe_path, name_key, note_name, note_stem
-from reader.export.report import ReportBuilder
 from reader.export.templates import NoteTemplate, check_note_section, note_context
 from reader.export.vault import Outcome, VaultNotes, write_index_note
-from reader.library.errors import LibraryUsageError
 from reader.library.model import Paper
 from reader.library.store import Library
 from reader.library.vault_records import (
-    NotePull,
     NoteRecord,
     VaultState,
-    pull_notes,
-    remember_notes,
     vault_base,
     vault_states,
 )
@@ -167,10 +164,8 @@ class _Export:
         self.on_disk = {name_key(n): n for n in files.folder_names(folder)}
         self.vault = VaultNotes(folder, recreate=options.recreate, force=options.force)
         self.notes: list[_Note] = []
-        self.present: dict[int, IndexEntry] = {}
-        self.records: list[NoteRecord] = []
-        self.pulls: list[NotePull] = []
-        self.report = ReportBuilder()
+        self.ledger = Ledger(folder, self.vault.batch)
+        self.report = self.ledger.report
 
     # ------------------------------------------------------------------ the run
 
@@ -183,26 +178,36 @@ class _Export:
             missing = sorted(set(wanted) - {n.paper.id for n in self.notes})
             self.report.errors.extend(f"there is no paper with id {i}" for i in missing)
         files.prepare_folder(self.folder)
-        stopped = False
+        ledger = self.ledger
+        cancelled = False
         try:
             for note in self.notes:
                 if self._cancelled():
-                    return self.report.build(cancelled=True)
+                    cancelled = True
+                    break
                 if not self._settle_safely(note):
-                    stopped = True
                     break
                 self._advance()
-                if len(self.records) + len(self.pulls) >= _BATCH:
-                    self._remember()
-            if not stopped and self.index_name is not None and not self._cancelled():
-                self._remember()
-                self._write_index(self.index_name)
-            self._advance(final=True)
+                if len(self.vault.batch) >= BATCH_FILES and not self._commit():
+                    break
+                if ledger.queued >= _BATCH:
+                    self._commit()
+            else:
+                if self._commit() and self.index_name is not None and not self._cancelled():
+                    self._write_index(self.index_name)
+                self._advance(final=True)
         finally:
-            self._remember()
+            self._commit()  # what was staged before a stop, a cancel or an error
             if self.report.touched_folder:
                 files.sync_folder(self.folder)
-        return self.report.build(cancelled=False)
+            ledger.errors_with_stop()
+        return self.report.build(cancelled=cancelled)
+
+    def _commit(self) -> bool:
+        """Make the staged notes durable, then remember them; ``False`` if the disk is full."""
+        going = self.ledger.commit()
+        self.ledger.remember(self.library, self.key)
+        return going and not self.ledger.disk_full
 
     def _selection(self) -> tuple[list[int], list[int] | None]:
         if self.options.paper_ids is not None:
@@ -256,30 +261,12 @@ class _Export:
         except files.NotARegularFile as exc:
             self.report.errors.append(f"{exc}: not a regular file (a link or a folder); left alone")
             return True
-        except FileExistsError as exc:  # a file appeared there while exporting
-            self.report.add(Outcome(Path(exc.filename or path), "conflict"))
-            return True
         except ExportError as exc:  # the template failed on a note pulled from the vault
             self.report.errors.append(str(exc))
             return True
-        except OSError as exc:
-            where = exc.filename or path
-            self.report.errors.append(f"{where}: {exc.strerror or exc}")
-            if files.is_final(exc):
-                self.report.errors.append("the export stopped: the disk takes no more writes")
-                return False
-            return True
-        self.report.add(outcome)
-        if outcome.record is not None:
-            self.records.append(outcome.record)
-        if outcome.pull is not None:
-            self.pulls.append(outcome.pull)
-        if outcome.kind in {"written", "unchanged", "conflict", "left-alone"}:
-            name = _relative(self.folder, outcome.path)
-            paper = note.paper
-            self.present[paper.id] = IndexEntry(
-                paper.id, name, paper.title, paper.status, paper.rating
-            )
+        except OSError as exc:  # FileExistsError: a file appeared there while exporting
+            return self.ledger.failed(exc, path)
+        self.ledger.take(note.paper, outcome)
         return True
 
     def _settle(self, note: _Note) -> Outcome:
@@ -303,7 +290,7 @@ class _Export:
         path = self.folder / name
         found = files.read_note(path)
         if found is None:
-            return self.vault._write_new(paper.id, name, text, fingerprint)
+            return self.vault.write_new(paper.id, name, text, fingerprint)
         content, info = found
         record = NoteRecord(
             paper.id, name, files.sha256(content), fingerprint, text, info.st_size, info.st_mtime_ns
@@ -365,7 +352,7 @@ class _Export:
 
     def _write_index(self, index_name: str) -> None:
         """The index: every paper whose note is in the folder, by status, then by title."""
-        entries = dict(self.present)
+        entries = dict(self.ledger.present)
         exported = {n.paper.id for n in self.notes}
         others = [pid for pid in self.states if pid not in exported]
         for start in range(0, len(others), _BATCH):
@@ -378,43 +365,47 @@ class _Export:
         path = self.folder / index_name
         if not entries and recorded is None and not files.exists(path):
             return
-        data = (
-            render_index(index_name[: -len(".md")], self._cited(entries)).rstrip("\n") + "\n"
-        ).encode("utf-8", "replace")
+        cited = self._cited(entries)
+        inputs = _index_fingerprint(index_name, cited)
+        if state is not None and recorded is not None and state.inputs == inputs:
+            found = _read_quietly(path)  # the same entries as last time: no need to render
+            if found is not None and files.sha256(found) == recorded:
+                self.report.add(Outcome(path, "unchanged"))
+                return
+        data = (render_index(index_name[: -len(".md")], cited).rstrip("\n") + "\n").encode(
+            "utf-8", "replace"
+        )
         outcome = write_index_note(
             self.folder, index_name, data, recorded, force=self.options.force
         )
         self.report.add(outcome)
         if outcome.kind in {"written", "unchanged"}:
             sha = files.sha256(data)
-            self.records.append(NoteRecord(INDEX_ID, index_name, sha, None, None, None, None))
+            self.ledger.records.append(
+                NoteRecord(INDEX_ID, index_name, sha, inputs, None, None, None)
+            )
+            self.ledger.remember(self.library, self.key)
 
     def _cited(self, entries: dict[int, IndexEntry]) -> list[IndexEntry]:
         """The index's entries with their citekeys, for ``[@key]`` citations."""
         keys = self.library.citekeys(list(entries))
         return [dataclasses.replace(e, citekey=keys.get(pid)) for pid, e in entries.items()]
 
-    # ------------------------------------------------------------------ remembering
 
-    def _remember(self) -> None:
-        if self.pulls:
-            pulls, self.pulls = self.pulls, []
-            try:
-                changes = pull_notes(self.library, self.key, pulls)
-            except LibraryUsageError as exc:
-                self.report.errors.append(str(exc))
-            else:
-                self.report.pulled_into_library(changes, pulls)
-        if self.records:
-            records, self.records = self.records, []
-            remember_notes(self.library, self.key, records)
+def _index_fingerprint(name: str, entries: list[IndexEntry]) -> str:
+    """What the index note is made from: its name, its entries, this version."""
+    listed = sorted(entries, key=lambda e: e.paper_id)
+    return hashlib.sha256(
+        f"{__version__}\x00{name}\x00{listed!r}".encode("utf-8", "replace")
+    ).hexdigest()
 
 
-def _relative(folder: Path, path: Path) -> str:
+def _read_quietly(path: Path) -> bytes | None:
     try:
-        return path.relative_to(folder).as_posix()
-    except ValueError:  # pragma: no cover - every note is inside the folder
-        return path.name
+        found = files.read_note(path)
+    except (OSError, files.NotARegularFile, files.NoteTooLarge):
+        return None
+    return None if found is None else found[0]
 
 
 def _fingerprint(paper: Paper, template: str) -> str:

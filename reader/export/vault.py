@@ -15,25 +15,31 @@ decides, in this order:
    remembered from the last export. A note section changed only in the vault is pulled
    into the library (:func:`reader.library.vault_records.pull_notes`); changed on both
    sides it is a conflict: the file stays as it is and both texts are reported.
-4. **The write**, atomic, only when the merged text differs from the file, only into a
-   file that is not read-only and has not changed since it was read; Windows line
-   endings and a BOM are written back as the file had them.
+4. **The write**, only when the merged text differs from the file, only into a file that
+   is not read-only; Windows line endings and a BOM are written back as the file had
+   them. It is staged in the folder's :class:`~reader.export.batch.WriteBatch` (the
+   outcome's ``staged``): the export commits a batch of notes with one wait for the
+   disk, and a note changed since it was read is not replaced then.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.export import files
+from reader.export.batch import StagedWrite, WriteBatch
 from reader.export.merge import merge_note
 from reader.export.model import LeftAlone, NoteConflict, PulledNote
 from reader.export.sections import FileText, NoteFormatError, decode_file, split_note
 from reader.library.model import Paper
+from reader.library.store import MAX_NOTE_CHARS
 from reader.library.vault_records import NotePull, NoteRecord, VaultState
 
+TOO_LONG = f"its note is longer than {MAX_NOTE_CHARS:,} characters, more than the library keeps"
 Render = Callable[[Paper], str]
 """Renders a paper's note (``\\n`` line endings); raises ExportError."""
 
@@ -53,6 +59,8 @@ class Outcome:
     message: str = ""
     copy: Path | None = None
     """Where ``force`` kept the user's version."""
+    staged: StagedWrite | None = None
+    """The write, when it waits in the batch (the outcome counts once it is committed)."""
     merged: bool = False
     """Written with the user's edits kept (the file differed from what was written last)."""
     kept_edits: bool = False
@@ -66,6 +74,9 @@ class VaultNotes:
         self.recreate = recreate
         self.force = force
         self._by_id: dict[int, list[str]] | None = None
+        self.batch = WriteBatch(folder)
+        self._prefix = str(folder) + os.sep
+        """The notes written and not yet committed (see :mod:`reader.export.batch`)."""
 
     # ------------------------------------------------------------------ locating
 
@@ -90,16 +101,16 @@ class VaultNotes:
         render: Render,
     ) -> Outcome:
         """Settle a note exported here before; ``ours`` is ``None`` when inputs are unchanged."""
+        if ours is None and self._untouched(state):  # one stat: nothing read, nothing written
+            return Outcome(self.folder / state.name, "unchanged")
         name = self.locate(paper.id, state.name)
         if name is None:
             path = self.folder / state.name
             if not self.recreate:
                 return Outcome(path, "deleted")
             text = ours if ours is not None else render(paper)
-            return self._write_new(paper.id, state.name, text, fingerprint)
+            return self.write_new(paper.id, state.name, text, fingerprint)
         path = self.folder / name
-        if ours is None and name == state.name and self._untouched(path, state):
-            return Outcome(path, "unchanged")  # nothing read, nothing written: no need to look
         if not files.is_inside(self.folder, name):
             return Outcome(
                 path, "error", message=f"{path}: leads outside the export folder; left alone"
@@ -150,6 +161,8 @@ class VaultNotes:
                 paper, path, name, data, file, current, fingerprint, merged.vault_note
             )
         pull = None
+        if merged.pulled and len(merged.vault_note) > MAX_NOTE_CHARS:
+            return self._alone(path, TOO_LONG)  # before anything is written
         if merged.pulled:
             current = render(replace(paper, note=merged.vault_note))
             try:
@@ -171,9 +184,9 @@ class VaultNotes:
         outcome.kept_edits = merged.kept_edits
         outcome.merged = outcome.kind == "written" and sha != state.sha256
         if pull is not None and outcome.record is not None:
+            # Remembered together with the pull, once the file is on disk.
             outcome.pull = NotePull(paper.id, paper.note, pull, outcome.record)
             outcome.pulled = PulledNote(paper.id, path, paper.note, pull)
-            outcome.record = None  # remembered together with the pull
         return outcome
 
     def _unreadable(
@@ -193,14 +206,19 @@ class VaultNotes:
             return self._alone(path, str(exc))
         return self._forced(paper_id, path, name, data, ours or render(paper), fingerprint)
 
-    def _untouched(self, path: Path, state: VaultState) -> bool:
+    def _untouched(self, state: VaultState) -> bool:
+        """Whether the note is where it was, with the size and mtime it had after the export."""
         if state.size is None or state.mtime_ns is None:
             return False
         try:
-            info = os.lstat(path)
+            info = os.lstat(self._prefix + state.name)
         except OSError:
             return False
-        return info.st_size == state.size and info.st_mtime_ns == state.mtime_ns
+        return (
+            stat.S_ISREG(info.st_mode)
+            and info.st_size == state.size
+            and info.st_mtime_ns == state.mtime_ns
+        )
 
     def _alone(self, path: Path, reason: str) -> Outcome:
         return Outcome(path, "left-alone", left_alone=LeftAlone(path, reason))
@@ -242,21 +260,18 @@ class VaultNotes:
             return Outcome(path, "unchanged", record=record)
         if files.is_read_only(info):
             return self._alone(path, "the file is read-only")
-        try:
-            now = os.lstat(path)
-        except OSError:  # pragma: no cover - removed while exporting
-            now = None
-        if now is None or (now.st_size, now.st_mtime_ns) != (info.st_size, info.st_mtime_ns):
-            return self._alone(path, "it changed while exporting; the next export merges it")
-        files.write_note(self.folder, name, new, replace=True)
-        record = self._record(paper_id, name, files.sha256(new), fingerprint, base, _stat(path))
-        return Outcome(path, "written", record=record)
+        staged = self.batch.stage(
+            name, new, replace=True, expect=(info.st_size, info.st_mtime_ns)
+        )  # not replaced if it changes before the commit
+        record = self._record(paper_id, name, files.sha256(new), fingerprint, base, None)
+        return Outcome(path, "written", record=record, staged=staged)
 
-    def _write_new(self, paper_id: int, name: str, text: str, fingerprint: str) -> Outcome:
+    def write_new(self, paper_id: int, name: str, text: str, fingerprint: str) -> Outcome:
+        """A new note file at ``name`` (staged; never replacing a file that appears there)."""
         data = text.encode("utf-8", "replace")
-        path = files.write_note(self.folder, name, data, replace=False)
-        record = self._record(paper_id, name, files.sha256(data), fingerprint, text, _stat(path))
-        return Outcome(path, "written", record=record)
+        staged = self.batch.stage(name, data, replace=False)
+        record = self._record(paper_id, name, files.sha256(data), fingerprint, text, None)
+        return Outcome(staged.target, "written", record=record, staged=staged)
 
     def _unmerged(
         self, paper: Paper, path: Path, name: str, data: bytes, ours: str, fingerprint: str

@@ -36,6 +36,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from reader.export import fastyaml
+from reader.export.aliases import combine_aliases
 from reader.export.sections import NoteFormatError
 
 _Span = tuple[str, int, int]
@@ -114,6 +115,7 @@ def merge_front_matter(base: str, ours: str, theirs: str | None) -> str:
     """
     if theirs is None:
         return ours
+    base, ours, theirs = combine_aliases(base, ours, theirs)
     fast = fastyaml.merge(base, ours, theirs)
     if fast is not None:
         return fast

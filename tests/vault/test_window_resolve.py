@@ -1,0 +1,123 @@
+"""Resolving a conflict in the window is undoable: both sides get their old texts back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from reader.export import ExportOptions
+from reader.library import Library
+from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle, write
+from ui.window import MainWindow
+
+
+def _export(qtbot: QtBot, window: MainWindow, vault: Path, ids: list[int]) -> None:
+    window.transfers.result_box = None
+    window.transfers.run_export(ExportOptions(folder=vault, paper_ids=ids))
+    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
+    settle(qtbot, window)
+
+
+def _conflict(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> tuple[int, Path, bytes]:
+    """A note changed both in the library and in the vault; its file's bytes then."""
+    with Library(window.library.path) as library:
+        fill_library(library, 2)
+    ids = window.library.paper_ids()[:1]
+    write(qtbot, window, lambda lib: lib.set_note(ids[0], "A note worth keeping."))
+    vault = tmp_path / "vault"
+    _export(qtbot, window, vault, ids)
+    box = window.transfers.result_box
+    assert box is not None
+    box.close()
+    (note,) = (p for p in vault.glob("*.md") if p.name != "Reading list.md")
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("A note worth keeping.", "My own words.\r\n"), "utf-8")
+    write(qtbot, window, lambda lib: lib.set_note(ids[0], "A changed note."))
+    _export(qtbot, window, vault, ids)
+    box = window.transfers.result_box
+    assert box is not None
+    assert box.conflicts is not None
+    assert "1 conflict" in box.text()
+    return ids[0], note, note.read_bytes()
+
+
+def _step(qtbot: QtBot, window: MainWindow, *, undo: bool) -> None:
+    (window.edits.undo if undo else window.edits.redo)()
+    qtbot.waitUntil(lambda: not window.edits.pending, timeout=WAIT_MS)
+    settle(qtbot, window)
+
+
+def test_keep_papershelfs_is_undone_with_the_vault_files_old_bytes(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window()
+    paper_id, note, before = _conflict(qtbot, window, tmp_path)
+    box = window.transfers.result_box
+    assert box is not None
+    assert box.conflicts is not None
+
+    qtbot.mouseClick(box.conflicts.keep_library, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: 0 in box.conflicts.done, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert "A changed note." in note.read_text(encoding="utf-8")
+    assert "My own words." not in note.read_text(encoding="utf-8")
+    assert window.edits.undo_stack.undoText().startswith("Keep Papershelf's note for")
+
+    _step(qtbot, window, undo=True)
+    assert note.read_bytes() == before  # byte for byte, the user's words and line endings
+    assert window.library.paper(paper_id).note == "A changed note."
+
+    _step(qtbot, window, undo=False)
+    assert "A changed note." in note.read_text(encoding="utf-8")
+    assert "My own words." not in note.read_text(encoding="utf-8")
+
+
+def test_keep_the_vaults_is_undone_in_the_library_and_the_file(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window()
+    paper_id, note, before = _conflict(qtbot, window, tmp_path)
+    box = window.transfers.result_box
+    assert box is not None
+    assert box.conflicts is not None
+
+    qtbot.mouseClick(box.conflicts.keep_vault, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: 0 in box.conflicts.done, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert window.library.paper(paper_id).note.startswith("My own words.")
+
+    _step(qtbot, window, undo=True)
+    assert window.library.paper(paper_id).note == "A changed note."
+    assert note.read_bytes() == before
+
+
+def test_an_undo_never_overwrites_a_note_edited_in_the_vault_since(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+    paper_id, note, _ = _conflict(qtbot, window, tmp_path)
+    box = window.transfers.result_box
+    assert box is not None
+    assert box.conflicts is not None
+    qtbot.mouseClick(box.conflicts.keep_library, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: 0 in box.conflicts.done, timeout=WAIT_MS)
+    settle(qtbot, window)
+    box.close()
+    later = note.read_text(encoding="utf-8").replace("A changed note.", "Typed later.")
+    note.write_text(later, "utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "exec", lambda box: shown.append(f"{box.windowTitle()}: {box.text()}") or 0
+    )
+
+    _step(qtbot, window, undo=True)
+
+    assert note.read_text(encoding="utf-8") == later
+    assert window.library.paper(paper_id).note == "A changed note."
+    assert len(shown) == 1
+    assert shown[0].startswith("“Keep Papershelf's note for")
+    assert "was changed in the vault since; nothing was undone" in shown[0]
