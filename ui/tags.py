@@ -193,7 +193,9 @@ class TagEditor(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.activated.connect(self._completed)
+        # Queued: the line edit puts the completion into itself on the same signal, after
+        # any direct slot; committing later leaves the input empty once the chip is added.
+        completer.activated.connect(self._completed, Qt.ConnectionType.QueuedConnection)
         self._input.setCompleter(completer)
         self._hint = QLabel()
         self._hint.setObjectName("tagHint")
