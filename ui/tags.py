@@ -170,6 +170,7 @@ class TagEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tags: list[str] = []
+        self._committed: list[str] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(2)
@@ -243,11 +244,18 @@ class TagEditor(QWidget):
         self._completions.setStringList(list(names))
 
     def _text_edited(self, text: str) -> None:
+        self._committed = []
         self._hint.hide()
         if "," in text:
             self._commit()
 
     def _completed(self, text: str) -> None:
+        # Queued: runs after the line edit put the completion into itself. Enter in the
+        # popup is also handed to the line edit, which committed it already: then only
+        # the text the line edit put back is cleared (one tag added, the input empty).
+        if text.strip() and self._committed == [text.strip()]:
+            self._input.clear()
+            return
         self._input.setText(text)
         self._commit()
 
@@ -262,7 +270,8 @@ class TagEditor(QWidget):
             self._hint.show()
             return
         self._input.clear()
-        self.tags_added.emit(list(dict.fromkeys(names)))
+        self._committed = list(dict.fromkeys(names))
+        self.tags_added.emit(list(self._committed))
 
     def _remove_last(self) -> None:
         if self._tags:
