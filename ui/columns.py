@@ -39,6 +39,7 @@ class Column(IntEnum):
     COMMENTS = 5
     STATUS = 6
     MATCH = 7
+    YEAR = 8
 
     @property
     def label(self) -> str:
@@ -48,7 +49,11 @@ class Column(IntEnum):
     @property
     def sort_key(self) -> SortKey:
         """What the library orders by for this column."""
-        return SortKey.INTEREST if self is Column.MATCH else SortKey(self.name.lower())
+        if self is Column.MATCH:
+            return SortKey.INTEREST
+        if self is Column.YEAR:
+            return SortKey.PUBLISHED  # the year orders as the publication date does
+        return SortKey(self.name.lower())
 
 
 _LABELS = {
@@ -60,6 +65,7 @@ _LABELS = {
     Column.COMMENTS: "Comments",
     Column.STATUS: "Status",
     Column.MATCH: "Match",
+    Column.YEAR: "Year",
 }
 
 
@@ -104,7 +110,7 @@ ROLES_NEEDING_ROW = frozenset(
     }
 )
 MUTED_COLUMNS = frozenset(
-    {Column.PUBLISHED, Column.ADDED, Column.COMMENTS, Column.STATUS, Column.MATCH}
+    {Column.PUBLISHED, Column.ADDED, Column.COMMENTS, Column.STATUS, Column.MATCH, Column.YEAR}
 )
 
 
@@ -126,6 +132,8 @@ def display(column: Column, paper: PaperRow) -> str:
         return format_date(paper.first_seen)
     if column is Column.COMMENTS:
         return "" if paper.comments is None else str(paper.comments)
+    if column is Column.YEAR:
+        return "" if paper.published is None else str(paper.published.year)
     return paper.status.label
 
 
@@ -142,6 +150,8 @@ def sort_value(column: Column, paper: PaperRow) -> object:
         return paper.first_seen
     if column is Column.COMMENTS:
         return paper.comments
+    if column is Column.YEAR:
+        return paper.published
     return paper.status.value
 
 

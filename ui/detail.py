@@ -18,7 +18,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QSizePolicy,
@@ -43,7 +42,7 @@ from ui.notekeeper import NoteKeeper
 from ui.notes import NoteEditor
 from ui.stars import StarRating
 from ui.style import FAILED_COLOR
-from ui.tags import TagEditor
+from ui.tags import FlowLayout, TagEditor
 from ui.tooltips import plain_tooltip
 
 
@@ -88,9 +87,7 @@ class StatusSelector(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        layout = FlowLayout(self, spacing=0)  # a narrow pane wraps the buttons, never cuts one
         self._group = QButtonGroup(self)
         self._buttons: dict[Status, QToolButton] = {}
         keys = {Status.INBOX: "I", Status.QUEUE: "Q", Status.READ: "R", Status.ARCHIVED: "A"}
@@ -106,7 +103,6 @@ class StatusSelector(QWidget):
             self._group.addButton(button)
             self._buttons[status] = button
             layout.addWidget(button)
-        layout.addStretch(1)
 
     def button(self, status: Status) -> QToolButton:
         """The button for ``status`` (for tests and focus)."""
@@ -148,7 +144,7 @@ class DetailPane(QStackedWidget):
 
     def __init__(self, notes: NoteKeeper, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(240)
         self._paper: Paper | None = None
         self._selection: list[int] = []
 
