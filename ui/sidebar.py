@@ -80,8 +80,10 @@ def digest_label(record: DigestRecord) -> str:
 
 def digest_tooltip(record: DigestRecord) -> str:
     """The import-log line of a digest, for its tooltip."""
-    lines = [record.path, f"Imported {record.imported_at.astimezone():%Y-%m-%d %H:%M}"]
-    if record.status is DigestStatus.FAILED:
+    when = f"{record.imported_at.astimezone():%Y-%m-%d %H:%M}"
+    failed = record.status is DigestStatus.FAILED
+    lines = [record.path, f"Tried {when}, not imported" if failed else f"Imported {when}"]
+    if failed:
         lines.append(f"Failed: {record.error or 'unknown error'}")
     else:
         lines.append(f"{record.entries} papers: {record.new} new, {record.updated} updated")
