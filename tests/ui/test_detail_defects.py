@@ -155,3 +155,79 @@ def test_an_empty_library_gets_a_helpful_detail_pane(
     qtbot.waitUntil(lambda: window.feed.empty, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "Import" in window.detail._placeholder.text(), timeout=WAIT_MS)
     assert window.detail._placeholder.text() == EMPTY_LIBRARY_HINT
+
+
+def test_the_tag_overflow_reads_in_light_and_dark_rows_selected_or_not(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleFactory
+
+    from ui.delegates import contrast, overflow_color
+    from ui.style import dark_palette
+
+    light = QStyleFactory.create("Fusion").standardPalette()
+    dark = dark_palette()
+    placeholder = dark.color(QPalette.ColorRole.PlaceholderText)
+    assert contrast(placeholder, dark.color(QPalette.ColorRole.Highlight)) < 3  # the defect
+    for palette in (light, dark):
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+            assert contrast(overflow_color(palette, False), palette.color(role)) >= 4.5
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        assert contrast(overflow_color(palette, True), highlight) >= 3
+
+
+def test_confirmations_name_their_action(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    from ui.tagdialogs import ask
+
+    seen: list[list[str]] = []
+
+    def answer(text: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        buttons = [b.text().replace("&", "") for b in box.buttons()]
+        seen.append(buttons)
+        target = next(b for b in box.findChildren(QPushButton) if b.text().replace("&", "") == text)
+        target.click()
+
+    QTimer.singleShot(0, lambda: answer("Merge"))
+    assert ask(None, "Merge Tags", "Merge “a” into “b”?")
+    QTimer.singleShot(0, lambda: answer("Cancel"))
+    assert not ask(None, "Delete Tag", "Delete the tag “a”?")
+    QTimer.singleShot(0, lambda: answer("Empty Trash"))
+    assert ask(None, "Empty Trash", "Delete every paper in the trash for good?")
+    assert sorted(seen[0]) == ["Cancel", "Merge"]
+    assert sorted(seen[1]) == ["Cancel", "Delete"]
+    assert sorted(seen[2]) == ["Cancel", "Empty Trash"]
+    assert not any("Yes" in b or "No" in b for buttons in seen for b in buttons)
+
+
+def test_the_merge_dialog_requires_a_choice_most_used_first(qtbot: QtBot) -> None:
+    from reader.library import TagCount
+    from ui.tagdialogs import MergeTagDialog
+
+    tags = [
+        TagCount(1, "alpha", 1),
+        TagCount(2, "nlp", 9),
+        TagCount(3, "vision", 4),
+        TagCount(4, "old", 2),
+    ]
+    dialog = MergeTagDialog(None, "old", tags)
+    qtbot.addWidget(dialog)
+    assert dialog.target() == ""  # not the first tag alphabetically: nothing chosen
+    assert not dialog.merge_button.isEnabled()
+    items = [dialog.targets.itemText(i) for i in range(dialog.targets.count())]
+    assert items == ["nlp", "vision", "alpha"]  # most used first, never the tag itself
+    dialog.targets.setCurrentIndex(0)
+    assert dialog.target() == "nlp"
+    assert dialog.merge_button.isEnabled()
+    assert dialog.merge_button.text() == "Merge"
+
+
+def test_file_import_opens_in_home_then_the_last_folder_used(tmp_path: Path) -> None:
+    from ui.recent import import_folder, remember_import_folder
+
+    assert import_folder() == Path.home()
+    remember_import_folder(tmp_path)
+    assert import_folder() == tmp_path
