@@ -22,8 +22,10 @@ def _settings() -> QSettings:
 
 def recent_libraries() -> list[Path]:
     """The libraries opened last, newest first (only those still there)."""
-    value = _settings().value("recent/libraries", [])
-    items = [value] if isinstance(value, str) else list(value or [])
+    value: object = _settings().value("recent/libraries", [])
+    items: list[object] = (
+        [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+    )
     return [Path(str(p)) for p in items if str(p) and Path(str(p)).is_file()][:MAX_RECENT]
 
 
