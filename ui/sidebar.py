@@ -313,6 +313,8 @@ class SidebarView(QTreeView):
     rename_tag_requested = Signal(str)
     merge_tag_requested = Signal(str)
     delete_tag_requested = Signal(str)
+    digest_action_requested = Signal(str, int)
+    """``("retry" | "show" | "forget", digest id)`` from a digest's context menu."""
 
     def __init__(self, model: SidebarModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -414,6 +416,9 @@ class SidebarView(QTreeView):
     def _context_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)
         key = index.data(ViewKeyRole) if index.isValid() else None
+        if isinstance(key, ViewKey) and key.kind == "digest":
+            self._digest_menu(pos, int(key.value or 0), bool(index.data(FailedRole)))
+            return
         if not isinstance(key, ViewKey) or key.kind != "tag":
             return
         name = str(key.value)
@@ -424,3 +429,19 @@ class SidebarView(QTreeView):
         menu.addSeparator()
         menu.addAction(f"Delete “{shown}”…", lambda: self.delete_tag_requested.emit(name))
         menu.exec(self.viewport().mapToGlobal(pos))
+
+    def digest_menu(self, digest_id: int, failed: bool) -> QMenu:
+        """A digest's menu: retry (a failed one), show the file, forget a failed entry."""
+        menu = QMenu(self)
+        emit = self.digest_action_requested.emit
+        if failed:
+            menu.addAction("Retry Import", lambda: emit("retry", digest_id))
+        menu.addAction("Show File in Folder", lambda: emit("show", digest_id))
+        if failed:
+            menu.addSeparator()
+            forget = menu.addAction("Remove from Log", lambda: emit("forget", digest_id))
+            forget.setToolTip("The file itself is kept")
+        return menu
+
+    def _digest_menu(self, pos: QPoint, digest_id: int, failed: bool) -> None:
+        self.digest_menu(digest_id, failed).exec(self.viewport().mapToGlobal(pos))

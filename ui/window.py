@@ -35,6 +35,7 @@ from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from reader.worker import LibraryReader, LibraryWorker
 from ui.detailfeed import DetailFeed
+from ui.digestlog import DigestLogActions
 from ui.edits import PaperEdits
 from ui.errors import show_error
 from ui.frame import WindowFrame
@@ -168,6 +169,11 @@ class MainWindow(WindowFrame):
         self.sidebar.show_all_digests_requested.connect(
             self.show_all_digests, Qt.ConnectionType.QueuedConnection
         )
+        log_actions = DigestLogActions(
+            self.runner, self.transfers, self.places, self.sidebar_model.digest_record, self
+        )
+        log_actions.message.connect(say)
+        self.sidebar.digest_action_requested.connect(log_actions.act)
         tags = TagActions(self, self.edits, self._tags)
         self.sidebar.rename_tag_requested.connect(tags.rename)
         self.sidebar.merge_tag_requested.connect(tags.merge)

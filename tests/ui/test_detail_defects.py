@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 
 from reader.library import DigestRecord, DigestStatus, Library
 from reader.worker import LibraryWorker
-from tests.ui.conftest import WAIT_MS, WindowFactory
+from tests.ui.conftest import WAIT_MS, WindowFactory, settle
 from ui.detail import EMPTY_LIBRARY_HINT, DetailPane
 from ui.detailparts import failure_summary
 from ui.notekeeper import NoteKeeper
 from ui.operations import ChangeBus, OperationRunner
-from ui.sidebar import digest_tooltip
+from ui.sidebar import FailedRole, ViewKeyRole, digest_tooltip
 from ui.tags import TagEditor
 from ui.tasks import TaskRunner
 
@@ -231,3 +232,49 @@ def test_file_import_opens_in_home_then_the_last_folder_used(tmp_path: Path) -> 
     assert import_folder() == Path.home()
     remember_import_folder(tmp_path)
     assert import_folder() == tmp_path
+
+
+def test_the_digest_log_menu_retries_shows_and_forgets_never_touching_the_file(
+    qtbot: QtBot, make_window: WindowFactory, inbox: Path, sample_digest: Path
+) -> None:
+    window = make_window()
+    broken = inbox / "broken.txt"
+    broken.write_text("this is not a digest\n")
+    window.transfers.import_paths([broken])
+    qtbot.waitUntil(lambda: window.sidebar_model.failed_digests == 1, timeout=WAIT_MS)
+    index = window.sidebar_model.digests_section.child(0)
+    record = window.sidebar_model.digest_record(int(index.data(ViewKeyRole).value))
+    assert record is not None
+    actions = [a.text() for a in window.sidebar.digest_menu(record.id, True).actions()]
+    assert actions == ["Retry Import", "Show File in Folder", "", "Remove from Log"]
+    ok_actions = [a.text() for a in window.sidebar.digest_menu(record.id, False).actions()]
+    assert ok_actions == ["Show File in Folder"]  # an imported file's entry stays
+
+    opened: list[QUrl] = []
+    window.places.open_url = opened.append  # type: ignore[method-assign]
+    window.sidebar.digest_action_requested.emit("show", record.id)
+    assert opened == [QUrl.fromLocalFile(str(inbox))]
+
+    shutil.copyfile(sample_digest, broken)  # the user fixed the file: retry reads it again
+    window.sidebar.digest_action_requested.emit("retry", record.id)
+    qtbot.waitUntil(lambda: window.sidebar_model.failed_digests == 0, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert broken.read_bytes() == sample_digest.read_bytes()  # never changed or moved
+
+    other = inbox / "other.txt"
+    other.write_text("still not a digest\n")
+    window.transfers.import_paths([other])
+    qtbot.waitUntil(lambda: window.sidebar_model.failed_digests == 1, timeout=WAIT_MS)
+    failed = next(
+        window.sidebar_model.digest_record(int(i.data(ViewKeyRole).value))
+        for i in (
+            window.sidebar_model.digests_section.child(n)
+            for n in range(window.sidebar_model.digests_section.rowCount())
+        )
+        if i.data(FailedRole)
+    )
+    assert failed is not None
+    window.sidebar.digest_action_requested.emit("forget", failed.id)
+    qtbot.waitUntil(lambda: window.sidebar_model.failed_digests == 0, timeout=WAIT_MS)
+    assert other.exists()  # the user's file is kept
+    assert other.read_text() == "still not a digest\n"
