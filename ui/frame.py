@@ -376,8 +376,21 @@ class WindowFrame(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self.library.path, data_dir(), self)
         self.settings_dialog = dialog
+        dialog.accepted.connect(lambda: self.apply_theme(dialog.theme_choice()))
         dialog.accepted.connect(lambda: self.settings_accepted.emit(dialog.result_settings()))
         dialog.open()
+
+    def apply_theme(self, choice: str) -> None:
+        """Switch the whole application to the theme ``choice`` now (and remember it)."""
+        from PySide6.QtWidgets import QApplication
+
+        from ui.style import apply_theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, choice)
+            if self.detail.paper is not None:
+                self.detail.tags.recolor()  # chips take their colours from the palette
 
     def save_settings(self) -> bool:
         """Write the settings file; False (after saying why) when it cannot be written."""

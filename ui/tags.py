@@ -239,6 +239,11 @@ class TagEditor(QWidget):
         self._flow.invalidate()  # taking items out does not, by itself, lay the rest out again
         self.updateGeometry()
 
+    def recolor(self) -> None:
+        """Make the chips again with the current palette's colours (a theme switch)."""
+        names, self._tags = self._tags, []
+        self.set_tags(names)
+
     def set_completions(self, names: Sequence[str]) -> None:
         """Every existing tag, offered while typing."""
         self._completions.setStringList(list(names))

@@ -100,7 +100,7 @@ class Transfers(QObject):
 
     def choose_import(self) -> None:
         """File ▸ Import…: pick digest files (from the folder last imported from)."""
-        from ui.recent import import_folder, remember_import_folder
+        from ui.appwide import import_folder, remember_import_folder
 
         paths, _ = QFileDialog.getOpenFileNames(
             self._parent, "Import Digests", str(import_folder()), IMPORT_FILTER

@@ -227,7 +227,7 @@ def test_the_merge_dialog_requires_a_choice_most_used_first(qtbot: QtBot) -> Non
 
 
 def test_file_import_opens_in_home_then_the_last_folder_used(tmp_path: Path) -> None:
-    from ui.recent import import_folder, remember_import_folder
+    from ui.appwide import import_folder, remember_import_folder
 
     assert import_folder() == Path.home()
     remember_import_folder(tmp_path)

@@ -1,4 +1,5 @@
-"""What the application remembers across libraries: recent libraries, the last import folder.
+"""What the application remembers across libraries: recent libraries, the last import
+folder, the theme.
 
 App-wide (not per library): a small INI file ``recent.ini`` in the config folder. Paths
 that no longer exist are dropped when read; nothing here ever touches the files named.
@@ -58,4 +59,23 @@ def remember_import_folder(folder: Path) -> None:
     """The folder a file was just imported from."""
     settings = _settings()
     settings.setValue("recent/importFolder", str(Path(folder).absolute()))
+    settings.sync()
+
+
+THEMES = ("system", "light", "dark")
+"""Settings ▸ Appearance: follow the system, or always light, or always dark."""
+
+
+def theme() -> str:
+    """The chosen theme (one of :data:`THEMES`; ``system`` when none was chosen)."""
+    value = str(_settings().value("appearance/theme", "system") or "system")
+    return value if value in THEMES else "system"
+
+
+def set_theme(value: str) -> None:
+    """Remember the theme (one of :data:`THEMES`)."""
+    if value not in THEMES:
+        raise ValueError(f"not a theme: {value!r}")
+    settings = _settings()
+    settings.setValue("appearance/theme", value)
     settings.sync()
