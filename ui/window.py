@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from reader.library import (
     Changes,
@@ -41,6 +41,7 @@ from ui.errors import show_error
 from ui.frame import WindowFrame
 from ui.insightfeed import InsightFeed
 from ui.interest import InterestService, for_you_empty_text
+from ui.libraryfile import LibraryFileActions
 from ui.menus import WindowActions
 from ui.notekeeper import NoteKeeper
 from ui.notices import Notices
@@ -126,6 +127,10 @@ class MainWindow(WindowFrame):
         )
         self.menu_actions = WindowActions(self, self, self.paper_list, self.edits, self.transfers)
         self.menu_actions.build_menus()
+        self.library_file = LibraryFileActions(self, self.tasks, library.path)
+        file_menu = self.menuBar().actions()[0].menu()
+        if isinstance(file_menu, QMenu):
+            self.library_file.fill_menu(file_menu, before=self.menu_actions.quit)
         self._wire()
         self._load()
         self.interest.start()
@@ -173,6 +178,7 @@ class MainWindow(WindowFrame):
             self.runner, self.transfers, self.places, self.sidebar_model.digest_record, self
         )
         log_actions.message.connect(say)
+        self.library_file.message.connect(say)
         self.sidebar.digest_action_requested.connect(log_actions.act)
         tags = TagActions(self, self.edits, self._tags)
         self.sidebar.rename_tag_requested.connect(tags.rename)
