@@ -21,12 +21,15 @@ TITLE_MIN = 220
 PRIORITY = (
     Column.RATING,
     Column.MATCH,
+    Column.AUTHORS,
     Column.PUBLISHED,
     Column.TAGS,
     Column.YEAR,
     Column.STATUS,
+    Column.UPVOTES,
     Column.ADDED,
     Column.COMMENTS,
+    Column.ARXIV,
 )
 """Most important first: the last ones go first when the list is narrow."""
 

@@ -220,10 +220,10 @@ class WindowFrame(QMainWindow):
             c for c in Column if self.state.flag(f"column{c.name.title()}", c in shown)
         )
         column = header.sortIndicatorSection()
-        if 0 <= column < len(Column):
+        key = Column(column).sort_key if 0 <= column < len(Column) else None
+        if key is not None:
             self.model.set_sort(
-                Column(column).sort_key,
-                descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+                key, descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
             )
         self.menu_actions.show_sidebar.setChecked(self.state.flag("sidebarVisible"))
         self.menu_actions.show_detail.setChecked(self.state.flag("detailVisible"))

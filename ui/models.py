@@ -25,9 +25,11 @@ from PySide6.QtCore import (
 )
 
 from reader.library import Changes, Library, PaperFilter, PaperRow, SortKey, Status
+from reader.library.row_extras import RowExtras, row_extras
 from reader.query import compile_filter
 from reader.ranking import for_you_ids, scores, state
 from ui.columns import (
+    EXTRA_COLUMNS,
     ITEM_FLAGS,
     MUTED_COLUMNS,
     ROLES_NEEDING_ROW,
@@ -37,6 +39,7 @@ from ui.columns import (
     PaperRowRole,
     SortRole,
     display,
+    extra_data,
     format_date,
     match_text,
     match_tooltip,
@@ -110,6 +113,7 @@ class PaperTableModel(QAbstractTableModel):
         self._serial = 0
         self._rows: dict[int, PaperRow] = {}
         self._scores: dict[int, float] = {}  # match scores of the cached rows (none: unscored)
+        self._extras: dict[int, RowExtras] = {}  # authors, upvotes, arXiv id (ui19's columns)
         self._positions: dict[int, int] | None = None
         self._lookups = 0
         self._problems: set[str] = set()
@@ -303,6 +307,7 @@ class PaperTableModel(QAbstractTableModel):
         for paper_id in paper_ids:
             self._rows.pop(paper_id, None)
             self._scores.pop(paper_id, None)
+            self._extras.pop(paper_id, None)
             row = self.row_of(paper_id)
             if row is not None:
                 rows.append(row)
@@ -323,6 +328,7 @@ class PaperTableModel(QAbstractTableModel):
         """Forget every cached row (a tag renamed on many papers, say) and repaint."""
         self._rows.clear()
         self._scores.clear()
+        self._extras.clear()
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, self.columnCount() - 1)
@@ -384,6 +390,7 @@ class PaperTableModel(QAbstractTableModel):
         if len(self._rows) + len(wanted) > self.MAX_CACHE:
             self._rows.clear()
             self._scores.clear()
+            self._extras.clear()
             wanted = self._ids[start:stop]
         self.fetch_count += 1
         try:
@@ -395,6 +402,10 @@ class PaperTableModel(QAbstractTableModel):
         try:
             self._scores.update(scores(self._library, wanted))
         except Exception as exc:  # the Match column stays empty; the rows still show
+            self._problem(exc)
+        try:
+            self._extras.update(row_extras(self._library, wanted))
+        except Exception as exc:  # the Authors, Upvotes and arXiv columns stay empty
             self._problem(exc)
         for paper in fetched:
             self._rows[paper.id] = paper
@@ -460,6 +471,8 @@ class PaperTableModel(QAbstractTableModel):
         column = Column(index.column())
         if column is Column.MATCH:
             return self._match_data(paper.id, role)
+        if column in EXTRA_COLUMNS:
+            return extra_data(column, self._extras.get(paper.id), role)
         if role == Qt.ItemDataRole.DisplayRole:
             return display(column, paper)
         if role == SortRole:
@@ -497,9 +510,10 @@ class PaperTableModel(QAbstractTableModel):
         return self._scores.get(paper_id)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(Column):
-            return
-        self.set_sort(Column(column).sort_key, descending=order == Qt.SortOrder.DescendingOrder)
+        key = Column(column).sort_key if 0 <= column < len(Column) else None
+        if key is None:
+            return  # a column the library cannot order by yet: the list keeps its order
+        self.set_sort(key, descending=order == Qt.SortOrder.DescendingOrder)
 
 
 def _unreadable(paper_id: int) -> PaperRow:

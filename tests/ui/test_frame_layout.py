@@ -137,3 +137,60 @@ def test_the_window_title_names_the_library_once(qtbot: QtBot, make_window: Wind
     assert "Papershelf" not in title
     assert window.windowFilePath().endswith("library.sqlite")
     assert Qt.WindowType.Window & window.windowFlags()
+
+
+def test_authors_upvotes_and_arxiv_columns(
+    qtbot: QtBot, make_window: WindowFactory, lib_path: object
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from reader.digests.model import Digest, Entry
+    from reader.library.ingest import SourceFile, record_digest
+
+    entries = (
+        Entry(
+            title="Attention is all you need",
+            authors=("Ashish Vaswani", "Noam Shazeer", "Niki Parmar"),
+            authors_count=8,
+            upvotes=1234,
+            arxiv_id="1706.03762",
+            published=date(2017, 6, 12),
+        ),
+        Entry(title="Two of us", authors=("Ada Lovelace", "Charles Babbage"), authors_count=2),
+        Entry(title="Only a lab", organization="Google", authors_count=12),
+    )
+    library = Library(lib_path)  # type: ignore[arg-type]
+    record_digest(
+        library,
+        SourceFile("extras.txt", None, None, "test"),
+        Digest(
+            format="synthetic",
+            entries=entries,
+            date=date(2026, 1, 30),
+            captured_at=datetime(2026, 1, 30, tzinfo=UTC),
+        ),
+    )
+    library.close()
+    window = make_window()
+    model = window.model
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=WAIT_MS)
+    shown = {
+        model.index(r, Column.TITLE).data(): (
+            model.index(r, Column.AUTHORS).data(),
+            model.index(r, Column.UPVOTES).data(),
+            model.index(r, Column.ARXIV).data(),
+        )
+        for r in range(3)
+    }
+    assert shown["Attention is all you need"] == ("Vaswani et al.", "1,234", "1706.03762")
+    assert shown["Two of us"] == ("Lovelace & Babbage", "", "")
+    assert shown["Only a lab"] == ("Google", "", "")
+    row = next(r for r in range(3) if model.index(r, 0).data() == "Attention is all you need")
+    tip = model.index(row, Column.AUTHORS).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Ashish Vaswani, Noam Shazeer, Niki Parmar, and 5 more" in tip
+    header = window.paper_list.horizontalHeader()
+    before = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+    header.setSortIndicator(Column.UPVOTES, Qt.SortOrder.DescendingOrder)  # no library order yet
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == before
+    window.paper_list.set_column_wanted(Column.AUTHORS, True)
+    assert Column.AUTHORS in window.paper_list.fitter.wanted()
