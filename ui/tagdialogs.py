@@ -42,23 +42,25 @@ def verb_for(title: str) -> str:
 
 
 def confirmation(parent: QWidget | None, title: str, question: str, verb: str) -> QMessageBox:
-    """A question (plain text) with a ``verb`` button and Cancel."""
+    """A question (plain text) with a ``verb`` button and Cancel; ``exec()`` returns
+    ``StandardButton.Yes`` for the verb (its role), whatever its text."""
     box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    act = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel if verb in DESTRUCTIVE else act)
-    box.setEscapeButton(cancel)
-    act.setObjectName("confirmButton")  # the button that does it (for ask and tests)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+    act = box.button(QMessageBox.StandardButton.Yes)
+    if act is not None:
+        act.setText(verb)
+    box.setDefaultButton(
+        QMessageBox.StandardButton.Cancel if verb in DESTRUCTIVE else QMessageBox.StandardButton.Yes
+    )
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
     return box
 
 
 def ask(parent: QWidget | None, title: str, question: str, verb: str | None = None) -> bool:
     """Confirm an action with a button that names it ("Merge", "Delete"); True when done."""
     box = confirmation(parent, title, question, verb or verb_for(title))
-    box.exec()
-    clicked = box.clickedButton()
-    return clicked is not None and clicked.objectName() == "confirmButton"
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def _input(parent: QWidget | None, title: str, label: str) -> QInputDialog:
