@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from reader.library import Library, Status
@@ -262,6 +262,10 @@ def _answer_dialogs(monkeypatch: pytest.MonkeyPatch, text: str = "", yes: bool =
     """Answer the tag dialogs: ``text`` in the input dialog, Yes (or No) to questions."""
     monkeypatch.setattr(QInputDialog, "exec", lambda _d: QInputDialog.DialogCode.Accepted)
     monkeypatch.setattr(QInputDialog, "textValue", lambda _d: text)
+    from ui.tagdialogs import MergeTagDialog  # the merge target has a dialog of its own
+
+    monkeypatch.setattr(MergeTagDialog, "exec", lambda _d: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(MergeTagDialog, "target", lambda _d: text)
     answer = QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.No
     monkeypatch.setattr(QMessageBox, "exec", lambda _b: answer)
 
