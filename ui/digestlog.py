@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from reader.library import Changes, DigestRecord, DigestStatus, Library
-from reader.library.digest_log import forget_failed_digest, forget_failures_of
+from reader.library.log_entries import forget_failed_digest, forget_failures_of
 from ui.operations import OperationRunner
 from ui.places import Places
 from ui.transfers import Transfers
