@@ -237,11 +237,11 @@ class WindowFrame(QMainWindow):
             self.give_way()
 
     def give_way(self) -> None:
-        """Keep the list the widest pane: a narrow window takes room from the detail pane
-        (down to its minimum) and the sidebar before the list, whatever sizes were saved."""
+        """Keep the list wider than the detail pane: when it is not (a narrow window, old
+        saved sizes), the detail pane (down to its minimum) and the sidebar give way."""
         sidebar, papers, detail = self.splitter.sizes()
-        if not (self.list_stack.isVisible() and papers < max(detail, LIST_MIN * 4 // 3)):
-            return
+        if not (self.list_stack.isVisible() and papers < detail):
+            return  # the user's own sizes stand while the list is the wider pane
         total = sidebar + papers + detail
         if self.sidebar.isVisible():
             sidebar = max(SIDEBAR_MIN, min(sidebar, total // 6))
