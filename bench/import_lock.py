@@ -4,7 +4,7 @@ A second connection (as the window's writer or another ``papershelf`` command wo
 a rating every 10 ms while one digest of ``entries`` new papers is imported into a library
 that already holds ``entries`` papers. The figure is the longest wait of one such edit:
 the time the import holds the write lock. It must stay well under the busy timeout
-(``reader.library.store.BUSY_TIMEOUT_MS``), past which the edit fails as "busy".
+(``reader.library.connection.BUSY_TIMEOUT_MS``), past which the edit fails as "busy".
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ from reader.library import (
     DiskFullError,
     LibraryLockedError,
     LibraryReadOnlyError,
+    connection,
     health,
-    store,
 )
 from reader.library.store import Library
 from reader.watcher import FolderWatcher
@@ -318,7 +318,7 @@ def test_a_library_locked_by_another_process_fails_plainly_then_works(tmp_path: 
 def test_the_worker_and_watcher_keep_running_while_the_library_is_locked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
     path = seeded(tmp_path / "lib.sqlite", tmp_path)
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -3,7 +3,7 @@
 SQLite stores whatever bytes it is given. One invalid byte in a stored abstract (a bad
 disk sector, another tool writing the file, an old bug) used to make every read of that
 paper raise; the library now reads such text with U+FFFD in place of the bad bytes
-(:func:`reader.library.store._text`), and this module finds and repairs it:
+(:func:`reader.library.connection._text`), and this module finds and repairs it:
 
 * :func:`find` lists every undecodable text value in the tables people's data lives in,
   and every JSON list (authors, categories, warnings) holding a lone surrogate escape
