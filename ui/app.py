@@ -193,8 +193,12 @@ def run_app(library_path: Path) -> int:
             session.app.exit(0 if visible else 1)
 
         QTimer.singleShot(300, shown)
+    from ui.switching import SessionSwitcher
+
+    # File ▸ Open Library and Restore put another session in this one's place.
+    switcher = SessionSwitcher(session.app, session, start_session)
     try:
         status = session.app.exec()
     finally:
-        session.close()
+        switcher.close()
     return int(status)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from reader.library import PaperRow, SortKey
+from reader.library.row_extras import RowExtras
 from ui.tooltips import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -39,6 +40,10 @@ class Column(IntEnum):
     COMMENTS = 5
     STATUS = 6
     MATCH = 7
+    YEAR = 8
+    AUTHORS = 9
+    UPVOTES = 10
+    ARXIV = 11
 
     @property
     def label(self) -> str:
@@ -46,9 +51,16 @@ class Column(IntEnum):
         return _LABELS[self]
 
     @property
-    def sort_key(self) -> SortKey:
-        """What the library orders by for this column."""
-        return SortKey.INTEREST if self is Column.MATCH else SortKey(self.name.lower())
+    def sort_key(self) -> SortKey | None:
+        """What the library orders by for this column (``None``: the library has no order
+        for it yet — Authors, Upvotes and arXiv id — and the list keeps its order)."""
+        if self in EXTRA_COLUMNS:
+            return None
+        if self is Column.MATCH:
+            return SortKey.INTEREST
+        if self is Column.YEAR:
+            return SortKey.PUBLISHED  # the year orders as the publication date does
+        return SortKey(self.name.lower())
 
 
 _LABELS = {
@@ -60,7 +72,60 @@ _LABELS = {
     Column.COMMENTS: "Comments",
     Column.STATUS: "Status",
     Column.MATCH: "Match",
+    Column.YEAR: "Year",
+    Column.AUTHORS: "Authors",
+    Column.UPVOTES: "Upvotes",
+    Column.ARXIV: "arXiv",
 }
+EXTRA_COLUMNS = frozenset({Column.AUTHORS, Column.UPVOTES, Column.ARXIV})
+"""Columns read beside the light rows (:func:`reader.library.row_extras.row_extras`)."""
+
+
+def family_name(name: str) -> str:
+    """``Vaswani`` for ``Ashish Vaswani``; ``Vaswani`` for ``Vaswani, Ashish``."""
+    name = name.strip()
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    return name.rsplit(" ", 1)[-1] if " " in name else name
+
+
+def authors_short(extras: RowExtras | None) -> str:
+    """``Vaswani et al.``, ``Vaswani & Shazeer``, ``Vaswani``; the organisation or
+    ``5 authors`` when no names are known; empty when nothing is."""
+    if extras is None:
+        return ""
+    names = extras.authors
+    total = max(extras.authors_count or 0, len(names))
+    if names:
+        first = family_name(names[0])
+        if total == 2 and len(names) >= 2:
+            return f"{first} & {family_name(names[1])}"
+        return f"{first} et al." if total > 1 else first
+    if extras.organization:
+        return extras.organization
+    if extras.authors_count:
+        return "1 author" if extras.authors_count == 1 else f"{extras.authors_count} authors"
+    return ""
+
+
+def extra_display(column: Column, extras: RowExtras | None) -> str:
+    """The text of an extra column."""
+    if extras is None:
+        return ""
+    if column is Column.AUTHORS:
+        return authors_short(extras)
+    if column is Column.UPVOTES:
+        return "" if extras.upvotes is None else f"{extras.upvotes:,}"
+    return extras.arxiv_id or ""
+
+
+def extra_tooltip(column: Column, extras: RowExtras | None) -> str | None:
+    """The tooltip of an extra column (the first names in full)."""
+    if column is Column.AUTHORS and extras is not None and extras.authors:
+        more = (extras.authors_count or 0) - len(extras.authors)
+        tail = f", and {more} more" if more > 0 else ""
+        return plain_tooltip(", ".join(extras.authors) + tail)
+    return None
 
 
 def match_text(score: float | None) -> str:
@@ -119,7 +184,15 @@ ROLES_NEEDING_ROW = frozenset(
     }
 )
 MUTED_COLUMNS = frozenset(
-    {Column.PUBLISHED, Column.ADDED, Column.COMMENTS, Column.STATUS, Column.MATCH}
+    {
+        Column.PUBLISHED,
+        Column.ADDED,
+        Column.COMMENTS,
+        Column.STATUS,
+        Column.MATCH,
+        Column.YEAR,
+        Column.ARXIV,
+    }
 )
 
 
@@ -141,6 +214,8 @@ def display(column: Column, paper: PaperRow) -> str:
         return format_date(paper.first_seen)
     if column is Column.COMMENTS:
         return "" if paper.comments is None else str(paper.comments)
+    if column is Column.YEAR:
+        return "" if paper.published is None else str(paper.published.year)
     return paper.status.label
 
 
@@ -157,6 +232,8 @@ def sort_value(column: Column, paper: PaperRow) -> object:
         return paper.first_seen
     if column is Column.COMMENTS:
         return paper.comments
+    if column is Column.YEAR:
+        return paper.published
     return paper.status.value
 
 
@@ -172,4 +249,23 @@ def tooltip(column: Column, paper: PaperRow) -> str | None:
         return f"{paper.rating} of 5 stars" if paper.rating else "Not rated (press 1–5)"
     if column is Column.ADDED:
         return paper.first_seen.astimezone().strftime("%Y-%m-%d %H:%M")
+    return None
+
+
+def extra_data(column: Column, extras: RowExtras | None, role: int) -> object:
+    """What the model returns for ``role`` in an extra column."""
+    if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        return extra_display(column, extras)
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return extra_tooltip(column, extras)
+    if role == SortRole:
+        if extras is None:
+            return None
+        if column is Column.UPVOTES:
+            return extras.upvotes
+        return extra_display(column, extras).casefold()
+    if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.UPVOTES:
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if role == Qt.ItemDataRole.ForegroundRole and column in MUTED_COLUMNS:
+        return muted_color()
     return None

@@ -55,6 +55,41 @@ def tag_colors(name: str, palette: QPalette) -> tuple[QColor, QColor]:
     return QColor.fromHsl(hue, 150, 232), QColor.fromHsl(hue, 140, 60)
 
 
+def _luminance(color: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1–21; text wants 4.5)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def overflow_color(palette: QPalette, selected: bool) -> QColor:
+    """The "+N" of tags that do not fit: muted, but readable (4.5:1) on its row."""
+    if selected:
+        return palette.color(QPalette.ColorRole.HighlightedText)
+    rows = (palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.AlternateBase))
+    text = palette.color(QPalette.ColorRole.Text)
+    muted = palette.color(QPalette.ColorRole.PlaceholderText)
+    for amount in (0.0, 0.25, 0.5, 0.75, 1.0):  # towards the text colour until it reads
+        color = QColor(
+            round(muted.red() + (text.red() - muted.red()) * amount),
+            round(muted.green() + (text.green() - muted.green()) * amount),
+            round(muted.blue() + (text.blue() - muted.blue()) * amount),
+        )
+        if min(contrast(color, row) for row in rows) >= 4.5:
+            return color
+    return text
+
+
 def _draw_background(painter: QPainter, option: QStyleOptionViewItem, index: Index) -> QStyle:
     """The selection/alternate-row background of a cell, without its text."""
     opt = QStyleOptionViewItem(option)
@@ -189,7 +224,8 @@ class TagsDelegate(QStyledItemDelegate):
                         self._chip(painter, metrics, QRect(x, top, width, height), name, opt, pad)
                         x += width + 4
                         more = f"+{remaining - 1}" if remaining > 1 else ""
-                painter.setPen(opt.palette.color(QPalette.ColorRole.PlaceholderText))
+                selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+                painter.setPen(overflow_color(opt.palette, selected))
                 if more:
                     painter.drawText(
                         QRect(x, rect.top(), rect.right() - x, rect.height()),

@@ -16,27 +16,24 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from reader.library import DigestRecord, DigestStatus, Paper, PaperRow, Status
+from reader.library import DigestRecord, DigestStatus, Paper, PaperRow
 from ui.byline import (
     CategoryChips,
     LinkRow,
     authors_text,
     paper_links,
-    valid_doi,
 )
+from ui.detailparts import FailureNote, StatusSelector, caption, meta_line
 from ui.interestpanel import InterestPanel
 from ui.models import format_date
 from ui.notekeeper import NoteKeeper
@@ -46,93 +43,14 @@ from ui.style import FAILED_COLOR
 from ui.tags import TagEditor
 from ui.tooltips import plain_tooltip
 
-
-def who_wrote(authors_count: int | None, organization: str | None) -> str:
-    """``Google`` or ``5 authors`` (``1 author``), empty when unknown."""
-    if organization:
-        return organization
-    if authors_count is None:
-        return ""
-    return "1 author" if authors_count == 1 else f"{authors_count} authors"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def meta_line(paper: Paper) -> str:
-    """The muted line under the title and authors: who, when, votes, comments, ids."""
-    # Named authors have a line of their own; the organisation still says where from.
-    who = (
-        paper.organization if paper.authors else who_wrote(paper.authors_count, paper.organization)
-    )
-    parts = [who or "", paper.journal or ""]
-    if paper.published is not None:
-        parts.append(f"Published {format_date(paper.published)}")
-    if paper.upvotes:
-        parts.append(_count(paper.upvotes, "upvote"))
-    if paper.comments:
-        parts.append(_count(paper.comments, "comment"))
-    if paper.arxiv_id:
-        parts.append(f"arXiv:{paper.arxiv_id}")
-    doi = valid_doi(paper.doi)
-    if doi:
-        parts.append(f"DOI {doi}")
-    return "  ·  ".join(p for p in parts if p)
-
-
-class StatusSelector(QWidget):
-    """Five toggle buttons, one per reading status; emits :attr:`status_edited`."""
-
-    status_edited = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        self._group = QButtonGroup(self)
-        self._buttons: dict[Status, QToolButton] = {}
-        keys = {Status.INBOX: "i", Status.QUEUE: "q", Status.READING: "w", Status.READ: "r"}
-        keys[Status.ARCHIVED] = "a"  # the list's keys, as the menus show them
-        for status in Status:
-            button = QToolButton()
-            button.setText(status.label)
-            button.setCheckable(True)
-            button.setObjectName("segment")
-            key = keys.get(status)
-            button.setToolTip(f"Move to {status.label}" + (f" ({key})" if key else ""))
-            button.setAccessibleName(f"Status {status.label}")
-            button.clicked.connect(lambda _checked=False, s=status: self._clicked(s))
-            self._group.addButton(button)
-            self._buttons[status] = button
-            layout.addWidget(button)
-        layout.addStretch(1)
-
-    def button(self, status: Status) -> QToolButton:
-        """The button for ``status`` (for tests and focus)."""
-        return self._buttons[status]
-
-    def status(self) -> Status | None:
-        """The checked status, ``None`` for a mixed selection."""
-        return next((s for s, b in self._buttons.items() if b.isChecked()), None)
-
-    def set_status(self, status: Status | None) -> None:
-        """Check ``status``'s button (``None``: none checked). Does not emit."""
-        self._group.setExclusive(False)
-        for s, button in self._buttons.items():
-            button.setChecked(s == status)
-        self._group.setExclusive(True)
-
-    def _clicked(self, status: Status) -> None:
-        self.set_status(status)
-        self.status_edited.emit(status)
-
-
-def _caption(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("sectionCaption")
-    return label
+EMPTY_LIBRARY_HINT = (
+    "No papers yet.\n\nSave a digest — the Hugging Face Daily Papers page, an arXiv "
+    "listing e-mail, a feed, a .bib or .ris file — into a watched folder, drop it on the "
+    "window, or choose File \N{BLACK RIGHT-POINTING SMALL TRIANGLE} Import…\n\n"
+    "Its papers appear in the list; select one to read its abstract, rate it, tag it and "
+    "take notes here."
+)
+"""The detail pane of an empty library: what to do next, not a blank slab."""
 
 
 class DetailPane(QStackedWidget):
@@ -149,7 +67,7 @@ class DetailPane(QStackedWidget):
 
     def __init__(self, notes: NoteKeeper, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(240)
         self._paper: Paper | None = None
         self._selection: list[int] = []
 
@@ -227,14 +145,14 @@ class DetailPane(QStackedWidget):
         editors.setContentsMargins(0, 0, 0, 0)
         editors.setSpacing(3)
         for label, widget in (("Rating", self.stars), ("Status", self.status), ("Tags", self.tags)):
-            caption = _caption(label)
-            caption.setBuddy(widget)
-            editors.addWidget(caption)
+            heading = caption(label)
+            heading.setBuddy(widget)
+            editors.addWidget(heading)
             editors.addWidget(widget)
             editors.addSpacing(9)
         column.addWidget(self._editors)
 
-        self._appeared_caption = _caption("Appeared in")
+        self._appeared_caption = caption("Appeared in")
         column.addWidget(self._appeared_caption)
         self.appearances = QLabel()
         self.appearances.setObjectName("mutedLabel")
@@ -244,7 +162,7 @@ class DetailPane(QStackedWidget):
         column.addWidget(self.appearances)
         column.addSpacing(6)
 
-        self._abstract_caption = _caption("Abstract")
+        self._abstract_caption = caption("Abstract")
         column.addWidget(self._abstract_caption)
         self.abstract = QLabel()
         self.abstract.setObjectName("abstract")
@@ -263,6 +181,8 @@ class DetailPane(QStackedWidget):
         self.error.setStyleSheet(f"color: {FAILED_COLOR};")
         self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         column.addWidget(self.error)
+        self.failure = FailureNote()
+        column.addWidget(self.failure)
         self.insight = InterestPanel()
         column.addWidget(self.insight)
         column.addStretch(1)
@@ -333,6 +253,7 @@ class DetailPane(QStackedWidget):
             f" ({'; '.join(problems)}): run papershelf check --repair"
         )
         self.error.setVisible(bool(problems))
+        self.failure.hide()
         self.insight.show_loading(paper.id)
         self.insight.show()
         self._note_holder.show()
@@ -393,6 +314,7 @@ class DetailPane(QStackedWidget):
             self._abstract_caption,
             self.abstract,
             self.error,
+            self.failure,
             self._note_holder,
             self.insight,
         ):
@@ -410,11 +332,12 @@ class DetailPane(QStackedWidget):
         parts = []
         if record.digest_date is not None:
             parts.append(f"Digest of {format_date(record.digest_date)}")
-        parts.append(f"Imported {record.imported_at.astimezone():%Y-%m-%d %H:%M}")
+        failed = record.status is DigestStatus.FAILED
+        when = f"{record.imported_at.astimezone():%Y-%m-%d %H:%M}"
+        parts.append(f"Tried {when}, not imported" if failed else f"Imported {when}")
         if record.format:
             parts.append(record.format)
         self.meta.setText("  ·  ".join(parts))
-        failed = record.status is DigestStatus.FAILED
         lines = [record.path]
         if not failed:
             lines.append(
@@ -426,13 +349,15 @@ class DetailPane(QStackedWidget):
         self._abstract_caption.show()
         self.abstract.setText("\n".join(lines))
         self.abstract.show()
-        self.error.setText(
-            f"This file could not be imported: {record.error or 'unknown error'}\n\n"
-            "Fix the file (or save the page again) and it is imported as soon as it changes."
-            if failed
-            else ""
-        )
-        self.error.setVisible(failed)
+        self.error.hide()
+        if failed:
+            self.failure.show_failure(
+                "Not imported",
+                record.error or "unknown error",
+                "Fix the file (or save the page again) and it is imported as soon as it "
+                "changes; right-click it in the sidebar to retry.",
+            )
+        self.failure.setVisible(failed)
         for widget in (self._appeared_caption, self.appearances, self._note_holder, self.insight):
             widget.hide()
         self._set_editors_visible(False)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from reader.library import Changes, DigestRecord, Library, LibraryError, LibraryUsageError
-from ui.detail import DetailPane
+from ui.detail import EMPTY_LIBRARY_HINT, DetailPane
 
 BIG_SELECTION = 1000
 """Above this many selected papers the detail pane does not read their rows."""
@@ -67,7 +67,7 @@ class DetailFeed(QObject):
             if record is not None:
                 detail.show_digest(record)
             else:
-                detail.show_nothing(" " if self._empty() else None)
+                detail.show_nothing(EMPTY_LIBRARY_HINT if self._empty() else None)
 
     def show_paper(self, paper_id: int) -> None:
         """Show one paper (read now: one row)."""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from reader.export import ExportOptions
 from reader.library import PaperFilter, Status
 from reader.settings import Settings
+from ui.appwide import theme
 from ui.icons import icon
 
 
@@ -124,6 +125,17 @@ class SettingsDialog(QDialog):
         export_form.addRow("", self.watch_vault)
         layout.addWidget(export)
 
+        look = QGroupBox("Appearance")
+        look_form = QFormLayout(look)
+        self.theme = QComboBox()
+        self.theme.setAccessibleName("Theme")
+        for value, label in (("system", "System"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(label, value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(theme())))
+        self.theme.setToolTip("Light or dark for every window; System follows the desktop.")
+        look_form.addRow("Theme:", self.theme)
+        layout.addWidget(look)
+
         where = QGroupBox("Library")
         where_form = QFormLayout(where)
         self.library_label = QLabel(str(library_path))
@@ -169,6 +181,11 @@ class SettingsDialog(QDialog):
         )
         if folder:
             self.export_folder.setText(folder)
+
+    def theme_choice(self) -> str:
+        """The theme chosen (``system``, ``light`` or ``dark``): app-wide, not a setting of
+        the library."""
+        return str(self.theme.currentData())
 
     def result_settings(self) -> Settings:
         """The settings as edited (a new object; the original is untouched)."""

@@ -11,7 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QResizeEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,6 +34,7 @@ from reader.library import Library
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from ui.detail import DetailPane
+from ui.elided import ElidedLabel, ElidingStatusBar
 from ui.emptystate import EmptyState
 from ui.errors import show_error
 from ui.icons import app_icon
@@ -45,7 +52,11 @@ from ui.transfers import Transfers
 from ui.watching import WatchService
 
 DEFAULT_SIZE = (1280, 800)
+MINIMUM_SIZE = (760, 520)
+"""The smallest the window gets: at this size nothing overlaps and every pane is usable."""
 SPLITTER_SIZES = (220, 640, 420)
+SIDEBAR_MIN, LIST_MIN, DETAIL_MIN = 140, 300, 240
+"""The panes' minimum widths: the list gives way last (it has the stretch)."""
 
 
 def _plain_label(name: str) -> QLabel:
@@ -84,20 +95,22 @@ class WindowFrame(QMainWindow):
     ) -> None:
         """Make the panes, the heading and the status bar."""
         self._splitters_restored = False
-        self.setWindowTitle(f"Papershelf — {library.path.name}")
+        self.setStatusBar(ElidingStatusBar(self))
+        self.show_library_title(library.path)
+        self.setMinimumSize(*MINIMUM_SIZE)
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.model = PaperTableModel(library, queries, self)
         self.sidebar_model = SidebarModel(self)
         self.sidebar = SidebarView(self.sidebar_model)
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setMinimumWidth(140)
+        self.sidebar.setMinimumWidth(SIDEBAR_MIN)
         self.paper_list = PaperListView(self.model)
         self.paper_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.search = SearchField()
-        self.search.setMaximumWidth(360)
-        self.search.setMinimumWidth(160)
-        self.view_title = _plain_label("viewTitle")
+        self.search.setMinimumWidth(180)
+        self.view_title = ElidedLabel()
+        self.view_title.setObjectName("viewTitle")
         font = self.view_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.view_title.setFont(font)
@@ -108,12 +121,12 @@ class WindowFrame(QMainWindow):
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.setSpacing(0)
         top = QHBoxLayout()
-        top.setContentsMargins(12, 8, 8, 8)
         top.setSpacing(8)
+        top.setContentsMargins(12, 8, 8, 2)
         top.addWidget(self.view_title, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.view_count, 0, Qt.AlignmentFlag.AlignTop)
-        top.addStretch(1)
-        top.addWidget(self.search, 0, Qt.AlignmentFlag.AlignTop)
+        top.addSpacing(8)
+        top.addWidget(self.search, 1, Qt.AlignmentFlag.AlignTop)  # it grows; the title elides
         list_layout.addLayout(top)
         list_layout.addWidget(self.paper_list, 1)
         self.empty_state = EmptyState()
@@ -121,6 +134,7 @@ class WindowFrame(QMainWindow):
         self.list_stack.addWidget(list_page)
         self.list_stack.addWidget(self.empty_state)
         self._list_page = list_page
+        self.list_stack.setMinimumWidth(LIST_MIN)
 
         self.detail = DetailPane(notes)
         self.detail.tags.leave_requested.connect(self._focus_list)
@@ -137,6 +151,7 @@ class WindowFrame(QMainWindow):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
+        self.detail.setMinimumWidth(DETAIL_MIN)
         for number, widget in enumerate((self.sidebar, self.list_stack, self.detail)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(number, 1 if number == 1 else 0)
@@ -157,6 +172,12 @@ class WindowFrame(QMainWindow):
         bar.addPermanentWidget(transfers.cancel_button)
         bar.addPermanentWidget(self.watch_label)
         self.resize(*DEFAULT_SIZE)
+
+    def show_library_title(self, path: Path) -> None:
+        """``library.sqlite — Papershelf``: the file, then the application's display name
+        (which Qt adds itself: it is not repeated here)."""
+        self.setWindowTitle("")
+        self.setWindowFilePath(str(path))
 
     def wire_undo(self, stack: QUndoStack, actions: WindowActions) -> None:
         """Keep the Undo and Redo menu items in step with the stack."""
@@ -193,11 +214,17 @@ class WindowFrame(QMainWindow):
         header = self.paper_list.horizontalHeader()
         if self.state.restore_header(header):
             header.setSectionResizeMode(Column.TITLE, header.ResizeMode.Stretch)
+        fitter = self.paper_list.fitter
+        fitter.take_wanted_from_header()
+        shown = fitter.wanted()
+        fitter.set_wanted_columns(
+            c for c in Column if self.state.flag(f"column{c.name.title()}", c in shown)
+        )
         column = header.sortIndicatorSection()
-        if 0 <= column < len(Column):
+        key = Column(column).sort_key if 0 <= column < len(Column) else None
+        if key is not None:
             self.model.set_sort(
-                Column(column).sort_key,
-                descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+                key, descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
             )
         self.menu_actions.show_sidebar.setChecked(self.state.flag("sidebarVisible"))
         self.menu_actions.show_detail.setChecked(self.state.flag("detailVisible"))
@@ -208,6 +235,25 @@ class WindowFrame(QMainWindow):
             self._splitters_restored = True
             self.state.restore_splitter("splitter", self.splitter)
             self.state.restore_splitter("detailSplitter", self.detail.splitter)
+            self.give_way()
+
+    def give_way(self) -> None:
+        """Keep the list wider than the detail pane: when it is not (a narrow window, old
+        saved sizes), the detail pane (down to its minimum) and the sidebar give way."""
+        sidebar, papers, detail = self.splitter.sizes()
+        if not (self.list_stack.isVisible() and papers < detail):
+            return  # the user's own sizes stand while the list is the wider pane
+        total = sidebar + papers + detail
+        if self.sidebar.isVisible():
+            sidebar = max(SIDEBAR_MIN, min(sidebar, total // 6))
+        if self.detail.isVisible():
+            detail = max(DETAIL_MIN, min(detail, (total - sidebar) * 2 // 5))
+        self.splitter.setSizes([sidebar, total - sidebar - detail, detail])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._splitters_restored:
+            self.give_way()
 
     def save_state(self) -> None:
         """Remember geometry, splitters, columns, sort, the view and the paper."""
@@ -218,6 +264,11 @@ class WindowFrame(QMainWindow):
             {
                 "sidebarVisible": self.menu_actions.show_sidebar.isChecked(),
                 "detailVisible": self.menu_actions.show_detail.isChecked(),
+                **{
+                    f"column{c.name.title()}": c in self.paper_list.fitter.wanted()
+                    for c in Column
+                    if c is not Column.TITLE
+                },
             },
         )
         self.state.set_selection(self.sidebar.current_key, self.paper_list.current_id())
@@ -326,8 +377,21 @@ class WindowFrame(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self.library.path, data_dir(), self)
         self.settings_dialog = dialog
+        dialog.accepted.connect(lambda: self.apply_theme(dialog.theme_choice()))
         dialog.accepted.connect(lambda: self.settings_accepted.emit(dialog.result_settings()))
         dialog.open()
+
+    def apply_theme(self, choice: str) -> None:
+        """Switch the whole application to the theme ``choice`` now (and remember it)."""
+        from PySide6.QtWidgets import QApplication
+
+        from ui.style import apply_theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, choice)
+            if self.detail.paper is not None:
+                self.detail.tags.recolor()  # chips take their colours from the palette
 
     def save_settings(self) -> bool:
         """Write the settings file; False (after saying why) when it cannot be written."""

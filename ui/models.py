@@ -27,6 +27,7 @@ from reader.library import Changes, Library, PaperFilter, PaperRow, SortKey
 from reader.query import compile_filter
 from ui.cells import cell_data, header_data
 from ui.columns import (
+    EXTRA_COLUMNS,
     ITEM_FLAGS,
     ROLES_NEEDING_ROW,
     Column,
@@ -34,6 +35,7 @@ from ui.columns import (
     PaperIdRole,
     PaperRowRole,
     SortRole,
+    extra_data,
     format_date,
     stars_text,
 )
@@ -382,16 +384,20 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if role == PaperRowRole:
             return paper
-        return cell_data(Column(index.column()), paper, self._cache.score(paper.id), role)
+        column = Column(index.column())
+        if column in EXTRA_COLUMNS:  # read only when such a column is shown (painted)
+            return extra_data(column, self._cache.extras(self._ids, row, paper.id), role)
+        return cell_data(column, paper, self._cache.score(paper.id), role)
 
     def score(self, paper_id: int) -> float | None:
         """The match score of a cached row (``None``: not scored, or not read yet)."""
         return self._cache.score(paper_id)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(Column):
-            return
-        self.set_sort(Column(column).sort_key, descending=order == Qt.SortOrder.DescendingOrder)
+        key = Column(column).sort_key if 0 <= column < len(Column) else None
+        if key is None:
+            return  # a column the library cannot order by yet: the list keeps its order
+        self.set_sort(key, descending=order == Qt.SortOrder.DescendingOrder)
 
 
 __all__ = [

@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, Q
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from ui.columnfit import ColumnFitter
 from ui.delegates import RatingDelegate, TagsDelegate, TitleDelegate
 from ui.models import Column, PaperTableModel
 
@@ -23,8 +24,21 @@ DEFAULT_WIDTHS = {
     Column.COMMENTS: 78,
     Column.STATUS: 76,
     Column.MATCH: 64,
+    Column.YEAR: 56,
+    Column.AUTHORS: 130,
+    Column.UPVOTES: 70,
+    Column.ARXIV: 96,
 }
-HIDDEN_BY_DEFAULT = (Column.ADDED, Column.COMMENTS, Column.STATUS, Column.MATCH)
+HIDDEN_BY_DEFAULT = (
+    Column.ADDED,
+    Column.COMMENTS,
+    Column.STATUS,
+    Column.MATCH,
+    Column.YEAR,
+    Column.AUTHORS,
+    Column.UPVOTES,
+    Column.ARXIV,
+)
 """Columns off until the user turns them on (right-click the header): the list stays readable
 at the default window size."""
 
@@ -76,6 +90,10 @@ class PaperListView(QTableView):
         # The header gets a selection of its own (always empty): with the list's, every
         # repaint after Ctrl+A on 100,000 rows asked each row whether its column is selected.
         header.setSelectionModel(QItemSelectionModel(model, header))
+        self._sorted_by = (Column.ADDED, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        self.fitter = ColumnFitter(self, DEFAULT_WIDTHS)
+        """Which wanted columns are shown: as many as the list's width allows."""
 
         self.rating_delegate = RatingDelegate(self)
         self.setItemDelegateForColumn(Column.TITLE, TitleDelegate(self))
@@ -185,6 +203,20 @@ class PaperListView(QTableView):
         if not self._quiet:
             self.selection_changed_ids.emit(self.selected_ids())
 
+    def _sort_indicator_changed(self, section: int, order: Qt.SortOrder) -> None:
+        """A column the library cannot order by keeps the indicator where the order is."""
+        if 0 <= section < len(Column) and Column(section).sort_key is not None:
+            self._sorted_by = (Column(section), order)
+            return
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(*self._sorted_by)
+        header.blockSignals(False)
+
+    def set_column_wanted(self, column: Column, wanted: bool) -> None:
+        """Turn a column on or off (shown when it fits: :class:`ColumnFitter`)."""
+        self.fitter.set_wanted(column, wanted)
+
     def _header_menu(self, pos: QPoint) -> None:
         header = self.horizontalHeader()
         menu = QMenu(self)
@@ -193,8 +225,8 @@ class PaperListView(QTableView):
                 continue
             action = menu.addAction(column.label)
             action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(column))
-            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+            action.setChecked(column in self.fitter.wanted())
+            action.toggled.connect(lambda shown, c=column: self.set_column_wanted(c, shown))
         menu.exec(header.viewport().mapToGlobal(pos))
 
     # ------------------------------------------------------------------ painting

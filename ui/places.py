@@ -44,6 +44,15 @@ class Places(QObject):
             return
         self._open_folder(folders[0], "Cannot open the folder")
 
+    def show_file(self, path: Path) -> None:
+        """Show the folder holding ``path`` in the file manager (the file is not touched)."""
+        if not path.parent.is_dir():
+            self.message.emit(f"The folder of {path.name} is not there any more", 8000)
+            return
+        if not path.exists():
+            self.message.emit(f"{path.name} is not in its folder any more", 8000)
+        self._open_folder(path.parent, "Cannot open the folder")
+
     def open_log_folder(self) -> None:
         """Help ▸ Open Log Folder: where Papershelf writes what went wrong."""
         from reader.logs import log_file

@@ -1,6 +1,7 @@
 """The note's rendered preview: Markdown with raw HTML off, bounded in cost, loading nothing.
 
-Rendering uses the ``markdown`` package (``extra`` and ``sane_lists``) with raw HTML turned
+Rendering is Obsidian's flavour of CommonMark (:mod:`ui.notemarkdown`: markdown-it-py with
+tables, strikethrough, footnotes, task lists, highlights and wikilinks) with raw HTML turned
 off: ``<script>`` or ``<img onerror>`` typed into a note shows as text. The preview loads
 nothing — no remote images, no local files — and links open in the system browser only for
 ``http``, ``https`` and ``mailto``, after the address is shown.
@@ -15,16 +16,15 @@ on a thread of their own.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from ui import notemarkdown
 from ui.byline import display_url
 from ui.tooltips import plain_tooltip
 
@@ -49,58 +49,28 @@ pre { background-color: rgba(127, 127, 127, 0.12); padding: 6px; }
 code { background-color: rgba(127, 127, 127, 0.14); }
 blockquote { color: palette(placeholder-text); margin-left: 12px; }
 table { border-collapse: collapse; }
-th, td { padding: 3px 8px; }
+th, td { padding: 3px 8px; border: 1px solid rgba(127, 127, 127, 0.4); }
+mark { background-color: rgba(255, 208, 0, 0.4); }
+del, s { color: palette(placeholder-text); }
+a.wikilink { text-decoration: none; }
+li.task { list-style-type: none; }
 a { color: palette(link); }
 """
 
 
 INLINE_CHARS = 4000
 """Notes up to this long (with few links) render at once; longer ones on a thread."""
-_local = threading.local()
 _renderer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papershelf-preview")
-
-
-@cache
-def _markdown() -> Any:
-    return _build_markdown()
-
-
-def _build_markdown() -> Any:
-    import markdown
-    from markdown.extensions import Extension
-    from markdown.extensions.extra import ExtraExtension
-    from markdown.extensions.sane_lists import SaneListExtension
-
-    class _NoRawHtml(Extension):
-        """Raw HTML in a note is shown as text, never interpreted."""
-
-        def extendMarkdown(self, md: markdown.Markdown) -> None:
-            md.preprocessors.deregister("html_block")
-            md.inlinePatterns.deregister("html")
-
-    # Extension objects, not names: names make markdown scan every installed package.
-    return markdown.Markdown(extensions=[ExtraExtension(), SaneListExtension(), _NoRawHtml()])
 
 
 def markdown_ready() -> bool:
     """Whether the Markdown engine is built (building it takes a few dozen milliseconds)."""
-    return _markdown.cache_info().currsize > 0
+    return notemarkdown.ready()
 
 
 def render_markdown(text: str) -> str:
     """HTML for the note ``text``; raw HTML in it is escaped, not passed through."""
-    md = (
-        _markdown() if threading.current_thread() is threading.main_thread() else _thread_markdown()
-    )
-    md.reset()
-    return str(md.convert(text))
-
-
-def _thread_markdown() -> Any:
-    md = getattr(_local, "markdown", None)
-    if md is None:
-        md = _local.markdown = _build_markdown()
-    return md
+    return notemarkdown.render(text)
 
 
 _MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)]|>)(?:[ \t]+|$)")
@@ -129,9 +99,9 @@ def nesting_depth(text: str) -> int:
 
 
 def too_costly(text: str) -> bool:
-    """Whether rendering ``text`` could take long: Python-Markdown's cost grows with the
-    square of the number of ``[`` (links, footnotes) and with abbreviations × text, so
-    notes past these bounds (counted in linear time) are previewed as plain text."""
+    """Whether rendering ``text`` could take long: a Markdown parser's cost can grow with
+    the square of the number of ``[`` (links, footnotes, wikilinks) and with definitions ×
+    text, so notes past these bounds (counted in linear time) are previewed as plain text."""
     if len(text) > MAX_RENDERED_CHARS or nesting_depth(text) > MAX_NESTING:
         return True
     if text.count("[") > MAX_BRACKETS:
@@ -180,6 +150,9 @@ class NoteBrowser(QTextBrowser):
         return None
 
     def _clicked(self, url: QUrl) -> None:
+        if not url.scheme() and url.hasFragment() and not url.path():
+            self.scrollToAnchor(url.fragment())  # a footnote and its reference
+            return
         shown = display_url(url) if url.host() else url.toString()
         self.setToolTip(plain_tooltip(shown))
         if is_safe_link(url):

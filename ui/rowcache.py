@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from reader.library import Library, PaperRow, Status
+from reader.library.row_extras import RowExtras, row_extras
 from reader.ranking import scores
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class RowCache:
         self._problem_said = problem
         self._rows: dict[int, PaperRow] = {}
         self._scores: dict[int, float] = {}  # match scores of the cached rows
+        self._extras: dict[int, RowExtras | None] = {}  # authors, upvotes, arXiv id (when shown)
         self._problems: set[str] = set()
         self.fetch_count = 0
         self.rows_fetched = 0
@@ -74,11 +76,13 @@ class RowCache:
         for paper_id in paper_ids:
             self._rows.pop(paper_id, None)
             self._scores.pop(paper_id, None)
+            self._extras.pop(paper_id, None)
 
     def clear(self) -> None:
         """Drop every row."""
         self._rows.clear()
         self._scores.clear()
+        self._extras.clear()
 
     def fetch(self, ids: Sequence[int], row: int) -> None:
         """Read the page of ``ids`` (the view's ids in order) around ``row``."""
@@ -101,6 +105,20 @@ class RowCache:
             self._problem(exc)
         for paper in fetched:
             self._rows[paper.id] = paper
+
+    def extras(self, ids: Sequence[int], row: int, paper_id: int) -> RowExtras | None:
+        """The Authors, Upvotes and arXiv cells' data of ``paper_id`` (at ``row`` of
+        ``ids``): read a page at a time, and only once such a column asks (is shown)."""
+        if paper_id not in self._extras:
+            start = max(0, row - self.PAGE // 4)
+            wanted = [pid for pid in ids[start : start + self.PAGE] if pid not in self._extras]
+            try:
+                self._extras.update(row_extras(self._library, wanted or [paper_id]))
+            except Exception as exc:  # the Authors, Upvotes and arXiv columns stay empty
+                self._problem(exc)
+            for pid in wanted or [paper_id]:
+                self._extras.setdefault(pid, None)  # read: none known
+        return self._extras.get(paper_id)
 
     def _one_by_one(self, ids: list[int]) -> list[PaperRow]:
         rows: list[PaperRow] = []

@@ -2,16 +2,19 @@
 
 It emits :attr:`SearchField.search_changed` ~200 ms after the user stops typing. The window
 applies the search; if the text does not parse it calls :meth:`SearchField.show_error`,
-which shows the message in red under the field (the list keeps its last good result).
+which shows the message in red on one line under the field, in room that is kept for it
+(the list does not move while the user types) and whole in its tooltip; the list keeps its
+last good result. The field grows with the window (the query syntax needs room).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from reader.query import SYNTAX_HELP
+from ui.elided import ElidedLabel
 from ui.icons import icon
 from ui.style import FAILED_COLOR
 
@@ -58,13 +61,16 @@ class SearchField(QWidget):
         self._input.escape.connect(self._escape)
         self._input.down.connect(self.leave_requested)
         layout.addWidget(self._input)
-        self._hint = QLabel()
+        self._input.setFixedHeight(self._input.sizeHint().height())  # the red frame keeps it
+        self._hint = ElidedLabel()
         self._hint.setObjectName("searchHint")
         self._hint.setStyleSheet(f"color: {FAILED_COLOR};")
-        self._hint.setWordWrap(True)
-        self._hint.setTextFormat(Qt.TextFormat.PlainText)
+        policy = self._hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # its line is always there: nothing moves
+        self._hint.setSizePolicy(policy)
         self._hint.hide()
         layout.addWidget(self._hint)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
@@ -77,7 +83,7 @@ class SearchField(QWidget):
         return self._input
 
     @property
-    def hint(self) -> QLabel:
+    def hint(self) -> ElidedLabel:
         """The error hint under the field."""
         return self._hint
 

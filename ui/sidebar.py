@@ -84,8 +84,10 @@ def digest_label(record: DigestRecord) -> str:
 
 def digest_tooltip(record: DigestRecord) -> str:
     """The import-log line of a digest, for its tooltip."""
-    lines = [record.path, f"Imported {record.imported_at.astimezone():%Y-%m-%d %H:%M}"]
-    if record.status is DigestStatus.FAILED:
+    when = f"{record.imported_at.astimezone():%Y-%m-%d %H:%M}"
+    failed = record.status is DigestStatus.FAILED
+    lines = [record.path, f"Tried {when}, not imported" if failed else f"Imported {when}"]
+    if failed:
         lines.append(f"Failed: {record.error or 'unknown error'}")
     else:
         lines.append(f"{record.entries} papers: {record.new} new, {record.updated} updated")
@@ -364,6 +366,9 @@ class SidebarView(QTreeView):
     move_view_requested = Signal(int, int)
     """The id of a saved view and the step (-1 up, 1 down)."""
     delete_view_requested = Signal(int)
+    """The id of a saved view to delete."""
+    digest_action_requested = Signal(str, int)
+    """``("retry" | "show" | "forget", digest id)`` from a digest's context menu."""
 
     def __init__(self, model: SidebarModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -472,6 +477,9 @@ class SidebarView(QTreeView):
         if isinstance(key, ViewKey) and key.kind == "saved":
             self._saved_menu(index, int(key.value or 0), pos)
             return
+        if isinstance(key, ViewKey) and key.kind == "digest":
+            self._digest_menu(pos, int(key.value or 0), bool(index.data(FailedRole)))
+            return
         if not isinstance(key, ViewKey) or key.kind != "tag":
             return
         name = str(key.value)
@@ -504,3 +512,19 @@ class SidebarView(QTreeView):
         menu.addAction(f"Delete “{shown}”", lambda: self.delete_view_requested.emit(view_id))
         self.saved_menu = menu
         menu.exec(self.viewport().mapToGlobal(pos))
+
+    def digest_menu(self, digest_id: int, failed: bool) -> QMenu:
+        """A digest's menu: retry (a failed one), show the file, forget a failed entry."""
+        menu = QMenu(self)
+        emit = self.digest_action_requested.emit
+        if failed:
+            menu.addAction("Retry Import", lambda: emit("retry", digest_id))
+        menu.addAction("Show File in Folder", lambda: emit("show", digest_id))
+        if failed:
+            menu.addSeparator()
+            forget = menu.addAction("Remove from Log", lambda: emit("forget", digest_id))
+            forget.setToolTip("The file itself is kept")
+        return menu
+
+    def _digest_menu(self, pos: QPoint, digest_id: int, failed: bool) -> None:
+        self.digest_menu(digest_id, failed).exec(self.viewport().mapToGlobal(pos))

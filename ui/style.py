@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from ui.appwide import set_theme, theme
+
 FAILED_COLOR = "#c0392b"
 """The colour of failures: a digest that could not be imported, a search that does not parse."""
 
@@ -34,11 +36,25 @@ SCHEME_VARIABLE = "PAPERSHELF_COLOR_SCHEME"
 
 
 def wants_dark(app: QApplication) -> bool:
-    """Whether the window should be dark: the override, else the system's colour scheme."""
+    """Whether the window should be dark: the environment's override, else the theme chosen
+    in Settings, else the system's colour scheme."""
     forced = os.environ.get(SCHEME_VARIABLE, "").strip().lower()
     if forced in {"dark", "light"}:
         return forced == "dark"
+    chosen = theme()
+    if chosen != "system":
+        return chosen == "dark"
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_theme(app: QApplication, choice: str) -> None:
+    """Settings ▸ Appearance: remember ``choice`` and switch every window to it now."""
+    set_theme(choice)
+    hints = app.styleHints()
+    if hasattr(hints, "setColorScheme"):  # Qt 6.8+: native styles follow as well
+        scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
+        hints.setColorScheme(scheme.get(choice, Qt.ColorScheme.Unknown))
+    apply_look(app)
 
 
 def dark_palette() -> QPalette:
@@ -95,6 +111,10 @@ def apply_look(app: QApplication) -> None:
 
 def follow_system_scheme(app: QApplication) -> None:
     """Apply the look now and whenever the system switches between light and dark."""
+    chosen = theme()
+    if chosen != "system" and hasattr(app.styleHints(), "setColorScheme"):
+        scheme = Qt.ColorScheme.Dark if chosen == "dark" else Qt.ColorScheme.Light
+        app.styleHints().setColorScheme(scheme)
     apply_look(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_look(app))
 

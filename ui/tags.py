@@ -170,6 +170,7 @@ class TagEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tags: list[str] = []
+        self._committed: list[str] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(2)
@@ -193,7 +194,9 @@ class TagEditor(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.activated.connect(self._completed)
+        # Queued: the line edit puts the completion into itself on the same signal, after
+        # any direct slot; committing later leaves the input empty once the chip is added.
+        completer.activated.connect(self._completed, Qt.ConnectionType.QueuedConnection)
         self._input.setCompleter(completer)
         self._hint = QLabel()
         self._hint.setObjectName("tagHint")
@@ -236,16 +239,28 @@ class TagEditor(QWidget):
         self._flow.invalidate()  # taking items out does not, by itself, lay the rest out again
         self.updateGeometry()
 
+    def recolor(self) -> None:
+        """Make the chips again with the current palette's colours (a theme switch)."""
+        names, self._tags = self._tags, []
+        self.set_tags(names)
+
     def set_completions(self, names: Sequence[str]) -> None:
         """Every existing tag, offered while typing."""
         self._completions.setStringList(list(names))
 
     def _text_edited(self, text: str) -> None:
+        self._committed = []
         self._hint.hide()
         if "," in text:
             self._commit()
 
     def _completed(self, text: str) -> None:
+        # Queued: runs after the line edit put the completion into itself. Enter in the
+        # popup is also handed to the line edit, which committed it already: then only
+        # the text the line edit put back is cleared (one tag added, the input empty).
+        if text.strip() and self._committed == [text.strip()]:
+            self._input.clear()
+            return
         self._input.setText(text)
         self._commit()
 
@@ -260,7 +275,8 @@ class TagEditor(QWidget):
             self._hint.show()
             return
         self._input.clear()
-        self.tags_added.emit(list(dict.fromkeys(names)))
+        self._committed = list(dict.fromkeys(names))
+        self.tags_added.emit(list(self._committed))
 
     def _remove_last(self) -> None:
         if self._tags:

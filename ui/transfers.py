@@ -124,15 +124,14 @@ class Transfers(QObject):
     # ------------------------------------------------------------------ imports
 
     def choose_import(self) -> None:
-        """File ▸ Import…: pick digest files."""
-        folders = self._settings().watched_folders
+        """File ▸ Import…: pick digest files (from the folder last imported from)."""
+        from ui.appwide import import_folder, remember_import_folder
+
         paths, _ = QFileDialog.getOpenFileNames(
-            self._parent,
-            "Import Digests",
-            str(folders[0]) if folders else "",
-            IMPORT_FILTER,
+            self._parent, "Import Digests", str(import_folder()), IMPORT_FILTER
         )
         if paths:
+            remember_import_folder(Path(paths[0]).parent)
             self.import_paths([Path(p) for p in paths])
 
     def import_paths(self, paths: Sequence[Path]) -> ImportTask:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from reader.library import (
     Changes,
@@ -30,12 +30,14 @@ from reader.settings import Settings
 from reader.worker import LibraryReader, LibraryWorker
 from ui.citations import install_citations
 from ui.detailfeed import DetailFeed
+from ui.digestlog import DigestLogActions
 from ui.edits import PaperEdits
 from ui.errors import show_error
 from ui.frame import WindowFrame
 from ui.insightfeed import InsightFeed
 from ui.interest import InterestService
 from ui.interestview import SimilarBar, SimilarView
+from ui.libraryfile import LibraryFileActions
 from ui.menus import WindowActions, key_text
 from ui.notekeeper import NoteKeeper
 from ui.notices import Notices
@@ -160,6 +162,10 @@ class MainWindow(WindowFrame):
         self.viewing.saved_filter = self.saved_views.paper_filter
         self.viewing.saved_title = self.saved_views.saved
         self.citations = install_citations(self, self.menu_actions.paper_extras)
+        self.library_file = LibraryFileActions(self, self.tasks, library.path)
+        file_menu = self.menuBar().actions()[0].menu()
+        if isinstance(file_menu, QMenu):
+            self.library_file.fill_menu(file_menu, before=self.menu_actions.quit)
         self._wire()
         self._load()
         self.interest.start()
@@ -230,6 +236,12 @@ class MainWindow(WindowFrame):
         self.sidebar.rename_view_requested.connect(saved.rename)
         self.sidebar.move_view_requested.connect(saved.move)
         self.sidebar.delete_view_requested.connect(saved.delete)
+        log_actions = DigestLogActions(
+            self.runner, self.transfers, self.places, self.sidebar_model.digest_record, self
+        )
+        log_actions.message.connect(say)
+        self.library_file.message.connect(say)
+        self.sidebar.digest_action_requested.connect(log_actions.act)
         tags = TagActions(self, self.edits, self._tags)
         self.sidebar.rename_tag_requested.connect(tags.rename)
         self.sidebar.merge_tag_requested.connect(tags.merge)

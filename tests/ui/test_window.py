@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from reader.library import Library, Status
@@ -206,9 +206,11 @@ def test_a_failed_digest_is_marked_and_explained(
     record = window.library.digests()[0]
     window.sidebar.select_key(ViewKey("digest", record.id))
     settle(qtbot, window)
-    assert window.detail.error.isVisible()
+    assert window.detail.failure.isVisible()  # one line, the whole reason under Details
     assert record.error
-    assert record.error in window.detail.error.text()
+    assert record.error in window.detail.failure.details.text() or (
+        record.error.rstrip(".").lower() in window.detail.failure.summary.text().lower()
+    )
     tooltip = window.sidebar_model.index_of(ViewKey("digest", record.id)).data(
         Qt.ItemDataRole.ToolTipRole
     )
@@ -262,6 +264,10 @@ def _answer_dialogs(monkeypatch: pytest.MonkeyPatch, text: str = "", yes: bool =
     """Answer the tag dialogs: ``text`` in the input dialog, Yes (or No) to questions."""
     monkeypatch.setattr(QInputDialog, "exec", lambda _d: QInputDialog.DialogCode.Accepted)
     monkeypatch.setattr(QInputDialog, "textValue", lambda _d: text)
+    from ui.tagdialogs import MergeTagDialog  # the merge target has a dialog of its own
+
+    monkeypatch.setattr(MergeTagDialog, "exec", lambda _d: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(MergeTagDialog, "target", lambda _d: text)
     answer = QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.No
     monkeypatch.setattr(QMessageBox, "exec", lambda _b: answer)
 
@@ -412,8 +418,7 @@ def test_rated_view_and_clicking_stars_in_the_list(
 def test_state_is_restored(qtbot: QtBot, make_window: WindowFactory, papers: Path) -> None:
     window = make_window()
     window.resize(798, 520)  # within the offscreen screen (800 x 600): geometry is kept
-    header = window.paper_list.horizontalHeader()
-    header.setSectionHidden(Column.STATUS, False)
+    window.paper_list.set_column_wanted(Column.STATUS, True)  # shown when there is room
     window.paper_list.sortByColumn(Column.TITLE, Qt.SortOrder.AscendingOrder)
     window.sidebar.select_key(ALL)
     settle(qtbot, window)
@@ -431,7 +436,7 @@ def test_state_is_restored(qtbot: QtBot, make_window: WindowFactory, papers: Pat
     assert again.paper_list.current_id() == chosen
     assert again.model.sort_key.value == "title"
     assert not again.model.descending
-    assert not again.paper_list.horizontalHeader().isSectionHidden(Column.STATUS)
+    assert Column.STATUS in again.paper_list.fitter.wanted()
     assert again.splitter.sizes() == sizes
 
 
