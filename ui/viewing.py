@@ -23,6 +23,7 @@ from ui.paperlist import PaperListView
 from ui.search import SearchField
 from ui.views import ALL, INBOX, ViewKey
 
+
 class _Named(Protocol):
     @property
     def name(self) -> str: ...

@@ -44,9 +44,9 @@ from ui.notices import Notices
 from ui.operations import ChangeBus, OperationRunner, QueryRunner
 from ui.panefocus import panes
 from ui.places import Places
-from ui.selection import SelectionCommands, ask_mark_read
 from ui.rulesdialog import RulesControl
 from ui.savedviews import SavedViewActions
+from ui.selection import SelectionCommands, ask_mark_read
 from ui.sidebarfeed import SidebarFeed
 from ui.state import WindowState
 from ui.tagdialogs import TagActions, ask
@@ -179,7 +179,6 @@ class MainWindow(WindowFrame):
         for source in (*sources, self.selection):
             source.message.connect(say)
         self.selection.advance_requested.connect(lambda: self.paper_list.move_current(1))
-        self.selection.similar_requested.connect(lambda pid: self.similar_view.open(pid))
         self.selection.show_in_all_requested.connect(self.viewing.show_in_all)
         self.viewing.view_requested.connect(self.show_view)
         self.viewing.nothing_shown.connect(lambda: self.detail_feed.show_ids([]))
@@ -260,6 +259,7 @@ class MainWindow(WindowFrame):
         self.similar_view.changed.connect(self.viewing.update_heading)
         self.search.search_changed.connect(lambda _text: self.similar_view.end())
         self.detail.insight.list_requested.connect(self.similar_view.open)
+        self.selection.similar_requested.connect(self.similar_view.open)
         self.paper_list.customContextMenuRequested.connect(self._list_menu)
         self.paper_list.doubleClicked.connect(lambda _index: self.open_paper_page())
         self.search.search_changed.connect(self.viewing.search_changed)
