@@ -61,8 +61,10 @@ class LibraryFileActions(QObject):
         self.check = QAction("&Check Library…", self)
         self.check.triggered.connect(self.check_library)
 
-    def fill_menu(self, menu: QMenu, before: QAction) -> None:
-        """Put the actions into ``menu`` before ``before`` (Quit)."""
+    def fill_menu(self, menu: QObject | None, before: QAction) -> None:
+        """Put the actions into ``menu`` (the File menu) before ``before`` (Quit)."""
+        if not isinstance(menu, QMenu):
+            return
         menu.insertAction(before, self.open_library)
         menu.insertMenu(before, self.recent)
         menu.insertSeparator(before)

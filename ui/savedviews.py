@@ -22,6 +22,7 @@ from ui.commands import EditCommand
 from ui.edits import PaperEdits
 from ui.icons import icon
 from ui.operations import OperationRunner
+from ui.sidebar import SidebarView
 from ui.views import FOR_YOU, ViewKey
 
 SAVED = "saved"
@@ -116,6 +117,23 @@ class SavedViewActions(QObject):
         self.save_action.setToolTip("Save this search as a view in the sidebar (Ctrl+S)")
         self.save_action.triggered.connect(self.save_current)
         parent.addAction(self.save_action)
+
+    def connect_to(
+        self,
+        sidebar: SidebarView,
+        search: QLineEdit,
+        header: QHeaderView,
+        say: Callable[[str, int], None],
+        show_view: Callable[[ViewKey], None],
+    ) -> None:
+        """Wire the sidebar's saved-view requests, the search box's button and messages."""
+        self.add_to_search(search)
+        self.message.connect(say)
+        self.view_requested.connect(show_view)
+        sidebar.rename_view_requested.connect(self.rename)
+        sidebar.move_view_requested.connect(self.move)
+        sidebar.delete_view_requested.connect(self.delete)
+        sidebar.view_selected.connect(lambda key: self.apply_order(key, header))
 
     def add_to_search(self, line: QLineEdit) -> None:
         """Show the save action as a button at the end of the search box."""

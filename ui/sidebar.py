@@ -400,6 +400,13 @@ class SidebarView(QTreeView):
         """The selected view."""
         return self._current
 
+    def current_digest(self) -> DigestRecord | None:
+        """The selected digest's import record (``None``: the view is not a digest)."""
+        key = self._current
+        if key is None or key.kind != "digest":
+            return None
+        return self._model.digest_record(int(key.value or 0))
+
     def select_key(self, key: ViewKey) -> bool:
         """Select ``key``'s item (emits :attr:`view_selected` if it changes). False if absent."""
         index = self._model.index_of(key)

@@ -40,6 +40,8 @@ class SidebarFeed(QObject):
         self.all_digests = False
         self.empty = False
         """Whether the library holds no papers (after the last count)."""
+        self.tags: list[TagCount] = []
+        """The tags and their counts as last read (on the reader thread)."""
 
     def on_changes(self, changes: Changes, _initiator: object = None) -> None:
         """The change bus: refresh what ``changes`` can have touched."""
@@ -92,7 +94,8 @@ class SidebarFeed(QObject):
         )
 
     def set_tags(self, tags: list[TagCount]) -> None:
-        """Show ``tags``."""
+        """Show ``tags`` (kept in :attr:`tags` for the tag dialogs: no read on the GUI thread)."""
+        self.tags = tags
         self._model.set_tags(tags)
         self.tags_loaded.emit(tags)
         self.lists_changed.emit()

@@ -12,18 +12,16 @@ refresh what the change can have touched.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from reader.library import (
     Changes,
-    DigestRecord,
     Library,
-    LibraryError,
-    TagCount,
 )
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
@@ -92,18 +90,19 @@ class MainWindow(WindowFrame):
         self.runner = OperationRunner(self.tasks, self.bus, self)
         self.queries = QueryRunner(self.reader, self)
         self.notes = NoteKeeper(self.runner, data_dir() / "unsaved notes", self)
-        self.edits = PaperEdits(self.runner, QUndoStack(self), self._confirm, self)
+        confirm = partial(ask, self)
+        self.edits = PaperEdits(self.runner, QUndoStack(self), confirm, self)
         self.transfers = Transfers(
             self.tasks,
             self.runner,
             lambda: self.settings,
             self.selected_ids,
             lambda: (self.model.view, self.viewing.title()),
-            lambda: [t.name for t in self.library.tags()],
+            lambda: [t.name for t in self.feed.tags],
             self,
         )
         self.places = Places(self.runner, self)
-        self.trash = TrashControl(self.runner, self.queries, self.edits, self._confirm, self)
+        self.trash = TrashControl(self.runner, self.queries, self.edits, confirm, self)
         self.interest = InterestService(library.path, self.runner, self.bus, parent=self)
         self.notices = Notices(self, self.tasks, library.path)
         self._closed = False
@@ -116,7 +115,7 @@ class MainWindow(WindowFrame):
             self.paper_list,
             self.search,
             lambda: self.sidebar.current_key,
-            self._current_digest,
+            self.sidebar.current_digest,
             self.state.paper(),
             self,
         )
@@ -125,7 +124,7 @@ class MainWindow(WindowFrame):
             self.detail,
             library,
             self.selected_ids,
-            self._current_digest,
+            self.sidebar.current_digest,
             lambda: self.feed.empty,
             self.notes,
             self,
@@ -163,9 +162,7 @@ class MainWindow(WindowFrame):
         self.viewing.saved_title = self.saved_views.saved
         self.citations = install_citations(self, self.menu_actions.paper_extras)
         self.library_file = LibraryFileActions(self, self.tasks, library.path)
-        file_menu = self.menuBar().actions()[0].menu()
-        if isinstance(file_menu, QMenu):
-            self.library_file.fill_menu(file_menu, before=self.menu_actions.quit)
+        self.library_file.fill_menu(self.menuBar().actions()[0].menu(), self.menu_actions.quit)
         self._wire()
         self._load()
         self.interest.start()
@@ -221,27 +218,17 @@ class MainWindow(WindowFrame):
         )
         self.model.read_failed.connect(self.notices.read_failure)
         self.sidebar.view_selected.connect(self.viewing.view_selected)
-        self.sidebar.view_selected.connect(
-            lambda key: self.saved_views.apply_order(key, self.paper_list.horizontalHeader())
-        )
         self.sidebar.show_all_digests_requested.connect(
             self.show_all_digests, Qt.ConnectionType.QueuedConnection
         )
-        saved = self.saved_views
-        saved.add_to_search(self.search.input)
-        saved.message.connect(say)
-        saved.view_requested.connect(self.show_view)
-        self.rules.message.connect(say)
-        self.sidebar.rename_view_requested.connect(saved.rename)
-        self.sidebar.move_view_requested.connect(saved.move)
-        self.sidebar.delete_view_requested.connect(saved.delete)
-        log_actions = DigestLogActions(
-            self.runner, self.transfers, self.places, self.sidebar_model.digest_record, self
-        )
-        log_actions.message.connect(say)
-        self.library_file.message.connect(say)
+        header = self.paper_list.horizontalHeader()
+        self.saved_views.connect_to(self.sidebar, self.search.input, header, say, self.show_view)
+        record = self.sidebar_model.digest_record
+        log_actions = DigestLogActions(self.runner, self.transfers, self.places, record, self)
+        for more in (log_actions, self.library_file, self.rules):
+            more.message.connect(say)
         self.sidebar.digest_action_requested.connect(log_actions.act)
-        tags = TagActions(self, self.edits, self._tags)
+        tags = TagActions(self, self.edits, lambda: self.feed.tags)
         self.sidebar.rename_tag_requested.connect(tags.rename)
         self.sidebar.merge_tag_requested.connect(tags.merge)
         self.sidebar.delete_tag_requested.connect(tags.delete)
@@ -251,15 +238,16 @@ class MainWindow(WindowFrame):
         self.bus.changed.connect(insight.on_changes)
         self.detail.insight.paper_requested.connect(self.selection.show_paper_in_list)
         self.paper_list.rating_delegate.rating_clicked.connect(self.selection.rating_clicked)
-        similar_bar = SimilarBar.under(self.view_title)
-        self.similar_view = SimilarView(
-            insight, self.model, self.paper_list, self.sidebar, similar_bar, self.show_view, self
+        under = SimilarBar.under(self.view_title)
+        view = self.show_view
+        self.similar_view = similar = SimilarView(
+            insight, self.model, self.paper_list, self.sidebar, under, view, self
         )
-        self.viewing.title_override = lambda: self.similar_view.title
-        self.similar_view.changed.connect(self.viewing.update_heading)
-        self.search.search_changed.connect(lambda _text: self.similar_view.end())
-        self.detail.insight.list_requested.connect(self.similar_view.open)
-        self.selection.similar_requested.connect(self.similar_view.open)
+        self.viewing.title_override = lambda: similar.title
+        similar.changed.connect(self.viewing.update_heading)
+        self.search.search_changed.connect(lambda _text: similar.end())
+        for wanted in (self.detail.insight.list_requested, self.selection.similar_requested):
+            wanted.connect(similar.open)
         self.paper_list.customContextMenuRequested.connect(self._list_menu)
         self.paper_list.doubleClicked.connect(lambda _index: self.open_paper_page())
         self.search.search_changed.connect(self.viewing.search_changed)
@@ -304,8 +292,8 @@ class MainWindow(WindowFrame):
 
     # ------------------------------------------------------------------ changes
 
-    def _imported(self, _changes: Changes) -> None:
-        self._reselect = self.feed.empty  # the first papers of an empty library get selected
+    def _imported(self, _changes: Changes) -> None:  # the first papers get selected
+        self._reselect = self.feed.empty
 
     def _update_actions(self) -> None:
         has = not self.feed.empty and self.model.rowCount() > 0
@@ -342,12 +330,6 @@ class MainWindow(WindowFrame):
         self.sidebar.restore_selection()  # off the "Show all" item before it goes away
         self.feed.load_digests()
 
-    def _current_digest(self) -> DigestRecord | None:
-        key = self.sidebar.current_key
-        if key is None or key.kind != "digest":
-            return None
-        return self.sidebar_model.digest_record(int(key.value or 0))
-
     # ------------------------------------------------------------------ selection and detail
 
     @property
@@ -367,16 +349,6 @@ class MainWindow(WindowFrame):
             self.statusBar().showMessage("The list is still loading; try again in a moment.", 5000)
             return
         self.selection.mark_all_read(self.model.ids(), lambda n: ask_mark_read(self, n))
-
-    def _confirm(self, title: str, question: str) -> bool:
-        return ask(self, title, question)
-
-    def _tags(self) -> list[TagCount]:
-        try:
-            return self.library.tags()
-        except LibraryError as exc:
-            self.statusBar().showMessage(f"Could not read the tags: {exc}", 10000)
-            return []
 
     def open_watched_folder(self) -> None:
         """Show the first watched folder in the file manager."""
