@@ -207,7 +207,9 @@ class Citations(QObject):
         self.copy_link = self._action("Copy as &Link", lambda: self.copy_text("link"))
         self.copy_citekey = self._action("Copy Cite&key", lambda: self.copy_text("citekey"))
         self.edit_citekey = self._action("Edit Citekey…", self.ask_citekey)
-        self.export = self._action("Export &Citations…", lambda: self.choose_export(False))
+        self.export = self._action(
+            "Export &Citations…", lambda: self.choose_export(False), "Ctrl+Shift+B"
+        )
         self.export_selected = self._action(
             "Export Selected Citations…", lambda: self.choose_export(True)
         )

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from reader.library import Library
@@ -51,14 +51,18 @@ class LibraryFileActions(QObject):
         self.box: QMessageBox | None = None
         """The last result shown (for tests)."""
         self.open_library = QAction("Open &Library…", self)
+        self.open_library.setShortcut(QKeySequence("Ctrl+Alt+O"))
         self.open_library.triggered.connect(self.choose_library)
         self.recent = QMenu("Open &Recent", window)
         self.recent.aboutToShow.connect(self._fill_recent)
         self.backup = QAction("&Backup Now…", self)
+        self.backup.setShortcut(QKeySequence("Ctrl+Alt+B"))
         self.backup.triggered.connect(self.back_up)
         self.restore = QAction("Restore from Bac&kup…", self)
+        self.restore.setShortcut(QKeySequence("Ctrl+Alt+R"))
         self.restore.triggered.connect(self.choose_backup)
         self.check = QAction("&Check Library…", self)
+        self.check.setShortcut(QKeySequence("Ctrl+Alt+K"))
         self.check.triggered.connect(self.check_library)
 
     def fill_menu(self, menu: QObject | None, before: QAction) -> None:

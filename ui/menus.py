@@ -168,7 +168,9 @@ class WindowActions:
         self.edit_details = self._list_only(
             self._action("Edit &Details…", details.edit_selected, "Ctrl+I", None)
         )
-        self.merge_papers = self._action("&Merge Two Papers…", details.merge_selected, None)
+        self.merge_papers = self._action(
+            "&Merge Two Papers…", details.merge_selected, "Ctrl+Shift+M"
+        )
         self.open_paper = self._action(
             "&Open Paper Page", w.open_paper_page, "Ctrl+Return", "open-link"
         )

@@ -10,7 +10,7 @@ undoable edit (Edit ▸ Undo takes it back, one transaction).
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -278,6 +278,7 @@ class RulesControl(QObject):
         self._runner, self._queries, self._edits = runner, queries, edits
         self.dialog: RulesDialog | None = None
         self.action = QAction("Import &Rules…", window)
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.action.setToolTip("What happens to papers matching a search when they arrive")
         self.action.triggered.connect(self.show)
         for menu in window.findChildren(QMenu):

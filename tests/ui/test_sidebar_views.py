@@ -41,7 +41,7 @@ def test_save_the_current_search_as_a_view_with_a_live_count(
     window = make_window()
     assert window.sidebar.select_key(ViewKey("all"))
     window.search.set_text("sparse")
-    window._search_changed("sparse")
+    window.viewing.search_changed("sparse")
     settle(qtbot, window)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Sparse things", True))
     window.saved_views.save_action.trigger()  # Ctrl+S
@@ -53,7 +53,7 @@ def test_save_the_current_search_as_a_view_with_a_live_count(
         timeout=WAIT_MS,
     )
     window.search.set_text("")
-    window._search_changed("")
+    window.viewing.search_changed("")
     settle(qtbot, window)
     assert sorted(window.model.row_of(i) is not None for i in papers) == [False, True, True]
     assert window.view_title.text() == "Sparse things"
