@@ -12,7 +12,6 @@ refresh what the change can have touched.
 from __future__ import annotations
 
 import logging
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -90,8 +89,7 @@ class MainWindow(WindowFrame):
         self.runner = OperationRunner(self.tasks, self.bus, self)
         self.queries = QueryRunner(self.reader, self)
         self.notes = NoteKeeper(self.runner, data_dir() / "unsaved notes", self)
-        confirm = partial(ask, self)
-        self.edits = PaperEdits(self.runner, QUndoStack(self), confirm, self)
+        self.edits = PaperEdits(self.runner, QUndoStack(self), self._confirm, self)
         self.transfers = Transfers(
             self.tasks,
             self.runner,
@@ -102,7 +100,7 @@ class MainWindow(WindowFrame):
             self,
         )
         self.places = Places(self.runner, self)
-        self.trash = TrashControl(self.runner, self.queries, self.edits, confirm, self)
+        self.trash = TrashControl(self.runner, self.queries, self.edits, self._confirm, self)
         self.interest = InterestService(library.path, self.runner, self.bus, parent=self)
         self.notices = Notices(self, self.tasks, library.path)
         self._closed = False
@@ -349,6 +347,9 @@ class MainWindow(WindowFrame):
             self.statusBar().showMessage("The list is still loading; try again in a moment.", 5000)
             return
         self.selection.mark_all_read(self.model.ids(), lambda n: ask_mark_read(self, n))
+
+    def _confirm(self, title: str, question: str) -> bool:
+        return ask(self, title, question)
 
     def open_watched_folder(self) -> None:
         """Show the first watched folder in the file manager."""
