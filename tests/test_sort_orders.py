@@ -118,3 +118,18 @@ def test_an_older_library_gets_the_author_order(tmp_path: Path) -> None:
             " p.id LIMIT 5"
         ).fetchall()
         assert "paper_by_first_author" in str(plan)
+
+
+def test_the_cli_lists_by_authors_upvotes_and_arxiv(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    path = tmp_path / "cli.sqlite"
+    with Library(path) as library:
+        _import(
+            library,
+            Entry(title="Zulu paper", authors=("Zed Zulu",), upvotes=1, arxiv_id="2401.00009"),
+            Entry(title="Adams paper", authors=("Alan Adams",), upvotes=8, arxiv_id="2401.00001"),
+        )
+    for sort, first in (("authors", "Adams"), ("upvotes", "Zulu"), ("arxiv", "Adams")):
+        out = run(path, "list", "--sort", sort, "--asc", "--json").stdout.splitlines()
+        assert [json.loads(line)["title"].split()[0] for line in out][0] == first, sort
