@@ -467,9 +467,12 @@ ALTER TABLE paper ADD COLUMN first_author TEXT GENERATED ALWAYS AS (
         END, '')
     END
 ) VIRTUAL;
-CREATE INDEX paper_by_first_author ON paper (first_author COLLATE NOCASE, status, rating, id);
-CREATE INDEX paper_by_upvotes ON paper (upvotes, status, rating, id);
-CREATE INDEX paper_by_arxiv ON paper (arxiv_id, status, rating, id);
+-- The id comes right after the key: these columns have large groups of equal values (no
+-- names, no upvotes, a common family name), and with the ids in order inside a group the
+-- index is the whole ORDER BY (key, id), so a page stops early instead of sorting a group.
+CREATE INDEX paper_by_first_author ON paper (first_author COLLATE NOCASE, id, status, rating);
+CREATE INDEX paper_by_upvotes ON paper (upvotes, id, status, rating);
+CREATE INDEX paper_by_arxiv ON paper (arxiv_id, id, status, rating);
 PRAGMA analysis_limit = 2000;
 ANALYZE paper;
 """
