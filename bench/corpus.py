@@ -122,18 +122,44 @@ class CorpusSpec:
     seed: int = 20260130
 
 
+_GIVEN = "Ada Alan Ashish Chen Emma Hugo Ines Jun Lena Li Maria Noam Priya Quoc Wei Yann".split()
+_FAMILY = (
+    "Wang Zhang Li Liu Chen Yang Huang Zhao Wu Zhou Kim Lee Park Singh Kumar Gupta Smith "
+    "Johnson Brown Garcia Martin Müller Schmidt Dubois Rossi Tanaka Sato Nguyen Ivanov Cohen "
+    "Vaswani Shazeer Hinton LeCun Bengio Sutskever Goodfellow Karpathy Le Dean"
+).split()
+
+
+def _names(rng: random.Random, count: int) -> tuple[str, ...]:
+    """Up to five names of ``count`` authors; a family name first in some ("Le, Quoc")."""
+    out = []
+    for _ in range(min(count, 5)):
+        given, family = rng.choice(_GIVEN), rng.choice(_FAMILY)
+        out.append(f"{family}, {given}" if rng.random() < 0.1 else f"{given} {family}")
+    return tuple(out)
+
+
 def papers(count: int, seed: int = 1) -> Iterator[Entry]:
-    """``count`` distinct synthetic papers."""
+    """``count`` distinct synthetic papers. Authors' names (for three in four), upvotes
+    and arXiv ids come from their own generator, so the other fields stay as they were."""
     rng = random.Random(seed)
+    more = random.Random(seed + 19)
     model = WordModel(rng)
     start = date(2023, 1, 1)
     for serial in range(count):
         org = rng.random() < 0.08
         handle, name = rng.choice(_ORGS)
+        authors_count = None if org else rng.randint(1, 40)
+        named = authors_count is not None and more.random() < 0.75
         yield Entry(
             title=model.title(serial),
             abstract=model.abstract(),
-            authors_count=None if org else rng.randint(1, 40),
+            authors=_names(more, authors_count) if named and authors_count else (),
+            upvotes=more.choice((None, 0, 1, 2, 3, 5, 8, 13, 40, more.randint(0, 500))),
+            arxiv_id=None
+            if more.random() < 0.1
+            else f"{2301 + serial // 99_999}.{serial % 99_999:05d}",
+            authors_count=authors_count,
             organization=name if org else None,
             organization_handle=handle if org else None,
             published=start + timedelta(days=rng.randint(0, 1000)),
@@ -174,7 +200,7 @@ def write_digests(folder: Path, spec: CorpusSpec) -> list[Path]:
     return paths
 
 
-CORPUS_VERSION = 4
+CORPUS_VERSION = 5
 """Bumped whenever the generator changes, so cached libraries are rebuilt."""
 
 

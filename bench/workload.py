@@ -102,7 +102,8 @@ def views(digest_id: int) -> tuple[View, ...]:
 ORDERS: tuple[tuple[SortKey, bool], ...] = tuple(
     (key, descending) for key in SortKey for descending in (True, False)
 )
-"""Every column, both directions (``True`` = descending)."""
+"""Every column, both directions (``True`` = descending): since issue #19 also the first
+author (``authors``), ``upvotes`` and the ``arxiv`` id, each walked along its own index."""
 
 
 def order_name(key: SortKey, descending: bool) -> str:

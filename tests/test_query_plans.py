@@ -79,8 +79,31 @@ _TAGS = ("nlp", "vision", "to read", "NLP tricks")
 _ORGS = ("Google", "IBM Research", None, None, None)
 
 
+_NAMES = (
+    "Ashish Vaswani",
+    "vaswani, A.",
+    "Ada Lovelace",
+    "Le",
+    "Quoc V. Le",
+    "van der Berg, Jan",
+    "Émile Zola",
+    "zola, É.",
+    "Marie  Curie",
+)
+
+
+def _extras(rng: random.Random) -> dict[str, Any]:
+    """Authors (ties and case differences among first authors), upvotes and arXiv ids,
+    from their own generator so the other fields stay what they were."""
+    names = () if rng.random() < 0.25 else tuple(rng.sample(_NAMES, k=rng.randint(1, 3)))
+    upvotes = rng.choice((None, 0, 1, 7, 7, 40))
+    arxiv = None if rng.random() < 0.3 else f"{rng.randint(2301, 2312)}.{rng.randint(0, 99999):05d}"
+    return {"authors": names, "upvotes": upvotes, "arxiv_id": arxiv}
+
+
 def _entries(rng: random.Random, count: int, start: int) -> tuple[Entry, ...]:
     out = []
+    more = random.Random(start + 19)
     for n in range(start, start + count):
         title = " ".join(rng.choices(_VOCABULARY, k=rng.randint(2, 5))).capitalize()
         abstract = " ".join(rng.choices(_VOCABULARY, k=rng.randint(0, 25)))
@@ -96,6 +119,7 @@ def _entries(rng: random.Random, count: int, start: int) -> tuple[Entry, ...]:
                 if rng.random() < 0.1
                 else date(2023, 1, 1) + timedelta(rng.randint(0, 900)),
                 comments=rng.choice((None, 0, 3, 12)),
+                **_extras(more),
             )
         )
     return tuple(out)

@@ -52,10 +52,8 @@ class Column(IntEnum):
 
     @property
     def sort_key(self) -> SortKey | None:
-        """What the library orders by for this column (``None``: the library has no order
-        for it yet — Authors, Upvotes and arXiv id — and the list keeps its order)."""
-        if self in EXTRA_COLUMNS:
-            return None
+        """What the library orders by for this column (Authors: the first author's family
+        name; ``None`` would mean the list keeps its order)."""
         if self is Column.MATCH:
             return SortKey.INTEREST
         if self is Column.YEAR:

@@ -82,14 +82,17 @@ FOR_YOU = ViewKey("for_you")
 
 USER_FIELDS = frozenset({"status", "rating", "tags", "note", "opened", "deleted"})
 """Every field a search's words or filters can test (words match notes and tags too)."""
-_SORT_FIELDS = {
-    SortKey.TITLE: "imported",
-    SortKey.PUBLISHED: "imported",
-    SortKey.COMMENTS: "imported",
-    SortKey.RATING: "rating",
-    SortKey.TAGS: "tags",
-    SortKey.STATUS: "status",
-    SortKey.INTEREST: "interest",
+_SORT_FIELDS: dict[SortKey, tuple[str, ...]] = {
+    SortKey.TITLE: ("imported",),
+    SortKey.PUBLISHED: ("imported",),
+    SortKey.COMMENTS: ("imported",),
+    SortKey.RATING: ("rating",),
+    SortKey.TAGS: ("tags",),
+    SortKey.STATUS: ("status",),
+    SortKey.INTEREST: ("interest",),
+    SortKey.AUTHORS: ("imported", "details"),  # imported, or edited by the user
+    SortKey.UPVOTES: ("imported",),
+    SortKey.ARXIV: ("imported", "details"),
 }
 RANKED_FIELDS = frozenset({"status", "rating", "tags", "interest", "imported", "deleted"})
 """The fields that move papers in or out of "For you" or reorder it."""
@@ -112,7 +115,5 @@ def view_fields(view: PaperFilter, sort: SortKey) -> frozenset[str]:
         fields.add("tags")
     if view.digest_id is not None:
         fields.add("imported")
-    key = _SORT_FIELDS.get(sort)
-    if key is not None:
-        fields.add(key)
+    fields.update(_SORT_FIELDS.get(sort, ()))
     return frozenset(fields)

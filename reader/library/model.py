@@ -21,6 +21,13 @@ class SortKey(StrEnum):
     STATUS = "status"
     INTEREST = "interest"
     """The reader's interest score (:mod:`reader.ranking`); unscored papers sort last."""
+    AUTHORS = "authors"
+    """The first author's family name, ignoring (ASCII) case. Papers with no known names
+    sort as the lowest value, like an unknown date: first ascending, last descending."""
+    UPVOTES = "upvotes"
+    """The upvotes a digest gave (unknown sorts lowest)."""
+    ARXIV = "arxiv"
+    """The arXiv id, as text (papers without one sort lowest)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -450,6 +450,33 @@ CREATE INDEX digest_by_imported ON digest (imported_at, id);
 CREATE INDEX paper_interest_by_score ON paper_interest (score, paper_id);
 """
 
+_SPACE = "char(32, 9, 10, 13)"
+_FIRST = f"trim(json_extract(authors, '$[0]'), {_SPACE})"
+
+_AUTHOR_ORDER = f"""
+-- Lists sorted by Authors, Upvotes and arXiv id (issue #19) walk a sort index, like the
+-- other columns (each carries status and rating for the sidebar's views).
+-- The first author's family name, as ui.columns.family_name reads it: the part before a
+-- comma ("Vaswani, Ashish"), else the last word ("Ashish Vaswani"); NULL when no name is
+-- known. Generated, so every writer (import, edits, merges, restores) keeps it right.
+ALTER TABLE paper ADD COLUMN first_author TEXT GENERATED ALWAYS AS (
+    CASE WHEN json_valid(authors) AND json_type(authors, '$[0]') = 'text' THEN nullif(
+        CASE WHEN instr({_FIRST}, ',') > 0
+        THEN trim(substr({_FIRST}, 1, instr({_FIRST}, ',') - 1), {_SPACE})
+        ELSE substr({_FIRST}, length(rtrim({_FIRST}, replace({_FIRST}, ' ', ''))) + 1)
+        END, '')
+    END
+) VIRTUAL;
+-- The id comes right after the key: these columns have large groups of equal values (no
+-- names, no upvotes, a common family name), and with the ids in order inside a group the
+-- index is the whole ORDER BY (key, id), so a page stops early instead of sorting a group.
+CREATE INDEX paper_by_first_author ON paper (first_author COLLATE NOCASE, id, status, rating);
+CREATE INDEX paper_by_upvotes ON paper (upvotes, id, status, rating);
+CREATE INDEX paper_by_arxiv ON paper (arxiv_id, id, status, rating);
+PRAGMA analysis_limit = 2000;
+ANALYZE paper;
+"""
+
 WORDS_SCRIPT = _WORDS
 """The migration that adds the words index (tests upgrade a library from just before it)."""
 
@@ -465,6 +492,7 @@ MIGRATIONS: tuple[str, ...] = (
     _JOURNAL,
     _VIEWS_RULES,
     _SEARCH_ORDERS,
+    _AUTHOR_ORDER,
 )
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 

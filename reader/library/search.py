@@ -79,6 +79,10 @@ _SORT_SQL = {
     SortKey.STATUS: "p.status",
     # The reader's interest (reader.ranking): no index of its own, sorted from its table.
     SortKey.INTEREST: "(SELECT s.score FROM paper_interest s WHERE s.paper_id = p.id)",
+    # The first author's family name (a generated column, schema._AUTHOR_ORDER).
+    SortKey.AUTHORS: "p.first_author COLLATE NOCASE",
+    SortKey.UPVOTES: "p.upvotes",
+    SortKey.ARXIV: "p.arxiv_id",
 }
 
 _SORT_INDEX = {
@@ -88,6 +92,9 @@ _SORT_INDEX = {
     SortKey.PUBLISHED: "paper_by_published",
     SortKey.COMMENTS: "paper_by_comments",
     SortKey.STATUS: "paper_by_status",
+    SortKey.AUTHORS: "paper_by_first_author",
+    SortKey.UPVOTES: "paper_by_upvotes",
+    SortKey.ARXIV: "paper_by_arxiv",
 }
 
 Run = Callable[[str, Sequence[object]], list[Any]]

@@ -189,8 +189,13 @@ def test_authors_upvotes_and_arxiv_columns(
     tip = model.index(row, Column.AUTHORS).data(Qt.ItemDataRole.ToolTipRole)
     assert "Ashish Vaswani, Noam Shazeer, Niki Parmar, and 5 more" in tip
     header = window.paper_list.horizontalHeader()
-    before = (header.sortIndicatorSection(), header.sortIndicatorOrder())
-    header.setSortIndicator(Column.UPVOTES, Qt.SortOrder.DescendingOrder)  # no library order yet
-    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == before
+    header.setSortIndicator(Column.UPVOTES, Qt.SortOrder.DescendingOrder)
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        Column.UPVOTES,
+        Qt.SortOrder.DescendingOrder,
+    )
+    qtbot.waitUntil(
+        lambda: model.index(0, 0).data() == "Attention is all you need", timeout=WAIT_MS
+    )
     window.paper_list.set_column_wanted(Column.AUTHORS, True)
     assert Column.AUTHORS in window.paper_list.fitter.wanted()
