@@ -24,9 +24,10 @@ WATCH_DELAY_MS = 150
 """How long after the window is shown the folder watcher starts."""
 
 if TYPE_CHECKING:
-    from reader.library import Library
+    from reader.library import Changes, Library
     from reader.worker import LibraryWorker
     from ui.instance import InstanceGuard
+    from ui.operations import OperationRunner
     from ui.window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,11 @@ def start_session(library_path: Path) -> Session | int:
     try:
         # The daily backup (a full copy and check: seconds on a large library) runs on the
         # writer thread once the window is up; opening does only the cheap checks.
-        library = open_library(library_path, daily_backup=False, on_warning=warnings.append)
+        # Citation keys missing after an upgrade are given on the writer thread, after the
+        # first paint (give_citekeys): minutes at a million papers.
+        library = open_library(
+            library_path, daily_backup=False, on_warning=warnings.append, give_citekeys=False
+        )
     except LibraryEnvironmentError as exc:
         guard.release()
         from ui.errors import advice_for
@@ -128,6 +133,7 @@ def start_session(library_path: Path) -> Session | int:
 
     worker = LibraryWorker(library_path)
     settings = Settings.for_library(library)  # before the window makes it read-only
+    writable = library.writable
     watch = WatchService(worker, settings)
     window = MainWindow(library, worker, settings, watch=watch)
     guard.activation_requested.connect(lambda: _bring_forward(window))
@@ -137,9 +143,39 @@ def start_session(library_path: Path) -> Session | int:
     # The watcher (watchdog, and a scan of the folders) starts once the window is up.
     QTimer.singleShot(WATCH_DELAY_MS, window, window.start_watching)
     QTimer.singleShot(BACKUP_DELAY_MS, window, window.notices.back_up_if_due)
+    if writable:
+        QTimer.singleShot(0, window, lambda: give_citekeys(window.runner))
     if warnings:
         QTimer.singleShot(0, window, lambda: window.notices.show_library_warnings(warnings))
     return session
+
+
+def give_citekeys(runner: OperationRunner, after: int = 0) -> None:
+    """Give papers without a citation key theirs, one chunk per write on the writer thread.
+
+    Each chunk is queued when the one before has finished, so the user's edits run in
+    between; each announces ``Changes(fields={"citekey"})`` on the change bus. Nothing is
+    written when every paper has a key (one query on the writer thread finds that out).
+    """
+    from reader.library import citekeys
+
+    def chunk(library: Library) -> Changes:
+        changes, nxt = citekeys.assign_missing_chunk(library, after=after)
+        following[0] = nxt
+        return changes
+
+    following: list[int | None] = [None]
+
+    def done(_changes: Changes) -> None:
+        if following[0] is not None:
+            give_citekeys(runner, following[0])
+
+    runner.run(
+        chunk,
+        on_success=done,
+        on_failure=lambda exc: log.warning("citation keys were not given yet: %s", exc),
+        title="Citation keys were not given",
+    )
 
 
 def _bring_forward(window: MainWindow) -> None:

@@ -54,12 +54,18 @@ def open_library(
     on_warning: Callable[[str], None] | None = None,
     today: date | None = None,
     create_folders: bool = True,
+    give_citekeys: bool = True,
 ) -> Library:
     """Open (or create) the library at ``path`` with backups and open-time checks.
 
     ``library.created`` tells whether the file was created now. Without
     ``create_folders``, a path whose folder does not exist is refused
     (:class:`~reader.library.LibraryOpenError`) instead of creating folders for a typo.
+
+    With ``give_citekeys`` (the command line) papers still without a citation key (after
+    the upgrade that added keys: minutes at a million papers) get theirs here, so every
+    command sees every paper keyed. The window passes ``False`` and gives them on its
+    writer thread after its first paint, in chunks (:func:`ui.app.give_citekeys`).
 
     Raises the :class:`~reader.library.LibraryEnvironmentError` family when it cannot be
     opened at all (locked, not a library, damaged beyond opening). A damaged library is
@@ -78,7 +84,8 @@ def open_library(
     )
     for line in import_steps.recover(library.connection):
         warn(line)
-    _give_citekeys(library, warn)
+    if give_citekeys:
+        _give_citekeys(library, warn)
     if daily_backup:
         try:
             made = backup_if_due(library_path, today=today)
