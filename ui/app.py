@@ -13,12 +13,13 @@ import logging
 import os
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 WATCH_DELAY_MS = 150
 """How long after the window is shown the folder watcher starts."""
@@ -101,10 +102,13 @@ def start_session(library_path: Path) -> Session | int:
         return 0
 
     from reader.library import LibraryEnvironmentError
-    from reader.library.opening import open_library
+    from reader.library.opening import open_library, upgrade_pending
 
     warnings: list[str] = []
     try:
+        if upgrade_pending(library_path):
+            # Minutes at a million papers: on a thread, while a dialog says which step runs.
+            upgrade_with_progress(library_path)
         # The daily backup (a full copy and check: seconds on a large library) runs on the
         # writer thread once the window is up; opening does only the cheap checks.
         # Citation keys missing after an upgrade are given on the writer thread, after the
@@ -150,16 +154,62 @@ def start_session(library_path: Path) -> Session | int:
     return session
 
 
+class _UpgradeSignals(QObject):
+    progress = Signal(str)
+    finished = Signal()
+
+
+def upgrade_with_progress(library_path: Path) -> None:
+    """Make the library's schema upgrade on a thread while a progress dialog shows the
+    step (the GUI event loop keeps running); raises what the upgrade raised."""
+    from reader.library.opening import upgrade
+
+    dialog = QProgressDialog("Upgrading the library…", "", 0, 0)
+    dialog.setWindowTitle("Papershelf")
+    dialog.setCancelButton(None)  # an upgrade step is one transaction: it finishes
+    dialog.setMinimumDuration(0)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    signals = _UpgradeSignals()
+    signals.progress.connect(
+        lambda line: dialog.setLabelText(f"{line[:1].upper()}{line[1:]}…"),
+        Qt.ConnectionType.QueuedConnection,
+    )
+    loop = QEventLoop()
+    signals.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            upgrade(library_path, signals.progress.emit)
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            signals.finished.emit()
+
+    thread = threading.Thread(target=run, name="papershelf-upgrade", daemon=True)
+    dialog.show()
+    thread.start()
+    loop.exec()
+    thread.join()
+    dialog.close()
+    dialog.deleteLater()
+    if failure:
+        raise failure[0]
+
+
 def give_citekeys(runner: OperationRunner, after: int = 0) -> None:
     """Give papers without a citation key theirs, one chunk per write on the writer thread.
 
     Each chunk is queued when the one before has finished, so the user's edits run in
     between; each announces ``Changes(fields={"citekey"})`` on the change bus. Nothing is
-    written when every paper has a key (one query on the writer thread finds that out).
+    read beyond two index lookups when the newest paper has a key (as on every open but
+    the first after the upgrade that added keys).
     """
-    from reader.library import citekeys
+    from reader.library import Changes, citekeys
 
     def chunk(library: Library) -> Changes:
+        if after == 0 and not citekeys.missing(library):
+            return Changes()  # two index lookups; keys_for covers a paper missed between
         changes, nxt = citekeys.assign_missing_chunk(library, after=after)
         following[0] = nxt
         return changes

@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from reader.library import health, import_steps
+from reader.library import health, import_steps, schema
 from reader.library.backup import backup_before_migration, backup_if_due, restore_advice
+from reader.library.connection import Connection
 from reader.library.errors import (
     LibraryDamagedError,
     LibraryEnvironmentError,
@@ -99,6 +101,42 @@ def open_library(
         except LibraryEnvironmentError as exc:
             warn(f"today's backup of the library was not made: {exc}")
     return library
+
+
+def upgrade_pending(path: str | os.PathLike[str]) -> bool:
+    """Whether the library at ``path`` exists, is not marked damaged and needs a schema
+    upgrade (cheap: reads the header); ``False`` when it cannot even be read (opening
+    it says why)."""
+    library_path = Path(path).expanduser()
+    if not library_path.is_file() or health.read_damage(library_path) is not None:
+        return False
+    try:
+        conn = sqlite3.connect(f"{library_path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return schema.pending(conn) > 0
+    except (sqlite3.Error, schema.NewerSchemaError):
+        return False  # opening it says what is wrong
+    finally:
+        conn.close()
+
+
+def upgrade(path: str | os.PathLike[str], progress: Callable[[str], None] | None = None) -> None:
+    """Make the pending schema upgrade of the library at ``path`` (after its backup), and
+    close it again; ``progress(line)`` hears which step runs, every few seconds.
+
+    Runs on any thread (its connection is its own): the window runs it on one while its
+    event loop shows the progress. :func:`open_library` afterwards finds nothing to do.
+    """
+    library_path = Path(path).expanduser()
+    remove_stale_temporaries(library_path)
+    Connection(
+        library_path,
+        before_migration=backup_before_migration,
+        create=False,
+        migration_progress=progress,
+    ).close()
 
 
 def _give_citekeys(library: Library, warn: Callable[[str], None]) -> None:

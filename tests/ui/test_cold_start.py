@@ -112,3 +112,67 @@ def test_chunks_give_the_keys_one_pass_gives(tmp_path: Path) -> None:
         got = library.connection.execute("SELECT paper_id, key FROM citekey").fetchall()
     assert sorted(got) == sorted(expected)
     assert rounds == -(-700 // 64) + 1
+
+
+def _old_library(path: Path, count: int) -> None:
+    """A library from before citation keys (its upgrade is pending), with papers."""
+    before = schema.MIGRATIONS.index(schema._CITEKEY)
+    conn = sqlite3.connect(path, isolation_level=None)
+    for number, script in enumerate(schema.MIGRATIONS[:before]):
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+    conn.executemany(
+        "INSERT INTO paper (title, title_key, first_seen) VALUES (?, ?, '2026-01-01T00:00:00Z')",
+        [(f"Paper {n}", f"paper {n}") for n in range(count)],
+    )
+    conn.close()
+
+
+def test_an_upgrade_tells_its_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.library.opening import upgrade, upgrade_pending
+
+    path = tmp_path / "old.sqlite"
+    _old_library(path, 300)
+    assert upgrade_pending(path)
+    monkeypatch.setattr(schema, "PROGRESS_EVERY_S", 0)
+    lines: list[str] = []
+    upgrade(path, lines.append)
+    assert lines
+    assert lines[-1].startswith("upgraded the library in ")  # and steps, when long
+    assert not upgrade_pending(path)
+    with Library(path, read_only=True) as library:
+        assert library.schema_version == schema.SCHEMA_VERSION
+
+
+def test_the_window_upgrades_the_library_on_a_thread(
+    qtbot: QtBot, tmp_path: Path, quiet_app: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.app import start_session
+
+    path = tmp_path / "old.sqlite"
+    _old_library(path, 300)
+    threads: list[str] = []
+    real_migrate = schema.migrate
+
+    def recording_migrate(conn: sqlite3.Connection, *args: object) -> int:
+        if schema.pending(conn):
+            threads.append(threading.current_thread().name)
+        return real_migrate(conn, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(schema, "migrate", recording_migrate)
+    session = start_session(path)
+    assert not isinstance(session, int)
+    try:
+        assert session.window.isVisible()
+        assert threads == ["papershelf-upgrade"]  # not the GUI thread
+        assert session.library.schema_version == schema.SCHEMA_VERSION
+        qtbot.waitUntil(lambda: session.window.model.rowCount() == 300, timeout=WAIT)
+        with Library(path, read_only=True) as check:  # and the keys arrive afterwards
+            qtbot.waitUntil(
+                lambda: (
+                    check.connection.execute("SELECT count(*) FROM citekey").fetchone()[0] == 300
+                ),
+                timeout=WAIT,
+            )
+        qtbot.waitUntil(lambda: session.window.idle, timeout=WAIT)
+    finally:
+        session.close()
