@@ -16,6 +16,12 @@
   thread, since on a big library it takes a few seconds;
 * **interrupted imports**: the steps of a large import whose process died are rolled
   back (:mod:`reader.library.import_steps`);
+* **citation keys** for papers from before the library had them (``give_citekeys``; the
+  command line): so ``papershelf cite``, ``list --json`` and ``key:`` searches see every
+  paper keyed. The window gives them on its writer thread after its first paint instead;
+* **the upgrade on a thread**: :func:`upgrade_pending` and :func:`upgrade` let the window
+  make a schema upgrade (minutes at a million papers) off the GUI thread while it shows
+  the step, before it opens the library;
 * **leftovers**: stale temporaries a killed restore left beside the library are deleted
   (:mod:`reader.library.leftovers`);
 * **damage**: a library marked damaged (by a failed check, or SQLite reporting
