@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 WATCH_DELAY_MS = 150
 """How long after the window is shown the folder watcher starts."""
+LEARNER_DELAY_MS = 300
+"""How long after the window is shown the interest learner starts (it loads numpy)."""
 
 if TYPE_CHECKING:
     from reader.library import Changes, Library
@@ -139,13 +141,15 @@ def start_session(library_path: Path) -> Session | int:
     settings = Settings.for_library(library)  # before the window makes it read-only
     writable = library.writable
     watch = WatchService(worker, settings)
-    window = MainWindow(library, worker, settings, watch=watch)
+    window = MainWindow(library, worker, settings, watch=watch, start_learner=False)
     guard.activation_requested.connect(lambda: _bring_forward(window))
     session = Session(app, window, worker, library, guard)
     app.aboutToQuit.connect(window.flush)
     window.show()
     # The watcher (watchdog, and a scan of the folders) starts once the window is up.
     QTimer.singleShot(WATCH_DELAY_MS, window, window.start_watching)
+    # The interest learner's thread loads numpy and reads the scores: after the first paint.
+    QTimer.singleShot(LEARNER_DELAY_MS, window, lambda: _start_learner(window))
     QTimer.singleShot(BACKUP_DELAY_MS, window, window.notices.back_up_if_due)
     if writable:
         QTimer.singleShot(0, window, lambda: give_citekeys(window.runner))
@@ -226,6 +230,11 @@ def give_citekeys(runner: OperationRunner, after: int = 0) -> None:
         on_failure=lambda exc: log.warning("citation keys were not given yet: %s", exc),
         title="Citation keys were not given",
     )
+
+
+def _start_learner(window: MainWindow) -> None:
+    if window.isVisible():  # not for a window closed meanwhile
+        window.interest.start()
 
 
 def _bring_forward(window: MainWindow) -> None:

@@ -176,3 +176,21 @@ def test_the_window_upgrades_the_library_on_a_thread(
         qtbot.waitUntil(lambda: session.window.idle, timeout=WAIT)
     finally:
         session.close()
+
+
+def test_the_interest_learner_starts_after_the_first_paint(
+    qtbot: QtBot, tmp_path: Path, quiet_app: None
+) -> None:
+    from ui.app import start_session
+
+    path = tmp_path / "lib.sqlite"
+    Library(path).close()
+    session = start_session(path)
+    assert not isinstance(session, int)
+    try:
+        assert session.window.isVisible()
+        assert session.window.interest.learner is None  # its thread loads numpy: not yet
+        qtbot.waitUntil(lambda: session.window.interest.learner is not None, timeout=WAIT)
+        qtbot.waitUntil(lambda: session.window.idle, timeout=WAIT)
+    finally:
+        session.close()
