@@ -13,20 +13,24 @@ import logging
 import os
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 WATCH_DELAY_MS = 150
 """How long after the window is shown the folder watcher starts."""
+LEARNER_DELAY_MS = 300
+"""How long after the window is shown the interest learner starts (it loads numpy)."""
 
 if TYPE_CHECKING:
-    from reader.library import Library
+    from reader.library import Changes, Library
     from reader.worker import LibraryWorker
     from ui.instance import InstanceGuard
+    from ui.operations import OperationRunner
     from ui.window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -100,13 +104,20 @@ def start_session(library_path: Path) -> Session | int:
         return 0
 
     from reader.library import LibraryEnvironmentError
-    from reader.library.opening import open_library
+    from reader.library.opening import open_library, upgrade_pending
 
     warnings: list[str] = []
     try:
+        if upgrade_pending(library_path):
+            # Minutes at a million papers: on a thread, while a dialog says which step runs.
+            upgrade_with_progress(library_path)
         # The daily backup (a full copy and check: seconds on a large library) runs on the
         # writer thread once the window is up; opening does only the cheap checks.
-        library = open_library(library_path, daily_backup=False, on_warning=warnings.append)
+        # Citation keys missing after an upgrade are given on the writer thread, after the
+        # first paint (give_citekeys): minutes at a million papers.
+        library = open_library(
+            library_path, daily_backup=False, on_warning=warnings.append, give_citekeys=False
+        )
     except LibraryEnvironmentError as exc:
         guard.release()
         from ui.errors import advice_for
@@ -128,18 +139,102 @@ def start_session(library_path: Path) -> Session | int:
 
     worker = LibraryWorker(library_path)
     settings = Settings.for_library(library)  # before the window makes it read-only
+    writable = library.writable
     watch = WatchService(worker, settings)
-    window = MainWindow(library, worker, settings, watch=watch)
+    window = MainWindow(library, worker, settings, watch=watch, start_learner=False)
     guard.activation_requested.connect(lambda: _bring_forward(window))
     session = Session(app, window, worker, library, guard)
     app.aboutToQuit.connect(window.flush)
     window.show()
     # The watcher (watchdog, and a scan of the folders) starts once the window is up.
     QTimer.singleShot(WATCH_DELAY_MS, window, window.start_watching)
+    # The interest learner's thread loads numpy and reads the scores: after the first paint.
+    QTimer.singleShot(LEARNER_DELAY_MS, window, lambda: _start_learner(window))
     QTimer.singleShot(BACKUP_DELAY_MS, window, window.notices.back_up_if_due)
+    if writable:
+        QTimer.singleShot(0, window, lambda: give_citekeys(window.runner))
     if warnings:
         QTimer.singleShot(0, window, lambda: window.notices.show_library_warnings(warnings))
     return session
+
+
+class _UpgradeSignals(QObject):
+    progress = Signal(str)
+    finished = Signal()
+
+
+def upgrade_with_progress(library_path: Path) -> None:
+    """Make the library's schema upgrade on a thread while a progress dialog shows the
+    step (the GUI event loop keeps running); raises what the upgrade raised."""
+    from reader.library.opening import upgrade
+
+    dialog = QProgressDialog("Upgrading the library…", "", 0, 0)
+    dialog.setWindowTitle("Papershelf")
+    dialog.setCancelButton(None)  # an upgrade step is one transaction: it finishes
+    dialog.setMinimumDuration(0)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    signals = _UpgradeSignals()
+    signals.progress.connect(
+        lambda line: dialog.setLabelText(f"{line[:1].upper()}{line[1:]}…"),
+        Qt.ConnectionType.QueuedConnection,
+    )
+    loop = QEventLoop()
+    signals.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            upgrade(library_path, signals.progress.emit)
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            signals.finished.emit()
+
+    thread = threading.Thread(target=run, name="papershelf-upgrade", daemon=True)
+    dialog.show()
+    thread.start()
+    loop.exec()
+    thread.join()
+    dialog.close()
+    dialog.deleteLater()
+    if failure:
+        raise failure[0]
+
+
+def give_citekeys(runner: OperationRunner, after: int = 0) -> None:
+    """Give papers without a citation key theirs, one chunk per write on the writer thread.
+
+    Each chunk is queued when the one before has finished, so the user's edits run in
+    between; each announces ``Changes(fields={"citekey"})`` on the change bus. Nothing is
+    read beyond two index lookups when the newest paper has a key (as on every open but
+    the first after the upgrade that added keys).
+    """
+    from reader.library import Changes, citekeys
+
+    def chunk(library: Library) -> Changes:
+        if after == 0 and not citekeys.missing(library):
+            return Changes()  # two index lookups; keys_for covers a paper missed between
+        changes, nxt = citekeys.assign_missing_chunk(library, after=after)
+        following[0] = nxt
+        return changes
+
+    following: list[int | None] = [None]
+
+    def done(_changes: Changes) -> None:
+        if following[0] is not None:
+            give_citekeys(runner, following[0])
+
+    runner.run(
+        chunk,
+        on_success=done,
+        on_failure=lambda exc: log.warning("citation keys were not given yet: %s", exc),
+        title="Citation keys were not given",
+    )
+
+
+def _start_learner(window: MainWindow) -> None:
+    if window.isVisible():  # not for a window closed meanwhile
+        window.interest.start()
 
 
 def _bring_forward(window: MainWindow) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from reader.export import PulledNote
 from reader.library import Changes, LibraryUsageError, Status
 from ui.commands import (
     AddTagsCommand,
@@ -35,6 +35,9 @@ from ui.commands import (
 )
 from ui.operations import OperationRunner
 from ui.views import INBOX, ViewKey
+
+if TYPE_CHECKING:  # reader.export (jinja2, YAML) loads when a note is first pulled
+    from reader.export import PulledNote
 
 log = logging.getLogger(__name__)
 

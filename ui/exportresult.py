@@ -11,6 +11,7 @@ Notes left alone are listed with their reasons; "Open folder" shows the vault.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -28,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.export import ExportReport, NoteConflict
+if TYPE_CHECKING:  # reader.export (jinja2, YAML) is loaded by the export that reports here
+    from reader.export import ExportReport, NoteConflict
 
 
 def _plain_label(text: str) -> QLabel:

@@ -16,13 +16,14 @@ a text run, and a wikilink is looked for at most :data:`MAX_WIKILINK` characters
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
+if TYPE_CHECKING:  # markdown-it loads with the first note rendered, not at window start
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 MAX_WIKILINK = 400
 """Longest ``[[target|text]]`` recognised as a wikilink (longer: plain text)."""
@@ -94,6 +95,8 @@ def _split_highlights(content: str) -> list[tuple[bool, str]] | None:
 
 def _highlights(state: StateCore) -> None:
     """``==text==`` → ``<mark>``, inside the text runs of every paragraph and cell."""
+    from markdown_it.token import Token
+
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
@@ -134,6 +137,7 @@ def _task_lists(state: StateCore) -> None:
 
 def build() -> MarkdownIt:
     """A new renderer (each thread has its own: :func:`render`)."""
+    from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt(

@@ -11,11 +11,13 @@ told) and Redo resolves again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.export import NoteConflict, Resolution
-from reader.export.resolve import redo, resolve, undo
 from reader.library import Changes, Library
 from ui.commands import EditCommand
+
+if TYPE_CHECKING:  # reader.export (jinja2, YAML) loads when a conflict is resolved
+    from reader.export import NoteConflict, Resolution
 
 
 class ResolveConflictCommand(EditCommand):
@@ -29,6 +31,8 @@ class ResolveConflictCommand(EditCommand):
         self.resolution: Resolution | None = None
 
     def write_do(self, library: Library) -> Changes:
+        from reader.export.resolve import redo, resolve
+
         conflict = self.conflict
         if self.resolution is None:
             self.resolution = resolve(library, conflict.path, conflict.paper_id, self.kept)
@@ -36,6 +40,8 @@ class ResolveConflictCommand(EditCommand):
         return redo(library, self.resolution)
 
     def write_undo(self, library: Library) -> Changes:
+        from reader.export.resolve import undo
+
         assert self.resolution is not None, "undone before it was done"
         return undo(library, self.resolution)
 

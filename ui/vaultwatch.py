@@ -21,15 +21,18 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
 
-from reader.export.pullback import PullBack, pull_back
 from reader.library import Changes, Library
 from ui.operations import OperationRunner
+
+if TYPE_CHECKING:  # watchdog and reader.export load when the vault is first watched
+    from watchdog.events import FileSystemEvent
+    from watchdog.observers.api import BaseObserver
+
+    from reader.export.pullback import PullBack
 
 log = logging.getLogger(__name__)
 
@@ -37,28 +40,32 @@ DEBOUNCE_MS = 1500
 """How long the vault must stay quiet before the changed notes are read."""
 
 
-class _Relay(FileSystemEventHandler):
+def _relay(note: Callable[[Path], None]) -> Any:
     """On the observer thread: hands the paths of changed ``.md`` files on, never raises."""
+    from watchdog.events import FileSystemEventHandler
 
-    def __init__(self, note: Callable[[Path], None]) -> None:
-        super().__init__()
-        self._note = note
+    class _Relay(FileSystemEventHandler):
+        def dispatch(self, event: FileSystemEvent) -> None:
+            _dispatch(note, event)
 
-    def dispatch(self, event: FileSystemEvent) -> None:
-        try:
-            if event.is_directory or event.event_type not in {
-                "created",
-                "modified",
-                "moved",
-                "closed",
-            }:
-                return
-            raw = event.dest_path if event.event_type == "moved" else event.src_path
-            path = Path(os.fsdecode(raw))
-            if path.suffix.lower() == ".md" and not path.name.startswith("."):
-                self._note(path)
-        except Exception:
-            log.exception("could not hand on the vault event %r", event)
+    return _Relay()
+
+
+def _dispatch(note: Callable[[Path], None], event: FileSystemEvent) -> None:
+    try:
+        if event.is_directory or event.event_type not in {
+            "created",
+            "modified",
+            "moved",
+            "closed",
+        }:
+            return
+        raw = event.dest_path if event.event_type == "moved" else event.src_path
+        path = Path(os.fsdecode(raw))
+        if path.suffix.lower() == ".md" and not path.name.startswith("."):
+            note(path)
+    except Exception:
+        log.exception("could not hand on the vault event %r", event)
 
 
 class VaultWatch(QObject):
@@ -108,10 +115,12 @@ class VaultWatch(QObject):
         folder = self._folder()
         if not self._enabled() or folder is None or not Path(folder).is_dir():
             return False
+        from watchdog.observers import Observer
+
         observer = Observer()
         observer.daemon = True
         try:
-            observer.schedule(_Relay(self._note), str(folder), recursive=True)
+            observer.schedule(_relay(self._note), str(folder), recursive=True)
             observer.start()
         except OSError as exc:  # inotify watches used up, the folder vanished
             log.warning("not watching the vault %s: %s", folder, exc)
@@ -146,6 +155,8 @@ class VaultWatch(QObject):
             paths, self._paths = sorted(self._paths), set()
         if folder is None or not paths:
             return
+        from reader.export.pullback import pull_back
+
         result: list[PullBack] = []
 
         def op(library: Library) -> Changes:

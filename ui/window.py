@@ -73,6 +73,7 @@ class MainWindow(WindowFrame):
         state_path: Path | None = None,
         settings_path: Path | None = None,
         reader: LibraryReader | None = None,
+        start_learner: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         QMainWindow.__init__(self, parent)
@@ -163,7 +164,8 @@ class MainWindow(WindowFrame):
         self.library_file.fill_menu(self.menuBar().actions()[0].menu(), self.menu_actions.quit)
         self._wire()
         self._load()
-        self.interest.start()
+        if start_learner:  # the app starts it after the first paint (ui.app)
+            self.interest.start()
 
     # ------------------------------------------------------------------ wiring
 

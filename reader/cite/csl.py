@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.cite.record import CitationRecord, Kind
+if TYPE_CHECKING:  # the record (bibtexparser's name parser) loads with the first citation
+    from reader.cite.record import CitationRecord
 
 STYLE_FOLDER = Path(str(resources.files("resources").joinpath("csl")))
 """Where the bundled ``.csl`` files are (``resources/csl``, installed with the package)."""
@@ -83,6 +84,8 @@ def _csl_name(record_name: Any) -> dict[str, str]:
 
 def csl_item(record: CitationRecord) -> dict[str, Any]:
     """One CSL-JSON item (a dict ready for :func:`json.dumps`)."""
+    from reader.cite.record import Kind
+
     item: dict[str, Any] = {
         "id": record.key,
         "citation-key": record.key,

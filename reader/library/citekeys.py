@@ -5,9 +5,12 @@ is their SQL. Keys are given
 
 * to new papers by the importer, in the import's own transaction (:func:`assign_new`),
   so a paper never exists without one after an import commits;
-* to papers that existed before the library had keys, in one pass in the order they
-  arrived, when the library is opened by :func:`reader.library.opening.open_library`
-  (:func:`assign_missing`), and again as a fallback whenever keys are asked for.
+* to papers that existed before the library had keys, in the order they arrived: by the
+  command line when it opens the library (:func:`reader.library.opening.open_library`,
+  :func:`assign_missing`, one pass), by the window on its writer thread after the window
+  has painted (:func:`assign_missing_chunk`, a bounded chunk per write so the user's edits
+  interleave), and again as a fallback whenever keys are asked for (:func:`keys_for`;
+  a read-only library answers with the keys the papers would get).
 
 Once given, a key changes only when the user edits it (:func:`set_citekey`); imports,
 other papers and later, richer records of the same paper never touch it.
@@ -115,6 +118,35 @@ def assign_missing(library: Library) -> Changes:
         taken = {r[0].casefold() for r in conn.execute("SELECT key FROM citekey")}
         _assign(conn, rows, taken)
     return Changes(paper_ids=frozenset(int(r[0]) for r in rows), fields=_FIELDS)
+
+
+FILL_CHUNK = 2000
+"""How many papers one :func:`assign_missing_chunk` write keys (about 0.1 s of writing)."""
+
+
+def assign_missing_chunk(
+    library: Library, *, after: int = 0, limit: int = FILL_CHUNK
+) -> tuple[Changes, int | None]:
+    """Keys for up to ``limit`` papers without one whose id is above ``after``, in id order,
+    in one transaction: the same keys :func:`assign_missing` gives.
+
+    Returns the changes and the id to continue after, or ``None`` when no paper above
+    ``after`` lacks a key. Run it again with that id until it returns ``None``; between
+    two chunks other writes may run (an import keys its own papers, see :func:`assign_new`).
+    """
+    with library.transaction() as conn:
+        ids = [
+            int(r[0])
+            for r in conn.execute(
+                "SELECT id FROM paper p WHERE id > ? AND NOT EXISTS "
+                "(SELECT 1 FROM citekey c WHERE c.paper_id = p.id) ORDER BY id LIMIT ?",
+                [after, limit],
+            )
+        ]
+        if not ids:
+            return Changes(), None
+        assign_new(conn, ids)
+    return Changes(paper_ids=frozenset(ids), fields=_FIELDS), ids[-1]
 
 
 def stored_keys(library: Library, ids: Sequence[int]) -> dict[int, str]:

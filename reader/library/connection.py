@@ -131,6 +131,7 @@ class Connection:
         read_only: bool = False,
         create: bool = True,
         create_folders: bool = True,
+        migration_progress: Callable[[str], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
@@ -146,7 +147,7 @@ class Connection:
         conn.text_factory = _text
         try:
             with self._translated():
-                self._prepare(conn, before_migration)
+                self._prepare(conn, before_migration, migration_progress)
         except schema.NewerSchemaError as exc:
             conn.close()
             raise LibraryOpenError(str(exc)) from None
@@ -157,7 +158,10 @@ class Connection:
         self._file_identity = _identity_of(self.path)
 
     def _prepare(
-        self, conn: sqlite3.Connection, before_migration: Callable[[Path, int, int], None] | None
+        self,
+        conn: sqlite3.Connection,
+        before_migration: Callable[[Path, int, int], None] | None,
+        migration_progress: Callable[[str], None] | None = None,
     ) -> None:
         """Settings, the schema check and (for a writable open) the migrations."""
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -185,7 +189,7 @@ class Connection:
                 def hook(old: int, new: int) -> None:
                     before_migration(self.path, old, new)
 
-        schema.migrate(conn, hook)
+        schema.migrate(conn, hook, migration_progress)
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -16,6 +16,12 @@
   thread, since on a big library it takes a few seconds;
 * **interrupted imports**: the steps of a large import whose process died are rolled
   back (:mod:`reader.library.import_steps`);
+* **citation keys** for papers from before the library had them (``give_citekeys``; the
+  command line): so ``papershelf cite``, ``list --json`` and ``key:`` searches see every
+  paper keyed. The window gives them on its writer thread after its first paint instead;
+* **the upgrade on a thread**: :func:`upgrade_pending` and :func:`upgrade` let the window
+  make a schema upgrade (minutes at a million papers) off the GUI thread while it shows
+  the step, before it opens the library;
 * **leftovers**: stale temporaries a killed restore left beside the library are deleted
   (:mod:`reader.library.leftovers`);
 * **damage**: a library marked damaged (by a failed check, or SQLite reporting
@@ -30,12 +36,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from reader.library import health, import_steps
+from reader.library import health, import_steps, schema
 from reader.library.backup import backup_before_migration, backup_if_due, restore_advice
+from reader.library.connection import Connection
 from reader.library.errors import (
     LibraryDamagedError,
     LibraryEnvironmentError,
@@ -54,12 +62,18 @@ def open_library(
     on_warning: Callable[[str], None] | None = None,
     today: date | None = None,
     create_folders: bool = True,
+    give_citekeys: bool = True,
 ) -> Library:
     """Open (or create) the library at ``path`` with backups and open-time checks.
 
     ``library.created`` tells whether the file was created now. Without
     ``create_folders``, a path whose folder does not exist is refused
     (:class:`~reader.library.LibraryOpenError`) instead of creating folders for a typo.
+
+    With ``give_citekeys`` (the command line) papers still without a citation key (after
+    the upgrade that added keys: minutes at a million papers) get theirs here, so every
+    command sees every paper keyed. The window passes ``False`` and gives them on its
+    writer thread after its first paint, in chunks (:func:`ui.app.give_citekeys`).
 
     Raises the :class:`~reader.library.LibraryEnvironmentError` family when it cannot be
     opened at all (locked, not a library, damaged beyond opening). A damaged library is
@@ -78,7 +92,8 @@ def open_library(
     )
     for line in import_steps.recover(library.connection):
         warn(line)
-    _give_citekeys(library, warn)
+    if give_citekeys:
+        _give_citekeys(library, warn)
     if daily_backup:
         try:
             made = backup_if_due(library_path, today=today)
@@ -92,6 +107,42 @@ def open_library(
         except LibraryEnvironmentError as exc:
             warn(f"today's backup of the library was not made: {exc}")
     return library
+
+
+def upgrade_pending(path: str | os.PathLike[str]) -> bool:
+    """Whether the library at ``path`` exists, is not marked damaged and needs a schema
+    upgrade (cheap: reads the header); ``False`` when it cannot even be read (opening
+    it says why)."""
+    library_path = Path(path).expanduser()
+    if not library_path.is_file() or health.read_damage(library_path) is not None:
+        return False
+    try:
+        conn = sqlite3.connect(f"{library_path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return schema.pending(conn) > 0
+    except (sqlite3.Error, schema.NewerSchemaError):
+        return False  # opening it says what is wrong
+    finally:
+        conn.close()
+
+
+def upgrade(path: str | os.PathLike[str], progress: Callable[[str], None] | None = None) -> None:
+    """Make the pending schema upgrade of the library at ``path`` (after its backup), and
+    close it again; ``progress(line)`` hears which step runs, every few seconds.
+
+    Runs on any thread (its connection is its own): the window runs it on one while its
+    event loop shows the progress. :func:`open_library` afterwards finds nothing to do.
+    """
+    library_path = Path(path).expanduser()
+    remove_stale_temporaries(library_path)
+    Connection(
+        library_path,
+        before_migration=backup_before_migration,
+        create=False,
+        migration_progress=progress,
+    ).close()
 
 
 def _give_citekeys(library: Library, warn: Callable[[str], None]) -> None:
