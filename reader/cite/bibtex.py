@@ -3,7 +3,8 @@
 An arXiv paper is ``@misc`` (BibTeX) or ``@online`` (BibLaTeX) with ``eprint`` the bare id,
 ``archivePrefix = {arXiv}`` and ``primaryClass`` (BibTeX) or ``eprinttype = {arxiv}`` and
 ``eprintclass`` (BibLaTeX), ``doi = {10.48550/arXiv.<id>}`` unless a journal DOI is known,
-and ``url``. A paper with a journal DOI is an ``@article`` and keeps its eprint fields.
+and ``url``. A paper with a journal or a journal DOI is an ``@article`` (``journal``,
+BibLaTeX ``journaltitle``) and keeps its eprint fields.
 Authors are written ``Family, Given and …``; a paper known only by a count of authors has
 no ``author`` field and says so in ``note``. Every field is escaped by
 :mod:`reader.cite.latex`; the entries parse strictly with pybtex and bibtexparser.
@@ -56,6 +57,8 @@ def entry(record: CitationRecord, dialect: Dialect = Dialect.BIBTEX) -> str:
     if record.authors:
         fields.append(("author", bibtex_authors(record.authors)))
     fields.append(("title", latex_text(record.title, protect_case=True)))
+    if record.journal:
+        fields.append(("journaltitle" if biblatex else "journal", latex_text(record.journal)))
     published = record.published
     if published is not None:
         if biblatex:

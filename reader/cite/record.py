@@ -3,7 +3,8 @@
 :func:`citation_record` turns a :class:`~reader.library.Paper` into a
 :class:`CitationRecord`: its kind (an arXiv or other preprint, or a journal article),
 the bare arXiv id and primary class, the DOI to cite (the journal's when known, else
-arXiv's own ``10.48550/arXiv.<id>``), the authors split into parts, and a note that
+arXiv's own ``10.48550/arXiv.<id>``), the journal (a journal or a journal DOI makes
+an article), the authors split into parts, and a note that
 says what is missing when a digest gave only a count of authors.
 """
 
@@ -45,6 +46,8 @@ class Citable(Protocol):
     def categories(self) -> tuple[str, ...]: ...
     @property
     def tags(self) -> tuple[str, ...]: ...
+    @property
+    def journal(self) -> str | None: ...
 
 
 # Registrant prefixes of DOIs that name a preprint, not a journal article.
@@ -101,6 +104,8 @@ class CitationRecord:
     """The preprint server (``arXiv``, ``bioRxiv``) when the paper is a preprint on one."""
     abstract: str
     keywords: tuple[str, ...]
+    journal: str | None = None
+    """The journal or proceedings the paper is in, when known (it makes an article)."""
 
     @property
     def year(self) -> int | None:
@@ -152,10 +157,11 @@ def citation_record(paper: Citable, key: str) -> CitationRecord:
     else:
         cite_doi = doi
         url = paper.url
+    journal = " ".join(paper.journal.split()) if paper.journal else None
     primary = next((c for c in paper.categories if _ARXIV_CATEGORY.match(c)), None)
     return CitationRecord(
         key=key,
-        kind=Kind.ARTICLE if journal_doi else Kind.PREPRINT,
+        kind=Kind.ARTICLE if journal_doi or journal else Kind.PREPRINT,
         title=" ".join(paper.title.split()),
         authors=authors,
         authors_note=None if authors else _authors_note(paper),
@@ -167,4 +173,5 @@ def citation_record(paper: Citable, key: str) -> CitationRecord:
         server=server,
         abstract=paper.abstract.strip(),
         keywords=paper.tags,
+        journal=journal,
     )
