@@ -146,19 +146,24 @@ def citation_record(paper: Citable, key: str) -> CitationRecord:
     """The citation facts of ``paper``, cited as ``key``."""
     authors = tuple(n for n in (split_name(a) for a in paper.authors) if n.last)
     doi = clean_doi(paper.doi)
-    server = _server(paper.url, doi)
     journal_doi = doi if doi and doi.split("/", 1)[0] not in PREPRINT_DOI_PREFIXES else None
     cite_doi: str | None
     url: str | None
+    server: str | None
     if paper.arxiv_id:
-        server = "arXiv"
+        server = "arXiv"  # whatever its URL or DOI say (no need to parse them)
         cite_doi = journal_doi or f"10.48550/arXiv.{paper.arxiv_id}"
         url = f"https://arxiv.org/abs/{paper.arxiv_id}"
     else:
+        server = _server(paper.url, doi)
         cite_doi = doi
         url = paper.url
     journal = " ".join(paper.journal.split()) if paper.journal else None
-    primary = next((c for c in paper.categories if _ARXIV_CATEGORY.match(c)), None)
+    primary = (
+        next((c for c in paper.categories if _ARXIV_CATEGORY.match(c)), None)
+        if paper.arxiv_id
+        else None
+    )
     return CitationRecord(
         key=key,
         kind=Kind.ARTICLE if journal_doi or journal else Kind.PREPRINT,
@@ -167,7 +172,7 @@ def citation_record(paper: Citable, key: str) -> CitationRecord:
         authors_note=None if authors else _authors_note(paper),
         published=paper.published,
         arxiv_id=paper.arxiv_id,
-        primary_class=primary if paper.arxiv_id else None,
+        primary_class=primary,
         doi=cite_doi,
         url=url,
         server=server,

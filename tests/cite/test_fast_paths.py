@@ -106,3 +106,32 @@ def test_the_bibliography_order_is_citeprocs_on_generated_records(
 ) -> None:
     theirs, ours = _citeproc_order(style_id, [csl_item(r) for r in records], html)
     assert ours == theirs
+
+
+def _citeproc_entries(style_id: str, items: list[dict[str, Any]], html: bool) -> list[str]:
+    """The entries citeproc-py's own ``sort`` and ``bibliography`` give, as render does."""
+    from reader.cite.render import _NUMBER
+
+    known = [{k: v for k, v in i.items() if k not in _UNKNOWN_TO_CITEPROC} for i in items]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        bib = CitationStylesBibliography(
+            _style(style(style_id).path),
+            CiteProcJSON(known),
+            formatters.html if html else formatters.plain,
+        )
+        for item in known:
+            bib.register(Citation([CitationItem(str(item["id"]))]))
+        bib.sort()
+        return [_NUMBER.sub(r"\1 ", " ".join(str(e).split())) for e in bib.bibliography()]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=_records(), html=st.booleans(), style_id=st.sampled_from(list(STYLES)))
+def test_formatted_citations_are_citeprocs_own_byte_for_byte(
+    records: list[Any], html: bool, style_id: str
+) -> None:
+    from reader.cite import format_citations
+
+    expected = _citeproc_entries(style_id, [csl_item(r) for r in records], html)
+    assert format_citations(records, style_id, html=html) == expected
