@@ -91,6 +91,30 @@ def _memoise() -> None:
         return int(found)
 
     CitationItem.number = property(number)
+    # A locale option (``punctuation-in-quote`` and the like, asked at every quote) is a
+    # fixed fact of the style's locales.
+    get_locale_option = model.CitationStylesElement.get_locale_option
+
+    def memo_locale_option(self: Any, name: str) -> Any:
+        memo = self.__dict__.setdefault("_papershelf_locale_options", {})
+        found = memo.get(name, _MISSING)
+        if found is _MISSING:
+            found = memo[name] = get_locale_option(self, name)
+        return found
+
+    model.CitationStylesElement.get_locale_option = memo_locale_option
+
+    # ``<if type="…">``: the listed types, split and lower-cased once, not at every test.
+    def memo_type(self: Any, item: Any) -> list[bool]:
+        types = self.__dict__.get("_papershelf_types")
+        if types is None:
+            types = self.__dict__["_papershelf_types"] = [
+                t.lower() for t in self.get("type").split()
+            ]
+        wanted = item.reference.type
+        return [typ == wanted for typ in types]
+
+    model.If._type = memo_type
     for cls in vars(model).values():
         if isinstance(cls, type) and "calls_variable" in vars(cls):
             cls.calls_variable = _memoised_calls_variable(vars(cls)["calls_variable"])  # type: ignore[attr-defined]
