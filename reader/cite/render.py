@@ -115,6 +115,18 @@ def _memoise() -> None:
         return [typ == wanted for typ in types]
 
     model.If._type = memo_type
+
+    # The formatter (plain or HTML) is set on the style for each bibliography, so only
+    # which object holds it (the style's root, or a locale's style) is remembered.
+    def memo_formatter(self: Any) -> Any:
+        holder = self.__dict__.get("_papershelf_formatter_holder")
+        if holder is None:
+            root = self.get_root()
+            holder = root.style if isinstance(root, model.Locale) else root
+            self.__dict__["_papershelf_formatter_holder"] = holder
+        return holder.formatter
+
+    model.CitationStylesElement.get_formatter = memo_formatter
     for cls in vars(model).values():
         if isinstance(cls, type) and "calls_variable" in vars(cls):
             cls.calls_variable = _memoised_calls_variable(vars(cls)["calls_variable"])  # type: ignore[attr-defined]
