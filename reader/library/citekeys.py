@@ -19,6 +19,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from reader.cite.citekey import (
@@ -281,6 +282,11 @@ _SOURCE_SQL = (
 )
 
 
+@lru_cache(maxsize=4096)  # a library holds a few hundred distinct category lists
+def _categories(stored: str) -> tuple[str, ...]:
+    return tuple(json.loads(stored))
+
+
 def citation_sources(library: Library, ids: Sequence[int]) -> Iterator[CitationSource]:
     """What citations of ``ids`` are made from, in the order given (unknown ids left out).
 
@@ -318,7 +324,7 @@ def citation_sources(library: Library, ids: Sequence[int]) -> Iterator[CitationS
                 r[8],
                 r[9],
                 r[10],
-                tuple(json.loads(r[11])) if r[11] else (),
+                _categories(r[11]) if r[11] else (),
                 tuple(r[12].split(TAG_SEPARATOR)) if r[12] else (),
                 r[13] or None,
             )
