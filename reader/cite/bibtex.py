@@ -3,7 +3,8 @@
 An arXiv paper is ``@misc`` (BibTeX) or ``@online`` (BibLaTeX) with ``eprint`` the bare id,
 ``archivePrefix = {arXiv}`` and ``primaryClass`` (BibTeX) or ``eprinttype = {arxiv}`` and
 ``eprintclass`` (BibLaTeX), ``doi = {10.48550/arXiv.<id>}`` unless a journal DOI is known,
-and ``url``. A paper with a journal DOI is an ``@article`` and keeps its eprint fields.
+and ``url``. A paper with a journal or a journal DOI is an ``@article`` (``journal``,
+BibLaTeX ``journaltitle``) and keeps its eprint fields.
 Authors are written ``Family, Given and …``; a paper known only by a count of authors has
 no ``author`` field and says so in ``note``. Every field is escaped by
 :mod:`reader.cite.latex`; the entries parse strictly with pybtex and bibtexparser.
@@ -46,44 +47,13 @@ def _name(name: Name) -> str:
 
 def bibtex_authors(names: Iterable[Name]) -> str:
     """The ``author`` field: ``Family, Given and Family, Given``."""
-    return " and ".join(_name(n) for n in names)
+    return " and ".join(map(_name, names))
 
 
 def entry(record: CitationRecord, dialect: Dialect = Dialect.BIBTEX) -> str:
     """One entry, ending in a newline."""
+    # Written line by line straight into one list (this runs 100,000 times in an export).
     biblatex = dialect is Dialect.BIBLATEX
-    fields: list[tuple[str, str]] = []
-    if record.authors:
-        fields.append(("author", bibtex_authors(record.authors)))
-    fields.append(("title", latex_text(record.title, protect_case=True)))
-    published = record.published
-    if published is not None:
-        if biblatex:
-            fields.append(("date", published.isoformat()))
-        else:
-            fields.append(("year", str(published.year)))
-    if record.arxiv_id:
-        fields.append(("eprint", record.arxiv_id))
-        if biblatex:
-            fields.append(("eprinttype", "arxiv"))
-            if record.primary_class:
-                fields.append(("eprintclass", record.primary_class))
-        else:
-            fields.append(("archivePrefix", "arXiv"))
-            if record.primary_class:
-                fields.append(("primaryClass", record.primary_class))
-    elif record.server and record.kind is Kind.PREPRINT:
-        fields.append(("organization" if biblatex else "howpublished", latex_text(record.server)))
-    if record.doi:
-        fields.append(("doi", latex_verbatim(record.doi)))
-    if record.url:
-        fields.append(("url", latex_verbatim(record.url)))
-    if record.authors_note:
-        fields.append(("note", latex_text(record.authors_note)))
-    if record.keywords:
-        fields.append(("keywords", latex_text(", ".join(record.keywords))))
-    if record.abstract:
-        fields.append(("abstract", latex_text(record.abstract)))
     if record.kind is Kind.ARTICLE:
         kind = "article"
     elif biblatex:
@@ -91,10 +61,44 @@ def entry(record: CitationRecord, dialect: Dialect = Dialect.BIBTEX) -> str:
     else:
         kind = "misc"
     lines = [f"@{kind}{{{record.key},"]
-    lines.extend(f"  {name} = {{{value}}}," for name, value in fields)
+    add = lines.append
+    if record.authors:
+        add(f"  author = {{{bibtex_authors(record.authors)}}},")
+    add(f"  title = {{{latex_text(record.title, protect_case=True)}}},")
+    if record.journal:
+        add(f"  {'journaltitle' if biblatex else 'journal'} = {{{latex_text(record.journal)}}},")
+    published = record.published
+    if published is not None:
+        if biblatex:
+            add(f"  date = {{{published.isoformat()}}},")
+        else:
+            add(f"  year = {{{published.year}}},")
+    if record.arxiv_id:
+        add(f"  eprint = {{{record.arxiv_id}}},")
+        if biblatex:
+            add("  eprinttype = {arxiv},")
+            if record.primary_class:
+                add(f"  eprintclass = {{{record.primary_class}}},")
+        else:
+            add("  archivePrefix = {arXiv},")
+            if record.primary_class:
+                add(f"  primaryClass = {{{record.primary_class}}},")
+    elif record.server and record.kind is Kind.PREPRINT:
+        name = "organization" if biblatex else "howpublished"
+        add(f"  {name} = {{{latex_text(record.server)}}},")
+    if record.doi:
+        add(f"  doi = {{{latex_verbatim(record.doi)}}},")
+    if record.url:
+        add(f"  url = {{{latex_verbatim(record.url)}}},")
+    if record.authors_note:
+        add(f"  note = {{{latex_text(record.authors_note)}}},")
+    if record.keywords:
+        add(f"  keywords = {{{latex_text(', '.join(record.keywords))}}},")
+    if record.abstract:
+        add(f"  abstract = {{{latex_text(record.abstract)}}},")
     if published is not None and not biblatex:
-        lines.append(f"  month = {_MONTHS[published.month - 1]},")
-    lines.append("}\n")
+        add(f"  month = {_MONTHS[published.month - 1]},")
+    add("}\n")
     return "\n".join(lines)
 
 

@@ -92,6 +92,8 @@ def csl_item(record: CitationRecord) -> dict[str, Any]:
         "type": "article-journal" if record.kind is Kind.ARTICLE else "article",
         "title": record.title,
     }
+    if record.journal:
+        item["container-title"] = record.journal
     if record.authors:
         item["author"] = [_csl_name(n) for n in record.authors]
     if record.published is not None:

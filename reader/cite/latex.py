@@ -57,6 +57,7 @@ _RESTORE = (
 # word's capitals, and held math (\x01<n>\x01). Control characters are gone by then.
 _OPEN, _CLOSE, _MATH_MARK = "\x02", "\x03", "\x01"
 _HELD = re.compile("\x01(\\d+)\x01")
+_PROTECTED = _OPEN + "\\g<0>" + _CLOSE  # a word wrapped in the markers (a template: no callback)
 
 # What tex_to_unicode converts (accents, special letters, escaped specials). It is slow
 # on long text, so it runs only when one is there (math commands such as \alpha are not).
@@ -178,7 +179,7 @@ def latex_text(text: str, *, protect_case: bool = False) -> str:
     if "\\" in text and _TEX_ACCENT.search(text):
         text = tex_to_unicode(text)
     if protect_case:
-        text = _INNER_CAPITAL.sub(lambda m: f"{_OPEN}{m.group()}{_CLOSE}", text)
+        text = _INNER_CAPITAL.sub(_PROTECTED, text)
     escaped = _encode(text)
     if protect_case and _OPEN in escaped:
         escaped = escaped.replace(_OPEN, "{").replace(_CLOSE, "}")

@@ -3,7 +3,8 @@
 :func:`citation_record` turns a :class:`~reader.library.Paper` into a
 :class:`CitationRecord`: its kind (an arXiv or other preprint, or a journal article),
 the bare arXiv id and primary class, the DOI to cite (the journal's when known, else
-arXiv's own ``10.48550/arXiv.<id>``), the authors split into parts, and a note that
+arXiv's own ``10.48550/arXiv.<id>``), the journal (a journal or a journal DOI makes
+an article), the authors split into parts, and a note that
 says what is missing when a digest gave only a count of authors.
 """
 
@@ -45,6 +46,8 @@ class Citable(Protocol):
     def categories(self) -> tuple[str, ...]: ...
     @property
     def tags(self) -> tuple[str, ...]: ...
+    @property
+    def journal(self) -> str | None: ...
 
 
 # Registrant prefixes of DOIs that name a preprint, not a journal article.
@@ -101,6 +104,8 @@ class CitationRecord:
     """The preprint server (``arXiv``, ``bioRxiv``) when the paper is a preprint on one."""
     abstract: str
     keywords: tuple[str, ...]
+    journal: str | None = None
+    """The journal or proceedings the paper is in, when known (it makes an article)."""
 
     @property
     def year(self) -> int | None:
@@ -141,30 +146,37 @@ def citation_record(paper: Citable, key: str) -> CitationRecord:
     """The citation facts of ``paper``, cited as ``key``."""
     authors = tuple(n for n in (split_name(a) for a in paper.authors) if n.last)
     doi = clean_doi(paper.doi)
-    server = _server(paper.url, doi)
     journal_doi = doi if doi and doi.split("/", 1)[0] not in PREPRINT_DOI_PREFIXES else None
     cite_doi: str | None
     url: str | None
+    server: str | None
     if paper.arxiv_id:
-        server = "arXiv"
+        server = "arXiv"  # whatever its URL or DOI say (no need to parse them)
         cite_doi = journal_doi or f"10.48550/arXiv.{paper.arxiv_id}"
         url = f"https://arxiv.org/abs/{paper.arxiv_id}"
     else:
+        server = _server(paper.url, doi)
         cite_doi = doi
         url = paper.url
-    primary = next((c for c in paper.categories if _ARXIV_CATEGORY.match(c)), None)
+    journal = " ".join(paper.journal.split()) if paper.journal else None
+    primary = (
+        next((c for c in paper.categories if _ARXIV_CATEGORY.match(c)), None)
+        if paper.arxiv_id
+        else None
+    )
     return CitationRecord(
         key=key,
-        kind=Kind.ARTICLE if journal_doi else Kind.PREPRINT,
+        kind=Kind.ARTICLE if journal_doi or journal else Kind.PREPRINT,
         title=" ".join(paper.title.split()),
         authors=authors,
         authors_note=None if authors else _authors_note(paper),
         published=paper.published,
         arxiv_id=paper.arxiv_id,
-        primary_class=primary if paper.arxiv_id else None,
+        primary_class=primary,
         doi=cite_doi,
         url=url,
         server=server,
         abstract=paper.abstract.strip(),
         keywords=paper.tags,
+        journal=journal,
     )

@@ -1,7 +1,7 @@
 """RIS, the tagged format Zotero, JabRef, EndNote and Mendeley all import (written by rispy).
 
 Preprints are ``UNPB`` (unpublished work) with the server as ``PB`` and, for arXiv papers,
-``AN  - arXiv:<id>`` (Zotero's "Archive ID"); journal articles are ``JOUR``. ``ID`` is the
+``AN  - arXiv:<id>`` (Zotero's "Archive ID"); journal articles are ``JOUR`` with the journal as ``JO`` and ``T2``. ``ID`` is the
 citekey. Authors are ``Family, Given`` (``Family, Given, Jr.``); a paper known only by a
 count of authors has no ``AU`` and says so in ``N1``. Values are one line each: line
 breaks and control characters become spaces.
@@ -48,6 +48,8 @@ def ris_reference(record: CitationRecord) -> dict[str, Any]:
         "id": record.key,
         "title": _line(record.title),
     }
+    if record.journal:
+        ref["journal_name"] = ref["secondary_title"] = _line(record.journal)  # JO and T2
     if record.authors:
         ref["authors"] = [_author(n) for n in record.authors]
     if record.published is not None:

@@ -22,6 +22,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from reader.cite.citekey import (
@@ -199,10 +200,27 @@ def _provisional(library: Library, ids: Sequence[int]) -> dict[int, str]:
 
 
 def paper_for_key(library: Library, key: str) -> int | None:
-    """The paper whose key is ``key`` (ignoring case), or ``None``."""
-    row = library.connection.execute(
-        "SELECT paper_id FROM citekey WHERE key = ?", [key.strip().removeprefix("@")]
+    """The paper whose key is ``key`` (ignoring case), or ``None``.
+
+    A key of a paper merged into another (recorded in ``citekey_alias``) answers with the
+    paper it was merged into; the merged paper's own key row, which stays so that no other
+    paper is given the key, is no paper any more.
+    """
+    wanted = key.strip().removeprefix("@")
+    conn = library.connection
+    row = conn.execute(
+        "SELECT c.paper_id FROM citekey c WHERE c.key = ? "
+        "AND EXISTS (SELECT 1 FROM paper p WHERE p.id = c.paper_id)",
+        [wanted],
     ).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT a.paper_id FROM citekey_alias a WHERE a.key = ? "
+            "AND EXISTS (SELECT 1 FROM paper p WHERE p.id = a.paper_id)",
+            [wanted],
+        ).fetchone()
+    if row is None:  # e.g. a paper in the trash, which keeps its key
+        row = conn.execute("SELECT paper_id FROM citekey WHERE key = ?", [wanted]).fetchone()
     return int(row[0]) if row else None
 
 
@@ -286,13 +304,19 @@ class CitationSource(NamedTuple):
     url: str | None
     categories: tuple[str, ...]
     tags: tuple[str, ...]
+    journal: str | None = None
 
 
 _SOURCE_SQL = (
     "SELECT p.id, c.key, p.title, p.abstract, p.authors, p.authors_count, p.organization, "
-    "p.published, p.arxiv_id, p.doi, p.url, p.categories, p.tags "
+    "p.published, p.arxiv_id, p.doi, p.url, p.categories, p.tags, p.journal "
     "FROM paper p LEFT JOIN citekey c ON c.paper_id = p.id WHERE p.id IN ({marks})"
 )
+
+
+@lru_cache(maxsize=4096)  # a library holds a few hundred distinct category lists
+def _categories(stored: str) -> tuple[str, ...]:
+    return tuple(json.loads(stored))
 
 
 def citation_sources(library: Library, ids: Sequence[int]) -> Iterator[CitationSource]:
@@ -332,8 +356,9 @@ def citation_sources(library: Library, ids: Sequence[int]) -> Iterator[CitationS
                 r[8],
                 r[9],
                 r[10],
-                tuple(json.loads(r[11])) if r[11] else (),
+                _categories(r[11]) if r[11] else (),
                 tuple(r[12].split(TAG_SEPARATOR)) if r[12] else (),
+                r[13] or None,
             )
 
 
