@@ -125,11 +125,9 @@ def _guard(what: str) -> Iterator[None]:
 
 def _cpu(call: Callable[[], object], repeat: int) -> float:
     """The best CPU time of ``repeat`` runs of ``call``, with the cyclic garbage collector
-    off: inside the full suite its collections walk every object the earlier tests left
-    (millions), so a run that allocates 8× the objects paid far more than 8× for them and
-    a linear parser measured 21–29×; alone, with no such heap, it measures 7.5–10."""
+    off: inside the full suite a linear parser has measured 21–29× (alone 7.5–10×), the
+    collector's work on what the earlier tests left being charged to the larger run."""
     best = float("inf")
-    gc.collect()
     was_enabled = gc.isenabled()
     gc.disable()
     try:
