@@ -171,3 +171,15 @@ def copy_sample(sample_digest: Path) -> Callable[[Path], Path]:
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clipboard_emptied_at_the_end() -> Iterator[None]:
+    """Empty the clipboard before the process ends: with the offscreen platform Qt crashes
+    at exit (SIGSEGV) when the clipboard still owns mime data a test put there (the copy
+    tests do); on a real display (xcb) it does not."""
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()
