@@ -15,7 +15,6 @@ only ever read: the watcher never moves, renames or deletes them.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import heapq
 import itertools
@@ -221,9 +220,9 @@ class FolderWatcher:
             raise WatchError("; ".join(problems))
         self._observer, self._settler, self._watching = observer, settler, tuple(watching)
         # The worker opens its connection now, on the library as it is: a library deleted
-        # later is then noticed (LibraryGoneError) instead of silently created anew.
-        with contextlib.suppress(RuntimeError):
-            self._worker.submit(_touch)
+        # later is then noticed (LibraryGoneError) instead of silently created anew. It
+        # counts as a job, so wait_until_idle() also means "the library is held open".
+        self._submit_job(_touch)
         settler.start(self._watching)  # events that came meanwhile are queued for it
         log.info("watching %s", ", ".join(str(folder) for folder in self._watching))
         for problem in problems:
@@ -290,15 +289,20 @@ class FolderWatcher:
         """Queue one complete file for import (called on the settling thread)."""
         if self._stopping.is_set():
             return
+        if not self._submit_job(partial(self._import, path)):
+            log.warning("%s was not imported: the library worker was closed", path)
+
+    def _submit_job(self, job: Callable[[Library], object]) -> bool:
+        """Queue ``job`` on the worker, counted until it is done; False if it was closed."""
         with self._activity:
             self._jobs += 1
         try:
-            future = self._worker.submit(partial(self._import, path))
-        except RuntimeError as exc:  # the worker was closed before the watcher stopped
-            log.warning("%s was not imported: %s", path, exc)
+            future = self._worker.submit(job)
+        except RuntimeError:  # the worker was closed before the watcher stopped
             self._job_done()
-        else:
-            future.add_done_callback(lambda _: self._job_done())
+            return False
+        future.add_done_callback(lambda _: self._job_done())
+        return True
 
     def _job_done(self) -> None:
         with self._activity:

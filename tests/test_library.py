@@ -12,6 +12,7 @@ from reader.importer import Importer
 from reader.library import (
     Library,
     LibraryEnvironmentError,
+    LibraryGoneError,
     LibraryOpenError,
     LibraryUsageError,
     PaperFilter,
@@ -19,6 +20,7 @@ from reader.library import (
     SortKey,
     Status,
     TagNotFoundError,
+    schema,
 )
 from reader.library.schema import SCHEMA_VERSION
 from tests.conftest import DigestWriter
@@ -239,3 +241,29 @@ def test_sample_digest_fields_reach_the_library(library: Library, sample_path: P
         assert paper.status is Status.INBOX
         assert paper.rating == 0
         assert len(paper.appearances) == 1
+
+
+def test_a_library_deleted_while_it_is_being_opened_is_noticed(tmp_path: Path) -> None:
+    """The file is pinned when the connection is made, not after the upgrade: a file
+    deleted meanwhile must not let writes go on into a file no one can see again."""
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(f"BEGIN;\n{schema.MIGRATIONS[0]}\nPRAGMA user_version = 1;\nCOMMIT;")
+    conn.close()
+    library = Library(path, before_migration=lambda file, old, new: file.unlink())
+    try:
+        assert not path.exists()
+        with pytest.raises(LibraryGoneError, match="was deleted or replaced"):
+            library.ensure_file_present()
+    finally:
+        library.close()
+
+
+def test_a_library_replaced_by_another_file_is_noticed(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite"
+    with Library(path) as library:
+        library.ensure_file_present()
+        path.unlink()
+        Library(path).close()  # a new, empty library where the old one was
+        with pytest.raises(LibraryGoneError):
+            library.ensure_file_present()

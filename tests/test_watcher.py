@@ -445,6 +445,25 @@ def test_a_watched_folder_that_disappears_is_reported(shelf: Harness, tmp_path: 
     shelf.settle(watcher)
 
 
+def test_idle_means_the_worker_holds_the_library_open(shelf: Harness) -> None:
+    """The watcher pins the library file on start; until the worker has it open, the
+    watcher is not idle (a library deleted before that would be created anew, empty)."""
+    Library(shelf.library_path).close()
+    release = threading.Event()
+    blocker = shelf.worker.submit(lambda _library: release.wait(TIMEOUT))
+    watcher = shelf.watch()
+    assert not watcher.wait_until_idle(0.3)  # the pinning waits behind the blocker
+    release.set()
+    blocker.result(TIMEOUT)
+    assert watcher.wait_until_idle(TIMEOUT)
+    shelf.library_path.unlink()
+    drop(shelf.inbox, "after.txt", digest_text("After", 1))
+    wait_until(lambda: shelf.recorder.errors, "the watcher's failure")
+    assert "was deleted or replaced" in shelf.recorder.errors[0]
+    assert watcher.failure is not None
+    assert not shelf.recorder.reports
+
+
 def test_stop_is_idempotent_and_a_watcher_starts_once(shelf: Harness) -> None:
     unused = FolderWatcher(shelf.worker, [shelf.inbox])
     unused.stop()

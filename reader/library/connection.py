@@ -143,6 +143,9 @@ class Connection:
         conn = _connect(
             self.path, read_only=read_only, create=create, create_folders=create_folders
         )
+        # The file this connection holds, taken now: a file deleted while the schema is
+        # checked or upgraded below must be noticed too (it was not, when taken after).
+        self._file_identity = _identity_of(self.path)
         self._conn = conn
         conn.text_factory = _text
         try:
@@ -155,7 +158,6 @@ class Connection:
             conn.close()
             raise
         self._opened = True
-        self._file_identity = _identity_of(self.path)
 
     def _prepare(
         self,
@@ -199,7 +201,8 @@ class Connection:
         An open connection keeps writing to a deleted file, where nothing is ever seen
         again: a long-running writer (``papershelf watch``) checks before each write.
         """
-        if _identity_of(self.path) != self._file_identity:
+        current = _identity_of(self.path)
+        if current is None or current != self._file_identity:
             raise LibraryGoneError(
                 f"the library file {self.path} was deleted or replaced while Papershelf had "
                 "it open; stopped so that nothing is written where no one can see it"

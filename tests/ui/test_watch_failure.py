@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WAIT_MS, WindowFactory
 
 
-@pytest.mark.skipif(
-    os.environ.get("CI") == "true",
-    reason="quarantined in CI: passes alone, times out in some full runs since this stop's "
-    "merges (order-dependent, under investigation); still runs in make test",
-)
 def test_a_deleted_library_stops_the_watcher_and_is_said_once(
     qtbot: QtBot,
     make_window: WindowFactory,
