@@ -206,14 +206,14 @@ def give_citekeys(runner: OperationRunner, after: int = 0) -> None:
 
     Each chunk is queued when the one before has finished, so the user's edits run in
     between; each announces ``Changes(fields={"citekey"})`` on the change bus. Nothing is
-    read beyond two index lookups when the newest paper has a key (as on every open but
-    the first after the upgrade that added keys).
+    read beyond one lookup when every paper has a key (as on every open but the first
+    after the upgrade that added keys, or after a fill cut short by a quit).
     """
     from reader.library import Changes, citekeys
 
     def chunk(library: Library) -> Changes:
         if after == 0 and not citekeys.missing(library):
-            return Changes()  # two index lookups; keys_for covers a paper missed between
+            return Changes()  # one lookup in the list of unkeyed papers
         changes, nxt = citekeys.assign_missing_chunk(library, after=after)
         following[0] = nxt
         return changes

@@ -14,6 +14,10 @@ is their SQL. Keys are given
 
 Once given, a key changes only when the user edits it (:func:`set_citekey`); imports,
 other papers and later, richer records of the same paper never touch it.
+
+Which papers still lack a key is kept by triggers in the table ``citekey_missing``
+(migration ``_CITEKEY_MISSING``), so :func:`missing` is one lookup at any library size and
+sees every such paper, wherever its id is.
 """
 
 from __future__ import annotations
@@ -94,16 +98,14 @@ def assign_new(conn: sqlite3.Connection, paper_ids: Iterable[int]) -> int:
     return _assign(conn, rows, taken)
 
 
-def missing(library: Library) -> bool:
-    """Whether papers arrived after the newest key, as after the upgrade that added keys.
+_UNKEYED = "SELECT paper_id FROM citekey_missing"
+"""The papers without a key, in id order (kept by the schema's triggers)."""
 
-    Cheap (two index lookups), for every open; a paper missed in between (none of
-    Papershelf's own writes leave one) still gets its key from :func:`keys_for`.
-    """
-    row = library.connection.execute(
-        "SELECT EXISTS (SELECT 1 FROM paper WHERE id > "
-        "coalesce((SELECT max(paper_id) FROM citekey), 0))"
-    ).fetchone()
+
+def missing(library: Library) -> bool:
+    """Whether any paper has no key yet (as after the upgrade that added keys, or a fill of
+    them cut short). One lookup at any library size, for every open."""
+    row = library.connection.execute("SELECT EXISTS (SELECT 1 FROM citekey_missing)").fetchone()
     return bool(row[0])
 
 
@@ -111,8 +113,7 @@ def assign_missing(library: Library) -> Changes:
     """Give every paper without a key its key, in the order papers arrived (one transaction)."""
     with library.transaction() as conn:
         rows = conn.execute(
-            f"SELECT {_FORMULA_COLUMNS} FROM paper p WHERE NOT EXISTS "
-            "(SELECT 1 FROM citekey c WHERE c.paper_id = p.id) ORDER BY id"
+            f"SELECT {_FORMULA_COLUMNS} FROM paper WHERE id IN ({_UNKEYED}) ORDER BY id"
         ).fetchall()
         if not rows:
             return Changes()
@@ -139,9 +140,7 @@ def assign_missing_chunk(
         ids = [
             int(r[0])
             for r in conn.execute(
-                "SELECT id FROM paper p WHERE id > ? AND NOT EXISTS "
-                "(SELECT 1 FROM citekey c WHERE c.paper_id = p.id) ORDER BY id LIMIT ?",
-                [after, limit],
+                f"{_UNKEYED} WHERE paper_id > ? ORDER BY paper_id LIMIT ?", [after, limit]
             )
         ]
         if not ids:
@@ -185,8 +184,7 @@ def keys_for(library: Library, ids: Sequence[int]) -> dict[int, str]:
 def _provisional(library: Library, ids: Sequence[int]) -> dict[int, str]:
     conn = library.connection
     rows = conn.execute(
-        f"SELECT {_FORMULA_COLUMNS} FROM paper p WHERE NOT EXISTS "
-        "(SELECT 1 FROM citekey c WHERE c.paper_id = p.id) ORDER BY id"
+        f"SELECT {_FORMULA_COLUMNS} FROM paper WHERE id IN ({_UNKEYED}) ORDER BY id"
     ).fetchall()
     taken = {r[0].casefold() for r in conn.execute("SELECT key FROM citekey")}
     wanted = set(ids)
@@ -326,11 +324,7 @@ def citation_sources(library: Library, ids: Sequence[int]) -> Iterator[CitationS
     library those papers carry the key they would get.
     """
     provisional: dict[int, str] = {}
-    unkeyed = library.connection.execute(
-        "SELECT EXISTS (SELECT 1 FROM paper p WHERE NOT EXISTS "
-        "(SELECT 1 FROM citekey c WHERE c.paper_id = p.id))"
-    ).fetchone()[0]
-    if unkeyed:
+    if missing(library):
         provisional = keys_for(library, ids)  # all at once: stored, or computed if read-only
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])

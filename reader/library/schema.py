@@ -477,6 +477,31 @@ PRAGMA analysis_limit = 2000;
 ANALYZE paper;
 """
 
+_CITEKEY_MISSING = """
+-- The papers still without a citation key (reader.library.citekeys): kept by triggers, so
+-- "is any paper unkeyed?" is one lookup at any size, wherever the unkeyed papers are (a
+-- fill of the older papers cut short by a quit, then an import that keys newer ones, left
+-- a gap below the newest key that a look above it did not see). A paper in the trash, or
+-- merged away, is no paper: it is not listed, and its key row stays.
+CREATE TABLE citekey_missing (paper_id INTEGER PRIMARY KEY);
+INSERT INTO citekey_missing (paper_id)
+    SELECT p.id FROM paper p WHERE NOT EXISTS (SELECT 1 FROM citekey c WHERE c.paper_id = p.id);
+CREATE TRIGGER citekey_missing_paper_insert AFTER INSERT ON paper
+    WHEN NOT EXISTS (SELECT 1 FROM citekey WHERE paper_id = NEW.id) BEGIN
+    INSERT OR IGNORE INTO citekey_missing (paper_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER citekey_missing_paper_delete AFTER DELETE ON paper BEGIN
+    DELETE FROM citekey_missing WHERE paper_id = OLD.id;
+END;
+CREATE TRIGGER citekey_missing_key_insert AFTER INSERT ON citekey BEGIN
+    DELETE FROM citekey_missing WHERE paper_id = NEW.paper_id;
+END;
+CREATE TRIGGER citekey_missing_key_delete AFTER DELETE ON citekey
+    WHEN EXISTS (SELECT 1 FROM paper WHERE id = OLD.paper_id) BEGIN
+    INSERT OR IGNORE INTO citekey_missing (paper_id) VALUES (OLD.paper_id);
+END;
+"""
+
 WORDS_SCRIPT = _WORDS
 """The migration that adds the words index (tests upgrade a library from just before it)."""
 
@@ -493,6 +518,7 @@ MIGRATIONS: tuple[str, ...] = (
     _VIEWS_RULES,
     _SEARCH_ORDERS,
     _AUTHOR_ORDER,
+    _CITEKEY_MISSING,
 )
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 
