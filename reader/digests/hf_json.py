@@ -38,6 +38,7 @@ _KEYS = re.compile(
 )
 _ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 _MAX_COUNT = 10**9
+_MAX_DIGITS = 100
 
 
 def sniff(text: str) -> bool:
@@ -74,8 +75,18 @@ def load_json(text: str) -> Any:
         raise DigestFormatError(f"the JSON is not valid: {exc.msg}", line=exc.lineno) from None
     except RecursionError:
         raise DigestFormatError("the JSON is nested too deeply to be a papers list") from None
-    except ValueError as exc:  # a number too long to convert, say
-        raise DigestFormatError(f"the JSON could not be read ({exc})") from None
+    except ValueError:
+        pass  # an integer of thousands of digits, which Python refuses to convert
+    try:
+        return json.loads(text.lstrip("\ufeff"), parse_int=_integer)
+    except (ValueError, RecursionError):
+        raise DigestFormatError("the JSON could not be read") from None
+
+
+def _integer(digits: str) -> int | None:
+    """A JSON integer, or ``None`` for one too long to be any field's value (no count, year
+    or page has thousands of digits): that field is then read as missing."""
+    return int(digits) if len(digits) <= _MAX_DIGITS else None
 
 
 def digest_from_items(
