@@ -52,13 +52,18 @@ def fill_library(library: Library, count: int, *, start: int = 0, abstract: str 
         )
         for n in range(start, start + count)
     )
+    record_entries(library, entries, f"synthetic-{start}.txt")
+
+
+def record_entries(library: Library, entries: tuple[Entry, ...], name: str) -> None:
+    """Add ``entries`` as one synthetic digest named ``name`` (captured 2026-01-30)."""
     digest = Digest(
         format="synthetic",
         entries=entries,
         date=date(2026, 1, 30),
         captured_at=datetime(2026, 1, 30, 12, tzinfo=UTC),
     )
-    record_digest(library, SourceFile(f"synthetic-{start}.txt", None, None, "test"), digest)
+    record_digest(library, SourceFile(name, None, None, "test"), digest)
 
 
 @pytest.fixture(autouse=True)
@@ -159,6 +164,25 @@ def make_window(
         window.shutdown()
     for library in libraries:
         library.close()
+
+
+@pytest.fixture
+def make_filled_window(make_window: WindowFactory, lib_path: Path) -> WindowFactory:
+    """``make_filled_window(count, **options)``: a window (see ``make_window``) on a library
+    that holds ``count`` synthetic papers (:func:`fill_library`) when it opens."""
+
+    def make(count: int, **options: bool) -> MainWindow:
+        with Library(lib_path) as library:
+            fill_library(library, count)
+        return make_window(**options)
+
+    return make
+
+
+def resize(qtbot: QtBot, window: MainWindow, width: int, height: int) -> None:
+    """Resize the window and wait until it has its new width."""
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width, timeout=WAIT_MS)
 
 
 @pytest.fixture

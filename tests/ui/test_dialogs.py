@@ -13,6 +13,9 @@ from pytestqt.qtbot import QtBot
 from reader.library import Changes, Library
 from reader.settings import Settings
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle, write
+from ui.dialogs import ExportDialog
+from ui.exportresult import ExportResultDialog
+from ui.window import MainWindow
 
 
 @pytest.fixture
@@ -50,19 +53,38 @@ def test_settings_dialog_saves_and_restarts_the_watcher(
     assert other in window.watch.watcher.folders
 
 
+def _export_selection(
+    qtbot: QtBot, window: MainWindow, note: str, vault: Path
+) -> tuple[list[int], ExportDialog]:
+    """Give the first of three papers ``note``, select the three and open File ▸ Export
+    with the selection and ``vault`` filled in (not accepted yet)."""
+    ids = window.model.ids()[:3]
+    write(qtbot, window, lambda lib: lib.set_note(ids[0], note))
+    window.paper_list.select_ids(ids)
+    settle(qtbot, window)
+    window.transfers.export_markdown(selected=True)
+    dialog = window.transfers.export_dialog
+    dialog.folder.setText(str(vault))
+    return ids, dialog
+
+
+def _export_again(qtbot: QtBot, window: MainWindow, dialog: ExportDialog) -> ExportResultDialog:
+    """Run the dialog's export once more; its result box."""
+    window.transfers.result_box = None
+    window.transfers.run_export(dialog.options())
+    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
+    box = window.transfers.result_box
+    assert box is not None
+    return box
+
+
 def test_export_selected_papers_and_report_conflicts(
     qtbot: QtBot, make_window: WindowFactory, papers: Path, tmp_path: Path
 ) -> None:
     window = make_window()
-    ids = window.model.ids()[:3]
-    write(qtbot, window, lambda lib: lib.set_note(ids[0], "A note worth keeping."))
-    window.paper_list.select_ids(ids)
-    settle(qtbot, window)
     vault = tmp_path / "vault"
-    window.transfers.export_markdown(selected=True)
-    dialog = window.transfers.export_dialog
+    ids, dialog = _export_selection(qtbot, window, "A note worth keeping.", vault)
     assert dialog.selected.isChecked()
-    dialog.folder.setText(str(vault))
     qtbot.mouseClick(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
     )
@@ -81,11 +103,7 @@ def test_export_selected_papers_and_report_conflicts(
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("A note worth keeping.", "My own words."), encoding="utf-8")
     write(qtbot, window, lambda lib: lib.set_note(ids[0], "A changed note."))
-    window.transfers.result_box = None
-    window.transfers.run_export(dialog.options())
-    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
-    box = window.transfers.result_box
-    assert box is not None
+    box = _export_again(qtbot, window, dialog)
     assert "1 conflict" in box.text()
     assert box.conflicts is not None
     assert box.conflicts.list.item(0).text() == edited.name
@@ -103,11 +121,7 @@ def test_export_selected_papers_and_report_conflicts(
     box.close()
 
     # The next export sees the same text on both sides: no conflict.
-    window.transfers.result_box = None
-    window.transfers.run_export(dialog.options())
-    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
-    box = window.transfers.result_box
-    assert box is not None
+    box = _export_again(qtbot, window, dialog)
     assert "0 conflicts" in box.text()
     assert box.conflicts is None
     box.close()
@@ -121,14 +135,8 @@ def test_export_brings_vault_notes_back_with_undo_and_lists_notes_left_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = make_window()
-    ids = window.model.ids()[:3]
-    write(qtbot, window, lambda lib: lib.set_note(ids[0], "Written in Papershelf."))
-    window.paper_list.select_ids(ids)
-    settle(qtbot, window)
     vault = tmp_path / "vault"
-    window.transfers.export_markdown(selected=True)
-    dialog = window.transfers.export_dialog
-    dialog.folder.setText(str(vault))
+    ids, dialog = _export_selection(qtbot, window, "Written in Papershelf.", vault)
     dialog.accept()
     qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
     box = window.transfers.result_box
@@ -151,11 +159,7 @@ def test_export_brings_vault_notes_back_with_undo_and_lists_notes_left_alone(
     seen: list[Changes] = []
     window.bus.changed.connect(lambda changes, who: seen.append(changes))
 
-    window.transfers.result_box = None
-    window.transfers.run_export(dialog.options())
-    qtbot.waitUntil(lambda: window.transfers.result_box is not None, timeout=WAIT_MS)
-    box = window.transfers.result_box
-    assert box is not None
+    box = _export_again(qtbot, window, dialog)
     settle(qtbot, window)
     assert "1 note brought back" in box.text()
     assert "1 left alone" in box.text()

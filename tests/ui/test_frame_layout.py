@@ -3,12 +3,14 @@ bar, the title — on the real window."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from reader.library import Library
-from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle
+from tests.ui.conftest import WAIT_MS, WindowFactory, record_entries, resize, settle
 from ui.columns import Column
 from ui.frame import DETAIL_MIN, LIST_MIN, MINIMUM_SIZE
 
@@ -25,8 +27,7 @@ def test_at_800_by_600_the_list_is_the_widest_pane_and_nothing_overlaps(
     assert MINIMUM_SIZE[0] <= 800
     assert MINIMUM_SIZE[1] <= 600
     window.splitter.setSizes([220, 250, 365])  # the sizes of the report
-    window.resize(800, 600)
-    qtbot.waitUntil(lambda: window.width() == 800, timeout=WAIT_MS)
+    resize(qtbot, window, 800, 600)
     _sidebar, papers, detail = window.splitter.sizes()
     assert papers > detail
     assert papers >= LIST_MIN
@@ -40,8 +41,7 @@ def test_at_800_by_600_the_list_is_the_widest_pane_and_nothing_overlaps(
             assert not box.intersects(other), (box, other)
     assert window.view_title.is_elided()
     assert "Hugging Face.txt" in window.view_title.toolTip()
-    window.resize(*MINIMUM_SIZE)
-    qtbot.waitUntil(lambda: window.width() == MINIMUM_SIZE[0], timeout=WAIT_MS)
+    resize(qtbot, window, *MINIMUM_SIZE)
     panes = [_rect_in_window(w) for w in (window.sidebar, window.list_stack, window.detail)]
     for number, pane in enumerate(panes):
         assert pane.width() > 0
@@ -50,12 +50,9 @@ def test_at_800_by_600_the_list_is_the_widest_pane_and_nothing_overlaps(
 
 
 def test_columns_give_way_by_priority_and_come_back(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: object
+    qtbot: QtBot, make_filled_window: WindowFactory
 ) -> None:
-    library = Library(lib_path)  # type: ignore[arg-type]
-    fill_library(library, 3)
-    library.close()
-    window = make_window()
+    window = make_filled_window(3)
     header = window.paper_list.horizontalHeader()
     fitter = window.paper_list.fitter
     window.paper_list.set_column_wanted(Column.STATUS, True)
@@ -77,13 +74,8 @@ def test_columns_give_way_by_priority_and_come_back(
     assert header.isSectionHidden(Column.STATUS)
 
 
-def test_the_year_column_shows_the_year(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: object
-) -> None:
-    library = Library(lib_path)  # type: ignore[arg-type]
-    fill_library(library, 3)
-    library.close()
-    window = make_window()
+def test_the_year_column_shows_the_year(qtbot: QtBot, make_filled_window: WindowFactory) -> None:
+    window = make_filled_window(3)
     qtbot.waitUntil(lambda: window.model.rowCount() == 3, timeout=WAIT_MS)
     index = window.model.index(0, Column.YEAR)
     assert index.data() == "2025"
@@ -91,14 +83,10 @@ def test_the_year_column_shows_the_year(
 
 
 def test_the_search_box_grows_and_an_error_moves_nothing(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: object
+    qtbot: QtBot, make_filled_window: WindowFactory
 ) -> None:
-    library = Library(lib_path)  # type: ignore[arg-type]
-    fill_library(library, 3)
-    library.close()
-    window = make_window()
-    window.resize(1600, 1000)
-    qtbot.waitUntil(lambda: window.width() == 1600, timeout=WAIT_MS)
+    window = make_filled_window(3)
+    resize(qtbot, window, 1600, 1000)
     qtbot.waitUntil(lambda: window.search.width() > 360, timeout=WAIT_MS)
     table_top = window.paper_list.mapTo(window, window.paper_list.rect().topLeft()).y()
     qtbot.keyClicks(window.search.input, "rating:>=9")
@@ -113,8 +101,7 @@ def test_a_long_status_message_is_elided_with_the_whole_text_in_its_tooltip(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
     window = make_window()
-    window.resize(800, 600)
-    qtbot.waitUntil(lambda: window.width() == 800, timeout=WAIT_MS)
+    resize(qtbot, window, 800, 600)
     bar = window.statusBar()
     message = "Imported " + ", ".join(f"digest-number-{n}.txt" for n in range(40))
     bar.showMessage(message)
@@ -140,12 +127,11 @@ def test_the_window_title_names_the_library_once(qtbot: QtBot, make_window: Wind
 
 
 def test_authors_upvotes_and_arxiv_columns(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: object
+    qtbot: QtBot, make_window: WindowFactory, lib_path: Path
 ) -> None:
-    from datetime import UTC, date, datetime
+    from datetime import date
 
-    from reader.digests.model import Digest, Entry
-    from reader.library.ingest import SourceFile, record_digest
+    from reader.digests.model import Entry
 
     entries = (
         Entry(
@@ -159,18 +145,8 @@ def test_authors_upvotes_and_arxiv_columns(
         Entry(title="Two of us", authors=("Ada Lovelace", "Charles Babbage"), authors_count=2),
         Entry(title="Only a lab", organization="Google", authors_count=12),
     )
-    library = Library(lib_path)  # type: ignore[arg-type]
-    record_digest(
-        library,
-        SourceFile("extras.txt", None, None, "test"),
-        Digest(
-            format="synthetic",
-            entries=entries,
-            date=date(2026, 1, 30),
-            captured_at=datetime(2026, 1, 30, tzinfo=UTC),
-        ),
-    )
-    library.close()
+    with Library(lib_path) as library:
+        record_entries(library, entries, "extras.txt")
     window = make_window()
     model = window.model
     qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=WAIT_MS)

@@ -69,13 +69,30 @@ def quick(window: MainWindow) -> None:
     window.interest.learner.delay = 0.2
 
 
-def test_the_learner_runs_with_the_window_and_refits_after_edits(
-    qtbot: QtBot, make_window: WindowFactory, corpus: Path
-) -> None:
-    field = fields(corpus)
-    math = [i for i in sorted(field) if field[i] == "math"][:4]
+@pytest.fixture
+def field(corpus: Path) -> dict[int, str]:
+    """Each corpus paper's field."""
+    return fields(corpus)
+
+
+@pytest.fixture
+def math(field: dict[int, str]) -> list[int]:
+    """Four of the corpus's math papers (the ones the tests rate), in id order."""
+    return [i for i in sorted(field) if field[i] == "math"][:4]
+
+
+@pytest.fixture
+def learning(make_window: WindowFactory, corpus: Path) -> MainWindow:
+    """A window on the corpus whose learner refits soon after an edit."""
     window = make_window()
     quick(window)
+    return window
+
+
+def test_the_learner_runs_with_the_window_and_refits_after_edits(
+    qtbot: QtBot, learning: MainWindow, corpus: Path, field: dict[int, str], math: list[int]
+) -> None:
+    window = learning
     assert window.interest.learner is not None
     assert len(learner_threads()) == 1
     assert window.interest.learner.wait_idle(LEARN_MS / 1000)
@@ -104,12 +121,9 @@ def test_the_learner_runs_with_the_window_and_refits_after_edits(
 
 
 def test_for_you_is_honest_while_cold_then_lists_the_inbox_by_interest(
-    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+    qtbot: QtBot, learning: MainWindow, corpus: Path, field: dict[int, str], math: list[int]
 ) -> None:
-    field = fields(corpus)
-    math = [i for i in sorted(field) if field[i] == "math"][:4]
-    window = make_window()
-    quick(window)
+    window = learning
     assert window.sidebar.select_key(FOR_YOU)
     settle(qtbot, window)
     assert window.sidebar_model.index_of(FOR_YOU).data(CountRole) is None  # no made-up count
@@ -132,12 +146,9 @@ def test_for_you_is_honest_while_cold_then_lists_the_inbox_by_interest(
 
 
 def test_the_match_column_shows_and_sorts_any_view_by_interest(
-    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+    qtbot: QtBot, learning: MainWindow, corpus: Path, field: dict[int, str], math: list[int]
 ) -> None:
-    field = fields(corpus)
-    math = [i for i in sorted(field) if field[i] == "math"][:4]
-    window = make_window()
-    quick(window)
+    window = learning
     header = window.paper_list.horizontalHeader()
     assert header.isSectionHidden(Column.MATCH)  # off until asked for
     header.setSectionHidden(Column.MATCH, False)
@@ -168,10 +179,9 @@ def test_the_match_column_shows_and_sorts_any_view_by_interest(
 
 
 def test_not_interested_archives_teaches_the_model_and_undoes(
-    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+    qtbot: QtBot, learning: MainWindow, corpus: Path
 ) -> None:
-    window = make_window()
-    quick(window)
+    window = learning
     menu = window.menu_actions.paper_menu(window, [])
     assert window.menu_actions.not_interested in menu.actions()
     click_row(qtbot, window, 0)
@@ -205,12 +215,9 @@ def test_not_interested_archives_teaches_the_model_and_undoes(
 
 
 def test_why_and_more_like_this_in_the_detail_pane_and_the_context_menu(
-    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+    qtbot: QtBot, learning: MainWindow, field: dict[int, str], math: list[int]
 ) -> None:
-    field = fields(corpus)
-    math = [i for i in sorted(field) if field[i] == "math"][:4]
-    window = make_window()
-    quick(window)
+    window = learning
     panel = window.detail.insight
     assert window.sidebar.select_key(ALL)
     settle(qtbot, window)
@@ -235,10 +242,12 @@ def test_why_and_more_like_this_in_the_detail_pane_and_the_context_menu(
 
 
 def test_more_like_this_lists_the_most_similar_papers_as_a_view_and_leads_back(
-    qtbot: QtBot, make_window: WindowFactory, corpus: Path
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    corpus: Path,
+    field: dict[int, str],
+    math: list[int],
 ) -> None:
-    field = fields(corpus)
-    math = [i for i in sorted(field) if field[i] == "math"]
     window = make_window()
     assert window.sidebar.select_key(ALL)
     settle(qtbot, window)

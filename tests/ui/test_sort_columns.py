@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from reader.digests.model import Digest, Entry
+from reader.digests.model import Entry
 from reader.library import Library, SortKey
-from reader.library.ingest import SourceFile, record_digest
-from tests.ui.conftest import WAIT_MS, WindowFactory, settle
+from tests.ui.conftest import WAIT_MS, WindowFactory, record_entries, settle
 from ui.columns import Column
+from ui.window import MainWindow
 
 _ENTRIES = (
     Entry(title="Paper by Vaswani", authors=("Ashish Vaswani", "Noam Shazeer"), upvotes=5),
@@ -23,6 +23,14 @@ _ENTRIES = (
     Entry(title="Paper by Lovelace", authors=("Ada Lovelace",), arxiv_id="2401.00001"),
     Entry(title="Paper by Curie", authors=("Marie Curie", "Pierre Curie"), upvotes=1),
 )
+
+
+@pytest.fixture
+def window_of_five(make_window: WindowFactory, lib_path: Path) -> MainWindow:
+    """A window on a library of the five papers above, all shown."""
+    with Library(lib_path) as library:
+        record_entries(library, _ENTRIES, "authors.txt")
+    return make_window()
 
 
 def _titles(window: object) -> list[str]:
@@ -37,16 +45,9 @@ def _click_header(qtbot: QtBot, window: object, column: Column) -> None:
 
 
 def test_clicking_the_authors_header_sorts_by_first_author(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: Path
+    qtbot: QtBot, window_of_five: MainWindow
 ) -> None:
-    library = Library(lib_path)
-    record_digest(
-        library,
-        SourceFile("authors.txt", None, None, "test"),
-        Digest("synthetic", _ENTRIES, date(2026, 1, 30), datetime(2026, 1, 30, tzinfo=UTC)),
-    )
-    library.close()
-    window = make_window()
+    window = window_of_five
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=WAIT_MS)
     window.paper_list.set_column_wanted(Column.AUTHORS, True)
@@ -72,17 +73,8 @@ def test_clicking_the_authors_header_sorts_by_first_author(
     settle(qtbot, window)
 
 
-def test_upvotes_and_arxiv_headers_sort_the_list(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: Path
-) -> None:
-    library = Library(lib_path)
-    record_digest(
-        library,
-        SourceFile("authors.txt", None, None, "test"),
-        Digest("synthetic", _ENTRIES, date(2026, 1, 30), datetime(2026, 1, 30, tzinfo=UTC)),
-    )
-    library.close()
-    window = make_window()
+def test_upvotes_and_arxiv_headers_sort_the_list(qtbot: QtBot, window_of_five: MainWindow) -> None:
+    window = window_of_five
     qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=WAIT_MS)
     header = window.paper_list.horizontalHeader()
     header.setSortIndicator(Column.UPVOTES, Qt.SortOrder.DescendingOrder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from reader.export import ExportOptions
 from reader.library import Library
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle, write
+from ui.exportresult import ExportResultDialog
 from ui.window import MainWindow
 
 
@@ -51,18 +53,40 @@ def _step(qtbot: QtBot, window: MainWindow, *, undo: bool) -> None:
     settle(qtbot, window)
 
 
-def test_keep_papershelfs_is_undone_with_the_vault_files_old_bytes(
-    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
-) -> None:
+class Conflicted(NamedTuple):
+    """A window whose export reported one conflict, and that note."""
+
+    window: MainWindow
+    paper_id: int
+    note: Path
+    before: bytes  # the vault file's bytes when the conflict was reported
+    box: ExportResultDialog
+
+    def resolve(self, qtbot: QtBot, *, keep_vault: bool) -> None:
+        """Click the conflict's Keep button and wait until it is done."""
+        conflicts = self.box.conflicts
+        assert conflicts is not None
+        button = conflicts.keep_vault if keep_vault else conflicts.keep_library
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: 0 in conflicts.done, timeout=WAIT_MS)
+        settle(qtbot, self.window)
+
+
+@pytest.fixture
+def conflicted(qtbot: QtBot, make_window: WindowFactory, tmp_path: Path) -> Conflicted:
     window = make_window()
     paper_id, note, before = _conflict(qtbot, window, tmp_path)
     box = window.transfers.result_box
     assert box is not None
     assert box.conflicts is not None
+    return Conflicted(window, paper_id, note, before, box)
 
-    qtbot.mouseClick(box.conflicts.keep_library, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: 0 in box.conflicts.done, timeout=WAIT_MS)
-    settle(qtbot, window)
+
+def test_keep_papershelfs_is_undone_with_the_vault_files_old_bytes(
+    qtbot: QtBot, conflicted: Conflicted
+) -> None:
+    window, paper_id, note, before, _ = conflicted
+    conflicted.resolve(qtbot, keep_vault=False)
     assert "A changed note." in note.read_text(encoding="utf-8")
     assert "My own words." not in note.read_text(encoding="utf-8")
     assert window.edits.undo_stack.undoText().startswith("Keep Papershelf's note for")
@@ -77,17 +101,10 @@ def test_keep_papershelfs_is_undone_with_the_vault_files_old_bytes(
 
 
 def test_keep_the_vaults_is_undone_in_the_library_and_the_file(
-    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+    qtbot: QtBot, conflicted: Conflicted
 ) -> None:
-    window = make_window()
-    paper_id, note, before = _conflict(qtbot, window, tmp_path)
-    box = window.transfers.result_box
-    assert box is not None
-    assert box.conflicts is not None
-
-    qtbot.mouseClick(box.conflicts.keep_vault, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: 0 in box.conflicts.done, timeout=WAIT_MS)
-    settle(qtbot, window)
+    window, paper_id, note, before, _ = conflicted
+    conflicted.resolve(qtbot, keep_vault=True)
     assert window.library.paper(paper_id).note.startswith("My own words.")
 
     _step(qtbot, window, undo=True)
@@ -96,16 +113,10 @@ def test_keep_the_vaults_is_undone_in_the_library_and_the_file(
 
 
 def test_an_undo_never_overwrites_a_note_edited_in_the_vault_since(
-    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, conflicted: Conflicted, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = make_window()
-    paper_id, note, _ = _conflict(qtbot, window, tmp_path)
-    box = window.transfers.result_box
-    assert box is not None
-    assert box.conflicts is not None
-    qtbot.mouseClick(box.conflicts.keep_library, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: 0 in box.conflicts.done, timeout=WAIT_MS)
-    settle(qtbot, window)
+    window, paper_id, note, _, box = conflicted
+    conflicted.resolve(qtbot, keep_vault=False)
     box.close()
     later = note.read_text(encoding="utf-8").replace("A changed note.", "Typed later.")
     note.write_text(later, "utf-8")
