@@ -13,6 +13,7 @@ one line of words (no exception names, no traceback) and is not a reader's own b
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +27,11 @@ from tests.test_hostile import is_for_people
 
 SAMPLES = Path(__file__).parent / "digests" / "samples"
 CAPTURED = datetime(2026, 1, 30, 18, tzinfo=UTC)
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(os.environ.get("PAPERSHELF_FUZZ_EXAMPLES", "150")),  # more for a deep run
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 SEEDS = sorted(p for p in SAMPLES.iterdir() if p.suffix not in {".py", ".md"} or "daily" in p.name)
 """Every real sample (one or more per format)."""
@@ -154,3 +159,20 @@ def test_a_number_of_thousands_of_digits_loses_its_field_not_the_file(item: byte
     assert [e.title for e in digest.entries] == ["A title", "A title"]
     assert digest.entries[1] == digests.parse_bytes(b"[" + good + b"]").entries[0]
     check_plain(b"[" + item % (b"9" * 100_000) + b"]")
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["&#xD800;", "&#55296;", "&#xdfff;", "&#x110000;", "&#1114112;", "&#" + "9" * 5000 + ";"],
+)
+def test_a_feed_referring_to_no_character_still_gives_its_papers(reference: str) -> None:
+    """feedparser's lenient parser raised on these (UnicodeEncodeError, ValueError,
+    OverflowError): the whole feed failed. The reference now reads as U+FFFD."""
+    for title in (f"A {reference} title", f"A &lt;b&gt;{reference} title"):
+        data = (
+            '<?xml version="1.0"?>\n<rss version="2.0"><channel><item>'
+            f"<title>{title}</title><link>https://example.org/a</link></item></channel></rss>"
+        ).encode()
+        (entry,) = digests.parse_bytes(data, captured_at=CAPTURED).entries
+        assert entry.title.startswith("A ")
+        assert entry.title.endswith(" title")

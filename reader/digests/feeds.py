@@ -121,6 +121,8 @@ def read_feed(text: str) -> tuple[Any, list[str]]:
     """
     if feed_root(text) is None:
         raise UnknownFormatError("this is not an RSS or Atom feed")
+    if "&#" in text:  # feedparser's lenient parser raises on references to no character
+        text = _CHARACTER_REFERENCE.sub(_character_or_replacement, text)
     # The text is already decoded: say so, or feedparser would decode it again.
     data = _DECLARATION.sub(r"\1 encoding=\2utf-8\2", text, count=1).encode(
         "utf-8", errors="replace"
@@ -144,6 +146,22 @@ def read_feed(text: str) -> tuple[Any, list[str]]:
             "what could be read was imported"
         )
     return parsed, warnings
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX](?P<hex>[0-9A-Fa-f]++)|(?P<dec>[0-9]++));")
+
+
+def _character_or_replacement(match: re.Match[str]) -> str:
+    """A numeric character reference as it is when it names a character, else U+FFFD's
+    (a surrogate, a code point beyond U+10FFFF, or thousands of digits)."""
+    hexadecimal = match.group("hex")
+    digits = (hexadecimal or match.group("dec")).lstrip("0") or "0"
+    if len(digits) > 7:
+        return "&#xFFFD;"
+    code = int(digits, 16 if hexadecimal else 10)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return "&#xFFFD;"
+    return match.group(0)
 
 
 def build_entries(
