@@ -260,14 +260,14 @@ library.close()
 """
 
 
-def run_limited(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run_limited(code: str, *args: str, guard: float = GUARD) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a fresh interpreter whose address space is limited; guarded."""
     return subprocess.run(
         [sys.executable, "-c", code, *args],
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=GUARD,
+        timeout=guard,
         check=False,
     )
 

@@ -14,8 +14,6 @@ import gzip
 import io
 import json
 import re
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from reader.library import Library
-from tests.test_hostile import MEMORY_LIMIT, REPO, is_for_people
+from tests.test_hostile import MEMORY_LIMIT, is_for_people, run_limited
 from tests.test_hostile_formats import SAMPLES
 
 _RSS = (
@@ -307,14 +305,7 @@ def test_every_constructed_attack_ends_with_papers_or_one_plain_line(
         args.append(f"{int(store)}:{folder / name}")
     library = tmp_path / "lib.sqlite"
     code = _ATTACK_DRIVER.format(limit=MEMORY_LIMIT)
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(library), *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=GUARD_S,
-        check=False,
-    )
+    result = run_limited(code, str(library), *args, guard=GUARD_S)
     assert result.returncode == 0, result.stderr[-3000:]
     results = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["name"] for r in results] == list(chosen)
