@@ -4,12 +4,18 @@ How a run goes:
 
 1. Compile the template and check the folder's path (nothing written yet).
 2. Render every note whose inputs (the paper's fields, the template, this version)
-   changed since the last export, in memory. A template that fails on any paper, or does
+   changed since the last export, in memory. What a note is rendered from is read for all
+   papers at once as a digest of the stored fields
+   (:func:`reader.library.vault_records.note_sources`); only the papers whose digest
+   changed are read whole and rendered. A template that fails on any paper, or does
    not print the note section, stops the export here with an :class:`ExportError` and
    nothing written.
 3. Create the folder if needed, prove it writable with a probe file, and remove our own
    temporaries left by a killed export.
-4. Settle each note (:class:`reader.export.vault.VaultNotes`): a note never exported here
+4. Settle each note. A note whose inputs did not change and whose file the folder's
+   listing proves untouched (:mod:`reader.export.listing`) is done without being read;
+   one the listing cannot prove is read and its SHA-256 compared with the remembered one.
+   Every other note is settled in full (:class:`reader.export.vault.VaultNotes`): a note never exported here
    gets a new file, named from its title (the name is then the paper's for good, even if
    its title is corrected later; a file already at that name is never replaced, unless
    it is this paper's own note from an export the library has no record of); a note
@@ -19,6 +25,9 @@ How a run goes:
    and files that cannot be merged safely are left alone and reported.
 5. Write the index note, listing every paper with a note in the folder. The index is
    Papershelf's alone: edited in the vault, it is a conflict.
+
+6. Content-check the notes this run wrote or read whose records are not yet old enough
+   to prove them, so the next run proves them from the listing alone.
 
 Nothing in the vault is ever deleted. Records are kept per folder (its absolute path with
 links resolved), so exporting to two vaults keeps two independent histories. A cancelled
@@ -33,7 +42,8 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +53,7 @@ from reader.export.batch import BATCH_FILES
 from reader.export.errors import ExportError
 from reader.export.index import IndexEntry, render_index
 from reader.export.ledger import Ledger
+from reader.export.listing import RACY_NS, Listing, Verdict, seen
 from reader.export.model import ExportOptions, ExportReport
 from reader.export.names import is_safe_name, is_safe_path, name_key, note_name, note_stem
 from reader.export.templates import NoteTemplate, check_note_section, note_context
@@ -51,8 +62,10 @@ from reader.library.model import Paper
 from reader.library.store import Library
 from reader.library.vault_records import (
     NoteRecord,
+    NoteSource,
     VaultState,
-    vault_base,
+    note_sources,
+    vault_bases,
     vault_states,
 )
 from reader.query import QueryError
@@ -111,14 +124,15 @@ def _index_name(name: str) -> str | None:
 
 @dataclass(slots=True)
 class _Note:
-    """One paper to settle: its paper, what it renders to now (if rendered), its record."""
+    """One paper to settle: what it is made from, what it renders to now (if rendered), its
+    record, and the whole paper once read (only when it must be rendered or settled)."""
 
-    paper: Paper
+    source: NoteSource
     fingerprint: str
     text: str | None
     """The note as rendered now; ``None`` when the inputs did not change (not rendered)."""
     state: VaultState | None
-    name: str = ""
+    paper: Paper | None = None
 
 
 class _Export:
@@ -166,6 +180,8 @@ class _Export:
         self.notes: list[_Note] = []
         self.ledger = Ledger(folder, self.vault.batch)
         self.report = self.ledger.report
+        self.listing = Listing(folder)
+        self._bases: dict[int, str] = {}
 
     # ------------------------------------------------------------------ the run
 
@@ -175,13 +191,14 @@ class _Export:
         if not self._render_all(ids):
             return self.report.build(cancelled=True)
         if wanted is not None:
-            missing = sorted(set(wanted) - {n.paper.id for n in self.notes})
+            missing = sorted(set(wanted) - {n.source.paper_id for n in self.notes})
             self.report.errors.extend(f"there is no paper with id {i}" for i in missing)
         files.prepare_folder(self.folder)
+        self.listing = Listing(self.folder)
         ledger = self.ledger
         cancelled = False
         try:
-            for note in self.notes:
+            for note in self._unproven():
                 if self._cancelled():
                     cancelled = True
                     break
@@ -195,6 +212,7 @@ class _Export:
             else:
                 if self._commit() and self.index_name is not None and not self._cancelled():
                     self._write_index(self.index_name)
+                self._confirm_fresh()
                 self._advance(final=True)
         finally:
             self._commit()  # what was staged before a stop, a cancel or an error
@@ -239,23 +257,98 @@ class _Export:
     def _render_all(self, ids: Sequence[int]) -> bool:
         """Render every note whose inputs changed; ``False`` if cancelled."""
         self.library.citekeys(ids)  # papers from before citekeys existed get theirs now
+        template = self.template.fingerprint
         for start in range(0, len(ids), _BATCH):
             if self._cancelled():
                 return False
-            for paper in self.library.papers_by_id(ids[start : start + _BATCH]):
-                fingerprint = _fingerprint(paper, self.template.fingerprint)
-                state = self.states.get(paper.id)
-                same = state is not None and state.inputs == fingerprint and state.has_base
-                text = None if same else self._render(paper)
-                self.notes.append(_Note(paper, fingerprint, text, state))
+            changed: list[_Note] = []
+            for source in note_sources(self.library, ids[start : start + _BATCH]):
+                fingerprint = _fingerprint(source.digest, template)
+                state = self.states.get(source.paper_id)
+                note = _Note(source, fingerprint, None, state)
+                self.notes.append(note)
+                if state is None or state.inputs != fingerprint or not state.has_base:
+                    changed.append(note)
                 self._advance()
+            if changed:
+                self._read_papers(changed)
+                for note in changed:
+                    if note.paper is not None:
+                        note.text = self._render(note.paper)
         return True
+
+    def _read_papers(self, notes: Sequence[_Note]) -> None:
+        """Read the whole papers of ``notes`` that are not read yet (one query per chunk)."""
+        wanted = [n.source.paper_id for n in notes if n.paper is None]
+        if not wanted:
+            return
+        papers = {p.id: p for p in self.library.papers_by_id(wanted)}
+        for note in notes:
+            if note.paper is None:
+                note.paper = papers.get(note.source.paper_id)
+
+    # ------------------------------------------------------------------ the listing pass
+
+    def _unproven(self) -> Iterator[_Note]:
+        """The notes to settle in full, their papers and bases read; the others are done.
+
+        A note is done here when its inputs did not change and the listing proves its file
+        as remembered, or a content check does (:meth:`_as_remembered`).
+        """
+        for start in range(0, len(self.notes), _BATCH):
+            rest = [n for n in self.notes[start : start + _BATCH] if not self._as_remembered(n)]
+            self._read_papers(rest)
+            with_state = [n.source.paper_id for n in rest if n.state is not None]
+            self._bases = vault_bases(self.library, self.key, with_state) if with_state else {}
+            yield from (n for n in rest if n.paper is not None)  # else deleted meanwhile
+
+    def _as_remembered(self, note: _Note) -> bool:
+        """Whether the note is done: same inputs, its file as remembered (see above)."""
+        state = note.state
+        if note.text is not None or state is None:
+            return False
+        verdict, _ = self.listing.verdict(state)
+        if verdict is Verdict.CHANGED:
+            return False
+        if verdict is Verdict.CHECK:
+            checked = time.time_ns()
+            found = _read_with_info(self.folder / state.name)
+            if found is None or files.sha256(found[0]) != state.sha256:
+                return False
+            info = found[1]
+            self.ledger.confirmed.append((note.source.paper_id, *seen(info, checked)))
+        self.ledger.take_unchanged(note.source, state.name)
+        self._advance()
+        return True
+
+    def _confirm_fresh(self) -> None:
+        """Content-check the notes remembered in this run that are old enough now, so the
+        next export proves them from the listing alone (see :mod:`reader.export.listing`)."""
+        fresh, self.ledger.fresh = self.ledger.fresh, []
+        listing = Listing(self.folder)
+        for record in fresh:
+            if record.ctime_ns is None or record.ctime_ns + RACY_NS > listing.listed_ns:
+                continue  # too young: the next export reads it
+            info = listing.stat(record.name)
+            if info is None or (info.st_size, info.st_mtime_ns, info.st_ino) != (
+                record.size,
+                record.mtime_ns,
+                record.ino,
+            ):
+                continue  # changed since: the next export settles it
+            found = _read_with_info(self.folder / record.name)
+            if found is None or files.sha256(found[0]) != record.sha256:
+                continue
+            if found[1].st_ctime_ns != info.st_ctime_ns:
+                continue
+            self.ledger.confirmed.append((record.paper_id, *seen(info, listing.listed_ns)))
+        self.ledger.remember(self.library, self.key)
 
     # ------------------------------------------------------------------ settling
 
     def _settle_safely(self, note: _Note) -> bool:
         """Settle one note; ``False`` when the disk stops taking writes (full, read-only)."""
-        path = self.folder / (note.state.name if note.state else note.paper.title)
+        path = self.folder / (note.state.name if note.state else note.source.title)
         try:
             outcome = self._settle(note)
         except files.NotARegularFile as exc:
@@ -266,11 +359,12 @@ class _Export:
             return True
         except OSError as exc:  # FileExistsError: a file appeared there while exporting
             return self.ledger.failed(exc, path)
-        self.ledger.take(note.paper, outcome)
+        self.ledger.take(note.source, outcome)
         return True
 
     def _settle(self, note: _Note) -> Outcome:
         paper = note.paper
+        assert paper is not None, "read by _unproven"
         if note.state is None:
             text = note.text if note.text is not None else self._render(paper)
             return self._first(paper, text, note.fingerprint)
@@ -279,7 +373,7 @@ class _Export:
             note.state,
             note.fingerprint,
             note.text,
-            lambda: vault_base(self.library, self.key, paper.id),
+            lambda: self._bases.get(paper.id),
             self._render,
         )
 
@@ -353,7 +447,7 @@ class _Export:
     def _write_index(self, index_name: str) -> None:
         """The index: every paper whose note is in the folder, by status, then by title."""
         entries = dict(self.ledger.present)
-        exported = {n.paper.id for n in self.notes}
+        exported = {n.source.paper_id for n in self.notes}
         others = [pid for pid in self.states if pid not in exported]
         for start in range(0, len(others), _BATCH):
             for row in self.library.rows(others[start : start + _BATCH]):
@@ -365,7 +459,7 @@ class _Export:
         path = self.folder / index_name
         if not entries and recorded is None and not files.exists(path):
             return
-        cited = self._cited(entries)
+        cited = self._cited(entries, {n.source.paper_id: n.source.citekey for n in self.notes})
         inputs = _index_fingerprint(index_name, cited)
         if state is not None and recorded is not None and state.inputs == inputs:
             found = _read_quietly(path)  # the same entries as last time: no need to render
@@ -386,9 +480,13 @@ class _Export:
             )
             self.ledger.remember(self.library, self.key)
 
-    def _cited(self, entries: dict[int, IndexEntry]) -> list[IndexEntry]:
-        """The index's entries with their citekeys, for ``[@key]`` citations."""
-        keys = self.library.citekeys(list(entries))
+    def _cited(
+        self, entries: dict[int, IndexEntry], known: dict[int, str | None]
+    ) -> list[IndexEntry]:
+        """The index's entries with their citekeys, for ``[@key]`` citations (``known``: the
+        citekeys read with the notes' sources; the others' are read here)."""
+        keys = dict(known)
+        keys.update(self.library.citekeys([pid for pid in entries if known.get(pid) is None]))
         return [dataclasses.replace(e, citekey=keys.get(pid)) for pid, e in entries.items()]
 
 
@@ -401,18 +499,21 @@ def _index_fingerprint(name: str, entries: list[IndexEntry]) -> str:
 
 
 def _read_quietly(path: Path) -> bytes | None:
-    try:
-        found = files.read_note(path)
-    except (OSError, files.NotARegularFile, files.NoteTooLarge):
-        return None
+    found = _read_with_info(path)
     return None if found is None else found[0]
 
 
-def _fingerprint(paper: Paper, template: str) -> str:
-    """What a note is made from: every field of the paper, the template, this version."""
-    return hashlib.sha256(
-        f"{__version__}\x00{template}\x00{paper!r}".encode("utf-8", "replace")
-    ).hexdigest()
+def _read_with_info(path: Path) -> tuple[bytes, os.stat_result] | None:
+    try:
+        return files.read_note(path)
+    except (OSError, files.NotARegularFile, files.NoteTooLarge):
+        return None
+
+
+def _fingerprint(digest: str, template: str) -> str:
+    """What a note is made from: the paper's stored fields (``digest``, see
+    :func:`~reader.library.vault_records.note_sources`), the template, this version."""
+    return hashlib.sha256(f"{__version__}\x00{template}\x00{digest}".encode()).hexdigest()
 
 
 __all__ = ["INDEX_ID", "check_note_section", "export_notes"]

@@ -14,7 +14,10 @@ from reader.library.vault_records import NotePull
 class ReportBuilder:
     """The lists of an :class:`ExportReport`, filled as the export settles each note."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.unchanged_names: list[str] = []
+        """Notes found unchanged by the listing (names below the folder): made paths last."""
         self.written: list[Path] = []
         self.unchanged: list[Path] = []
         self.conflicts: list[Path] = []
@@ -69,9 +72,11 @@ class ReportBuilder:
 
     def build(self, *, cancelled: bool) -> ExportReport:
         """The report."""
+        folder = self.folder
+        unchanged = self.unchanged + [folder / name for name in self.unchanged_names]
         return ExportReport(
             written=self.written,
-            unchanged=self.unchanged,
+            unchanged=unchanged,
             conflicts=self.conflicts,
             note_conflicts=self.note_conflicts,
             merged=self.merged,

@@ -7,8 +7,9 @@ decides, in this order:
    path of the Markdown file below the folder whose front matter has this
    ``papershelf_id`` (renamed or moved in the vault); else it was deleted in the vault
    and is not re-created unless ``recreate``.
-2. **Whether anything changed.** Same inputs as last time and the file's size and mtime as
-   last seen: unchanged, without reading it.
+2. **Whether anything changed.** Same inputs as last time and the folder's listing
+   proving the file is as last seen (:mod:`reader.export.listing`, done by the caller
+   before it calls :meth:`VaultNotes.settle`): unchanged, without reading it.
 3. **The merge.** The file is read (and must be UTF-8 text with front matter that parses
    and both note-section markers, else it is left alone and reported), and merged three
    ways (:mod:`reader.export.merge`) with what Papershelf renders now, against the base
@@ -25,7 +26,7 @@ decides, in this order:
 from __future__ import annotations
 
 import os
-import stat
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -75,7 +76,6 @@ class VaultNotes:
         self.force = force
         self._by_id: dict[int, list[str]] | None = None
         self.batch = WriteBatch(folder)
-        self._prefix = str(folder) + os.sep
         """The notes written and not yet committed (see :mod:`reader.export.batch`)."""
 
     # ------------------------------------------------------------------ locating
@@ -100,9 +100,10 @@ class VaultNotes:
         base: Callable[[], str | None],
         render: Render,
     ) -> Outcome:
-        """Settle a note exported here before; ``ours`` is ``None`` when inputs are unchanged."""
-        if ours is None and self._untouched(state):  # one stat: nothing read, nothing written
-            return Outcome(self.folder / state.name, "unchanged")
+        """Settle a note exported here before; ``ours`` is ``None`` when inputs are unchanged.
+
+        The file is always read: the caller has found it changed, or not proven unchanged.
+        """
         name = self.locate(paper.id, state.name)
         if name is None:
             path = self.folder / state.name
@@ -206,20 +207,6 @@ class VaultNotes:
             return self._alone(path, str(exc))
         return self._forced(paper_id, path, name, data, ours or render(paper), fingerprint)
 
-    def _untouched(self, state: VaultState) -> bool:
-        """Whether the note is where it was, with the size and mtime it had after the export."""
-        if state.size is None or state.mtime_ns is None:
-            return False
-        try:
-            info = os.lstat(self._prefix + state.name)
-        except OSError:
-            return False
-        return (
-            stat.S_ISREG(info.st_mode)
-            and info.st_size == state.size
-            and info.st_mtime_ns == state.mtime_ns
-        )
-
     def _alone(self, path: Path, reason: str) -> Outcome:
         return Outcome(path, "left-alone", left_alone=LeftAlone(path, reason))
 
@@ -232,14 +219,19 @@ class VaultNotes:
         base: str | None,
         info: os.stat_result | None,
     ) -> NoteRecord:
+        if info is None:
+            return NoteRecord(paper_id, name, sha, fingerprint, base, None, None)
         return NoteRecord(
             paper_id,
             name,
             sha,
             fingerprint,
             base,
-            None if info is None else info.st_size,
-            None if info is None else info.st_mtime_ns,
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ino,
+            info.st_ctime_ns,
+            time.time_ns(),
         )
 
     def _write_merged(
