@@ -66,7 +66,7 @@ class Ledger:
         """A note the listing (or a content check) found as it was: nothing to write."""
         self.report.unchanged_names.append(name)
         self.present[note.paper_id] = IndexEntry(
-            note.paper_id, name, note.title, note.status, note.rating
+            note.paper_id, name, note.title, note.status, note.rating, note.citekey
         )
 
     def take(self, note: NoteSource, outcome: Outcome) -> None:
@@ -86,7 +86,12 @@ class Ledger:
             self.fresh.append(record)
         if outcome.kind in _PRESENT:
             self.present[note.paper_id] = IndexEntry(
-                note.paper_id, self._relative(outcome.path), note.title, note.status, note.rating
+                note.paper_id,
+                self._relative(outcome.path),
+                note.title,
+                note.status,
+                note.rating,
+                note.citekey,
             )
 
     def failed(self, exc: OSError, where: Path | str) -> bool:

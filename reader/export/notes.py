@@ -12,11 +12,11 @@ How a run goes:
    nothing written.
 3. Create the folder if needed, prove it writable with a probe file, and remove our own
    temporaries left by a killed export.
-4. Settle each note. A note whose inputs did not change and whose file the folder's
-   listing proves untouched (:mod:`reader.export.listing`) is done without being read;
-   one the listing cannot prove is read and its SHA-256 compared with the remembered one.
-   Every other note is settled in full (:class:`reader.export.vault.VaultNotes`): a note never exported here
-   gets a new file, named from its title (the name is then the paper's for good, even if
+4. Settle each note. One whose inputs did not change and whose file the folder's listing
+   proves untouched (:mod:`reader.export.listing`, :mod:`reader.export.proof`) is done
+   without being read; one the listing cannot prove is read and its SHA-256 compared
+   with the remembered one. Every other note is settled in full
+   (:class:`reader.export.vault.VaultNotes`): a note never exported here gets a new file, named from its title (the name is then the paper's for good, even if
    its title is corrected later; a file already at that name is never replaced, unless
    it is this paper's own note from an export the library has no record of); a note
    exported before is found (at its name, or by its ``papershelf_id`` if the user renamed
@@ -25,7 +25,6 @@ How a run goes:
    and files that cannot be merged safely are left alone and reported.
 5. Write the index note, listing every paper with a note in the folder. The index is
    Papershelf's alone: edited in the vault, it is a conflict.
-
 6. Content-check the notes this run wrote or read whose records are not yet old enough
    to prove them, so the next run proves them from the listing alone.
 
@@ -36,28 +35,24 @@ export keeps (and remembers) what it did.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import itertools
 import logging
 import os
-import re
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader import __version__
-from reader.export import files
+from reader.export import files, proof
 from reader.export.batch import BATCH_FILES
 from reader.export.errors import ExportError
-from reader.export.index import IndexEntry, render_index
+from reader.export.indexnote import INDEX_ID, IndexTarget, write_index
 from reader.export.ledger import Ledger
-from reader.export.listing import RACY_NS, Listing, Verdict, seen
+from reader.export.listing import Listing
 from reader.export.model import ExportOptions, ExportReport
 from reader.export.names import is_safe_name, is_safe_path, name_key, note_name, note_stem
 from reader.export.templates import NoteTemplate, check_note_section, note_context
-from reader.export.vault import Outcome, VaultNotes, write_index_note
+from reader.export.vault import Outcome, VaultNotes
 from reader.library.model import Paper
 from reader.library.store import Library
 from reader.library.vault_records import (
@@ -70,10 +65,7 @@ from reader.library.vault_records import (
 )
 from reader.query import QueryError
 
-INDEX_ID = 0
-"""The paper id under which a folder's index note is remembered (paper ids start at 1)."""
 _BATCH = 500
-_HEAD_BYTES = 8192
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -175,13 +167,20 @@ class _Export:
                     "choose another name for the index"
                 )
             self.taken.add(name_key(index_name))
-        self.on_disk = {name_key(n): n for n in files.folder_names(folder)}
+        self._on_disk: dict[str, str] | None = None
         self.vault = VaultNotes(folder, recreate=options.recreate, force=options.force)
         self.notes: list[_Note] = []
         self.ledger = Ledger(folder, self.vault.batch)
         self.report = self.ledger.report
         self.listing = Listing(folder)
         self._bases: dict[int, str] = {}
+
+    @property
+    def on_disk(self) -> dict[str, str]:
+        """The names in the folder before this export (listed when a new note needs a name)."""
+        if self._on_disk is None:
+            self._on_disk = {name_key(n): n for n in files.folder_names(self.folder)}
+        return self._on_disk
 
     # ------------------------------------------------------------------ the run
 
@@ -211,8 +210,16 @@ class _Export:
                     self._commit()
             else:
                 if self._commit() and self.index_name is not None and not self._cancelled():
-                    self._write_index(self.index_name)
-                self._confirm_fresh()
+                    exported = {n.source.paper_id for n in self.notes}
+                    write_index(
+                        self.library,
+                        self.ledger,
+                        IndexTarget(self.folder, self.key, self.index_name, self.index_state),
+                        {pid: s for pid, s in self.states.items() if pid not in exported},
+                        force=self.options.force,
+                    )
+                proof.confirm_fresh(self.listing.folder, self.ledger)
+                self.ledger.remember(self.library, self.key)
                 self._advance(final=True)
         finally:
             self._commit()  # what was staged before a stop, a cancel or an error
@@ -257,13 +264,13 @@ class _Export:
     def _render_all(self, ids: Sequence[int]) -> bool:
         """Render every note whose inputs changed; ``False`` if cancelled."""
         self.library.citekeys(ids)  # papers from before citekeys existed get theirs now
-        template = self.template.fingerprint
+        salt = f"{__version__}\x00{self.template.fingerprint}".encode()
         for start in range(0, len(ids), _BATCH):
             if self._cancelled():
                 return False
             changed: list[_Note] = []
-            for source in note_sources(self.library, ids[start : start + _BATCH]):
-                fingerprint = _fingerprint(source.digest, template)
+            for source in note_sources(self.library, ids[start : start + _BATCH], salt):
+                fingerprint = source.digest  # the paper's stored fields, the template, this version
                 state = self.states.get(source.paper_id)
                 note = _Note(source, fingerprint, None, state)
                 self.notes.append(note)
@@ -307,42 +314,11 @@ class _Export:
         state = note.state
         if note.text is not None or state is None:
             return False
-        verdict, _ = self.listing.verdict(state)
-        if verdict is Verdict.CHANGED:
+        if not proof.as_remembered(self.listing, state, note.source.paper_id, self.ledger):
             return False
-        if verdict is Verdict.CHECK:
-            checked = time.time_ns()
-            found = _read_with_info(self.folder / state.name)
-            if found is None or files.sha256(found[0]) != state.sha256:
-                return False
-            info = found[1]
-            self.ledger.confirmed.append((note.source.paper_id, *seen(info, checked)))
         self.ledger.take_unchanged(note.source, state.name)
         self._advance()
         return True
-
-    def _confirm_fresh(self) -> None:
-        """Content-check the notes remembered in this run that are old enough now, so the
-        next export proves them from the listing alone (see :mod:`reader.export.listing`)."""
-        fresh, self.ledger.fresh = self.ledger.fresh, []
-        listing = Listing(self.folder)
-        for record in fresh:
-            if record.ctime_ns is None or record.ctime_ns + RACY_NS > listing.listed_ns:
-                continue  # too young: the next export reads it
-            info = listing.stat(record.name)
-            if info is None or (info.st_size, info.st_mtime_ns, info.st_ino) != (
-                record.size,
-                record.mtime_ns,
-                record.ino,
-            ):
-                continue  # changed since: the next export settles it
-            found = _read_with_info(self.folder / record.name)
-            if found is None or files.sha256(found[0]) != record.sha256:
-                continue
-            if found[1].st_ctime_ns != info.st_ctime_ns:
-                continue
-            self.ledger.confirmed.append((record.paper_id, *seen(info, listing.listed_ns)))
-        self.ledger.remember(self.library, self.key)
 
     # ------------------------------------------------------------------ settling
 
@@ -412,108 +388,12 @@ class _Export:
                 continue
             existing = self.on_disk.get(key)
             if existing is not None:
-                if not self._is_note_of(existing, paper_id, data):
+                if not files.is_note_of(self.folder, existing, paper_id, data):
                     continue
                 name = existing
             self.taken.add(key)
             return name
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _is_note_of(self, name: str, paper_id: int, data: bytes) -> bool:
-        """Whether the unrecorded file ``name`` holds this note or says it is this paper's."""
-        path = self.folder / name
-        try:
-            if not files.is_inside(self.folder, name):
-                return False
-            found = files.read_note(path)
-        except (OSError, files.NotARegularFile, files.NoteTooLarge):
-            return False
-        if found is None:
-            return False
-        content = found[0]
-        if content == data:
-            return True
-        head = content[:_HEAD_BYTES].removeprefix(b"\xef\xbb\xbf")
-        end = head.find(b"\n---", 3)
-        return (
-            head.startswith(b"---")
-            and end > 0
-            and re.search(rb"^papershelf_id: *%d *\r?$" % paper_id, head[:end], re.MULTILINE)
-            is not None
-        )
-
-    # ------------------------------------------------------------------ the index
-
-    def _write_index(self, index_name: str) -> None:
-        """The index: every paper whose note is in the folder, by status, then by title."""
-        entries = dict(self.ledger.present)
-        exported = {n.source.paper_id for n in self.notes}
-        others = [pid for pid in self.states if pid not in exported]
-        for start in range(0, len(others), _BATCH):
-            for row in self.library.rows(others[start : start + _BATCH]):
-                name = self.states[row.id].name
-                if files.exists(self.folder / name):
-                    entries[row.id] = IndexEntry(row.id, name, row.title, row.status, row.rating)
-        state = self.index_state
-        recorded = state.sha256 if state is not None and state.name == index_name else None
-        path = self.folder / index_name
-        if not entries and recorded is None and not files.exists(path):
-            return
-        cited = self._cited(entries, {n.source.paper_id: n.source.citekey for n in self.notes})
-        inputs = _index_fingerprint(index_name, cited)
-        if state is not None and recorded is not None and state.inputs == inputs:
-            found = _read_quietly(path)  # the same entries as last time: no need to render
-            if found is not None and files.sha256(found) == recorded:
-                self.report.add(Outcome(path, "unchanged"))
-                return
-        data = (render_index(index_name[: -len(".md")], cited).rstrip("\n") + "\n").encode(
-            "utf-8", "replace"
-        )
-        outcome = write_index_note(
-            self.folder, index_name, data, recorded, force=self.options.force
-        )
-        self.report.add(outcome)
-        if outcome.kind in {"written", "unchanged"}:
-            sha = files.sha256(data)
-            self.ledger.records.append(
-                NoteRecord(INDEX_ID, index_name, sha, inputs, None, None, None)
-            )
-            self.ledger.remember(self.library, self.key)
-
-    def _cited(
-        self, entries: dict[int, IndexEntry], known: dict[int, str | None]
-    ) -> list[IndexEntry]:
-        """The index's entries with their citekeys, for ``[@key]`` citations (``known``: the
-        citekeys read with the notes' sources; the others' are read here)."""
-        keys = dict(known)
-        keys.update(self.library.citekeys([pid for pid in entries if known.get(pid) is None]))
-        return [dataclasses.replace(e, citekey=keys.get(pid)) for pid, e in entries.items()]
-
-
-def _index_fingerprint(name: str, entries: list[IndexEntry]) -> str:
-    """What the index note is made from: its name, its entries, this version."""
-    listed = sorted(entries, key=lambda e: e.paper_id)
-    return hashlib.sha256(
-        f"{__version__}\x00{name}\x00{listed!r}".encode("utf-8", "replace")
-    ).hexdigest()
-
-
-def _read_quietly(path: Path) -> bytes | None:
-    found = _read_with_info(path)
-    return None if found is None else found[0]
-
-
-def _read_with_info(path: Path) -> tuple[bytes, os.stat_result] | None:
-    try:
-        return files.read_note(path)
-    except (OSError, files.NotARegularFile, files.NoteTooLarge):
-        return None
-
-
-def _fingerprint(digest: str, template: str) -> str:
-    """What a note is made from: the paper's stored fields (``digest``, see
-    :func:`~reader.library.vault_records.note_sources`), the template, this version."""
-    return hashlib.sha256(f"{__version__}\x00{template}\x00{digest}".encode()).hexdigest()
 
 
 __all__ = ["INDEX_ID", "check_note_section", "export_notes"]
