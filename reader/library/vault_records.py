@@ -137,7 +137,7 @@ RENDERED_COLUMNS = (
 appearances in digests they make :attr:`NoteSource.digest`; a column added to ``paper``
 must be added here or to :data:`UNRENDERED_COLUMNS` (a test checks)."""
 
-UNRENDERED_COLUMNS = frozenset({"id", "comments_at", "status_changed_at", "first_author"})
+UNRENDERED_COLUMNS = frozenset({"id", "comments_at", "status_changed_at"})
 """``paper`` columns no :class:`~reader.library.model.Paper` field holds."""
 
 # Every value as an SQL literal (``%Q``: quoted, NULL as NULL), so the text is one to one.
