@@ -141,7 +141,8 @@ def test_undoing_a_resolution_reopens_the_conflict_in_the_dialog(
     _step(qtbot, window, undo=True)  # the conflict is back on both sides: open again
     assert note.read_bytes() == before
     assert 0 not in pane.done
-    assert pane.keep_library.isEnabled() and pane.keep_vault.isEnabled()
+    assert pane.keep_library.isEnabled()
+    assert pane.keep_vault.isEnabled()
     assert pane.list.item(0).text() == note.name
     assert "undone" in pane.state.text()
     assert pane.library_text.toPlainText() == "A changed note."
@@ -180,4 +181,5 @@ def test_an_undo_after_the_dialog_was_closed_reopens_it_on_the_conflict(
     assert note.read_bytes() == before
     qtbot.waitUntil(box.isVisible, timeout=WAIT_MS)
     assert pane.current() is pane.conflicts[0]
-    assert pane.keep_library.isEnabled() and pane.keep_vault.isEnabled()
+    assert pane.keep_library.isEnabled()
+    assert pane.keep_vault.isEnabled()
