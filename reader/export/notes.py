@@ -53,6 +53,7 @@ from reader.export.model import ExportOptions, ExportReport
 from reader.export.names import is_safe_name, is_safe_path, name_key, note_name, note_stem
 from reader.export.templates import NoteTemplate, check_note_section, note_context
 from reader.export.vault import Outcome, VaultNotes
+from reader.library.errors import PaperNotFoundError
 from reader.library.model import Paper
 from reader.library.store import Library
 from reader.library.vault_records import (
@@ -116,15 +117,14 @@ def _index_name(name: str) -> str | None:
 
 @dataclass(slots=True)
 class _Note:
-    """One paper to settle: what it is made from, what it renders to now (if rendered), its
-    record, and the whole paper once read (only when it must be rendered or settled)."""
+    """One paper to settle: its source, its note as rendered now, its record, its paper."""
 
     source: NoteSource
     fingerprint: str
     text: str | None
     """The note as rendered now; ``None`` when the inputs did not change (not rendered)."""
     state: VaultState | None
-    paper: Paper | None = None
+    paper: Paper | None = None  # read only when it must be rendered, or settled in full
 
 
 class _Export:
@@ -172,7 +172,7 @@ class _Export:
         self.notes: list[_Note] = []
         self.ledger = Ledger(folder, self.vault.batch)
         self.report = self.ledger.report
-        self.listing = Listing(folder)
+        self.listing = Listing(folder)  # each folder listed when its first note is settled
         self._bases: dict[int, str] = {}
 
     @property
@@ -193,7 +193,6 @@ class _Export:
             missing = sorted(set(wanted) - {n.source.paper_id for n in self.notes})
             self.report.errors.extend(f"there is no paper with id {i}" for i in missing)
         files.prepare_folder(self.folder)
-        self.listing = Listing(self.folder)
         ledger = self.ledger
         cancelled = False
         try:
@@ -252,8 +251,6 @@ class _Export:
             self._shown = self._done // step
             self._progress(min(self._done, self._total), self._total)
 
-    # ------------------------------------------------------------------ rendering
-
     def _render(self, paper: Paper) -> str:
         short = paper.title if len(paper.title) <= 60 else paper.title[:59] + "…"
         text = self.template.render(note_context(paper), f"paper {paper.id} ({short!r})")
@@ -277,37 +274,27 @@ class _Export:
                 if state is None or state.inputs != fingerprint or not state.has_base:
                     changed.append(note)
                 self._advance()
-            if changed:
-                self._read_papers(changed)
-                for note in changed:
-                    if note.paper is not None:
-                        note.text = self._render(note.paper)
+            wanted = [n.source.paper_id for n in changed]
+            papers = {p.id: p for p in self.library.papers_by_id(wanted)} if wanted else {}
+            for note in changed:  # only these are read whole
+                note.paper = papers.get(note.source.paper_id)
+                if note.paper is not None:
+                    note.text = self._render(note.paper)
         return True
 
-    def _read_papers(self, notes: Sequence[_Note]) -> None:
-        """Read the whole papers of ``notes`` that are not read yet (one query per chunk)."""
-        wanted = [n.source.paper_id for n in notes if n.paper is None]
-        if not wanted:
-            return
-        papers = {p.id: p for p in self.library.papers_by_id(wanted)}
-        for note in notes:
-            if note.paper is None:
-                note.paper = papers.get(note.source.paper_id)
-
-    # ------------------------------------------------------------------ the listing pass
-
     def _unproven(self) -> Iterator[_Note]:
-        """The notes to settle in full, their papers and bases read; the others are done.
+        """The notes to settle in full, their bases read; the others are done.
 
         A note is done here when its inputs did not change and the listing proves its file
         as remembered, or a content check does (:meth:`_as_remembered`).
         """
         for start in range(0, len(self.notes), _BATCH):
             rest = [n for n in self.notes[start : start + _BATCH] if not self._as_remembered(n)]
-            self._read_papers(rest)
             with_state = [n.source.paper_id for n in rest if n.state is not None]
             self._bases = vault_bases(self.library, self.key, with_state) if with_state else {}
-            yield from (n for n in rest if n.paper is not None)  # else deleted meanwhile
+            # A rendered note's paper was read, an unrendered one's is read if needed; one
+            # never exported here and deleted from the library meanwhile is not settled.
+            yield from (n for n in rest if n.paper is not None or n.state is not None)
 
     def _as_remembered(self, note: _Note) -> bool:
         """Whether the note is done: same inputs, its file as remembered (see above)."""
@@ -333,25 +320,34 @@ class _Export:
         except ExportError as exc:  # the template failed on a note pulled from the vault
             self.report.errors.append(str(exc))
             return True
+        except PaperNotFoundError:  # deleted from the library during the export
+            return True
         except OSError as exc:  # FileExistsError: a file appeared there while exporting
             return self.ledger.failed(exc, path)
         self.ledger.take(note.source, outcome)
         return True
 
     def _settle(self, note: _Note) -> Outcome:
-        paper = note.paper
-        assert paper is not None, "read by _unproven"
+        paper_id = note.source.paper_id
         if note.state is None:
-            text = note.text if note.text is not None else self._render(paper)
-            return self._first(paper, text, note.fingerprint)
+            assert note.paper is not None, "a note never exported here is rendered"
+            text = note.text if note.text is not None else self._render(note.paper)
+            return self._first(note.paper, text, note.fingerprint)
         return self.vault.settle(
-            paper,
+            paper_id,
+            lambda: self._whole(note),
             note.state,
             note.fingerprint,
             note.text,
-            lambda: self._bases.get(paper.id),
+            lambda: self._bases.get(paper_id),
             self._render,
         )
+
+    def _whole(self, note: _Note) -> Paper:
+        """The note's whole paper, read now if it was not (raises PaperNotFoundError)."""
+        if note.paper is None:
+            note.paper = self.library.paper(note.source.paper_id)
+        return note.paper
 
     def _first(self, paper: Paper, text: str, fingerprint: str) -> Outcome:
         """A paper never exported to this folder: a new file (or its own unrecorded one)."""
@@ -370,7 +366,9 @@ class _Export:
         # This paper's note from an export the library has no record of: merge against
         # nothing is impossible, so it is kept as it is and reported.
         state = VaultState(name, "", None, None, None, has_base=False)
-        return self.vault.settle(paper, state, fingerprint, text, lambda: None, self._render)
+        return self.vault.settle(
+            paper.id, lambda: paper, state, fingerprint, text, lambda: None, self._render
+        )
 
     def _allocate(self, paper_id: int, title: str, data: bytes) -> str:
         """A new, unused name for a paper's first note in this folder.
