@@ -5,6 +5,9 @@ export) are listed on the left; the selected one shows both texts side by side w
 "Keep Papershelf's" and "Keep the vault's". The dialog only asks: it emits
 :attr:`ExportResultDialog.resolve_requested` and the window resolves on the writer thread,
 then calls :meth:`ExportResultDialog.resolved` or :meth:`ExportResultDialog.resolve_failed`.
+Edit ▸ Undo of a resolution calls :meth:`ExportResultDialog.undone`: the conflict is open
+again, shown with both texts and its buttons (the dialog reopens if it was closed); Redo
+calls :meth:`ExportResultDialog.resolved` again.
 Notes left alone are listed with their reasons; "Open folder" shows the vault.
 """
 
@@ -112,7 +115,7 @@ class ConflictPane(QWidget):
             self.state.setText(
                 "Resolved: both sides now hold the same text (Edit ▸ Undo puts both back)."
             )
-        elif not self.state.text().startswith("Could not"):
+        elif not self.state.text().startswith("Could not") and "undone" not in self.state.text():
             self.state.setText("")
 
     def _keep(self, *, library: bool) -> None:
@@ -133,6 +136,19 @@ class ConflictPane(QWidget):
         item.setText(f"✓ {conflict.path.name}")
         if row == self.list.currentRow():
             self._update_buttons(row)
+
+    def undone(self, conflict: NoteConflict) -> None:
+        """The resolution of ``conflict`` was undone: it is open again, and shown."""
+        row = self.conflicts.index(conflict)
+        self.done.discard(row)
+        self.list.item(row).setText(conflict.path.name)
+        self.state.setText(
+            f"{conflict.path.name}: the resolution was undone, both sides have their texts back."
+        )
+        if row == self.list.currentRow():
+            self._show(row)
+        else:
+            self.list.setCurrentRow(row)  # shows it
 
     def resolve_failed(self, conflict: NoteConflict, message: str) -> None:
         """Resolving ``conflict`` failed: say why, let the user try again."""
@@ -215,6 +231,15 @@ class ExportResultDialog(QDialog):
         """The window resolved ``conflict``."""
         if self.conflicts is not None:
             self.conflicts.resolved(conflict)
+
+    def undone(self, conflict: NoteConflict) -> None:
+        """The user undid the resolution of ``conflict``: shown open again (the dialog
+        reopens if it was closed, so the conflict can be resolved again)."""
+        if self.conflicts is None:
+            return
+        self.conflicts.undone(conflict)
+        if not self.isVisible():
+            self.open()
 
     def resolve_failed(self, conflict: NoteConflict, message: str) -> None:
         """The window could not resolve ``conflict``."""

@@ -262,6 +262,7 @@ class Transfers(QObject):
         from reader.export import ExportError
 
         command = ResolveConflictCommand(conflict, text, library_side=text == conflict.library_text)
+        command.stepped = lambda undone: box.undone(conflict) if undone else box.resolved(conflict)
 
         def done(_: Changes) -> None:
             box.resolved(conflict)

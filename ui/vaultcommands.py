@@ -6,10 +6,16 @@ the vault file (:func:`reader.export.resolve.resolve`), on the writer thread thr
 file's previous bytes and the library's previous note, so Edit ▸ Undo puts both back
 (unless the file was edited in the vault since: then nothing is undone and the user is
 told) and Redo resolves again.
+
+The export's result dialog follows the stack: :attr:`ResolveConflictCommand.stepped` is
+called on the GUI thread once an undo or a redo of the resolution is written (``True``:
+undone, the conflict is open again; ``False``: resolved again), so the dialog reopens the
+conflict with both texts, or marks it resolved.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +35,8 @@ class ResolveConflictCommand(EditCommand):
         self.conflict = conflict
         self.kept = text
         self.resolution: Resolution | None = None
+        self.stepped: Callable[[bool], None] | None = None
+        """Told, on the GUI thread, when an undo (``True``) or redo (``False``) is written."""
 
     def write_do(self, library: Library) -> Changes:
         from reader.export.resolve import redo, resolve
@@ -44,6 +52,16 @@ class ResolveConflictCommand(EditCommand):
 
         assert self.resolution is not None, "undone before it was done"
         return undo(library, self.resolution)
+
+    def undo(self) -> None:
+        """The stack moved back: the undo is written (see :attr:`stepped`)."""
+        if self.stepped is not None:
+            self.stepped(True)
+
+    def redo(self) -> None:
+        """The stack moved on (also when pushed, after the first write): see :attr:`stepped`."""
+        if self.stepped is not None:
+            self.stepped(False)
 
 
 def _touched(paper_id: int) -> Changes:

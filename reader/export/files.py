@@ -108,7 +108,11 @@ def remove_stale_temporaries(folder: Path) -> int:
     removed = 0
     try:
         with os.scandir(folder) as entries:
-            names = [e.name for e in entries if _TEMP_NAME.fullmatch(e.name)]
+            names = [
+                e.name
+                for e in entries
+                if e.name.startswith(_TEMP_PREFIX) and _TEMP_NAME.fullmatch(e.name)
+            ]
     except OSError:
         return 0
     for name in names:
@@ -235,7 +239,8 @@ def is_inside(folder: Path, name: str) -> bool:
     """Whether ``folder/name`` really is inside ``folder`` with no link on the way.
 
     ``name`` is a file name or a ``/``-separated path below ``folder`` (a note the user
-    moved into a subfolder); no part may be empty, ``.``, ``..`` or hidden.
+    moved into a subfolder); no part may be empty, ``.``, ``..`` or hidden. ``folder`` must
+    be resolved already (:func:`absolute_folder`).
     """
     parts = name.split("/")
     if any(
@@ -243,7 +248,20 @@ def is_inside(folder: Path, name: str) -> bool:
         for part in parts
     ):
         return False
-    return Path(os.path.realpath(folder / name)) == folder.joinpath(*parts)
+    # ``folder`` is resolved (absolute_folder): only the parts below it can be links. One
+    # lstat per part below it, not one per part of the whole path (realpath).
+    where = str(folder)
+    for part in parts:
+        where = os.path.join(where, part)  # noqa: PTH118 - one string per step
+        try:
+            info = os.lstat(where)
+        except FileNotFoundError:
+            return True  # nothing there yet: nothing below can be a link
+        except OSError:
+            return False
+        if stat.S_ISLNK(info.st_mode):
+            return False
+    return True
 
 
 def is_read_only(info: os.stat_result) -> bool:
@@ -334,3 +352,17 @@ def move_no_clobber(temp: Path, target: Path) -> None:
         if os.path.lexists(target):
             raise FileExistsError(errno.EEXIST, "a file appeared", str(target)) from None
         temp.replace(target)
+
+
+def is_note_of(folder: Path, name: str, paper_id: int, data: bytes) -> bool:
+    """Whether the unrecorded file ``folder/name`` holds ``data`` or says (its front
+    matter's ``papershelf_id``) it is the note of ``paper_id``."""
+    try:
+        if not is_inside(folder, name):
+            return False
+        found = read_note(folder / name)
+    except (OSError, NotARegularFile, NoteTooLarge):
+        return False
+    if found is None:
+        return False
+    return found[0] == data or front_matter_id(found[0][:8192]) == paper_id

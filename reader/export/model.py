@@ -75,7 +75,8 @@ class ExportReport:
     """What an export did, file by file, for the CLI's output and the window's result dialog."""
 
     written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
+    unchanged: Sequence[Path] = field(default_factory=list)
+    """Notes found as they should be (made paths when looked at: there can be very many)."""
     conflicts: list[Path] = field(default_factory=list)
     """Notes whose note section changed on both sides (see ``note_conflicts``): left as
     the user made them."""

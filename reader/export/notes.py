@@ -4,13 +4,19 @@ How a run goes:
 
 1. Compile the template and check the folder's path (nothing written yet).
 2. Render every note whose inputs (the paper's fields, the template, this version)
-   changed since the last export, in memory. A template that fails on any paper, or does
+   changed since the last export, in memory. What a note is rendered from is read for all
+   papers at once as a digest of the stored fields
+   (:func:`reader.library.vault_records.note_sources`); only the papers whose digest
+   changed are read whole and rendered. A template that fails on any paper, or does
    not print the note section, stops the export here with an :class:`ExportError` and
    nothing written.
 3. Create the folder if needed, prove it writable with a probe file, and remove our own
    temporaries left by a killed export.
-4. Settle each note (:class:`reader.export.vault.VaultNotes`): a note never exported here
-   gets a new file, named from its title (the name is then the paper's for good, even if
+4. Settle each note. One whose inputs did not change and whose file the folder's listing
+   proves untouched (:mod:`reader.export.listing`, :mod:`reader.export.proof`) is done
+   without being read; one the listing cannot prove is read and its SHA-256 compared
+   with the remembered one. Every other note is settled in full
+   (:class:`reader.export.vault.VaultNotes`): a note never exported here gets a new file, named from its title (the name is then the paper's for good, even if
    its title is corrected later; a file already at that name is never replaced, unless
    it is this paper's own note from an export the library has no record of); a note
    exported before is found (at its name, or by its ``papershelf_id`` if the user renamed
@@ -19,6 +25,8 @@ How a run goes:
    and files that cannot be merged safely are left alone and reported.
 5. Write the index note, listing every paper with a note in the folder. The index is
    Papershelf's alone: edited in the vault, it is a conflict.
+6. Content-check the notes this run wrote or read whose records are not yet old enough
+   to prove them, so the next run proves them from the listing alone.
 
 Nothing in the vault is ever deleted. Records are kept per folder (its absolute path with
 links resolved), so exporting to two vaults keeps two independent histories. A cancelled
@@ -27,40 +35,38 @@ export keeps (and remembers) what it did.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import itertools
 import logging
 import os
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader import __version__
-from reader.export import files
+from reader.export import files, proof
 from reader.export.batch import BATCH_FILES
 from reader.export.errors import ExportError
-from reader.export.index import IndexEntry, render_index
+from reader.export.indexnote import INDEX_ID, IndexTarget, write_index
 from reader.export.ledger import Ledger
+from reader.export.listing import Listing
 from reader.export.model import ExportOptions, ExportReport
 from reader.export.names import is_safe_name, is_safe_path, name_key, note_name, note_stem
 from reader.export.templates import NoteTemplate, check_note_section, note_context
-from reader.export.vault import Outcome, VaultNotes, write_index_note
+from reader.export.vault import Outcome, VaultNotes
+from reader.library.errors import PaperNotFoundError
 from reader.library.model import Paper
 from reader.library.store import Library
 from reader.library.vault_records import (
     NoteRecord,
+    NoteSource,
     VaultState,
-    vault_base,
+    note_sources,
+    vault_bases,
     vault_states,
 )
 from reader.query import QueryError
 
-INDEX_ID = 0
-"""The paper id under which a folder's index note is remembered (paper ids start at 1)."""
 _BATCH = 500
-_HEAD_BYTES = 8192
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -111,14 +117,14 @@ def _index_name(name: str) -> str | None:
 
 @dataclass(slots=True)
 class _Note:
-    """One paper to settle: its paper, what it renders to now (if rendered), its record."""
+    """One paper to settle: its source, its note as rendered now, its record, its paper."""
 
-    paper: Paper
+    source: NoteSource
     fingerprint: str
     text: str | None
     """The note as rendered now; ``None`` when the inputs did not change (not rendered)."""
     state: VaultState | None
-    name: str = ""
+    paper: Paper | None = None  # read only when it must be rendered, or settled in full
 
 
 class _Export:
@@ -161,11 +167,20 @@ class _Export:
                     "choose another name for the index"
                 )
             self.taken.add(name_key(index_name))
-        self.on_disk = {name_key(n): n for n in files.folder_names(folder)}
+        self._on_disk: dict[str, str] | None = None
         self.vault = VaultNotes(folder, recreate=options.recreate, force=options.force)
         self.notes: list[_Note] = []
         self.ledger = Ledger(folder, self.vault.batch)
         self.report = self.ledger.report
+        self.listing = Listing(folder)  # each folder listed when its first note is settled
+        self._bases: dict[int, str] = {}
+
+    @property
+    def on_disk(self) -> dict[str, str]:
+        """The names in the folder before this export (listed when a new note needs a name)."""
+        if self._on_disk is None:
+            self._on_disk = {name_key(n): n for n in files.folder_names(self.folder)}
+        return self._on_disk
 
     # ------------------------------------------------------------------ the run
 
@@ -175,13 +190,13 @@ class _Export:
         if not self._render_all(ids):
             return self.report.build(cancelled=True)
         if wanted is not None:
-            missing = sorted(set(wanted) - {n.paper.id for n in self.notes})
+            missing = sorted(set(wanted) - {n.source.paper_id for n in self.notes})
             self.report.errors.extend(f"there is no paper with id {i}" for i in missing)
         files.prepare_folder(self.folder)
         ledger = self.ledger
         cancelled = False
         try:
-            for note in self.notes:
+            for note in self._unproven():
                 if self._cancelled():
                     cancelled = True
                     break
@@ -194,7 +209,16 @@ class _Export:
                     self._commit()
             else:
                 if self._commit() and self.index_name is not None and not self._cancelled():
-                    self._write_index(self.index_name)
+                    exported = {n.source.paper_id for n in self.notes}
+                    write_index(
+                        self.library,
+                        self.ledger,
+                        IndexTarget(self.folder, self.key, self.index_name, self.index_state),
+                        {pid: s for pid, s in self.states.items() if pid not in exported},
+                        force=self.options.force,
+                    )
+                proof.confirm_fresh(self.listing.folder, self.ledger)
+                self.ledger.remember(self.library, self.key)
                 self._advance(final=True)
         finally:
             self._commit()  # what was staged before a stop, a cancel or an error
@@ -227,8 +251,6 @@ class _Export:
             self._shown = self._done // step
             self._progress(min(self._done, self._total), self._total)
 
-    # ------------------------------------------------------------------ rendering
-
     def _render(self, paper: Paper) -> str:
         short = paper.title if len(paper.title) <= 60 else paper.title[:59] + "…"
         text = self.template.render(note_context(paper), f"paper {paper.id} ({short!r})")
@@ -239,23 +261,57 @@ class _Export:
     def _render_all(self, ids: Sequence[int]) -> bool:
         """Render every note whose inputs changed; ``False`` if cancelled."""
         self.library.citekeys(ids)  # papers from before citekeys existed get theirs now
+        salt = f"{__version__}\x00{self.template.fingerprint}".encode()
         for start in range(0, len(ids), _BATCH):
             if self._cancelled():
                 return False
-            for paper in self.library.papers_by_id(ids[start : start + _BATCH]):
-                fingerprint = _fingerprint(paper, self.template.fingerprint)
-                state = self.states.get(paper.id)
-                same = state is not None and state.inputs == fingerprint and state.has_base
-                text = None if same else self._render(paper)
-                self.notes.append(_Note(paper, fingerprint, text, state))
+            changed: list[_Note] = []
+            for source in note_sources(self.library, ids[start : start + _BATCH], salt):
+                fingerprint = source.digest  # the paper's stored fields, the template, this version
+                state = self.states.get(source.paper_id)
+                note = _Note(source, fingerprint, None, state)
+                self.notes.append(note)
+                if state is None or state.inputs != fingerprint or not state.has_base:
+                    changed.append(note)
                 self._advance()
+            wanted = [n.source.paper_id for n in changed]
+            papers = {p.id: p for p in self.library.papers_by_id(wanted)} if wanted else {}
+            for note in changed:  # only these are read whole
+                note.paper = papers.get(note.source.paper_id)
+                if note.paper is not None:
+                    note.text = self._render(note.paper)
+        return True
+
+    def _unproven(self) -> Iterator[_Note]:
+        """The notes to settle in full, their bases read; the others are done.
+
+        A note is done here when its inputs did not change and the listing proves its file
+        as remembered, or a content check does (:meth:`_as_remembered`).
+        """
+        for start in range(0, len(self.notes), _BATCH):
+            rest = [n for n in self.notes[start : start + _BATCH] if not self._as_remembered(n)]
+            with_state = [n.source.paper_id for n in rest if n.state is not None]
+            self._bases = vault_bases(self.library, self.key, with_state) if with_state else {}
+            # A rendered note's paper was read, an unrendered one's is read if needed; one
+            # never exported here and deleted from the library meanwhile is not settled.
+            yield from (n for n in rest if n.paper is not None or n.state is not None)
+
+    def _as_remembered(self, note: _Note) -> bool:
+        """Whether the note is done: same inputs, its file as remembered (see above)."""
+        state = note.state
+        if note.text is not None or state is None:
+            return False
+        if not proof.as_remembered(self.listing, state, note.source.paper_id, self.ledger):
+            return False
+        self.ledger.take_unchanged(note.source, state.name)
+        self._advance()
         return True
 
     # ------------------------------------------------------------------ settling
 
     def _settle_safely(self, note: _Note) -> bool:
         """Settle one note; ``False`` when the disk stops taking writes (full, read-only)."""
-        path = self.folder / (note.state.name if note.state else note.paper.title)
+        path = self.folder / (note.state.name if note.state else note.source.title)
         try:
             outcome = self._settle(note)
         except files.NotARegularFile as exc:
@@ -264,24 +320,34 @@ class _Export:
         except ExportError as exc:  # the template failed on a note pulled from the vault
             self.report.errors.append(str(exc))
             return True
+        except PaperNotFoundError:  # deleted from the library during the export
+            return True
         except OSError as exc:  # FileExistsError: a file appeared there while exporting
             return self.ledger.failed(exc, path)
-        self.ledger.take(note.paper, outcome)
+        self.ledger.take(note.source, outcome)
         return True
 
     def _settle(self, note: _Note) -> Outcome:
-        paper = note.paper
+        paper_id = note.source.paper_id
         if note.state is None:
-            text = note.text if note.text is not None else self._render(paper)
-            return self._first(paper, text, note.fingerprint)
+            assert note.paper is not None, "a note never exported here is rendered"
+            text = note.text if note.text is not None else self._render(note.paper)
+            return self._first(note.paper, text, note.fingerprint)
         return self.vault.settle(
-            paper,
+            paper_id,
+            lambda: self._whole(note),
             note.state,
             note.fingerprint,
             note.text,
-            lambda: vault_base(self.library, self.key, paper.id),
+            lambda: self._bases.get(paper_id),
             self._render,
         )
+
+    def _whole(self, note: _Note) -> Paper:
+        """The note's whole paper, read now if it was not (raises PaperNotFoundError)."""
+        if note.paper is None:
+            note.paper = self.library.paper(note.source.paper_id)
+        return note.paper
 
     def _first(self, paper: Paper, text: str, fingerprint: str) -> Outcome:
         """A paper never exported to this folder: a new file (or its own unrecorded one)."""
@@ -300,7 +366,9 @@ class _Export:
         # This paper's note from an export the library has no record of: merge against
         # nothing is impossible, so it is kept as it is and reported.
         state = VaultState(name, "", None, None, None, has_base=False)
-        return self.vault.settle(paper, state, fingerprint, text, lambda: None, self._render)
+        return self.vault.settle(
+            paper.id, lambda: paper, state, fingerprint, text, lambda: None, self._render
+        )
 
     def _allocate(self, paper_id: int, title: str, data: bytes) -> str:
         """A new, unused name for a paper's first note in this folder.
@@ -318,101 +386,12 @@ class _Export:
                 continue
             existing = self.on_disk.get(key)
             if existing is not None:
-                if not self._is_note_of(existing, paper_id, data):
+                if not files.is_note_of(self.folder, existing, paper_id, data):
                     continue
                 name = existing
             self.taken.add(key)
             return name
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _is_note_of(self, name: str, paper_id: int, data: bytes) -> bool:
-        """Whether the unrecorded file ``name`` holds this note or says it is this paper's."""
-        path = self.folder / name
-        try:
-            if not files.is_inside(self.folder, name):
-                return False
-            found = files.read_note(path)
-        except (OSError, files.NotARegularFile, files.NoteTooLarge):
-            return False
-        if found is None:
-            return False
-        content = found[0]
-        if content == data:
-            return True
-        head = content[:_HEAD_BYTES].removeprefix(b"\xef\xbb\xbf")
-        end = head.find(b"\n---", 3)
-        return (
-            head.startswith(b"---")
-            and end > 0
-            and re.search(rb"^papershelf_id: *%d *\r?$" % paper_id, head[:end], re.MULTILINE)
-            is not None
-        )
-
-    # ------------------------------------------------------------------ the index
-
-    def _write_index(self, index_name: str) -> None:
-        """The index: every paper whose note is in the folder, by status, then by title."""
-        entries = dict(self.ledger.present)
-        exported = {n.paper.id for n in self.notes}
-        others = [pid for pid in self.states if pid not in exported]
-        for start in range(0, len(others), _BATCH):
-            for row in self.library.rows(others[start : start + _BATCH]):
-                name = self.states[row.id].name
-                if files.exists(self.folder / name):
-                    entries[row.id] = IndexEntry(row.id, name, row.title, row.status, row.rating)
-        state = self.index_state
-        recorded = state.sha256 if state is not None and state.name == index_name else None
-        path = self.folder / index_name
-        if not entries and recorded is None and not files.exists(path):
-            return
-        cited = self._cited(entries)
-        inputs = _index_fingerprint(index_name, cited)
-        if state is not None and recorded is not None and state.inputs == inputs:
-            found = _read_quietly(path)  # the same entries as last time: no need to render
-            if found is not None and files.sha256(found) == recorded:
-                self.report.add(Outcome(path, "unchanged"))
-                return
-        data = (render_index(index_name[: -len(".md")], cited).rstrip("\n") + "\n").encode(
-            "utf-8", "replace"
-        )
-        outcome = write_index_note(
-            self.folder, index_name, data, recorded, force=self.options.force
-        )
-        self.report.add(outcome)
-        if outcome.kind in {"written", "unchanged"}:
-            sha = files.sha256(data)
-            self.ledger.records.append(
-                NoteRecord(INDEX_ID, index_name, sha, inputs, None, None, None)
-            )
-            self.ledger.remember(self.library, self.key)
-
-    def _cited(self, entries: dict[int, IndexEntry]) -> list[IndexEntry]:
-        """The index's entries with their citekeys, for ``[@key]`` citations."""
-        keys = self.library.citekeys(list(entries))
-        return [dataclasses.replace(e, citekey=keys.get(pid)) for pid, e in entries.items()]
-
-
-def _index_fingerprint(name: str, entries: list[IndexEntry]) -> str:
-    """What the index note is made from: its name, its entries, this version."""
-    listed = sorted(entries, key=lambda e: e.paper_id)
-    return hashlib.sha256(
-        f"{__version__}\x00{name}\x00{listed!r}".encode("utf-8", "replace")
-    ).hexdigest()
-
-
-def _read_quietly(path: Path) -> bytes | None:
-    try:
-        found = files.read_note(path)
-    except (OSError, files.NotARegularFile, files.NoteTooLarge):
-        return None
-    return None if found is None else found[0]
-
-
-def _fingerprint(paper: Paper, template: str) -> str:
-    """What a note is made from: every field of the paper, the template, this version."""
-    return hashlib.sha256(
-        f"{__version__}\x00{template}\x00{paper!r}".encode("utf-8", "replace")
-    ).hexdigest()
 
 
 __all__ = ["INDEX_ID", "check_note_section", "export_notes"]

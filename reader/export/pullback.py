@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.export import files
+from reader.export.listing import proves
 from reader.export.model import LeftAlone, NoteConflict, PulledNote
 from reader.export.sections import (
     NoteFormatError,
@@ -131,9 +132,15 @@ def _name_in(folder: Path, path: Path) -> str | None:
 
 
 def _as_recorded(state: VaultState, name: str, path: Path) -> bool:
-    """Whether the file is exactly as the last export left it (one stat, nothing read)."""
+    """Whether the file is proven as the last export left it (one stat, nothing read; see
+    :mod:`reader.export.listing`: equal size and mtime alone prove nothing)."""
     try:
         info = os.lstat(path)
     except OSError:
         return True  # gone again: nothing to bring back
-    return state.name == name and (state.size, state.mtime_ns) == (info.st_size, info.st_mtime_ns)
+    seen = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+    return (
+        state.name == name
+        and (state.size, state.mtime_ns, state.ino, state.ctime_ns) == seen
+        and proves(state.ino, state.mtime_ns, state.ctime_ns, state.checked_ns)
+    )

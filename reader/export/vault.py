@@ -7,8 +7,9 @@ decides, in this order:
    path of the Markdown file below the folder whose front matter has this
    ``papershelf_id`` (renamed or moved in the vault); else it was deleted in the vault
    and is not re-created unless ``recreate``.
-2. **Whether anything changed.** Same inputs as last time and the file's size and mtime as
-   last seen: unchanged, without reading it.
+2. **Whether anything changed.** Same inputs as last time and the folder's listing
+   proving the file is as last seen (:mod:`reader.export.listing`, done by the caller
+   before it calls :meth:`VaultNotes.settle`): unchanged, without reading it.
 3. **The merge.** The file is read (and must be UTF-8 text with front matter that parses
    and both note-section markers, else it is left alone and reported), and merged three
    ways (:mod:`reader.export.merge`) with what Papershelf renders now, against the base
@@ -25,7 +26,7 @@ decides, in this order:
 from __future__ import annotations
 
 import os
-import stat
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -75,7 +76,6 @@ class VaultNotes:
         self.force = force
         self._by_id: dict[int, list[str]] | None = None
         self.batch = WriteBatch(folder)
-        self._prefix = str(folder) + os.sep
         """The notes written and not yet committed (see :mod:`reader.export.batch`)."""
 
     # ------------------------------------------------------------------ locating
@@ -93,23 +93,27 @@ class VaultNotes:
 
     def settle(
         self,
-        paper: Paper,
+        paper_id: int,
+        whole: Callable[[], Paper],
         state: VaultState,
         fingerprint: str,
         ours: str | None,
         base: Callable[[], str | None],
         render: Render,
     ) -> Outcome:
-        """Settle a note exported here before; ``ours`` is ``None`` when inputs are unchanged."""
-        if ours is None and self._untouched(state):  # one stat: nothing read, nothing written
-            return Outcome(self.folder / state.name, "unchanged")
-        name = self.locate(paper.id, state.name)
+        """Settle a note exported here before; ``ours`` is ``None`` when inputs are unchanged.
+
+        The file is always read: the caller has found it changed, or not proven unchanged.
+        ``whole()`` reads the whole paper, only when needed (to render it, or for its note
+        in a conflict or a pull): a note edited in the user's own parts never needs it.
+        """
+        name = self.locate(paper_id, state.name)
         if name is None:
             path = self.folder / state.name
             if not self.recreate:
                 return Outcome(path, "deleted")
-            text = ours if ours is not None else render(paper)
-            return self.write_new(paper.id, state.name, text, fingerprint)
+            text = ours if ours is not None else render(whole())
+            return self.write_new(paper_id, state.name, text, fingerprint)
         path = self.folder / name
         if not files.is_inside(self.folder, name):
             return Outcome(
@@ -131,47 +135,47 @@ class VaultNotes:
         sha = files.sha256(data)
         if ours is None and sha == state.sha256:
             return Outcome(
-                path, "unchanged", record=self._record(paper.id, name, sha, fingerprint, None, info)
+                path, "unchanged", record=self._record(paper_id, name, sha, fingerprint, None, info)
             )
         try:
             file = decode_file(data)
         except NoteFormatError as exc:
             return self._unreadable(
-                paper.id, path, name, data, ours, render, paper, fingerprint, exc
+                paper_id, path, name, data, ours, render, whole, fingerprint, exc
             )
         last = base()
         current = ours if ours is not None else last
         if current is None:
-            current = render(paper)
+            current = render(whole())
         if last is None:
             if sha == state.sha256:
                 # Untouched since an export that kept no base (an older Papershelf): replaced.
                 return self._write_merged(
-                    paper.id, path, name, file, info, data, current, current, fingerprint
+                    paper_id, path, name, file, info, data, current, current, fingerprint
                 )
-            return self._unmerged(paper, path, name, data, current, fingerprint)
+            return self._unmerged(whole(), path, name, data, current, fingerprint)
         try:
             merged = merge_note(last, current, file.text)
         except NoteFormatError as exc:
             return self._unreadable(
-                paper.id, path, name, data, current, render, paper, fingerprint, exc
+                paper_id, path, name, data, current, render, whole, fingerprint, exc
             )
         if merged.conflict:
             return self._conflict(
-                paper, path, name, data, file, current, fingerprint, merged.vault_note
+                whole(), path, name, data, file, current, fingerprint, merged.vault_note
             )
         pull = None
         if merged.pulled and len(merged.vault_note) > MAX_NOTE_CHARS:
             return self._alone(path, TOO_LONG)  # before anything is written
         if merged.pulled:
-            current = render(replace(paper, note=merged.vault_note))
+            current = render(replace(whole(), note=merged.vault_note))
             try:
                 merged = merge_note(last, current, file.text)
             except NoteFormatError as exc:  # pragma: no cover - the same file parsed above
                 return self._alone(path, str(exc))
             pull = merged.vault_note
         outcome = self._write_merged(
-            paper.id,
+            paper_id,
             path,
             name,
             file,
@@ -185,8 +189,9 @@ class VaultNotes:
         outcome.merged = outcome.kind == "written" and sha != state.sha256
         if pull is not None and outcome.record is not None:
             # Remembered together with the pull, once the file is on disk.
-            outcome.pull = NotePull(paper.id, paper.note, pull, outcome.record)
-            outcome.pulled = PulledNote(paper.id, path, paper.note, pull)
+            old = whole().note
+            outcome.pull = NotePull(paper_id, old, pull, outcome.record)
+            outcome.pulled = PulledNote(paper_id, path, old, pull)
         return outcome
 
     def _unreadable(
@@ -197,28 +202,14 @@ class VaultNotes:
         data: bytes,
         ours: str | None,
         render: Render,
-        paper: Paper,
+        whole: Callable[[], Paper],
         fingerprint: str,
         exc: NoteFormatError,
     ) -> Outcome:
         """A file that cannot be merged: left alone, or with ``force`` kept as a copy and replaced."""
         if not self.force:
             return self._alone(path, str(exc))
-        return self._forced(paper_id, path, name, data, ours or render(paper), fingerprint)
-
-    def _untouched(self, state: VaultState) -> bool:
-        """Whether the note is where it was, with the size and mtime it had after the export."""
-        if state.size is None or state.mtime_ns is None:
-            return False
-        try:
-            info = os.lstat(self._prefix + state.name)
-        except OSError:
-            return False
-        return (
-            stat.S_ISREG(info.st_mode)
-            and info.st_size == state.size
-            and info.st_mtime_ns == state.mtime_ns
-        )
+        return self._forced(paper_id, path, name, data, ours or render(whole()), fingerprint)
 
     def _alone(self, path: Path, reason: str) -> Outcome:
         return Outcome(path, "left-alone", left_alone=LeftAlone(path, reason))
@@ -232,14 +223,19 @@ class VaultNotes:
         base: str | None,
         info: os.stat_result | None,
     ) -> NoteRecord:
+        if info is None:
+            return NoteRecord(paper_id, name, sha, fingerprint, base, None, None)
         return NoteRecord(
             paper_id,
             name,
             sha,
             fingerprint,
             base,
-            None if info is None else info.st_size,
-            None if info is None else info.st_mtime_ns,
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ino,
+            info.st_ctime_ns,
+            time.time_ns(),
         )
 
     def _write_merged(

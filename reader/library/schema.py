@@ -290,6 +290,17 @@ CREATE TABLE vault_note (
 """
 
 
+_VAULT_STAT = """
+-- The vault's listing pass (reader.export.listing): besides size and mtime, the inode and
+-- the ctime of each note file as last seen, and when that was seen (checked_ns, wall
+-- clock). A sync tool that restores a file with its old size and mtime still changes its
+-- ctime; a note whose ctime was not yet older than the look at it is read again.
+ALTER TABLE vault_note ADD COLUMN ino INTEGER;
+ALTER TABLE vault_note ADD COLUMN ctime_ns INTEGER;
+ALTER TABLE vault_note ADD COLUMN checked_ns INTEGER;
+"""
+
+
 WORD_PREFIXES = 6
 """The words index keeps prefixes of 1 to this many letters; longer words are looked up."""
 
@@ -519,6 +530,7 @@ MIGRATIONS: tuple[str, ...] = (
     _SEARCH_ORDERS,
     _AUTHOR_ORDER,
     _CITEKEY_MISSING,
+    _VAULT_STAT,
 )
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 

@@ -132,3 +132,65 @@ def test_an_undo_never_overwrites_a_note_edited_in_the_vault_since(
     assert len(shown) == 1
     assert shown[0].startswith("“Keep Papershelf's note for")
     assert "was changed in the vault since; nothing was undone" in shown[0]
+
+
+def test_undoing_a_resolution_reopens_the_conflict_in_the_dialog(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window()
+    paper_id, note, before = _conflict(qtbot, window, tmp_path)
+    box = window.transfers.result_box
+    assert box is not None
+    pane = box.conflicts
+    assert pane is not None
+    qtbot.mouseClick(pane.keep_library, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: 0 in pane.done, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert not pane.keep_library.isEnabled()
+    assert pane.list.item(0).text().startswith("✓")
+
+    _step(qtbot, window, undo=True)  # the conflict is back on both sides: open again
+    assert note.read_bytes() == before
+    assert 0 not in pane.done
+    assert pane.keep_library.isEnabled()
+    assert pane.keep_vault.isEnabled()
+    assert pane.list.item(0).text() == note.name
+    assert "undone" in pane.state.text()
+    assert pane.library_text.toPlainText() == "A changed note."
+    assert pane.vault_text.toPlainText().startswith("My own words.")
+
+    _step(qtbot, window, undo=False)  # redo: resolved again
+    assert 0 in pane.done
+    assert not pane.keep_vault.isEnabled()
+    assert pane.list.item(0).text().startswith("✓")
+
+    _step(qtbot, window, undo=True)
+    qtbot.mouseClick(pane.keep_vault, Qt.MouseButton.LeftButton)  # resolved the other way
+    qtbot.waitUntil(lambda: 0 in pane.done, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert window.library.paper(paper_id).note.startswith("My own words.")
+    assert "My own words." in note.read_text(encoding="utf-8")
+
+
+def test_an_undo_after_the_dialog_was_closed_reopens_it_on_the_conflict(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window()
+    _, note, before = _conflict(qtbot, window, tmp_path)
+    box = window.transfers.result_box
+    assert box is not None
+    pane = box.conflicts
+    assert pane is not None
+    qtbot.mouseClick(pane.keep_vault, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: 0 in pane.done, timeout=WAIT_MS)
+    settle(qtbot, window)
+    box.close()
+    assert not box.isVisible()
+
+    _step(qtbot, window, undo=True)
+
+    assert note.read_bytes() == before
+    qtbot.waitUntil(box.isVisible, timeout=WAIT_MS)
+    assert pane.current() is pane.conflicts[0]
+    assert pane.keep_library.isEnabled()
+    assert pane.keep_vault.isEnabled()
