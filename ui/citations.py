@@ -239,6 +239,7 @@ class Citations(QObject):
         self.styles.triggered.connect(
             lambda a: self._window.state.set_choice(STYLE_CHOICE, str(a.data()))
         )
+        self.styles.triggered.connect(lambda _a: self.cache.start())  # render the new style
         self.style_menu.addSeparator()
         licence = self.style_menu.addAction("Styles: CSL project, CC BY-SA 3.0")
         licence.setEnabled(False)
@@ -494,4 +495,5 @@ def install_citations(window: CitationWindow, paper_actions: list[QAction]) -> C
     paper_actions.extend(citations.paper_actions)
     window.installEventFilter(citations)
     window.bus.changed.connect(citations.cache.on_changes)
+    citations.cache.start()
     return citations

@@ -8,7 +8,9 @@ go; this module also fills it ahead of them: the papers an import brings or an e
 changes (title, authors, year, journal, ids, citekey, a merge) are rendered in the chosen
 style on the citations' reader thread, a small chunk at a time, once the changes have
 been quiet for a moment, so that a copy waits at most for one chunk and the cache is
-written only by that thread, never by the library's writer.
+written only by that thread, never by the library's writer. Some time after the window
+opens, the papers never rendered in the chosen style follow, newest first (after an
+upgrade, or a new style: a 100,000-paper library is some minutes of one core's time).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from reader.library import Changes, Library
-from reader.library.citation_cache import CitationCache, cache_path
+from reader.library.citation_cache import CitationCache, cache_path, uncached_papers
 from reader.worker import LibraryReader
 from ui.operations import QueryRunner
 
@@ -27,6 +29,8 @@ CHUNK = 50
 """Papers rendered per background job (about 0.1–0.2 s of CPU in APA)."""
 QUIET_MS = 2000
 """How long the changes must have been quiet before the background rendering starts."""
+IDLE_MS = 15_000
+"""How long after the window opens the papers never rendered start to be (newest first)."""
 CITED_FIELDS = frozenset({"imported", "details", "citekey", "merged", "deleted"})
 """Change fields that can change a paper's citation (``deleted``: a restore from the trash)."""
 
@@ -57,6 +61,33 @@ class CitationCacheFiller(QObject):
         self._quiet.setSingleShot(True)
         self._quiet.setInterval(QUIET_MS)
         self._quiet.timeout.connect(self._next)
+        self._backlog: list[int] | None = None  # papers never rendered, newest last
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(IDLE_MS)
+        self._idle.timeout.connect(self._find_backlog)
+
+    def start(self) -> None:
+        """Render, some time from now and a chunk at a time, every paper of the library
+        that has never been rendered in the chosen style (an upgrade, a new style)."""
+        if not self._closed:
+            self._idle.start()
+
+    def _find_backlog(self) -> None:
+        if self._closed:
+            return
+        from reader.cite.cached import cache_style  # citeproc-py: not at the window's start
+
+        store = cache_style(self._style_id(), True)
+
+        def job(library: Library) -> list[int]:
+            return uncached_papers(library, self.cache(), store)
+
+        self._queries_of().run("cache-backlog", job, self._found, self._failed)
+
+    def _found(self, ids: list[int]) -> None:
+        self._backlog = ids[::-1]  # popped from the end: newest first
+        self._next()
 
     def cache(self) -> CitationCache:
         """The cache (opened on first use). Only the reader thread calls this."""
@@ -66,8 +97,13 @@ class CitationCacheFiller(QObject):
 
     @property
     def pending(self) -> int:
-        """How many papers wait to be rendered."""
-        return len(self._pending) + (CHUNK if self._running else 0)
+        """How many papers wait to be rendered (changed ones, then never rendered ones)."""
+        return len(self._pending) + len(self._backlog or ())
+
+    def _queries_of(self) -> QueryRunner:
+        if self._queries is None:
+            self._queries = QueryRunner(self._reader(), self)
+        return self._queries
 
     def on_changes(self, changes: Changes, initiator: object = None) -> None:
         """Queue the papers whose citations ``changes`` may have changed."""
@@ -87,11 +123,17 @@ class CitationCacheFiller(QObject):
         self._next()
 
     def _next(self) -> None:
-        if self._closed or self._running or not self._pending:
+        if self._closed or self._running or self._quiet.isActive():
             return
-        chunk = list(self._pending)[:CHUNK]
-        for paper_id in chunk:
-            del self._pending[paper_id]
+        if self._pending:
+            chunk = list(self._pending)[:CHUNK]
+            for paper_id in chunk:
+                del self._pending[paper_id]
+        elif self._backlog:
+            chunk = self._backlog[-CHUNK:][::-1]
+            del self._backlog[-CHUNK:]
+        else:
+            return
         self._running = True
         style_id = self._style_id()
 
@@ -102,9 +144,7 @@ class CitationCacheFiller(QObject):
                 citation_records(library, chunk), style_id, self.cache(), html=True
             )
 
-        if self._queries is None:
-            self._queries = QueryRunner(self._reader(), self)
-        self._queries.run("cache-fill", job, self._done, self._failed)
+        self._queries_of().run("cache-fill", job, self._done, self._failed)
 
     def _done(self, stored: int) -> None:
         self._running = False
@@ -116,12 +156,14 @@ class CitationCacheFiller(QObject):
         del exc
         self._running = False
         self._pending.clear()
+        self._backlog = None
 
     def close(self) -> None:
         """Start nothing more (the window is closing); :meth:`close_cache` once the reader
         thread has stopped."""
         self._closed = True
         self._quiet.stop()
+        self._idle.stop()
         self._pending.clear()
         if self._queries is not None:
             self._queries.close()

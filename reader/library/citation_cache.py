@@ -22,6 +22,10 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.library.store import Library
 
 CACHE_VERSION = 1
 """Bumped whenever the stored format changes, so old caches are emptied."""
@@ -155,3 +159,22 @@ class CitationCache:
         return int(
             self._conn.execute("SELECT count(*) FROM entry WHERE style = ?", [style]).fetchone()[0]
         )
+
+    def held_keys(self, style: str) -> set[str]:
+        """The (lower-cased) citekeys with an entry in ``style``, current or not."""
+        return {
+            str(r[0])
+            for r in self._conn.execute("SELECT citekey FROM entry WHERE style = ?", [style])
+        }
+
+
+def uncached_papers(library: Library, cache: CitationCache, style: str) -> list[int]:
+    """The papers of ``library``, newest first, that have no entry in ``style`` at all
+    (never rendered, or given a key since): what the background fill renders when it has
+    nothing newer to do. Entries held for older fields are found when they are used."""
+    held = cache.held_keys(style)
+    rows = library.connection.execute(
+        "SELECT p.id, c.key FROM paper p LEFT JOIN citekey c ON c.paper_id = p.id "
+        "ORDER BY p.id DESC"
+    )
+    return [int(pid) for pid, key in rows if key is None or str(key).lower() not in held]
