@@ -15,6 +15,7 @@ upgrade, or a new style: a 100,000-paper library is some minutes of one core's t
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -126,7 +127,7 @@ class CitationCacheFiller(QObject):
         if self._closed or self._running or self._quiet.isActive():
             return
         if self._pending:
-            chunk = list(self._pending)[:CHUNK]
+            chunk = list(itertools.islice(self._pending, CHUNK))
             for paper_id in chunk:
                 del self._pending[paper_id]
         elif self._backlog:
