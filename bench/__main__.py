@@ -418,7 +418,7 @@ def bench_ranking(sizes: Sizes, work: Path) -> list[Figure]:
 
 
 def bench_cite(sizes: Sizes, work: Path) -> list[Figure]:
-    from bench.cite import SELECTION, STYLE_IDS, TARGET_BIBTEX_S, TARGET_FORMATTED_S, measure
+    from bench.cite import STYLE_IDS, TARGET_BIBTEX_S, TARGET_FORMATTED_S, measure
 
     r = measure(work / "cite", sizes.library_papers, CACHE)
     n = f"{int(r['papers']):,} papers"
@@ -438,7 +438,7 @@ def bench_cite(sizes: Sizes, work: Path) -> list[Figure]:
     for style in STYLE_IDS:
         figures.append(
             Figure(
-                f"11. {SELECTION:,} papers as formatted citations, {style}",
+                f"11. {int(r['selection']):,} papers as formatted citations, {style}",
                 r[f"{style}_cached_s"],
                 "s",
                 baseline=r[f"{style}_citeproc_s"],

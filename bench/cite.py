@@ -150,7 +150,7 @@ def measure(workdir: Path, papers: int = 100_000, cache: Path | None = None) -> 
         records.clear()
         result["bibtex_total_s"] = result["read_s"] + result["bibtex_s"]
         result["bibtex_total_cpu_s"] = result["read_cpu_s"] + result["bibtex_cpu_s"]
-    result.update(measure_formatted(workdir))
+    result.update(measure_formatted(workdir, min(SELECTION, papers)))
     run_dir = Path(tempfile.mkdtemp(prefix="cite-", dir=workdir))
     try:
         copy = run_dir / "library.sqlite"
@@ -168,16 +168,17 @@ def measure(workdir: Path, papers: int = 100_000, cache: Path | None = None) -> 
 STYLE_IDS = ("apa", "ieee", "chicago-author-date")
 
 
-def measure_formatted(workdir: Path) -> dict[str, float]:
-    """Seconds (wall and CPU) for 1,000 papers of the rich library as formatted citations
-    in each style: by citeproc-py alone, through an empty cache, and through a filled one
-    (each with the library read), and for the background fill of 1,000 papers."""
+def measure_formatted(workdir: Path, count: int = SELECTION) -> dict[str, float]:
+    """Seconds (wall and CPU) for ``count`` papers (1,000; fewer for a smoke run) of the
+    rich library as formatted citations in each style: by citeproc-py alone, through an
+    empty cache, and through a filled one (each with the library read), and for the
+    background fill of as many papers."""
     from reader.cite import cache_citations, citation_records, format_citations
     from reader.library import Library
     from reader.library.citation_cache import CitationCache
 
-    rich = build(workdir / f"cite-rich-{SELECTION}-v{RICH_VERSION}.sqlite", SELECTION)
-    result: dict[str, float] = {}
+    rich = build(workdir / f"cite-rich-{count}-v{RICH_VERSION}.sqlite", count)
+    result: dict[str, float] = {"selection": float(count)}
     with Library(rich, read_only=True) as library:
         chosen = library.paper_ids(descending=False)
         random.Random(3).shuffle(chosen)
@@ -224,7 +225,7 @@ def main() -> None:
     print(f"{n:,} papers to BibTeX: {_both(r, 'bibtex_total')} ({verdict} {TARGET_BIBTEX_S:g} s)")
     for style in STYLE_IDS:
         print(
-            f"{SELECTION:,} formatted citations, {style}: cached {_both(r, style + '_cached')}; "
+            f"{int(r['selection']):,} formatted citations, {style}: cached {_both(r, style + '_cached')}; "
             f"first copy {_both(r, style + '_first')}; citeproc alone "
             f"{_both(r, style + '_citeproc')}; background fill {_both(r, style + '_fill')}"
         )
