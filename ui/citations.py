@@ -39,10 +39,12 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import Changes, Library, PaperFilter, SortKey
+from reader.library.citation_cache import CitationCache
 from reader.worker import LibraryReader
+from ui.citecache import CitationCacheFiller
 from ui.commands import EditCommand
 from ui.edits import PaperEdits
-from ui.operations import OperationRunner, QueryRunner
+from ui.operations import ChangeBus, OperationRunner, QueryRunner
 
 STYLE_CHOICE = "citation-style"
 """The name the chosen style is remembered under (:class:`~ui.state.WindowState`)."""
@@ -89,6 +91,7 @@ class CitationWindow(Protocol):
 
     library: Library
     runner: OperationRunner
+    bus: ChangeBus
     edits: PaperEdits
     model: Any
     state: Any
@@ -101,12 +104,16 @@ class CitationWindow(Protocol):
     def selected_ids(self) -> list[int]: ...
 
 
-def _formatted(ids: Sequence[int], style_id: str) -> Callable[[Library], tuple[str, str, int]]:
+def _formatted(
+    ids: Sequence[int], style_id: str, cache: Callable[[], CitationCache]
+) -> Callable[[Library], tuple[str, str, int]]:
     def job(library: Library) -> tuple[str, str, int]:
         from reader.cite import citation_records, format_citations
 
         records = citation_records(library, ids)
-        entries = format_citations(records, style_id, html=True)
+        # Through the citation cache: what it holds is a lookup, the rest is rendered
+        # and kept (ui.citecache fills it ahead of copies, after imports and edits).
+        entries = format_citations(records, style_id, html=True, cache=cache())
         # One render: the plain text is the HTML's text (citeproc-py's two formatters
         # differ only in markup and escaping).
         plain = "\n\n".join(html.unescape(_TAG.sub("", e)) for e in entries)
@@ -193,6 +200,10 @@ class Citations(QObject):
         self._parent = parent
         self._reader: LibraryReader | None = None
         self._queries: QueryRunner | None = None
+        self.cache = CitationCacheFiller(
+            self._runner_reader, window.library.path, lambda: self.style_id, self
+        )
+        """The citation cache beside the library, and its filling after changes."""
         self._exports = itertools.count()
         self.error_box: QMessageBox | None = None
         """The last failure's message (kept for tests and for the user to read)."""
@@ -228,6 +239,7 @@ class Citations(QObject):
         self.styles.triggered.connect(
             lambda a: self._window.state.set_choice(STYLE_CHOICE, str(a.data()))
         )
+        self.styles.triggered.connect(lambda _a: self.cache.start())  # render the new style
         self.style_menu.addSeparator()
         licence = self.style_menu.addAction("Styles: CSL project, CC BY-SA 3.0")
         licence.setEnabled(False)
@@ -263,10 +275,14 @@ class Citations(QObject):
         """Whether a copy or export has not arrived yet."""
         return self._queries is not None and self._queries.busy
 
+    def _runner_reader(self) -> LibraryReader:
+        if self._reader is None:
+            self._reader = LibraryReader(self._window.library.path)
+        return self._reader
+
     def _runner(self) -> QueryRunner:
         if self._queries is None:
-            self._reader = LibraryReader(self._window.library.path)
-            self._queries = QueryRunner(self._reader, self)
+            self._queries = QueryRunner(self._runner_reader(), self)
         return self._queries
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -276,16 +292,18 @@ class Citations(QObject):
 
     def close(self) -> None:
         """Stop the reader thread (the window is closing)."""
+        self.cache.close()
         if self._queries is not None:
             self._queries.close()
         if self._reader is not None:
             self._reader.close()
+        self.cache.close_cache()
 
     # ------------------------------------------------------------------ copying
 
     def copy_formatted(self) -> None:
         """Edit ▸ Copy: the selection as formatted citations in the chosen style."""
-        self._copy(_formatted(self._window.selected_ids(), self.style_id))
+        self._copy(_formatted(self._window.selected_ids(), self.style_id, self.cache.cache))
 
     def copy_text(self, kind: str) -> None:
         """Copy as BibTeX (``bibtex``), Link (``link``) or Citekey (``citekey``)."""
@@ -476,4 +494,6 @@ def install_citations(window: CitationWindow, paper_actions: list[QAction]) -> C
     citations.add_to_menus(window.menuBar())
     paper_actions.extend(citations.paper_actions)
     window.installEventFilter(citations)
+    window.bus.changed.connect(citations.cache.on_changes)
+    citations.cache.start()
     return citations

@@ -19,11 +19,17 @@ so it runs on a worker thread like any other library call)::
     records = citation_records(library, ids)          # list[CitationRecord], ids' order
     format_citations(records, "apa")                  # Edit ▸ Copy: list[str], one entry
     format_citations(records, "ieee", html=True)      #   each; html for rich text
+    format_citations(records, "apa", cache=cache)     #   through the citation cache
+    cache_citations(records, "apa", cache)            # fill it after imports and edits
     export_text(records, "bibtex")                    # Copy as BibTeX (also "biblatex")
     markdown_links(records)                           # Copy as Link: "[Title](url)" lines
     pandoc_citation(records)                          # Copy Citekey: "[@a; @b]"
     export_text(records, CitationFormat.RIS)          # File ▸ Export Citations…
     STYLES                                            # the style chooser: id -> Style
+
+``cache`` is a :class:`~reader.library.citation_cache.CitationCache` on
+``cache_path(library.path)`` (a file beside the library): entries are kept under a
+digest of what they were rendered from, so they are never stale (:mod:`reader.cite.cached`).
 
 Formats (:class:`CitationFormat`): ``bibtex`` and ``biblatex``
 (:mod:`reader.cite.bibtex`: arXiv papers as ``@misc``/``@online`` with ``eprint``,
@@ -42,7 +48,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reader.cite.citekey import CitekeyError, base_key, clean_citekey
-    from reader.cite.csl import DEFAULT_STYLE, STYLES, Style, StyleError, csl_item, format_citations
+    from reader.cite.csl import (
+        DEFAULT_STYLE,
+        STYLES,
+        Style,
+        StyleError,
+        cache_citations,
+        csl_item,
+        format_citations,
+    )
     from reader.cite.formats import (
         CitationFormat,
         citation_records,
@@ -66,6 +80,7 @@ _WHERE = {
     "StyleError": "csl",
     "csl_item": "csl",
     "format_citations": "csl",
+    "cache_citations": "csl",
     "CitationFormat": "formats",
     "citation_records": "formats",
     "export_text": "formats",
@@ -88,6 +103,7 @@ __all__ = [
     "Style",
     "StyleError",
     "base_key",
+    "cache_citations",
     "citation_record",
     "citation_records",
     "clean_citekey",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cmp_to_key
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,10 @@ _MISSING = object()
 # (``arXiv:2411.13560``) it prints as "No. ArXiv:…" where citeproc-js prints the id, and the
 # DOI already names the preprint.
 _UNKNOWN_TO_CITEPROC = frozenset({"citation-key", "keyword", "number"})
+NUMBER_PLACEHOLDER = "\ue000"
+"""Stands for the citation number in an entry rendered for any place in a list (a
+private-use character, which no paper's text is trusted not to hold: see
+:mod:`reader.cite.cached`)."""
 _NUMBER = re.compile(r"^(\[\d+\])(?=\S)")
 
 
@@ -76,8 +80,10 @@ def _memoise() -> None:
     # ``list.index`` each time (quadratic: IEEE asks for every item's, several times). The
     # keys list only grows (``register`` appends) or is replaced (``sort``), so a position
     # table made for that list object at that length is the same answer.
-    def number(self: Any) -> int:
+    def number(self: Any) -> int | str:
         bibliography = self.bibliography
+        if bibliography.__dict__.get("_papershelf_placeholder"):
+            return NUMBER_PLACEHOLDER  # an entry rendered once for any place in a list
         keys = bibliography.keys
         table = bibliography.__dict__.get("_papershelf_numbers")
         if table is None or table[0] is not keys or table[1] != len(keys):
@@ -158,7 +164,7 @@ def _style(path: Path) -> Any:
         return parsed
 
 
-def _comparable(value: Any) -> tuple[Any, int | None] | None:
+def comparable(value: Any) -> tuple[Any, int | None] | None:
     """A sort key as citeproc-py's comparison sees it: lower-cased when it can be, and
     its integer value when it reads as one (two keys compare as numbers only if both do)."""
     if value is None:
@@ -172,22 +178,20 @@ def _comparable(value: Any) -> tuple[Any, int | None] | None:
         return value, None
 
 
-def _tie(key: tuple[Any, int | None] | None) -> Any:
+def _tie(key: Any) -> Any:
     """What two keys share exactly when citeproc-py's comparison finds them equal."""
     if key is None:
         return None
     return ("n", key[1]) if key[1] is not None else ("v", key[0])
 
 
-def _compare(
-    left: tuple[Any, int | None] | None, right: tuple[Any, int | None] | None, descending: bool
-) -> int:
+def _compare(left: Any, right: Any, descending: bool) -> int:
     if left is not None and right is not None:
         if left[1] is not None and right[1] is not None:
             a, b = left[1], right[1]
         else:
             a, b = left[0], right[0]
-        result = (a > b) - (a < b)
+        result: int = (a > b) - (a < b)
         return -result if descending else result
     if left is not None:
         return -1
@@ -196,31 +200,46 @@ def _compare(
     return 0
 
 
-def sort_items(style: Any, items: list[Any]) -> list[Any]:
-    """``items`` (registered citation items) in the style's bibliography order: the order
-    citeproc-py's own ``sort`` gives, with the same comparison of the same keys, but each
-    key computed only for items still tied on the keys before it (citeproc-py renders
-    every sort macro for every item: APA's author, date and title macros, three extra
-    renders per reference; ties after the first key are rare). A test compares the two
-    on real and generated records."""
-    bibliography = style.root.bibliography
-    sort = bibliography.find("cs:sort", bibliography.nsmap)
-    if sort is None or len(items) < 2:
-        return list(items)
-    layout = bibliography.layout
-    keys = sort.findall("cs:key", sort.nsmap)
+UNKNOWN: Any = object()
+"""A sort key not computed yet (see :func:`sort_order`)."""
+
+
+def sort_order(
+    style: Any,
+    count: int,
+    compute: Callable[[int, list[int]], list[Any]],
+    known: Sequence[Sequence[Any]] | None = None,
+) -> list[int] | None:
+    """The bibliography order of ``count`` items (their indices), or ``None`` when the style
+    does not sort its bibliography: citeproc-py's own ``sort``, with the same comparison of
+    the same keys, but each key computed only for items still tied on the keys before it
+    (citeproc-py renders every sort macro for every item: APA's author, date and title
+    macros, three extra renders per reference; ties after the first key are rare).
+
+    ``compute(column, indices)`` gives the raw values of one key for those items;
+    ``known[column][i]``, where given and not :data:`UNKNOWN`, is item ``i``'s value
+    already in :func:`comparable` form (a cached one). Every value computed is written
+    into ``known`` when it is given. A test compares the order with citeproc-py's.
+    """
+    keys = sort_keys_of(style)
+    if keys is None or count < 2:
+        return None
     descending = [k.get("sort", "ascending").lower() == "descending" for k in keys]
-    columns: list[list[tuple[Any, int | None] | None]] = [[None] * len(items) for _ in keys]
-    tied: list[list[int]] = [list(range(len(items)))]
-    for column, key in zip(columns, keys, strict=True):
+    columns: list[list[Any]] = (
+        [list(c) for c in known] if known is not None else [[UNKNOWN] * count for _ in keys]
+    )
+    tied: list[list[int]] = [list(range(count))]
+    for number, column in enumerate(columns):
         still: list[list[int]] = []
         for group in tied:
-            values = key.sort_keys([items[i] for i in group], layout)
+            missing = [i for i in group if column[i] is UNKNOWN]
+            if missing:
+                for i, value in zip(missing, compute(number, missing), strict=True):
+                    column[i] = comparable(value)
             classes: dict[Any, list[int]] = {}
-            for i, value in zip(group, values, strict=True):
-                column[i] = comparable = _comparable(value)
+            for i in group:
                 try:
-                    classes.setdefault(_tie(comparable), []).append(i)
+                    classes.setdefault(_tie(column[i]), []).append(i)
                 except TypeError:  # an unhashable key: compare all of them on
                     classes = {0: group}
                     break
@@ -228,6 +247,9 @@ def sort_items(style: Any, items: list[Any]) -> list[Any]:
         tied = still
         if not tied:
             break
+    if known is not None:
+        for mine, theirs in zip(columns, known, strict=True):
+            theirs[:] = mine  # type: ignore[index]
 
     def compare(a: int, b: int) -> int:
         # Keys never computed for an item are never reached: it differs from every other
@@ -238,7 +260,32 @@ def sort_items(style: Any, items: list[Any]) -> list[Any]:
                 return result
         return 0
 
-    return [items[i] for i in sorted(range(len(items)), key=cmp_to_key(compare))]
+    return sorted(range(count), key=cmp_to_key(compare))
+
+
+def sort_keys_of(style: Any) -> list[Any] | None:
+    """The ``cs:key`` elements of the style's bibliography sort (``None``: it has none)."""
+    bibliography = style.root.bibliography
+    sort = bibliography.find("cs:sort", bibliography.nsmap)
+    if sort is None:
+        return None
+    return list(sort.findall("cs:key", sort.nsmap))
+
+
+def key_values(style: Any, column: int, items: list[Any]) -> list[Any]:
+    """The raw values of the style's sort key number ``column`` for registered ``items``."""
+    keys = sort_keys_of(style)
+    assert keys is not None
+    return list(keys[column].sort_keys(items, style.root.bibliography.layout))
+
+
+def sort_items(style: Any, items: list[Any]) -> list[Any]:
+    """``items`` (registered citation items) in the style's bibliography order
+    (:func:`sort_order`)."""
+    order = sort_order(
+        style, len(items), lambda c, group: key_values(style, c, [items[i] for i in group])
+    )
+    return list(items) if order is None else [items[i] for i in order]
 
 
 def render(items: Sequence[dict[str, Any]], style_path: Path, *, html: bool = False) -> list[str]:

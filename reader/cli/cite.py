@@ -70,8 +70,13 @@ def _cite(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     ids = _selection(library, args)
     records = citation_records(library, ids)
     if args.format == "text":
+        from reader.library.citation_cache import CitationCache, cache_path
+
         try:
-            text = "\n\n".join(format_citations(records, args.style or "apa"))
+            # Through the window's citation cache: its entries are reused (never stale:
+            # each is kept under a digest of what it was rendered from) and new ones kept.
+            with CitationCache(cache_path(library.path)) as cache:
+                text = "\n\n".join(format_citations(records, args.style or "apa", cache=cache))
         except StyleError as exc:
             raise CommandError(str(exc)) from None
         text = text + "\n" if text else ""

@@ -253,3 +253,60 @@ def test_about_names_the_styles_licence(make_window: WindowFactory, sample: Path
     text = about_text(window.library.path, Path("d"), Path("c"))
     assert "CC BY-SA 3.0" in text
     assert "citation-style-language/styles" in text
+
+
+def test_copies_go_through_the_citation_cache_and_an_edit_is_never_copied_stale(
+    qtbot: QtBot, make_window: WindowFactory, sample: Path
+) -> None:
+    from reader.cite import citation_records, format_citations
+    from reader.library.citation_cache import CitationCache, cache_path
+    from ui.paperedit import EditDetailsCommand
+
+    window = make_window()
+    ids = _select_all(qtbot, window)
+    first = _copied(qtbot, window, window.citations.copy.trigger)
+    with CitationCache(cache_path(window.library.path)) as cache:
+        assert cache.count("apa/html") == len(ids)  # the copy kept what it rendered
+
+    # An edit: the background fill renders the paper again, and the next copy has it.
+    edited = ids[0]
+    with qtbot.waitSignal(window.citations.cache.filled, timeout=WAIT_MS) as filled:
+        assert window.edits.apply(
+            EditDetailsCommand(edited, {"title": "Zebras Need Citations Too"})
+        )
+    assert filled.args == [1]
+    second = _copied(qtbot, window, window.citations.copy.trigger)
+    assert "Zebras Need Citations Too" in second
+    assert second != first
+    with Library(window.library.path, read_only=True) as library:
+        records = citation_records(library, ids)
+        expected = format_citations(records, "apa", html=True)
+    mime = QGuiApplication.clipboard().mimeData()
+    assert mime.html() == "".join(f"<p>{e}</p>" for e in expected)
+
+
+def test_papers_never_rendered_are_rendered_in_the_background_in_chunks(
+    qtbot: QtBot, make_window: WindowFactory, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.citecache
+    from reader.cite import citation_records, format_citations
+    from reader.library.citation_cache import CitationCache, cache_path
+
+    monkeypatch.setattr(ui.citecache, "IDLE_MS", 50)
+    monkeypatch.setattr(ui.citecache, "CHUNK", 4)
+    window = make_window()
+    filler = window.citations.cache
+    stored: list[int] = []
+    filler.filled.connect(stored.append)
+    qtbot.waitUntil(lambda: bool(stored) and filler.pending == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not filler._running, timeout=WAIT_MS)
+    ids = _select_all(qtbot, window)
+    assert sum(stored) == len(ids)
+    assert stored[0] == 4  # in chunks
+    with CitationCache(cache_path(window.library.path)) as cache:
+        assert cache.count("apa/html") == len(ids)
+    copied = _copied(qtbot, window, window.citations.copy.trigger)
+    with Library(window.library.path, read_only=True) as library:
+        expected = format_citations(citation_records(library, ids), "apa", html=True)
+    assert QGuiApplication.clipboard().mimeData().html() == "".join(f"<p>{e}</p>" for e in expected)
+    assert len(copied.split("\n\n")) == len(ids)

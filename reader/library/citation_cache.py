@@ -1,0 +1,180 @@
+"""Formatted citations kept beside a library, so copying many papers is a lookup.
+
+Rendering a bibliography entry with citeproc-py costs 1–3 ms of CPU per paper (APA is the
+dearest), so :mod:`reader.cite.cached` keeps each paper's rendered entry, and the sort
+keys its style sorts by, in a small SQLite file next to the library
+(``library.sqlite`` → ``library.sqlite.citations``).
+
+An entry is stored under its citekey and style, with a **digest** of everything it was
+rendered from: the CSL item (every field citeproc-py sees), the style file's bytes,
+citeproc-py's version and the output format. A lookup hands an entry back only when the
+paper's digest now is the stored one, so an edited title, a new author list or an
+upgraded style is never served stale; it is simply rendered again. The file holds
+nothing the user made: deleting it only costs renders, and a file written by another
+version of this format is emptied. Only the citations' own thread writes it, never the
+library's writer, so it never delays an edit.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.library.store import Library
+
+CACHE_VERSION = 1
+"""Bumped whenever the stored format changes, so old caches are emptied."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entry (
+    style     TEXT NOT NULL,   -- style id and output ("apa/html")
+    citekey   TEXT NOT NULL,   -- lower-cased
+    digest    BLOB NOT NULL,   -- what the entry was rendered from (reader.cite.cached)
+    text      TEXT NOT NULL,   -- the entry, the citation number as a placeholder
+    sort_keys TEXT NOT NULL,   -- JSON: the style's sort keys, computed or not
+    PRIMARY KEY (style, citekey)
+) WITHOUT ROWID;
+"""
+_CHUNK = 500
+
+
+def cache_path(library_path: str | os.PathLike[str]) -> Path:
+    """Where the citation cache of the library at ``library_path`` lives."""
+    path = Path(library_path)
+    return path.with_name(path.name + ".citations")
+
+
+@dataclass(frozen=True, slots=True)
+class CachedEntry:
+    """One stored entry: what it was rendered from, its text and its sort keys (JSON)."""
+
+    digest: bytes
+    text: str
+    sort_keys: str
+
+
+class CitationCache:
+    """One connection to a library's citation cache (``None`` path: in memory only).
+
+    A cache that cannot be opened or written (a read-only folder, a damaged file) falls
+    back to memory, so citations still work, just without reuse across runs. One thread
+    at a time may use it.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.persistent = False
+        conn = None
+        if self.path is not None:
+            try:
+                conn = self._open(self.path)
+                self.persistent = True
+            except (sqlite3.Error, OSError):
+                conn = None
+        self._conn = conn or self._open(None)
+
+    @staticmethod
+    def _open(path: Path | None) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            ":memory:" if path is None else path,
+            isolation_level=None,
+            timeout=5,
+            check_same_thread=False,
+        )
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            if path is not None:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version != CACHE_VERSION:
+                conn.executescript(
+                    "BEGIN IMMEDIATE; DROP TABLE IF EXISTS entry; "
+                    f"{_SCHEMA} PRAGMA user_version = {CACHE_VERSION}; COMMIT;"
+                )
+            conn.execute("SELECT count(*) FROM entry LIMIT 1").fetchone()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def __enter__(self) -> CitationCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def entries(self, style: str, citekeys: Iterable[str]) -> dict[str, CachedEntry]:
+        """The stored entries of ``citekeys`` (lower-cased keys) in ``style``; keys with
+        none are left out. Whether an entry is still current is the caller's to check
+        (:attr:`CachedEntry.digest`)."""
+        wanted = sorted({k.lower() for k in citekeys})
+        found: dict[str, CachedEntry] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, digest, text, sort_keys in self._conn.execute(
+                "SELECT citekey, digest, text, sort_keys FROM entry "
+                f"WHERE style = ? AND citekey IN ({marks})",
+                [style, *chunk],
+            ):
+                found[key] = CachedEntry(bytes(digest), text, sort_keys)
+        return found
+
+    def store(self, style: str, entries: Sequence[tuple[str, CachedEntry]]) -> bool:
+        """Keep ``(citekey, entry)`` pairs in ``style``, replacing what those keys had.
+        ``False`` (and nothing kept) when the file cannot be written just now."""
+        if not entries:
+            return True
+        rows = [(style, k.lower(), e.digest, e.text, e.sort_keys) for k, e in entries]
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO entry (style, citekey, digest, text, sort_keys) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error:
+            return False
+        return True
+
+    def count(self, style: str | None = None) -> int:
+        """How many entries are stored (in ``style``, or in all)."""
+        if style is None:
+            return int(self._conn.execute("SELECT count(*) FROM entry").fetchone()[0])
+        return int(
+            self._conn.execute("SELECT count(*) FROM entry WHERE style = ?", [style]).fetchone()[0]
+        )
+
+    def held_keys(self, style: str) -> set[str]:
+        """The (lower-cased) citekeys with an entry in ``style``, current or not."""
+        return {
+            str(r[0])
+            for r in self._conn.execute("SELECT citekey FROM entry WHERE style = ?", [style])
+        }
+
+
+def uncached_papers(library: Library, cache: CitationCache, style: str) -> list[int]:
+    """The papers of ``library``, newest first, that have no entry in ``style`` at all
+    (never rendered, or given a key since): what the background fill renders when it has
+    nothing newer to do. Entries held for older fields are found when they are used."""
+    held = cache.held_keys(style)
+    rows = library.connection.execute(
+        "SELECT p.id, c.key FROM paper p LEFT JOIN citekey c ON c.paper_id = p.id "
+        "ORDER BY p.id DESC"
+    )
+    return [int(pid) for pid, key in rows if key is None or str(key).lower() not in held]
