@@ -15,7 +15,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QResizeEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -34,7 +32,7 @@ from reader.library import Library
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from ui.detail import DetailPane
-from ui.elided import ElidedLabel, ElidingStatusBar
+from ui.elided import CountLabel, ElidedLabel, ElidingStatusBar, HeadingRow
 from ui.emptystate import EmptyState
 from ui.errors import show_error
 from ui.icons import app_icon
@@ -42,6 +40,7 @@ from ui.menus import WindowActions
 from ui.models import Column, PaperTableModel
 from ui.notekeeper import NoteKeeper
 from ui.operations import OperationRunner, QueryRunner
+from ui.panesplit import PaneSplitter
 from ui.paperlist import PaperListView
 from ui.places import Places
 from ui.search import SearchField
@@ -54,9 +53,11 @@ from ui.watching import WatchService
 DEFAULT_SIZE = (1280, 800)
 MINIMUM_SIZE = (760, 520)
 """The smallest the window gets: at this size nothing overlaps and every pane is usable."""
-SPLITTER_SIZES = (220, 640, 420)
+SPLITTER_SHARES = (0.17, 0.5, 0.33)
+"""The panes' shares of the window's width until the user drags a handle (1280 px: 218,
+640, 422)."""
 SIDEBAR_MIN, LIST_MIN, DETAIL_MIN = 140, 300, 240
-"""The panes' minimum widths: the list gives way last (it has the stretch)."""
+"""The panes' minimum widths: the list gives way last (:mod:`ui.panesplit`)."""
 
 
 def _plain_label(name: str) -> QLabel:
@@ -114,7 +115,9 @@ class WindowFrame(QMainWindow):
         font = self.view_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.view_title.setFont(font)
-        self.view_count = _plain_label("viewCount")
+        self.view_count = CountLabel()
+        self.view_count.setObjectName("viewCount")
+        self.heading = HeadingRow(self.view_title, self.view_count)
 
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
@@ -123,8 +126,7 @@ class WindowFrame(QMainWindow):
         top = QHBoxLayout()
         top.setSpacing(8)
         top.setContentsMargins(12, 8, 8, 2)
-        top.addWidget(self.view_title, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.view_count, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.heading, 0, Qt.AlignmentFlag.AlignTop)
         top.addSpacing(8)
         top.addWidget(self.search, 1, Qt.AlignmentFlag.AlignTop)  # it grows; the title elides
         list_layout.addLayout(top)
@@ -149,13 +151,11 @@ class WindowFrame(QMainWindow):
         self.detail.link_hovered.connect(places.hovered)
         self.detail.link_activated.connect(places.open_link)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = PaneSplitter(SPLITTER_SHARES, main=1)
         self.detail.setMinimumWidth(DETAIL_MIN)
         for number, widget in enumerate((self.sidebar, self.list_stack, self.detail)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(number, 1 if number == 1 else 0)
-        self.splitter.setSizes(list(SPLITTER_SIZES))
         self.setCentralWidget(self.splitter)
 
         bar = self.statusBar()
@@ -230,30 +230,23 @@ class WindowFrame(QMainWindow):
         self.menu_actions.show_detail.setChecked(self.state.flag("detailVisible"))
 
     def restore_splitters(self) -> None:
-        """Once the window has its real size: the splitters as the user left them."""
+        """Once the window has its real size: the panes in the proportion the user left
+        them (:class:`~ui.panesplit.PaneSplitter`), the detail pane's own splitter as saved."""
         if not self._splitters_restored:
             self._splitters_restored = True
-            self.state.restore_splitter("splitter", self.splitter)
             self.state.restore_splitter("detailSplitter", self.detail.splitter)
-            self.give_way()
+            if not self.splitter.set_shares(self.state.shares("splitter")):
+                self._take_old_sizes()
 
-    def give_way(self) -> None:
-        """Keep the list wider than the detail pane: when it is not (a narrow window, old
-        saved sizes), the detail pane (down to its minimum) and the sidebar give way."""
+    def _take_old_sizes(self) -> None:
+        """A layout saved before shares were kept: its sizes stand if the list was the
+        widest pane and none was squeezed to its minimum, else the default shares do."""
+        if not self.state.restore_splitter("splitter", self.splitter):
+            return
         sidebar, papers, detail = self.splitter.sizes()
-        if not (self.list_stack.isVisible() and papers < detail):
-            return  # the user's own sizes stand while the list is the wider pane
-        total = sidebar + papers + detail
-        if self.sidebar.isVisible():
-            sidebar = max(SIDEBAR_MIN, min(sidebar, total // 6))
-        if self.detail.isVisible():
-            detail = max(DETAIL_MIN, min(detail, (total - sidebar) * 2 // 5))
-        self.splitter.setSizes([sidebar, total - sidebar - detail, detail])
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self._splitters_restored:
-            self.give_way()
+        if papers > detail and sidebar > SIDEBAR_MIN and detail > DETAIL_MIN:
+            self.splitter.take_shares_from_sizes()
+        self.splitter.apply()
 
     def save_state(self) -> None:
         """Remember geometry, splitters, columns, sort, the view and the paper."""
@@ -271,6 +264,7 @@ class WindowFrame(QMainWindow):
                 },
             },
         )
+        self.state.set_shares("splitter", self.splitter.shares())
         self.state.set_selection(self.sidebar.current_key, self.paper_list.current_id())
         self.state.sync()
 
@@ -327,10 +321,12 @@ class WindowFrame(QMainWindow):
     def set_sidebar_visible(self, visible: bool) -> None:
         """View ▸ Show Sidebar."""
         self.sidebar.setVisible(visible)
+        self.splitter.apply()
 
     def set_detail_visible(self, visible: bool) -> None:
         """View ▸ Show Detail Pane."""
         self.detail.setVisible(visible)
+        self.splitter.apply()
 
     def _list_menu(self, pos: QPoint) -> None:
         ids = self.paper_list.selected_ids()
