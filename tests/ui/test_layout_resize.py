@@ -47,8 +47,10 @@ def test_growing_after_narrow_gives_every_pane_its_share_again(
     window = make_window()
     _resize(qtbot, window, 800, 600)
     sidebar, papers, detail = _widths(window)
-    assert papers >= LIST_MIN and papers > detail
-    assert sidebar >= SIDEBAR_MIN and detail >= DETAIL_MIN
+    assert papers >= LIST_MIN
+    assert papers > detail
+    assert sidebar >= SIDEBAR_MIN
+    assert detail >= DETAIL_MIN
     _resize(qtbot, window, 1600, 1000)
     wide = _widths(window)
     total = sum(window.splitter.sizes())
@@ -70,7 +72,8 @@ def test_a_dragged_proportion_survives_shrinking_growing_and_a_restart(
     assert abs(dragged[1] - 600) <= 2
     _resize(qtbot, window, 800, 600)
     narrow = window.splitter.sizes()
-    assert narrow[1] >= LIST_MIN and narrow[2] >= DETAIL_MIN  # both still usable
+    assert narrow[1] >= LIST_MIN
+    assert narrow[2] >= DETAIL_MIN
     _resize(qtbot, window, 1600, 1000)
     assert window.splitter.sizes() == dragged  # the user's proportion, to the pixel
     _resize(qtbot, window, 1200, 900)
@@ -146,7 +149,8 @@ def test_the_count_beside_the_title_shortens_whole_and_is_never_clipped(
         assert count.shown_text() in count.forms()  # whole words, never "1 paper foun"
         assert count.fontMetrics().horizontalAdvance(count.shown_text()) <= count.width()
         title, box, search = (_rect_in_window(w) for w in (window.view_title, count, window.search))
-        assert not title.intersects(box) and not box.intersects(search)
+        assert not title.intersects(box)
+        assert not box.intersects(search)
         assert box.right() < search.left()
         assert window.view_title.is_elided()
     window.view_title.setText("Inbox")
