@@ -430,7 +430,8 @@ class WindowFrame(QMainWindow):
         """Help ▸ Keyboard Shortcuts."""
         from ui.help import shortcuts_box
 
-        self.help_box = shortcuts_box(self, self.menu_actions.shortcut_rows())
+        rows = self.menu_actions.shortcut_rows() + self.sidebar.shortcut_rows()
+        self.help_box = shortcuts_box(self, rows)
         self.help_box.open()
 
     def show_about(self) -> None:

@@ -46,6 +46,7 @@ from reader.library import DigestRecord, DigestStatus, Status, TagCount, ViewCou
 from reader.library.saved_views import SavedView
 from ui.icons import icon
 from ui.models import format_date
+from ui.sidebardrag import SavedViewOrdering
 from ui.style import FAILED_COLOR
 from ui.tooltips import plain_tooltip
 from ui.views import ALL, FOR_YOU, INBOX, RATED, ViewKey
@@ -175,7 +176,7 @@ class SidebarModel(QStandardItemModel):
                 plain_tooltip(
                     f"{view.name}: “{shown}” in {view.base}, by {view.sort.value} "
                     f"({'descending' if view.descending else 'ascending'}); right-click to "
-                    "rename, move or delete"
+                    "rename, move or delete; drag to reorder"
                 )
             )
             items.append(item)
@@ -352,7 +353,7 @@ class SidebarDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class SidebarView(QTreeView):
+class SidebarView(SavedViewOrdering):
     """The sidebar tree. Emits :attr:`view_selected` and the tag actions' requests."""
 
     view_selected = Signal(object)
@@ -363,8 +364,6 @@ class SidebarView(QTreeView):
     delete_tag_requested = Signal(str)
     rename_view_requested = Signal(int)
     """The id of a saved view to rename."""
-    move_view_requested = Signal(int, int)
-    """The id of a saved view and the step (-1 up, 1 down)."""
     delete_view_requested = Signal(int)
     """The id of a saved view to delete."""
     digest_action_requested = Signal(str, int)
@@ -498,6 +497,18 @@ class SidebarView(QTreeView):
         menu.addAction(f"Delete “{shown}”…", lambda: self.delete_tag_requested.emit(name))
         menu.exec(self.viewport().mapToGlobal(pos))
 
+    def saved_view_id(self, index: QModelIndex) -> int | None:
+        """The id of the saved view ``index`` is, if it is one."""
+        key = index.data(ViewKeyRole) if index.isValid() else None
+        if isinstance(key, ViewKey) and key.kind == "saved":
+            return int(key.value or 0)
+        return None
+
+    def saved_view_indexes(self) -> list[QModelIndex]:
+        """The saved views' items, in the sidebar's order."""
+        section = self._model.saved_section
+        return [section.child(row).index() for row in range(section.rowCount())]
+
     def _hide_empty_saved(self) -> None:
         """The Saved views header shows only once there is a saved view."""
         section = self._model.saved_section
@@ -513,6 +524,8 @@ class SidebarView(QTreeView):
         menu.addAction(f"Rename “{shown}”…", lambda: self.rename_view_requested.emit(view_id))
         up = menu.addAction("Move Up", lambda: self.move_view_requested.emit(view_id, -1))
         down = menu.addAction("Move Down", lambda: self.move_view_requested.emit(view_id, 1))
+        up.setShortcut(self.move_up_action.shortcut())  # shown in the menu: the same keys
+        down.setShortcut(self.move_down_action.shortcut())
         up.setEnabled(index.row() > 0)
         down.setEnabled(index.row() < self._model.saved_section.rowCount() - 1)
         menu.addSeparator()
