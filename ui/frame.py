@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QStackedWidget,
@@ -430,9 +432,33 @@ class WindowFrame(QMainWindow):
         """Help ▸ Keyboard Shortcuts."""
         from ui.help import shortcuts_box
 
-        rows = self.menu_actions.shortcut_rows() + self.sidebar.shortcut_rows()
-        self.help_box = shortcuts_box(self, rows)
+        self.help_box = shortcuts_box(self, self.shortcut_rows())
         self.help_box.open()
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """Every key there is, as (keys, what it does): the menus' actions in menu order
+        (whoever added them), then the window's own (Save Search as View), then the
+        sidebar's."""
+        from ui.menus import key_text
+
+        rows: list[tuple[str, str]] = []
+        seen: set[int] = set()
+
+        def add(actions: list[QAction]) -> None:
+            for action in actions:
+                if id(action) in seen or action.isSeparator():
+                    continue
+                seen.add(id(action))
+                if isinstance(menu := action.menu(), QMenu):
+                    add(menu.actions())
+                keys = [key_text(k) for k in action.shortcuts() if not k.isEmpty()]
+                if keys:
+                    what = action.text().split("\t")[0].replace("&&", "\0").replace("&", "")
+                    rows.append((" / ".join(keys), what.replace("\0", "&").rstrip("…")))
+
+        add(self.menuBar().actions())
+        add(self.actions())
+        return rows + self.sidebar.shortcut_rows()
 
     def show_about(self) -> None:
         """Help ▸ About: versions and where things are."""
