@@ -77,10 +77,13 @@ _STATUS_ICONS = {
 
 
 def digest_label(record: DigestRecord) -> str:
-    """How a digest is listed: its date when it has one, else its file name."""
+    """How a digest is listed: its date and its file name (``Jan 30, 2026 · daily.txt``).
+    A date alone does not tell digests apart: files without one of their own (BibTeX, RIS)
+    are dated the day they were captured, so a day's imports all read alike. A failed file
+    or one without a date: its name."""
     if record.status is DigestStatus.FAILED or record.digest_date is None:
         return record.name
-    return format_date(record.digest_date)
+    return f"{format_date(record.digest_date)} · {record.name}"
 
 
 def digest_tooltip(record: DigestRecord) -> str:

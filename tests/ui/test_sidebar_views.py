@@ -153,3 +153,27 @@ def test_rules_dialog_previews_adds_and_applies_with_undo(
     )
     assert window.library.paper(papers[0]).tags == ()
     assert [r.query for r in rules.rules(window.library)] == ["sparse"]
+
+
+def test_digests_of_the_same_day_are_told_apart_by_their_file(
+    qtbot: QtBot, make_window: WindowFactory, lib_path: Path
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from reader.digests.model import Digest, Entry
+    from reader.library.ingest import SourceFile, record_digest
+
+    with Library(lib_path) as library:
+        for name in ("zotero.bib", "scopus.ris"):
+            digest = Digest(
+                format="test",
+                entries=(Entry(title=f"A paper from {name}"),),
+                date=date(2026, 12, 1),
+                captured_at=datetime(2026, 12, 1, tzinfo=UTC),
+            )
+            record_digest(library, SourceFile(name, None, name, "test"), digest)
+    window = make_window()
+    section = window.sidebar_model.digests_section
+    qtbot.waitUntil(lambda: section.rowCount() == 2, timeout=WAIT_MS)
+    labels = sorted(section.child(r).text() for r in range(2))
+    assert labels == ["Dec 1, 2026 · scopus.ris", "Dec 1, 2026 · zotero.bib"]
