@@ -177,3 +177,22 @@ def test_digests_of_the_same_day_are_told_apart_by_their_file(
     qtbot.waitUntil(lambda: section.rowCount() == 2, timeout=WAIT_MS)
     labels = sorted(section.child(r).text() for r in range(2))
     assert labels == ["Dec 1, 2026 · scopus.ris", "Dec 1, 2026 · zotero.bib"]
+
+
+def test_the_rules_dialog_opens_to_type_and_its_form_stays_put_while_previewing(
+    qtbot: QtBot, make_window: WindowFactory, lib_path: Path
+) -> None:
+    with Library(lib_path) as library:
+        add_papers(library, [f"Sparse paper number {n} with a long title" for n in range(9)])
+    window = make_window()
+    dialog = RulesDialog(window.runner, window.queries, window.edits, window)
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.query.hasFocus(), timeout=WAIT_MS)
+    top = dialog.query.mapTo(dialog, dialog.query.rect().topLeft()).y()
+    qtbot.keyClicks(dialog.query, "sparse")
+    qtbot.waitUntil(lambda: "and 4 more" in dialog.preview.text(), timeout=WAIT_MS)
+    qtbot.wait(20)
+    assert dialog.query.mapTo(dialog, dialog.query.rect().topLeft()).y() == top
