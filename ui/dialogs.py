@@ -148,9 +148,7 @@ class SettingsDialog(QDialog):
         data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_label.setWordWrap(True)
         where_form.addRow("Data folder:", data_label)
-        where_form.addRow(
-            "", _muted("To use another library, start Papershelf with --library PATH.")
-        )
+        where_form.addRow("", _muted("To use another library: File ▸ Open Library… (Ctrl+Alt+O)."))
         layout.addWidget(where)
 
         buttons = QDialogButtonBox(

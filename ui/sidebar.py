@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QMouseEvent,
     QPainter,
     QPalette,
@@ -320,6 +321,22 @@ class SidebarDelegate(QStyledItemDelegate):
         if index.data(FailedRole) and not index.data(SectionRole):
             option.palette.setColor(QPalette.ColorRole.Text, QColor(FAILED_COLOR))
 
+    def label_option(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> tuple[QStyleOptionViewItem, int]:
+        """The item's option with its label elided to leave room for its count, and the
+        count's width (the label measured in its own font: a section's is bold)."""
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        metrics = QFontMetrics(opt.font)
+        count_width = metrics.horizontalAdvance(f"{index.data(CountRole) or 0:,}") + 16
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        room = max(0, text_rect.width() - count_width)
+        opt.text = metrics.elidedText(opt.text, Qt.TextElideMode.ElideRight, room)
+        return opt, count_width
+
     def paint(
         self,
         painter: QPainter,
@@ -331,14 +348,9 @@ class SidebarDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         text = f"{count:,}"
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
+        opt, count_width = self.label_option(option, index)
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
-        count_width = opt.fontMetrics.horizontalAdvance(text) + 16
-        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
-        room = max(0, text_rect.width() - count_width)
-        opt.text = opt.fontMetrics.elidedText(opt.text, Qt.TextElideMode.ElideRight, room)
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = (

@@ -196,3 +196,33 @@ def test_the_rules_dialog_opens_to_type_and_its_form_stays_put_while_previewing(
     qtbot.waitUntil(lambda: "and 4 more" in dialog.preview.text(), timeout=WAIT_MS)
     qtbot.wait(20)
     assert dialog.query.mapTo(dialog, dialog.query.rect().topLeft()).y() == top
+
+
+def test_a_bold_section_label_is_elided_in_its_own_font_clear_of_its_count(
+    qtbot: QtBot, make_window: WindowFactory, papers: list[int]
+) -> None:
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    window = make_window()
+    write(
+        qtbot,
+        window,
+        lambda lib: (saved_views.add_view(lib, "One", "sparse"), saved_views.VIEWS_CHANGED)[1],
+    )
+    section = window.sidebar_model.saved_section
+    qtbot.waitUntil(lambda: section.rowCount() == 1, timeout=WAIT_MS)
+    sidebar = window.sidebar
+    index = section.index()
+    option = QStyleOptionViewItem()
+    option.initFrom(sidebar)
+    option.widget = sidebar
+    style = sidebar.style()
+    for width in range(60, 220, 2):  # every width the sidebar can give it
+        option.rect = sidebar.visualRect(index)
+        option.rect.setWidth(width)
+        shown, count_width = sidebar.itemDelegate().label_option(option, index)
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, shown, sidebar)
+        assert shown.font.weight() > option.font.weight()  # the section is bold
+        advance = QFontMetrics(shown.font).horizontalAdvance(shown.text)
+        assert advance <= text_rect.width() - count_width, (width, shown.text)
