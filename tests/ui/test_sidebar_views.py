@@ -13,7 +13,7 @@ from reader.library import Library, SortKey, Status, rules, saved_views
 from tests.test_export_support import add_papers
 from tests.ui.conftest import WAIT_MS, WindowFactory, settle, write
 from ui.rulesdialog import RulesDialog
-from ui.sidebar import CountRole, SavedViewRole
+from ui.sidebar import CountRole, SavedViewRole, SidebarDelegate
 from ui.views import ViewKey
 
 pytestmark = pytest.mark.gui
@@ -190,7 +190,7 @@ def test_the_rules_dialog_opens_to_type_and_its_form_stays_put_while_previewing(
     with qtbot.waitExposed(dialog):
         dialog.show()
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: dialog.query.hasFocus(), timeout=WAIT_MS)
+    qtbot.waitUntil(dialog.query.hasFocus, timeout=WAIT_MS)
     top = dialog.query.mapTo(dialog, dialog.query.rect().topLeft()).y()
     qtbot.keyClicks(dialog.query, "sparse")
     qtbot.waitUntil(lambda: "and 4 more" in dialog.preview.text(), timeout=WAIT_MS)
@@ -218,10 +218,12 @@ def test_a_bold_section_label_is_elided_in_its_own_font_clear_of_its_count(
     option.initFrom(sidebar)
     option.widget = sidebar
     style = sidebar.style()
+    delegate = sidebar.itemDelegate()
+    assert isinstance(delegate, SidebarDelegate)
     for width in range(60, 220, 2):  # every width the sidebar can give it
         option.rect = sidebar.visualRect(index)
         option.rect.setWidth(width)
-        shown, count_width = sidebar.itemDelegate().label_option(option, index)
+        shown, count_width = delegate.label_option(option, index)
         text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, shown, sidebar)
         assert shown.font.weight() > option.font.weight()  # the section is bold
         advance = QFontMetrics(shown.font).horizontalAdvance(shown.text)
