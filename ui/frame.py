@@ -134,6 +134,7 @@ class WindowFrame(QMainWindow):
         list_layout.addLayout(top)
         list_layout.addWidget(self.paper_list, 1)
         self.empty_state = EmptyState()
+        self.empty_state.choose_folder_requested.connect(self.show_settings)
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(list_page)
         self.list_stack.addWidget(self.empty_state)
