@@ -25,5 +25,5 @@ def test_with_no_watched_folder_the_button_chooses_one_instead_of_being_dead(
     assert button.isEnabled()
     assert button.text() == "Choose Watched Folder…"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.settings_dialog.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(window.settings_dialog.isVisible, timeout=WAIT_MS)
     window.settings_dialog.reject()
