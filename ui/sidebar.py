@@ -334,7 +334,11 @@ class SidebarDelegate(QStyledItemDelegate):
         count_width = metrics.horizontalAdvance(f"{index.data(CountRole) or 0:,}") + 16
         text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
         room = max(0, text_rect.width() - count_width)
-        opt.text = metrics.elidedText(opt.text, Qt.TextElideMode.ElideRight, room)
+        # A digest's label is its date and file: cut in the middle, both stay readable.
+        mode = (
+            Qt.TextElideMode.ElideMiddle if index.data(DigestRole) else Qt.TextElideMode.ElideRight
+        )
+        opt.text = metrics.elidedText(opt.text, mode, room)
         return opt, count_width
 
     def paint(

@@ -228,3 +228,18 @@ def test_a_bold_section_label_is_elided_in_its_own_font_clear_of_its_count(
         assert shown.font.weight() > option.font.weight()  # the section is bold
         advance = QFontMetrics(shown.font).horizontalAdvance(shown.text)
         assert advance <= text_rect.width() - count_width, (width, shown.text)
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    sidebar = window.sidebar
+    delegate = sidebar.itemDelegate()
+    assert isinstance(delegate, SidebarDelegate)
+    index = section.child(0).index()
+    option = QStyleOptionViewItem()
+    option.initFrom(sidebar)
+    option.widget = sidebar
+    option.rect = sidebar.visualRect(index)
+    option.rect.setWidth(130)  # the narrowest sidebar: both ends of the label stay
+    shown, _count = delegate.label_option(option, index)
+    assert shown.text.startswith("Dec 1")
+    assert shown.text.endswith((".bib", ".ris"))
+    assert "…" in shown.text
