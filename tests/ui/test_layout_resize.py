@@ -110,18 +110,20 @@ def test_columns_hidden_for_room_come_back_and_a_column_the_user_hid_stays_hidde
     library.close()
     window = make_window()
     header = window.paper_list.horizontalHeader()
-    for column in (Column.STATUS, Column.YEAR, Column.AUTHORS, Column.ADDED):
+    for column in (Column.STATUS, Column.YEAR, Column.AUTHORS):
         window.paper_list.set_column_wanted(column, True)
     window.paper_list.set_column_wanted(Column.TAGS, False)  # the user's own choice
     _resize(qtbot, window, 800, 600)
     hidden_for_room = window.paper_list.fitter.auto_hidden()
-    assert {Column.STATUS, Column.ADDED} <= hidden_for_room
+    assert {Column.STATUS, Column.YEAR} <= hidden_for_room
     assert header.length() <= window.paper_list.viewport().width()
     _resize(qtbot, window, 1600, 1000)
     shown = {c for c in Column if not header.isSectionHidden(c)}
-    assert {Column.STATUS, Column.YEAR, Column.AUTHORS, Column.ADDED} <= shown
+    assert {Column.STATUS, Column.YEAR, Column.AUTHORS} <= shown
     assert Column.TAGS not in shown
     assert not window.paper_list.fitter.auto_hidden()
+    title = header.sectionSize(Column.TITLE)
+    assert title >= 0.35 * window.paper_list.viewport().width() - 1  # titles stay readable
     window.close()
 
     again = make_window()  # opened narrow: the wanted columns are still the user's
@@ -170,3 +172,21 @@ def test_lay_out_keeps_minimums_and_sums_to_the_width() -> None:
     assert valid_shares((1, 0, 2), 3) is None
     assert valid_shares((1, 2), 3) is None
     assert valid_shares((1, float("nan"), 2), 3) is None
+
+
+def test_with_every_column_turned_on_a_wide_list_still_shows_titles(
+    qtbot: QtBot, make_window: WindowFactory, lib_path: object
+) -> None:
+    library = Library(lib_path)  # type: ignore[arg-type]
+    fill_library(library, 5)
+    library.close()
+    window = make_window()
+    for column in Column:
+        window.paper_list.set_column_wanted(column, True)
+    _resize(qtbot, window, 1600, 1000)
+    header = window.paper_list.horizontalHeader()
+    viewport = window.paper_list.viewport().width()
+    assert header.sectionSize(Column.TITLE) >= 0.35 * viewport - 1
+    assert header.length() <= viewport
+    assert not header.isSectionHidden(Column.RATING)  # the most important still fit
+    assert window.paper_list.fitter.auto_hidden()  # the least important wait for room
