@@ -160,6 +160,8 @@ def test_digests_of_the_same_day_are_told_apart_by_their_file(
 ) -> None:
     from datetime import UTC, date, datetime
 
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
     from reader.digests.model import Digest, Entry
     from reader.library.ingest import SourceFile, record_digest
 
@@ -177,6 +179,19 @@ def test_digests_of_the_same_day_are_told_apart_by_their_file(
     qtbot.waitUntil(lambda: section.rowCount() == 2, timeout=WAIT_MS)
     labels = sorted(section.child(r).text() for r in range(2))
     assert labels == ["Dec 1, 2026 · scopus.ris", "Dec 1, 2026 · zotero.bib"]
+    sidebar = window.sidebar
+    delegate = sidebar.itemDelegate()
+    assert isinstance(delegate, SidebarDelegate)
+    index = section.child(0).index()
+    option = QStyleOptionViewItem()
+    option.initFrom(sidebar)
+    option.widget = sidebar
+    option.rect = sidebar.visualRect(index)
+    option.rect.setWidth(130)  # the narrowest sidebar: both ends of the label stay
+    shown, _count = delegate.label_option(option, index)
+    assert shown.text.startswith("Dec 1")
+    assert shown.text.endswith((".bib", ".ris"))
+    assert "…" in shown.text
 
 
 def test_the_rules_dialog_opens_to_type_and_its_form_stays_put_while_previewing(
@@ -228,18 +243,3 @@ def test_a_bold_section_label_is_elided_in_its_own_font_clear_of_its_count(
         assert shown.font.weight() > option.font.weight()  # the section is bold
         advance = QFontMetrics(shown.font).horizontalAdvance(shown.text)
         assert advance <= text_rect.width() - count_width, (width, shown.text)
-    from PySide6.QtWidgets import QStyleOptionViewItem
-
-    sidebar = window.sidebar
-    delegate = sidebar.itemDelegate()
-    assert isinstance(delegate, SidebarDelegate)
-    index = section.child(0).index()
-    option = QStyleOptionViewItem()
-    option.initFrom(sidebar)
-    option.widget = sidebar
-    option.rect = sidebar.visualRect(index)
-    option.rect.setWidth(130)  # the narrowest sidebar: both ends of the label stay
-    shown, _count = delegate.label_option(option, index)
-    assert shown.text.startswith("Dec 1")
-    assert shown.text.endswith((".bib", ".ris"))
-    assert "…" in shown.text
