@@ -45,6 +45,7 @@ class SavedViewOrdering(QTreeView):
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDropIndicatorShown(False)  # the line of :meth:`paintEvent` shows where
         self._drop_row: int | None = None
         self.move_up_action = self._move_action("Move View Up", "Alt+Shift+Up", -1)
         self.move_down_action = self._move_action("Move View Down", "Alt+Shift+Down", 1)
@@ -142,6 +143,7 @@ class SavedViewOrdering(QTreeView):
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        super().dragMoveEvent(event)  # scrolls the tree near its edges; the rest is ours
         row = self.drop_row(event.position().toPoint())
         if self._dragged_id(event.mimeData()) is None or row is None:
             self._set_drop_row(None)
