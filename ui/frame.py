@@ -1,9 +1,10 @@
-"""The window's frame: its widgets and layout, saved state, drops, help and the status bar.
+"""The window's frame: its widgets and layout, saved state, drops and the status bar.
 
 :class:`WindowFrame` is the part of the main window that is about widgets only — building
 the three panes, the heading over the list, the status bar's progress, the saved layout,
-drag and drop, the help boxes. :class:`~ui.window.MainWindow` adds the library: it wires
-the frame's widgets to the operation runner, the change bus and the reads.
+drag and drop; the help boxes and the Settings dialog come from its base,
+:class:`~ui.framedialogs.FrameDialogs`. :class:`~ui.window.MainWindow` adds the library:
+it wires the frame's widgets to the operation runner, the change bus and the reads.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -21,9 +21,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QVBoxLayout,
@@ -31,12 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import Library
-from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from ui.detail import DetailPane
 from ui.elided import CountLabel, ElidedLabel, ElidingStatusBar, HeadingRow
 from ui.emptystate import EmptyState
 from ui.errors import show_error
+from ui.framedialogs import FrameDialogs
 from ui.icons import app_icon
 from ui.menus import WindowActions
 from ui.models import Column, PaperTableModel
@@ -70,13 +67,11 @@ def _plain_label(name: str) -> QLabel:
     return label
 
 
-class WindowFrame(QMainWindow):
+class WindowFrame(FrameDialogs):
     """The main window's widgets (see the module docstring)."""
 
     files_dropped = Signal(list)
     """Local files or folders dropped on the window (paths)."""
-    settings_accepted = Signal(object)
-    """The Settings dialog was accepted with these :class:`Settings`."""
 
     library: Library
     settings: Settings
@@ -368,29 +363,7 @@ class WindowFrame(QMainWindow):
             event.acceptProposedAction()
             self.files_dropped.emit(paths)
 
-    # ------------------------------------------------------------------ help and settings
-
-    def show_settings(self) -> None:
-        """The Settings dialog; saving restarts the watcher."""
-        from ui.dialogs import SettingsDialog
-
-        dialog = SettingsDialog(self.settings, self.library.path, data_dir(), self)
-        self.settings_dialog = dialog
-        dialog.accepted.connect(lambda: self.apply_theme(dialog.theme_choice()))
-        dialog.accepted.connect(lambda: self.settings_accepted.emit(dialog.result_settings()))
-        dialog.open()
-
-    def apply_theme(self, choice: str) -> None:
-        """Switch the whole application to the theme ``choice`` now (and remember it)."""
-        from PySide6.QtWidgets import QApplication
-
-        from ui.style import apply_theme
-
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_theme(app, choice)
-            if self.detail.paper is not None:
-                self.detail.tags.recolor()  # chips take their colours from the palette
+    # ------------------------------------------------------------------ settings
 
     def save_settings(self) -> bool:
         """Write the settings file; False (after saying why) when it cannot be written."""
@@ -421,50 +394,3 @@ class WindowFrame(QMainWindow):
         if changed_watch and self.watch is not None:
             self.watch.restart(settings)
             self.start_watching_label()
-
-    def show_search_help(self) -> None:
-        """Help ▸ Search Syntax."""
-        from ui.help import search_help_box
-
-        self.help_box = search_help_box(self)
-        self.help_box.open()
-
-    def show_shortcuts(self) -> None:
-        """Help ▸ Keyboard Shortcuts."""
-        from ui.help import shortcuts_box
-
-        self.help_box = shortcuts_box(self, self.shortcut_rows())
-        self.help_box.open()
-
-    def shortcut_rows(self) -> list[tuple[str, str]]:
-        """Every key there is, as (keys, what it does): the menus' actions in menu order
-        (whoever added them), then the window's own (Save Search as View), then the
-        sidebar's."""
-        from ui.menus import key_text
-
-        rows: list[tuple[str, str]] = []
-        seen: set[int] = set()
-
-        def add(actions: list[QAction]) -> None:
-            for action in actions:
-                if id(action) in seen or action.isSeparator():
-                    continue
-                seen.add(id(action))
-                if isinstance(menu := action.menu(), QMenu):
-                    add(menu.actions())
-                keys = [key_text(k) for k in action.shortcuts() if not k.isEmpty()]
-                if keys:
-                    what = action.text().split("\t")[0].replace("&&", "\0").replace("&", "")
-                    rows.append((" / ".join(keys), what.replace("\0", "&").rstrip("…")))
-
-        add(self.menuBar().actions())
-        add(self.actions())
-        return rows + self.sidebar.shortcut_rows()
-
-    def show_about(self) -> None:
-        """Help ▸ About: versions and where things are."""
-        from ui.help import about_text
-
-        QMessageBox.about(
-            self, "About Papershelf", about_text(self.library.path, data_dir(), config_dir())
-        )
