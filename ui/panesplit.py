@@ -9,7 +9,8 @@ on every resize, so a dragged proportion survives any number of resizes.
 
 Each pane keeps its minimum width. When the window is too narrow for the shares, the panes
 beside the list give way (the detail pane first, then the sidebar, each down to its
-minimum) so the list keeps its own minimum; the shares themselves are not changed by that,
+minimum) so the list keeps its own minimum, and while the list is cramped no pane beside it
+is wider than it (:data:`COMFORT`); the shares themselves are not changed by that,
 so the panes come back when the window widens. A hidden pane's share goes to the list (the
 sidebar does not widen when the detail pane is hidden), and the pane gets it back when it
 is shown again.
@@ -23,6 +24,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSplitter, QWidget
+
+COMFORT = 4 / 3
+"""Below this many times its minimum, the list is cramped: a pane beside it that is wider
+gives way until the two are as wide (a proportion dragged at 1600 px, seen at 800)."""
 
 
 def valid_shares(values: Sequence[float], count: int) -> tuple[float, ...] | None:
@@ -69,13 +74,21 @@ def lay_out(
     if main in panes:
         sides = [i for i in panes if i != main]
         sizes[main] = total - sum(sizes[i] for i in sides)
-        for i in sorted(sides, key=lambda s: (s < main, -s)):  # after the list, outer first
+        order = sorted(sides, key=lambda s: (s < main, -s))  # after the list, outer first
+        for i in order:
             lack = minimums[main] - sizes[main]
             if lack <= 0:
                 break
             give = min(lack, sizes[i] - minimums[i])
             sizes[i] -= give
             sizes[main] += give
+        for i in order:  # a cramped list is not narrower than a pane beside it
+            if sizes[main] >= minimums[main] * COMFORT:
+                break
+            give = min((sizes[i] - sizes[main]) // 2, sizes[i] - minimums[i])
+            if give > 0:
+                sizes[i] -= give
+                sizes[main] += give
     else:
         sizes[panes[-1]] += total - sum(sizes)
     return sizes

@@ -165,10 +165,16 @@ def test_the_count_beside_the_title_shortens_whole_and_is_never_clipped(
 def test_lay_out_keeps_minimums_and_sums_to_the_width() -> None:
     shares = valid_shares((1, 3, 4), 3)
     assert shares is not None
-    assert lay_out(shares, (140, 300, 240), (True, True, True), 800, 1) == [140, 300, 360]
+    assert lay_out(shares, (140, 300, 240), (True, True, True), 800, 1) == [140, 330, 330]
     assert lay_out(shares, (140, 300, 240), (True, True, True), 1600, 1) == [200, 600, 800]
     assert lay_out(shares, (140, 300, 240), (True, True, False), 1000, 1) == [140, 860, 0]
     assert lay_out(shares, (140, 300, 240), (True, True, True), 690, 1) == [140, 300, 250]
+    dragged = valid_shares((0.17, 0.35, 0.48), 3)  # a wide detail pane, dragged at 1600 px
+    assert dragged is not None
+    assert lay_out(dragged, (140, 300, 240), (True, True, True), 1600, 1) == [272, 560, 768]
+    narrow = lay_out(dragged, (140, 300, 240), (True, True, True), 790, 1)
+    assert narrow[1] >= narrow[2]  # at 800 px the cramped list is not the narrower
+    assert sum(narrow) == 790
     assert valid_shares((1, 0, 2), 3) is None
     assert valid_shares((1, 2), 3) is None
     assert valid_shares((1, float("nan"), 2), 3) is None
