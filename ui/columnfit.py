@@ -18,6 +18,9 @@ from ui.columns import Column
 
 TITLE_MIN = 220
 """The title keeps at least this many pixels before another column is shown."""
+TITLE_SHARE = 0.35
+"""…and at least this share of a wide list: with every column turned on, a 1600 px window
+still shows titles, not 220 px of them beside a row of narrow columns."""
 PRIORITY = (
     Column.RATING,
     Column.MATCH,
@@ -93,7 +96,8 @@ class ColumnFitter(QObject):
             return
         self._fitting = True
         try:
-            room = self._view.viewport().width() - TITLE_MIN
+            width = self._view.viewport().width()
+            room = width - max(TITLE_MIN, round(width * TITLE_SHARE))
             header = self.header
             for column in PRIORITY:
                 if column not in self._wanted:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from reader.library import PaperFilter, Status
 from reader.settings import Settings
 from ui.appwide import theme
 from ui.icons import icon
+from ui.style import SCHEME_VARIABLE
 
 
 def _path_row(edit: QLineEdit, button: QPushButton) -> QWidget:
@@ -134,6 +136,10 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(max(0, self.theme.findData(theme())))
         self.theme.setToolTip("Light or dark for every window; System follows the desktop.")
         look_form.addRow("Theme:", self.theme)
+        forced = os.environ.get(SCHEME_VARIABLE, "").strip().lower()
+        if forced in {"dark", "light"}:  # the choice would be saved but have no effect
+            self.theme.setEnabled(False)
+            look_form.addRow("", _muted(f"{SCHEME_VARIABLE}={forced} is set: it decides."))
         layout.addWidget(look)
 
         where = QGroupBox("Library")
@@ -148,9 +154,7 @@ class SettingsDialog(QDialog):
         data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_label.setWordWrap(True)
         where_form.addRow("Data folder:", data_label)
-        where_form.addRow(
-            "", _muted("To use another library, start Papershelf with --library PATH.")
-        )
+        where_form.addRow("", _muted("To use another library: File ▸ Open Library… (Ctrl+Alt+O)."))
         layout.addWidget(where)
 
         buttons = QDialogButtonBox(

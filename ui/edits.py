@@ -212,7 +212,9 @@ class PaperEdits(QObject):
 
         def done() -> None:
             self.message.emit(
-                f"Moved {papers_text(len(ids))} to the Trash (Edit ▸ Undo brings them back)", 8000
+                f"Moved {papers_text(len(ids))} to the Trash (Edit ▸ Undo brings "
+                f"{'it' if len(ids) == 1 else 'them'} back)",
+                8000,
             )
 
         return self._edit(

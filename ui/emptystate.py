@@ -16,6 +16,8 @@ class EmptyState(QWidget):
     """Says where to put digests, with buttons to open that folder or import files."""
 
     open_folder_requested = Signal()
+    choose_folder_requested = Signal()
+    """No folder is watched yet: the user wants to choose one (Settings)."""
     import_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -55,7 +57,8 @@ class EmptyState(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.open_button = QPushButton("Open watched folder")
-        self.open_button.clicked.connect(self.open_folder_requested)
+        self.open_button.clicked.connect(self._open_or_choose)
+        self._watching = False
         buttons.addWidget(self.open_button)
         self.import_button = QPushButton("Import files…")
         self.import_button.setDefault(True)
@@ -85,7 +88,14 @@ class EmptyState(QWidget):
                 "captures, arXiv listing e-mails or RSS and Atom feeds — with the button below "
                 "or drop them onto this window, or choose a watched folder in Settings."
             )
-        self.open_button.setEnabled(bool(folders))
+        self._watching = bool(folders)  # else the button chooses one instead of a dead end
+        self.open_button.setText("Open Watched Folder" if folders else "Choose Watched Folder…")
+
+    def _open_or_choose(self) -> None:
+        if self._watching:
+            self.open_folder_requested.emit()
+        else:
+            self.choose_folder_requested.emit()
 
 
 def _escape(text: str) -> str:

@@ -1,9 +1,10 @@
-"""The window's frame: its widgets and layout, saved state, drops, help and the status bar.
+"""The window's frame: its widgets and layout, saved state, drops and the status bar.
 
 :class:`WindowFrame` is the part of the main window that is about widgets only — building
 the three panes, the heading over the list, the status bar's progress, the saved layout,
-drag and drop, the help boxes. :class:`~ui.window.MainWindow` adds the library: it wires
-the frame's widgets to the operation runner, the change bus and the reads.
+drag and drop; the help boxes and the Settings dialog come from its base,
+:class:`~ui.framedialogs.FrameDialogs`. :class:`~ui.window.MainWindow` adds the library:
+it wires the frame's widgets to the operation runner, the change bus and the reads.
 """
 
 from __future__ import annotations
@@ -15,33 +16,30 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QResizeEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMainWindow,
-    QMessageBox,
     QProgressBar,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from reader.library import Library
-from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from ui.detail import DetailPane
-from ui.elided import ElidedLabel, ElidingStatusBar
+from ui.elided import CountLabel, ElidedLabel, ElidingStatusBar, HeadingRow
 from ui.emptystate import EmptyState
 from ui.errors import show_error
+from ui.framedialogs import FrameDialogs
 from ui.icons import app_icon
 from ui.menus import WindowActions
 from ui.models import Column, PaperTableModel
 from ui.notekeeper import NoteKeeper
 from ui.operations import OperationRunner, QueryRunner
+from ui.panesplit import PaneSplitter
 from ui.paperlist import PaperListView
 from ui.places import Places
 from ui.search import SearchField
@@ -54,9 +52,11 @@ from ui.watching import WatchService
 DEFAULT_SIZE = (1280, 800)
 MINIMUM_SIZE = (760, 520)
 """The smallest the window gets: at this size nothing overlaps and every pane is usable."""
-SPLITTER_SIZES = (220, 640, 420)
+SPLITTER_SHARES = (0.17, 0.5, 0.33)
+"""The panes' shares of the window's width until the user drags a handle (1280 px: 218,
+640, 422)."""
 SIDEBAR_MIN, LIST_MIN, DETAIL_MIN = 140, 300, 240
-"""The panes' minimum widths: the list gives way last (it has the stretch)."""
+"""The panes' minimum widths: the list gives way last (:mod:`ui.panesplit`)."""
 
 
 def _plain_label(name: str) -> QLabel:
@@ -67,13 +67,11 @@ def _plain_label(name: str) -> QLabel:
     return label
 
 
-class WindowFrame(QMainWindow):
+class WindowFrame(FrameDialogs):
     """The main window's widgets (see the module docstring)."""
 
     files_dropped = Signal(list)
     """Local files or folders dropped on the window (paths)."""
-    settings_accepted = Signal(object)
-    """The Settings dialog was accepted with these :class:`Settings`."""
 
     library: Library
     settings: Settings
@@ -114,7 +112,9 @@ class WindowFrame(QMainWindow):
         font = self.view_title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.view_title.setFont(font)
-        self.view_count = _plain_label("viewCount")
+        self.view_count = CountLabel()
+        self.view_count.setObjectName("viewCount")
+        self.heading = HeadingRow(self.view_title, self.view_count)
 
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
@@ -123,13 +123,13 @@ class WindowFrame(QMainWindow):
         top = QHBoxLayout()
         top.setSpacing(8)
         top.setContentsMargins(12, 8, 8, 2)
-        top.addWidget(self.view_title, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.view_count, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.heading, 0, Qt.AlignmentFlag.AlignTop)
         top.addSpacing(8)
         top.addWidget(self.search, 1, Qt.AlignmentFlag.AlignTop)  # it grows; the title elides
         list_layout.addLayout(top)
         list_layout.addWidget(self.paper_list, 1)
         self.empty_state = EmptyState()
+        self.empty_state.choose_folder_requested.connect(self.show_settings)
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(list_page)
         self.list_stack.addWidget(self.empty_state)
@@ -149,13 +149,11 @@ class WindowFrame(QMainWindow):
         self.detail.link_hovered.connect(places.hovered)
         self.detail.link_activated.connect(places.open_link)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = PaneSplitter(SPLITTER_SHARES, main=1)
         self.detail.setMinimumWidth(DETAIL_MIN)
         for number, widget in enumerate((self.sidebar, self.list_stack, self.detail)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(number, 1 if number == 1 else 0)
-        self.splitter.setSizes(list(SPLITTER_SIZES))
         self.setCentralWidget(self.splitter)
 
         bar = self.statusBar()
@@ -230,30 +228,23 @@ class WindowFrame(QMainWindow):
         self.menu_actions.show_detail.setChecked(self.state.flag("detailVisible"))
 
     def restore_splitters(self) -> None:
-        """Once the window has its real size: the splitters as the user left them."""
+        """Once the window has its real size: the panes in the proportion the user left
+        them (:class:`~ui.panesplit.PaneSplitter`), the detail pane's own splitter as saved."""
         if not self._splitters_restored:
             self._splitters_restored = True
-            self.state.restore_splitter("splitter", self.splitter)
             self.state.restore_splitter("detailSplitter", self.detail.splitter)
-            self.give_way()
+            if not self.splitter.set_shares(self.state.shares("splitter")):
+                self._take_old_sizes()
 
-    def give_way(self) -> None:
-        """Keep the list wider than the detail pane: when it is not (a narrow window, old
-        saved sizes), the detail pane (down to its minimum) and the sidebar give way."""
+    def _take_old_sizes(self) -> None:
+        """A layout saved before shares were kept: its sizes stand if the list was the
+        widest pane and none was squeezed to its minimum, else the default shares do."""
+        if not self.state.restore_splitter("splitter", self.splitter):
+            return
         sidebar, papers, detail = self.splitter.sizes()
-        if not (self.list_stack.isVisible() and papers < detail):
-            return  # the user's own sizes stand while the list is the wider pane
-        total = sidebar + papers + detail
-        if self.sidebar.isVisible():
-            sidebar = max(SIDEBAR_MIN, min(sidebar, total // 6))
-        if self.detail.isVisible():
-            detail = max(DETAIL_MIN, min(detail, (total - sidebar) * 2 // 5))
-        self.splitter.setSizes([sidebar, total - sidebar - detail, detail])
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self._splitters_restored:
-            self.give_way()
+        if papers > detail and sidebar > SIDEBAR_MIN and detail > DETAIL_MIN:
+            self.splitter.take_shares_from_sizes()
+        self.splitter.apply()
 
     def save_state(self) -> None:
         """Remember geometry, splitters, columns, sort, the view and the paper."""
@@ -271,6 +262,7 @@ class WindowFrame(QMainWindow):
                 },
             },
         )
+        self.state.set_shares("splitter", self.splitter.shares())
         self.state.set_selection(self.sidebar.current_key, self.paper_list.current_id())
         self.state.sync()
 
@@ -327,10 +319,12 @@ class WindowFrame(QMainWindow):
     def set_sidebar_visible(self, visible: bool) -> None:
         """View ▸ Show Sidebar."""
         self.sidebar.setVisible(visible)
+        self.splitter.apply()
 
     def set_detail_visible(self, visible: bool) -> None:
         """View ▸ Show Detail Pane."""
         self.detail.setVisible(visible)
+        self.splitter.apply()
 
     def _list_menu(self, pos: QPoint) -> None:
         ids = self.paper_list.selected_ids()
@@ -369,29 +363,7 @@ class WindowFrame(QMainWindow):
             event.acceptProposedAction()
             self.files_dropped.emit(paths)
 
-    # ------------------------------------------------------------------ help and settings
-
-    def show_settings(self) -> None:
-        """The Settings dialog; saving restarts the watcher."""
-        from ui.dialogs import SettingsDialog
-
-        dialog = SettingsDialog(self.settings, self.library.path, data_dir(), self)
-        self.settings_dialog = dialog
-        dialog.accepted.connect(lambda: self.apply_theme(dialog.theme_choice()))
-        dialog.accepted.connect(lambda: self.settings_accepted.emit(dialog.result_settings()))
-        dialog.open()
-
-    def apply_theme(self, choice: str) -> None:
-        """Switch the whole application to the theme ``choice`` now (and remember it)."""
-        from PySide6.QtWidgets import QApplication
-
-        from ui.style import apply_theme
-
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_theme(app, choice)
-            if self.detail.paper is not None:
-                self.detail.tags.recolor()  # chips take their colours from the palette
+    # ------------------------------------------------------------------ settings
 
     def save_settings(self) -> bool:
         """Write the settings file; False (after saying why) when it cannot be written."""
@@ -422,25 +394,3 @@ class WindowFrame(QMainWindow):
         if changed_watch and self.watch is not None:
             self.watch.restart(settings)
             self.start_watching_label()
-
-    def show_search_help(self) -> None:
-        """Help ▸ Search Syntax."""
-        from ui.help import search_help_box
-
-        self.help_box = search_help_box(self)
-        self.help_box.open()
-
-    def show_shortcuts(self) -> None:
-        """Help ▸ Keyboard Shortcuts."""
-        from ui.help import shortcuts_box
-
-        self.help_box = shortcuts_box(self, self.menu_actions.shortcut_rows())
-        self.help_box.open()
-
-    def show_about(self) -> None:
-        """Help ▸ About: versions and where things are."""
-        from ui.help import about_text
-
-        QMessageBox.about(
-            self, "About Papershelf", about_text(self.library.path, data_dir(), config_dir())
-        )

@@ -45,7 +45,7 @@ def _describe(paper: Paper) -> str:
             f"arXiv:{paper.arxiv_id}" if paper.arxiv_id else "",
             f"DOI {paper.doi}" if paper.doi else "",
             paper.journal or "",
-            f"{len(paper.appearances)} digest(s)",
+            f"in {len(paper.appearances)} digest{'' if len(paper.appearances) == 1 else 's'}",
         )
         if part
     )

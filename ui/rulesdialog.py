@@ -117,6 +117,11 @@ class RulesDialog(QDialog):
         self.preview.setObjectName("rulePreview")
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Room for the longest preview (its titles, a wrapped one, "…and N more"): the form
+        # above does not jump while the user types.
+        lines = PREVIEW_TITLES + 3
+        self.preview.setMinimumHeight(self.preview.fontMetrics().lineSpacing() * lines)
         layout.addWidget(self.preview)
         buttons = QDialogButtonBox()
         self.add_button = buttons.addButton("Add Rule", QDialogButtonBox.ButtonRole.ActionRole)
@@ -124,6 +129,7 @@ class RulesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+        self.query.setFocus(Qt.FocusReason.OtherFocusReason)  # the dialog opens to type a rule
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)

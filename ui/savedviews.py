@@ -1,4 +1,5 @@
-"""Saved views in the window: save the current search, rename, move and delete, with undo.
+"""Saved views in the window: save the current search, rename, move (by keys, menu or a
+drag in the sidebar) and delete, with undo.
 
 :class:`SavedViewActions` owns the "Save Search as View…" action (Ctrl+S, and a button
 in the search box), turns a selected saved view into the list's filter and order, and
@@ -91,6 +92,18 @@ class _MoveView(EditCommand):
         return saved_views.reorder_views(library, self._before)
 
 
+class _ReorderViews(EditCommand):
+    def __init__(self, order: list[int], before: list[int], name: str) -> None:
+        super().__init__(f"Move the view “{name}”")
+        self.order, self.before = order, before
+
+    def write_do(self, library: Library) -> Changes:
+        return saved_views.reorder_views(library, self.order)
+
+    def write_undo(self, library: Library) -> Changes:
+        return saved_views.reorder_views(library, self.before)
+
+
 class SavedViewActions(QObject):
     """The window's saved-view actions; the sidebar model holds the views themselves."""
 
@@ -132,6 +145,7 @@ class SavedViewActions(QObject):
         self.view_requested.connect(show_view)
         sidebar.rename_view_requested.connect(self.rename)
         sidebar.move_view_requested.connect(self.move)
+        sidebar.reorder_views_requested.connect(self.reorder)
         sidebar.delete_view_requested.connect(self.delete)
         sidebar.view_selected.connect(lambda key: self.apply_order(key, header))
 
@@ -225,6 +239,13 @@ class SavedViewActions(QObject):
         view = self._lookup(view_id)
         if view is not None:
             self._run(_MoveView(view, step), f"Moved the view “{view.name}”")
+
+    def reorder(self, view_id: int, order: list[int], before: list[int]) -> None:
+        """Put the saved views in the order ``order`` (``view_id`` dropped in its new place
+        in the sidebar); the undo puts them back in the order ``before``."""
+        view = self._lookup(view_id)
+        if view is not None and order and order != before:
+            self._run(_ReorderViews(order, before, view.name), f"Moved the view “{view.name}”")
 
     def delete(self, view_id: int) -> None:
         """Delete a saved view (Edit ▸ Undo brings it back)."""

@@ -1,16 +1,12 @@
-"""The sidebar: reading views with counts, tags, and the import log (digests).
+"""The sidebar: reading views with counts, saved views, tags, and the import log (digests).
 
-:class:`SidebarModel` is a :class:`QStandardItemModel` whose items carry a :class:`ViewKey`
-(what the paper list shows when the item is selected) and a count: the reading views,
-the saved views (live counts), the tags that papers have, and the import log. :class:`SidebarView`
-paints counts right-aligned, keeps the selection by key across refreshes and offers the
-tag actions (rename, merge, delete) in a context menu; the window carries them out.
+The items are :class:`~ui.sidebarmodel.SidebarModel`'s (re-exported here with their roles).
+:class:`SidebarView` paints counts right-aligned (:class:`SidebarDelegate`), keeps the
+selection by key across refreshes, reorders saved views (:mod:`ui.sidebardrag`) and offers
+the tag, saved-view and digest actions in context menus; the window carries them out.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -25,11 +21,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
     QMouseEvent,
     QPainter,
     QPalette,
-    QStandardItem,
-    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,255 +37,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.library import DigestRecord, DigestStatus, Status, TagCount, ViewCounts
-from reader.library.saved_views import SavedView
-from ui.icons import icon
-from ui.models import format_date
+from reader.library import DigestRecord
+from ui.sidebardrag import SavedViewOrdering
+from ui.sidebarmodel import (
+    CountRole,
+    DigestRole,
+    FailedRole,
+    SavedViewRole,
+    SectionRole,
+    ShowAllRole,
+    SidebarModel,
+    ViewKeyRole,
+    digest_label,
+    digest_tooltip,
+)
 from ui.style import FAILED_COLOR
-from ui.tooltips import plain_tooltip
-from ui.views import ALL, FOR_YOU, INBOX, RATED, ViewKey
+from ui.views import INBOX, ViewKey
 
-ViewKeyRole = Qt.ItemDataRole.UserRole + 10
-"""The item's :class:`ViewKey` (``None`` for section headers)."""
-CountRole = Qt.ItemDataRole.UserRole + 11
-"""The number painted at the right of the item (``None`` for none)."""
-FailedRole = Qt.ItemDataRole.UserRole + 12
-"""True for a digest whose import failed."""
-DigestRole = Qt.ItemDataRole.UserRole + 13
-"""The :class:`~reader.library.DigestRecord` of a digest item."""
-SectionRole = Qt.ItemDataRole.UserRole + 14
-"""True for the Tags and Digests headers."""
-ShowAllRole = Qt.ItemDataRole.UserRole + 15
-"""True for the "Show all digests…" item."""
-SavedViewRole = Qt.ItemDataRole.UserRole + 16
-"""The :class:`~reader.library.saved_views.SavedView` of a saved-view item."""
-
-
-_STATUS_ICONS = {
-    Status.INBOX: "inbox",
-    Status.QUEUE: "queue",
-    Status.READING: "reading",
-    Status.READ: "read",
-    Status.ARCHIVED: "archived",
-}
-
-
-def digest_label(record: DigestRecord) -> str:
-    """How a digest is listed: its date when it has one, else its file name."""
-    if record.status is DigestStatus.FAILED or record.digest_date is None:
-        return record.name
-    return format_date(record.digest_date)
-
-
-def digest_tooltip(record: DigestRecord) -> str:
-    """The import-log line of a digest, for its tooltip."""
-    when = f"{record.imported_at.astimezone():%Y-%m-%d %H:%M}"
-    failed = record.status is DigestStatus.FAILED
-    lines = [record.path, f"Tried {when}, not imported" if failed else f"Imported {when}"]
-    if failed:
-        lines.append(f"Failed: {record.error or 'unknown error'}")
-    else:
-        lines.append(f"{record.entries} papers: {record.new} new, {record.updated} updated")
-    lines.extend(f"Warning: {w}" for w in record.warnings)
-    return plain_tooltip("\n".join(lines))
-
-
-_TOOLTIPS = {
-    RATED: "Papers rated 4 or 5 stars",
-    FOR_YOU: "Inbox papers you have not rated or tagged yet, the best match first",
-}
-
-
-class SidebarModel(QStandardItemModel):
-    """The sidebar's items. Counts and lists are refreshed in place by the window."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._views: dict[ViewKey, QStandardItem] = {}
-        for status in Status:
-            self._add_view(ViewKey("status", status.value), status.label, _STATUS_ICONS[status])
-        self._add_view(ALL, "All papers", "all")
-        self._add_view(RATED, "Rated", "rated")
-        self._add_view(FOR_YOU, "For you", "rated")
-        self.saved_section = self._section("Saved views", "search")
-        self.tags_section = self._section("Tags", "tag")
-        self.digests_section = self._section("Digests", "digest")
-        self._failed = 0
-        self._complete = True
-
-    def _add_view(self, key: ViewKey, label: str, icon_name: str) -> None:
-        item = QStandardItem(icon(icon_name), label)
-        item.setEditable(False)
-        item.setData(key, ViewKeyRole)
-        item.setData(None if key.ranked else 0, CountRole)  # For you: its heading counts
-        item.setToolTip(_TOOLTIPS.get(key, f"{label} ({key.to_text()})"))
-        self.appendRow(item)
-        self._views[key] = item
-
-    def _section(self, label: str, icon_name: str) -> QStandardItem:
-        item = QStandardItem(icon(icon_name), label)
-        item.setEditable(False)
-        item.setSelectable(False)
-        item.setData(True, SectionRole)
-        item.setColumnCount(1)  # so adding children inserts rows only (no columnsInserted)
-        self.appendRow(item)
-        return item
-
-    # ------------------------------------------------------------------ refreshing
-
-    def set_counts(self, counts: ViewCounts) -> None:
-        """Update the counts of the reading views."""
-        for status in Status:
-            self._set_count(self._views[ViewKey("status", status.value)], counts.by_status[status])
-        self._set_count(self._views[ALL], counts.all)
-        self._set_count(self._views[RATED], counts.rated)
-
-    @staticmethod
-    def _set_count(item: QStandardItem, count: int | None) -> None:
-        if item.data(CountRole) != count:
-            item.setData(count, CountRole)
-
-    def set_saved_views(self, views: Sequence[SavedView], counts: dict[int, int | None]) -> None:
-        """Replace the saved-view items (names, live counts), in their order."""
-        current = [
-            (
-                self.saved_section.child(r).data(SavedViewRole),
-                self.saved_section.child(r).data(CountRole),
-            )
-            for r in range(self.saved_section.rowCount())
-        ]
-        if current == [(v, counts.get(v.id)) for v in views]:
-            return
-        self.saved_section.removeRows(0, self.saved_section.rowCount())
-        view_icon = icon("search")
-        items = []
-        for view in views:
-            item = QStandardItem(view_icon, view.name)
-            item.setEditable(False)
-            item.setData(ViewKey("saved", view.id), ViewKeyRole)
-            item.setData(view, SavedViewRole)
-            item.setData(counts.get(view.id), CountRole)
-            shown = view.query or "every paper"
-            item.setToolTip(
-                plain_tooltip(
-                    f"{view.name}: “{shown}” in {view.base}, by {view.sort.value} "
-                    f"({'descending' if view.descending else 'ascending'}); right-click to "
-                    "rename, move or delete"
-                )
-            )
-            items.append(item)
-        if items:
-            self.saved_section.appendRows(items)
-        self._set_count(self.saved_section, len(views) or None)
-
-    def saved_view(self, view_id: int) -> SavedView | None:
-        """The saved view ``view_id`` as the sidebar lists it."""
-        index = self.index_of(ViewKey("saved", view_id))
-        return index.data(SavedViewRole) if index.isValid() else None
-
-    def set_tags(self, tags: Sequence[TagCount]) -> None:
-        """Replace the tag items (names and counts); tags no paper has are not listed."""
-        tags = [t for t in tags if t.count > 0]
-        current = [
-            (self.tags_section.child(r).text(), self.tags_section.child(r).data(CountRole))
-            for r in range(self.tags_section.rowCount())
-        ]
-        if current == [(t.name, t.count) for t in tags]:
-            return
-        self.tags_section.removeRows(0, self.tags_section.rowCount())
-        tag_icon = icon("tag")
-        items = []
-        for tag in tags:
-            item = QStandardItem(tag_icon, tag.name)
-            item.setEditable(False)
-            item.setData(ViewKey("tag", tag.name), ViewKeyRole)
-            item.setData(tag.count, CountRole)
-            item.setToolTip(
-                plain_tooltip(
-                    f"#{tag.name}: {tag.count} paper{'s' if tag.count != 1 else ''} (right-click "
-                    "to rename, merge or delete)"
-                )
-            )
-            items.append(item)
-        if items:
-            self.tags_section.appendRows(items)
-        self._set_count(self.tags_section, len(tags) or None)
-
-    def set_digests(self, records: Sequence[DigestRecord], *, more: bool = False) -> None:
-        """Replace the import-log items; failed digests get a warning icon and their error.
-
-        With ``more``, ``records`` are only the newest digests and a last item offers to
-        list them all (a year of daily captures is hundreds of items nobody needs at start).
-        """
-        self.digests_section.removeRows(0, self.digests_section.rowCount())
-        ok_icon = icon("digest")
-        failed_icon = icon("digest-failed", FAILED_COLOR)
-        items = []
-        failed = 0
-        for record in records:
-            is_failed = record.status is DigestStatus.FAILED
-            failed += is_failed
-            item = QStandardItem(failed_icon if is_failed else ok_icon, digest_label(record))
-            item.setEditable(False)
-            item.setData(ViewKey("digest", record.id), ViewKeyRole)
-            item.setData(None if is_failed else record.entries, CountRole)
-            item.setData(is_failed, FailedRole)
-            item.setData(record, DigestRole)
-            item.setToolTip(digest_tooltip(record))
-            items.append(item)
-        if more:
-            item = QStandardItem("Show all digests…")
-            item.setEditable(False)
-            item.setData(True, ShowAllRole)
-            item.setToolTip("List every digest ever imported")
-            items.append(item)
-        self._complete = not more
-        if items:
-            self.digests_section.appendRows(items)
-        self._failed = failed
-        self.digests_section.setData(failed > 0, FailedRole)
-        self.digests_section.setIcon(
-            icon("digest-failed", FAILED_COLOR) if failed else icon("digest")
-        )
-        self.digests_section.setToolTip(
-            f"{failed} digest{'s' if failed != 1 else ''} could not be imported"
-            if failed
-            else "The import log: every digest file imported"
-        )
-        self._set_count(self.digests_section, (len(records) or None) if not more else None)
-
-    @property
-    def digests_complete(self) -> bool:
-        """Whether every digest is listed (not only the newest)."""
-        return self._complete
-
-    @property
-    def failed_digests(self) -> int:
-        """How many digests in the log failed."""
-        return self._failed
-
-    def index_of(self, key: ViewKey) -> QModelIndex:
-        """The index of the item for ``key`` (invalid when there is none)."""
-        item = self._views.get(key)
-        if item is not None:
-            return item.index()
-        section = {
-            "tag": self.tags_section,
-            "digest": self.digests_section,
-            "saved": self.saved_section,
-        }.get(key.kind)
-        if section is None:
-            return QModelIndex()
-        for row in range(section.rowCount()):
-            child = section.child(row)
-            if child.data(ViewKeyRole) == key:
-                return child.index()
-        return QModelIndex()
-
-    def digest_record(self, digest_id: int) -> DigestRecord | None:
-        """The record of a digest listed in the sidebar."""
-        index = self.index_of(ViewKey("digest", digest_id))
-        return index.data(DigestRole) if index.isValid() else None
+__all__ = [
+    "CountRole",
+    "DigestRole",
+    "FailedRole",
+    "SavedViewRole",
+    "SectionRole",
+    "ShowAllRole",
+    "SidebarDelegate",
+    "SidebarModel",
+    "SidebarView",
+    "ViewKeyRole",
+    "digest_label",
+    "digest_tooltip",
+]
 
 
 class SidebarDelegate(QStyledItemDelegate):
@@ -316,6 +93,26 @@ class SidebarDelegate(QStyledItemDelegate):
         if index.data(FailedRole) and not index.data(SectionRole):
             option.palette.setColor(QPalette.ColorRole.Text, QColor(FAILED_COLOR))
 
+    def label_option(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> tuple[QStyleOptionViewItem, int]:
+        """The item's option with its label elided to leave room for its count, and the
+        count's width (the label measured in its own font: a section's is bold)."""
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        metrics = QFontMetrics(opt.font)
+        count_width = metrics.horizontalAdvance(f"{index.data(CountRole) or 0:,}") + 16
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        room = max(0, text_rect.width() - count_width)
+        # A digest's label is its date and file: cut in the middle, both stay readable.
+        mode = (
+            Qt.TextElideMode.ElideMiddle if index.data(DigestRole) else Qt.TextElideMode.ElideRight
+        )
+        opt.text = metrics.elidedText(opt.text, mode, room)
+        return opt, count_width
+
     def paint(
         self,
         painter: QPainter,
@@ -327,14 +124,9 @@ class SidebarDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         text = f"{count:,}"
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
+        opt, count_width = self.label_option(option, index)
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
-        count_width = opt.fontMetrics.horizontalAdvance(text) + 16
-        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
-        room = max(0, text_rect.width() - count_width)
-        opt.text = opt.fontMetrics.elidedText(opt.text, Qt.TextElideMode.ElideRight, room)
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = (
@@ -352,7 +144,7 @@ class SidebarDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class SidebarView(QTreeView):
+class SidebarView(SavedViewOrdering):
     """The sidebar tree. Emits :attr:`view_selected` and the tag actions' requests."""
 
     view_selected = Signal(object)
@@ -363,8 +155,6 @@ class SidebarView(QTreeView):
     delete_tag_requested = Signal(str)
     rename_view_requested = Signal(int)
     """The id of a saved view to rename."""
-    move_view_requested = Signal(int, int)
-    """The id of a saved view and the step (-1 up, 1 down)."""
     delete_view_requested = Signal(int)
     """The id of a saved view to delete."""
     digest_action_requested = Signal(str, int)
@@ -498,6 +288,18 @@ class SidebarView(QTreeView):
         menu.addAction(f"Delete “{shown}”…", lambda: self.delete_tag_requested.emit(name))
         menu.exec(self.viewport().mapToGlobal(pos))
 
+    def saved_view_id(self, index: QModelIndex) -> int | None:
+        """The id of the saved view ``index`` is, if it is one."""
+        key = index.data(ViewKeyRole) if index.isValid() else None
+        if isinstance(key, ViewKey) and key.kind == "saved":
+            return int(key.value or 0)
+        return None
+
+    def saved_view_indexes(self) -> list[QModelIndex]:
+        """The saved views' items, in the sidebar's order."""
+        section = self._model.saved_section
+        return [section.child(row).index() for row in range(section.rowCount())]
+
     def _hide_empty_saved(self) -> None:
         """The Saved views header shows only once there is a saved view."""
         section = self._model.saved_section
@@ -513,6 +315,8 @@ class SidebarView(QTreeView):
         menu.addAction(f"Rename “{shown}”…", lambda: self.rename_view_requested.emit(view_id))
         up = menu.addAction("Move Up", lambda: self.move_view_requested.emit(view_id, -1))
         down = menu.addAction("Move Down", lambda: self.move_view_requested.emit(view_id, 1))
+        up.setShortcut(self.move_up_action.shortcut())  # shown in the menu: the same keys
+        down.setShortcut(self.move_down_action.shortcut())
         up.setEnabled(index.row() > 0)
         down.setEnabled(index.row() < self._model.saved_section.rowCount() - 1)
         menu.addSeparator()

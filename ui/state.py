@@ -59,11 +59,23 @@ class WindowState:
         saved = _bytes(self._settings.value("window/header"))
         return saved is not None and header.restoreState(saved)
 
-    def restore_splitter(self, name: str, splitter: QSplitter) -> None:
-        """Sizes of a splitter (call once the window has its real size)."""
+    def restore_splitter(self, name: str, splitter: QSplitter) -> bool:
+        """Sizes of a splitter (call once the window has its real size); False if none
+        were saved."""
         saved = _bytes(self._settings.value(f"window/{name}"))
-        if saved is not None:
-            splitter.restoreState(saved)
+        return saved is not None and splitter.restoreState(saved)
+
+    def shares(self, name: str) -> list[float]:
+        """A splitter's remembered shares of its width (empty when none are kept)."""
+        text = str(self._settings.value(f"window/{name}Shares", "") or "")
+        try:
+            return [float(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            return []
+
+    def set_shares(self, name: str, shares: tuple[float, ...]) -> None:
+        """Remember a splitter's shares of its width (the proportion the user dragged)."""
+        self._settings.setValue(f"window/{name}Shares", ",".join(f"{s:.6f}" for s in shares))
 
     def choice(self, name: str, default: str) -> str:
         """A remembered choice by name (the citation style), shared by every library."""

@@ -238,7 +238,7 @@ class MainWindow(WindowFrame):
         self.bus.changed.connect(insight.on_changes)
         self.detail.insight.paper_requested.connect(self.selection.show_paper_in_list)
         self.paper_list.rating_delegate.rating_clicked.connect(self.selection.rating_clicked)
-        under = SimilarBar.under(self.view_title)
+        under = SimilarBar.under(self.heading)
         view = self.show_view
         self.similar_view = similar = SimilarView(
             insight, self.model, self.paper_list, self.sidebar, under, view, self

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.digests.model import Digest, Entry
-from reader.library import citekeys, import_steps, merging, paper_edits, rules
+from reader.library import citekeys, import_steps, merging, paper_edits, paper_ids, rules
 from reader.library.merging import Identity
 from reader.library.model import Changes
 from reader.library.store import Library, now_utc, to_iso
@@ -272,20 +272,16 @@ def _write(
 def _insert_rows(conn: Any, rows: list[dict[str, Any]], now: str) -> None:
     """Insert planned papers (in page order) and give each its id.
 
-    New papers get ids after every id in use or in the trash (a restore gives a trashed
-    paper its id back), last-listed first: ids are the "newest first" order of every
+    New papers get ids after every id in use, in the trash (a restore gives a trashed
+    paper its id back) or ever given (:mod:`reader.library.paper_ids`), last-listed first: ids are the "newest first" order of every
     list, and it follows the page, top entry first.
     """
     if not rows:
         return
-    base = int(
-        conn.execute(
-            "SELECT max(coalesce((SELECT max(id) FROM paper), 0), "
-            "coalesce((SELECT max(paper_id) FROM trash), 0))"
-        ).fetchone()[0]
-    )
+    base = paper_ids.next_base(conn)  # never an id given before (merged away, purged)
     for offset, row in enumerate(rows):
         row["id"] = base + len(rows) - offset
+    paper_ids.raise_mark(conn, base + len(rows))
     columns = ", ".join((*_INSERT_COLUMNS, "first_seen"))
     marks = ", ".join("?" * (len(_INSERT_COLUMNS) + 1))
     conn.executemany(

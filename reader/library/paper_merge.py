@@ -16,6 +16,9 @@ them had is lost:
 - **citation key**: ``keep``'s; ``other``'s is recorded in ``citekey_alias`` as answering
   to ``keep`` (its ``citekey`` row stays, so no other paper is ever given that key).
 
+``other``'s id is never given to a new paper (:mod:`reader.library.paper_ids`): its
+citation key, vault note and the undo history keep naming it, and an undo gives it back.
+
 Two papers with different arXiv ids, or different DOIs, are refused: ids are identities
 (:mod:`reader.library.merging`). The result holds everything :func:`split_papers` needs to
 put both papers back exactly as they were.
@@ -28,7 +31,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reader.library import merging
+from reader.library import merging, paper_ids
 from reader.library.errors import LibraryUsageError, PaperNotFoundError
 from reader.library.model import Changes
 
@@ -88,6 +91,7 @@ def merge_papers(library: Library, keep: int, other: int) -> PaperMerge:
         # it goes before ``keep`` changes: its arXiv id is unique, and ``keep`` may take it.
         conn.execute("UPDATE appearance SET paper_id = ? WHERE paper_id = ?", [keep, other])
         conn.execute("DELETE FROM paper WHERE id = ?", [other])
+        paper_ids.raise_mark(conn, other)  # its id is never given to a new paper
         if combined:
             assignments = ", ".join(f"{column} = ?" for column in combined)
             conn.execute(f"UPDATE paper SET {assignments} WHERE id = ?", [*combined.values(), keep])

@@ -513,6 +513,27 @@ CREATE TRIGGER citekey_missing_key_delete AFTER DELETE ON citekey
 END;
 """
 
+_PAPER_ID_MARK = """
+-- The highest paper id ever given out (reader.library.paper_ids): new papers are numbered
+-- above it, so the id of a paper merged away or purged from the trash is never reused by
+-- a later import (records such as citation keys, vault notes and undo name old ids). It
+-- starts above every id this library still records anywhere: papers, the trash, citation
+-- keys (a merged-away paper keeps its key row), edited fields, vault notes, export files.
+-- Each is a max over an index or a small table: fast at a million papers.
+CREATE TABLE paper_id_mark (
+    one  INTEGER PRIMARY KEY CHECK (one = 1),
+    high INTEGER NOT NULL
+);
+INSERT INTO paper_id_mark (one, high) SELECT 1, max(
+    coalesce((SELECT max(id) FROM paper), 0),
+    coalesce((SELECT max(paper_id) FROM trash), 0),
+    coalesce((SELECT max(paper_id) FROM citekey), 0),
+    coalesce((SELECT max(paper_id) FROM paper_edit), 0),
+    coalesce((SELECT max(paper_id) FROM vault_note), 0),
+    coalesce((SELECT max(paper_id) FROM export_file), 0)
+);
+"""
+
 WORDS_SCRIPT = _WORDS
 """The migration that adds the words index (tests upgrade a library from just before it)."""
 
@@ -531,6 +552,7 @@ MIGRATIONS: tuple[str, ...] = (
     _AUTHOR_ORDER,
     _CITEKEY_MISSING,
     _VAULT_STAT,
+    _PAPER_ID_MARK,
 )
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 

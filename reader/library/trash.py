@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from reader.library import paper_ids
 from reader.library.errors import LibraryUsageError
 from reader.library.merging import doi_key
 from reader.library.model import Changes
@@ -245,6 +246,8 @@ def _in_trash(conn: Any, ids: list[int]) -> dict[int, tuple[str, str, str]]:
 
 
 def _delete(conn: Any, ids: list[int]) -> None:
+    if ids:
+        paper_ids.raise_mark(conn, max(ids))  # a purged paper's id is never given again
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         conn.execute(f"DELETE FROM trash WHERE paper_id IN ({','.join('?' * len(chunk))})", chunk)

@@ -13,7 +13,7 @@ from reader.library import Library, SortKey, Status, rules, saved_views
 from tests.test_export_support import add_papers
 from tests.ui.conftest import WAIT_MS, WindowFactory, settle, write
 from ui.rulesdialog import RulesDialog
-from ui.sidebar import CountRole, SavedViewRole
+from ui.sidebar import CountRole, SavedViewRole, SidebarDelegate
 from ui.views import ViewKey
 
 pytestmark = pytest.mark.gui
@@ -153,3 +153,93 @@ def test_rules_dialog_previews_adds_and_applies_with_undo(
     )
     assert window.library.paper(papers[0]).tags == ()
     assert [r.query for r in rules.rules(window.library)] == ["sparse"]
+
+
+def test_digests_of_the_same_day_are_told_apart_by_their_file(
+    qtbot: QtBot, make_window: WindowFactory, lib_path: Path
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from reader.digests.model import Digest, Entry
+    from reader.library.ingest import SourceFile, record_digest
+
+    with Library(lib_path) as library:
+        for name in ("zotero.bib", "scopus.ris"):
+            digest = Digest(
+                format="test",
+                entries=(Entry(title=f"A paper from {name}"),),
+                date=date(2026, 12, 1),
+                captured_at=datetime(2026, 12, 1, tzinfo=UTC),
+            )
+            record_digest(library, SourceFile(name, None, name, "test"), digest)
+    window = make_window()
+    section = window.sidebar_model.digests_section
+    qtbot.waitUntil(lambda: section.rowCount() == 2, timeout=WAIT_MS)
+    labels = sorted(section.child(r).text() for r in range(2))
+    assert labels == ["Dec 1, 2026 · scopus.ris", "Dec 1, 2026 · zotero.bib"]
+    sidebar = window.sidebar
+    delegate = sidebar.itemDelegate()
+    assert isinstance(delegate, SidebarDelegate)
+    index = section.child(0).index()
+    option = QStyleOptionViewItem()
+    option.initFrom(sidebar)
+    option.widget = sidebar
+    option.rect = sidebar.visualRect(index)
+    option.rect.setWidth(130)  # the narrowest sidebar: both ends of the label stay
+    shown, _count = delegate.label_option(option, index)
+    assert shown.text.startswith("Dec 1")
+    assert shown.text.endswith((".bib", ".ris"))
+    assert "…" in shown.text
+
+
+def test_the_rules_dialog_opens_to_type_and_its_form_stays_put_while_previewing(
+    qtbot: QtBot, make_window: WindowFactory, lib_path: Path
+) -> None:
+    with Library(lib_path) as library:
+        add_papers(library, [f"Sparse paper number {n} with a long title" for n in range(9)])
+    window = make_window()
+    dialog = RulesDialog(window.runner, window.queries, window.edits, window)
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.query.hasFocus, timeout=WAIT_MS)
+    top = dialog.query.mapTo(dialog, dialog.query.rect().topLeft()).y()
+    qtbot.keyClicks(dialog.query, "sparse")
+    qtbot.waitUntil(lambda: "and 4 more" in dialog.preview.text(), timeout=WAIT_MS)
+    qtbot.wait(20)
+    assert dialog.query.mapTo(dialog, dialog.query.rect().topLeft()).y() == top
+
+
+def test_a_bold_section_label_is_elided_in_its_own_font_clear_of_its_count(
+    qtbot: QtBot, make_window: WindowFactory, papers: list[int]
+) -> None:
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    window = make_window()
+    write(
+        qtbot,
+        window,
+        lambda lib: (saved_views.add_view(lib, "One", "sparse"), saved_views.VIEWS_CHANGED)[1],
+    )
+    section = window.sidebar_model.saved_section
+    qtbot.waitUntil(lambda: section.rowCount() == 1, timeout=WAIT_MS)
+    sidebar = window.sidebar
+    index = section.index()
+    option = QStyleOptionViewItem()
+    option.initFrom(sidebar)
+    option.widget = sidebar
+    style = sidebar.style()
+    delegate = sidebar.itemDelegate()
+    assert isinstance(delegate, SidebarDelegate)
+    for width in range(60, 220, 2):  # every width the sidebar can give it
+        option.rect = sidebar.visualRect(index)
+        option.rect.setWidth(width)
+        shown, count_width = delegate.label_option(option, index)
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, shown, sidebar)
+        assert shown.font.weight() > option.font.weight()  # the section is bold
+        advance = QFontMetrics(shown.font).horizontalAdvance(shown.text)
+        assert advance <= text_rect.width() - count_width, (width, shown.text)

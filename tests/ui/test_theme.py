@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import WAIT_MS, WindowFactory
@@ -58,3 +58,19 @@ def test_the_environment_still_overrides_the_theme(
     monkeypatch.setenv(SCHEME_VARIABLE, "light")
     apply_theme(app, "dark")
     assert _window_lightness(app) > 180
+
+
+def test_settings_says_when_the_environment_decides_the_theme(
+    qtbot: QtBot, make_window: WindowFactory, app: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+    window.show_settings()
+    assert window.settings_dialog.theme.isEnabled()
+    window.settings_dialog.reject()
+    monkeypatch.setenv(SCHEME_VARIABLE, "light")
+    window.show_settings()
+    dialog = window.settings_dialog
+    assert not dialog.theme.isEnabled()  # a choice here would change nothing
+    said = [label.text() for label in dialog.findChildren(QLabel)]
+    assert f"{SCHEME_VARIABLE}=light is set: it decides." in said
+    dialog.reject()

@@ -425,8 +425,9 @@ def test_state_is_restored(qtbot: QtBot, make_window: WindowFactory, papers: Pat
     window.paper_list.select_row(7)
     settle(qtbot, window)
     chosen = window.paper_list.current_id()
-    window.splitter.setSizes([170, 318, 300])
     qtbot.waitUntil(lambda: sum(window.splitter.sizes()) < 800)
+    window.splitter.moveSplitter(170, 1)  # the user drags both handles
+    window.splitter.moveSplitter(170 + window.splitter.handleWidth() + 318, 2)
     sizes = window.splitter.sizes()
     window.close()
 
