@@ -9,6 +9,7 @@ write runs in one transaction of :meth:`Library.transaction` and returns the
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,23 @@ class InterestState:
     negatives: int = 0
     generation: int = 0
     message: str | None = None
+
+
+def open_snapshot(path: str | os.PathLike[str]) -> Library:
+    """The library at ``path``, read-only, inside one read transaction held until it is
+    closed: every read through it sees the same state of the file, however the writer
+    moves on meanwhile (a refit reads signals, ids and texts that agree with each other).
+
+    Close it soon: the snapshot keeps the write-ahead log from being checkpointed past it.
+    """
+    library = Library(path, read_only=True)
+    try:
+        library.connection.execute("BEGIN")
+        library.connection.execute("SELECT count(*) FROM interest_state").fetchone()  # pin it
+    except BaseException:
+        library.close()
+        raise
+    return library
 
 
 def signal_rows(library: Library) -> list[SignalRow]:
