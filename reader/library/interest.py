@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from reader.library import rule_marks
 from reader.library.for_you import for_you_count, for_you_ids
 from reader.library.model import Changes, Status
 from reader.library.store import Library, from_iso, now_utc, to_iso
@@ -91,9 +92,15 @@ def open_snapshot(path: str | os.PathLike[str]) -> Library:
 
 
 def signal_rows(library: Library) -> list[SignalRow]:
-    """Every paper the user did something with: rated, tagged, moved, annotated, dismissed."""
+    """Every paper the user did something with: rated, tagged, moved, annotated, dismissed.
+
+    What import rules set is not the user's doing (:mod:`reader.library.rule_marks`): a
+    rule's rating reads as 0, a rule's status as ``inbox`` and a paper whose tags all came
+    from rules as untagged, until the user changes them.
+    """
     rows = library.connection.execute(
-        "SELECT p.id, p.rating, p.status, p.tags != '', p.note != '', p.opened_at IS NOT NULL, "
+        f"SELECT p.id, {rule_marks.USER_RATING}, {rule_marks.USER_STATUS}, "
+        f"{rule_marks.USER_TAGGED}, p.note != '', p.opened_at IS NOT NULL, "
         "n.paper_id IS NOT NULL FROM paper p LEFT JOIN not_interested n ON n.paper_id = p.id "
         "WHERE p.rating > 0 OR p.status != 'inbox' OR p.tags != '' OR n.paper_id IS NOT NULL "
         "ORDER BY p.id"
