@@ -19,6 +19,7 @@ figures must not come from it (its import skipped the indexes).
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
 import sys
@@ -69,12 +70,13 @@ def build_fast(folder: Path, count: int, *, seed: int = 7, batch: int = 50) -> P
     from reader.library import Library, Status
     from reader.library.ingest import SourceFile, record_digest
 
-    path = library_path(folder, count)
-    marker = path.with_suffix(".complete")
-    if path.exists() and marker.exists():
-        return path
-    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        stale.unlink(missing_ok=True)
+    final = library_path(folder, count)
+    marker = final.with_suffix(".complete")
+    if final.exists() and marker.exists():
+        return final
+    # Built under a name of its own and renamed when complete: another builder of the same
+    # library (or a reader waiting for it) never sees it half made, nor loses its own file.
+    path = final.with_name(f"{final.stem}.bulk-{os.getpid()}.sqlite")
     folder.mkdir(parents=True, exist_ok=True)
     phases: dict[str, float] = {}
     clock = time.process_time()
@@ -120,14 +122,20 @@ def build_fast(folder: Path, count: int, *, seed: int = 7, batch: int = 50) -> P
         _put_back(conn, statements)
         conn.execute("COMMIT")
         lap("indexes")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("ANALYZE")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         lap("analyze")
-    build_log(path).write_text(
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:  # the checkpoint and the close empty it
+        raise RuntimeError(f"{wal} still holds pages; {path} is left as it is")
+    for leftover in (wal, path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    path.replace(final)
+    build_log(final).write_text(
         json.dumps({"papers": count, "bulk": True, "cpu_s_by_phase": phases}), encoding="utf-8"
     )
     marker.touch()
-    return path
+    return final
 
 
 if __name__ == "__main__":
