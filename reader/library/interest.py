@@ -167,15 +167,14 @@ def texts(library: Library, ids: Sequence[int]) -> list[PaperText]:
     return found
 
 
-def unlabelled_ids(library: Library) -> list[int]:
-    """Inbox papers the user has not touched: the background the model contrasts with."""
-    return [
-        r[0]
-        for r in library.connection.execute(
-            "SELECT p.id FROM paper p WHERE p.status = 'inbox' AND p.rating = 0 AND p.tags = '' "
-            "AND p.id NOT IN (SELECT paper_id FROM not_interested) ORDER BY p.id"
-        )
-    ]
+def unlabelled_ids(library: Library) -> Iterator[int]:
+    """Inbox papers the user has not touched, in id order: the background the model
+    contrasts with (streamed: most of a million papers, never a list of them)."""
+    for row in library.connection.execute(
+        "SELECT p.id FROM paper p WHERE p.status = 'inbox' AND p.rating = 0 AND p.tags = '' "
+        "AND p.id NOT IN (SELECT paper_id FROM not_interested) ORDER BY p.id"
+    ):
+        yield int(row[0])
 
 
 def untriaged_of(library: Library, ids: Sequence[int]) -> set[int]:

@@ -135,7 +135,7 @@ def refit(library: Library, cache: FeatureCache, *, seed: int = 0) -> InterestUp
     corpus = Corpus(library, cache)
     corpus.sync()
     labelled = {lab.paper_id for lab in signals.labels}
-    untouched = np.array(interest.unlabelled_ids(library), dtype=np.int64)
+    untouched = np.fromiter(interest.unlabelled_ids(library), dtype=np.int64)
     pool = untouched[~np.isin(untouched, np.array(sorted(labelled), dtype=np.int64))]
     size = min(pool.size, max(MIN_BACKGROUND, BACKGROUND_PER_LABEL * len(labels)), MAX_BACKGROUND)
     background = sorted(pool[random.Random(seed).sample(range(pool.size), size)].tolist())
