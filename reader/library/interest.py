@@ -171,7 +171,8 @@ def unlabelled_ids(library: Library) -> Iterator[int]:
     """Inbox papers the user has not touched, in id order: the background the model
     contrasts with (streamed: most of a million papers, never a list of them)."""
     for row in library.connection.execute(
-        "SELECT p.id FROM paper p WHERE p.status = 'inbox' AND p.rating = 0 AND p.tags = '' "
+        "SELECT p.id FROM paper p WHERE p.status = 'inbox' AND p.rating = 0 "
+        f"AND {rule_marks.UNTAGGED_BY_USER} "
         "AND p.id NOT IN (SELECT paper_id FROM not_interested) ORDER BY p.id"
     ):
         yield int(row[0])
@@ -188,7 +189,7 @@ def untriaged_of(library: Library, ids: Sequence[int]) -> set[int]:
             r[0]
             for r in library.connection.execute(
                 f"SELECT p.id FROM paper p WHERE p.id IN ({marks}) AND p.status = 'inbox' "
-                "AND p.rating = 0 AND p.tags = '' "
+                f"AND p.rating = 0 AND {rule_marks.UNTAGGED_BY_USER} "
                 "AND p.id NOT IN (SELECT paper_id FROM not_interested)",
                 chunk,
             )

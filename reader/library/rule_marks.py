@@ -13,9 +13,10 @@ Setting a paper to the value it already has changes nothing, so it keeps its mar
 marks of a paper in the trash stay for its restore; a new paper starts with none.
 
 The reads are SQL expressions over a paper aliased ``p`` (:data:`USER_RATING`,
-:data:`USER_STATUS`, :data:`USER_TAGGED`): what the reader set, with the rules' values
-taken out. :func:`reader.library.interest.signal_rows` builds the model's signals from
-them.
+:data:`USER_STATUS`, :data:`USER_TAGGED`, :data:`UNTAGGED_BY_USER`): what the reader set,
+with the rules' values taken out. :func:`reader.library.interest.signal_rows` builds the
+model's signals from them, and For you keeps papers whose only tags are rules' (a rule
+that tags every cs.CL paper must not empty For you of them).
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ USER_TAGGED = (
     "AND m.field = 'tag' AND m.tag_id = pt.tag_id)))"
 )
 """Whether the paper has a tag the reader gave it (not only tags rules added)."""
+
+UNTAGGED_BY_USER = f"(p.tags = '' OR NOT {USER_TAGGED})"
+"""Whether the paper has no tag but those rules added (or none at all): the reader has not
+triaged it by tagging, so it can still be in For you."""
 
 
 def mark(conn: sqlite3.Connection, field: Field, ids: Iterable[int], *, tag_id: int = 0) -> None:

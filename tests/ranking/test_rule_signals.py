@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reader import ranking
 from reader.importer import Importer
-from reader.library import Library, Status, interest, rules
+from reader.library import Library, PaperFilter, Status, interest, rules
 from reader.ranking.refit import NO_SIGNAL
 from reader.ranking.signals import Signals
 from tests.conftest import DigestWriter
@@ -129,3 +129,25 @@ def test_a_new_paper_with_a_purged_papers_id_starts_with_no_marks(
     assert _labels(library) == {second: True}
     assert interest.signal_rows(library)[0].tagged
     assert interest.signal_rows(library)[0].rating == 4
+
+
+def test_for_you_keeps_papers_only_rules_tagged(
+    library: Library, write_digest: DigestWriter
+) -> None:
+    rules.add_rule(library, "diffusion", tags=["gen"])
+    ids = _import(library, write_digest)
+    images, graphs = ids["Diffusion models for image synthesis"], ids["Diffusion on graphs"]
+    speech, colouring = ids["A transformer for speech"], ids["Graph colouring, again"]
+    library.set_rating([colouring], 5)  # one liked paper: a model, scores
+    ranking.rank(library)
+    everything = {images, graphs, speech}
+    assert set(interest.for_you_ids(library)) == everything
+    assert interest.for_you_count(library) == 3
+    assert set(interest.scores(library, [images, graphs]).keys()) == {images, graphs}
+    in_gen = PaperFilter(tag="gen")
+    assert set(interest.for_you_ids(library, in_gen)) == {images, graphs}
+    assert interest.for_you_count(library, in_gen) == 2
+    library.add_tags([graphs], ["mine"])  # the reader's own tag: triaged
+    assert set(interest.for_you_ids(library)) == {images, speech}
+    assert interest.for_you_count(library) == 2
+    assert interest.for_you_count(library, PaperFilter(search="diffusion")) == 1
