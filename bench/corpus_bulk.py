@@ -7,13 +7,13 @@ library (the same generator, seed, digests of 50, tags, ratings, statuses and no
 through :func:`reader.library.ingest.record_digest` and the library's own edits) with the
 full-text triggers and the sort indexes taken out while the papers go in; then it puts
 them back exactly as the schema made them, rebuilds both full-text indexes and the long
-words' vocabulary from the papers, and checks them (FTS5 ``integrity-check``).
+words' vocabulary from the papers (``--check``: and runs FTS5's ``integrity-check``).
 
 The result is the library :func:`~bench.corpus.build_library` makes, at
 :func:`~bench.corpus.library_path`, with ``"bulk": true`` in its build log; import-speed
 figures must not come from it (its import skipped the indexes).
 
-``python -m bench.corpus_bulk FOLDER COUNT``
+``python -m bench.corpus_bulk FOLDER COUNT [--check]``
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _taken_out(conn: sqlite3.Connection) -> list[str]:
     return [sql for _, _, sql in kept]
 
 
-def _put_back(conn: sqlite3.Connection, statements: list[str]) -> None:
+def _put_back(conn: sqlite3.Connection, statements: list[str], *, check: bool) -> None:
     from reader.library.schema import WORD_PREFIXES
 
     for sql in statements:
@@ -61,11 +61,15 @@ def _put_back(conn: sqlite3.Connection, statements: list[str]) -> None:
     conn.execute("DROP TABLE temp.vocabulary")
     for table in ("paper_fts", "paper_words"):
         conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
-        conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+        if check:  # reads and tokenizes every paper again: as long as the rebuild
+            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
 
 
-def build_fast(folder: Path, count: int, *, seed: int = 7, batch: int = 50) -> Path:
-    """The library of ``count`` papers in ``folder`` (reused when it is complete)."""
+def build_fast(
+    folder: Path, count: int, *, seed: int = 7, batch: int = 50, check: bool = False
+) -> Path:
+    """The library of ``count`` papers in ``folder`` (reused when it is complete); with
+    ``check``, FTS5's integrity-check of both full-text indexes (doubles their cost)."""
     from reader.digests.model import Digest
     from reader.library import Library, Status
     from reader.library.ingest import SourceFile, record_digest
@@ -119,7 +123,7 @@ def build_fast(folder: Path, count: int, *, seed: int = 7, batch: int = 50) -> P
             )
         lap("signals")
         conn.execute("BEGIN IMMEDIATE")
-        _put_back(conn, statements)
+        _put_back(conn, statements, check=check)
         conn.execute("COMMIT")
         lap("indexes")
         conn.execute("ANALYZE")
@@ -140,4 +144,4 @@ def build_fast(folder: Path, count: int, *, seed: int = 7, batch: int = 50) -> P
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    print(build_fast(Path(sys.argv[1]), int(sys.argv[2])))
+    print(build_fast(Path(sys.argv[1]), int(sys.argv[2]), check="--check" in sys.argv[3:]))
