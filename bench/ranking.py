@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -94,11 +95,18 @@ def _step_new(path: Path) -> dict[str, Any]:
     from reader.library.interest_cache import FeatureCache, cache_path
     from reader.ranking.refit import score_new
 
-    times = []
+    times: list[float] = []
+    cpus: list[float] = []
     with Library(path) as library, FeatureCache(cache_path(path)) as cache:
         run = time.time_ns() % 1_000_000
         for number in range(6):
-            entries = tuple(papers(50, seed=run * 10 + number))
+            # The generator numbers its arXiv ids from 2301.00000: as they come, these
+            # would be the library's first 50 papers again (an update of known papers,
+            # whose changed texts make the cache sync every paper). New ids: new papers.
+            entries = tuple(
+                replace(entry, arxiv_id=f"{2900 + number}.{(run + i) % 100_000:05d}")
+                for i, entry in enumerate(papers(50, seed=run * 10 + number))
+            )
             result = record_digest(
                 library,
                 SourceFile(
@@ -108,14 +116,17 @@ def _step_new(path: Path) -> dict[str, Any]:
             )
             assert result is not None
             ids = sorted(result.changes.paper_ids)
-            started = time.perf_counter()
+            assert result.new == len(entries), "the digest's papers are not new"
+            started, cpu = time.perf_counter(), time.thread_time()
             update = score_new(library, cache, ids)
             assert update is not None, "no stored model"
             update.apply(library)
             times.append(time.perf_counter() - started)
-    warm = times[1:]  # the first pays for opening the cache and loading the model
+            cpus.append(time.thread_time() - cpu)
+    warm, warm_cpu = times[1:], cpus[1:]  # the first pays for opening the cache and the model
     return {"first_ms": times[0] * 1000, "median_ms": statistics.median(warm) * 1000,
-            "max_ms": max(warm) * 1000}  # fmt: skip
+            "max_ms": max(warm) * 1000, "cpu_median_ms": statistics.median(warm_cpu) * 1000,
+            "cpu_max_ms": max(warm_cpu) * 1000}  # fmt: skip
 
 
 def _step_views(path: Path) -> dict[str, Any]:
@@ -125,9 +136,13 @@ def _step_views(path: Path) -> dict[str, Any]:
 
     inbox_view = PaperFilter(status=Status.INBOX)
 
-    def timed(action: Any) -> float:
-        started = time.perf_counter()
+    cpu: dict[str, list[float]] = {"for_you": [], "inbox": []}
+
+    def timed(action: Any, kind: str = "") -> float:
+        started, thread = time.perf_counter(), time.thread_time()
         action()
+        if kind:  # this thread's CPU time too: on a loaded machine wall time waits
+            cpu[kind].append((time.thread_time() - thread) * 1000)
         return (time.perf_counter() - started) * 1000
 
     with Library(path, read_only=True) as library:
@@ -136,9 +151,9 @@ def _step_views(path: Path) -> dict[str, Any]:
         for_you, inbox, scroll, inbox_scroll, searches, match_sort = [], [], [], [], [], []
         for _ in range(30):  # opening the view: its count and first page of rows
             for_you.append(timed(lambda: (stored.for_you_count(library),
-                                          library.rows(stored.for_you_ids(library, limit=PAGE)))))  # fmt: skip
+                                          library.rows(stored.for_you_ids(library, limit=PAGE))), "for_you"))  # fmt: skip
             inbox.append(timed(lambda: (library.count(inbox_view),
-                                        library.rows(library.paper_ids(inbox_view, limit=PAGE)))))  # fmt: skip
+                                        library.rows(library.paper_ids(inbox_view, limit=PAGE))), "inbox"))  # fmt: skip
         for offset in range(PAGE, 3000, PAGE):  # scrolling down, one page at a time
             scroll.append(timed(lambda o=offset: library.rows(
                 stored.for_you_ids(library, limit=PAGE, offset=o))))  # fmt: skip
@@ -154,6 +169,8 @@ def _step_views(path: Path) -> dict[str, Any]:
     return {
         "for_you_p50_ms": statistics.median(for_you),
         "for_you_p95_ms": _percentile(for_you, 0.95),
+        "for_you_cpu_p95_ms": _percentile(cpu["for_you"], 0.95),
+        "inbox_cpu_p95_ms": _percentile(cpu["inbox"], 0.95),
         "inbox_p95_ms": _percentile(inbox, 0.95),
         "scroll_p95_ms": _percentile(scroll, 0.95),
         "inbox_scroll_p95_ms": _percentile(inbox_scroll, 0.95),
@@ -330,7 +347,8 @@ def ranking_figures(sizes: Any, work: Path, cache: Path, figure: Any) -> list[An
             "ms",
             target="≤ 100 ms",
             passed=speed["new"]["median_ms"] <= 100,
-            note=f"max {speed['new']['max_ms']:.0f} ms; first after start {speed['new']['first_ms']:.0f} ms",
+            note=f"CPU median {speed['new']['cpu_median_ms']:.0f} ms, max {speed['new']['cpu_max_ms']:.0f} ms; "
+            f"wall max {speed['new']['max_ms']:.0f} ms; first after start {speed['new']['first_ms']:.0f} ms",
         ),
         figure(
             f"10. open the For you view, p95 ({label})",
@@ -339,7 +357,8 @@ def ranking_figures(sizes: Any, work: Path, cache: Path, figure: Any) -> list[An
             baseline=speed["views"]["inbox_p95_ms"],
             target="≤ 30 ms",
             passed=speed["views"]["for_you_p95_ms"] <= 30,
-            note=f"count and first page; baseline: the Inbox view in the same run; p50 "
+            note=f"count and first page; CPU p95 {speed['views']['for_you_cpu_p95_ms']:.1f} ms "
+            f"(Inbox {speed['views']['inbox_cpu_p95_ms']:.1f}); baseline: the Inbox view in the same run; p50 "
             f"{speed['views']['for_you_p50_ms']:.1f} ms; scrolling to row 3,000 p95 "
             f"{speed['views']['scroll_p95_ms']:.1f} ms (Inbox {speed['views']['inbox_scroll_p95_ms']:.1f}); "
             f"searching in it p95 {speed['views']['search_p95_ms']:.1f} ms; All view by Match "

@@ -1,12 +1,22 @@
-"""Cold start of the window on a 100,000-paper library, next to a bare PySide6 window.
+"""Cold start of the window on a large library, next to a bare PySide6 window.
 
 Each start runs in a fresh Python process on the offscreen platform and is timed from just
 before the process is spawned to the first paint of its window (a zero-delay timer after
 ``show()`` and one round of event processing), where the process also reads its resident
-memory. Papershelf starts through :func:`ui.app.start_session`, the code ``papershelf``
-runs: single-instance guard, library, worker, settings, window, folder watcher.
+memory and its CPU time (every thread's, and the GUI thread's own: on a shared machine
+wall time waits for other programs, CPU time does not). Papershelf starts through
+:func:`ui.app.start_session`, the code ``papershelf`` runs: single-instance guard,
+library, worker, settings, window, folder watcher.
 
-Targets: ``app_start_s <= bare_start_s + 0.5`` and ``app_rss_mb <= bare_rss_mb + 80``.
+Python's bytecode cache is on for these starts, whatever ``PYTHONDONTWRITEBYTECODE`` says
+(the warm-up start writes it): an installed Papershelf has its ``.pyc`` files, as PySide6
+has its own, and compiling 190 modules from source at every start is not what a user waits
+for.
+
+Targets (issue #14): ``app_start_s <= bare_start_s + 0.5`` and ``app_rss_mb <=
+bare_rss_mb + 120`` at a million papers.
+
+``python -m bench.window_start [CACHE_FOLDER] [PAPERS]``
 """
 
 from __future__ import annotations
@@ -34,7 +44,8 @@ def _rss_mb():
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 def _report():
-    print(json.dumps({"painted": time.time(), "rss_mb": _rss_mb()}), flush=True)
+    print(json.dumps({"painted": time.time(), "rss_mb": _rss_mb(), "cpu_s": time.process_time(),
+                      "gui_cpu_s": time.thread_time()}), flush=True)
     QApplication.instance().quit()
 """
 
@@ -71,8 +82,9 @@ session.close()
 )
 
 
-def _start(script: str, args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds from spawning ``script`` to its first paint, and its RSS (MB) then."""
+def _start(script: str, args: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """Seconds from spawning ``script`` to its first paint, its RSS (MB) then, and its
+    CPU seconds then (the process's, the GUI thread's)."""
     began = time.time()
     done = subprocess.run(
         [sys.executable, "-c", script, *args],
@@ -87,11 +99,12 @@ def _start(script: str, args: list[str], env: dict[str, str]) -> tuple[float, fl
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"the start failed ({done.returncode}):\n{done.stderr[-2000:]}")
     report = json.loads(lines[-1])
-    return report["painted"] - began, report["rss_mb"]
+    return report["painted"] - began, report["rss_mb"], report["cpu_s"], report["gui_cpu_s"]
 
 
 def measure(workdir: Path, papers: int = 100_000) -> dict[str, float]:
-    """Median start time and RSS at first paint: a bare PySide6 window and Papershelf's."""
+    """Medians at first paint, a bare PySide6 window's and Papershelf's: the start time,
+    the RSS, the CPU time (``bare_cpu_s``, ``app_gui_cpu_s`` …)."""
     workdir = Path(workdir)
     library = build_library(library_path(workdir, papers), papers)
     with tempfile.TemporaryDirectory(prefix="papershelf-bench-") as home:
@@ -104,19 +117,20 @@ def measure(workdir: Path, papers: int = 100_000) -> dict[str, float]:
             XDG_CACHE_HOME=str(Path(home) / "cache"),
             PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]),
         )
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         _start(BARE, [], env)  # warm the page cache for both: the comparison is cold Python
         _start(APP, [str(library)], env)
-        bare: list[tuple[float, float]] = []
-        app: list[tuple[float, float]] = []
+        bare: list[tuple[float, float, float, float]] = []
+        app: list[tuple[float, float, float, float]] = []
         for _ in range(RUNS):
             bare.append(_start(BARE, [], env))
             app.append(_start(APP, [str(library)], env))
-    return {
-        "bare_start_s": statistics.median(t for t, _ in bare),
-        "app_start_s": statistics.median(t for t, _ in app),
-        "bare_rss_mb": statistics.median(m for _, m in bare),
-        "app_rss_mb": statistics.median(m for _, m in app),
-    }
+    names = ("start_s", "rss_mb", "cpu_s", "gui_cpu_s")
+    out: dict[str, float] = {}
+    for who, runs in (("bare", bare), ("app", app)):
+        for column, name in enumerate(names):
+            out[f"{who}_{name}"] = statistics.median(run[column] for run in runs)
+    return out
 
 
 def main() -> None:
@@ -130,11 +144,13 @@ def main() -> None:
         print(f"{key:>14}: {value:8.3f}")
     start_gap = result["app_start_s"] - result["bare_start_s"]
     rss_gap = result["app_rss_mb"] - result["bare_rss_mb"]
+    cpu_gap = result["app_cpu_s"] - result["bare_cpu_s"]
     print(
         f"start: +{start_gap:.3f} s over bare (target <= 0.5): {'ok' if start_gap <= 0.5 else 'MISSED'}"
     )
+    print(f"  cpu: +{cpu_gap:.3f} s of CPU over bare (GUI thread {result['app_gui_cpu_s']:.3f} s)")
     print(
-        f"  rss: +{rss_gap:.1f} MB over bare (target <= 80): {'ok' if rss_gap <= 80 else 'MISSED'}"
+        f"  rss: +{rss_gap:.1f} MB over bare (target <= 120): {'ok' if rss_gap <= 120 else 'MISSED'}"
     )
     print(f"(measured in {elapsed:.0f} s)")
 

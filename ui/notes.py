@@ -52,7 +52,6 @@ class NoteEditor(QWidget):
         keeper.state_changed.connect(self._save_state)
         self._render_serial = 0
         self._rendered.connect(self._show_html, Qt.ConnectionType.QueuedConnection)
-        self._deferred_once = False
         self._paper_id: int | None = None
         self._stored = ""
         self._timer = QTimer(self)
@@ -247,15 +246,12 @@ class NoteEditor(QWidget):
 
     def _render(self) -> None:
         text = self._editor.toPlainText()
-        if text.strip() and not markdown_ready() and not self._deferred_once:
-            # The first note shown at start-up: paint the window first, render right after.
-            self._deferred_once = True
-            self._preview.setPlainText(text)
-            QTimer.singleShot(0, self._render)
-            return
         if text.strip():
             self._render_serial += 1
-            if len(text) <= INLINE_CHARS and text.count("[") <= 20:
+            # Until markdown-it is loaded (the first note shown, at start-up: a second of
+            # imports and pattern compiling) notes render on the preview's thread too.
+            inline = len(text) <= INLINE_CHARS and text.count("[") <= 20
+            if inline and markdown_ready():
                 self._show_html(self._render_serial, preview_html(text), text)
                 return
             # Longer notes render on a thread; the plain text shows meanwhile.

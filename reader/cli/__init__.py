@@ -5,7 +5,8 @@ be opened) prints one line on stderr and exits with status 2. No traceback reach
 
 Each group of commands lives in its own module with a ``register(commands)`` function that
 adds its sub-parsers; a sub-parser names its handler with ``set_defaults(run=…)`` and, when
-the command needs no library (``config``), ``needs_library=False``.
+the command needs no library (``config``), ``needs_library=False``. :data:`COMMANDS` names
+the module of every command, so that only the module of the command given is imported.
 """
 
 from __future__ import annotations
@@ -18,26 +19,15 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from reader import __version__
-from reader.cli import (
-    cite,
-    desktop,
-    exporting,
-    folders,
-    maintenance,
-    paper_details,
-    papers,
-    ranking,
-    rules,
-    trash,
-    views,
-)
 from reader.cli.base import EXIT_INTERNAL, EXIT_USAGE, CommandError, TerminalSafe
-from reader.cli.papers import paper_to_json
 from reader.library import LibraryCorruptError, LibraryError, QueryError
 from reader.paths import default_library_path
+
+if TYPE_CHECKING:
+    from reader.cli.papers import paper_to_json
 
 OpenWindow = Callable[[Path], int]
 log = logging.getLogger(__name__)
@@ -45,8 +35,36 @@ log = logging.getLogger(__name__)
 __all__ = ["EXIT_USAGE", "CommandError", "build_parser", "main", "paper_to_json"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every command."""
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("import", "list", "show", "tag", "rate", "status", "note", "digests", "tags"), "papers"
+    ),
+    **dict.fromkeys(("delete", "trash"), "trash"),
+    **dict.fromkeys(("watch", "config"), "folders"),
+    "export": "exporting",
+    **dict.fromkeys(("cite", "citekey"), "cite"),
+    "install-desktop-entry": "desktop",
+    **dict.fromkeys(("backup", "restore", "check"), "maintenance"),
+    **dict.fromkeys(("rank", "similar", "why", "not-interested"), "ranking"),
+    "views": "views",
+    "rules": "rules",
+    **dict.fromkeys(("edit", "merge"), "paper_details"),
+}
+"""Every command, in the order ``--help`` lists them, and the module under
+:mod:`reader.cli` whose ``register`` adds it. A command's module is imported only when
+that command runs (or the whole list is shown): opening the window imports none."""
+
+
+def _modules(commands: Sequence[str] | None) -> list[str]:
+    """The command modules that register ``commands`` (all of them for ``None``), in order."""
+    wanted = COMMANDS if commands is None else {c: COMMANDS[c] for c in commands}
+    return list(dict.fromkeys(wanted.values()))
+
+
+def build_parser(commands: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser for every command (or only for those named in ``commands``)."""
+    import importlib
+
     parser = argparse.ArgumentParser(
         prog="papershelf",
         description="Papershelf: a reading list for research papers, fed by digest files.",
@@ -59,25 +77,43 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="the library file (default: $PAPERSHELF_LIBRARY or the user data folder)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (
-        papers,
-        trash,
-        folders,
-        exporting,
-        cite,
-        desktop,
-        maintenance,
-        ranking,
-        views,
-        rules,
-    ):
-        module.register(commands)
-    for module in (paper_details,):
-        module.register(commands)
-    p = commands.add_parser("help", help="help on a topic: search")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _modules(commands):
+        importlib.import_module(f"reader.cli.{name}").register(subparsers)
+    p = subparsers.add_parser("help", help="help on a topic: search")
     p.add_argument("topic", nargs="?", choices=["search"])
     return parser
+
+
+def _parse(argv: Sequence[str] | None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """Parse ``argv`` with a parser that knows only the command given (if it is one).
+
+    The global options are read first; with no command (the window) no command module is
+    imported; for a known command only its module; for anything else (``--help``, a
+    typo) every command's, so the help and the error list them all.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    first = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    first.add_argument("--library")
+    try:
+        rest: list[str] | None = first.parse_known_args(args)[1]
+    except argparse.ArgumentError:  # the full parser says what is wrong
+        rest = None
+    if rest is not None and not rest:
+        parser = build_parser(())
+    elif rest and rest[0] in COMMANDS:
+        parser = build_parser([rest[0]])
+    else:
+        parser = build_parser()
+    return parser, parser.parse_args(args)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "paper_to_json":  # kept where it always was, without importing it early
+        from reader.cli.papers import paper_to_json
+
+        return paper_to_json
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(
@@ -94,18 +130,17 @@ def main(
     """
     out = stdout or _for_people(_tolerant(sys.stdout))
     err = stderr or _for_people(_tolerant(sys.stderr))
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    _parser, args = _parse(argv)
     library_path: Path = args.library or default_library_path()
     if args.command is None:
         if open_window is not None:
             return open_window(library_path)
-        parser.print_help(out)
+        build_parser().print_help(out)
         return 0
     if args.command == "help":
         from reader.query import SYNTAX_HELP
 
-        print(SYNTAX_HELP if args.topic == "search" else parser.format_help(), file=out)
+        print(SYNTAX_HELP if args.topic == "search" else build_parser().format_help(), file=out)
         return 0
     warnings: list[str] = []
     try:

@@ -5,6 +5,7 @@ SQL over the library's ``paper_interest`` scores (see :mod:`reader.library.inter
 
 from __future__ import annotations
 
+from reader.library import rule_marks
 from reader.library.model import Status
 from reader.library.store import Library
 from reader.query import Compiled, PaperFilter, compile_filter
@@ -20,9 +21,10 @@ def _for_you_filter(view: PaperFilter | None) -> Compiled:
             search=view.search if view else "",
         )
     )
-    # Papers already triaged (rated or tagged) have nothing left to tell the reader.
+    # Papers already triaged (rated or tagged) have nothing left to tell the reader; a tag
+    # only import rules gave is no triage (reader.library.rule_marks).
     compiled.add("p.rating = 0")
-    compiled.add("p.tags = ''")
+    compiled.add(rule_marks.UNTAGGED_BY_USER)
     return compiled
 
 
@@ -35,8 +37,9 @@ def for_you_ids(
 ) -> list[int]:
     """The "For you" list: untriaged inbox papers by interest, best first; unscored last.
 
-    Only inbox papers that are neither rated nor tagged are in it, so read, archived and
-    dismissed papers never come back, and a paper leaves the list once rated. ``view``
+    Only inbox papers that are neither rated nor tagged are in it (tags only import rules
+    gave do not count), so read, archived and dismissed papers never come back, and a
+    paper leaves the list once rated. ``view``
     narrows it further (the window's search text); its status is ignored. Without a
     search it is answered from the score index, one page at a time.
     """
@@ -86,7 +89,7 @@ def for_you_count(library: Library, view: PaperFilter | None = None) -> int:
         ).fetchone()[0]
         tagged = conn.execute(  # "+" keeps SQLite on the tags index (a few rows)
             "SELECT count(*) FROM paper p WHERE p.tags COLLATE NOCASE > '' "
-            "AND +p.status = 'inbox' AND +p.rating = 0"
+            f"AND +p.status = 'inbox' AND +p.rating = 0 AND {rule_marks.USER_TAGGED}"
         ).fetchone()[0]
         return int(untriaged - tagged)
     compiled = _for_you_filter(view)

@@ -9,11 +9,13 @@ write runs in one transaction of :meth:`Library.transaction` and returns the
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from reader.library import rule_marks
 from reader.library.for_you import for_you_count, for_you_ids
 from reader.library.model import Changes, Status
 from reader.library.store import Library, from_iso, now_utc, to_iso
@@ -72,10 +74,33 @@ class InterestState:
     message: str | None = None
 
 
+def open_snapshot(path: str | os.PathLike[str]) -> Library:
+    """The library at ``path``, read-only, inside one read transaction held until it is
+    closed: every read through it sees the same state of the file, however the writer
+    moves on meanwhile (a refit reads signals, ids and texts that agree with each other).
+
+    Close it soon: the snapshot keeps the write-ahead log from being checkpointed past it.
+    """
+    library = Library(path, read_only=True)
+    try:
+        library.connection.execute("BEGIN")
+        library.connection.execute("SELECT count(*) FROM interest_state").fetchone()  # pin it
+    except BaseException:
+        library.close()
+        raise
+    return library
+
+
 def signal_rows(library: Library) -> list[SignalRow]:
-    """Every paper the user did something with: rated, tagged, moved, annotated, dismissed."""
+    """Every paper the user did something with: rated, tagged, moved, annotated, dismissed.
+
+    What import rules set is not the user's doing (:mod:`reader.library.rule_marks`): a
+    rule's rating reads as 0, a rule's status as ``inbox`` and a paper whose tags all came
+    from rules as untagged, until the user changes them.
+    """
     rows = library.connection.execute(
-        "SELECT p.id, p.rating, p.status, p.tags != '', p.note != '', p.opened_at IS NOT NULL, "
+        f"SELECT p.id, {rule_marks.USER_RATING}, {rule_marks.USER_STATUS}, "
+        f"{rule_marks.USER_TAGGED}, p.note != '', p.opened_at IS NOT NULL, "
         "n.paper_id IS NOT NULL FROM paper p LEFT JOIN not_interested n ON n.paper_id = p.id "
         "WHERE p.rating > 0 OR p.status != 'inbox' OR p.tags != '' OR n.paper_id IS NOT NULL "
         "ORDER BY p.id"
@@ -142,15 +167,15 @@ def texts(library: Library, ids: Sequence[int]) -> list[PaperText]:
     return found
 
 
-def unlabelled_ids(library: Library) -> list[int]:
-    """Inbox papers the user has not touched: the background the model contrasts with."""
-    return [
-        r[0]
-        for r in library.connection.execute(
-            "SELECT p.id FROM paper p WHERE p.status = 'inbox' AND p.rating = 0 AND p.tags = '' "
-            "AND p.id NOT IN (SELECT paper_id FROM not_interested) ORDER BY p.id"
-        )
-    ]
+def unlabelled_ids(library: Library) -> Iterator[int]:
+    """Inbox papers the user has not touched, in id order: the background the model
+    contrasts with (streamed: most of a million papers, never a list of them)."""
+    for row in library.connection.execute(
+        "SELECT p.id FROM paper p WHERE p.status = 'inbox' AND p.rating = 0 "
+        f"AND {rule_marks.UNTAGGED_BY_USER} "
+        "AND p.id NOT IN (SELECT paper_id FROM not_interested) ORDER BY p.id"
+    ):
+        yield int(row[0])
 
 
 def untriaged_of(library: Library, ids: Sequence[int]) -> set[int]:
@@ -164,7 +189,7 @@ def untriaged_of(library: Library, ids: Sequence[int]) -> set[int]:
             r[0]
             for r in library.connection.execute(
                 f"SELECT p.id FROM paper p WHERE p.id IN ({marks}) AND p.status = 'inbox' "
-                "AND p.rating = 0 AND p.tags = '' "
+                f"AND p.rating = 0 AND {rule_marks.UNTAGGED_BY_USER} "
                 "AND p.id NOT IN (SELECT paper_id FROM not_interested)",
                 chunk,
             )

@@ -113,7 +113,7 @@ def upgrade_pending(path: str | os.PathLike[str]) -> bool:
     """Whether the library at ``path`` exists, is not marked damaged and needs a schema
     upgrade (cheap: reads the header); ``False`` when it cannot even be read (opening
     it says why)."""
-    library_path = Path(path).expanduser()
+    library_path = Path(path).expanduser().absolute()  # a URI needs an absolute path
     if not library_path.is_file() or health.read_damage(library_path) is not None:
         return False
     try:

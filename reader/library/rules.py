@@ -13,7 +13,10 @@ Rules are kept in the library (``import_rule``) and act in two ways:
   papers; tags are added to every match. It returns a :class:`RuleApplication`, which
   :func:`undo_application` takes back in one transaction (the window's undo).
 
-A rule's status is not recorded as the user's decision (``status_changed_at`` stays unset).
+A rule's status is not recorded as the user's decision (``status_changed_at`` stays unset),
+and nothing a rule sets is the reader's judgement of a paper: every status, rating and tag
+a rule writes is marked (:mod:`reader.library.rule_marks`) in the same transaction, and the
+interest model learns nothing from it until the reader changes it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from reader.library import rule_marks
 from reader.library.errors import LibraryUsageError
 from reader.library.model import Changes, Status
 from reader.query import PaperFilter, QueryError, compile_filter
@@ -285,14 +289,18 @@ def apply_on_arrival(conn: sqlite3.Connection, new_ids: Iterable[int]) -> Change
         if not hits:
             continue
         for tag_id in _tag_ids(conn, each.tags).values():
-            tagged.update(_add_tag(conn, tag_id, hits))
+            added = _add_tag(conn, tag_id, hits)
+            rule_marks.mark(conn, "tag", added, tag_id=tag_id)
+            tagged.update(added)
         if each.status is not None:
             fresh = [i for i in hits if i not in status_set]
             _update(conn, "status", each.status.value, fresh)
+            rule_marks.mark(conn, "status", fresh)
             status_set.update(fresh)
         if each.rating is not None:
             fresh = [i for i in hits if i not in rating_set]
             _update(conn, "rating", each.rating, fresh)
+            rule_marks.mark(conn, "rating", fresh)
             rating_set.update(fresh)
     fields = {
         name
@@ -327,6 +335,7 @@ def apply_rule(library: Library, rule_id: int) -> RuleApplication:
         for name, tag_id in _tag_ids(conn, chosen.tags).items():
             added = _add_tag(conn, tag_id, hits)
             if added:
+                rule_marks.mark(conn, "tag", added, tag_id=tag_id)
                 result.tagged[name] = added
         left: set[int] = set()
         for start in range(0, len(hits), _CHUNK):
@@ -350,9 +359,11 @@ def apply_rule(library: Library, rule_id: int) -> RuleApplication:
         if chosen.status is not None:
             for group in result.statuses.values():
                 _update(conn, "status", chosen.status.value, group)
+                rule_marks.mark(conn, "status", group)
         if chosen.rating is not None:
             for group in result.ratings.values():
                 _update(conn, "rating", chosen.rating, group)
+                rule_marks.mark(conn, "rating", group)
         result.left_alone = len(left)
     return result
 
@@ -385,11 +396,14 @@ def redo_application(library: Library, applied: RuleApplication) -> Changes:
     same papers and values, even if the rule was changed or removed since."""
     with library.transaction() as conn:
         for name, ids in applied.tagged.items():
-            _add_tag(conn, _tag_ids(conn, [name])[name], ids)
+            tag_id = _tag_ids(conn, [name])[name]
+            rule_marks.mark(conn, "tag", _add_tag(conn, tag_id, ids), tag_id=tag_id)
         if applied.status is not None:
             for ids in applied.statuses.values():
                 _update(conn, "status", applied.status, ids)
+                rule_marks.mark(conn, "status", ids)
         if applied.rating is not None:
             for ids in applied.ratings.values():
                 _update(conn, "rating", applied.rating, ids)
+                rule_marks.mark(conn, "rating", ids)
     return applied.changes()

@@ -534,6 +534,39 @@ INSERT INTO paper_id_mark (one, high) SELECT 1, max(
 );
 """
 
+_RULE_MARKS = """
+-- What an import rule set on a paper and nobody changed since (reader.library.rule_marks):
+-- the interest model does not take a rule's status, rating or tag for the reader's
+-- judgement. field: 'status', 'rating' or 'tag' (tag_id the tag; 0 otherwise). No foreign
+-- key, like paper_edit: a paper in the trash keeps its marks for a restore.
+CREATE TABLE rule_mark (
+    paper_id INTEGER NOT NULL,
+    field    TEXT NOT NULL CHECK (field IN ('status', 'rating', 'tag')),
+    tag_id   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (paper_id, field, tag_id)
+) WITHOUT ROWID;
+-- A value changed by any hand is no longer the rule's.
+CREATE TRIGGER rule_mark_status AFTER UPDATE OF status ON paper
+WHEN old.status IS NOT new.status BEGIN
+    DELETE FROM rule_mark WHERE paper_id = new.id AND field = 'status';
+END;
+CREATE TRIGGER rule_mark_rating AFTER UPDATE OF rating ON paper
+WHEN old.rating IS NOT new.rating BEGIN
+    DELETE FROM rule_mark WHERE paper_id = new.id AND field = 'rating';
+END;
+-- A tag taken off (not a paper going to the trash: its tags come back with it).
+CREATE TRIGGER rule_mark_untag AFTER DELETE ON paper_tag
+WHEN EXISTS (SELECT 1 FROM paper WHERE id = old.paper_id) BEGIN
+    DELETE FROM rule_mark WHERE paper_id = old.paper_id AND field = 'tag'
+        AND tag_id = old.tag_id;
+END;
+-- A new paper that reuses the id of one emptied from the trash starts with no marks.
+CREATE TRIGGER rule_mark_new_paper AFTER INSERT ON paper
+WHEN NOT EXISTS (SELECT 1 FROM trash WHERE paper_id = new.id) BEGIN
+    DELETE FROM rule_mark WHERE paper_id = new.id;
+END;
+"""
+
 WORDS_SCRIPT = _WORDS
 """The migration that adds the words index (tests upgrade a library from just before it)."""
 
@@ -553,6 +586,7 @@ MIGRATIONS: tuple[str, ...] = (
     _CITEKEY_MISSING,
     _VAULT_STAT,
     _PAPER_ID_MARK,
+    _RULE_MARKS,
 )
 """Schema scripts in order; the library's ``user_version`` is how many have run."""
 

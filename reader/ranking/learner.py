@@ -15,7 +15,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from reader.library import interest
@@ -144,15 +145,15 @@ class Learner:
             return lambda: self._do_score(ids)
         return None
 
-    def _open(self) -> tuple[Library, FeatureCache]:
-        """A read-only snapshot of the library (one read transaction) and the cache."""
-        library = Library(self.path, read_only=True)
-        try:
-            library.connection.execute("BEGIN")
-            return library, FeatureCache(cache_path(self.path))
-        except BaseException:
-            library.close()
-            raise
+    @contextmanager
+    def _snapshot(self) -> Iterator[tuple[Library, FeatureCache]]:
+        """A read-only snapshot of the library (:func:`interest.open_snapshot`) and the
+        cache; both closed on the way out."""
+        with (
+            interest.open_snapshot(self.path) as library,
+            FeatureCache(cache_path(self.path)) as cache,
+        ):
+            yield library, cache
 
     def _hand_over(self, ops: list[WriterOp]) -> None:
         for op in ops:
@@ -161,25 +162,17 @@ class Learner:
     def _do_refit(self) -> None:
         from reader.ranking.refit import refit
 
-        library, cache = self._open()
-        try:
+        with self._snapshot() as (library, cache):
             update = refit(library, cache)
             cache.set_meta("signals", _fingerprint(library).encode())
-        finally:
-            cache.close()
-            library.close()
         self.refits += 1
         self._hand_over(update.operations())
 
     def _do_score(self, ids: list[int]) -> None:
         from reader.ranking.refit import score_new
 
-        library, cache = self._open()
-        try:
+        with self._snapshot() as (library, cache):
             update = score_new(library, cache, ids)
-        finally:
-            cache.close()
-            library.close()
         if update is None:
             self.request_refit(now=True)
         else:
@@ -188,15 +181,11 @@ class Learner:
     def _do_catch_up(self) -> None:
         from reader.ranking.refit import load_model
 
-        library, cache = self._open()
-        try:
+        with self._snapshot() as (library, cache):
             signals = _fingerprint(library)
             stored = cache.meta("signals")
             model = load_model(cache, library)
             unscored = interest.unscored_ids(library) if model is not None else []
-        finally:
-            cache.close()
-            library.close()
         # No usable model (none yet, or the cache is another file's: a library replaced
         # under its cache by a restored backup has the same signals but no model state):
         # refit. Without a liked paper that only writes the "not enough signal" state.

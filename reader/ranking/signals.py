@@ -9,7 +9,8 @@ Rules, strongest first (a paper gets the first that applies):
    from the inbox): negative.
 
 Explicit signals (stars, "not interested") weigh more than implicit ones (a status, a
-tag, an archive). Pure functions of :class:`~reader.library.interest.SignalRow` records:
+tag, an archive). What import rules set is no signal: the rows come with a rule's rating,
+status and tags taken out until the reader changes them (:mod:`reader.library.rule_marks`). Pure functions of :class:`~reader.library.interest.SignalRow` records:
 no database, no scikit-learn.
 """
 

@@ -31,7 +31,8 @@ def test_edits_are_debounced_into_one_refit_whose_writes_the_writer_applies(
     corpus: Library,
 ) -> None:
     ops: queue.Queue[Op] = queue.Queue()
-    learner = Learner(corpus.path, ops.put, delay=0.3)
+    # The delay is long enough that six ratings in a row fall inside it on a loaded machine.
+    learner = Learner(corpus.path, ops.put, delay=2.0)
     learner.start(catch_up=False)
     try:
         field = field_of(corpus)

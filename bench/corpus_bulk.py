@@ -1,0 +1,147 @@
+"""The benchmark library built faster: the same papers, indexes built once at the end.
+
+:func:`bench.corpus.build_library` imports every paper through the real write path, and
+each insert updates two full-text indexes (one with prefixes of 1–6 letters) and fifteen
+sort indexes: a million papers take hours on a shared machine. This builds the same
+library (the same generator, seed, digests of 50, tags, ratings, statuses and notes, all
+through :func:`reader.library.ingest.record_digest` and the library's own edits) with the
+full-text triggers and the sort indexes taken out while the papers go in; then it puts
+them back exactly as the schema made them, rebuilds both full-text indexes and the long
+words' vocabulary from the papers (``--check``: and runs FTS5's ``integrity-check``).
+
+The result is the library :func:`~bench.corpus.build_library` makes, at
+:func:`~bench.corpus.library_path`, with ``"bulk": true`` in its build log; import-speed
+figures must not come from it (its import skipped the indexes).
+
+``python -m bench.corpus_bulk FOLDER COUNT [--check]``
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from bench.corpus import build_log, library_path, papers
+
+_KEPT_INDEXES = {"paper_title_key", "paper_doi"}
+"""Indexes the import itself looks papers up by (identity): kept while importing."""
+
+
+def _taken_out(conn: sqlite3.Connection) -> list[str]:
+    """Drop the full-text triggers and the sort indexes of ``paper``; their SQL, in order."""
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'paper' AND sql IS NOT NULL "
+        "AND ((type = 'trigger' AND (name LIKE 'paper_fts%' OR name LIKE 'paper_words%')) "
+        "OR type = 'index') ORDER BY rowid"
+    ).fetchall()
+    kept = [(kind, name, sql) for kind, name, sql in rows if name not in _KEPT_INDEXES]
+    for kind, name, _ in kept:
+        conn.execute(f"DROP {kind.upper()} {name}")
+    return [sql for _, _, sql in kept]
+
+
+def _put_back(conn: sqlite3.Connection, statements: list[str], *, check: bool) -> None:
+    from reader.library.schema import WORD_PREFIXES
+
+    for sql in statements:
+        conn.execute(sql)
+    conn.execute("INSERT INTO paper_fts (paper_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO paper_words (paper_words) VALUES ('rebuild')")
+    conn.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab (main, paper_words, row)")
+    conn.execute(
+        "INSERT OR IGNORE INTO paper_word (word) SELECT term FROM temp.vocabulary "
+        f"WHERE length(term) > {WORD_PREFIXES} AND unicode(term) < 57344"
+    )
+    conn.execute("DROP TABLE temp.vocabulary")
+    for table in ("paper_fts", "paper_words"):
+        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+        if check:  # reads and tokenizes every paper again: as long as the rebuild
+            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+
+
+def build_fast(
+    folder: Path, count: int, *, seed: int = 7, batch: int = 50, check: bool = False
+) -> Path:
+    """The library of ``count`` papers in ``folder`` (reused when it is complete); with
+    ``check``, FTS5's integrity-check of both full-text indexes (doubles their cost)."""
+    from reader.digests.model import Digest
+    from reader.library import Library, Status
+    from reader.library.ingest import SourceFile, record_digest
+
+    final = library_path(folder, count)
+    marker = final.with_suffix(".complete")
+    if final.exists() and marker.exists():
+        return final
+    # Built under a name of its own and renamed when complete: another builder of the same
+    # library (or a reader waiting for it) never sees it half made, nor loses its own file.
+    path = final.with_name(f"{final.stem}.bulk-{os.getpid()}.sqlite")
+    folder.mkdir(parents=True, exist_ok=True)
+    phases: dict[str, float] = {}
+    clock = time.process_time()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.process_time()
+        phases[name] = round(now - clock, 1)
+        clock = now
+        print(f"{name}: {phases[name]} s CPU", flush=True)
+
+    rng = random.Random(seed)
+    with Library(path) as library:
+        conn = library.connection
+        conn.execute("BEGIN IMMEDIATE")
+        statements = _taken_out(conn)
+        conn.execute("COMMIT")
+        stream = papers(count, seed=seed)
+        for number in range(0, count, batch):
+            entries = tuple(e for _, e in zip(range(batch), stream, strict=False))
+            day = date(2021, 1, 1) + timedelta(days=number // batch)
+            source = SourceFile(
+                f"/digests/daily-papers-{day}.txt", None, f"bench-{seed}-{number}", "bench"
+            )
+            record_digest(library, source, Digest("synthetic", entries, day))
+            if number % 100_000 == 0:
+                print(f"{number:,} papers", flush=True)
+        lap("import")
+        ids = library.paper_ids()
+        sample = rng.sample(ids, k=len(ids) // 10)
+        tags = ["nlp", "vision", "to read", "reinforcement learning", "theory", "systems"]
+        for start in range(0, len(sample), 500):
+            chunk = sample[start : start + 500]
+            library.add_tags(chunk, [rng.choice(tags)])
+            library.set_rating(chunk[: len(chunk) // 2], rng.randint(1, 5))
+            library.set_status(chunk[len(chunk) // 2 :], rng.choice(list(Status)))
+        for paper_id in ids[::13]:
+            library.set_note(
+                paper_id, f"Thoughts on {paper_id}:\n\n- promising\n- check the code\n"
+            )
+        lap("signals")
+        conn.execute("BEGIN IMMEDIATE")
+        _put_back(conn, statements, check=check)
+        conn.execute("COMMIT")
+        lap("indexes")
+        conn.execute("ANALYZE")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        lap("analyze")
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:  # the checkpoint and the close empty it
+        raise RuntimeError(f"{wal} still holds pages; {path} is left as it is")
+    for leftover in (wal, path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    path.replace(final)
+    build_log(final).write_text(
+        json.dumps({"papers": count, "bulk": True, "cpu_s_by_phase": phases}), encoding="utf-8"
+    )
+    marker.touch()
+    return final
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    print(build_fast(Path(sys.argv[1]), int(sys.argv[2]), check="--check" in sys.argv[3:]))

@@ -1,0 +1,62 @@
+"""A refit's scores, cut into writer operations, mark exactly the For-you candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.digests.model import Digest
+from reader.library import Library, interest
+from reader.library.ingest import SourceFile, record_digest
+from reader.ranking.refit import InterestUpdate
+from tests.factories import entry
+
+PAPERS = 30
+
+
+@pytest.fixture(scope="module")
+def shelf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, list[int]]]:
+    """A library of 30 untouched inbox papers (every one could be a candidate)."""
+    path = tmp_path_factory.mktemp("writes") / "library.sqlite"
+    with Library(path) as library:
+        record_digest(
+            library,
+            SourceFile("/digests/a.txt", None, "a", "test"),
+            Digest("synthetic", tuple(entry(n) for n in range(PAPERS)), date(2026, 1, 1)),
+        )
+        yield library, sorted(library.paper_ids())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    picked=st.lists(st.integers(0, PAPERS - 1), unique=True, min_size=1),
+    marked=st.lists(st.integers(0, PAPERS + 5)),
+    chunk=st.integers(1, 9),
+)
+def test_each_chunk_marks_exactly_the_candidates(
+    shelf: tuple[Library, list[int]], picked: list[int], marked: list[int], chunk: int
+) -> None:
+    library, all_ids = shelf
+    ids = [all_ids[i] for i in picked]
+    # Candidates in any order, with repeats and ids of no paper at all.
+    candidates = [all_ids[i] if i < PAPERS else 10_000 + i for i in marked]
+    scores = np.linspace(0.9, 0.1, len(ids))  # the order given is best first
+    update = InterestUpdate(
+        np.array(ids, dtype=np.int64),
+        scores,
+        candidates=np.array(candidates, dtype=np.int64),
+        complete=True,
+    )
+    for op in update.operations(chunk):
+        op(library)
+    assert interest.scores(library, all_ids).keys() == set(ids)
+    chosen = set(candidates)
+    expected = [i for i in ids if i in chosen]
+    shown = interest.for_you_ids(library)
+    assert shown[: len(expected)] == expected
+    assert set(shown[len(expected) :]) == set(all_ids) - set(expected)  # unscored, last
