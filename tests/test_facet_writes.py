@@ -64,7 +64,9 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
         )
         for n in range(40)
     )
-    record_digest(lib, SourceFile("/d/a.txt", None, "a", "t"), Digest("x", entries, date(2025, 1, 1)))
+    record_digest(
+        lib, SourceFile("/d/a.txt", None, "a", "t"), Digest("x", entries, date(2025, 1, 1))
+    )
     yield lib
     lib.close()
 
@@ -127,7 +129,9 @@ def test_the_words_index_equals_the_papers_after_any_edits(
             )
             conn.execute(f"UPDATE paper SET rating = ? WHERE id IN ({marks})", [value, *ids])
             conn.execute(f"UPDATE paper SET status = 'inbox' WHERE id IN ({marks})", ids)
-            conn.execute("INSERT INTO paper_words (paper_words, rank) VALUES ('integrity-check', 1)")
+            conn.execute(
+                "INSERT INTO paper_words (paper_words, rank) VALUES ('integrity-check', 1)"
+            )
             # (Such a title is found by the facet's search too: taken out again for _check.)
             conn.execute(
                 f"UPDATE paper SET title = rtrim(replace(title, '{FACET}queue', '')) "
@@ -171,7 +175,10 @@ def test_an_upgraded_library_keeps_its_index(tmp_path: Path) -> None:
     conn.executemany(
         "INSERT INTO paper (title_key, title, abstract, first_seen, status, rating) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [(f"t{n}", f"Paper {n}", "words " * 20, "2025-01-01T00:00:00Z", "inbox", 0) for n in range(30)],
+        [
+            (f"t{n}", f"Paper {n}", "words " * 20, "2025-01-01T00:00:00Z", "inbox", 0)
+            for n in range(30)
+        ],
     )
     conn.close()
     with Library(path) as lib:
