@@ -26,7 +26,17 @@ from reader.library import Library, PaperFilter, Status, schema
 from reader.library.ingest import SourceFile, record_digest
 from reader.query import FACET
 
-_WORDS = "learning model attention sparse network data theory zebra régularité".split()
+_WORDS = [
+    "learning",
+    "model",
+    "attention",
+    "sparse",
+    "network",
+    "data",
+    "theory",
+    "zebra",
+    "régularité",
+]
 
 
 def _check(conn: sqlite3.Connection) -> None:

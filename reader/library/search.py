@@ -315,11 +315,10 @@ def paper_ids(
                 f"ORDER BY +p.id {direction}{page}"
             )
             return [r[0] for r in run(sql, [*p.params, probe_param, *page_params])]
-        else:
-            sql = (
-                f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
-                f"ORDER BY +p.id {direction}{page}"
-            )
+        sql = (
+            f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
+            f"ORDER BY +p.id {direction}{page}"
+        )
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
     if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
         sql = (
