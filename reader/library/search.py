@@ -265,6 +265,16 @@ def paper_ids(
         # it is slow, the sort index walked in order (broad conditions find a page at
         # once); then the facets (narrow conditions with no index of their own).
         found = _budgeted(conn, run, sql, args, BUDGET_S / 4)
+        if found is None:
+            # Narrow conditions together (two tags, a tag in the Inbox): counted without
+            # an order SQLite drives from the narrowest; read whole and sorted when few.
+            viewed = _view_size(conn, run, p)
+            if viewed is not None and viewed < VIEW_CAP:
+                narrow = (
+                    f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+                    f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id ORDER BY {order}{page}"
+                )
+                return [r[0] for r in run(narrow, args)]
         if found is None and key in _SORT_INDEX:
             walk = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {_SORT_INDEX[key]}", 1)
             found = _budgeted(conn, run, walk, args, BUDGET_S)
@@ -454,12 +464,8 @@ def _shape_costs(
     papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
     share = max(_share(run, p.table, p.match), 1 / papers)
     matched = share * papers
-    viewed = float(papers)
-    if p.where != "1":
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
-        counted = _budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_S / 4)
-        if counted is not None and counted[0] < VIEW_CAP:
-            viewed = max(float(counted[0]), 1.0)
+    counted = _view_size(conn, run, p)
+    viewed = float(papers) if counted is None else max(float(counted), 1.0)
     probe = COST_PROBE_PHRASE if p.table == "paper_fts" and not p.exclude else COST_PROBE_WORDS
     costs = {
         "view_probe": viewed * (COST_ROW + probe),
@@ -477,6 +483,16 @@ def _shape_costs(
     if not walkable:
         costs["walk_match"] += viewed * COST_ROW
     return costs
+
+
+def _view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
+    """How many papers ``p.where`` holds, if fewer than :data:`VIEW_CAP` and counted
+    within a quarter of the budget; else ``None``."""
+    if p.where == "1":
+        return None
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
+    counted = _budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_S / 4)
+    return counted[0] if counted is not None and counted[0] < VIEW_CAP else None
 
 
 def count(run: Run, p: Plan) -> int:
