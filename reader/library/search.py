@@ -269,7 +269,7 @@ def paper_ids(
             # Narrow conditions together (two tags, a tag in the Inbox): counted without
             # an order SQLite drives from the narrowest; read whole and sorted when few.
             viewed = _view_size(conn, run, p)
-            if viewed is not None and viewed < VIEW_CAP:
+            if viewed is not None and _few(run, viewed, limit + offset):
                 narrow = (
                     f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
                     f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id ORDER BY {order}{page}"
@@ -483,6 +483,14 @@ def _shape_costs(
     if not walkable:
         costs["walk_match"] += viewed * COST_ROW
     return costs
+
+
+def _few(run: Run, viewed: int, wanted: int) -> bool:
+    """Whether reading ``viewed`` papers and sorting them is cheaper than walking the sort
+    index for ``wanted`` of them (spread along the order: papers / viewed steps each)."""
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    steps = min(float(papers), max(wanted, 1) * papers / max(viewed, 1))
+    return viewed * COST_ROW < steps * COST_STEP
 
 
 def _view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
