@@ -13,10 +13,17 @@ shape of the request:
 - any other order with words: a match of at most :data:`SMALL_MATCH` papers is read and
   sorted; for a broader one a cost model (:func:`_sorted_shape`) picks the cheapest of
   walking the sort index and asking the index about each paper, walking it with the match
-  materialised, or reading a narrow view whole (a tag, a digest, Rated) and sorting the
-  papers of it that match;
+  materialised, reading a narrow view whole (a tag, a digest, Rated) and sorting the
+  papers of it that match, or reading a narrow view whole, sorting it, and asking the index about its papers in
+  display order only until the page is full (``view_sort``); a walk along the sort index
+  runs on a budget, after which the next cheapest shape answers (the view's papers may
+  not be spread along the order: a tag's papers sorted by tags);
+- exclusions alone (``-model``): the index is asked about the left-out words only
+  (:attr:`Plan.exclude`), not about the whole match;
 - no words: SQLite walks the sort index (every sort index carries status and rating) or
-  narrows from a tag, a digest or the note index, as its statistics say;
+  narrows from a tag, a digest or the note index, as its statistics say; narrow
+  conditions together (two tags) are counted without an order and read whole and sorted
+  when the cost model finds that cheaper than walking;
 - counts: one FTS5 merge when the facets say everything, otherwise the same shapes.
 
 Every query returns exactly what :meth:`reader.query.Compiled.reference` means; the
