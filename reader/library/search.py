@@ -268,6 +268,11 @@ def paper_ids(
         args = [*p.params, *page_params]
         if limit is None or p.where == "1":
             return [r[0] for r in run(sql, args)]
+        if key is SortKey.ADDED and p.pure and p.facets:
+            # Newest first and the facets say everything (Rated, is:unrated, has:note):
+            # their lists merged in id order are the page, no paper row read.
+            driven = Plan("1", [], "paper_words", _and(p.facets), pure=True)
+            return paper_ids(conn, run, driven, key, descending, limit, offset)
         # SQLite's choice first (a status view in any order is one index range); when
         # it is slow, the sort index walked in order (broad conditions find a page at
         # once); then the facets (narrow conditions with no index of their own).
