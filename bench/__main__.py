@@ -480,6 +480,25 @@ def bench_cite(sizes: Sizes, work: Path) -> list[Figure]:
     return figures
 
 
+def bench_bulk_edit(sizes: Sizes, work: Path) -> list[Figure]:
+    from bench.bulk_edit import measure
+
+    papers = min(sizes.library_papers, 100_000)
+    r = measure(CACHE, work / "bulk-edit", papers)
+    names = {"rate": "rate", "rate_undo": "undo the rating", "status": "move to Queue",
+             "status_undo": "undo the move"}  # fmt: skip
+    return [
+        Figure(
+            f"12. select all + {label}, {int(r[key]['papers']):,} papers, on the writer",
+            r[key]["wall_s"],
+            "s",
+            target="seconds (one transaction)",
+            note=f"CPU {r[key]['cpu_s']:.2f} s",
+        )
+        for key, label in names.items()
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "import": bench_import,
     "queries": bench_queries,
@@ -493,6 +512,7 @@ BENCHMARKS: dict[str, Callable[[Sizes, Path], list[Figure]]] = {
     "ranking": bench_ranking,
     "cite": bench_cite,
     "rules": bench_rules,
+    "bulk_edit": bench_bulk_edit,
 }
 
 

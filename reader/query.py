@@ -178,6 +178,11 @@ _IN_TAGS = (
     "WHERE t.name COLLATE NOCASE IN ({marks}))"
 )
 _IN_FTS = "p.id {neg}IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
+_ORGANIZATIONS_LIKE = (
+    "WITH RECURSIVE o (name) AS (SELECT min(organization) FROM paper UNION ALL "
+    "SELECT (SELECT min(organization) FROM paper WHERE organization > o.name) FROM o "
+    "WHERE o.name IS NOT NULL) SELECT name FROM o WHERE name LIKE ? ESCAPE '\\'"
+)
 
 
 def compile_filter(view: PaperFilter) -> Compiled:
@@ -304,10 +309,14 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
     elif key == "has" and value.lower() in {"tag", "tags"}:
         facet = None if neg else f'"{FACET}tags"'
         out.add("p.tags " + ("=" if neg else "!=") + " ''", facet=facet)
+    elif key in {"org", "organization"} and neg:
+        out.add("NOT coalesce(p.organization, '') LIKE ? ESCAPE '\\'", _like(value))
     elif key in {"org", "organization"}:
-        out.add(
-            f"{'NOT ' if neg else ''}coalesce(p.organization, '') LIKE ? ESCAPE '\\'", _like(value)
-        )
+        # The few organizations whose name contains the value (found by skipping along the
+        # organization index, one seek per name), then their papers from that index: not
+        # a LIKE over every paper's row. The same papers: the value is never empty, so a
+        # paper without an organization never matched.
+        out.add(f"p.organization IN ({_ORGANIZATIONS_LIKE})", _like(value))
     elif key == "key":
         prefix = _like(value.removeprefix("@"))[1:]  # "…%": the key starts with the value
         out.add(f"p.id {neg}IN (SELECT paper_id FROM citekey WHERE key LIKE ? ESCAPE '\\')", prefix)

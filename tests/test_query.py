@@ -116,3 +116,38 @@ _QUERY_PIECES = [
 def test_no_search_text_breaks_the_sql(library: Library, text: str) -> None:
     with contextlib.suppress(QueryError):
         library.paper_ids(PaperFilter(search=text))
+
+
+_ORG_NAMES = ["Google", "google research", "Meta_AI", "100% Labs", "Back\\slash", "", "Ünï", None]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    orgs=st.lists(st.sampled_from(_ORG_NAMES), min_size=1, max_size=12),
+    value=st.sampled_from(["goo", "GOOGLE", "_", "%", "\\", "a", "ünï", "lab", "x", "e r"]),
+)
+def test_org_filters_find_what_a_like_over_every_paper_finds(
+    tmp_path_factory: pytest.TempPathFactory, orgs: list[str | None], value: str
+) -> None:
+    """``org:`` looks the organizations up along their index (one seek per name) instead of
+    a LIKE over every row: the same papers, with or without ``-``, any case, wildcards
+    in the value taken literally."""
+    with Library(tmp_path_factory.mktemp("org") / "l.sqlite") as library:
+        with library.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO paper (title_key, title, first_seen, organization) VALUES (?, ?, ?, ?)",
+                [(f"t{n}", f"T {n}", "2025-01-01T00:00:00Z", org) for n, org in enumerate(orgs)],
+            )
+        escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        plain = {
+            r[0]
+            for r in library.connection.execute(
+                "SELECT id FROM paper WHERE coalesce(organization, '') LIKE ? ESCAPE '\\'",
+                [f"%{escaped}%"],
+            )
+        }
+        every = set(library.paper_ids())
+        term = f'"{value}"' if " " in value else value
+        assert set(library.paper_ids(PaperFilter(search=f"org:{term}"))) == plain
+        assert set(library.paper_ids(PaperFilter(search=f"-org:{term}"))) == every - plain
+        assert library.count(PaperFilter(search=f"org:{term}")) == len(plain)

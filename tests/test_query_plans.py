@@ -227,7 +227,9 @@ _knobs = st.fixed_dictionaries(
     {
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
         "BUDGET_S": st.sampled_from([0.0, 10.0]),
-        "FORCE": st.sampled_from([None, "walk_probe", "walk_match", "view_probe", "view_match"]),
+        "FORCE": st.sampled_from(
+            [None, "walk_probe", "walk_match", "view_probe", "view_match", "view_sort"]
+        ),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
     }
 )
@@ -471,3 +473,27 @@ def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) 
     finally:
         search.set_progress_handler(conn, lambda: 0, 1_000_000)
         conn.set_progress_handler(None, 0)
+
+
+@pytest.mark.parametrize(
+    "force", [None, "walk_probe", "walk_match", "view_probe", "view_match", "view_sort"]
+)
+@pytest.mark.parametrize("text", ["-model", "-a -the", "-model tag:nlp", '-learn -"long context"'])
+def test_exclusions_in_every_view_order_and_shape(
+    small: Library, force: str | None, text: str
+) -> None:
+    """A search that only leaves words out asks the index about those words alone
+    (``Plan.exclude``); every shape still returns the plain query's page."""
+    views = [PaperFilter(), PaperFilter(status=Status.INBOX), PaperFilter(tag="nlp"),
+             PaperFilter(rating_min=4), PaperFilter(digest_id=2)]  # fmt: skip
+    with _thresholds({"SMALL_MATCH": 0, "BUDGET_S": 10.0, "FORCE": force, "MAX_EXPANSION": 40}):
+        for base in views:
+            view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
+            for key in SortKey:
+                for descending in (True, False):
+                    for limit, offset in ((5, 0), (7, 3), (None, 0)):
+                        expected = _reference_ids(small, view, key, descending, limit, offset)
+                        got = small.paper_ids(
+                            view, key, descending=descending, limit=limit, offset=offset
+                        )
+                        assert got == expected, (view, key, descending, limit, offset)

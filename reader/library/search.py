@@ -13,10 +13,17 @@ shape of the request:
 - any other order with words: a match of at most :data:`SMALL_MATCH` papers is read and
   sorted; for a broader one a cost model (:func:`_sorted_shape`) picks the cheapest of
   walking the sort index and asking the index about each paper, walking it with the match
-  materialised, or reading a narrow view whole (a tag, a digest, Rated) and sorting the
-  papers of it that match;
+  materialised, reading a narrow view whole (a tag, a digest, Rated) and sorting the
+  papers of it that match, or reading a narrow view whole, sorting it, and asking the index about its papers in
+  display order only until the page is full (``view_sort``); a walk along the sort index
+  runs on a budget, after which the next cheapest shape answers (the view's papers may
+  not be spread along the order: a tag's papers sorted by tags);
+- exclusions alone (``-model``): the index is asked about the left-out words only
+  (:attr:`Plan.exclude`), not about the whole match;
 - no words: SQLite walks the sort index (every sort index carries status and rating) or
-  narrows from a tag, a digest or the note index, as its statistics say;
+  narrows from a tag, a digest or the note index, as its statistics say; narrow
+  conditions together (two tags) are counted without an order and read whole and sorted
+  when the cost model finds that cheaper than walking;
 - counts: one FTS5 merge when the facets say everything, otherwise the same shapes.
 
 Every query returns exactly what :meth:`reader.query.Compiled.reference` means; the
@@ -67,7 +74,7 @@ VIEW_CAP = 50_000
 
 FORCE: str | None = None
 """For the property tests: the shape every sorted search takes (``walk_probe``,
-``walk_match``, ``view_probe``, ``view_match``), whatever the costs say."""
+``walk_match``, ``view_probe``, ``view_match``, ``view_sort``), whatever the costs say."""
 
 _SORT_SQL = {
     SortKey.TITLE: "p.title COLLATE NOCASE",
@@ -117,6 +124,10 @@ class Plan:
     """Facet strings implied by ``where``, when nothing else drives."""
     narrowest: bool = False
     """Driven by the view's facets already: nothing narrower to fall back to."""
+    exclude: str = ""
+    """When the search only leaves words out (``-model``): those words as one ``paper_words``
+    expression. ``where`` then says everything else, so a paper belongs when it does not
+    match this — one list to ask about a paper instead of the whole match."""
 
 
 _ANY_STATUS = "(" + " OR ".join(f'"{FACET}{s.value}"' for s in Status) + ")"
@@ -160,6 +171,7 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
         # Only words to leave out: every paper has one of the status facets, so "all
         # papers" is a match the words index can subtract from, first page or count.
         word_pos = [compiled.facets[0] if compiled.facets else _ANY_STATUS]
+        out.exclude = " OR ".join(f"({n})" for n in word_neg)
     if word_pos:
         clauses = [compiled.where] if compiled.clauses else []
         params = list(compiled.params)
@@ -194,6 +206,16 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
     elif out.table == "paper_fts":
         out.facets = list(compiled.facets)
     return out
+
+
+def _probe(p: Plan) -> tuple[str, str]:
+    """SQL asking the full-text index whether paper ``p.id`` belongs, and its parameter."""
+    assert p.table is not None
+    if p.exclude:
+        sql = "NOT EXISTS (SELECT 1 FROM paper_words WHERE paper_words MATCH ? AND rowid = p.id)"
+        return sql, p.exclude
+    table = p.table
+    return f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)", p.match
 
 
 def _word(conn: sqlite3.Connection, word: str) -> str | None:
@@ -246,10 +268,25 @@ def paper_ids(
         args = [*p.params, *page_params]
         if limit is None or p.where == "1":
             return [r[0] for r in run(sql, args)]
+        if key is SortKey.ADDED and p.pure and p.facets:
+            # Newest first and the facets say everything (Rated, is:unrated, has:note):
+            # their lists merged in id order are the page, no paper row read.
+            driven = Plan("1", [], "paper_words", _and(p.facets), pure=True)
+            return paper_ids(conn, run, driven, key, descending, limit, offset)
         # SQLite's choice first (a status view in any order is one index range); when
         # it is slow, the sort index walked in order (broad conditions find a page at
         # once); then the facets (narrow conditions with no index of their own).
         found = _budgeted(conn, run, sql, args, BUDGET_S / 4)
+        if found is None:
+            # Narrow conditions together (two tags, a tag in the Inbox): counted without
+            # an order SQLite drives from the narrowest; read whole and sorted when few.
+            viewed = _view_size(conn, run, p)
+            if viewed is not None and _few(run, viewed, limit + offset):
+                narrow = (
+                    f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+                    f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id ORDER BY {order}{page}"
+                )
+                return [r[0] for r in run(narrow, args)]
         if found is None and key in _SORT_INDEX:
             walk = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {_SORT_INDEX[key]}", 1)
             found = _budgeted(conn, run, walk, args, BUDGET_S)
@@ -293,17 +330,17 @@ def paper_ids(
         # each of their papers or materialised, whichever the cost model finds cheaper.
         # (+p.id: the rows are not walked in id order, the narrow conditions' index is.)
         if _sorted_shape(conn, run, p, key, None) == "view_probe":
-            probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+            probe, probe_param = _probe(p)
             sql = (
                 f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
                 f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id WHERE {probe} "
                 f"ORDER BY +p.id {direction}{page}"
             )
-        else:
-            sql = (
-                f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
-                f"ORDER BY +p.id {direction}{page}"
-            )
+            return [r[0] for r in run(sql, [*p.params, probe_param, *page_params])]
+        sql = (
+            f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) "
+            f"ORDER BY +p.id {direction}{page}"
+        )
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
     if _match_size(run, table, p.match, SMALL_MATCH) < SMALL_MATCH:
         sql = (
@@ -311,32 +348,77 @@ def paper_ids(
             f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
         )
         return [r[0] for r in run(sql, [p.match, *p.params, *page_params])]
-    shape = _sorted_shape(conn, run, p, key, limit)
-    probe = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+    costs = _shape_costs(conn, run, p, key, limit)
+    shape = min(costs, key=lambda name: costs[name])
+    probe, probe_param = _probe(p)
     if shape == "walk_probe":
         # Most papers match: walk the sort index and ask the index about each paper of
-        # the view; a page needs about limit / share of those questions.
+        # the view; a page needs about limit / share of those questions — if the view's
+        # papers are spread along the order. When they are not (a tag's papers by tags),
+        # the walk runs out of its budget and the next cheapest shape answers.
         sql = (
             f"SELECT p.id FROM paper p INDEXED BY {_SORT_INDEX[key]} "
             f"WHERE {p.where} AND {probe} ORDER BY {order}{page}"
         )
-        return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+        args = [*p.params, probe_param, *page_params]
+        if FORCE is not None:
+            return [r[0] for r in run(sql, args)]
+        found = _budgeted(conn, run, sql, args)
+        if found is not None:
+            return found
+        del costs["walk_probe"]
+        shape = min(costs, key=lambda name: costs[name])
+    if shape == "view_sort":
+        assert limit is not None
+        return _view_sorted(run, p, order, limit, offset)
     if shape in {"view_probe", "view_match"}:
         # A narrow view: its papers read whole (from their own index), the match asked
         # about each or materialised once, and the few left sorted.
-        check = probe if shape == "view_probe" else f"p.id IN ({matched})"
+        check, param = (
+            (probe, probe_param) if shape == "view_probe" else (f"p.id IN ({matched})", p.match)
+        )
         sql = (
             f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
             f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id WHERE {check} "
             f"ORDER BY {order}{page}"
         )
-        return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+        return [r[0] for r in run(sql, [*p.params, param, *page_params])]
     # In between: the match materialised once (the unary + keeps SQLite from driving
     # from it and sorting), the sort index walked in order.
     sql = (
         f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
     )
     return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+
+
+def _view_sorted(run: Run, p: Plan, order: str, limit: int, offset: int) -> list[int]:
+    """A page of a narrow view: its papers read whole and sorted (the sort index is not
+    walked), then the full-text index asked about them in display order, a growing chunk
+    at a time, until the page is full — about ``(offset + limit) / share`` questions."""
+    assert p.table is not None
+    sql = (
+        f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+        f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id ORDER BY {order}"
+    )
+    ordered = [r[0] for r in run(sql, p.params)]
+    table, match = ("paper_words", p.exclude) if p.exclude else (p.table, p.match)
+    wanted = max(offset + limit, 0)
+    found: list[int] = []
+    start, size = 0, max(64, 2 * wanted)
+    while start < len(ordered) and len(found) < wanted:
+        chunk = ordered[start : start + size]
+        marks = ",".join("?" * len(chunk))
+        hits = {
+            r[0]
+            for r in run(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid IN ({marks})",
+                [match, *chunk],
+            )
+        }
+        found.extend(i for i in chunk if (i in hits) != bool(p.exclude))
+        start += len(chunk)
+        size = min(size * 2, 4096)
+    return found[offset:wanted]
 
 
 def _by_interest(
@@ -373,37 +455,64 @@ def _sorted_shape(
     conn: sqlite3.Connection, run: Run, p: Plan, key: SortKey, limit: int | None
 ) -> str:
     """How to answer a broad match in an order other than the id's: the cheapest shape by
-    the cost model (the match's share estimated from the newest papers, the view counted
-    up to :data:`VIEW_CAP`)."""
+    the cost model (:func:`_shape_costs`)."""
+    costs = _shape_costs(conn, run, p, key, limit)
+    return min(costs, key=lambda shape: costs[shape])
+
+
+def _shape_costs(
+    conn: sqlite3.Connection, run: Run, p: Plan, key: SortKey, limit: int | None
+) -> dict[str, float]:
+    """What each shape of a sorted query is expected to cost (microseconds): the match's
+    share estimated from the newest papers, the view counted up to :data:`VIEW_CAP`."""
     assert p.table is not None
     walkable = limit is not None and key in _SORT_INDEX
     if FORCE is not None:
-        return FORCE if walkable or FORCE.startswith("view") else "walk_match"
+        if FORCE == "view_sort" and limit is None:
+            return {"view_probe": 0.0}
+        if walkable or FORCE.startswith("view"):
+            return {FORCE: 0.0}
+        return {"walk_match": 0.0}
     papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
     share = max(_share(run, p.table, p.match), 1 / papers)
     matched = share * papers
-    viewed = float(papers)
-    if p.where != "1":
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
-        counted = _budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_S / 4)
-        if counted is not None and counted[0] < VIEW_CAP:
-            viewed = max(float(counted[0]), 1.0)
-    probe = COST_PROBE_PHRASE if p.table == "paper_fts" else COST_PROBE_WORDS
+    counted = _view_size(conn, run, p)
+    viewed = float(papers) if counted is None else max(float(counted), 1.0)
+    probe = COST_PROBE_PHRASE if p.table == "paper_fts" and not p.exclude else COST_PROBE_WORDS
     costs = {
         "view_probe": viewed * (COST_ROW + probe),
         "view_match": viewed * COST_ROW + matched * COST_MATERIALISE,
         "walk_match": matched * COST_MATERIALISE,
     }
-    if walkable:
-        assert limit is not None
+    if limit is not None:
         wanted = max(limit, 1)
-        steps = min(float(papers), wanted * papers / viewed / share)
         questions = min(viewed, wanted / share)
-        costs["walk_probe"] = steps * COST_STEP + questions * probe
-        costs["walk_match"] += steps * COST_STEP
-    else:
+        costs["view_sort"] = viewed * COST_ROW + questions * probe
+        if walkable:
+            steps = min(float(papers), wanted * papers / viewed / share)
+            costs["walk_probe"] = steps * COST_STEP + questions * probe
+            costs["walk_match"] += steps * COST_STEP
+    if not walkable:
         costs["walk_match"] += viewed * COST_ROW
-    return min(costs, key=lambda shape: costs[shape])
+    return costs
+
+
+def _few(run: Run, viewed: int, wanted: int) -> bool:
+    """Whether reading ``viewed`` papers and sorting them is cheaper than walking the sort
+    index for ``wanted`` of them (spread along the order: papers / viewed steps each)."""
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    steps = min(float(papers), max(wanted, 1) * papers / max(viewed, 1))
+    return viewed * COST_ROW < steps * COST_STEP
+
+
+def _view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
+    """How many papers ``p.where`` holds, if fewer than :data:`VIEW_CAP` and counted
+    within a quarter of the budget; else ``None``."""
+    if p.where == "1":
+        return None
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
+    counted = _budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_S / 4)
+    return counted[0] if counted is not None and counted[0] < VIEW_CAP else None
 
 
 def count(run: Run, p: Plan) -> int:

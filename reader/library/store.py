@@ -147,6 +147,16 @@ class Library(Connection):
         """
         return papers.grouped_by(self, ids, field)
 
+    def compact_search_index(self, pages: int = 500) -> bool:
+        """One bounded step of merging the words index into one segment (a few tens of
+        ms; one transaction); ``True`` while there is more to merge. For the writer when
+        it is idle: searches that ask the index about single papers get faster with
+        each segment fewer (:func:`reader.library.words.compact`)."""
+        from reader.library import words
+
+        with self.transaction() as conn:
+            return words.compact(conn, pages)
+
     def stats(self) -> dict[str, int]:
         """Row counts of the main tables (for ``check``, benchmarks and the About box)."""
         return papers.stats(self)

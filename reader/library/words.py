@@ -66,6 +66,44 @@ def expand(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
     return None if len(words) > MAX_EXPANSION else words
 
 
+def segments(conn: sqlite3.Connection) -> int:
+    """How many segments (b-trees) the words index is in: each question about one paper
+    seeks in every one of them."""
+    row = conn.execute("SELECT block FROM paper_words_data WHERE id = 10").fetchone()
+    if row is None:
+        return 0
+    # FTS5's structure record: a 4-byte cookie, the 4-byte mark of its second format if
+    # it is in that one, then the number of levels and of segments as varints.
+    data = bytes(row[0])
+    at = 8 if data[4:8] == b"\xff\x00\x00\x01" else 4
+    counts = []
+    for _ in range(2):
+        value = 0
+        while True:
+            byte = data[at]
+            at += 1
+            value = (value << 7) | (byte & 0x7F)
+            if byte < 0x80:
+                break
+        counts.append(value)
+    return counts[1]
+
+
+def compact(conn: sqlite3.Connection, pages: int = 500) -> bool:
+    """Merge the words index's segments a bounded step (about ``pages`` pages of 4 KB
+    written; inside a write transaction); ``True`` while more than one segment is left.
+
+    FTS5's own merging keeps a few segments per level as papers arrive (15 at 20,000
+    papers imported digest by digest); merged into one, the questions search asks about
+    single papers seek once instead of in each. A step is short, so the writer can run
+    them when idle until this returns ``False``.
+    """
+    if segments(conn) <= 1:
+        return False
+    conn.execute("INSERT INTO paper_words (paper_words, rank) VALUES ('merge', ?)", [-abs(pages)])
+    return segments(conn) > 1
+
+
 def rebuild_indexes(conn: sqlite3.Connection) -> None:
     """Rebuild both full-text indexes from the papers and refill the long-word vocabulary."""
     conn.execute("INSERT INTO paper_fts (paper_fts) VALUES ('rebuild')")
