@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -286,12 +287,16 @@ def _insert_rows(conn: Any, rows: list[dict[str, Any]], now: str) -> None:
     )
     for offset, row in enumerate(rows):
         row["id"] = base + len(rows) - offset
-    columns = ", ".join((*_INSERT_COLUMNS, "first_seen"))
-    marks = ", ".join("?" * (len(_INSERT_COLUMNS) + 1))
-    conn.executemany(
-        f"INSERT INTO paper ({columns}) VALUES ({marks})",
-        [[row[c] for c in _INSERT_COLUMNS] + [now] for row in reversed(rows)],
-    )
+    width = len(_INSERT_COLUMNS) + 1
+    per_statement = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    ordered = list(reversed(rows))
+    for start in range(0, len(ordered), per_statement):
+        chunk = ordered[start : start + per_statement]
+        marks = ", ".join([f"({', '.join('?' * width)})"] * len(chunk))
+        conn.execute(
+            f"{_INSERT_PAPERS} {marks}",
+            [value for row in chunk for value in (*(row[c] for c in _INSERT_COLUMNS), now)],
+        )
     citekeys.assign_new(conn, [int(row["id"]) for row in rows])
 
 
@@ -364,3 +369,13 @@ _INSERT_COLUMNS = (
     "authors", "published", "comments", "comments_at", "upvotes", "url", "doi", "categories",
     "journal",
 )  # fmt: skip
+_INSERT_PAPERS = f"INSERT INTO paper ({', '.join((*_INSERT_COLUMNS, 'first_seen'))}) VALUES"
+"""A step's new papers go in as ONE statement of many rows (as many as SQLite binds).
+
+Not ``executemany``: SQLite opens a statement savepoint for each execution of an insert
+into ``paper`` (its unique and foreign keys need one), and FTS5 writes the index data it
+holds in memory to a new segment at every savepoint. One row per statement made one
+segment per paper, and merging those segments made imports slower the larger the
+library (513 papers/s at 300 papers, 110 at 22,000, measured in CPU). One statement makes
+one segment per step, so the merge work per paper stays flat.
+"""
