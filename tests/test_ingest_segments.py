@@ -171,3 +171,24 @@ def test_inserted_papers_hold_exactly_the_planned_values(
         assert stored[row["id"]] == {c: row[c] for c in _INSERT_COLUMNS}
     ids = [row["id"] for row in planned]
     assert ids == sorted(ids, reverse=True)  # the first-listed paper is the newest
+
+
+def test_tagging_many_papers_adds_one_segment_per_tag_and_changes_only_those_tagged(
+    library: Library,
+) -> None:
+    _import(library, 1, _entries(0, 40))
+    ids = library.paper_ids()
+    library.add_tags(ids[:5], ["early"])
+    _no_merging(library)
+    before = _segments(library)
+    changes = library.add_tags(ids, ["bulk", "early"])  # "early": 35 papers more
+    after = _segments(library)
+    assert changes.paper_ids == frozenset(ids)
+    assert {t: after[t] - before[t] for t in INDEXES} == dict.fromkeys(INDEXES, 2)
+    assert library.count(PaperFilter(search="tag:early tag:bulk")) == 40
+    removed = library.remove_tags(ids[10:], ["early"])
+    assert removed.paper_ids == frozenset(ids[10:])
+    assert library.count(PaperFilter(search="tag:early")) == 10
+    assert library.count(PaperFilter(search="early")) == 10  # the tag's text, indexed
+    assert library.remove_tags(ids[10:], ["early"]).paper_ids == frozenset()
+    index_problem(library.connection)
