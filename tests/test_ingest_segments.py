@@ -9,6 +9,7 @@ still there to count.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -191,4 +192,39 @@ def test_tagging_many_papers_adds_one_segment_per_tag_and_changes_only_those_tag
     assert library.count(PaperFilter(search="tag:early")) == 10
     assert library.count(PaperFilter(search="early")) == 10  # the tag's text, indexed
     assert library.remove_tags(ids[10:], ["early"]).paper_ids == frozenset()
+    index_problem(library.connection)
+
+
+_WHOLE = "we follow the island birds through the seasons and count zanzibar"
+
+
+def test_bettering_known_papers_adds_one_segment_and_writes_each_its_own_values(
+    library: Library,
+) -> None:
+    cut = tuple(
+        dataclasses.replace(
+            e, abstract=f"Paper {n} was cut short by the feed that carried it ...", comments=None
+        )
+        for n, e in enumerate(_entries(0, 30))
+    )
+    _import(library, 1, cut)
+    _no_merging(library)
+    before = _segments(library)
+    whole = tuple(
+        dataclasses.replace(e, abstract=f"Paper {n} in full: {_WHOLE}{n}x quokka.", comments=n)
+        for n, e in enumerate(_entries(0, 30))
+    )
+    source = SourceFile("/digests/seg-whole.txt", None, "seg-whole", "test")
+    result = record_digest(library, source, Digest("test", whole, date(2026, 1, 2)))
+    assert result is not None
+    assert (result.new, result.updated) == (0, 30)
+    after = _segments(library)
+    assert {t: after[t] - before[t] for t in INDEXES} == dict.fromkeys(INDEXES, 1)
+    for n in range(30):
+        (found,) = library.paper_ids(PaperFilter(search=f"zanzibar{n}x"))
+        paper = library.paper(found)
+        assert paper.abstract == f"Paper {n} in full: {_WHOLE}{n}x quokka."
+        assert paper.comments == n
+        assert paper.title == whole[n].title
+    assert library.count(PaperFilter(search='"cut short"')) == 0
     index_problem(library.connection)

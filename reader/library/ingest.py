@@ -230,8 +230,7 @@ def _write(
     for paper_id, changes in plan.dirty.items():
         by_columns.setdefault(tuple(changes), []).append([*changes.values(), paper_id])
     for names, rows in by_columns.items():
-        assignments = ", ".join(f"{column} = ?" for column in names)
-        conn.executemany(f"UPDATE paper SET {assignments} WHERE id = ?", rows)
+        _update_rows(conn, names, rows)
     live = [(pos, row, e) for pos, row, e in plan.placements if not row["trashed"]]
     conn.executemany(
         "INSERT INTO appearance (digest_id, position, paper_id, comments, upvotes) "
@@ -298,6 +297,29 @@ def _insert_rows(conn: Any, rows: list[dict[str, Any]], now: str) -> None:
             [value for row in chunk for value in (*(row[c] for c in _INSERT_COLUMNS), now)],
         )
     citekeys.assign_new(conn, [int(row["id"]) for row in rows])
+
+
+def _update_rows(conn: Any, names: tuple[str, ...], rows: list[list[object]]) -> None:
+    """Set columns ``names`` of many papers (each row: the values, then the paper's id).
+
+    In as few statements as SQLite binds (see :data:`_INSERT_PAPERS`: one statement per
+    paper would write a full-text segment per paper when the text changes), papers in
+    id order.
+    """
+    width = len(names) + 1
+    per_statement = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    ordered = sorted(rows, key=lambda row: int(row[-1]))  # type: ignore[call-overload]
+    columns = ", ".join(names)
+    picked = ", ".join(f"v.{column}" for column in names)
+    for start in range(0, len(ordered), per_statement):
+        chunk = ordered[start : start + per_statement]
+        marks = ", ".join([f"({', '.join('?' * width)})"] * len(chunk))
+        conn.execute(
+            f"WITH v ({columns}, id) AS (VALUES {marks}) "
+            f"UPDATE paper SET ({columns}) = (SELECT {picked} FROM v WHERE v.id = paper.id) "
+            "WHERE id IN (SELECT id FROM v)",
+            [value for row in chunk for value in row],
+        )
 
 
 def record_failure(
