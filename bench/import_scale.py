@@ -49,12 +49,17 @@ INDEXES = ("paper_fts", "paper_words")
 
 
 def _digests(count: int, seed: int, tag: str) -> Iterator[tuple[SourceFile, Digest]]:
-    """``count`` digests of ``BATCH`` new papers (titles marked so none is known)."""
-    stream = papers(count * BATCH, seed=seed)
+    """``count`` digests of ``BATCH`` new papers: titles marked and arXiv ids from a range
+    the corpus never uses, so that none is known (the corpus numbers its ids from 2301.)."""
+    stream = enumerate(papers(count * BATCH, seed=seed))
     for number in range(count):
         entries: tuple[Entry, ...] = tuple(
-            dataclasses.replace(e, title=f"{e.title} ({tag})")
-            for _, e in zip(range(BATCH), stream, strict=False)
+            dataclasses.replace(
+                e,
+                title=f"{e.title} ({tag})",
+                arxiv_id=e.arxiv_id and f"{3001 + serial // 99_999}.{serial % 99_999:05d}",
+            )
+            for _, (serial, e) in zip(range(BATCH), stream, strict=False)
         )
         day = date(2030, 1, 1) + timedelta(days=number)
         source = SourceFile(f"/digests/{tag}-{day}.txt", None, f"{tag}-{number}", "bench")
