@@ -199,6 +199,24 @@ def _build_rate(papers: int) -> list[Figure]:
             ),
         )
     ]
+    grown = scale["growth"]
+    assert isinstance(grown, dict)
+    if grown:
+        first, last = grown[min(grown, key=int)], grown[max(grown, key=int)]
+        today.append(
+            Figure(
+                f"1. bulk import, papers/s of CPU at {int(max(grown, key=int)):,} papers built "
+                "through the real path (its own full-text merge levels)",
+                float(last["per_s_cpu"]),
+                "papers/s",
+                baseline=float(first["per_s_cpu"]),
+                note=(
+                    f"rows written per paper {last['rows_written_per_paper']:.1f} vs "
+                    f"{first['rows_written_per_paper']:.1f}; curve: "
+                    + ", ".join(f"{int(k):,}: {v['per_s_cpu']:,.0f}" for k, v in grown.items())
+                ),
+            )
+        )
 
     def last_tenth(count: int) -> float | None:
         log = build_log(library_path(CACHE, count))

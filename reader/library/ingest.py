@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -229,8 +230,7 @@ def _write(
     for paper_id, changes in plan.dirty.items():
         by_columns.setdefault(tuple(changes), []).append([*changes.values(), paper_id])
     for names, rows in by_columns.items():
-        assignments = ", ".join(f"{column} = ?" for column in names)
-        conn.executemany(f"UPDATE paper SET {assignments} WHERE id = ?", rows)
+        _update_rows(conn, names, rows)
     live = [(pos, row, e) for pos, row, e in plan.placements if not row["trashed"]]
     conn.executemany(
         "INSERT INTO appearance (digest_id, position, paper_id, comments, upvotes) "
@@ -282,13 +282,40 @@ def _insert_rows(conn: Any, rows: list[dict[str, Any]], now: str) -> None:
     for offset, row in enumerate(rows):
         row["id"] = base + len(rows) - offset
     paper_ids.raise_mark(conn, base + len(rows))
-    columns = ", ".join((*_INSERT_COLUMNS, "first_seen"))
-    marks = ", ".join("?" * (len(_INSERT_COLUMNS) + 1))
-    conn.executemany(
-        f"INSERT INTO paper ({columns}) VALUES ({marks})",
-        [[row[c] for c in _INSERT_COLUMNS] + [now] for row in reversed(rows)],
-    )
+    width = len(_INSERT_COLUMNS) + 1
+    per_statement = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    ordered = list(reversed(rows))
+    for start in range(0, len(ordered), per_statement):
+        chunk = ordered[start : start + per_statement]
+        marks = ", ".join([f"({', '.join('?' * width)})"] * len(chunk))
+        conn.execute(
+            f"{_INSERT_PAPERS} {marks}",
+            [value for row in chunk for value in (*(row[c] for c in _INSERT_COLUMNS), now)],
+        )
     citekeys.assign_new(conn, [int(row["id"]) for row in rows])
+
+
+def _update_rows(conn: Any, names: tuple[str, ...], rows: list[list[object]]) -> None:
+    """Set columns ``names`` of many papers (each row: the values, then the paper's id).
+
+    In as few statements as SQLite binds (see :data:`_INSERT_PAPERS`: one statement per
+    paper would write a full-text segment per paper when the text changes), papers in
+    id order.
+    """
+    width = len(names) + 1
+    per_statement = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    ordered = sorted(rows, key=lambda row: int(row[-1]))  # type: ignore[call-overload]
+    columns = ", ".join(names)
+    picked = ", ".join(f"v.{column}" for column in names)
+    for start in range(0, len(ordered), per_statement):
+        chunk = ordered[start : start + per_statement]
+        marks = ", ".join([f"({', '.join('?' * width)})"] * len(chunk))
+        conn.execute(
+            f"WITH v ({columns}, id) AS (VALUES {marks}) "
+            f"UPDATE paper SET ({columns}) = (SELECT {picked} FROM v WHERE v.id = paper.id) "
+            "WHERE id IN (SELECT id FROM v)",
+            [value for row in chunk for value in row],
+        )
 
 
 def record_failure(
@@ -360,3 +387,13 @@ _INSERT_COLUMNS = (
     "authors", "published", "comments", "comments_at", "upvotes", "url", "doi", "categories",
     "journal",
 )  # fmt: skip
+_INSERT_PAPERS = f"INSERT INTO paper ({', '.join((*_INSERT_COLUMNS, 'first_seen'))}) VALUES"
+"""A step's new papers go in as ONE statement of many rows (as many as SQLite binds).
+
+Not ``executemany``: SQLite opens a statement savepoint for each execution of an insert
+into ``paper`` (its unique and foreign keys need one), and FTS5 writes the index data it
+holds in memory to a new segment at every savepoint. One row per statement made one
+segment per paper, and merging those segments made imports slower the larger the
+library (513 papers/s at 300 papers, 110 at 22,000, measured in CPU). One statement makes
+one segment per step, so the merge work per paper stays flat.
+"""
