@@ -18,14 +18,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from reader.library import (
-    Changes,
-    Library,
-)
+from reader.library import Changes, Library
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from reader.worker import LibraryReader, LibraryWorker
 from ui.citations import install_citations
+from ui.collector import HeapKeeper
 from ui.detailfeed import DetailFeed
 from ui.digestlog import DigestLogActions
 from ui.edits import PaperEdits
@@ -104,6 +102,7 @@ class MainWindow(WindowFrame):
         self.trash = TrashControl(self.runner, self.queries, self.edits, self._confirm, self)
         self.interest = InterestService(library.path, self.runner, self.bus, parent=self)
         self.notices = Notices(self, self.tasks, library.path)
+        self.heap = HeapKeeper(lambda: self.idle, self)  # started by the app (ui.app)
         self._closed = False
         self._wanted_view: ViewKey | None = None
         self._reselect = False
@@ -393,6 +392,7 @@ class MainWindow(WindowFrame):
         if self.watch is not None:
             self.watch.stop()
         self.interest.stop()
+        self.heap.stop()
         self.insight_feed.close()
         self.queries.close()
         self.reader.close()
