@@ -225,6 +225,8 @@ def run(library: Path) -> dict[str, object]:
             file=sys.stderr,
             flush=True,
         )
+        if check is not None and not files.reached:
+            print(f"    the file never showed it (last error: {files.error})", file=sys.stderr)
         if sampler is not None:
             for count, stack in sampler.take():
                 print(f"    {count} samples:\n    {stack}", file=sys.stderr, flush=True)

@@ -136,6 +136,8 @@ class FileWatch:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reached_at: float | None = None
+        self.error: str | None = None
+        """The last error a look at the file met (said when the edit never arrives)."""
 
     def one(self, sql: str, params: tuple[object, ...] = ()) -> object:
         """The first column of the first row, read now (outside any scenario)."""
@@ -150,6 +152,7 @@ class FileWatch:
         """Poll ``check(one)`` every ``every`` seconds until it holds."""
         self.cancel()
         self.reached_at = None
+        self.error = None
         self._stop.clear()
 
         def poll() -> None:
@@ -165,9 +168,12 @@ class FileWatch:
                         if check(one):
                             self.reached_at = time.monotonic()
                             return
-                    except sqlite3.OperationalError:
-                        pass  # a writer checkpointing: look again
+                    except sqlite3.Error as exc:  # a writer checkpointing: look again
+                        self.error = str(exc)
                     self._stop.wait(every)
+            except BaseException as exc:
+                self.error = f"{type(exc).__name__}: {exc}"
+                raise
             finally:
                 conn.close()
 

@@ -118,14 +118,9 @@ class MainWindow(WindowFrame):
             self,
         )
         self.feed = SidebarFeed(self.sidebar_model, self.queries, self)
+        digest, empty = self.sidebar.current_digest, lambda: self.feed.empty
         self.detail_feed = DetailFeed(
-            self.detail,
-            library,
-            self.selected_ids,
-            self.sidebar.current_digest,
-            lambda: self.feed.empty,
-            self.notes,
-            self,
+            self.detail, library, self.queries, self.selected_ids, digest, empty, self.notes, self
         )
         self.selection = SelectionCommands(
             self.edits,
