@@ -358,8 +358,6 @@ def measure(workdir: Path, papers: int = 100_000) -> dict[str, object]:
 
 def main() -> None:
     """Run the scenarios on the library named on the command line; print one JSON line."""
-    if os.environ.get("STALL13_SWITCH"):
-        sys.setswitchinterval(float(os.environ["STALL13_SWITCH"]))
     result = run(Path(sys.argv[1]))
     print(json.dumps(result), flush=True)
 

@@ -260,9 +260,17 @@ class PaperEdits(QObject):
         assert isinstance(command, EditCommand)
         self._stepping = True
         step = command.undo_change if undo else command.do
+        what = f"{'Undoing' if undo else 'Redoing'} “{command.text()}”"
+        big = len(command.touched) > CONFIRM_ABOVE
+        if big:  # minutes at 100,000 papers: say so while the writer works
+            self.working.emit(True)
+            self.message.emit(f"{what}…", 0)
 
         def success(changes: Changes) -> None:
             self._stepping = False
+            if big:
+                self.working.emit(False)
+                self.message.emit(f"{what}: done", 5000)
             (stack.undo if undo else stack.redo)()
             if changes.paper_ids:
                 self.select_requested.emit(sorted(changes.paper_ids))
@@ -272,6 +280,8 @@ class PaperEdits(QObject):
         def failure(exc: BaseException) -> None:
             self._stepping = False
             self._steps.clear()
+            if big:
+                self.working.emit(False)
             what = "undone" if undo else "redone"
             self._runner.failed.emit(f"“{command.text()}” was not {what}", exc)
             self._next_step()  # commands recorded meanwhile go on the stack
@@ -279,6 +289,8 @@ class PaperEdits(QObject):
         if self._runner.run(step, initiator=self, on_success=success, on_failure=failure) is None:
             self._stepping = False
             self._steps.clear()
+            if big:
+                self.working.emit(False)
 
     # ------------------------------------------------------------------ tags in the sidebar
 

@@ -203,3 +203,32 @@ def test_detail_feed_without_a_reader_reads_inline(
         assert window.detail.paper is not None
         assert window.detail.paper.id == wanted
         assert not feed.pending
+
+
+def test_a_bulk_undo_and_redo_show_progress_in_the_status_bar(
+    qtbot: QtBot, make_window: WindowFactory, papers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr("ui.edits.CONFIRM_ABOVE", 5)
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Yes)
+    window = make_window()
+    window.paper_list.setFocus()
+    qtbot.keyClick(window.paper_list, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
+    press(qtbot, window, Qt.Key.Key_2)
+    working: list[bool] = []
+    said: list[str] = []
+    window.edits.working.connect(working.append)
+    window.edits.message.connect(lambda text, _ms: said.append(text))
+    qtbot.keyClick(window.paper_list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
+    assert working == [True, False]
+    assert said[:2] == [
+        "Undoing “Rate 2 stars (20 papers)”…",
+        "Undoing “Rate 2 stars (20 papers)”: done",
+    ]
+    window.edits.redo()
+    settle(qtbot, window)
+    assert working == [True, False, True, False]
+    assert said[2].startswith("Redoing “Rate 2 stars (20 papers)”")
