@@ -166,6 +166,7 @@ def run(library: Path) -> dict[str, object]:
     results: dict[str, float] = {}
     working: dict[str, float] = {}
     unloaded: dict[str, float] = {}
+    busiest: dict[str, float] = {}
     reached: dict[str, bool] = {}
     to_file: dict[str, float | None] = {}
     took: dict[str, float] = {}
@@ -212,12 +213,14 @@ def run(library: Path) -> dict[str, object]:
         results[name], cpu, unloaded[name] = (round(v, 1) for v in beat.stop())
         working[name] = cpu
         worst[name] = beat.worst()
+        busiest[name] = round(beat.busiest * 1000, 1)
         pauses[name] = collector.take()
         reached[name] = ok
         to_file[name] = None if arrived is None else round(arrived - pressed, 2)
         print(
             f"  {name}: {results[name]} ms (GUI thread CPU {cpu} ms of it); "
             f"without its wait for a core {unloaded[name]} ms; "
+            f"its longest burst of work {busiest[name]} ms; "
             f"{'in the file' if check else 'shown'} {to_file[name]} s after the key; "
             f"longest gaps [wall, GUI cpu, its wait for a core, others' cpu (ms), at s]: "
             f"{worst[name]}; "
@@ -311,6 +314,7 @@ def run(library: Path) -> dict[str, object]:
         "stall_ms": results,
         "stall_gui_cpu_ms": working,
         "stall_without_core_wait_ms": unloaded,
+        "gui_longest_burst_ms": busiest,
         "load_average": os.getloadavg()[0],
         "reached": reached,
         "seconds_to_file": to_file,

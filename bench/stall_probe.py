@@ -65,6 +65,9 @@ class Heartbeat:
         self._last_process = 0.0
         self._last_queued = 0.0
         self._queued = _schedstat()
+        self.busiest = 0.0
+        """The most CPU the GUI thread used between two ticks (s): its longest burst of
+        work, whatever the machine's load made of it."""
         self.gaps: list[tuple[float, float, float, float, float]] = []
         """The longest gaps: (wall s, GUI-thread CPU s, its wait for a core s, the other
         threads' CPU s, seconds after the start)."""
@@ -79,8 +82,9 @@ class Heartbeat:
         queued = self._queued()
         if self._last:
             gap = now - self._last
+            own = cpu - self._last_cpu
+            self.busiest = max(self.busiest, own)
             if len(self.gaps) < 5 or gap > self.gaps[-1][0]:
-                own = cpu - self._last_cpu
                 others = process - self._last_process - own
                 waited = queued - self._last_queued
                 self.gaps.append((gap, own, waited, others, self._last - self._started))
@@ -92,6 +96,7 @@ class Heartbeat:
     def start(self) -> None:
         """Begin a measurement."""
         self.gaps = []
+        self.busiest = 0.0
         self._started = self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
         self._last_process = time.process_time()

@@ -4,6 +4,8 @@
   queued there), and only the newest selection's read is shown.
 - The daily backup runs aside, on a thread of its own: an edit never waits behind it.
 - The collector walks only recent objects (:class:`ui.collector.HeapKeeper`).
+- Selecting by id asks Qt for ranges: every row is one; thousands of runs are refused.
+- A bulk undo or redo shows progress.
 
 Real SQLite files, the real writer and reader threads, real widgets; the statements each
 connection runs are seen through ``set_trace_callback``.
@@ -12,11 +14,14 @@ connection runs are seen through ``set_trace_callback``.
 from __future__ import annotations
 
 import gc
+import itertools
 import threading
 import weakref
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -26,6 +31,7 @@ from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle
 from tests.ui.test_end_to_end import click_row, press
 from ui.collector import HeapKeeper
 from ui.detailfeed import DetailFeed
+from ui.rowspans import ids_in_spans, spans_of_rows
 
 
 @pytest.fixture
@@ -232,3 +238,30 @@ def test_a_bulk_undo_and_redo_show_progress_in_the_status_bar(
     settle(qtbot, window)
     assert working == [True, False, True, False]
     assert said[2].startswith("Redoing “Rate 2 stars (20 papers)”")
+
+
+def test_selecting_every_paper_by_id_is_one_range_and_a_scattered_many_is_refused(
+    qtbot: QtBot, make_window: WindowFactory, papers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ui.paperlist.MAX_SPANS", 3)
+    window = make_window()
+    view = window.paper_list
+    ids = window.model.ids()
+    assert view.select_ids(list(reversed(ids)), ids[4])
+    assert view.selectionModel().selection().size() == 1  # one range, not twenty
+    assert view.selected_ids() == ids
+    assert view.current_id() == ids[4]
+    assert view.select_ids([ids[1], ids[2], ids[7]])  # two runs: selected
+    assert view.selected_ids() == [ids[1], ids[2], ids[7]]
+    assert not view.select_ids(ids[::2])  # ten runs: more than Qt should be asked for
+    assert view.selected_ids() == [ids[1], ids[2], ids[7]]  # the selection stays as it was
+
+
+@given(st.lists(st.integers(0, 60), max_size=80))
+def test_runs_of_rows_cover_exactly_the_rows(rows: list[int]) -> None:
+    spans = spans_of_rows(rows)
+    covered = [r for top, bottom in spans for r in range(top, bottom + 1)]
+    assert covered == sorted(set(rows))
+    assert all(b[0] > a[1] + 1 for a, b in itertools.pairwise(spans))  # separate runs
+    ids = [1000 + n for n in range(61)]
+    assert ids_in_spans(ids, spans) == [ids[r] for r in sorted(set(rows))]
