@@ -76,6 +76,8 @@ class DetailFeed(QObject):
 
     message = Signal(str, int)
     """A status-bar message and how long to show it (ms)."""
+    paper_shown = Signal(int)
+    """Another paper is shown now (its read arrived): what depends on it may load."""
 
     def __init__(
         self,
@@ -148,7 +150,10 @@ class DetailFeed(QObject):
         if read.paper is None:
             self._detail.show_nothing(read.failure)
             return
+        before = self._detail.paper
         self._detail.show_paper(read.paper, read.problems)
+        if before is None or before.id != read.paper.id:
+            self.paper_shown.emit(read.paper.id)
 
     def _read(self, job: Callable[[Library], T], done: Callable[[T], None], ids: list[int]) -> None:
         self._serial += 1

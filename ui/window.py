@@ -228,7 +228,7 @@ class MainWindow(WindowFrame):
         self.sidebar.delete_tag_requested.connect(tags.delete)
         self.paper_list.selection_changed_ids.connect(self.detail_feed.show_ids)
         self.insight_feed = insight = InsightFeed(self.library.path, self.detail, self)
-        self.paper_list.selection_changed_ids.connect(lambda _ids: insight.load())
+        self.detail_feed.paper_shown.connect(lambda _id: insight.load())
         self.bus.changed.connect(insight.on_changes)
         self.detail.insight.paper_requested.connect(self.selection.show_paper_in_list)
         self.paper_list.rating_delegate.rating_clicked.connect(self.selection.rating_clicked)
