@@ -54,7 +54,7 @@ class PaperEdits(QObject):
     message = Signal(str, int)
     """A status-bar message and how long to show it (ms, 0: until replaced)."""
     select_requested = Signal(object)
-    """Paper ids to select: what an undo or redo changed."""
+    """Paper ids to select (a frozenset): what an undo or redo changed."""
     view_requested = Signal(object)
     """A :class:`ViewKey` to show: the renamed or target tag, or Inbox after a delete."""
     working = Signal(bool)
@@ -273,7 +273,7 @@ class PaperEdits(QObject):
                 self.message.emit(f"{what}: done", 5000)
             (stack.undo if undo else stack.redo)()
             if changes.paper_ids:
-                self.select_requested.emit(sorted(changes.paper_ids))
+                self.select_requested.emit(changes.paper_ids)  # a set: no sort of 100,000
             self._after_tag_step(command, undo)
             self._next_step()
 
