@@ -228,7 +228,8 @@ class MainWindow(WindowFrame):
         self.sidebar.delete_tag_requested.connect(tags.delete)
         self.paper_list.selection_changed_ids.connect(self.detail_feed.show_ids)
         self.insight_feed = insight = InsightFeed(self.library.path, self.detail, self)
-        self.detail_feed.paper_shown.connect(lambda _id: insight.load())
+        for shown in (self.paper_list.selection_changed_ids, self.detail_feed.paper_shown):
+            shown.connect(lambda _ids: insight.load())  # the newest load supersedes
         self.bus.changed.connect(insight.on_changes)
         self.detail.insight.paper_requested.connect(self.selection.show_paper_in_list)
         self.paper_list.rating_delegate.rating_clicked.connect(self.selection.rating_clicked)
