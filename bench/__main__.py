@@ -444,9 +444,17 @@ def bench_gui_stall(sizes: Sizes, work: Path) -> list[Figure]:
             and stalls[name] <= TARGET_MS
             and bool(reached.get(name)),
             note=(
-                f"GUI thread busy {r['stall_gui_cpu_ms'].get(name, 0):.0f} ms of it"
-                f" (load average {r['load_average']:.1f})"
-                + ("" if reached.get(name) else "; the edit did NOT reach the file")
+                f"GUI thread's own CPU {r['stall_gui_cpu_ms'].get(name, 0):.0f} ms of it, "
+                f"{r['stall_without_core_wait_ms'].get(name, 0):.0f} ms without its wait for"
+                f" a core, longest burst of its own work"
+                f" {r['gui_longest_burst_ms'].get(name, 0):.0f} ms"
+                f" (load average {r['load_average']:.1f}); "
+                + (
+                    f"{'shown' if 'search' in name else 'in the file'}"
+                    f" {r['seconds_to_file'].get(name)} s after the key"
+                    if reached.get(name)
+                    else "the edit did NOT reach the file"
+                )
             ),
         )
         for name in SCENARIOS

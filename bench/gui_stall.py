@@ -1,10 +1,14 @@
 """GUI thread, longest stall: the window on a 100,000-paper library, driven by real keys.
 
-A heartbeat timer ticks every :data:`BEAT_MS` on the GUI thread; the longest gap between two
-ticks while a scenario runs (from its first key press until its edit is in the file and
-the window has settled) is that scenario's stall. Keys are sent with ``QTest.keyClick`` to
-the focused widget, the way a person types. Each scenario also checks, through its own
-connection, that the edit reached the library file.
+A heartbeat timer ticks every 5 ms on the GUI thread (:class:`bench.stall_probe.Heartbeat`);
+the longest gap between two ticks while a scenario runs (from its first key press until
+its edit is in the file and the window has settled) is that scenario's stall, in wall time
+— what a user feels — together with the GUI thread's own CPU time within that gap.
+
+Keys are sent the way a person types: ``QTest.keyClick`` on the focused widget, one key at
+a time, with the event loop running :data:`KEY_GAPS_S` (100–150 ms) between keys. Each
+scenario's edit is checked in the library file by a thread with a connection of its own
+(:class:`bench.stall_probe.FileWatch`), which notes how long after the key it arrived.
 
 Scenarios: rating one paper in All and in a title-sorted view; typing a one-letter and a
 two-word search; Ctrl+A and a rating, and its undo; a rating and a note typed while another
@@ -12,26 +16,31 @@ process holds the write lock for :data:`LOCK_S` seconds.
 
 The measurement runs in a fresh process (``python -m bench.gui_stall LIBRARY``) on a copy
 of the cached library, with XDG folders in a temporary directory; it prints one JSON line.
+With ``PAPERSHELF_STALL_STACKS=1`` it also samples the GUI thread's Python stack whenever
+the heartbeat is late, and prints the most frequent stacks per scenario (to stderr).
 Target: every scenario ≤ 50 ms, and every edit reaches the file.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from bench.stall_probe import DialogAnswerer, FileWatch, GcWatch, Heartbeat, StackSampler
+
 ROOT = Path(__file__).resolve().parents[1]
-BEAT_MS = 5
 LOCK_S = 8.0
 TARGET_MS = 50.0
+KEY_GAPS_S = (0.12, 0.10, 0.14, 0.11, 0.15, 0.13)
+"""The pauses between two keys (a person types 7–10 keys a second)."""
 SETTLE_S = 0.4
 """After the edit is in the file, the window keeps being watched this long (repaints,
 refreshes, counts arriving)."""
@@ -60,42 +69,8 @@ conn.execute("ROLLBACK")
 conn.close()
 """
 
-
-class Heartbeat:
-    """The longest gap between ticks of a fast timer on the GUI thread."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self._timer = QTimer()
-        self._timer.setInterval(BEAT_MS)
-        self._timer.timeout.connect(self._tick)
-        self._last = 0.0
-        self._last_cpu = 0.0
-        self.longest = 0.0
-        self.longest_cpu = 0.0
-
-    def _tick(self) -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
-        if self._last and now - self._last > self.longest:
-            self.longest = now - self._last
-            self.longest_cpu = cpu - self._last_cpu
-        self._last, self._last_cpu = now, cpu
-
-    def start(self) -> None:
-        """Begin a measurement."""
-        self.longest = 0.0
-        self.longest_cpu = 0.0
-        """CPU time the GUI thread itself used during the longest gap (the rest of the gap
-        it waited: for a core on a busy machine, or for the interpreter lock)."""
-        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
-        self._timer.start()
-
-    def stop(self) -> float:
-        """End it; the longest stall in milliseconds (the gap beyond one beat)."""
-        self._tick()
-        self._timer.stop()
-        return max(0.0, self.longest * 1000 - BEAT_MS)
+Key = object
+"""A key for ``QTest.keyClick``: a character, a ``Qt.Key``, or ``(Qt.Key, modifiers)``."""
 
 
 def _spin(until: Callable[[], bool], timeout: float = SCENARIO_TIMEOUT_S) -> bool:
@@ -117,54 +92,6 @@ def _settle(seconds: float = SETTLE_S) -> None:
     _spin(lambda: time.monotonic() >= end, seconds + 1)
 
 
-class Probe:
-    """Reads the library file through a connection of its own (what reached the disk)."""
-
-    def __init__(self, path: Path) -> None:
-        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-
-    def one(self, sql: str, params: tuple[object, ...] = ()) -> object:
-        """The first column of the first row."""
-        row = self._conn.execute(sql, params).fetchone()
-        return None if row is None else row[0]
-
-
-class DialogAnswerer:
-    """Accepts confirmations and records (and closes) error messages as they appear."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self.messages: list[str] = []
-        self._timer = QTimer()
-        self._timer.setInterval(20)
-        self._timer.timeout.connect(self._look)
-        self._timer.start()
-
-    def _look(self) -> None:
-        from PySide6.QtWidgets import QApplication, QMessageBox
-
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QMessageBox) and widget.isVisible():
-                buttons = widget.standardButtons()
-                text = widget.text()
-                accept = [
-                    b
-                    for b in widget.buttons()
-                    if widget.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
-                ]
-                if buttons & QMessageBox.StandardButton.Yes:
-                    widget.done(QMessageBox.StandardButton.Yes.value)
-                elif accept and widget.icon() == QMessageBox.Icon.Question:
-                    accept[0].click()  # a question with its own verb ("Rate", "Mark as Read")
-                else:
-                    self.messages.append(text)
-                    widget.done(QMessageBox.StandardButton.Ok.value)
-                owner = widget.parentWidget()
-                if owner is not None:  # as a window manager would after a dialog closes
-                    owner.window().activateWindow()
-
-
 def _views() -> tuple[object, object]:
     try:
         from ui.views import ALL, INBOX
@@ -183,11 +110,41 @@ def _loaded(window: object) -> bool:
     )
 
 
+class Typist:
+    """Presses keys on the focused widget one at a time, the event loop running between."""
+
+    def __init__(self, window: object) -> None:
+        self._window = window
+        self._gaps = itertools.cycle(KEY_GAPS_S)
+
+    def focused(self) -> object:
+        """The widget that has the keyboard focus (the window when none has)."""
+        from PySide6.QtWidgets import QApplication
+
+        return QApplication.focusWidget() or self._window
+
+    def press(self, keys: Iterable[Key]) -> float:
+        """Press ``keys`` in turn; returns ``time.monotonic()`` of the last press."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        pressed = time.monotonic()
+        for n, key in enumerate(keys):
+            if n:
+                _settle(next(self._gaps))
+            pressed = time.monotonic()
+            if isinstance(key, tuple):
+                QTest.keyClick(self.focused(), key[0], key[1])
+            elif isinstance(key, str):
+                QTest.keyClick(self.focused(), key)
+            else:
+                QTest.keyClick(self.focused(), key, Qt.KeyboardModifier.NoModifier)
+        return pressed
+
+
 def run(library: Path) -> dict[str, object]:
     """Every scenario on ``library`` (a copy: it is edited); figures in milliseconds."""
     from PySide6.QtCore import Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
     from ui.app import start_session
     from ui.models import Column
@@ -198,21 +155,26 @@ def run(library: Path) -> dict[str, object]:
     window = session.window
     window.resize(1280, 800)
     window.activateWindow()
-    probe = Probe(library)
+    files = FileWatch(library)
     answers = DialogAnswerer()
     beat = Heartbeat()
+    sampler = StackSampler(beat) if os.environ.get("PAPERSHELF_STALL_STACKS") else None
+    typist = Typist(window)
+    collector = GcWatch()
+    pauses: dict[str, dict[str, object]] = {}
     ALL, _INBOX = _views()
-    results: dict[str, float | None] = {}
+    results: dict[str, float] = {}
     working: dict[str, float] = {}
+    unloaded: dict[str, float] = {}
+    busiest: dict[str, float] = {}
     reached: dict[str, bool] = {}
+    to_file: dict[str, float | None] = {}
     took: dict[str, float] = {}
+    worst: dict[str, list[list[float]]] = {}
     key = Qt.Key
     ctrl = Qt.KeyboardModifier.ControlModifier
     _spin(lambda: _loaded(window), 60)
     _settle(1.0)
-
-    def focused() -> object:
-        return QApplication.focusWidget() or window
 
     def show_view(view: object) -> None:
         window.sidebar.select_key(view)
@@ -224,34 +186,61 @@ def run(library: Path) -> dict[str, object]:
 
     def measure(
         name: str,
-        act: Callable[[], None],
-        done: Callable[[], bool],
+        keys: list[Key],
+        check: Callable[[Callable[..., object]], bool] | None,
+        shown: Callable[[], bool] = lambda: True,
+        *,
+        poll: float = 0.05,
         timeout: float = SCENARIO_TIMEOUT_S,
     ) -> None:
+        """Press ``keys``; wait until ``check`` holds in the file and ``shown()`` in the
+        window (a search has no file to check: its result shown is when it arrived)."""
+        if check is not None:
+            files.expect(check, poll)
+        if sampler is not None:
+            sampler.take()
+        collector.take()
         beat.start()
         started = time.monotonic()
-        act()
-        ok = _spin(lambda: done() and _loaded(window), timeout)
+        pressed = typist.press(keys)
+        ok = _spin(
+            lambda: (check is None or files.reached) and shown() and _loaded(window), timeout
+        )
+        arrived = files.reached_at if check is not None else time.monotonic()
         took[name] = round(time.monotonic() - started, 1)
         _settle()
-        results[name] = round(beat.stop(), 1)
-        working[name] = round(beat.longest_cpu * 1000, 1)
+        files.cancel()
+        results[name], cpu, unloaded[name] = (round(v, 1) for v in beat.stop())
+        working[name] = cpu
+        worst[name] = beat.worst()
+        busiest[name] = round(beat.busiest * 1000, 1)
+        pauses[name] = collector.take()
         reached[name] = ok
+        to_file[name] = None if arrived is None else round(arrived - pressed, 2)
         print(
-            f"  {name}: {results[name]} ms (GUI thread busy {working[name]} ms of it), "
-            f"reached: {ok} after {took[name]} s",
+            f"  {name}: {results[name]} ms (GUI thread CPU {cpu} ms of it); "
+            f"without its wait for a core {unloaded[name]} ms; "
+            f"its longest burst of work {busiest[name]} ms; "
+            f"{'in the file' if check else 'shown'} {to_file[name]} s after the key; "
+            f"longest gaps [wall, GUI cpu, its wait for a core, others' cpu (ms), at s]: "
+            f"{worst[name]}; "
+            f"garbage collector: {pauses[name]}",
             file=sys.stderr,
             flush=True,
         )
+        if check is not None and not files.reached:
+            print(f"    the file never showed it (last error: {files.error})", file=sys.stderr)
+        if sampler is not None:
+            for count, stack in sampler.take():
+                print(f"    {count} samples:\n    {stack}", file=sys.stderr, flush=True)
+
+    def rating_is(paper: int, stars: int) -> Callable[[Callable[..., object]], bool]:
+        return lambda one: one("SELECT rating FROM paper WHERE id = ?", (paper,)) == stars
 
     # 1. One rating in All.
     show_view(ALL)
     paper = window.paper_list.current_id()
-    measure(
-        SCENARIOS[0],
-        lambda: QTest.keyClick(focused(), key.Key_3),
-        lambda: probe.one("SELECT rating FROM paper WHERE id = ?", (paper,)) == 3,
-    )
+    measure(SCENARIOS[0], [key.Key_3], rating_is(paper, 3))
 
     # 2. One rating in a title-sorted view.
     header = window.paper_list.horizontalHeader()
@@ -262,57 +251,36 @@ def run(library: Path) -> dict[str, object]:
     window.paper_list.select_row(0)
     _settle()
     paper = window.paper_list.current_id()
-    measure(
-        SCENARIOS[1],
-        lambda: QTest.keyClick(focused(), key.Key_4),
-        lambda: probe.one("SELECT rating FROM paper WHERE id = ?", (paper,)) == 4,
-    )
+    measure(SCENARIOS[1], [key.Key_4], rating_is(paper, 4))
     header.setSortIndicator(Column.ADDED, Qt.SortOrder.DescendingOrder)
     _spin(lambda: _loaded(window), 60)
     _settle(1.0)
 
-    # 3 and 4. Searches typed into the search field.
-    def search(text: str) -> Callable[[], None]:
-        def act() -> None:
-            QTest.keyClick(focused(), key.Key_F, ctrl)
-            for ch in text:
-                QTest.keyClick(focused(), ch)
-
-        return act
-
+    # 3 and 4. Searches typed into the search field, a key at a time.
     def shows(text: str) -> Callable[[], bool]:
-        return lambda: window.model.view.search == text and _loaded(window)
+        return lambda: window.model.view.search == text
 
-    measure(SCENARIOS[2], search("a"), shows("a"))
-    QTest.keyClick(focused(), key.Key_Escape)  # clears the search
-    _spin(lambda: window.model.view.search == "" and _loaded(window), 120)
-    _settle()
-    measure(SCENARIOS[3], search("sparse attention"), shows("sparse attention"))
-    QTest.keyClick(focused(), key.Key_Escape)
-    _spin(lambda: window.model.view.search == "" and _loaded(window), 120)
-    _settle()
+    def clear_search() -> None:
+        typist.press([key.Key_Escape])  # clears the search
+        _spin(lambda: window.model.view.search == "" and _loaded(window), 120)
+        _settle()
+
+    measure(SCENARIOS[2], [(key.Key_F, ctrl), "a"], None, shows("a"))
+    clear_search()
+    measure(SCENARIOS[3], [(key.Key_F, ctrl), *"sparse attention"], None, shows("sparse attention"))
+    clear_search()
 
     # 5 and 6. Select all, rate 2; undo.
     show_view(ALL)
-    total = int(probe.one("SELECT count(*) FROM paper") or 0)
-    before_twos = int(probe.one("SELECT count(*) FROM paper WHERE rating = 2") or 0)
+    total = int(files.one("SELECT count(*) FROM paper") or 0)
+    before_twos = int(files.one("SELECT count(*) FROM paper WHERE rating = 2") or 0)
 
-    def select_all_and_rate() -> None:
-        QTest.keyClick(focused(), key.Key_A, ctrl)
-        QTest.keyClick(focused(), key.Key_2)
+    def twos(count: int) -> Callable[[Callable[..., object]], bool]:
+        return lambda one: one("SELECT count(*) FROM paper WHERE rating = 2") == count
 
-    measure(
-        SCENARIOS[4],
-        select_all_and_rate,
-        lambda: probe.one("SELECT count(*) FROM paper WHERE rating = 2") == total,
-        BULK_TIMEOUT_S,
-    )
-    measure(
-        SCENARIOS[5],
-        lambda: QTest.keyClick(focused(), key.Key_Z, ctrl),
-        lambda: probe.one("SELECT count(*) FROM paper WHERE rating = 2") == before_twos,
-        BULK_TIMEOUT_S,
-    )
+    bulk = {"poll": 0.5, "timeout": BULK_TIMEOUT_S}
+    measure(SCENARIOS[4], [(key.Key_A, ctrl), key.Key_2], twos(total), **bulk)  # type: ignore[arg-type]
+    measure(SCENARIOS[5], [(key.Key_Z, ctrl)], twos(before_twos), **bulk)  # type: ignore[arg-type]
 
     # 7. A rating and a note while another process holds the write lock.
     show_view(ALL)
@@ -328,32 +296,31 @@ def run(library: Path) -> dict[str, object]:
     holder.stdout.readline()  # "locked"
     note = "typed while the library was locked"
 
-    def rate_and_write() -> None:
-        QTest.keyClick(focused(), key.Key_5)
-        QTest.keyClick(focused(), key.Key_N)
-        for ch in note:
-            QTest.keyClick(focused(), ch)
-        QTest.keyClick(focused(), key.Key_Escape)  # saves the note, back to the list
-
-    def both_stored() -> bool:
-        rating = probe.one("SELECT rating FROM paper WHERE id = ?", (paper,))
-        text = probe.one("SELECT note FROM paper WHERE id = ?", (paper,))
-        return rating == 5 and note in str(text or "")
+    def both_stored(one: Callable[..., object]) -> bool:
+        text = one("SELECT note FROM paper WHERE id = ?", (paper,))
+        return rating_is(paper, 5)(one) and note in str(text or "")
 
     started = time.monotonic()
-    measure(SCENARIOS[6], rate_and_write, both_stored, LOCK_S + 20)
+    # 5 rates, N opens the note, the note is typed, Escape saves it and goes back to the list.
+    keys: list[Key] = [key.Key_5, key.Key_N, *note, key.Key_Escape]
+    measure(SCENARIOS[6], keys, both_stored, timeout=LOCK_S + 30)
     holder.wait(30)
-    if not reached[SCENARIOS[6]]:  # the window gave up on an edit: check once more
-        reached[SCENARIOS[6]] = _spin(both_stored, 5)
     lock_wait = time.monotonic() - started
 
+    if sampler is not None:
+        sampler.close()
     session.close()
     return {
         "stall_ms": results,
         "stall_gui_cpu_ms": working,
+        "stall_without_core_wait_ms": unloaded,
+        "gui_longest_burst_ms": busiest,
         "load_average": os.getloadavg()[0],
         "reached": reached,
-        "seconds_to_file": took,
+        "seconds_to_file": to_file,
+        "seconds_total": took,
+        "worst_gaps": worst,
+        "gc_pauses": pauses,
         "lock_scenario_s": round(lock_wait, 1),
         "error_messages": answers.messages,
         "papers": total,

@@ -165,8 +165,14 @@ class LibraryReader:
         self._thread = threading.Thread(target=self._loop, name="papershelf-reader", daemon=True)
         self._thread.start()
 
-    def submit(self, job: Callable[[Library], T], *, channel: str) -> Future[T]:
-        """Queue ``job`` on ``channel``, superseding that channel's older jobs."""
+    def submit(
+        self, job: Callable[[Library], T], *, channel: str, urgent: bool = False
+    ) -> Future[T]:
+        """Queue ``job`` on ``channel``, superseding that channel's older jobs.
+
+        An ``urgent`` job (a small read the user waits to see, such as the selected paper)
+        goes ahead of the queued ones; it still waits for the read already running.
+        """
         request = _Request(channel, job)
         with self._cond:
             if self._closed:
@@ -179,7 +185,10 @@ class LibraryReader:
                 current.superseded = True
                 if self._library is not None:
                     self._library.interrupt()
-            self._queue.append(request)
+            if urgent:
+                self._queue.appendleft(request)
+            else:
+                self._queue.append(request)
             self._cond.notify()
         return request.future
 

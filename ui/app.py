@@ -151,6 +151,7 @@ def start_session(library_path: Path) -> Session | int:
     # The interest learner's thread loads numpy and reads the scores: after the first paint.
     QTimer.singleShot(LEARNER_DELAY_MS, window, lambda: _start_learner(window))
     QTimer.singleShot(BACKUP_DELAY_MS, window, window.notices.back_up_if_due)
+    window.heap.start()  # the collector then walks only recent objects (ui.collector)
     if writable:
         QTimer.singleShot(0, window, lambda: give_citekeys(window.runner))
     if warnings:

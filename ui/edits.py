@@ -54,7 +54,7 @@ class PaperEdits(QObject):
     message = Signal(str, int)
     """A status-bar message and how long to show it (ms, 0: until replaced)."""
     select_requested = Signal(object)
-    """Paper ids to select: what an undo or redo changed."""
+    """Paper ids to select (a frozenset): what an undo or redo changed."""
     view_requested = Signal(object)
     """A :class:`ViewKey` to show: the renamed or target tag, or Inbox after a delete."""
     working = Signal(bool)
@@ -262,18 +262,28 @@ class PaperEdits(QObject):
         assert isinstance(command, EditCommand)
         self._stepping = True
         step = command.undo_change if undo else command.do
+        what = f"{'Undoing' if undo else 'Redoing'} “{command.text()}”"
+        big = len(command.touched) > CONFIRM_ABOVE
+        if big:  # minutes at 100,000 papers: say so while the writer works
+            self.working.emit(True)
+            self.message.emit(f"{what}…", 0)
 
         def success(changes: Changes) -> None:
             self._stepping = False
+            if big:
+                self.working.emit(False)
+                self.message.emit(f"{what}: done", 5000)
             (stack.undo if undo else stack.redo)()
             if changes.paper_ids:
-                self.select_requested.emit(sorted(changes.paper_ids))
+                self.select_requested.emit(changes.paper_ids)  # a set: no sort of 100,000
             self._after_tag_step(command, undo)
             self._next_step()
 
         def failure(exc: BaseException) -> None:
             self._stepping = False
             self._steps.clear()
+            if big:
+                self.working.emit(False)
             what = "undone" if undo else "redone"
             self._runner.failed.emit(f"“{command.text()}” was not {what}", exc)
             self._next_step()  # commands recorded meanwhile go on the stack
@@ -281,6 +291,8 @@ class PaperEdits(QObject):
         if self._runner.run(step, initiator=self, on_success=success, on_failure=failure) is None:
             self._stepping = False
             self._steps.clear()
+            if big:
+                self.working.emit(False)
 
     # ------------------------------------------------------------------ tags in the sidebar
 

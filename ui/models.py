@@ -13,7 +13,7 @@ that fails (a damaged library) is said once; the model shows the rows it can.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -40,6 +40,7 @@ from ui.columns import (
     stars_text,
 )
 from ui.rowcache import RowCache
+from ui.rowspans import ids_in_spans, spans_of_rows
 from ui.viewload import FIRST_IDS, IdReader
 from ui.views import RANKED_FIELDS, view_fields
 
@@ -310,18 +311,22 @@ class PaperTableModel(QAbstractTableModel):
         self._positions = {pid: row for row, pid in enumerate(self._ids)}
         return self._positions.get(paper_id)
 
+    def spans_of(self, ids: Collection[int]) -> list[tuple[int, int]]:
+        """The rows showing ``ids``, as sorted inclusive ``(top, bottom)`` runs.
+
+        When ``ids`` cover the whole view (select all, then an edit that re-read the ids)
+        that is one run, found with one set comparison rather than a look-up per id.
+        """
+        count = len(self._ids)
+        if count and len(ids) >= count:
+            wanted = ids if isinstance(ids, (set, frozenset)) else set(ids)
+            if wanted.issuperset(self._ids):
+                return [(0, count - 1)]
+        return spans_of_rows(r for r in map(self.row_of, ids) if r is not None)
+
     def ids_in_rows(self, spans: list[tuple[int, int]]) -> list[int]:
         """The ids of the rows in ``spans`` (inclusive ``(top, bottom)`` pairs), in row order."""
-        merged: list[list[int]] = []
-        for top, bottom in sorted(spans):
-            if merged and top <= merged[-1][1] + 1:
-                merged[-1][1] = max(merged[-1][1], bottom)
-            else:
-                merged.append([top, bottom])
-        ids: list[int] = []
-        for top, bottom in merged:
-            ids.extend(self._ids[max(top, 0) : bottom + 1])
-        return ids
+        return ids_in_spans(self._ids, spans)
 
     def paper_id(self, row: int) -> int | None:
         """The id shown at ``row``."""

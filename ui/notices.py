@@ -50,7 +50,7 @@ class Notices(QObject):
             box.open()
 
     def back_up_if_due(self) -> None:
-        """Make today's backup (with the full integrity check) on the writer thread."""
+        """Make today's backup (with the full integrity check) on a thread of its own."""
         from reader.library.backup import backup_if_due
 
         def done(made: object) -> None:
@@ -72,7 +72,9 @@ class Notices(QObject):
         if self._tasks.worker.closed:  # the window closed before the backup's turn came
             return
         path = self._library_path
-        self._tasks.run(lambda _library: backup_if_due(path), done, failed)
+        # Aside, not on the writer: the copy reads through its own connection, and no edit
+        # waits minutes behind it (ui.tasks).
+        self._tasks.run_aside(lambda: backup_if_due(path), done, failed)
 
     def show_library_warnings(self, warnings: list[str]) -> None:
         """Say what is wrong with the library (damaged: read-only, with backups to restore)."""

@@ -134,11 +134,14 @@ class QueryRunner(QObject):
         job: Callable[[Library], T],
         on_done: Callable[[T], None],
         on_error: Callable[[BaseException], None] | None = None,
+        *,
+        urgent: bool = False,
     ) -> None:
-        """Read ``job(library)`` on the reader; ``on_done(result)`` on the GUI thread."""
+        """Read ``job(library)`` on the reader; ``on_done(result)`` on the GUI thread
+        (``urgent``: ahead of the reads already queued)."""
         if self._closed:
             return
-        future = self._reader.submit(job, channel=channel)
+        future = self._reader.submit(job, channel=channel, urgent=urgent)
         was_idle = not self._newest
         self._newest[channel] = future
         if was_idle:

@@ -8,7 +8,15 @@ selection ranges (so Ctrl+A on 100,000 rows does not build 100,000 indexes).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QItemSelectionRange,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
@@ -41,6 +49,8 @@ HIDDEN_BY_DEFAULT = (
 )
 """Columns off until the user turns them on (right-click the header): the list stays readable
 at the default window size."""
+MAX_SPANS = 200
+"""At most this many separate runs of rows are selected by id (see :meth:`select_ids`)."""
 
 
 class PaperListView(QTableView):
@@ -122,11 +132,16 @@ class PaperListView(QTableView):
     def select_ids(self, ids: list[int], current: int | None = None) -> bool:
         """Select the rows of ``ids`` (those in the view); ``current`` gets the focus.
 
-        Returns whether anything was selected.
+        Returns whether anything was selected. Every row of the view is one range, found
+        without a look-up per id; ids scattered over more than :data:`MAX_SPANS` separate
+        runs of rows are not selected (Qt's selection model takes seconds over thousands
+        of ranges, and as long again to clear them): the caller keeps what it had.
         """
-        rows = sorted(r for r in (self._model.row_of(i) for i in ids) if r is not None)
+        spans = self._model.spans_of(ids)
+        if len(spans) > MAX_SPANS:
+            return False
         current_row = self._model.row_of(current) if current is not None else None
-        return self._select_rows(rows, current_row)
+        return self._select_spans(spans, current_row)
 
     def select_row(self, row: int) -> None:
         """Select the single row ``row`` (clamped to the list), or nothing in an empty list."""
@@ -136,21 +151,17 @@ class PaperListView(QTableView):
             self._selection_changed()
             return
         row = max(0, min(row, count - 1))
-        self._select_rows([row], row)
+        self._select_spans([(row, row)], row)
 
-    def _select_rows(self, rows: list[int], current_row: int | None) -> bool:
+    def _select_spans(self, spans: list[tuple[int, int]], current_row: int | None) -> bool:
         selection = QItemSelection()
         last = self._model.columnCount() - 1
-        start = previous = None
-        for row in [*rows, None]:
-            if row is not None and previous is not None and row == previous + 1:
-                previous = row
-                continue
-            if start is not None and previous is not None:
-                selection.select(self._model.index(start, 0), self._model.index(previous, last))
-            start = previous = row
-        if current_row is None and rows:
-            current_row = rows[0]
+        for top, bottom in spans:
+            selection.append(
+                QItemSelectionRange(self._model.index(top, 0), self._model.index(bottom, last))
+            )
+        if current_row is None and spans:
+            current_row = spans[0][0]
         self._quiet = True
         try:
             model = self.selectionModel()
@@ -168,7 +179,7 @@ class PaperListView(QTableView):
         if current_row is not None:
             self.scrollTo(self._model.index(current_row, 0))
         self._selection_changed()
-        return bool(rows)
+        return bool(spans)
 
     def move_current(self, step: int) -> None:
         """Select the paper ``step`` rows below (above, negative) the current one."""

@@ -3,7 +3,10 @@
 Every job is a function ``(Library) -> T`` that never touches a widget (Anki's
 ``QueryOp``/``CollectionOp``). :class:`TaskRunner` submits it to the one
 :class:`~reader.worker.LibraryWorker` and delivers the result or the exception to callbacks
-on the GUI thread through a queued signal. :class:`ImportTask` and :class:`ExportTask`
+on the GUI thread through a queued signal. Work that reads the library file through
+connections of its own and writes elsewhere (the daily backup: minutes of copying and
+checking on a large library) runs *aside*, on a thread of its own, so that no edit waits
+behind it on the writer (:meth:`TaskRunner.run_aside`). :class:`ImportTask` and :class:`ExportTask`
 report progress without flooding the event loop (Orange's ``TaskState``: emit only when the
 shown value changes) and can be cancelled between files.
 """
@@ -14,7 +17,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -47,6 +50,7 @@ class TaskRunner(QObject):
         self._running = 0
         self._closed = False
         self._lock = threading.Lock()
+        self._aside: ThreadPoolExecutor | None = None
         self._delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -73,6 +77,24 @@ class TaskRunner(QObject):
         application's exception hook shows them).
         """
         future = self._worker.submit(job, wait_for_lock=wait_for_lock)
+        self._running += 1
+        if self._running == 1:
+            self.idle_changed.emit(False)
+        future.add_done_callback(lambda f: self._emit(f, on_done, on_error))
+        return future
+
+    def run_aside(
+        self,
+        job: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Failed | None = None,
+    ) -> Future[T]:
+        """Run ``job()`` on a thread of its own (not the writer): for work that opens its
+        own read-only connections and writes no library row, such as the daily backup.
+        The callbacks arrive on the GUI thread, as :meth:`run`'s do."""
+        if self._aside is None:
+            self._aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papershelf-aside")
+        future = self._aside.submit(job)
         self._running += 1
         if self._running == 1:
             self.idle_changed.emit(False)
@@ -106,9 +128,12 @@ class TaskRunner(QObject):
                 self.idle_changed.emit(True)
 
     def close(self) -> None:
-        """Stop delivering results (the window is going away)."""
+        """Stop delivering results (the window is going away); work running aside (a
+        backup) finishes on its thread, the ones not started are dropped."""
         with self._lock:
             self._closed = True
+        if self._aside is not None:
+            self._aside.shutdown(wait=False, cancel_futures=True)
 
 
 class ProgressTask(QObject):

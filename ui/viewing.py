@@ -11,7 +11,7 @@ them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -63,7 +63,7 @@ class ViewControl(QObject):
         self._digest = digest
         self._keep: int | None = None
         self._keep_at_start = keep_at_start
-        self._select_after: list[int] = []
+        self._select_after: Collection[int] = ()
         self.saved_filter: Callable[[ViewKey, str], PaperFilter | None] = lambda _k, _s: None
         """A saved view's filter for ``(key, search)``, or None (set by the window)."""
         self.saved_title: Callable[[ViewKey | None], _Named | None] = lambda _k: None
@@ -152,7 +152,7 @@ class ViewControl(QObject):
 
     # ------------------------------------------------------------------ undo's selection
 
-    def select_changed(self, ids: list[int]) -> None:
+    def select_changed(self, ids: Collection[int]) -> None:
         """Select what an undo or redo changed (once the list holds it again)."""
         self._select_after = ids
         if not self._model.loading:
@@ -160,7 +160,7 @@ class ViewControl(QObject):
 
     def select_pending(self) -> None:
         """Select the papers an undo or redo changed, those the list holds."""
-        ids, self._select_after = self._select_after, []
+        ids, self._select_after = self._select_after, ()
         if len(ids) > RESELECT_AT_MOST:
             return  # a bulk edit's papers: the selection that made it is still there
         present = [i for i in ids if self._model.row_of(i) is not None]

@@ -18,14 +18,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from reader.library import (
-    Changes,
-    Library,
-)
+from reader.library import Changes, Library
 from reader.paths import config_dir, data_dir
 from reader.settings import Settings
 from reader.worker import LibraryReader, LibraryWorker
 from ui.citations import install_citations
+from ui.collector import HeapKeeper
 from ui.detailfeed import DetailFeed
 from ui.digestlog import DigestLogActions
 from ui.edits import PaperEdits
@@ -104,6 +102,7 @@ class MainWindow(WindowFrame):
         self.trash = TrashControl(self.runner, self.queries, self.edits, self._confirm, self)
         self.interest = InterestService(library.path, self.runner, self.bus, parent=self)
         self.notices = Notices(self, self.tasks, library.path)
+        self.heap = HeapKeeper(lambda: self.idle, self)  # started by the app (ui.app)
         self._closed = False
         self._wanted_view: ViewKey | None = None
         self._reselect = False
@@ -119,14 +118,9 @@ class MainWindow(WindowFrame):
             self,
         )
         self.feed = SidebarFeed(self.sidebar_model, self.queries, self)
+        digest, empty = self.sidebar.current_digest, lambda: self.feed.empty
         self.detail_feed = DetailFeed(
-            self.detail,
-            library,
-            self.selected_ids,
-            self.sidebar.current_digest,
-            lambda: self.feed.empty,
-            self.notes,
-            self,
+            self.detail, library, self.queries, self.selected_ids, digest, empty, self.notes, self
         )
         self.selection = SelectionCommands(
             self.edits,
@@ -234,7 +228,8 @@ class MainWindow(WindowFrame):
         self.sidebar.delete_tag_requested.connect(tags.delete)
         self.paper_list.selection_changed_ids.connect(self.detail_feed.show_ids)
         self.insight_feed = insight = InsightFeed(self.library.path, self.detail, self)
-        self.paper_list.selection_changed_ids.connect(lambda _ids: insight.load())
+        for shown in (self.paper_list.selection_changed_ids, self.detail_feed.paper_shown):
+            shown.connect(lambda _ids: insight.load())  # the newest load supersedes
         self.bus.changed.connect(insight.on_changes)
         self.detail.insight.paper_requested.connect(self.selection.show_paper_in_list)
         self.paper_list.rating_delegate.rating_clicked.connect(self.selection.rating_clicked)
@@ -393,6 +388,7 @@ class MainWindow(WindowFrame):
         if self.watch is not None:
             self.watch.stop()
         self.interest.stop()
+        self.heap.stop()
         self.insight_feed.close()
         self.queries.close()
         self.reader.close()

@@ -1,0 +1,313 @@
+"""The instruments of the GUI-stall bench (:mod:`bench.gui_stall`).
+
+- :class:`Heartbeat`: a precise 5 ms timer on the GUI thread; the longest gap between two
+  ticks is the stall a user feels (wall time), and the GUI thread's own CPU time
+  (``time.thread_time``) within that gap says how much of it the thread worked rather than
+  waited (for a core on a busy machine, or for the interpreter lock).
+- :class:`FileWatch`: polls the library file from a thread and a connection of its own
+  (never the GUI thread: a ``count(*)`` over 100,000 rows there would be a stall the bench
+  made itself) and notes when an edit first reached the file.
+- :class:`StackSampler` (``PAPERSHELF_STALL_STACKS=1``): when the heartbeat is late, what
+  the GUI thread's Python stack is, summed per scenario — where a stall comes from.
+- :class:`GcWatch`: the cyclic garbage collector's pauses (it stops every thread of the
+  process, whichever thread set it off).
+- :class:`DialogAnswerer`: accepts confirmations ("Rate 100,048 papers 2 stars?") the way a
+  user would, and records error messages.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+BEAT_MS = 5
+
+
+def _schedstat() -> Callable[[], float]:
+    """The calling thread's time waiting for a core (s): Linux's per-thread schedstat
+    (``0.0`` where there is none). What a loaded machine adds to a stall."""
+    try:
+        fd = os.open(f"/proc/self/task/{threading.get_native_id()}/schedstat", os.O_RDONLY)
+    except OSError:
+        return lambda: 0.0
+
+    def waited() -> float:
+        return int(os.pread(fd, 128, 0).split()[1]) / 1e9
+
+    return waited
+
+
+class Heartbeat:
+    """The longest gaps between ticks of a fast timer on the GUI thread.
+
+    Each gap is split into the GUI thread's own CPU time, its time waiting for a core (the
+    machine's load: Linux schedstat), and the rest — waiting for the interpreter lock (the
+    process's other threads) or anything else that blocked it.
+    """
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(BEAT_MS)
+        self._timer.timeout.connect(self._tick)
+        self._started = 0.0
+        self._last = 0.0
+        self._last_cpu = 0.0
+        self._last_process = 0.0
+        self._last_queued = 0.0
+        self._queued = _schedstat()
+        self.busiest = 0.0
+        """The most CPU the GUI thread used between two ticks (s): its longest burst of
+        work, whatever the machine's load made of it."""
+        self.gaps: list[tuple[float, float, float, float, float]] = []
+        """The longest gaps: (wall s, GUI-thread CPU s, its wait for a core s, the other
+        threads' CPU s, seconds after the start)."""
+
+    @property
+    def last_tick(self) -> float:
+        """``time.perf_counter()`` of the last tick (read by the stack sampler)."""
+        return self._last
+
+    def _tick(self) -> None:
+        now, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
+        queued = self._queued()
+        if self._last:
+            gap = now - self._last
+            own = cpu - self._last_cpu
+            self.busiest = max(self.busiest, own)
+            if len(self.gaps) < 5 or gap > self.gaps[-1][0]:
+                others = process - self._last_process - own
+                waited = queued - self._last_queued
+                self.gaps.append((gap, own, waited, others, self._last - self._started))
+                self.gaps.sort(reverse=True)
+                del self.gaps[5:]
+        self._last, self._last_cpu, self._last_process = now, cpu, process
+        self._last_queued = queued
+
+    def start(self) -> None:
+        """Begin a measurement."""
+        self.gaps = []
+        self.busiest = 0.0
+        self._started = self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
+        self._last_process = time.process_time()
+        self._last_queued = self._queued()
+        self._timer.start()
+
+    def stop(self) -> tuple[float, float, float]:
+        """End it: the longest stall (ms beyond one beat), the GUI thread's CPU in it, and
+        that stall without the GUI thread's wait for a core (ms; the longest such)."""
+        self._tick()
+        self._timer.stop()
+        if not self.gaps:
+            return 0.0, 0.0, 0.0
+        wall, cpu, _queued, _others, _at = self.gaps[0]
+        unloaded = max(w - q for w, _c, q, _o, _a in self.gaps)
+        return (
+            max(0.0, wall * 1000 - BEAT_MS),
+            cpu * 1000,
+            max(0.0, unloaded * 1000 - BEAT_MS),
+        )
+
+    def worst(self) -> list[list[float]]:
+        """The longest gaps: ``[wall, GUI cpu, GUI wait for a core, others' cpu]`` (ms)
+        and when (s after the start)."""
+        return [
+            [
+                round(w * 1000, 1),
+                round(c * 1000, 1),
+                round(q * 1000, 1),
+                round(o * 1000, 1),
+                round(a, 2),
+            ]
+            for w, c, q, o, a in self.gaps
+        ]
+
+
+class FileWatch:
+    """Notes, from a thread of its own, when ``sql`` first returns ``expected``."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.reached_at: float | None = None
+        self.error: str | None = None
+        """The last error a look at the file met (said when the edit never arrives)."""
+
+    def one(self, sql: str, params: tuple[object, ...] = ()) -> object:
+        """The first column of the first row, read now (outside any scenario)."""
+        conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, isolation_level=None)
+        try:
+            row = conn.execute(sql, params).fetchone()
+        finally:
+            conn.close()
+        return None if row is None else row[0]
+
+    def expect(self, check: Callable[[Callable[..., object]], bool], every: float) -> None:
+        """Poll ``check(one)`` every ``every`` seconds until it holds."""
+        self.cancel()
+        self.reached_at = None
+        self.error = None
+        self._stop.clear()
+
+        def poll() -> None:
+            conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, isolation_level=None)
+
+            def one(sql: str, params: tuple[object, ...] = ()) -> object:
+                row = conn.execute(sql, params).fetchone()
+                return None if row is None else row[0]
+
+            try:
+                while not self._stop.is_set():
+                    try:
+                        if check(one):
+                            self.reached_at = time.monotonic()
+                            return
+                    except sqlite3.Error as exc:  # a writer checkpointing: look again
+                        self.error = str(exc)
+                    self._stop.wait(every)
+            except BaseException as exc:
+                self.error = f"{type(exc).__name__}: {exc}"
+                raise
+            finally:
+                conn.close()
+
+        self._thread = threading.Thread(target=poll, name="bench-file-watch", daemon=True)
+        self._thread.start()
+
+    @property
+    def reached(self) -> bool:
+        """Whether the expected value is in the file."""
+        return self.reached_at is not None
+
+    def cancel(self) -> None:
+        """Stop polling."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+
+
+class StackSampler:
+    """Samples the GUI thread's Python stack whenever the heartbeat is late."""
+
+    LATE_S = 0.025
+
+    def __init__(self, beat: Heartbeat) -> None:
+        self._beat = beat
+        self._gui = threading.get_ident()
+        self._stop = threading.Event()
+        self.stacks: Counter[str] = Counter()
+        self._thread = threading.Thread(target=self._run, name="bench-sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.005):
+            if time.perf_counter() - self._beat.last_tick < self.LATE_S:
+                continue
+            frame = sys._current_frames().get(self._gui)
+            if frame is None:
+                continue
+            lines = [
+                f"{Path(f.filename).parent.name}/{Path(f.filename).name}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack(frame)[-30:]
+            ]
+            self.stacks["\n    ".join(lines)] += 1
+
+    def take(self) -> list[tuple[int, str]]:
+        """The samples since the last call, most frequent first (and forget them)."""
+        top = [(n, stack) for stack, n in self.stacks.most_common(6)]
+        self.stacks.clear()
+        return top
+
+    def close(self) -> None:
+        """Stop sampling."""
+        self._stop.set()
+        self._thread.join(2)
+
+
+class GcWatch:
+    """The garbage collector's pauses: the longest, and how many took over 5 ms."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self._gc = gc
+        self._began = 0.0
+        self._began_cpu = 0.0
+        self.pauses: list[tuple[float, int, str, float]] = []
+        """(wall s, generation, thread, that thread's CPU s)."""
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began, self._began_cpu = time.perf_counter(), time.thread_time()
+            return
+        took = time.perf_counter() - self._began
+        if took > 0.005:
+            name = threading.current_thread().name
+            cpu = time.thread_time() - self._began_cpu
+            self.pauses.append((took, info.get("generation", -1), name, cpu))
+
+    def take(self) -> dict[str, object]:
+        """The pauses since the last call (and forget them)."""
+        pauses, self.pauses = self.pauses, []
+        longest = max(pauses, default=(0.0, -1, "", 0.0))
+        return {
+            "over_5ms": len(pauses),
+            "longest_ms": round(longest[0] * 1000, 1),
+            "its_cpu_ms": round(longest[3] * 1000, 1),
+            "generation": longest[1],
+            "thread": longest[2],
+            "total_ms": round(sum(p[0] for p in pauses) * 1000, 1),
+        }
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._gc.callbacks.remove(self._callback)
+
+
+class DialogAnswerer:
+    """Accepts confirmations and records (and closes) error messages as they appear."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.messages: list[str] = []
+        self._timer = QTimer()
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._look)
+        self._timer.start()
+
+    def _look(self) -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                buttons = widget.standardButtons()
+                text = widget.text()
+                accept = [
+                    b
+                    for b in widget.buttons()
+                    if widget.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
+                ]
+                if buttons & QMessageBox.StandardButton.Yes:
+                    widget.done(QMessageBox.StandardButton.Yes.value)
+                elif accept and widget.icon() == QMessageBox.Icon.Question:
+                    accept[0].click()  # a question with its own verb ("Rate", "Mark as Read")
+                else:
+                    self.messages.append(text)
+                    widget.done(QMessageBox.StandardButton.Ok.value)
+                owner = widget.parentWidget()
+                if owner is not None:  # as a window manager would after a dialog closes
+                    owner.window().activateWindow()
