@@ -7,17 +7,18 @@ import that keyed newer papers, left the rest unkeyed for good.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Entry
-from reader.library import Library, citekeys, schema
+from reader.library import Library, LibraryUsageError, citekeys, schema
 from reader.library.paper_merge import PaperMerge, merge_papers, split_papers
 from tests.cite.conftest import add_papers
 
@@ -118,6 +119,7 @@ _step = st.sampled_from(["import", "trash", "restore", "purge", "merge", "split"
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(_step, st.integers(0, 50)), max_size=14))
+@example(steps=[("merge", 2), ("import", 0), ("split", 0)])
 def test_the_list_follows_every_writer(steps: list[tuple[str, int]]) -> None:
     """Imports, the trash (restore, purge), merges and their undo, fills: after each, the
     listed papers are exactly those without a key."""
@@ -142,7 +144,10 @@ def test_the_list_follows_every_writer(steps: list[tuple[str, int]]) -> None:
                     other = papers[(pick + 1) % len(papers)]
                     merges.append(merge_papers(library, keep, other))
                 elif step == "split" and merges:
-                    split_papers(library, merges.pop())
+                    # Refused when a new paper took the merged one's id meanwhile (it
+                    # was the highest): a known edge of merges, the list must hold anyway.
+                    with contextlib.suppress(LibraryUsageError):
+                        split_papers(library, merges.pop())
                 elif step == "fill":
                     citekeys.assign_missing_chunk(library, limit=pick % 3 + 1)
                 assert _listed(library) == _unkeyed(library), step
