@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(360)  # every benchmark in a row; the run itself is bounded at 300 s
+# Every benchmark in a row. The guard catches a hang, not slowness: on the shared 2-core
+# machine at load 15-20 the smoke run took 400 s of wall time, and 300 s failed the suite.
+@pytest.mark.timeout(960)
 def test_every_benchmark_produces_its_figures(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
     env = {
@@ -31,7 +33,7 @@ def test_every_benchmark_produces_its_figures(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
     )
     assert out.exists(), result.stderr

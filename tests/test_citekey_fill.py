@@ -13,7 +13,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Entry
@@ -118,6 +118,7 @@ _step = st.sampled_from(["import", "trash", "restore", "purge", "merge", "split"
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(st.tuples(_step, st.integers(0, 50)), max_size=14))
+@example(steps=[("merge", 2), ("import", 0), ("split", 0)])
 def test_the_list_follows_every_writer(steps: list[tuple[str, int]]) -> None:
     """Imports, the trash (restore, purge), merges and their undo, fills: after each, the
     listed papers are exactly those without a key."""
