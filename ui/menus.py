@@ -143,7 +143,7 @@ class WindowActions:
         self.advance = self._action(
             "Select the Next Paper After &Triage",
             lambda on: setattr(sel, "advance", bool(on)),
-            None,
+            "Ctrl+Alt+N",
             checkable=True,
         )
         self.more_like_this = self._list_only(
@@ -192,8 +192,8 @@ class WindowActions:
 
         self.search_help = self._action("&Search Syntax", w.show_search_help, "F1")
         self.shortcuts_help = self._action("&Keyboard Shortcuts", w.show_shortcuts, "Ctrl+/")
-        self.open_logs = self._action("Open &Log Folder", w.open_log_folder, None, "folder")
-        self.about = self._action("&About Papershelf", w.show_about, None)
+        self.open_logs = self._action("Open &Log Folder", w.open_log_folder, "Ctrl+Alt+L", "folder")
+        self.about = self._action("&About Papershelf", w.show_about, "Ctrl+Alt+A")
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
         self.paper_extras: list[QAction] = []
         """More actions for the context menu's selection (the citations add theirs)."""
