@@ -131,6 +131,8 @@ def measure(workdir: Path, papers: int = 100_000, cache: Path | None = None) -> 
     from reader.library import citekeys as keys
 
     shared = build_library(library_path(cache or workdir, papers), papers)
+    with Library(shared):  # a cached library from an older schema is upgraded once, untimed
+        pass
     result: dict[str, float] = {"papers": float(papers)}
     with Library(shared, read_only=True) as library:
         ids = library.paper_ids(descending=False)
