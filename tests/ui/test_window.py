@@ -168,9 +168,11 @@ def test_file_import_runs_on_the_worker_with_progress(
     assert window.list_stack.currentWidget() is not window.empty_state
     assert "Imported 2 files: 4 new papers" in window.statusBar().currentMessage()
     assert "could not be imported" in window.statusBar().currentMessage()
-    digests = window.sidebar_model.digests_section
-    assert digests.rowCount() == 3
-    assert window.sidebar_model.failed_digests == 1
+    sidebar = window.sidebar_model
+    # The sidebar is read again on the reader thread after the import: it can arrive a
+    # moment after the list's rows.
+    qtbot.waitUntil(lambda: sidebar.digests_section.rowCount() == 3, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: sidebar.failed_digests == 1, timeout=WAIT_MS)
 
 
 def test_dropping_files_imports_them(
