@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 CACHE = Path(os.environ.get("PAPERSHELF_BENCH_CACHE") or ROOT / ".cache")
@@ -428,6 +429,18 @@ def bench_vault(sizes: Sizes, work: Path) -> list[Figure]:
     ]
 
 
+def _others_in_stall(r: dict[str, Any], name: str) -> str:
+    """The other threads' CPU in a scenario's longest gap, and the busiest of them."""
+    gaps = r.get("worst_gaps", {}).get(name) or []
+    if not gaps:
+        return ""
+    threads = (r.get("worst_gap_threads", {}).get(name) or [[]])[0]
+    busiest = ", ".join(f"{label} {ms:.0f} ms" for label, ms in threads)
+    return f"other threads' CPU {gaps[0][3]:.0f} ms in it" + (
+        f" ({busiest}), " if busiest else ", "
+    )
+
+
 def bench_gui_stall(sizes: Sizes, work: Path) -> list[Figure]:
     from bench.gui_stall import SCENARIOS, TARGET_MS, measure
 
@@ -445,6 +458,7 @@ def bench_gui_stall(sizes: Sizes, work: Path) -> list[Figure]:
             and bool(reached.get(name)),
             note=(
                 f"GUI thread's own CPU {r['stall_gui_cpu_ms'].get(name, 0):.0f} ms of it, "
+                f"{_others_in_stall(r, name)}"
                 f"{r['stall_without_core_wait_ms'].get(name, 0):.0f} ms without its wait for"
                 f" a core, longest burst of its own work"
                 f" {r['gui_longest_burst_ms'].get(name, 0):.0f} ms"

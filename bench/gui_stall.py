@@ -171,6 +171,7 @@ def run(library: Path) -> dict[str, object]:
     to_file: dict[str, float | None] = {}
     took: dict[str, float] = {}
     worst: dict[str, list[list[float]]] = {}
+    worst_threads: dict[str, list[list[tuple[str, float]]]] = {}
     key = Qt.Key
     ctrl = Qt.KeyboardModifier.ControlModifier
     _spin(lambda: _loaded(window), 60)
@@ -213,6 +214,7 @@ def run(library: Path) -> dict[str, object]:
         results[name], cpu, unloaded[name] = (round(v, 1) for v in beat.stop())
         working[name] = cpu
         worst[name] = beat.worst()
+        worst_threads[name] = beat.worst_threads()
         busiest[name] = round(beat.busiest * 1000, 1)
         pauses[name] = collector.take()
         reached[name] = ok
@@ -224,6 +226,7 @@ def run(library: Path) -> dict[str, object]:
             f"{'in the file' if check else 'shown'} {to_file[name]} s after the key; "
             f"longest gaps [wall, GUI cpu, its wait for a core, others' cpu (ms), at s]: "
             f"{worst[name]}; "
+            f"the other threads that ran most in them (CPU ms): {worst_threads[name]}; "
             f"garbage collector: {pauses[name]}",
             file=sys.stderr,
             flush=True,
@@ -320,6 +323,7 @@ def run(library: Path) -> dict[str, object]:
         "seconds_to_file": to_file,
         "seconds_total": took,
         "worst_gaps": worst,
+        "worst_gap_threads": worst_threads,
         "gc_pauses": pauses,
         "lock_scenario_s": round(lock_wait, 1),
         "error_messages": answers.messages,

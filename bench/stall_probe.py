@@ -44,6 +44,70 @@ def _schedstat() -> Callable[[], float]:
     return waited
 
 
+class ThreadClocks:
+    """The CPU time of each of the process's other Python threads, read at every beat, so
+    that a long gap says which threads ran in it (and what they were running)."""
+
+    REFRESH_EVERY = 40
+    """Beats between two looks at which threads exist."""
+
+    def __init__(self) -> None:
+        self._own = threading.get_ident()
+        self._clocks: dict[int, int] = {}
+        self._beats = 0
+
+    def _refresh(self) -> None:
+        clocks: dict[int, int] = {}
+        for thread in threading.enumerate():
+            ident = thread.ident
+            if ident is None or ident == self._own or not thread.is_alive():
+                continue
+            try:
+                clocks[ident] = time.pthread_getcpuclockid(ident)
+            except (OSError, AttributeError):  # gone, or not on this system
+                continue
+        self._clocks = clocks
+
+    def sample(self) -> dict[int, float]:
+        """Each other thread's CPU time so far (s), by thread ident."""
+        if self._beats % self.REFRESH_EVERY == 0:
+            self._refresh()
+        self._beats += 1
+        cpu: dict[int, float] = {}
+        for ident, clock in self._clocks.items():
+            try:
+                cpu[ident] = time.clock_gettime(clock)
+            except OSError:  # the thread ended since the last look
+                continue
+        return cpu
+
+    @staticmethod
+    def label(ident: int) -> str:
+        """The thread's name and the innermost Papershelf function it is running (several
+        threads are called ``papershelf-reader``: the job tells them apart)."""
+        name = next((t.name for t in threading.enumerate() if t.ident == ident), str(ident))
+        frame = sys._current_frames().get(ident)
+        ours: list[str] = []  # Papershelf's functions on its stack, innermost first
+        while frame is not None:
+            path = frame.f_code.co_filename
+            mine = f"{os.sep}reader{os.sep}" in path or f"{os.sep}ui{os.sep}" in path
+            if mine and not path.endswith(f"{os.sep}worker.py"):
+                ours.append(f"{Path(path).stem}.{frame.f_code.co_name}")
+            frame = frame.f_back
+        if not ours:
+            return name
+        # The job (outermost) and where in it the thread was (innermost).
+        return f"{name} ({' > '.join(dict.fromkeys([ours[-1], ours[0]]))})"
+
+    @classmethod
+    def busiest(
+        cls, before: dict[int, float], after: dict[int, float], top: int = 3
+    ) -> list[tuple[str, float]]:
+        """The ``top`` threads that used the most CPU between two samples (label, s)."""
+        used = sorted(((after[i] - before[i], i) for i in after if i in before), reverse=True)[:top]
+        return [(cls.label(i), spent) for spent, i in used if spent >= 0.001]
+
+
 class Heartbeat:
     """The longest gaps between ticks of a fast timer on the GUI thread.
 
@@ -65,12 +129,17 @@ class Heartbeat:
         self._last_process = 0.0
         self._last_queued = 0.0
         self._queued = _schedstat()
+        self._threads = ThreadClocks()
+        self._last_threads: dict[int, float] = {}
         self.busiest = 0.0
         """The most CPU the GUI thread used between two ticks (s): its longest burst of
         work, whatever the machine's load made of it."""
         self.gaps: list[tuple[float, float, float, float, float]] = []
         """The longest gaps: (wall s, GUI-thread CPU s, its wait for a core s, the other
         threads' CPU s, seconds after the start)."""
+        self.gap_threads: dict[float, list[tuple[str, float]]] = {}
+        """For each of those gaps (by its start), the other threads that ran the most in it:
+        (name and what it was running, CPU s)."""
 
     @property
     def last_tick(self) -> float:
@@ -80,6 +149,7 @@ class Heartbeat:
     def _tick(self) -> None:
         now, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
         queued = self._queued()
+        threads = self._threads.sample()
         if self._last:
             gap = now - self._last
             own = cpu - self._last_cpu
@@ -87,16 +157,23 @@ class Heartbeat:
             if len(self.gaps) < 5 or gap > self.gaps[-1][0]:
                 others = process - self._last_process - own
                 waited = queued - self._last_queued
-                self.gaps.append((gap, own, waited, others, self._last - self._started))
+                at = self._last - self._started
+                self.gaps.append((gap, own, waited, others, at))
                 self.gaps.sort(reverse=True)
                 del self.gaps[5:]
+                self.gap_threads[at] = ThreadClocks.busiest(self._last_threads, threads)
+                kept = {g[4] for g in self.gaps}
+                self.gap_threads = {a: t for a, t in self.gap_threads.items() if a in kept}
         self._last, self._last_cpu, self._last_process = now, cpu, process
         self._last_queued = queued
+        self._last_threads = threads
 
     def start(self) -> None:
         """Begin a measurement."""
         self.gaps = []
+        self.gap_threads = {}
         self.busiest = 0.0
+        self._last_threads = self._threads.sample()
         self._started = self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
         self._last_process = time.process_time()
@@ -130,6 +207,14 @@ class Heartbeat:
                 round(a, 2),
             ]
             for w, c, q, o, a in self.gaps
+        ]
+
+    def worst_threads(self) -> list[list[tuple[str, float]]]:
+        """For each of :meth:`worst`'s gaps, the other threads that ran the most in it:
+        ``(name (what it was running), CPU ms)``."""
+        return [
+            [(label, round(spent * 1000, 1)) for label, spent in self.gap_threads.get(a, [])]
+            for _w, _c, _q, _o, a in self.gaps
         ]
 
 
