@@ -29,7 +29,7 @@ from reader.library import Library, Paper
 from reader.worker import LibraryReader
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle
 from tests.ui.test_end_to_end import click_row, press
-from ui.collector import HeapKeeper
+from ui.collector import THRESHOLDS, HeapKeeper
 from ui.detailfeed import DetailFeed
 from ui.rowspans import ids_in_spans, spans_of_rows
 
@@ -196,6 +196,27 @@ def test_the_heap_is_frozen_and_a_full_collection_frees_frozen_cycles(qtbot: QtB
     finally:
         keeper.stop()
     assert gc.get_freeze_count() == 0
+
+
+def test_automatic_collections_stay_young_while_the_window_is_up(qtbot: QtBot) -> None:
+    python_thresholds = gc.get_threshold()
+    keeper = HeapKeeper(lambda: True)
+    try:
+        keeper.start()
+        assert gc.get_threshold() == THRESHOLDS
+        a, b = _Node(), _Node()
+        a.other, b.other = b, a
+        gone = weakref.ref(a)
+        gc.collect(1)  # the cycle is old now (it survived a middle-generation collection)
+        del a, b
+        kept = [[n] for n in range(200_000)]  # work that sets off many automatic collections
+        del kept
+        assert gone() is not None  # none walked the old objects
+        keeper.full_collection()
+        assert gone() is None
+    finally:
+        keeper.stop()
+    assert gc.get_threshold() == python_thresholds
 
 
 def test_detail_feed_without_a_reader_reads_inline(
