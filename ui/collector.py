@@ -25,6 +25,12 @@ and keeps the automatic collections short:
   cycle among them that has become garbage since — a pause nobody is looking at; if the
   user never leaves, it runs at an idle moment after :data:`FULL_AT_MOST_S`.
 
+While the window is up the interpreter also hands its lock over every
+:data:`SWITCH_INTERVAL_S` (Python: 5 ms). The GUI thread takes the lock at every call Qt
+makes into Python (each cell a repaint asks for); with the background threads busy in
+Python (featurizing, rendering citations) each such take waited for a hand-over, so a
+repaint of 20 ms of the GUI thread's own work took 100–250 ms.
+
 Frozen and old objects are still freed by reference counting as usual; only the search for
 garbage cycles skips them until the next full collection. :meth:`HeapKeeper.stop` puts
 Python's thresholds back.
@@ -35,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import sys
 import time
 from collections.abc import Callable
 
@@ -47,6 +54,9 @@ THRESHOLDS = (400, 2, 1_000_000_000)
 """The collector's thresholds while the window is up: a young collection every 400
 allocations (Python: 700), the middle generation every second one (Python: every tenth),
 the oldest never automatically (the keeper's full collections free its cycles)."""
+SWITCH_INTERVAL_S = 0.0001
+"""How often a thread running Python is asked to hand the interpreter lock over while the
+window is up (``sys.setswitchinterval``)."""
 REFREEZE_S = 5.0
 """How often what was made since the last freeze is frozen."""
 FULL_EVERY_S = 300.0
@@ -68,6 +78,7 @@ class HeapKeeper(QObject):
         self.full_collections = 0
         """How many full collections ran while the user was elsewhere (for tests)."""
         self._thresholds: tuple[int, int, int] | None = None  # Python's, while ours apply
+        self._switch_interval: float | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(int(REFREEZE_S * 1000))
         self._timer.timeout.connect(self.refreeze)
@@ -76,10 +87,14 @@ class HeapKeeper(QObject):
             app.applicationStateChanged.connect(self._state_changed)
 
     def start(self) -> None:
-        """Freeze what the window's start made, keep refreezing, collect young only."""
+        """Freeze what the window's start made, keep refreezing, collect young only, and
+        hand the interpreter lock over every :data:`SWITCH_INTERVAL_S`."""
         if self._thresholds is None:
             self._thresholds = gc.get_threshold()
             gc.set_threshold(*THRESHOLDS)
+        if self._switch_interval is None:
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         self.refreeze()
         self._timer.start()
 
@@ -114,12 +129,15 @@ class HeapKeeper(QObject):
             self.full_collection()
 
     def stop(self) -> None:
-        """Stop refreezing; the frozen objects go back to the collector, and Python's
-        thresholds apply again."""
+        """Stop refreezing; the frozen objects go back to the collector, and the
+        thresholds and switch interval from before :meth:`start` apply again."""
         self._timer.stop()
         if self._thresholds is not None:
             gc.set_threshold(*self._thresholds)
             self._thresholds = None
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             with contextlib.suppress(RuntimeError, TypeError):  # already gone with its app

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import sys
 import threading
 import weakref
 from pathlib import Path
@@ -29,7 +30,7 @@ from reader.library import Library, Paper
 from reader.worker import LibraryReader
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle
 from tests.ui.test_end_to_end import click_row, press
-from ui.collector import THRESHOLDS, HeapKeeper
+from ui.collector import SWITCH_INTERVAL_S, THRESHOLDS, HeapKeeper
 from ui.detailfeed import DetailFeed
 from ui.rowspans import ids_in_spans, spans_of_rows
 
@@ -198,12 +199,16 @@ def test_the_heap_is_frozen_and_a_full_collection_frees_frozen_cycles(qtbot: QtB
     assert gc.get_freeze_count() == 0
 
 
-def test_automatic_collections_stay_young_while_the_window_is_up(qtbot: QtBot) -> None:
+def test_while_the_window_is_up_collections_stay_young_and_the_lock_changes_hands_often(
+    qtbot: QtBot,
+) -> None:
     python_thresholds = gc.get_threshold()
+    interval = sys.getswitchinterval()
     keeper = HeapKeeper(lambda: True)
     try:
         keeper.start()
         assert gc.get_threshold() == THRESHOLDS
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
         a, b = _Node(), _Node()
         a.other, b.other = b, a
         gone = weakref.ref(a)
@@ -217,6 +222,7 @@ def test_automatic_collections_stay_young_while_the_window_is_up(qtbot: QtBot) -
     finally:
         keeper.stop()
     assert gc.get_threshold() == python_thresholds
+    assert sys.getswitchinterval() == pytest.approx(interval)
 
 
 def test_detail_feed_without_a_reader_reads_inline(
