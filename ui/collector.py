@@ -18,22 +18,25 @@ and keeps the automatic collections short:
   objects made since the last one, a few hundred, never the older heap. A young
   collection's cost is what those objects hold (a list of 200 words is 200 visits), so
   the background threads' featurizing and rendering made a middle-generation collection
-  of 7,000 such objects 20–50 ms of CPU with Python's defaults (700, 10, 10); with
-  :data:`THRESHOLDS` it walks a sixth of that, as often;
+  of up to 7,700 such objects 20–50 ms of CPU with Python's defaults (700, 10, 10), and
+  an oldest-generation one of what was made since the last freeze up to 53 ms; with
+  :data:`THRESHOLDS` a middle one walks at most about 1,200 and the oldest runs only
+  from the keeper;
 - when the user leaves the window for another application (at most every
   :data:`FULL_EVERY_S`), the frozen objects are unfrozen and one full collection frees any
   cycle among them that has become garbage since — a pause nobody is looking at; if the
   user never leaves, it runs at an idle moment after :data:`FULL_AT_MOST_S`.
 
 While the window is up the interpreter also hands its lock over every
-:data:`SWITCH_INTERVAL_S` (Python: 5 ms). The GUI thread takes the lock at every call Qt
-makes into Python (each cell a repaint asks for); with the background threads busy in
-Python (featurizing, rendering citations) each such take waited for a hand-over, so a
-repaint of 20 ms of the GUI thread's own work took 100–250 ms.
+:data:`SWITCH_INTERVAL_S` (Python's default is 5 ms; :func:`ui.app.application` sets
+1 ms). The GUI thread takes the lock again at every call Qt makes into Python (each cell a
+repaint asks for), and while other threads run Python (featurizing, rendering citations)
+each take waits for a hand-over: with three busy threads, 400 such takes cost 2.0 s at
+1 ms and 0.6 s at 0.1 ms, the busy threads' throughput unchanged.
 
 Frozen and old objects are still freed by reference counting as usual; only the search for
 garbage cycles skips them until the next full collection. :meth:`HeapKeeper.stop` puts
-Python's thresholds back.
+the thresholds and the switch interval back.
 """
 
 from __future__ import annotations
