@@ -191,7 +191,10 @@ class Connection:
                 def hook(old: int, new: int) -> None:
                     before_migration(self.path, old, new)
 
-        schema.migrate(conn, hook, migration_progress)
+        if schema.migrate(conn, hook, migration_progress):
+            # The planner's statistics are read with the schema, once: an upgrade that
+            # changed them (schema._SCALE14_FTS_STATS) is planned with only after a reload.
+            conn.execute("PRAGMA writable_schema = RESET")
 
     # ------------------------------------------------------------------ lifecycle
 
