@@ -636,6 +636,12 @@ _SCALE14_FTS_STATS = f"""
 DELETE FROM sqlite_stat1 WHERE tbl IN ({", ".join(f"'{t}'" for t in FTS_SHADOW_TABLES)});
 """
 
+
+def tags_of(paper_expr: str) -> str:
+    """SQL for a paper's ``tags`` text as the tag triggers keep it (from ``paper_tag``)."""
+    return _tags_of(paper_expr)
+
+
 SCALE14_FTS_STATS_SCRIPT = _SCALE14_FTS_STATS
 """The migration that drops FTS5 tables' statistics (tests upgrade a library from before it)."""
 WORDS_SCRIPT = _WORDS
