@@ -239,7 +239,9 @@ def bench_import_scale(sizes: Sizes, work: Path) -> list[Figure]:
         log = build_log(library_path(CACHE, count))
         if not log.exists():
             return None
-        rates = json.loads(log.read_text(encoding="utf-8"))["papers_per_s_by_tenth"]
+        rates = json.loads(log.read_text(encoding="utf-8")).get(
+            "papers_per_s_by_tenth"
+        )  # bulk: none
         return float(rates[-1]) if rates else None
 
     ours = last_tenth(papers)
