@@ -80,3 +80,16 @@ def test_an_upgrade_drops_the_statistics_of_an_empty_library_at_once(tmp_path: P
         _seeks(library.connection)
         _import(library, 1, 5)
         assert library.count(PaperFilter(search="statistics")) == 5
+
+
+def test_an_upgrade_without_any_statistics_table_opens(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    before = schema.MIGRATIONS.index(schema.SCALE14_FTS_STATS_SCRIPT)
+    for number, script in enumerate(schema.MIGRATIONS[:before]):
+        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn.execute("DROP TABLE sqlite_stat1")  # a tool may have
+    conn.close()
+    with Library(path) as library:
+        assert library.schema_version == schema.SCHEMA_VERSION
+        _seeks(library.connection)

@@ -633,6 +633,9 @@ _SCALE14_FTS_STATS = f"""
 -- by key, which SQLite plans right without them); the connection reloads the schema
 -- after an upgrade so that it plans with these, not the ones it read (reader.library
 -- .connection).
+-- (ANALYZE of the schema table creates sqlite_stat1 should a tool have dropped it, and
+-- reads nothing else.)
+ANALYZE sqlite_schema;
 DELETE FROM sqlite_stat1 WHERE tbl IN ({", ".join(f"'{t}'" for t in FTS_SHADOW_TABLES)});
 """
 
