@@ -44,7 +44,7 @@ DIGESTS = 20
 WARMUP = 10
 BATCH = 50
 GROWTH = 20_000
-CHECKPOINTS = (300, 1_000, 3_000, 10_000, 20_000)
+CHECKPOINTS = (300, 1_000, 3_000, 10_000, 20_000, 50_000, 100_000)
 INDEXES = ("paper_fts", "paper_words")
 
 
@@ -160,10 +160,12 @@ def measure(
     digests: int = DIGESTS,
     warmup: int = WARMUP,
     grow_to: int = GROWTH,
+    at_sizes: tuple[int, ...] | None = None,
 ) -> dict[str, object]:
-    """The growth curve, and the import rate at 100,000 papers and at ``papers_at``."""
+    """The growth curve, and the import rate at 100,000 papers and at ``papers_at`` (or at
+    each of ``at_sizes``: none for a quick run)."""
     out: dict[str, object] = {"growth": growth(cache, grow_to) if grow_to else {}}
-    for size in sorted({100_000, papers_at}):
+    for size in sorted({100_000, papers_at} if at_sizes is None else set(at_sizes)):
         path = build_library(library_path(cache, size), size)
         out[str(size)] = _rate(path, cache, digests, warmup)
     return out

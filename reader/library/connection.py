@@ -49,6 +49,29 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[tuple[list[T], str
         yield chunk, ",".join("?" * len(chunk))
 
 
+def many_rows(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[object]]) -> None:
+    """Run ``sql`` with its ``{rows}`` made ``(?, …), (?, …)`` for ``rows`` (all of one
+    width), in as few statements as SQLite binds, the rows in the order given.
+
+    Not ``executemany``: FTS5 writes what it holds in memory to a new segment at every
+    statement (an insert or update of ``paper`` opens a statement savepoint), so a
+    statement per paper is a segment per paper, and merging those makes the library
+    slower to write the larger it is (see :mod:`reader.library.ingest`). FTS5 also starts a
+    segment when a paper's id is lower than the one before: give the rows in id order.
+    """
+    if not rows:
+        return
+    width = len(rows[0])
+    per_statement = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // max(width, 1))
+    one = f"({', '.join('?' * width)})"
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        conn.execute(
+            sql.replace("{rows}", ", ".join([one] * len(chunk))),
+            [value for row in chunk for value in row],
+        )
+
+
 def now_utc() -> datetime:
     """The current time, timezone-aware, to the second."""
     return datetime.now(UTC).replace(microsecond=0)
@@ -191,7 +214,10 @@ class Connection:
                 def hook(old: int, new: int) -> None:
                     before_migration(self.path, old, new)
 
-        schema.migrate(conn, hook, migration_progress)
+        if schema.migrate(conn, hook, migration_progress):
+            # The planner's statistics are read with the schema, once: an upgrade that
+            # changed them (schema._SCALE14_FTS_STATS) is planned with only after a reload.
+            conn.execute("PRAGMA writable_schema = RESET")
 
     # ------------------------------------------------------------------ lifecycle
 

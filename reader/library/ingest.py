@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from typing import Any
 
 from reader.digests.model import Digest, Entry
 from reader.library import citekeys, import_steps, merging, paper_edits, paper_ids, rules
+from reader.library.connection import many_rows
 from reader.library.merging import Identity
 from reader.library.model import Changes
 from reader.library.store import Library, now_utc, to_iso
@@ -282,16 +282,11 @@ def _insert_rows(conn: Any, rows: list[dict[str, Any]], now: str) -> None:
     for offset, row in enumerate(rows):
         row["id"] = base + len(rows) - offset
     paper_ids.raise_mark(conn, base + len(rows))
-    width = len(_INSERT_COLUMNS) + 1
-    per_statement = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
-    ordered = list(reversed(rows))
-    for start in range(0, len(ordered), per_statement):
-        chunk = ordered[start : start + per_statement]
-        marks = ", ".join([f"({', '.join('?' * width)})"] * len(chunk))
-        conn.execute(
-            f"{_INSERT_PAPERS} {marks}",
-            [value for row in chunk for value in (*(row[c] for c in _INSERT_COLUMNS), now)],
-        )
+    many_rows(
+        conn,
+        f"{_INSERT_PAPERS} {{rows}}",
+        [[*(row[c] for c in _INSERT_COLUMNS), now] for row in reversed(rows)],  # ids ascending
+    )
     citekeys.assign_new(conn, [int(row["id"]) for row in rows])
 
 
@@ -302,20 +297,15 @@ def _update_rows(conn: Any, names: tuple[str, ...], rows: list[list[object]]) ->
     paper would write a full-text segment per paper when the text changes), papers in
     id order.
     """
-    width = len(names) + 1
-    per_statement = max(1, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
-    ordered = sorted(rows, key=lambda row: int(row[-1]))  # type: ignore[call-overload]
     columns = ", ".join(names)
     picked = ", ".join(f"v.{column}" for column in names)
-    for start in range(0, len(ordered), per_statement):
-        chunk = ordered[start : start + per_statement]
-        marks = ", ".join([f"({', '.join('?' * width)})"] * len(chunk))
-        conn.execute(
-            f"WITH v ({columns}, id) AS (VALUES {marks}) "
-            f"UPDATE paper SET ({columns}) = (SELECT {picked} FROM v WHERE v.id = paper.id) "
-            "WHERE id IN (SELECT id FROM v)",
-            [value for row in chunk for value in row],
-        )
+    many_rows(
+        conn,
+        f"WITH v ({columns}, id) AS (VALUES {{rows}}) "
+        f"UPDATE paper SET ({columns}) = (SELECT {picked} FROM v WHERE v.id = paper.id) "
+        "WHERE id IN (SELECT id FROM v)",
+        sorted(rows, key=lambda row: int(row[-1])),  # type: ignore[call-overload]
+    )
 
 
 def record_failure(

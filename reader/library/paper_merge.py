@@ -31,7 +31,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reader.library import merging, paper_ids
+from reader.library import merging, paper_ids, schema
+from reader.library.connection import many_rows
 from reader.library.errors import LibraryUsageError, PaperNotFoundError
 from reader.library.model import Changes
 
@@ -90,15 +91,24 @@ def merge_papers(library: Library, keep: int, other: int) -> PaperMerge:
         # The appearances move before ``other`` goes (deleting it would delete them), and
         # it goes before ``keep`` changes: its arXiv id is unique, and ``keep`` may take it.
         conn.execute("UPDATE appearance SET paper_id = ? WHERE paper_id = ?", [keep, other])
+        # ``other``'s tags move to ``keep`` as they are: no tag trigger fires (each would
+        # write ``keep``'s text to the full-text indexes again, a segment per tag), and
+        # ``keep``'s tags text is set once, with its other columns.
+        moved_tags = conn.execute(
+            "UPDATE paper_tag SET paper_id = ? WHERE paper_id = ? "
+            "AND tag_id NOT IN (SELECT tag_id FROM paper_tag WHERE paper_id = ?)",
+            [keep, other, keep],
+        ).rowcount
         conn.execute("DELETE FROM paper WHERE id = ?", [other])
         paper_ids.raise_mark(conn, other)  # its id is never given to a new paper
-        if combined:
-            assignments = ", ".join(f"{column} = ?" for column in combined)
-            conn.execute(f"UPDATE paper SET {assignments} WHERE id = ?", [*combined.values(), keep])
-        conn.executemany(
-            "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) VALUES (?, ?)",
-            [(keep, tag) for tag in tags[other]],
-        )
+        assignments = [f"{column} = ?" for column in combined]
+        if moved_tags:
+            assignments.append(f"tags = {schema.tags_of('paper.id')}")
+        if assignments:
+            conn.execute(
+                f"UPDATE paper SET {', '.join(assignments)} WHERE id = ?",
+                [*combined.values(), keep],
+            )
         conn.executemany(
             "INSERT OR IGNORE INTO paper_edit (paper_id, field) VALUES (?, ?)",
             [(keep, name) for name in edits[other]],
@@ -148,10 +158,14 @@ def split_papers(library: Library, merge: PaperMerge) -> Changes:
             [(merge.other, digest, position) for digest, position in merge.moved],
         )
         conn.execute("DELETE FROM paper_tag WHERE paper_id = ?", [merge.keep])
-        conn.executemany(
-            "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) VALUES (?, ?)",
-            [(merge.keep, t) for t in merge.keep_tags]
-            + [(merge.other, t) for t in merge.other_tags],
+        many_rows(  # one statement: a segment per tag, not one per paper and tag
+            conn,
+            "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) VALUES {rows}",
+            sorted(
+                [(merge.keep, t) for t in merge.keep_tags]
+                + [(merge.other, t) for t in merge.other_tags],
+                key=lambda row: (row[1], row[0]),
+            ),
         )
         conn.execute("DELETE FROM paper_edit WHERE paper_id IN (?, ?)", [merge.keep, merge.other])
         conn.executemany(

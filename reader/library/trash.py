@@ -134,47 +134,86 @@ def restore_papers(library: Library, ids: int | Sequence[int]) -> Changes:
 
 
 def _restore_chunk(library: Library, wanted: list[int]) -> None:
-    """Restore papers in one transaction (see :func:`restore_papers`)."""
+    """Restore papers in one transaction (see :func:`restore_papers`).
+
+    The papers go back in one statement (a few, when SQLite's bind limit or rows trashed
+    under an older schema split them), in id order, and their tags in one more: each index
+    gets one segment for the papers and one per tag name (see
+    :func:`~reader.library.connection.many_rows`), not one per paper.
+    """
+    from reader.library.connection import many_rows
+
     with library.transaction() as conn:
         found = _in_trash(conn, wanted)
         columns = {c[1] for c in conn.execute("PRAGMA table_info(paper)")} - _NOT_RESTORED
-        digests = {r[0] for r in conn.execute("SELECT id FROM digest")}
-        for paper_id in wanted:
-            if paper_id not in found:
-                continue  # restored meanwhile by another writer
-            row_json, tags_json, appearances_json = found[paper_id]
-            row = {k: v for k, v in json.loads(row_json).items() if k in columns}
-            arxiv_id = row.get("arxiv_id")
-            if (
-                arxiv_id
-                and conn.execute("SELECT 1 FROM paper WHERE arxiv_id = ?", [arxiv_id]).fetchone()
-            ):
-                raise LibraryUsageError(
-                    f"paper {paper_id} cannot be restored: arXiv {arxiv_id} is in the "
-                    "library again as another paper"
-                )
-            names = list(row)
-            conn.execute(
-                f"INSERT INTO paper ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                [row[n] for n in names],
+        # Those not found were restored meanwhile by another writer.
+        back = sorted(paper_id for paper_id in wanted if paper_id in found)
+        rows: dict[int, dict[str, Any]] = {}
+        for paper_id in back:
+            row = json.loads(found[paper_id][0])
+            rows[paper_id] = {k: v for k, v in row.items() if k in columns}
+        _refuse_taken_arxiv_ids(conn, [paper_id for paper_id in wanted if paper_id in rows], rows)
+        by_columns: dict[tuple[str, ...], list[list[object]]] = {}
+        for row in rows.values():
+            names = tuple(row)
+            by_columns.setdefault(names, []).append([row[n] for n in names])
+        for names, values in by_columns.items():
+            many_rows(conn, f"INSERT INTO paper ({', '.join(names)}) VALUES {{rows}}", values)
+        tagged = [(paper_id, name) for paper_id in back for name in json.loads(found[paper_id][1])]
+        conn.executemany(  # the tag table has no full-text index
+            "INSERT OR IGNORE INTO tag (name) VALUES (?)",
+            [(n,) for n in dict.fromkeys(n for _, n in tagged)],
+        )
+        many_rows(
+            conn,
+            "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "
+            "SELECT v.column1, t.id FROM (VALUES {rows}) v "
+            "JOIN tag t ON t.name = v.column2 COLLATE NOCASE ORDER BY t.id, v.column1",
+            tagged,
+        )
+        appeared = [(paper_id, json.loads(found[paper_id][2])) for paper_id in back]
+        listed = sorted({a[0] for _, apps in appeared for a in apps})
+        digests: set[int] = set()
+        for start in range(0, len(listed), _CHUNK):
+            chunk = listed[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            digests.update(
+                r[0] for r in conn.execute(f"SELECT id FROM digest WHERE id IN ({marks})", chunk)
             )
-            for name in json.loads(tags_json):
-                conn.execute("INSERT OR IGNORE INTO tag (name) VALUES (?)", [name])
-                conn.execute(
-                    "INSERT OR IGNORE INTO paper_tag (paper_id, tag_id) "
-                    "SELECT ?, id FROM tag WHERE name = ? COLLATE NOCASE",
-                    [paper_id, name],
-                )
-            conn.executemany(
-                "INSERT OR IGNORE INTO appearance (digest_id, position, paper_id, comments, "
-                "upvotes) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (digest_id, position, paper_id, comments, upvotes)
-                    for digest_id, position, comments, upvotes in json.loads(appearances_json)
-                    if digest_id in digests
-                ],
-            )
+        conn.executemany(
+            "INSERT OR IGNORE INTO appearance (digest_id, position, paper_id, comments, "
+            "upvotes) VALUES (?, ?, ?, ?, ?)",
+            [
+                (digest_id, position, paper_id, comments, upvotes)
+                for paper_id, apps in appeared
+                for digest_id, position, comments, upvotes in apps
+                if digest_id in digests
+            ],
+        )
         _delete(conn, wanted)
+
+
+def _refuse_taken_arxiv_ids(conn: Any, order: list[int], rows: dict[int, dict[str, Any]]) -> None:
+    """Raise :class:`LibraryUsageError` for the first paper (in ``order``) whose arXiv id is
+    a paper's in the library again, or another restored paper's."""
+    ids = sorted({a for row in rows.values() if (a := row.get("arxiv_id"))})
+    taken: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        taken.update(
+            r[0]
+            for r in conn.execute(f"SELECT arxiv_id FROM paper WHERE arxiv_id IN ({marks})", chunk)
+        )
+    for paper_id in order:
+        arxiv_id = rows[paper_id].get("arxiv_id")
+        if arxiv_id and arxiv_id in taken:
+            raise LibraryUsageError(
+                f"paper {paper_id} cannot be restored: arXiv {arxiv_id} is in the "
+                "library again as another paper"
+            )
+        if arxiv_id:
+            taken.add(arxiv_id)
 
 
 def trashed(library: Library, *, limit: int | None = None) -> list[TrashedPaper]:
