@@ -20,7 +20,8 @@ from reader.importer import Importer
 from reader.library import Library
 from tests.factories import SAMPLE_PATH
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle
-from ui.citations import STYLE_CHOICE, format_of_filter, name_filter
+from ui.citations import STYLE_CHOICE
+from ui.citeexport import format_of_filter, name_filter
 from ui.window import MainWindow
 
 
