@@ -2,8 +2,9 @@
 
 A feed, a mail or a JSON file can carry anything in its titles: terminal escapes that clear
 the screen or spoof links (``ESC ] 8 ;;``), bidi overrides that show a title backwards, C1
-controls, and lone surrogates (a JSON ``"\\ud800"``, a UTF-7 mail) that no UTF-8 encoder
-accepts. Every :class:`~reader.digests.model.Entry` a reader returns passes through
+controls, lone surrogates (a JSON ``"\\ud800"``, a UTF-7 mail) that no UTF-8 encoder
+accepts, and noncharacters (a feed's ``&#xFFFE;``) that XML 1.0 forbids and no text means.
+Every :class:`~reader.digests.model.Entry` a reader returns passes through
 :func:`clean_digest` (the registry does it for every format), so nothing of the sort is
 stored, printed or exported.
 """
@@ -19,10 +20,17 @@ from reader.digests.tex import tex_to_unicode
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 """C0 and C1 controls but tab and newline, DEL, and the Unicode line/paragraph separators:
 each becomes a space."""
-_INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
+)
+"""The 66 noncharacters, as a character class's inside: U+FDD0–U+FDEF and the last two code
+points of every plane (U+FFFE, a byte-swapped BOM, among them). Reserved for a program's own
+use, never text; an export drops them from note names too (:mod:`reader.export.names`)."""
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb" + _NONCHARACTERS + "]")
 """Bidi embeddings, overrides and isolates (which reorder what follows them, up to the end
-of a line), stray BOMs, interlinear annotation marks: dropped. The bidi *marks* (LRM, RLM,
-ALM) only set the direction of their neighbours: Hebrew and Arabic titles keep them."""
+of a line), stray BOMs, interlinear annotation marks and noncharacters: dropped. The bidi
+*marks* (LRM, RLM, ALM) only set the direction of their neighbours: Hebrew and Arabic titles
+keep them."""
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
