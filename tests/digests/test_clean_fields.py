@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import reader.digests as digests
 from reader.digests import DigestInternalError, arxiv_email, hf_html, hf_json, hf_text
-from reader.digests.clean import clean_line, clean_text
+from reader.digests.clean import LINE_LIMIT, TEXT_LIMIT, clean_entry, clean_line, clean_text
 from reader.digests.model import Digest, Entry
 from reader.importer import STORE_BUG, Importer, ImportOutcome
 from reader.library import DigestStatus, Library
@@ -173,6 +173,48 @@ def test_a_feeds_noncharacter_references_never_reach_the_library(library: Librar
     (paper,) = library.papers()
     assert paper.title == "Byteswapped titles"
     assert paper.abstract == "An abstract"
+
+
+_NO_TEX = st.characters(blacklist_characters="\\")  # TeX is converted (test_sample.py)
+
+
+@given(
+    title=st.text(_NO_TEX, min_size=1, max_size=60),
+    abstract=st.text(_NO_TEX, max_size=60),
+    repeat=st.integers(min_value=1, max_value=200),
+)
+def test_every_field_is_cut_to_its_limit_and_cleaning_again_changes_nothing(
+    title: str, abstract: str, repeat: int
+) -> None:
+    long = Entry(
+        title=title * repeat * 2,
+        abstract=abstract * repeat * 100,
+        authors=(title * repeat * 2, "Ada Lovelace"),
+        journal=title * repeat * 2,
+    )
+    cleaned = clean_entry(long)
+    assert 0 < len(cleaned.title) <= LINE_LIMIT
+    assert len(cleaned.abstract) <= TEXT_LIMIT
+    assert all(len(a) <= LINE_LIMIT for a in cleaned.authors)
+    assert cleaned.journal is None or len(cleaned.journal) <= LINE_LIMIT
+    assert clean_entry(cleaned) == cleaned
+    if len(clean_line(long.title)) <= LINE_LIMIT:  # short enough: cut nowhere
+        assert cleaned.title == (clean_line(long.title) or "\ufffd")
+
+
+def test_a_feed_title_of_megabytes_is_cut_before_it_is_stored(library: Library) -> None:
+    feed = (
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><item><title>'
+        + "Words without end " * 200_000
+        + "</title><link>https://example.org/a</link></item></channel></rss>"
+    )
+    path = library.path.parent / "feed.rss"
+    path.write_text(feed, encoding="utf-8")
+    assert Importer(library).import_file(path).outcome is ImportOutcome.IMPORTED
+    (paper,) = library.papers()
+    assert len(paper.title) <= LINE_LIMIT
+    assert paper.title.startswith("Words without end Words")
+    assert paper.title.endswith("…")
 
 
 def test_clean_keeps_what_people_write() -> None:
