@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.library.side_file import open_side_file
+
 if TYPE_CHECKING:
     from reader.library.store import Library
 
@@ -71,40 +73,13 @@ class CitationCache:
 
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = Path(path) if path is not None else None
-        self.persistent = False
-        conn = None
-        if self.path is not None:
-            try:
-                conn = self._open(self.path)
-                self.persistent = True
-            except (sqlite3.Error, OSError):
-                conn = None
-        self._conn = conn or self._open(None)
-
-    @staticmethod
-    def _open(path: Path | None) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            ":memory:" if path is None else path,
-            isolation_level=None,
-            timeout=5,
+        self._conn, self.persistent = open_side_file(
+            self.path,
+            version=CACHE_VERSION,
+            schema=_SCHEMA,
+            tables=("entry",),
             check_same_thread=False,
         )
-        try:
-            conn.execute("PRAGMA busy_timeout = 5000")
-            if path is not None:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version != CACHE_VERSION:
-                conn.executescript(
-                    "BEGIN IMMEDIATE; DROP TABLE IF EXISTS entry; "
-                    f"{_SCHEMA} PRAGMA user_version = {CACHE_VERSION}; COMMIT;"
-                )
-            conn.execute("SELECT count(*) FROM entry LIMIT 1").fetchone()
-        except BaseException:
-            conn.close()
-            raise
-        return conn
 
     def close(self) -> None:
         """Close the connection."""
