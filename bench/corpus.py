@@ -13,9 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.digests import hf_text
 from reader.digests.model import Digest, Entry
+
+if TYPE_CHECKING:
+    from reader.library import Library
+    from reader.library.ingest import SourceFile
 
 _STEMS = (
     "attention transformer diffusion language vision model models learning reinforcement "
@@ -214,6 +219,38 @@ def build_log(path: Path) -> Path:
     return path.with_suffix(".build.json")
 
 
+def daily_digests(count: int, *, seed: int, batch: int) -> Iterator[tuple[int, SourceFile, Digest]]:
+    """What the bench libraries import: the ``count`` papers of ``seed`` in daily digests
+    of ``batch`` from 2021-01-01, each with how many papers come before it and its file."""
+    from reader.library.ingest import SourceFile
+
+    stream = papers(count, seed=seed)
+    for number in range(0, count, batch):
+        entries = tuple(e for _, e in zip(range(batch), stream, strict=False))
+        day = date(2021, 1, 1) + timedelta(days=number // batch)
+        source = SourceFile(
+            f"/digests/daily-papers-{day}.txt", None, f"bench-{seed}-{number}", "bench"
+        )
+        yield number, source, Digest("synthetic", entries, day)
+
+
+def add_signals(library: Library, rng: random.Random) -> None:
+    """What a reader has done in a bench library: a tenth of its papers (drawn by ``rng``)
+    tagged, half of those rated and half given a status; one paper in thirteen a note."""
+    from reader.library import Status
+
+    ids = library.paper_ids()
+    sample = rng.sample(ids, k=len(ids) // 10)
+    tags = ["nlp", "vision", "to read", "reinforcement learning", "theory", "systems"]
+    for start in range(0, len(sample), 500):
+        chunk = sample[start : start + 500]
+        library.add_tags(chunk, [rng.choice(tags)])
+        library.set_rating(chunk[: len(chunk) // 2], rng.randint(1, 5))
+        library.set_status(chunk[len(chunk) // 2 :], rng.choice(list(Status)))
+    for paper_id in ids[::13]:
+        library.set_note(paper_id, f"Thoughts on {paper_id}:\n\n- promising\n- check the code\n")
+
+
 def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 50) -> Path:
     """A library of ``count`` distinct papers at ``path`` (reused when it already exists).
 
@@ -221,8 +258,8 @@ def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 50) -> 
     in daily digests of ``batch`` entries (100,000 papers: 2,000 digests); a tenth get
     tags, ratings and statuses, one in thirteen a note.
     """
-    from reader.library import Library, Status
-    from reader.library.ingest import SourceFile, record_digest
+    from reader.library import Library
+    from reader.library.ingest import record_digest
 
     marker = path.with_suffix(".complete")
     if path.exists() and marker.exists():
@@ -238,32 +275,15 @@ def build_library(path: Path, count: int, *, seed: int = 7, batch: int = 50) -> 
     tenth = max(batch, count // 10)
     started = time.perf_counter()
     with Library(path) as library:
-        stream = papers(count, seed=seed)
         lap = time.perf_counter()
-        for number in range(0, count, batch):
-            entries = tuple(e for _, e in zip(range(batch), stream, strict=False))
-            day = date(2021, 1, 1) + timedelta(days=number // batch)
-            source = SourceFile(
-                f"/digests/daily-papers-{day}.txt", None, f"bench-{seed}-{number}", "bench"
-            )
-            record_digest(library, source, Digest("synthetic", entries, day))
+        for number, source, digest in daily_digests(count, seed=seed, batch=batch):
+            record_digest(library, source, digest)
             if (number + batch) % tenth == 0:
                 now = time.perf_counter()
                 rates.append(tenth / (now - lap))
                 lap = now
         imported_s = time.perf_counter() - started
-        ids = library.paper_ids()
-        sample = rng.sample(ids, k=len(ids) // 10)
-        tags = ["nlp", "vision", "to read", "reinforcement learning", "theory", "systems"]
-        for start in range(0, len(sample), 500):
-            chunk = sample[start : start + 500]
-            library.add_tags(chunk, [rng.choice(tags)])
-            library.set_rating(chunk[: len(chunk) // 2], rng.randint(1, 5))
-            library.set_status(chunk[len(chunk) // 2 :], rng.choice(list(Status)))
-        for paper_id in ids[::13]:
-            library.set_note(
-                paper_id, f"Thoughts on {paper_id}:\n\n- promising\n- check the code\n"
-            )
+        add_signals(library, rng)
         library.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         library.connection.execute("ANALYZE")
     build_log(path).write_text(

@@ -24,10 +24,9 @@ import random
 import sqlite3
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
-from bench.corpus import build_log, library_path, papers
+from bench.corpus import add_signals, build_log, daily_digests, library_path
 
 _KEPT_INDEXES = {"paper_title_key", "paper_doi"}
 """Indexes the import itself looks papers up by (identity): kept while importing."""
@@ -70,9 +69,8 @@ def build_fast(
 ) -> Path:
     """The library of ``count`` papers in ``folder`` (reused when it is complete); with
     ``check``, FTS5's integrity-check of both full-text indexes (doubles their cost)."""
-    from reader.digests.model import Digest
-    from reader.library import Library, Status
-    from reader.library.ingest import SourceFile, record_digest
+    from reader.library import Library
+    from reader.library.ingest import record_digest
 
     final = library_path(folder, count)
     marker = final.with_suffix(".complete")
@@ -103,29 +101,12 @@ def build_fast(
         conn.execute("BEGIN IMMEDIATE")
         statements = _taken_out(conn)
         conn.execute("COMMIT")
-        stream = papers(count, seed=seed)
-        for number in range(0, count, batch):
-            entries = tuple(e for _, e in zip(range(batch), stream, strict=False))
-            day = date(2021, 1, 1) + timedelta(days=number // batch)
-            source = SourceFile(
-                f"/digests/daily-papers-{day}.txt", None, f"bench-{seed}-{number}", "bench"
-            )
-            record_digest(library, source, Digest("synthetic", entries, day))
+        for number, source, digest in daily_digests(count, seed=seed, batch=batch):
+            record_digest(library, source, digest)
             if number % 100_000 == 0:
                 print(f"{number:,} papers", flush=True)
         lap("import")
-        ids = library.paper_ids()
-        sample = rng.sample(ids, k=len(ids) // 10)
-        tags = ["nlp", "vision", "to read", "reinforcement learning", "theory", "systems"]
-        for start in range(0, len(sample), 500):
-            chunk = sample[start : start + 500]
-            library.add_tags(chunk, [rng.choice(tags)])
-            library.set_rating(chunk[: len(chunk) // 2], rng.randint(1, 5))
-            library.set_status(chunk[len(chunk) // 2 :], rng.choice(list(Status)))
-        for paper_id in ids[::13]:
-            library.set_note(
-                paper_id, f"Thoughts on {paper_id}:\n\n- promising\n- check the code\n"
-            )
+        add_signals(library, rng)
         lap("signals")
         conn.execute("BEGIN IMMEDIATE")
         _put_back(conn, statements, check=check)

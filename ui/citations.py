@@ -8,17 +8,14 @@ or the file reported, when the result arrives (:class:`~ui.operations.QueryRunne
 newer copy supersedes one still being formatted; exports never supersede each other.
 Files are written whole to a temporary file beside the target, then moved into place.
 Editing a citekey is an undoable :class:`~ui.commands.EditCommand` on the writer thread.
+The jobs themselves are :mod:`ui.citejobs`; the export's save dialog is :mod:`ui.citeexport`.
 
 :func:`install_citations` builds it all into a main window with one call.
 """
 
 from __future__ import annotations
 
-import html
 import itertools
-import os
-import re
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,9 +23,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
-    QGridLayout,
     QInputDialog,
     QLineEdit,
     QMenu,
@@ -39,10 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import Changes, Library, PaperFilter, SortKey
-from reader.library.citation_cache import CitationCache
 from reader.worker import LibraryReader
 from ui.citecache import CitationCacheFiller
-from ui.commands import EditCommand
+from ui.citeexport import FOLDER_CHOICE, FORMAT_CHOICE, export_dialog, failure_reason
+from ui.citejobs import CitekeyCommand, CopyJob, export_job, formatted_job, plural, text_job
 from ui.edits import PaperEdits
 from ui.operations import ChangeBus, OperationRunner, QueryRunner
 
@@ -54,36 +49,6 @@ STYLE_LICENCE = (
     "project's styles (github.com/citation-style-language/styles), licensed CC BY-SA 3.0."
 )
 """What Help ▸ About and the style menu say about the bundled CSL styles."""
-
-FORMATS: tuple[tuple[str, str, str], ...] = (
-    ("bibtex", "BibTeX", "*.bib"),
-    ("biblatex", "BibLaTeX", "*.bib"),
-    ("csl-json", "CSL-JSON", "*.json"),
-    ("ris", "RIS", "*.ris"),
-)
-"""The export formats as the save dialog lists them: id, name, file pattern."""
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"1 {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
-def name_filter(fmt: str) -> str:
-    """The save dialog's filter text for the format ``fmt``: ``BibTeX (*.bib)``."""
-    for fid, name, pattern in FORMATS:
-        if fid == fmt:
-            return f"{name} ({pattern})"
-    raise ValueError(f"unknown citation format {fmt!r}")
-
-
-def format_of_filter(text: str) -> str:
-    """The format id of a filter text from :func:`name_filter`."""
-    for fid, name, pattern in FORMATS:
-        if text == f"{name} ({pattern})":
-            return fid
-    return "bibtex"
 
 
 class CitationWindow(Protocol):
@@ -102,84 +67,6 @@ class CitationWindow(Protocol):
     def menuBar(self) -> QMenuBar: ...
     def statusBar(self) -> QStatusBar: ...
     def selected_ids(self) -> list[int]: ...
-
-
-def _formatted(
-    ids: Sequence[int], style_id: str, cache: Callable[[], CitationCache]
-) -> Callable[[Library], tuple[str, str, int]]:
-    def job(library: Library) -> tuple[str, str, int]:
-        from reader.cite import citation_records, format_citations
-
-        records = citation_records(library, ids)
-        # Through the citation cache: what it holds is a lookup, the rest is rendered
-        # and kept (ui.citecache fills it ahead of copies, after imports and edits).
-        entries = format_citations(records, style_id, html=True, cache=cache())
-        # One render: the plain text is the HTML's text (citeproc-py's two formatters
-        # differ only in markup and escaping).
-        plain = "\n\n".join(html.unescape(_TAG.sub("", e)) for e in entries)
-        rich = "".join(f"<p>{e}</p>" for e in entries)
-        return plain, rich, len(records)
-
-    return job
-
-
-def _text(ids: Sequence[int], kind: str) -> Callable[[Library], tuple[str, str, int]]:
-    def job(library: Library) -> tuple[str, str, int]:
-        from reader.cite import citation_records, export_text, markdown_links, pandoc_citation
-
-        records = citation_records(library, ids)
-        if kind == "link":
-            text = markdown_links(records)
-        elif kind == "citekey":
-            text = pandoc_citation(records)
-        else:
-            text = export_text(records, kind)
-        return text, "", len(records)
-
-    return job
-
-
-def write_export(library: Library, ids: Sequence[int], fmt: str, target: Path) -> int:
-    """Write the citations of ``ids`` in ``fmt`` to ``target`` (whole or not at all);
-    returns how many papers were written."""
-    from reader.cite import citation_records, export_text
-
-    records = citation_records(library, ids)
-    text = export_text(records, fmt)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        Path(temp).replace(target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return len(records)
-
-
-class CitekeyCommand(EditCommand):
-    """The user's new citekey for one paper; undo gives back the old one."""
-
-    def __init__(self, paper_id: int, key: str) -> None:
-        super().__init__(f"Change the citekey to {key}")
-        self.paper_id = paper_id
-        self.key = key
-        self._old: tuple[str, bool] | None = None
-
-    def write_do(self, library: Library) -> Changes:
-        from reader.library.citekeys import key_edited
-
-        if self._old is None:
-            old = library.citekeys([self.paper_id]).get(self.paper_id, "")
-            self._old = (old, key_edited(library, self.paper_id))
-        return library.set_citekey(self.paper_id, self.key)
-
-    def write_undo(self, library: Library) -> Changes:
-        assert self._old is not None
-        old, edited = self._old
-        if edited:
-            return library.set_citekey(self.paper_id, old)
-        return library.reset_citekey(self.paper_id)
 
 
 class Citations(QObject):
@@ -303,13 +190,13 @@ class Citations(QObject):
 
     def copy_formatted(self) -> None:
         """Edit ▸ Copy: the selection as formatted citations in the chosen style."""
-        self._copy(_formatted(self._window.selected_ids(), self.style_id, self.cache.cache))
+        self._copy(formatted_job(self._window.selected_ids(), self.style_id, self.cache.cache))
 
     def copy_text(self, kind: str) -> None:
         """Copy as BibTeX (``bibtex``), Link (``link``) or Citekey (``citekey``)."""
-        self._copy(_text(self._window.selected_ids(), kind))
+        self._copy(text_job(self._window.selected_ids(), kind))
 
-    def _copy(self, job: Callable[[Library], tuple[str, str, int]]) -> None:
+    def _copy(self, job: CopyJob) -> None:
         if not self._window.selected_ids():
             self.message.emit("Select the papers to copy first", 4000)
             return
@@ -324,7 +211,7 @@ class Citations(QObject):
             mime.setHtml(rich)
         QGuiApplication.clipboard().setMimeData(mime)
         noun = "citation"
-        self.message.emit(f"Copied {_plural(count, noun)}", 5000)
+        self.message.emit(f"Copied {plural(count, noun)}", 5000)
         self.copied.emit(count)
 
     def _fail(self, what: str, exc: BaseException) -> None:
@@ -341,62 +228,28 @@ class Citations(QObject):
     def choose_export(self, selected: bool) -> None:
         """File ▸ Export Citations…: a save dialog with a filter per format."""
         ids = self._window.selected_ids()
-        dialog = QFileDialog(self._parent, "Export Citations")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters([name_filter(f) for f, _, _ in FORMATS])
-        last = self._window.state.choice("citation-format", "bibtex")
-        dialog.selectNameFilter(
-            name_filter(last if last in {f for f, _, _ in FORMATS} else "bibtex")
-        )
-        dialog.setDirectory(self._window.state.choice("citation-folder", str(Path.home())))
-        dialog.setDefaultSuffix(_suffix(format_of_filter(dialog.selectedNameFilter())))
-        dialog.filterSelected.connect(lambda text: _follow_format(dialog, format_of_filter(text)))
-        only = QCheckBox(f"Only the {_plural(len(ids), 'selected paper')}")
-        only.setEnabled(bool(ids))
-        only.setChecked(selected and bool(ids))
-        layout = dialog.layout()
-        if isinstance(layout, QGridLayout):
-            layout.addWidget(only, layout.rowCount(), 0, 1, layout.columnCount())
-        dialog.only_selected = only  # type: ignore[attr-defined]
-        dialog.selectFile("citations." + _suffix(format_of_filter(dialog.selectedNameFilter())))
-        dialog.accepted.connect(
-            lambda: self.export_to(
-                Path(dialog.selectedFiles()[0]),
-                format_of_filter(dialog.selectedNameFilter()),
-                ids if only.isChecked() else None,
-            )
-        )
+        dialog = export_dialog(self._parent, self._window.state, ids, selected, self.export_to)
         self.export_dialog = dialog
         dialog.open()
 
     def export_to(self, target: Path, fmt: str, ids: Sequence[int] | None) -> None:
         """Write the citations of ``ids`` (``None``: every paper of the view) to ``target``."""
-        self._window.state.set_choice("citation-format", fmt)
-        self._window.state.set_choice("citation-folder", str(target.parent))
+        self._window.state.set_choice(FORMAT_CHOICE, fmt)
+        self._window.state.set_choice(FOLDER_CHOICE, str(target.parent))
         model = self._window.model
-        view: PaperFilter = model.view
-        sort: SortKey = model.sort_key
-        descending: bool = model.descending
+        view: tuple[PaperFilter, SortKey, bool] = (model.view, model.sort_key, model.descending)
         shown = model.ids() if ids is None and model.complete else None
         chosen = list(ids) if ids is not None else None
-
-        def job(library: Library) -> int:
-            wanted = chosen if chosen is not None else shown
-            if wanted is None:
-                wanted = library.paper_ids(view, sort, descending=descending)
-            return write_export(library, wanted, fmt, target)
-
         self.message.emit(f"Exporting citations to {target.name}…", 0)
         self._runner().run(
             f"export-{next(self._exports)}",
-            job,
+            export_job(target, fmt, chosen, shown, view),
             lambda count: self._exported(target, count),
-            lambda exc: self._fail(f"written to {target}", _reason(exc)),
+            lambda exc: self._fail(f"written to {target}", failure_reason(exc)),
         )
 
     def _exported(self, target: Path, count: int) -> None:
-        self.message.emit(f"Exported {_plural(count, 'citation')} to {target}", 10000)
+        self.message.emit(f"Exported {plural(count, 'citation')} to {target}", 10000)
         self.exported.emit(target, count)
 
     # ------------------------------------------------------------------ the citekey
@@ -462,27 +315,6 @@ def _insert_after(menu: QMenu, after: QAction | None, actions: list[QAction]) ->
             menu.addAction(action)
         else:
             menu.insertAction(before, action)
-
-
-def _follow_format(dialog: QFileDialog, fmt: str) -> None:
-    """The file name's extension follows the chosen format (``refs.bib`` → ``refs.ris``)."""
-    suffix = _suffix(fmt)
-    dialog.setDefaultSuffix(suffix)
-    edit = dialog.findChild(QLineEdit, "fileNameEdit")
-    if isinstance(edit, QLineEdit):
-        stem, dot, old = edit.text().rpartition(".")
-        if dot and old in {"bib", "json", "ris"}:
-            edit.setText(f"{stem}.{suffix}")
-
-
-def _suffix(fmt: str) -> str:
-    return {"csl-json": "json", "ris": "ris"}.get(fmt, "bib")
-
-
-def _reason(exc: BaseException) -> BaseException:
-    if isinstance(exc, OSError) and exc.strerror:
-        return OSError(exc.strerror)
-    return exc
 
 
 def install_citations(window: CitationWindow, paper_actions: list[QAction]) -> Citations:

@@ -10,7 +10,9 @@ style on the citations' reader thread, a small chunk at a time, once the changes
 been quiet for a moment, so that a copy waits at most for one chunk and the cache is
 written only by that thread, never by the library's writer. Some time after the window
 opens, the papers never rendered in the chosen style follow, newest first (after an
-upgrade, or a new style: a 100,000-paper library is some minutes of one core's time).
+upgrade, or a new style: a 100,000-paper library is some minutes of one core's time);
+just before, the entries under keys no paper answers to any more are pruned, a bounded
+step a job (:func:`~reader.library.citation_cache.prune_stale`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from reader.library import Changes, Library
-from reader.library.citation_cache import CitationCache, cache_path, uncached_papers
+from reader.library.citation_cache import (
+    CitationCache,
+    PruneCursor,
+    cache_path,
+    prune_stale,
+    uncached_papers,
+)
 from reader.worker import LibraryReader
 from ui.operations import QueryRunner
 
@@ -41,6 +49,8 @@ class CitationCacheFiller(QObject):
 
     filled = Signal(int)
     """A background job stored this many entries."""
+    pruned = Signal(int)
+    """A prune step dropped this many entries (keys no paper answers to)."""
 
     def __init__(
         self,
@@ -63,6 +73,7 @@ class CitationCacheFiller(QObject):
         self._quiet.setInterval(QUIET_MS)
         self._quiet.timeout.connect(self._next)
         self._backlog: list[int] | None = None  # papers never rendered, newest last
+        self._prune_from: PruneCursor | None = None  # None: no prune under way
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
         self._idle.setInterval(IDLE_MS)
@@ -88,6 +99,7 @@ class CitationCacheFiller(QObject):
 
     def _found(self, ids: list[int]) -> None:
         self._backlog = ids[::-1]  # popped from the end: newest first
+        self._prune_from = ("", "")  # first the entries of keys gone since, a step a job
         self._next()
 
     def cache(self) -> CitationCache:
@@ -95,6 +107,11 @@ class CitationCacheFiller(QObject):
         if self._cache is None:
             self._cache = CitationCache(self._path)
         return self._cache
+
+    @property
+    def pruning(self) -> bool:
+        """Whether the prune of entries no paper answers to is still under way."""
+        return self._prune_from is not None
 
     @property
     def pending(self) -> int:
@@ -130,6 +147,9 @@ class CitationCacheFiller(QObject):
             chunk = list(itertools.islice(self._pending, CHUNK))
             for paper_id in chunk:
                 del self._pending[paper_id]
+        elif self._prune_from is not None:
+            self._prune(self._prune_from)
+            return
         elif self._backlog:
             chunk = self._backlog[-CHUNK:][::-1]
             del self._backlog[-CHUNK:]
@@ -147,6 +167,20 @@ class CitationCacheFiller(QObject):
 
         self._queries_of().run("cache-fill", job, self._done, self._failed)
 
+    def _prune(self, after: PruneCursor) -> None:
+        self._running = True
+
+        def job(library: Library) -> tuple[int, PruneCursor | None]:
+            return prune_stale(library, self.cache(), after)
+
+        self._queries_of().run("cache-prune", job, self._pruned_step, self._failed)
+
+    def _pruned_step(self, result: tuple[int, PruneCursor | None]) -> None:
+        gone, self._prune_from = result
+        self._running = False
+        self.pruned.emit(gone)
+        QTimer.singleShot(0, self._next)
+
     def _done(self, stored: int) -> None:
         self._running = False
         self.filled.emit(stored)
@@ -158,6 +192,7 @@ class CitationCacheFiller(QObject):
         self._running = False
         self._pending.clear()
         self._backlog = None
+        self._prune_from = None
 
     def close(self) -> None:
         """Start nothing more (the window is closing); :meth:`close_cache` once the reader

@@ -9,11 +9,11 @@ labelled by :func:`digest_label`). The roles below are what the items carry;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QIcon, QStandardItem, QStandardItemModel
 
 from reader.library import DigestRecord, DigestStatus, Status, TagCount, ViewCounts
 from reader.library.saved_views import SavedView
@@ -77,6 +77,16 @@ _TOOLTIPS = {
 }
 
 
+def _leaf(icon_: QIcon, text: str, key: ViewKey, count: int | None, tip: str) -> QStandardItem:
+    """A saved view's or a tag's item: what it shows, its count and its tooltip."""
+    item = QStandardItem(icon_, text)
+    item.setEditable(False)
+    item.setData(key, ViewKeyRole)
+    item.setData(count, CountRole)
+    item.setToolTip(plain_tooltip(tip))
+    return item
+
+
 class SidebarModel(QStandardItemModel):
     """The sidebar's items. Counts and lists are refreshed in place by the window."""
 
@@ -128,36 +138,27 @@ class SidebarModel(QStandardItemModel):
 
     def set_saved_views(self, views: Sequence[SavedView], counts: dict[int, int | None]) -> None:
         """Replace the saved-view items (names, live counts), in their order."""
-        current = [
-            (
-                self.saved_section.child(r).data(SavedViewRole),
-                self.saved_section.child(r).data(CountRole),
-            )
-            for r in range(self.saved_section.rowCount())
-        ]
-        if current == [(v, counts.get(v.id)) for v in views]:
-            return
-        self.saved_section.removeRows(0, self.saved_section.rowCount())
-        view_icon = icon("search")
-        items = []
-        for view in views:
-            item = QStandardItem(view_icon, view.name)
-            item.setEditable(False)
-            item.setData(ViewKey("saved", view.id), ViewKeyRole)
-            item.setData(view, SavedViewRole)
-            item.setData(counts.get(view.id), CountRole)
-            shown = view.query or "every paper"
-            item.setToolTip(
-                plain_tooltip(
+
+        def items() -> list[QStandardItem]:
+            view_icon = icon("search")
+            made = []
+            for view in views:
+                shown = view.query or "every paper"
+                item = _leaf(
+                    view_icon,
+                    view.name,
+                    ViewKey("saved", view.id),
+                    counts.get(view.id),
                     f"{view.name}: “{shown}” in {view.base}, by {view.sort.value} "
                     f"({'descending' if view.descending else 'ascending'}); right-click to "
-                    "rename, move or delete; drag to reorder"
+                    "rename, move or delete; drag to reorder",
                 )
-            )
-            items.append(item)
-        if items:
-            self.saved_section.appendRows(items)
-        self._set_count(self.saved_section, len(views) or None)
+                item.setData(view, SavedViewRole)
+                made.append(item)
+            return made
+
+        wanted = [(v, counts.get(v.id)) for v in views]
+        self._replace(self.saved_section, wanted, lambda c: c.data(SavedViewRole), items)
 
     def saved_view(self, view_id: int) -> SavedView | None:
         """The saved view ``view_id`` as the sidebar lists it."""
@@ -167,30 +168,41 @@ class SidebarModel(QStandardItemModel):
     def set_tags(self, tags: Sequence[TagCount]) -> None:
         """Replace the tag items (names and counts); tags no paper has are not listed."""
         tags = [t for t in tags if t.count > 0]
-        current = [
-            (self.tags_section.child(r).text(), self.tags_section.child(r).data(CountRole))
-            for r in range(self.tags_section.rowCount())
-        ]
-        if current == [(t.name, t.count) for t in tags]:
-            return
-        self.tags_section.removeRows(0, self.tags_section.rowCount())
-        tag_icon = icon("tag")
-        items = []
-        for tag in tags:
-            item = QStandardItem(tag_icon, tag.name)
-            item.setEditable(False)
-            item.setData(ViewKey("tag", tag.name), ViewKeyRole)
-            item.setData(tag.count, CountRole)
-            item.setToolTip(
-                plain_tooltip(
+
+        def items() -> list[QStandardItem]:
+            tag_icon = icon("tag")
+            return [
+                _leaf(
+                    tag_icon,
+                    tag.name,
+                    ViewKey("tag", tag.name),
+                    tag.count,
                     f"#{tag.name}: {tag.count} paper{'s' if tag.count != 1 else ''} (right-click "
-                    "to rename, merge or delete)"
+                    "to rename, merge or delete)",
                 )
-            )
-            items.append(item)
-        if items:
-            self.tags_section.appendRows(items)
-        self._set_count(self.tags_section, len(tags) or None)
+                for tag in tags
+            ]
+
+        wanted = [(t.name, t.count) for t in tags]
+        self._replace(self.tags_section, wanted, QStandardItem.text, items)
+
+    def _replace(
+        self,
+        section: QStandardItem,
+        wanted: Sequence[tuple[object, int | None]],
+        shown: Callable[[QStandardItem], object],
+        items: Callable[[], list[QStandardItem]],
+    ) -> None:
+        """Put ``items()`` under ``section`` in place of its children, and their number as
+        its count, unless each child's ``(shown(child), count)`` already is ``wanted``'s."""
+        children = (section.child(row) for row in range(section.rowCount()))
+        if [(shown(c), c.data(CountRole)) for c in children] == list(wanted):
+            return
+        section.removeRows(0, section.rowCount())
+        made = items()
+        if made:
+            section.appendRows(made)
+        self._set_count(section, len(made) or None)
 
     def set_digests(self, records: Sequence[DigestRecord], *, more: bool = False) -> None:
         """Replace the import-log items; failed digests get a warning icon and their error.

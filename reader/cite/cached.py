@@ -24,7 +24,8 @@ import hashlib
 import json
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -184,10 +185,7 @@ def render_cached(
     batch = _prepare(items, style_path, style_id, cache, html)
     if batch is None:
         return _render.render(items, style_path, html=html)
-    with _render._lock, warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        renderer = _Renderer(batch, html)
-        renderer.render_missing()
+    with _rendering(batch, html) as renderer:
         order = renderer.sort()
     if keep:
         _keep(cache, batch)
@@ -214,10 +212,7 @@ def fill(
     batch = _prepare(items, style_path, style_id, cache, html)
     if batch is None:
         return 0
-    with _render._lock, warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        renderer = _Renderer(batch, html)
-        renderer.render_missing()
+    with _rendering(batch, html) as renderer:
         for column in range(batch.columns):
             group = [i for i, item in enumerate(batch.items) if item.sort_keys[column] is UNKNOWN]
             if group:
@@ -225,6 +220,17 @@ def fill(
                 for i, value in zip(group, values, strict=True):
                     batch.items[i].sort_keys[column] = comparable(value)
     return _keep(cache, batch)
+
+
+@contextmanager
+def _rendering(batch: _Batch, html: bool) -> Iterator[_Renderer]:
+    """citeproc-py at work on ``batch``: the style lock held, its warnings silenced, and
+    the entries the cache lacks already rendered."""
+    with _render._lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        renderer = _Renderer(batch, html)
+        renderer.render_missing()
+        yield renderer
 
 
 class _Renderer:

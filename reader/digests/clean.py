@@ -2,8 +2,9 @@
 
 A feed, a mail or a JSON file can carry anything in its titles: terminal escapes that clear
 the screen or spoof links (``ESC ] 8 ;;``), bidi overrides that show a title backwards, C1
-controls, and lone surrogates (a JSON ``"\\ud800"``, a UTF-7 mail) that no UTF-8 encoder
-accepts. Every :class:`~reader.digests.model.Entry` a reader returns passes through
+controls, lone surrogates (a JSON ``"\\ud800"``, a UTF-7 mail) that no UTF-8 encoder
+accepts, and noncharacters (a feed's ``&#xFFFE;``) that XML 1.0 forbids and no text means.
+Every :class:`~reader.digests.model.Entry` a reader returns passes through
 :func:`clean_digest` (the registry does it for every format), so nothing of the sort is
 stored, printed or exported.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 from reader.digests.model import Digest, Entry
 from reader.digests.tex import tex_to_unicode
@@ -19,10 +21,17 @@ from reader.digests.tex import tex_to_unicode
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 """C0 and C1 controls but tab and newline, DEL, and the Unicode line/paragraph separators:
 each becomes a space."""
-_INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
+)
+"""The 66 noncharacters, as a character class's inside: U+FDD0–U+FDEF and the last two code
+points of every plane (U+FFFE, a byte-swapped BOM, among them). Reserved for a program's own
+use, never text; an export drops them from note names too (:mod:`reader.export.names`)."""
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb" + _NONCHARACTERS + "]")
 """Bidi embeddings, overrides and isolates (which reorder what follows them, up to the end
-of a line), stray BOMs, interlinear annotation marks: dropped. The bidi *marks* (LRM, RLM,
-ALM) only set the direction of their neighbours: Hebrew and Arabic titles keep them."""
+of a line), stray BOMs, interlinear annotation marks and noncharacters: dropped. The bidi
+*marks* (LRM, RLM, ALM) only set the direction of their neighbours: Hebrew and Arabic titles
+keep them."""
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -37,7 +46,16 @@ _ARXIV_CATEGORY = re.compile(r"(?:" + "|".join(_ARCHIVES) + r")(?:\.[A-Za-z][A-Z
 """An arXiv category (``cs.CL``, ``hep-ex``, ``cond-mat.mes-hall``): the only kind kept.
 MSC and ACM codes (``53D10``, ``I.2.7``) and journal sections (``Review``) are no category."""
 
-_LINE_FIELDS = ("title", "organization", "organization_handle", "arxiv_id", "url", "doi", "journal")
+_LINE_FIELDS = ("organization", "organization_handle", "arxiv_id", "url", "doi", "journal")
+
+LINE_LIMIT = 10_000
+"""The longest title, author name, journal or link an entry keeps, in characters: beyond
+it a field is cut, ending in "…" (a title of 5,000 characters is kept whole; the reference
+formats cut theirs at 2,000 already, :func:`reader.digests.citations.clean_title`). A
+feed's 30 MB title would otherwise be indexed, keyed and stored whole: some hundreds of MB
+of memory for one paper."""
+TEXT_LIMIT = 100_000
+"""The longest abstract an entry keeps (the reference formats' limit too)."""
 
 
 def clean_line(text: str) -> str:
@@ -54,22 +72,39 @@ def clean_text(text: str) -> str:
 
 
 def clean_entry(entry: Entry) -> Entry:
-    """``entry`` with every text field cleaned (lists lose the items left empty), the TeX
-    rule of :mod:`~reader.digests.tex` applied to its title and abstract, and only arXiv
-    categories among its categories."""
-    changes: dict[str, object] = {"abstract": clean_text(tex_to_unicode(entry.abstract))}
+    """``entry`` with every text field cleaned and cut to :data:`LINE_LIMIT` (the abstract
+    to :data:`TEXT_LIMIT`; lists lose the items left empty), the TeX rule of
+    :mod:`~reader.digests.tex` applied to its title and abstract, and only arXiv categories
+    among its categories."""
+    changes: dict[str, object] = {
+        "abstract": _bounded(entry.abstract, TEXT_LIMIT, clean_text, tex_to_unicode)
+    }
     for name in _LINE_FIELDS:
         value = getattr(entry, name)
         if value is not None:
-            changes[name] = clean_line(value) or None
-    changes["title"] = clean_line(tex_to_unicode(entry.title)) or None
-    changes["authors"] = tuple(item for item in map(clean_line, entry.authors) if item)
+            changes[name] = _bounded(value, LINE_LIMIT, clean_line) or None
+    changes["authors"] = tuple(
+        item for item in (_bounded(a, LINE_LIMIT, clean_line) for a in entry.authors) if item
+    )
     changes["categories"] = tuple(
         dict.fromkeys(c for c in map(clean_line, entry.categories) if is_arxiv_category(c))
     )
     # A title of nothing but control characters still names the entry: U+FFFD says so.
-    changes["title"] = changes["title"] or "\ufffd"
+    title = _bounded(entry.title, LINE_LIMIT, clean_line, tex_to_unicode)
+    changes["title"] = title or "\ufffd"
     return dataclasses.replace(entry, **changes)  # type: ignore[arg-type]
+
+
+def _bounded(
+    text: str, limit: int, clean: Callable[[str], str], convert: Callable[[str], str] = str
+) -> str:
+    """``clean(convert(text))`` in at most ``limit`` characters, ending in "…" when cut.
+    Only the first ``2 × limit`` characters are read: the rest could only be cut."""
+    cut = len(text) > 2 * limit
+    out = clean(convert(text[: 2 * limit] if cut else text))
+    if cut or len(out) > limit:
+        out = out[: limit - 1].rstrip() + "…"
+    return out
 
 
 def is_arxiv_category(term: str) -> bool:

@@ -11,6 +11,11 @@ one wait per batch:
 2. :meth:`WriteBatch.commit` flushes every staged temporary to disk together
    (:func:`reader.durable.sync_descriptors`), then moves each into place (``os.replace``,
    or a no-clobber hard link for a new note), then flushes the folders' entries once.
+3. A replaced note's old version keeps a second name until then
+   (:func:`reader.export.files.keep_old_version`), removed by a thread of the batch's own
+   while the export goes on: freeing a file's blocks costs milliseconds on a disk that
+   trims them at once, a wait the export need not make per note. :meth:`WriteBatch.finish`
+   waits for it (the end of an export).
 
 A crash or a kill at any moment leaves each note either as it was or as it was staged,
 never half written: a temporary is moved into place only after its bytes are on disk.
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +73,7 @@ class WriteBatch:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._writes: list[StagedWrite] = []
+        self._freeing: threading.Thread | None = None
 
     def __len__(self) -> int:
         return len(self._writes)
@@ -99,6 +106,7 @@ class WriteBatch:
         if not writes:
             return []
         moved: set[Path] = set()
+        old_versions: list[Path] = []
         try:
             errors = sync_descriptors([w.fd for w in writes])
             for write, error in zip(writes, errors, strict=True):
@@ -106,13 +114,18 @@ class WriteBatch:
                     write.error = OSError(error.errno, error.strerror, str(write.target))
                     continue
                 try:
-                    self._move(write)
+                    old = self._move(write)
                 except (ChangedMeanwhile, FileExistsError) as exc:
                     write.error = exc
                 except OSError as exc:
                     write.error = OSError(exc.errno, exc.strerror or str(exc), str(write.target))
                 else:
                     moved.add(write.target.parent)
+                    if old is not None:
+                        old_versions.append(old)
+        except BaseException:
+            self._free_later(old_versions)
+            raise
         finally:
             for write in writes:
                 with contextlib.suppress(OSError):
@@ -121,6 +134,7 @@ class WriteBatch:
                     write.temp.unlink(missing_ok=True)
         for folder in moved:
             sync_path(folder)
+        self._free_later(old_versions)
         for write in writes:
             if write.error is None:
                 try:
@@ -128,6 +142,20 @@ class WriteBatch:
                 except OSError as exc:  # pragma: no cover - removed right after the move
                     write.error = exc
         return writes
+
+    def finish(self) -> None:
+        """Wait until the old versions of the notes replaced so far are removed."""
+        if self._freeing is not None:
+            self._freeing.join()
+            self._freeing = None
+
+    def _free_later(self, old_versions: list[Path]) -> None:
+        self.finish()  # the previous commit's first: one thread at a time
+        if old_versions:
+            self._freeing = threading.Thread(
+                target=_remove_all, args=(old_versions,), name="papershelf-old-notes"
+            )
+            self._freeing.start()
 
     def discard(self) -> None:
         """Forget every staged note, leaving the notes as they are (temporaries removed)."""
@@ -139,11 +167,12 @@ class WriteBatch:
                 write.temp.unlink(missing_ok=True)
 
     @staticmethod
-    def _move(write: StagedWrite) -> None:
+    def _move(write: StagedWrite) -> Path | None:
+        """Move the note into place; the second name its old version keeps, if any."""
         # Moved while still open, so still locked: a cleaner never takes it for stale.
         if not write.replace:
             files.move_no_clobber(write.temp, write.target)
-            return
+            return None
         if write.expect is not None:
             try:
                 now = os.lstat(write.target)
@@ -151,4 +180,18 @@ class WriteBatch:
                 raise ChangedMeanwhile(write.target) from None
             if (now.st_size, now.st_mtime_ns) != write.expect:
                 raise ChangedMeanwhile(write.target)
-        write.temp.replace(write.target)
+        old = files.keep_old_version(write.target)
+        try:
+            write.temp.replace(write.target)
+        except BaseException:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+            raise
+        return old
+
+
+def _remove_all(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()

@@ -3,7 +3,9 @@
 Every note is written to a temporary file in the export folder, flushed to disk and then
 moved into place (``os.replace``), so a crash leaves the old note or the new one, never
 half of one. A new note is moved into place with a hard link, which fails rather than
-overwrite a file that appeared meanwhile. Nothing here ever deletes a file of the user's.
+overwrite a file that appeared meanwhile. Nothing here ever deletes a file of the user's:
+the one name it removes besides its temporaries is the second name it gave a note's old
+version just before replacing it (:func:`keep_old_version`).
 
 A temporary file is named ``.papershelf-<16 hex digits>.tmp`` and, where the platform has
 ``flock``, locked by its writer until it has been moved into place. A process killed
@@ -339,6 +341,23 @@ def new_temp(folder: Path) -> tuple[int, Path]:
             with contextlib.suppress(OSError):  # no locks here (some network shares)
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return fd, path
+
+
+def keep_old_version(target: Path) -> Path | None:
+    """A second, hidden name for the note at ``target`` (a hard link, named like a
+    temporary), so that replacing the note does not free its old version's blocks then:
+    on a file system that trims freed blocks at once, that is milliseconds a note. The
+    caller removes it when the replace is done, off the export's path; a killed export
+    leaves it to be removed like a temporary. ``None`` where there are no hard links."""
+    while True:
+        path = target.parent / f"{_TEMP_PREFIX}{secrets.token_hex(8)}{_TEMP_SUFFIX}"
+        try:
+            os.link(target, path, follow_symlinks=False)
+        except FileExistsError:  # pragma: no cover - 64 random bits
+            continue
+        except (OSError, NotImplementedError):
+            return None
+        return path
 
 
 def move_no_clobber(temp: Path, target: Path) -> None:

@@ -222,6 +222,7 @@ class _Export:
                 self._advance(final=True)
         finally:
             self._commit()  # what was staged before a stop, a cancel or an error
+            self.vault.batch.finish()
             if self.report.touched_folder:
                 files.sync_folder(self.folder)
             ledger.errors_with_stop()

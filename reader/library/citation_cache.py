@@ -11,7 +11,10 @@ citeproc-py's version and the output format. A lookup hands an entry back only w
 paper's digest now is the stored one, so an edited title, a new author list or an
 upgraded style is never served stale; it is simply rendered again. The file holds
 nothing the user made: deleting it only costs renders, and a file written by another
-version of this format is emptied. Only the citations' own thread writes it, never the
+version of this format is emptied. Entries under a key no paper answers to any more (a
+citekey edited, a paper merged away or deleted for good) are pruned by
+:func:`prune_stale`, a bounded step at a time, which the background fill runs once a
+session. Only the citations' own thread writes it, never the
 library's writer, so it never delays an edit.
 """
 
@@ -23,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from reader.library.side_file import open_side_file
 
 if TYPE_CHECKING:
     from reader.library.store import Library
@@ -68,40 +73,13 @@ class CitationCache:
 
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = Path(path) if path is not None else None
-        self.persistent = False
-        conn = None
-        if self.path is not None:
-            try:
-                conn = self._open(self.path)
-                self.persistent = True
-            except (sqlite3.Error, OSError):
-                conn = None
-        self._conn = conn or self._open(None)
-
-    @staticmethod
-    def _open(path: Path | None) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            ":memory:" if path is None else path,
-            isolation_level=None,
-            timeout=5,
+        self._conn, self.persistent = open_side_file(
+            self.path,
+            version=CACHE_VERSION,
+            schema=_SCHEMA,
+            tables=("entry",),
             check_same_thread=False,
         )
-        try:
-            conn.execute("PRAGMA busy_timeout = 5000")
-            if path is not None:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version != CACHE_VERSION:
-                conn.executescript(
-                    "BEGIN IMMEDIATE; DROP TABLE IF EXISTS entry; "
-                    f"{_SCHEMA} PRAGMA user_version = {CACHE_VERSION}; COMMIT;"
-                )
-            conn.execute("SELECT count(*) FROM entry LIMIT 1").fetchone()
-        except BaseException:
-            conn.close()
-            raise
-        return conn
 
     def close(self) -> None:
         """Close the connection."""
@@ -160,6 +138,39 @@ class CitationCache:
             self._conn.execute("SELECT count(*) FROM entry WHERE style = ?", [style]).fetchone()[0]
         )
 
+    def keys_after(self, after: tuple[str, str], limit: int) -> list[tuple[str, str]]:
+        """Up to ``limit`` ``(style, citekey)`` pairs held, in that order, after ``after``
+        (``("", "")``: from the first)."""
+        return [
+            (str(style), str(key))
+            for style, key in self._conn.execute(
+                "SELECT style, citekey FROM entry WHERE (style, citekey) > (?, ?) "
+                "ORDER BY style, citekey LIMIT ?",
+                [*after, limit],
+            )
+        ]
+
+    def forget(self, pairs: Sequence[tuple[str, str]]) -> int:
+        """Drop the entries of ``(style, citekey)`` pairs; how many went (0, and nothing
+        dropped, when the file cannot be written just now)."""
+        if not pairs:
+            return 0
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                gone = 0
+                for style, key in pairs:
+                    gone += self._conn.execute(
+                        "DELETE FROM entry WHERE style = ? AND citekey = ?", [style, key]
+                    ).rowcount
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error:
+            return 0
+        return gone
+
     def held_keys(self, style: str) -> set[str]:
         """The (lower-cased) citekeys with an entry in ``style``, current or not."""
         return {
@@ -178,3 +189,60 @@ def uncached_papers(library: Library, cache: CitationCache, style: str) -> list[
         "ORDER BY p.id DESC"
     )
     return [int(pid) for pid, key in rows if key is None or str(key).lower() not in held]
+
+
+PRUNE_CHUNK = 5000
+"""Entries one :func:`prune_stale` step looks at (some tens of ms of CPU)."""
+
+PruneCursor = tuple[str, str]
+"""Where a prune goes on from: the last ``(style, citekey)`` looked at."""
+
+
+def prune_stale(
+    library: Library,
+    cache: CitationCache,
+    after: PruneCursor = ("", ""),
+    limit: int = PRUNE_CHUNK,
+) -> tuple[int, PruneCursor | None]:
+    """Drop, of the ``limit`` entries after ``after``, those under keys that no paper of
+    ``library`` answers to any more: a key edited away, a paper merged into another or
+    deleted for good (a paper in the trash keeps its entries, for its restore). Returns
+    how many went and where to go on from (``None``: the last entry was looked at).
+
+    A step reads only the keys it looks at, through the citekey index, so its cost is
+    bounded whatever the size of the library or of the cache. While some paper has no key
+    yet (an upgraded library whose keys are being given), nothing is pruned: its entries
+    are under the keys it would get. A key pruned wrongly costs one render, nothing more.
+    """
+    from reader.library.citekeys import missing
+
+    if missing(library):
+        return 0, None
+    held = cache.keys_after(after, limit)
+    if not held:
+        return 0, None
+    keys = sorted({key for _, key in held})
+    live: set[str] = set()
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        live.update(
+            str(key).lower()
+            for (key,) in library.connection.execute(
+                f"SELECT c.key FROM citekey c WHERE c.key IN ({marks}) "
+                "AND (EXISTS (SELECT 1 FROM paper p WHERE p.id = c.paper_id) "
+                "OR EXISTS (SELECT 1 FROM trash t WHERE t.paper_id = c.paper_id))",
+                chunk,
+            )
+        )
+    gone = cache.forget([(style, key) for style, key in held if key not in live])
+    return gone, (held[-1] if len(held) == limit else None)
+
+
+def prune_all(library: Library, cache: CitationCache) -> int:
+    """Every :func:`prune_stale` step at once; how many entries went."""
+    total, cursor = prune_stale(library, cache)
+    while cursor is not None:
+        gone, cursor = prune_stale(library, cache, cursor)
+        total += gone
+    return total

@@ -11,9 +11,10 @@ own thread or process), never the library's writer, so it never delays an edit.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from reader.library.side_file import open_side_file
 
 CACHE_VERSION = 5
 """Bumped whenever the stored term format changes, so old caches are rebuilt."""
@@ -47,37 +48,9 @@ class FeatureCache:
 
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = Path(path) if path is not None else None
-        self.persistent = False
-        conn = None
-        if self.path is not None:
-            try:
-                conn = self._open(self.path)
-                self.persistent = True
-            except (sqlite3.Error, OSError):
-                conn = None
-        self._conn = conn or self._open(None)
-
-    @staticmethod
-    def _open(path: Path | None) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            ":memory:" if path is None else path, isolation_level=None, timeout=5
+        self._conn, self.persistent = open_side_file(
+            self.path, version=CACHE_VERSION, schema=_SCHEMA, tables=("terms", "meta")
         )
-        try:
-            conn.execute("PRAGMA busy_timeout = 5000")
-            if path is not None:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version != CACHE_VERSION:
-                conn.executescript(
-                    "BEGIN IMMEDIATE; DROP TABLE IF EXISTS terms; DROP TABLE IF EXISTS meta; "
-                    f"{_SCHEMA} PRAGMA user_version = {CACHE_VERSION}; COMMIT;"
-                )
-            conn.execute("SELECT count(*) FROM terms").fetchone()
-        except BaseException:
-            conn.close()
-            raise
-        return conn
 
     def close(self) -> None:
         """Close the connection."""

@@ -15,7 +15,13 @@ from reader.cite import STYLES, cache_citations, citation_records, csl_item, for
 from reader.cite.render import NUMBER_PLACEHOLDER
 from reader.digests.model import Entry
 from reader.library import Library
-from reader.library.citation_cache import CACHE_VERSION, CitationCache, cache_path
+from reader.library.citation_cache import (
+    CACHE_VERSION,
+    CitationCache,
+    cache_path,
+    prune_all,
+    prune_stale,
+)
 from reader.library.paper_edits import edit_details
 from tests.cite.conftest import AddPapers
 from tests.cite.test_csl_ris import RECORDS
@@ -147,3 +153,58 @@ def test_a_cache_of_another_format_version_is_emptied(tmp_path: Path) -> None:
     conn.close()
     with CitationCache(path) as cache:
         assert cache.count() == 0
+
+
+def test_entries_no_paper_answers_to_are_pruned_and_the_rest_kept(
+    library: Library, papers: AddPapers
+) -> None:
+    ids = papers(
+        *(
+            Entry(
+                title=f"Pruning paper {n}", authors=(f"Ada Lovelace{n}",), arxiv_id=f"2401.0000{n}"
+            )
+            for n in range(5)
+        )
+    )
+    edited, trashed, purged, kept, untouched = ids
+    keys = library.citekeys(ids)
+    with CitationCache(cache_path(library.path)) as cache:
+        for style_id in ("apa", "ieee"):
+            assert cache_citations(citation_records(library, ids), style_id, cache, html=True) == 5
+        assert prune_all(library, cache) == 0  # every key answers: nothing goes
+        library.set_citekey(edited, "my-own-key")
+        library.trash_papers([trashed, purged])
+        library.empty_trash([purged])
+        # A step at a time, three entries a step, as the window's background fill goes.
+        steps, gone, cursor = 0, 0, prune_stale(library, cache, limit=3)
+        while True:
+            steps, gone = steps + 1, gone + cursor[0]
+            if cursor[1] is None:
+                break
+            cursor = prune_stale(library, cache, cursor[1], limit=3)
+        assert steps == 4  # 10 entries, 3 a step
+        assert gone == 4  # two styles of two keys
+        left = {keys[i].lower() for i in (trashed, kept, untouched)}
+        assert cache.held_keys("apa/html") == left == cache.held_keys("ieee/html")
+        assert cache.count() == 6
+        # The trashed paper comes back with its entries; the edited one is rendered anew.
+        library.restore_papers([trashed])
+        assert cache_citations(citation_records(library, ids), "apa", cache, html=True) == 1
+        assert "my-own-key" in cache.held_keys("apa/html")
+        assert prune_all(library, cache) == 0
+
+
+def test_nothing_is_pruned_while_some_paper_has_no_key_yet(
+    library: Library, papers: AddPapers
+) -> None:
+    ids = papers(Entry(title="Unkeyed soon", authors=("Grace Hopper",), arxiv_id="2402.00001"))
+    with CitationCache(None) as cache:
+        cache_citations(citation_records(library, ids), "apa", cache)
+        cache_citations(list(RECORDS[:3]), "apa", cache)  # keys of no paper here
+        with library.transaction() as conn:
+            conn.execute("DELETE FROM citekey WHERE paper_id = ?", [ids[0]])
+        assert prune_stale(library, cache) == (0, None)
+        assert cache.count() == 4
+        library.citekeys(ids)  # the key is given again (the window's fill does this)
+        assert prune_all(library, cache) == 3
+        assert cache.count() == 1

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import reader.digests as digests
 from reader.digests import DigestInternalError, arxiv_email, hf_html, hf_json, hf_text
-from reader.digests.clean import clean_line, clean_text
+from reader.digests.clean import LINE_LIMIT, TEXT_LIMIT, clean_entry, clean_line, clean_text
 from reader.digests.model import Digest, Entry
 from reader.importer import STORE_BUG, Importer, ImportOutcome
 from reader.library import DigestStatus, Library
@@ -26,13 +26,20 @@ from tests.digests.samples import SAMPLES, Sample
 from tests.factories import entry
 
 CAPTURED = datetime(2026, 1, 30, 18, 0, tzinfo=UTC)
-UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+NONCHARACTERS = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [
+    chr(plane << 16 | low) for plane in range(17) for low in (0xFFFE, 0xFFFF)
+]
+UNSAFE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    + "".join(NONCHARACTERS)
+    + "]"
+)
 
 # What each kind of file can carry: raw bytes where the syntax allows them, escapes where not.
-RAW = "\x1b]8;;javascript:alert(1)\x07Evil\x1b[2J\x9b\u202eesrever\u2066\x7f "
-XML = "&#x9b;&#x85;&#x202e;esrever&#x2067;&#x7f; "  # XML 1.0 allows these as references
-MARKDOWN = "\x1b[2J\x07Evil\x9b\u202eesrever\u2066\x7f "  # no "]": it would end the link
-JSON = "\\u001b]8;;javascript:alert(1)\\u0007Evil\\u009b\\u202e\\ud800\\udfff "
+RAW = "\x1b]8;;javascript:alert(1)\x07Evil\x1b[2J\x9b\u202eesrever\u2066\x7f\ufffe\U0010ffff "
+XML = "&#x9b;&#x85;&#x202e;esrever&#x2067;&#x7f;&#xFFFE;&#xFDD0; "  # as references
+MARKDOWN = "\x1b[2J\x07Evil\x9b\u202eesrever\u2066\x7f\ufdd0 "  # no "]": it would end the link
+JSON = "\\u001b]8;;javascript:alert(1)\\u0007Evil\\u009b\\u202e\\ud800\\udfff\\uffff "
 
 
 def _text_fields(entry: Entry) -> list[str]:
@@ -142,6 +149,72 @@ def test_clean_line_and_text_leave_nothing_unsafe(text: str) -> None:
     assert "\n" not in clean_line(text)
     assert clean_line(clean_line(text)) == clean_line(text)
     assert clean_text(clean_text(text)) == clean_text(text)
+
+
+@given(st.lists(st.one_of(st.text(), st.sampled_from(NONCHARACTERS)), max_size=12))
+def test_noncharacters_are_dropped_and_nothing_else_changes(parts: list[str]) -> None:
+    text = "".join(parts)
+    without = "".join(ch for ch in text if ch not in NONCHARACTERS)
+    assert clean_line(text) == clean_line(without)
+    assert clean_text(text) == clean_text(without)
+    assert not any(ch in NONCHARACTERS for ch in clean_text(text))
+
+
+def test_a_feeds_noncharacter_references_never_reach_the_library(library: Library) -> None:
+    feed = (
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><item>'
+        "<title>Byte&#xFFFE;swapped &#xFDD0;&#x10FFFF;titles</title>"
+        "<link>https://example.org/a</link><description>An &#xFFFF;abstract</description>"
+        "</item></channel></rss>"
+    )
+    path = library.path.parent / "feed.rss"
+    path.write_text(feed, encoding="utf-8")
+    assert Importer(library).import_file(path).outcome is ImportOutcome.IMPORTED
+    (paper,) = library.papers()
+    assert paper.title == "Byteswapped titles"
+    assert paper.abstract == "An abstract"
+
+
+_NO_TEX = st.characters(blacklist_characters="\\")  # TeX is converted (test_sample.py)
+
+
+@given(
+    title=st.text(_NO_TEX, min_size=1, max_size=60),
+    abstract=st.text(_NO_TEX, max_size=60),
+    repeat=st.integers(min_value=1, max_value=200),
+)
+def test_every_field_is_cut_to_its_limit_and_cleaning_again_changes_nothing(
+    title: str, abstract: str, repeat: int
+) -> None:
+    long = Entry(
+        title=title * repeat * 2,
+        abstract=abstract * repeat * 100,
+        authors=(title * repeat * 2, "Ada Lovelace"),
+        journal=title * repeat * 2,
+    )
+    cleaned = clean_entry(long)
+    assert 0 < len(cleaned.title) <= LINE_LIMIT
+    assert len(cleaned.abstract) <= TEXT_LIMIT
+    assert all(len(a) <= LINE_LIMIT for a in cleaned.authors)
+    assert cleaned.journal is None or len(cleaned.journal) <= LINE_LIMIT
+    assert clean_entry(cleaned) == cleaned
+    if len(clean_line(long.title)) <= LINE_LIMIT:  # short enough: cut nowhere
+        assert cleaned.title == (clean_line(long.title) or "\ufffd")
+
+
+def test_a_feed_title_of_megabytes_is_cut_before_it_is_stored(library: Library) -> None:
+    feed = (
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title><item><title>'
+        + "Words without end " * 200_000
+        + "</title><link>https://example.org/a</link></item></channel></rss>"
+    )
+    path = library.path.parent / "feed.rss"
+    path.write_text(feed, encoding="utf-8")
+    assert Importer(library).import_file(path).outcome is ImportOutcome.IMPORTED
+    (paper,) = library.papers()
+    assert len(paper.title) <= LINE_LIMIT
+    assert paper.title.startswith("Words without end Words")
+    assert paper.title.endswith("…")
 
 
 def test_clean_keeps_what_people_write() -> None:

@@ -20,7 +20,8 @@ from reader.importer import Importer
 from reader.library import Library
 from tests.factories import SAMPLE_PATH
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle
-from ui.citations import STYLE_CHOICE, format_of_filter, name_filter
+from ui.citations import STYLE_CHOICE
+from ui.citeexport import format_of_filter, name_filter
 from ui.window import MainWindow
 
 
@@ -310,3 +311,37 @@ def test_papers_never_rendered_are_rendered_in_the_background_in_chunks(
         expected = format_citations(citation_records(library, ids), "apa", html=True)
     assert QGuiApplication.clipboard().mimeData().html() == "".join(f"<p>{e}</p>" for e in expected)
     assert len(copied.split("\n\n")) == len(ids)
+
+
+def test_the_background_fill_prunes_entries_of_keys_no_paper_has(
+    qtbot: QtBot, make_window: WindowFactory, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.citecache
+    from reader.library.citation_cache import CachedEntry, CitationCache, cache_path
+
+    with Library(sample) as library:
+        paper_id = library.paper_ids()[0]
+        old_key = library.citekeys([paper_id])[paper_id]
+    with CitationCache(cache_path(sample)) as cache:
+        entry = CachedEntry(b"0" * 16, "An entry rendered under a key edited away", "[]")
+        assert cache.store("apa/html", [(old_key, entry), ("nobody2024gone", entry)])
+    with Library(sample) as library:
+        library.set_citekey(paper_id, "renamed2024")  # in another session, say
+    monkeypatch.setattr(ui.citecache, "IDLE_MS", 50)
+    window = make_window()
+    filler = window.citations.cache
+    stored: list[int] = []
+    pruned: list[int] = []
+    filler.filled.connect(stored.append)
+    filler.pruned.connect(pruned.append)
+    qtbot.waitUntil(
+        lambda: bool(stored) and filler.pending == 0 and not filler.pruning, timeout=WAIT_MS
+    )
+    qtbot.waitUntil(lambda: not filler._running, timeout=WAIT_MS)
+    with CitationCache(cache_path(sample)) as cache:
+        held = cache.held_keys("apa/html")
+    assert "renamed2024" in held  # rendered by the fill
+    assert old_key.lower() not in held
+    assert "nobody2024gone" not in held
+    assert len(held) == window.model.rowCount()
+    assert sum(pruned) == 2

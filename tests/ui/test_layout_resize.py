@@ -10,8 +10,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from reader.library import Library
-from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library
+from tests.ui.conftest import WAIT_MS, WindowFactory
 from ui.columns import Column
 from ui.frame import DETAIL_MIN, LIST_MIN, MINIMUM_SIZE, SIDEBAR_MIN, SPLITTER_SHARES
 from ui.panesplit import lay_out, valid_shares
@@ -39,12 +38,9 @@ def _drag_handle(window: MainWindow, handle: int, to_x: int) -> None:
 
 
 def test_growing_after_narrow_gives_every_pane_its_share_again(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: object
+    qtbot: QtBot, make_filled_window: WindowFactory
 ) -> None:
-    library = Library(lib_path)  # type: ignore[arg-type]
-    fill_library(library, 5)
-    library.close()
-    window = make_window()
+    window = make_filled_window(5)
     _resize(qtbot, window, 800, 600)
     sidebar, papers, detail = _widths(window)
     assert papers >= LIST_MIN
@@ -103,12 +99,9 @@ def test_a_hidden_pane_comes_back_at_its_share(qtbot: QtBot, make_window: Window
 
 
 def test_columns_hidden_for_room_come_back_and_a_column_the_user_hid_stays_hidden(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: object
+    qtbot: QtBot, make_window: WindowFactory, make_filled_window: WindowFactory
 ) -> None:
-    library = Library(lib_path)  # type: ignore[arg-type]
-    fill_library(library, 5)
-    library.close()
-    window = make_window()
+    window = make_filled_window(5)
     header = window.paper_list.horizontalHeader()
     for column in (Column.STATUS, Column.YEAR, Column.AUTHORS):
         window.paper_list.set_column_wanted(column, True)
@@ -135,12 +128,9 @@ def test_columns_hidden_for_room_come_back_and_a_column_the_user_hid_stays_hidde
 
 
 def test_the_count_beside_the_title_shortens_whole_and_is_never_clipped(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: object
+    qtbot: QtBot, make_filled_window: WindowFactory
 ) -> None:
-    library = Library(lib_path)  # type: ignore[arg-type]
-    fill_library(library, 1)
-    library.close()
-    window = make_window()
+    window = make_filled_window(1)
     window.search.input.setText("synthetic")
     qtbot.waitUntil(lambda: window.view_count.text() == "1 paper found", timeout=WAIT_MS)
     for width, height in ((800, 600), MINIMUM_SIZE):
@@ -181,12 +171,9 @@ def test_lay_out_keeps_minimums_and_sums_to_the_width() -> None:
 
 
 def test_with_every_column_turned_on_a_wide_list_still_shows_titles(
-    qtbot: QtBot, make_window: WindowFactory, lib_path: object
+    qtbot: QtBot, make_filled_window: WindowFactory
 ) -> None:
-    library = Library(lib_path)  # type: ignore[arg-type]
-    fill_library(library, 5)
-    library.close()
-    window = make_window()
+    window = make_filled_window(5)
     for column in Column:
         window.paper_list.set_column_wanted(column, True)
     _resize(qtbot, window, 1600, 1000)

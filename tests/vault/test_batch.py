@@ -83,6 +83,70 @@ def test_a_note_changed_between_staging_and_the_commit_is_not_replaced(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Note.md"]
 
 
+def test_a_replaced_notes_old_version_is_freed_after_the_commit_not_during_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = [tmp_path / f"Note {n}.md" for n in range(3)]
+    for n, note in enumerate(notes):
+        note.write_bytes(f"old {n}\n".encode())
+    writes = WriteBatch(tmp_path)
+    for n, note in enumerate(notes):
+        info = note.stat()
+        expect = (info.st_size, info.st_mtime_ns)
+        writes.stage(note.name, f"new {n}\n".encode(), replace=True, expect=expect)
+    freed: list[tuple[str, bytes]] = []
+    real = batch._remove_all
+
+    def remove_all(paths: list[Path]) -> None:
+        freed.extend((p.name, p.read_bytes()) for p in paths)  # still there: the old bytes
+        real(paths)
+
+    monkeypatch.setattr(batch, "_remove_all", remove_all)
+    results = writes.commit()
+    writes.finish()
+
+    assert all(r.done for r in results)
+    assert [note.read_bytes() for note in notes] == [b"new 0\n", b"new 1\n", b"new 2\n"]
+    assert sorted(data for _, data in freed) == [b"old 0\n", b"old 1\n", b"old 2\n"]
+    assert all(name.startswith(".papershelf-") for name, _ in freed)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [n.name for n in notes]
+
+
+def test_without_hard_links_a_note_is_replaced_all_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.export.files as files
+
+    note = tmp_path / "Note.md"
+    note.write_bytes(b"one\n")
+    info = note.stat()
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(files.os, "link", no_links)
+    writes = WriteBatch(tmp_path)
+    writes.stage("Note.md", b"two\n", replace=True, expect=(info.st_size, info.st_mtime_ns))
+    (result,) = writes.commit()
+    writes.finish()
+    assert result.done
+    assert note.read_bytes() == b"two\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Note.md"]
+
+
+def test_an_old_version_left_by_a_killed_export_is_removed_by_the_next(tmp_path: Path) -> None:
+    from reader.export import files
+
+    note = tmp_path / "Note.md"
+    note.write_bytes(b"the user's words\n")
+    left = files.keep_old_version(note)
+    assert left is not None
+    assert left.read_bytes() == note.read_bytes()
+    assert files.remove_stale_temporaries(tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Note.md"]
+    assert note.read_bytes() == b"the user's words\n"
+
+
 _KILLS = 5
 
 

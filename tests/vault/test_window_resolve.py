@@ -135,17 +135,12 @@ def test_an_undo_never_overwrites_a_note_edited_in_the_vault_since(
 
 
 def test_undoing_a_resolution_reopens_the_conflict_in_the_dialog(
-    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+    qtbot: QtBot, conflicted: Conflicted
 ) -> None:
-    window = make_window()
-    paper_id, note, before = _conflict(qtbot, window, tmp_path)
-    box = window.transfers.result_box
-    assert box is not None
+    window, paper_id, note, before, box = conflicted
     pane = box.conflicts
     assert pane is not None
-    qtbot.mouseClick(pane.keep_library, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: 0 in pane.done, timeout=WAIT_MS)
-    settle(qtbot, window)
+    conflicted.resolve(qtbot, keep_vault=False)
     assert not pane.keep_library.isEnabled()
     assert pane.list.item(0).text().startswith("✓")
 
@@ -165,25 +160,18 @@ def test_undoing_a_resolution_reopens_the_conflict_in_the_dialog(
     assert pane.list.item(0).text().startswith("✓")
 
     _step(qtbot, window, undo=True)
-    qtbot.mouseClick(pane.keep_vault, Qt.MouseButton.LeftButton)  # resolved the other way
-    qtbot.waitUntil(lambda: 0 in pane.done, timeout=WAIT_MS)
-    settle(qtbot, window)
+    conflicted.resolve(qtbot, keep_vault=True)  # resolved the other way
     assert window.library.paper(paper_id).note.startswith("My own words.")
     assert "My own words." in note.read_text(encoding="utf-8")
 
 
 def test_an_undo_after_the_dialog_was_closed_reopens_it_on_the_conflict(
-    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+    qtbot: QtBot, conflicted: Conflicted
 ) -> None:
-    window = make_window()
-    _, note, before = _conflict(qtbot, window, tmp_path)
-    box = window.transfers.result_box
-    assert box is not None
+    window, _, note, before, box = conflicted
     pane = box.conflicts
     assert pane is not None
-    qtbot.mouseClick(pane.keep_vault, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: 0 in pane.done, timeout=WAIT_MS)
-    settle(qtbot, window)
+    conflicted.resolve(qtbot, keep_vault=True)
     box.close()
     assert not box.isVisible()
 
