@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     from reader.ranking.learner import Learner
     from reader.ranking.lookups import Explanation, Similar
     from reader.ranking.model import Reason
-    from reader.ranking.refit import InterestUpdate
+    from reader.ranking.update import InterestUpdate
 
 __all__ = [
     "Explanation",
@@ -94,7 +94,7 @@ _LAZY = {
     "Explanation": "reader.ranking.lookups",
     "Similar": "reader.ranking.lookups",
     "Reason": "reader.ranking.model",
-    "InterestUpdate": "reader.ranking.refit",
+    "InterestUpdate": "reader.ranking.update",
 }
 
 
