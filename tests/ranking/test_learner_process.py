@@ -13,11 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from reader import ranking
 from reader.library import Changes, Library
 from reader.ranking import jobs
-from reader.ranking.child import ChildDied, LearnerProcess
+from reader.ranking.child import ChildDied, JobFailed, LearnerProcess
 from reader.ranking.learner import Learner
 from tests.ranking.conftest import field_of
 
@@ -62,11 +63,14 @@ def test_a_refit_in_the_child_gives_the_ranking_of_one_in_process(corpus: Librar
     process = LearnerProcess()
     try:
         there = process.run("refit", str(corpus.path))
-        assert process.pid is not None and process.pid != os.getpid()
-        assert process.last_stats is not None and process.last_stats.job == "refit"
+        assert process.pid is not None
+        assert process.pid != os.getpid()
+        assert process.last_stats is not None
+        assert process.last_stats.job == "refit"
     finally:
         process.stop()
-    assert here.state is not None and there.state is not None
+    assert here.state is not None
+    assert there.state is not None
     assert there.state.positives == here.state.positives == 6
     np.testing.assert_array_equal(there.ids, here.ids)
     np.testing.assert_allclose(there.scores, here.scores, rtol=1e-9)
@@ -122,19 +126,16 @@ def test_a_job_that_raises_in_the_child_is_reported_and_the_child_carries_on(
 ) -> None:
     process = LearnerProcess()
     try:
-        try:
+        with pytest.raises(JobFailed, match=r"missing\.sqlite|unable to open"):
             process.run("refit", str(tmp_path / "missing.sqlite"))
-        except RuntimeError as exc:
-            assert not isinstance(exc, ChildDied)
-            assert "missing.sqlite" in str(exc) or "unable to open" in str(exc)
-        else:
-            raise AssertionError("a refit of a missing library succeeded")
         pid = process.pid
         process.run("warm_up")
-        assert process.pid == pid and process.started == 1
+        assert process.pid == pid
+        assert process.started == 1
     finally:
         process.stop()
-    assert pid is not None and _gone(pid)
+    assert pid is not None
+    assert _gone(pid)
 
 
 def test_an_idle_child_is_stopped_and_a_new_job_starts_another(corpus: Library) -> None:
