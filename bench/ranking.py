@@ -52,77 +52,122 @@ def _percentile(values: list[float], share: float) -> float:
 # ---------------------------------------------------------------------- steps (subprocess)
 
 
-def _step_refit(path: Path, *, rate_one: bool) -> dict[str, Any]:
-    from reader.library import Library
-    from reader.library.interest_cache import FeatureCache, cache_path
-    from reader.ranking import features  # noqa: F401  (imports counted before the step)
-    from reader.ranking.refit import refit
+def _reset_peak_mb() -> float:
+    """Reset this process's peak resident size (Linux) and return its resident size now."""
+    from contextlib import suppress
 
-    with Library(path) as library:
-        if rate_one:
-            unrated = library.connection.execute(
-                "SELECT id FROM paper WHERE rating = 0 ORDER BY id DESC LIMIT 1"
-            ).fetchone()[0]
-            library.set_rating(unrated, 5)
-        before = _rss_mb()
-        started = time.perf_counter()
-        cpu_started = time.process_time()
-        with FeatureCache(cache_path(path)) as cache:
-            update = refit(library, cache)
-        computed = time.perf_counter() - started
-        op_times = []
-        for op in update.operations():
-            op_started = time.perf_counter()
-            op(library)
-            op_times.append(time.perf_counter() - op_started)
-        return {
-            "compute_s": computed,
-            "write_s": sum(op_times),
-            "write_op_max_s": max(op_times),
-            "total_s": time.perf_counter() - started,
-            "cpu_s": time.process_time() - cpu_started,
-            "scored": len(update.ids),
-            "extra_mb": _peak_mb() - before,
-            "cache_mb": cache_path(path).stat().st_size / 1e6,
-        }
+    with suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+    return _rss_mb()
+
+
+def _hwm_mb() -> float:
+    with Path("/proc/self/status").open(encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return _peak_mb()
+
+
+def _step_refit(path: Path, *, rate_one: bool) -> dict[str, Any]:
+    """A refit as the window's learner runs it: in its child process, written here."""
+    from reader.library import Library
+    from reader.library.interest_cache import cache_path
+    from reader.ranking.child import LearnerProcess
+
+    process = LearnerProcess()
+    started = time.perf_counter()
+    process.run("warm_up")  # the child's start and imports: paid once per window
+    child_start_s = time.perf_counter() - started
+    assert process.last_stats is not None
+    child_base_mb = process.last_stats.peak_mb
+    try:
+        with Library(path) as library:
+            if rate_one:
+                unrated = library.connection.execute(
+                    "SELECT id FROM paper WHERE rating = 0 ORDER BY id DESC LIMIT 1"
+                ).fetchone()[0]
+                library.set_rating(unrated, 5)
+            before = _reset_peak_mb()
+            started = time.perf_counter()
+            cpu_started = time.process_time()
+            update = process.run("refit", str(path))
+            computed = time.perf_counter() - started
+            waiting_cpu = time.process_time() - cpu_started
+            stats = process.last_stats
+            op_times = []
+            for op in update.operations():
+                op_started = time.perf_counter()
+                op(library)
+                op_times.append(time.perf_counter() - op_started)
+            total = time.perf_counter() - started
+            window_cpu = time.process_time() - cpu_started
+            window_extra = _hwm_mb() - before
+    finally:
+        process.stop()
+    return {
+        "compute_s": computed,
+        "write_s": sum(op_times),
+        "write_op_max_s": max(op_times),
+        "total_s": total,
+        "cpu_s": stats.cpu_s + window_cpu,
+        "child_cpu_s": stats.cpu_s,
+        "child_wall_s": stats.wall_s,
+        "window_wait_cpu_s": waiting_cpu,
+        "window_write_cpu_s": window_cpu - waiting_cpu,
+        "extra_mb": stats.extra_mb + window_extra,
+        "child_extra_mb": stats.extra_mb,
+        "child_peak_mb": stats.peak_mb,
+        "child_base_mb": child_base_mb,
+        "child_start_s": child_start_s,
+        "window_extra_mb": window_extra,
+        "scored": len(update.ids),
+        "cache_mb": cache_path(path).stat().st_size / 1e6,
+    }
 
 
 def _step_new(path: Path) -> dict[str, Any]:
+    """New digests scored as the learner does it: a job in its child, the writes here."""
     from bench.corpus import papers
     from reader.digests.model import Digest
     from reader.library import Library
     from reader.library.ingest import SourceFile, record_digest
-    from reader.library.interest_cache import FeatureCache, cache_path
-    from reader.ranking.refit import score_new
+    from reader.ranking.child import LearnerProcess
 
     times: list[float] = []
     cpus: list[float] = []
-    with Library(path) as library, FeatureCache(cache_path(path)) as cache:
-        run = time.time_ns() % 1_000_000
-        for number in range(6):
-            # The generator numbers its arXiv ids from 2301.00000: as they come, these
-            # would be the library's first 50 papers again (an update of known papers,
-            # whose changed texts make the cache sync every paper). New ids: new papers.
-            entries = tuple(
-                replace(entry, arxiv_id=f"{2900 + number}.{(run + i) % 100_000:05d}")
-                for i, entry in enumerate(papers(50, seed=run * 10 + number))
-            )
-            result = record_digest(
-                library,
-                SourceFile(
-                    f"/digests/new-{run}-{number}.txt", None, f"new-{run}-{number}", "bench"
-                ),
-                Digest("synthetic", entries, date(2030, 1, 1 + number)),
-            )
-            assert result is not None
-            ids = sorted(result.changes.paper_ids)
-            assert result.new == len(entries), "the digest's papers are not new"
-            started, cpu = time.perf_counter(), time.thread_time()
-            update = score_new(library, cache, ids)
-            assert update is not None, "no stored model"
-            update.apply(library)
-            times.append(time.perf_counter() - started)
-            cpus.append(time.thread_time() - cpu)
+    process = LearnerProcess()
+    process.run("warm_up")  # a running window's child is started already
+    try:
+        with Library(path) as library:
+            run = time.time_ns() % 1_000_000
+            for number in range(6):
+                # The generator numbers its arXiv ids from 2301.00000: as they come, these
+                # would be the library's first 50 papers again (an update of known papers,
+                # whose changed texts make the cache sync every paper). New ids: new papers.
+                entries = tuple(
+                    replace(entry, arxiv_id=f"{2900 + number}.{(run + i) % 100_000:05d}")
+                    for i, entry in enumerate(papers(50, seed=run * 10 + number))
+                )
+                result = record_digest(
+                    library,
+                    SourceFile(
+                        f"/digests/new-{run}-{number}.txt", None, f"new-{run}-{number}", "bench"
+                    ),
+                    Digest("synthetic", entries, date(2030, 1, 1 + number)),
+                )
+                assert result is not None
+                ids = sorted(result.changes.paper_ids)
+                assert result.new == len(entries), "the digest's papers are not new"
+                started, cpu = time.perf_counter(), time.thread_time()
+                update = process.run("score", str(path), ids)
+                assert update is not None, "no stored model"
+                update.apply(library)
+                times.append(time.perf_counter() - started)
+                assert process.last_stats is not None
+                cpus.append(time.thread_time() - cpu + process.last_stats.cpu_s)
+    finally:
+        process.stop()
     warm, warm_cpu = times[1:], cpus[1:]  # the first pays for opening the cache and the model
     return {"first_ms": times[0] * 1000, "median_ms": statistics.median(warm) * 1000,
             "max_ms": max(warm) * 1000, "cpu_median_ms": statistics.median(warm_cpu) * 1000,
