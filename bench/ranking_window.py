@@ -113,7 +113,12 @@ def measure(path: Path, control: int = 0, *, quiet: bool = False) -> dict[str, A
     def running() -> bool:
         if control:
             return number < control
-        return learner.refits == refits or window.runner.busy  # until that refit is written
+        if learner.refits == refits:
+            return True
+        # That refit is done: wait for its writes (the ratings' own refits are not timed,
+        # and a writer kept busy by them must not keep this loop going).
+        pump_until(lambda: not window.runner.busy, 120)
+        return False
 
     while quiet and running():
         pump_until(lambda: not running(), 900)
