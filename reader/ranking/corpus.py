@@ -144,7 +144,10 @@ class Corpus:
             ):
                 cached[text.id] = blob
         blobs = [cached.get(i, b"") for i in ids]
-        return features.tfidf(features.unpack_rows(blobs), self.weights())
+        del cached
+        counts = features.unpack_rows(blobs)
+        del blobs  # the packed rows go before the TF-IDF values are made
+        return features.tfidf(counts, self.weights())
 
     def iter_vectors(self, batch: int = 5000) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
         """``(paper ids, TF-IDF rows)`` of every cached paper, ``batch`` papers at a time."""
