@@ -14,10 +14,13 @@ the writer in chunks. While it runs:
 - every :data:`SEARCH_EVERY_S` a rating is made and timed until it is in the file (the
   writer, which the refit's score writes share).
 
-The measurement ends when that first refit has written its scores.
+The measurement ends when that first refit has written its scores. With ``quiet`` the
+reader does nothing else while the refit runs (only the heartbeat ticks): the stall that
+is the refit's own, its work in the learner's child process and its score writes.
 
-It prints one JSON line: the refit's wall time, the longest GUI stall, and the slowest
-search and rating while the refit ran.
+It prints one JSON line: the refit's wall time, the longest GUI stall, the slowest
+search and rating while the refit ran, the window process's peak memory over what it
+held before the refit, and what the refit cost the learner's child (CPU, peak memory).
 """
 
 from __future__ import annotations
@@ -37,12 +40,12 @@ SEARCH_EVERY_S = 1.0
 WORDS = ("attention", "graph", "robust", "token", "video", "reward", "diffusion", "energy")
 
 
-def measure(path: Path, control: int = 0) -> dict[str, Any]:
+def measure(path: Path, control: int = 0, *, quiet: bool = False) -> dict[str, Any]:
     """Open the window on ``path``, start a refit, time what the reader does meanwhile.
 
     With ``control`` > 0 the learner is stopped first and the same searches and ratings
     run ``control`` times with no refit at all: what the window does on this machine
-    anyway, to compare with.
+    anyway, to compare with. With ``quiet`` nothing but the refit runs.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     home = Path(tempfile.mkdtemp(prefix="rank-window-"))
@@ -99,16 +102,26 @@ def measure(path: Path, control: int = 0) -> dict[str, Any]:
     heart.start()
     searches: list[float] = []
     ratings: list[float] = []
+    before_mb = _reset_peak_mb()
+    cpu_started = time.process_time()
     started = time.perf_counter()
-    window.edits.rate([unrated[0]], 5)  # the edit that starts the refit
-    number = 0
     check = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    (current,) = check.execute("SELECT rating FROM paper WHERE id = ?", [unrated[0]]).fetchone()
+    window.edits.rate([unrated[0]], 4 if current == 5 else 5)  # the edit that starts the refit
+    number = 0
 
     def running() -> bool:
         if control:
             return number < control
-        return learner.refits == refits or window.runner.busy  # until that refit is written
+        if learner.refits == refits:
+            return True
+        # That refit is done: wait for its writes (the ratings' own refits are not timed,
+        # and a writer kept busy by them must not keep this loop going).
+        pump_until(lambda: not window.runner.busy, 120)
+        return False
 
+    while quiet and running():
+        pump_until(lambda: not running(), 900)
     while running():
         number += 1
         t0 = time.perf_counter()
@@ -130,6 +143,9 @@ def measure(path: Path, control: int = 0) -> dict[str, Any]:
         if time.perf_counter() - started > 900:
             break
     refit_s = time.perf_counter() - started
+    window_cpu_s = time.process_time() - cpu_started
+    window_extra_mb = _hwm_mb() - before_mb
+    child = learner.process.last_stats
     heart.stop()
     check.close()
     if not control:
@@ -147,8 +163,36 @@ def measure(path: Path, control: int = 0) -> dict[str, Any]:
         "search_median_ms": 1000 * statistics.median(searches) if searches else 0.0,
         "ratings": len(ratings),
         "rating_max_ms": 1000 * max(ratings, default=0.0),
+        "window_cpu_s": window_cpu_s,
+        "window_extra_mb": window_extra_mb,
+        "child_cpu_s": child.cpu_s if child is not None and not control else 0.0,
+        "child_extra_mb": child.extra_mb if child is not None and not control else 0.0,
+        "child_peak_mb": child.peak_mb if child is not None and not control else 0.0,
     }
 
 
+def _reset_peak_mb() -> float:
+    """Reset this process's peak resident size (Linux); its resident size now, in MB."""
+    from contextlib import suppress
+
+    with suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+    return _status_mb("VmRSS:")
+
+
+def _hwm_mb() -> float:
+    return _status_mb("VmHWM:")
+
+
+def _status_mb(field: str) -> float:
+    with Path("/proc/self/status").open(encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0)))
+    mode = sys.argv[2] if len(sys.argv) > 2 else "0"
+    quiet = mode == "quiet"
+    print(json.dumps(measure(Path(sys.argv[1]), 0 if quiet else int(mode), quiet=quiet)))

@@ -7,7 +7,9 @@ read-only snapshot). The learner's writes — scores, the model's state — come
 writer operations; the service queues them on the one writer through the
 :class:`~ui.operations.OperationRunner` one at a time (the next once the last is done, so
 the reader's own edits never wait behind a whole rescoring), so their :class:`Changes` (``"interest"``) go out
-on the bus like any other write. scikit-learn is imported on the learner's thread only.
+on the bus like any other write. The learning itself runs in the learner's child process
+(:mod:`reader.ranking.child`): scikit-learn is never imported into the window's process
+to learn, and a refit holds neither its interpreter lock nor its memory.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ log = logging.getLogger(__name__)
 REFIT_DELAY_S = 2.0
 """Seconds without an edit before the model is refitted."""
 STOP_WAIT_S = 5.0
-"""At close, how long the window waits for a running refit step to end (its thread is a
-daemon; the next start catches up on whatever it did not write)."""
+"""At close, how long the window waits for the learner's thread (a running refit is
+abandoned and its child process ended at once; the next start catches up on whatever it
+did not write)."""
 
 
 COLD_START = "Rate or queue a few papers and Papershelf learns what you like."
@@ -89,7 +92,7 @@ class InterestService(QObject):
         """Start the learner's thread; it first brings the scores up to date."""
         if self._learner is not None:
             return
-        from reader.ranking.learner import Learner  # no scikit-learn: that loads on its thread
+        from reader.ranking.learner import Learner  # no scikit-learn: that loads in its child
 
         self._learner = Learner(
             self._path, self._submitted.emit, delay=self._delay, on_error=self._failed.emit

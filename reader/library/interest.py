@@ -23,6 +23,8 @@ from reader.library.store import Library, from_iso, now_utc, to_iso
 _CHUNK = 500
 
 INTEREST_FIELD = "interest"
+SNAPSHOT_CACHE_KB = 2048
+"""The page cache of a learner's snapshot connection (see :func:`open_snapshot`)."""
 
 __all__ = [
     "INTEREST_FIELD",
@@ -83,6 +85,9 @@ def open_snapshot(path: str | os.PathLike[str]) -> Library:
     """
     library = Library(path, read_only=True)
     try:
+        # A refit scans tables once: a small page cache (the default 16 MB would only add
+        # to the learner's peak memory, never be read again).
+        library.connection.execute(f"PRAGMA cache_size = -{SNAPSHOT_CACHE_KB}")
         library.connection.execute("BEGIN")
         library.connection.execute("SELECT count(*) FROM interest_state").fetchone()  # pin it
     except BaseException:

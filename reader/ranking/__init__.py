@@ -10,7 +10,8 @@ one liked paper already gives a "more like this" ranking. With no liked paper th
 no scores at all, and :attr:`InterestState.message` says so ("not enough signal …").
 
 Importing this package is cheap: scikit-learn and SciPy load only when a function below
-that needs them runs (on the learner's thread), never at window start-up.
+that needs them runs, never at window start-up; the window's learner runs them in a child
+process of its own (:mod:`.child`), so the window's process does not load them to learn.
 
 What the window uses
 --------------------
@@ -23,8 +24,11 @@ Learning (background; one writer):
   write scores and return ``Changes(paper_ids=…, fields={"interest"})``; publish them on
   the change bus like other changes (the learner ignores its own "interest" changes).
   Refits are debounced (``delay`` seconds after the last edit), run from a read-only
-  snapshot on the learner's thread and never block the writer for more than one chunk of
-  5,000 scores; new papers (``papers_added`` / ``"imported"``) are scored at once.
+  snapshot in the learner's child process (started with ``spawn``; a dead one is reported
+  and the job retried; ``close()`` ends it, even mid-refit) and never block the writer for
+  more than one chunk of 5,000 scores; new papers (``papers_added`` / ``"imported"``) are
+  scored at once. Entry points must guard ``if __name__ == "__main__"`` and frozen ones
+  call ``multiprocessing.freeze_support()`` (the child imports the main module).
 
 The "For you" view (no scikit-learn; SQL only, :mod:`reader.library.for_you`):
   ``for_you_ids(library, view=None, limit=…, offset=…)`` — inbox papers by interest,
@@ -70,7 +74,7 @@ if TYPE_CHECKING:
     from reader.ranking.learner import Learner
     from reader.ranking.lookups import Explanation, Similar
     from reader.ranking.model import Reason
-    from reader.ranking.refit import InterestUpdate
+    from reader.ranking.update import InterestUpdate
 
 __all__ = [
     "Explanation",
@@ -94,7 +98,7 @@ _LAZY = {
     "Explanation": "reader.ranking.lookups",
     "Similar": "reader.ranking.lookups",
     "Reason": "reader.ranking.model",
-    "InterestUpdate": "reader.ranking.refit",
+    "InterestUpdate": "reader.ranking.update",
 }
 
 

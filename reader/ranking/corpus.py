@@ -46,7 +46,8 @@ class Corpus:
         at = np.minimum(np.searchsorted(known_ids, ids), max(known_ids.size - 1, 0))
         cached = (known_ids[at] == ids) if known_ids.size else np.zeros(ids.size, dtype=bool)
         same = cached & (known_keys[at] == keys) if known_ids.size else cached
-        stale = list(zip(ids[~same].tolist(), keys[~same].tolist(), strict=True))
+        # Arrays again: a first sync of a million papers would hold a million tuples.
+        stale_ids, stale_keys = ids[~same], keys[~same]
         deleted = known_ids[~np.isin(known_ids, ids, assume_unique=True)].tolist()
         replaced_ids = set(ids[cached & ~same].tolist())
         del at, cached, same, known_keys, ids, keys
@@ -55,8 +56,11 @@ class Corpus:
             old = self.cache.counts(i for i in deleted if i not in uncounted)
             df -= features.document_frequencies(features.unpack_rows(list(old.values())))
         analysed = 0
-        for start in range(0, len(stale), SYNC_BATCH):
-            batch_keys = dict(stale[start : start + SYNC_BATCH])
+        for start in range(0, stale_ids.size, SYNC_BATCH):
+            end = start + SYNC_BATCH
+            batch_keys = dict(
+                zip(stale_ids[start:end].tolist(), stale_keys[start:end].tolist(), strict=True)
+            )
             texts = interest.texts(self.library, list(batch_keys))
             counts = features.count_matrix(texts)
             replaced = self.cache.counts(
@@ -140,7 +144,10 @@ class Corpus:
             ):
                 cached[text.id] = blob
         blobs = [cached.get(i, b"") for i in ids]
-        return features.tfidf(features.unpack_rows(blobs), self.weights())
+        del cached
+        counts = features.unpack_rows(blobs)
+        del blobs  # the packed rows go before the TF-IDF values are made
+        return features.tfidf(counts, self.weights())
 
     def iter_vectors(self, batch: int = 5000) -> Iterator[tuple[np.ndarray, sparse.csr_matrix]]:
         """``(paper ids, TF-IDF rows)`` of every cached paper, ``batch`` papers at a time."""

@@ -171,12 +171,15 @@ def idf(df: np.ndarray, n_docs: int) -> np.ndarray:
 
 def tfidf(counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
     """Unit-length TF-IDF rows from counts: ``(1 + log tf) · idf``, then L2-normalised."""
-    data = (1.0 + np.log(counts.data, dtype=np.float32)) * weights[counts.indices]
+    data = np.log(counts.data, dtype=np.float32)  # in place from here: no temporaries
+    data += np.float32(1.0)
+    data *= weights[counts.indices]
     lengths = np.diff(counts.indptr)
     squares = np.zeros(counts.shape[0], dtype=np.float64)
     filled = lengths > 0
     if data.size:
-        sums = np.add.reduceat(data.astype(np.float64) ** 2, counts.indptr[:-1][filled])
+        # Squares in float32, summed in float64: no float64 copy of every value.
+        sums = np.add.reduceat(np.square(data), counts.indptr[:-1][filled], dtype=np.float64)
         squares[filled] = sums
     norms = np.sqrt(squares)
     norms[norms == 0] = 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -117,6 +119,26 @@ def test_the_learner_runs_with_the_window_and_refits_after_edits(
 
     window.close()
     assert window.interest.learner is None
+    qtbot.waitUntil(lambda: not learner_threads(), timeout=WAIT_MS)
+
+
+def test_closing_the_window_during_a_refit_ends_the_learners_process(
+    qtbot: QtBot, learning: MainWindow, corpus: Path, math: list[int]
+) -> None:
+    window = learning
+    learner = window.interest.learner
+    assert learner is not None
+    assert learner.wait_idle(LEARN_MS / 1000)
+    window.edits.rate(math, 5)
+    qtbot.waitUntil(lambda: learner.busy and learner.process.pid is not None, timeout=LEARN_MS)
+    pid = learner.process.pid
+    assert pid is not None
+    assert pid != os.getpid()
+    window.close()  # in the middle of the refit
+    assert window.interest.learner is None
+    assert learner.process.pid is None
+    assert multiprocessing.active_children() == []
+    qtbot.waitUntil(lambda: not Path(f"/proc/{pid}").exists(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not learner_threads(), timeout=WAIT_MS)
 
 
