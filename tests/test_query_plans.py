@@ -23,7 +23,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library, PaperFilter, QueryError, SortKey, Status, schema, search, words
+from reader.library import (
+    Library,
+    PaperFilter,
+    QueryError,
+    SortKey,
+    Status,
+    schema,
+    search,
+    search_costs,
+    words,
+)
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.search import order_by
 from reader.query import compile_filter
@@ -237,15 +247,25 @@ _knobs = st.fixed_dictionaries(
 
 @contextlib.contextmanager
 def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
-    saved = (search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.FORCE)
-    search.SMALL_MATCH = knobs["SMALL_MATCH"]
-    search.FORCE = knobs["FORCE"]
-    search.BUDGET_S = knobs["BUDGET_S"]
+    saved = (
+        search_costs.SMALL_MATCH,
+        search_costs.BUDGET_S,
+        words.MAX_EXPANSION,
+        search_costs.FORCE,
+    )
+    search_costs.SMALL_MATCH = knobs["SMALL_MATCH"]
+    search_costs.FORCE = knobs["FORCE"]
+    search_costs.BUDGET_S = knobs["BUDGET_S"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
-        search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.FORCE = saved
+        (
+            search_costs.SMALL_MATCH,
+            search_costs.BUDGET_S,
+            words.MAX_EXPANSION,
+            search_costs.FORCE,
+        ) = saved
 
 
 _SETTINGS = settings(
@@ -464,7 +484,9 @@ def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) 
 
     search.set_progress_handler(conn, handler, 1)
     try:
-        found = search._budgeted(conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10.0)
+        found = search_costs.budgeted(
+            conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10.0
+        )
         assert found is not None
         assert calls > 0  # chained while the walk ran
         calls = 0
