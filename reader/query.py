@@ -316,7 +316,14 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         # organization index, one seek per name), then their papers from that index: not
         # a LIKE over every paper's row. The same papers: the value is never empty, so a
         # paper without an organization never matched.
-        out.add(f"p.organization IN ({_ORGANIZATIONS_LIKE})", _like(value))
+        # As a list of ids read from that index (named: the sampled statistics take the
+        # missing organization for a common one and scan a wider index instead), which
+        # then drives like a tag's papers.
+        out.add(
+            "p.id IN (SELECT o.id FROM paper o INDEXED BY paper_by_organization "
+            f"WHERE o.organization IN ({_ORGANIZATIONS_LIKE}))",
+            _like(value),
+        )
     elif key == "key":
         prefix = _like(value.removeprefix("@"))[1:]  # "…%": the key starts with the value
         out.add(f"p.id {neg}IN (SELECT paper_id FROM citekey WHERE key LIKE ? ESCAPE '\\')", prefix)

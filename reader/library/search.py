@@ -44,7 +44,6 @@ from reader.library.search_costs import (
     view_size,
 )
 from reader.library.search_plan import (
-    SORT_INDEX,
     Plan,
     Run,
     and_,
@@ -53,6 +52,7 @@ from reader.library.search_plan import (
     page_sql,
     plan,
     probe_sql,
+    walk_index,
 )
 
 __all__ = ["Plan", "count", "order_by", "paper_ids", "plan", "set_progress_handler"]
@@ -91,21 +91,28 @@ def paper_ids(
         # it is slow, the sort index walked in order (broad conditions find a page at
         # once); then the facets (narrow conditions with no index of their own).
         found = budgeted(conn, run, sql, args, search_costs.BUDGET_S / 4)
+        viewed: int | None = None
+        narrow = (
+            f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+            f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id ORDER BY {order}{page}"
+        )
         if found is None:
             # Narrow conditions together (two tags, a tag in the Inbox): counted without
             # an order SQLite drives from the narrowest; read whole and sorted when few.
             viewed = view_size(conn, run, p)
             if viewed is not None and search_costs.few(run, viewed, limit + offset):
-                narrow = (
-                    f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
-                    f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id ORDER BY {order}{page}"
-                )
                 return [r[0] for r in run(narrow, args)]
-        if found is None and key in SORT_INDEX:
-            walk = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {SORT_INDEX[key]}", 1)
-            found = budgeted(conn, run, walk, args, search_costs.BUDGET_S)
+        index = walk_index(p, key)
+        if found is None and index is not None:
+            walk = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
+            left = {} if viewed is None else {"narrow": viewed * search_costs.COST_ROW}
+            found = budgeted(conn, run, walk, args, search_costs.walk_budget(left))
         if found is not None:
             return found
+        if viewed is not None:
+            # The view's papers are not spread along the order (org:google by authors:
+            # they have none): read whole and sorted after all.
+            return [r[0] for r in run(narrow, args)]
         if p.facets:
             # (When the facets say everything, the paper rows need not be read at all.)
             where, params = ("1", []) if p.pure else (p.where, p.params)
@@ -127,10 +134,17 @@ def paper_ids(
         args = [p.match, *p.params, *page_params]
         if limit is None or p.narrowest:
             return [r[0] for r in run(ordered, args)]
-        found = budgeted(conn, run, ordered, args)
-        if found is not None:
-            return found
-        if table == "paper_fts" and p.facets:
+        costs = search_costs.newest_costs(conn, run, p, limit + offset)
+        shape: str | None = min(costs, key=lambda name: costs[name])
+        if shape == "walk":
+            # A broad view: the match walked newest first finds a page at once. A narrow
+            # one whose size is known is walked only while that is the cheaper guess.
+            left = {name: cost for name, cost in costs.items() if name != "walk"}
+            found = budgeted(conn, run, ordered, args, search_costs.walk_budget(left))
+            if found is not None:
+                return found
+            shape = min(left, key=lambda name: left[name]) if left else None
+        if table == "paper_fts" and p.facets and shape is None:
             # A phrase in a narrow view: the view's facets drive, the phrase is checked.
             driven = Plan(
                 f"{p.where} AND +{in_('paper_fts', negated=False)}",
@@ -143,7 +157,9 @@ def paper_ids(
         # The conditions left over are narrow: drive from them, the match asked about
         # each of their papers or materialised, whichever the cost model finds cheaper.
         # (+p.id: the rows are not walked in id order, the narrow conditions' index is.)
-        if search_costs.sorted_shape(conn, run, p, key, None) == "view_probe":
+        if shape is None:
+            shape = search_costs.sorted_shape(conn, run, p, key, None)
+        if shape == "view_probe":
             probe, probe_param = probe_sql(p)
             sql = (
                 f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
@@ -171,16 +187,16 @@ def paper_ids(
         # papers are spread along the order. When they are not (a tag's papers by tags),
         # the walk runs out of its budget and the next cheapest shape answers.
         sql = (
-            f"SELECT p.id FROM paper p INDEXED BY {SORT_INDEX[key]} "
+            f"SELECT p.id FROM paper p INDEXED BY {walk_index(p, key)} "
             f"WHERE {p.where} AND {probe} ORDER BY {order}{page}"
         )
         args = [*p.params, probe_param, *page_params]
         if search_costs.FORCE is not None:
             return [r[0] for r in run(sql, args)]
-        found = budgeted(conn, run, sql, args)
+        del costs["walk_probe"]
+        found = budgeted(conn, run, sql, args, search_costs.walk_budget(costs))
         if found is not None:
             return found
-        del costs["walk_probe"]
         shape = min(costs, key=lambda name: costs[name])
     if shape == "view_sort":
         assert limit is not None
@@ -199,8 +215,13 @@ def paper_ids(
         return [r[0] for r in run(sql, [*p.params, param, *page_params])]
     # In between: the match materialised once (the unary + keeps SQLite from driving
     # from it and sorting), the sort index walked in order.
+    # (Along the index named: left to its sampled statistics SQLite reads the view and
+    # sorts it.)
+    index = walk_index(p, key) if limit is not None else None
+    along = f" INDEXED BY {index}" if index is not None else ""
     sql = (
-        f"SELECT p.id FROM paper p WHERE {p.where} AND +p.id IN ({matched}) ORDER BY {order}{page}"
+        f"SELECT p.id FROM paper p{along} WHERE {p.where} AND +p.id IN ({matched}) "
+        f"ORDER BY {order}{page}"
     )
     return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
 
@@ -265,7 +286,7 @@ def _by_interest(
     return [r[0] for r in run(sql, [*params, *params, *page_params])]
 
 
-def count(run: Run, p: Plan) -> int:
+def count(conn: sqlite3.Connection, run: Run, p: Plan) -> int:
     """How many papers plan ``p`` matches."""
     if p.empty:
         return 0
@@ -279,12 +300,24 @@ def count(run: Run, p: Plan) -> int:
     table = p.table
     if p.pure:
         return int(run(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [p.match])[0][0])
+    joined = (
+        f"SELECT count(*) FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
+        f"WHERE {table} MATCH ? AND {p.where}"
+    )
     if match_size(run, table, p.match, search_costs.SMALL_MATCH) < search_costs.SMALL_MATCH:
+        return int(run(joined, [p.match, *p.params])[0][0])
+    costs = search_costs.count_costs(conn, run, p)
+    shape = min(costs, key=lambda name: costs[name])
+    if shape == "match_join":
+        return int(run(joined, [p.match, *p.params])[0][0])
+    if shape == "view_probe":
+        # A narrow view and a broad match: each of the view's papers asked about.
+        probe, probe_param = probe_sql(p)
         sql = (
-            f"SELECT count(*) FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
-            f"WHERE {table} MATCH ? AND {p.where}"
+            f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+            f"SELECT count(*) FROM v CROSS JOIN paper p ON p.id = v.id WHERE {probe}"
         )
-        return int(run(sql, [p.match, *p.params])[0][0])
+        return int(run(sql, [*p.params, probe_param])[0][0])
     sql = (
         f"SELECT count(*) FROM paper p WHERE {p.where} "
         f"AND +p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"

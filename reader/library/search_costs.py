@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from reader.library.model import SortKey
-from reader.library.search_plan import SORT_INDEX, Plan, Run
+from reader.library.search_plan import STATUS_SORT_INDEX, Plan, Run, walk_index
 
 SMALL_MATCH = 300
 """Matches up to this size are read and sorted; broader ones walk the sort index."""
@@ -35,10 +35,16 @@ idle one)."""
 # full-text index about one paper (words; phrases read positions), one id of a match
 # materialised, one paper of a view read and sorted.
 COST_STEP = 0.3
-COST_PROBE_WORDS = 18.0
+COST_PROBE_WORDS = 13.0
 COST_PROBE_PHRASE = 300.0
-COST_MATERIALISE = 0.3
+COST_MATERIALISE = 0.1
 COST_ROW = 2.0
+COST_WALK = 1.5
+"""One step along a full-text match in id order with the paper's row read and the
+conditions left over checked (microseconds)."""
+
+MIN_BUDGET_S = 0.002
+"""The least a walk is given before the next cheapest shape answers (see :func:`walk_budget`)."""
 
 INTEREST_PROBE_SHARE = 0.05
 """A match of at least this share of the papers is checked paper by paper along the
@@ -67,7 +73,7 @@ def shape_costs(
     """What each shape of a sorted query is expected to cost (microseconds): the match's
     share estimated from the newest papers, the view counted up to :data:`VIEW_CAP`."""
     assert p.table is not None
-    walkable = limit is not None and key in SORT_INDEX
+    walkable = limit is not None and walk_index(p, key) is not None
     if FORCE is not None:
         if FORCE == "view_sort" and limit is None:
             return {"view_probe": 0.0}
@@ -90,12 +96,74 @@ def shape_costs(
         questions = min(viewed, wanted / share)
         costs["view_sort"] = viewed * COST_ROW + questions * probe
         if walkable:
-            steps = min(float(papers), wanted * papers / viewed / share)
+            # Along the order, a page needs papers / viewed steps per paper of the view
+            # (if they are spread), 1 / share per match; a status index holds only the
+            # status's range (the whole view, when the status is all it asks).
+            ranged = p.status and key in STATUS_SORT_INDEX and p.where == "(p.status = ?)"
+            length = viewed if ranged else float(papers)
+            steps = min(length, wanted * length / viewed / share)
             costs["walk_probe"] = steps * COST_STEP + questions * probe
             costs["walk_match"] += steps * COST_STEP
     if not walkable:
         costs["walk_match"] += viewed * COST_ROW
     return costs
+
+
+def newest_costs(conn: sqlite3.Connection, run: Run, p: Plan, limit: int) -> dict[str, float]:
+    """What a page newest first costs when conditions the match does not say are left
+    (microseconds): walking the match in id order and checking each paper (``walk``:
+    about ``papers / viewed`` steps per paper of the page), or driving from the view,
+    its papers asked about (``view_probe``) or the match materialised (``view_match``).
+    An unknown view (larger than :data:`VIEW_CAP`) is walked."""
+    assert p.table is not None
+    if FORCE is not None:
+        return {
+            "walk" if FORCE.startswith("walk") else FORCE.replace("view_sort", "view_match"): 0.0
+        }
+    counted = view_size(conn, run, p)
+    if counted is None:
+        return {"walk": 0.0}
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    share = max(estimated_share(run, p.table, p.match), 1 / papers)
+    matched = share * papers
+    viewed = max(float(counted), 1.0)
+    probe = COST_PROBE_PHRASE if p.table == "paper_fts" and not p.exclude else COST_PROBE_WORDS
+    return {
+        "walk": min(matched, max(limit, 1) * papers / viewed) * COST_WALK,
+        "view_probe": viewed * (COST_ROW + probe),
+        "view_match": viewed * COST_ROW + matched * COST_MATERIALISE,
+    }
+
+
+def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]:
+    """What counting a match with conditions left over costs (microseconds): each paper
+    of the match read and checked (``match_join``), the view read and the match
+    materialised (``in_match``), or the view read and each of its papers asked about
+    (``view_probe``)."""
+    assert p.table is not None
+    if FORCE is not None:
+        forced = {"walk_probe": "match_join", "view_probe": "view_probe", "view_sort": "view_probe"}
+        return {forced.get(FORCE, "in_match"): 0.0}
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    matched = max(estimated_share(run, p.table, p.match), 1 / papers) * papers
+    counted = view_size(conn, run, p)
+    viewed = float(papers) if counted is None else max(float(counted), 1.0)
+    probe = COST_PROBE_PHRASE if p.table == "paper_fts" and not p.exclude else COST_PROBE_WORDS
+    return {
+        "match_join": matched * COST_WALK,
+        "in_match": viewed * COST_ROW + matched * COST_MATERIALISE,
+        "view_probe": viewed * (COST_ROW + probe),
+    }
+
+
+def walk_budget(left: dict[str, float]) -> float:
+    """How long (seconds) a walk may run when the other shapes ``left`` cost what they are
+    estimated to: twice the cheapest of them (so a walk that was a poor guess costs at most
+    three times the best other answer), at least :data:`MIN_BUDGET_S`, at most
+    :data:`BUDGET_S`."""
+    if not left:
+        return BUDGET_S
+    return min(BUDGET_S, max(MIN_BUDGET_S, 2 * min(left.values()) / 1e6))
 
 
 def few(run: Run, viewed: int, wanted: int) -> bool:
