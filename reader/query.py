@@ -191,7 +191,7 @@ def compile_filter(view: PaperFilter) -> Compiled:
     if view.status is not None:
         out.add("p.status = ?", view.status.value, facet=_status_facet(view.status.value))
     if view.tag is not None:
-        out.add(_IN_TAG.format(neg=""), view.tag)
+        out.add(_IN_TAG.format(neg=""), view.tag, facet=tag_facet([view.tag]))
     if view.digest_id is not None:
         out.add("p.id IN (SELECT paper_id FROM appearance WHERE digest_id = ?)", view.digest_id)
     if view.rating_min is not None:
@@ -266,7 +266,7 @@ def _either(first: Compiled, second: Compiled) -> Compiled:
         # Tags only: one look-up of every name, not one subquery per tag.
         names = names_a + names_b
         marks = ", ".join("?" * len(names))
-        out.add(_IN_TAGS.format(marks=marks), *names)
+        out.add(_IN_TAGS.format(marks=marks), *names, facet=tag_facet(names))
         return out
     (a,), (b,) = first.clauses, second.clauses
     both = first.facets and second.facets and all(first.covered + second.covered)
@@ -287,7 +287,7 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
     if not value:
         raise QueryError(f"{key}: needs a value, e.g. {_EXAMPLES.get(key, key + ':value')}")
     if key == "tag":
-        out.add(_IN_TAG.format(neg=neg), value)
+        out.add(_IN_TAG.format(neg=neg), value, facet=None if neg else tag_facet([value]))
     elif key in {"status", "is"} and value.lower() in Status.__members__.values():
         facet = None if neg else _status_facet(value.lower())
         out.add(f"{'NOT ' if neg else ''}p.status = ?", value.lower(), facet=facet)
@@ -362,6 +362,25 @@ _COMPARE = {
     ">": operator.gt,
     "<": operator.lt,
 }
+
+
+TAG_FACET = "\ue002"
+"""Starts a tag's token in ``paper.facets``: the hex digits of the name in ASCII lower
+case (``reader.library.schema``, the migration that adds them)."""
+
+
+def tag_facet(names: Iterable[object]) -> str | None:
+    """An FTS5 string for "has one of the tags ``names``" (names compared as COLLATE
+    NOCASE compares them), or ``None`` when a name is not ASCII: SQLite's ``lower()``,
+    which writes the tokens, folds more than ASCII when it is built with ICU, and the
+    token would then not be the name's."""
+    tokens = []
+    for name in names:
+        text = str(name)
+        if not text.isascii():
+            return None
+        tokens.append(f'"{TAG_FACET}{text.lower().encode("ascii").hex()}"')
+    return "(" + " OR ".join(tokens) + ")" if tokens else None
 
 
 def _status_facet(status: str) -> str:

@@ -85,7 +85,7 @@ _VOCABULARY = [
     "alpha",
     "alphabet",
 ]
-_TAGS = ("nlp", "vision", "to read", "NLP tricks")
+_TAGS = ("nlp", "vision", "to read", "NLP tricks", "c++", "Été")
 _ORGS = ("Google", "IBM Research", None, None, None)
 
 
@@ -201,7 +201,9 @@ _term = st.one_of(
         lambda ws: '-"' + " ".join(ws) + '"'
     ),
     st.sampled_from(["long-clip", "gpt4-model", "data,set"]),
-    st.sampled_from([*(f"tag:{t}" for t in ("nlp", "vision", '"to read"', "none")), "-tag:nlp"]),
+    st.sampled_from(
+        [*(f"tag:{t}" for t in ("nlp", "vision", '"to read"', "none", "C++", "Été")), "-tag:nlp"]
+    ),
     st.sampled_from([f"{k}:{s.value}" for k in ("status", "is", "-status") for s in Status]),
     st.sampled_from(
         ["rating:>=4", "rating:5", "rating:<3", "rating:0", "-rating:>2", "rating:<=1"]
@@ -228,7 +230,7 @@ _search = st.lists(_term | _either, max_size=4).map(" ".join)
 _view = st.builds(
     PaperFilter,
     status=st.none() | st.sampled_from(list(Status)),
-    tag=st.none() | st.sampled_from(["nlp", "vision", "to read", "absent"]),
+    tag=st.none() | st.sampled_from(["nlp", "vision", "to read", "absent", "c++", "Été"]),
     digest_id=st.none() | st.integers(1, 4),
     rating_min=st.none() | st.integers(0, 5),
     search=_search,
