@@ -240,7 +240,15 @@ _knobs = st.fixed_dictionaries(
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
         "BUDGET_S": st.sampled_from([0.0, 10.0]),
         "FORCE": st.sampled_from(
-            [None, "walk_probe", "walk_match", "view_probe", "view_match", "view_sort"]
+            [
+                None,
+                "walk_probe",
+                "walk_match",
+                "view_probe",
+                "view_match",
+                "view_sort",
+                "match_sort",
+            ]
         ),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
     }
@@ -500,7 +508,8 @@ def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) 
 
 
 @pytest.mark.parametrize(
-    "force", [None, "walk_probe", "walk_match", "view_probe", "view_match", "view_sort"]
+    "force",
+    [None, "walk_probe", "walk_match", "view_probe", "view_match", "view_sort", "match_sort"],
 )
 @pytest.mark.parametrize("text", ["-model", "-a -the", "-model tag:nlp", '-learn -"long context"'])
 def test_exclusions_in_every_view_order_and_shape(

@@ -103,8 +103,10 @@ def paper_ids(
             if viewed is not None and search_costs.few(run, viewed, limit + offset):
                 return [r[0] for r in run(narrow, args)]
         index = walk_index(p, key)
-        if found is None and index is not None:
-            walk = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
+        # Newest first, the papers themselves are in id order (a status's in its index).
+        along = f"INDEXED BY {index}" if index is not None else "NOT INDEXED"
+        if found is None and (index is not None or key is SortKey.ADDED):
+            walk = sql.replace("FROM paper p", f"FROM paper p {along}", 1)
             left = {} if viewed is None else {"narrow": viewed * search_costs.COST_ROW}
             found = budgeted(conn, run, walk, args, search_costs.walk_budget(left))
         if found is not None:
@@ -172,58 +174,60 @@ def paper_ids(
             f"ORDER BY +p.id {direction}{page}"
         )
         return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
+    joined = (
+        f"SELECT p.id FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
+        f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
+    )
     if match_size(run, table, p.match, search_costs.SMALL_MATCH) < search_costs.SMALL_MATCH:
-        sql = (
-            f"SELECT p.id FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
-            f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
-        )
-        return [r[0] for r in run(sql, [p.match, *p.params, *page_params])]
+        return [r[0] for r in run(joined, [p.match, *p.params, *page_params])]
     costs = search_costs.shape_costs(conn, run, p, key, limit)
-    shape = min(costs, key=lambda name: costs[name])
     probe, probe_param = probe_sql(p)
-    if shape == "walk_probe":
-        # Most papers match: walk the sort index and ask the index about each paper of
-        # the view; a page needs about limit / share of those questions — if the view's
-        # papers are spread along the order. When they are not (a tag's papers by tags),
-        # the walk runs out of its budget and the next cheapest shape answers.
-        sql = (
-            f"SELECT p.id FROM paper p INDEXED BY {walk_index(p, key)} "
-            f"WHERE {p.where} AND {probe} ORDER BY {order}{page}"
-        )
-        args = [*p.params, probe_param, *page_params]
-        if search_costs.FORCE is not None:
+    index = walk_index(p, key) if limit is not None else None
+    while True:
+        shape = min(costs, key=lambda name: costs[name])
+        if shape == "match_sort":
+            # The whole match read and sorted: bounded by the match, whatever the order.
+            return [r[0] for r in run(joined, [p.match, *p.params, *page_params])]
+        if shape == "view_sort":
+            assert limit is not None
+            return _view_sorted(run, p, order, limit, offset)
+        if shape in {"view_probe", "view_match"}:
+            # A narrow view: its papers read whole (from their own index), the match
+            # asked about each or materialised once, and the few left sorted.
+            check, param = (
+                (probe, probe_param) if shape == "view_probe" else (f"p.id IN ({matched})", p.match)
+            )
+            sql = (
+                f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
+                f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id WHERE {check} "
+                f"ORDER BY {order}{page}"
+            )
+            return [r[0] for r in run(sql, [*p.params, param, *page_params])]
+        along = f" INDEXED BY {index}" if index is not None else ""
+        if shape == "walk_probe":
+            # Most papers match: walk the sort index and ask the index about each paper
+            # of the view; a page needs about limit / share of those questions — if the
+            # view's papers are spread along the order.
+            sql = f"SELECT p.id FROM paper p{along} WHERE {p.where} AND {probe} ORDER BY {order}{page}"
+            args = [*p.params, probe_param, *page_params]
+        else:
+            # In between: the match materialised once (the unary + keeps SQLite from
+            # driving from it and sorting), the sort index walked in order (named: left
+            # to its sampled statistics SQLite reads the view and sorts it).
+            sql = (
+                f"SELECT p.id FROM paper p{along} WHERE {p.where} AND +p.id IN ({matched}) "
+                f"ORDER BY {order}{page}"
+            )
+            args = [*p.params, p.match, *page_params]
+        del costs[shape]
+        if search_costs.FORCE is not None or not costs or index is None:
             return [r[0] for r in run(sql, args)]
-        del costs["walk_probe"]
+        # A walk's length depends on where the matching papers lie along the order (a
+        # tag's papers by tags, a rare word's titles all late in the alphabet): on a
+        # budget, after which the next cheapest shape answers.
         found = budgeted(conn, run, sql, args, search_costs.walk_budget(costs))
         if found is not None:
             return found
-        shape = min(costs, key=lambda name: costs[name])
-    if shape == "view_sort":
-        assert limit is not None
-        return _view_sorted(run, p, order, limit, offset)
-    if shape in {"view_probe", "view_match"}:
-        # A narrow view: its papers read whole (from their own index), the match asked
-        # about each or materialised once, and the few left sorted.
-        check, param = (
-            (probe, probe_param) if shape == "view_probe" else (f"p.id IN ({matched})", p.match)
-        )
-        sql = (
-            f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
-            f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id WHERE {check} "
-            f"ORDER BY {order}{page}"
-        )
-        return [r[0] for r in run(sql, [*p.params, param, *page_params])]
-    # In between: the match materialised once (the unary + keeps SQLite from driving
-    # from it and sorting), the sort index walked in order.
-    # (Along the index named: left to its sampled statistics SQLite reads the view and
-    # sorts it.)
-    index = walk_index(p, key) if limit is not None else None
-    along = f" INDEXED BY {index}" if index is not None else ""
-    sql = (
-        f"SELECT p.id FROM paper p{along} WHERE {p.where} AND +p.id IN ({matched}) "
-        f"ORDER BY {order}{page}"
-    )
-    return [r[0] for r in run(sql, [*p.params, p.match, *page_params])]
 
 
 def _view_sorted(run: Run, p: Plan, order: str, limit: int, offset: int) -> list[int]:

@@ -50,12 +50,13 @@ INTEREST_PROBE_SHARE = 0.05
 """A match of at least this share of the papers is checked paper by paper along the
 interest order; a narrower one is materialised first."""
 
-VIEW_CAP = 50_000
+VIEW_CAP = 20_000
 """A view is counted (to choose a plan) no further than this many papers."""
 
 FORCE: str | None = None
 """For the property tests: the shape every sorted search takes (``walk_probe``,
-``walk_match``, ``view_probe``, ``view_match``, ``view_sort``), whatever the costs say."""
+``walk_match``, ``view_probe``, ``view_match``, ``view_sort``, ``match_sort``), whatever
+the costs say."""
 
 
 def sorted_shape(
@@ -77,7 +78,7 @@ def shape_costs(
     if FORCE is not None:
         if FORCE == "view_sort" and limit is None:
             return {"view_probe": 0.0}
-        if walkable or FORCE.startswith("view"):
+        if walkable or FORCE.startswith("view") or FORCE == "match_sort":
             return {FORCE: 0.0}
         return {"walk_match": 0.0}
     papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
@@ -90,6 +91,7 @@ def shape_costs(
         "view_probe": viewed * (COST_ROW + probe),
         "view_match": viewed * COST_ROW + matched * COST_MATERIALISE,
         "walk_match": matched * COST_MATERIALISE,
+        "match_sort": matched * COST_ROW,
     }
     if limit is not None:
         wanted = max(limit, 1)
@@ -158,12 +160,12 @@ def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]
 
 def walk_budget(left: dict[str, float]) -> float:
     """How long (seconds) a walk may run when the other shapes ``left`` cost what they are
-    estimated to: twice the cheapest of them (so a walk that was a poor guess costs at most
-    three times the best other answer), at least :data:`MIN_BUDGET_S`, at most
+    estimated to: what the cheapest of them costs (so a walk that was a poor guess costs
+    at most twice the best other answer), at least :data:`MIN_BUDGET_S`, at most
     :data:`BUDGET_S`."""
     if not left:
         return BUDGET_S
-    return min(BUDGET_S, max(MIN_BUDGET_S, 2 * min(left.values()) / 1e6))
+    return min(BUDGET_S, max(MIN_BUDGET_S, min(left.values()) / 1e6))
 
 
 def few(run: Run, viewed: int, wanted: int) -> bool:

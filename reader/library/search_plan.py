@@ -101,6 +101,8 @@ def walk_index(p: Plan, key: SortKey) -> str | None:
     """
     if p.status and key in STATUS_SORT_INDEX:
         return STATUS_SORT_INDEX[key]
+    if p.status and key is SortKey.ADDED:
+        return "paper_by_status"
     return SORT_INDEX.get(key)
 
 
