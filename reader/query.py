@@ -287,9 +287,11 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
     if not value:
         raise QueryError(f"{key}: needs a value, e.g. {_EXAMPLES.get(key, key + ':value')}")
     if key == "tag":
-        out.add(_IN_TAG.format(neg=neg), value, facet=None if neg else tag_facet([value]))
+        facet = tag_facet([value])
+        out.add(_IN_TAG.format(neg=neg), value, facet=_not_facet(facet) if neg else facet)
     elif key in {"status", "is"} and value.lower() in Status.__members__.values():
-        facet = None if neg else _status_facet(value.lower())
+        facet = _status_facet(value.lower())
+        facet = _not_facet(facet) if neg else facet
         out.add(f"{'NOT ' if neg else ''}p.status = ?", value.lower(), facet=facet)
     elif key == "is" and value.lower() in {"unrated", "rated"}:
         rated = (value.lower() == "rated") != bool(neg)
@@ -304,10 +306,10 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         allowed = [r for r in range(6) if _COMPARE[op](r, stars) != bool(neg)]
         out.add(f"{'NOT ' if neg else ''}p.rating {op} ?", stars, facet=_rating_facet(allowed))
     elif key == "has" and value.lower() in {"note", "notes"}:
-        facet = None if neg else f'"{FACET}note"'
+        facet = _not_facet(f'"{FACET}note"') if neg else f'"{FACET}note"'
         out.add("p.note " + ("=" if neg else "!=") + " ''", facet=facet)
     elif key == "has" and value.lower() in {"tag", "tags"}:
-        facet = None if neg else f'"{FACET}tags"'
+        facet = _not_facet(f'"{FACET}tags"') if neg else f'"{FACET}tags"'
         out.add("p.tags " + ("=" if neg else "!=") + " ''", facet=facet)
     elif key in {"org", "organization"} and neg:
         out.add("NOT coalesce(p.organization, '') LIKE ? ESCAPE '\\'", _like(value))
@@ -381,6 +383,15 @@ def tag_facet(names: Iterable[object]) -> str | None:
             return None
         tokens.append(f'"{TAG_FACET}{text.lower().encode("ascii").hex()}"')
     return "(" + " OR ".join(tokens) + ")" if tokens else None
+
+
+_ANY_STATUS = "(" + " OR ".join(f'"{FACET}{s.value}"' for s in Status) + ")"
+
+
+def _not_facet(facet: str | None) -> str | None:
+    """The FTS5 string for "not ``facet``": every paper has one status facet, so the papers
+    of any status less those of ``facet`` (``None`` stays ``None``)."""
+    return None if facet is None else f"{_ANY_STATUS} NOT ({facet})"
 
 
 def _status_facet(status: str) -> str:
