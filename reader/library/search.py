@@ -90,6 +90,13 @@ def paper_ids(
         # SQLite's choice first (a status view in any order is one index range); when
         # it is slow, the sort index walked in order (broad conditions find a page at
         # once); then the facets (narrow conditions with no index of their own).
+        if key is SortKey.ADDED and not p.status:
+            # Newest first, the papers themselves are in id order: a broad view finds a
+            # page at once (SQLite's statistics may send it to an index and a sort).
+            walked = sql.replace("FROM paper p", "FROM paper p NOT INDEXED", 1)
+            found = budgeted(conn, run, walked, args, search_costs.BUDGET_S / 4)
+            if found is not None:
+                return found
         found = budgeted(conn, run, sql, args, search_costs.BUDGET_S / 4)
         viewed: int | None = None
         narrow = (
