@@ -1,30 +1,34 @@
 """Paper lists and counts whose cost is bounded by the page shown, not by the library.
 
-A compiled view (:class:`reader.query.Compiled`) becomes a :class:`Plan`: the full-text
-index that drives the query (``paper_words`` for plain words — prefixes of any length —
-and the view's status and rating as facets; ``paper_fts`` for phrases), the other
-full-text conditions, and the SQL conditions left over. The queries then follow the
-shape of the request:
+A compiled view (:class:`reader.query.Compiled`) becomes a :class:`Plan`
+(:mod:`reader.library.search_plan`): the full-text index that drives the query
+(``paper_words`` for plain words — prefixes of any length — with the view's status,
+rating, note and tags as facet tokens; ``paper_fts`` for phrases), the other full-text
+conditions, and the SQL conditions left over. The queries then follow the shape of the
+request, priced by the cost model of :mod:`reader.library.search_costs`:
 
 - newest first (the id order) with words: the full-text index yields ids in that order,
   so the first page reads a page of index entries (and looks up only the papers it must
-  check for the conditions left over); when those conditions are narrow (a tag, a digest)
-  the ordered walk is given a budget, after which the query is driven from them instead;
-- any other order with words: a match of at most :data:`search_costs.SMALL_MATCH` papers is read and
-  sorted; for a broader one a cost model (:func:`_sorted_shape`) picks the cheapest of
-  walking the sort index and asking the index about each paper, walking it with the match
-  materialised, reading a narrow view whole (a tag, a digest, Rated) and sorting the
-  papers of it that match, or reading a narrow view whole, sorting it, and asking the index about its papers in
-  display order only until the page is full (``view_sort``); a walk along the sort index
-  runs on a budget, after which the next cheapest shape answers (the view's papers may
-  not be spread along the order: a tag's papers sorted by tags);
+  check for the conditions left over); when those conditions are narrow (a digest, an
+  organization) and their size is known, the walk is tried only while it is the cheaper
+  guess, on a budget, after which the query is driven from them instead;
+- any other order with words: a match of at most ``SMALL_MATCH`` papers is read and
+  sorted; for a broader one the cheapest of walking the sort index (named, a status
+  view's own range of it) and asking the index about each paper (``walk_probe``),
+  walking it with the match materialised (``walk_match``), reading the whole match and
+  sorting it (``match_sort``), reading a narrow view whole and sorting the papers of it
+  that match (``view_probe``, ``view_match``), or sorting a narrow view and asking the
+  index about its papers in display order until the page is full (``view_sort``); every
+  walk runs on a budget of what the next cheapest shape costs, after which that one
+  answers (the papers may not be spread along the order: a tag's papers by tags, a rare
+  word's titles all late in the alphabet);
 - exclusions alone (``-model``): the index is asked about the left-out words only
   (:attr:`Plan.exclude`), not about the whole match;
-- no words: SQLite walks the sort index (every sort index carries status and rating) or
-  narrows from a tag, a digest or the note index, as its statistics say; narrow
-  conditions together (two tags) are counted without an order and read whole and sorted
-  when the cost model finds that cheaper than walking;
-- counts: one FTS5 merge when the facets say everything, otherwise the same shapes.
+- no words: the facets when they say everything (newest first: their lists merged),
+  else the papers walked in id order, SQLite's choice, the sort index walked, or a
+  narrow view read whole and sorted, as the cost model and the budgets say;
+- counts: one FTS5 merge when the facets say everything, otherwise the cheapest of the
+  match joined to the papers, the match materialised, or the view's papers asked about.
 
 Every query returns exactly what :meth:`reader.query.Compiled.reference` means; the
 property tests in ``tests/test_query_plans.py`` hold the two against each other.
