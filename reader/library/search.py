@@ -101,6 +101,11 @@ def paper_ids(
             found = budgeted(conn, run, walked, args, search_costs.BUDGET_S / 4)
             if found is not None:
                 return found
+        index = walk_index(p, key)
+        if p.where == "(p.status = ?)" and index is not None:
+            # A status view: its own range of a status sort index, or a sort index that
+            # carries the status walked (SQLite would read the range and sort it).
+            sql = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
         found = budgeted(conn, run, sql, args, search_costs.BUDGET_S / 4)
         viewed: int | None = None
         narrow = (
@@ -113,7 +118,6 @@ def paper_ids(
             viewed = view_size(conn, run, p)
             if viewed is not None and search_costs.few(run, viewed, limit + offset):
                 return [r[0] for r in run(narrow, args)]
-        index = walk_index(p, key)
         # Newest first, the papers themselves are in id order (a status's in its index).
         along = f"INDEXED BY {index}" if index is not None else "NOT INDEXED"
         if found is None and (index is not None or key is SortKey.ADDED):
