@@ -149,11 +149,20 @@ def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]
     papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
     matched = max(estimated_share(run, p.table, p.match), 1 / papers) * papers
     counted = view_size(conn, run, p)
-    viewed = float(papers) if counted is None else max(float(counted), 1.0)
+    if counted is None:
+        # Larger than the count goes: its share of the newest papers, for the estimate.
+        newest = papers - SAMPLE
+        sql = f"SELECT count(*) FROM paper p NOT INDEXED WHERE p.id > ? AND {p.where}"
+        sampled = budgeted(conn, run, sql, [newest, *p.params], BUDGET_S / 4)
+        share = 1.0 if sampled is None else sampled[0] / min(SAMPLE, papers)
+        viewed = max(float(VIEW_CAP), share * papers)
+    else:
+        viewed = max(float(counted), 1.0)
     probe = COST_PROBE_PHRASE if p.table == "paper_fts" and not p.exclude else COST_PROBE_WORDS
     return {
         "match_join": matched * COST_WALK,
-        "in_match": viewed * COST_ROW + matched * COST_MATERIALISE,
+        # (counted, the view is read from its index, not its rows)
+        "in_match": viewed * COST_STEP + matched * COST_MATERIALISE,
         "view_probe": viewed * (COST_ROW + probe),
     }
 
