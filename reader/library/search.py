@@ -105,8 +105,10 @@ def paper_ids(
         if p.where == "(p.status = ?)" and index is not None:
             # A status view: its own range of a status sort index, or a sort index that
             # carries the status walked (SQLite would read the range and sort it).
-            sql = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
-        found = budgeted(conn, run, sql, args, search_costs.BUDGET_S / 4)
+            first = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
+        else:
+            first = sql
+        found = budgeted(conn, run, first, args, search_costs.BUDGET_S / 4)
         viewed: int | None = None
         narrow = (
             f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
