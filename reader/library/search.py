@@ -225,17 +225,20 @@ def paper_ids(
             # Most papers match: walk the sort index and ask the index about each paper
             # of the view; a page needs about limit / share of those questions — if the
             # view's papers are spread along the order.
-            sql = f"SELECT p.id FROM paper p{along} WHERE {p.where} AND {probe} ORDER BY {order}{page}"
-            args = [*p.params, probe_param, *page_params]
+            sql = (
+                f"SELECT p.id FROM paper p{along} WHERE {p.walk_where} AND {probe} "
+                f"ORDER BY {order}{page}"
+            )
+            args = [*p.walk_params, probe_param, *page_params]
         else:
             # In between: the match materialised once (the unary + keeps SQLite from
             # driving from it and sorting), the sort index walked in order (named: left
             # to its sampled statistics SQLite reads the view and sorts it).
             sql = (
-                f"SELECT p.id FROM paper p{along} WHERE {p.where} AND +p.id IN ({matched}) "
+                f"SELECT p.id FROM paper p{along} WHERE {p.walk_where} AND +p.id IN ({matched}) "
                 f"ORDER BY {order}{page}"
             )
-            args = [*p.params, p.match, *page_params]
+            args = [*p.walk_params, p.match, *page_params]
         del costs[shape]
         if search_costs.FORCE is not None or not costs or index is None:
             return [r[0] for r in run(sql, args)]

@@ -90,6 +90,10 @@ class Plan:
     status: bool = False
     """``where`` requires one status (a status view, ``status:queue``): a walk in an order
     with a :data:`STATUS_SORT_INDEX` reads that status's range of it only."""
+    walk_where: str = "1"
+    walk_params: list[object] = field(default_factory=list)
+    """What a walk that asks the words index about each paper must still check: ``where``
+    less the conditions the match says already (facets), the status kept for its index."""
 
 
 def walk_index(p: Plan, key: SortKey) -> str | None:
@@ -182,6 +186,19 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
         out.where = out.where.replace(f"({_STATUS_CLAUSE})", f"(+{_STATUS_CLAUSE})")
         out.status = False
     out.params = params
+    out.walk_where, out.walk_params = out.where, params
+    if out.table == "paper_words" and not out.exclude and compiled.clauses:
+        kept = [
+            (f"({c})", p)
+            for c, p, done in zip(
+                compiled.clauses, compiled.clause_params, compiled.covered, strict=True
+            )
+            if not done or (out.status and c == _STATUS_CLAUSE)
+        ]
+        rest = clauses[1:]  # the phrases' conditions, after the compiled ones
+        parts = [c for c, _ in kept] + rest
+        out.walk_where = " AND ".join(parts) if parts else "1"
+        out.walk_params = [v for _, p in kept for v in p] + params[len(compiled.params) :]
     if out.table is None and not word_neg:
         out.facets = list(compiled.facets)
         out.pure = compiled.uncovered()[0] == "1" and not phrase_neg
