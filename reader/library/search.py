@@ -200,6 +200,7 @@ def paper_ids(
     costs = search_costs.shape_costs(conn, run, p, key, limit)
     probe, probe_param = probe_sql(p)
     index = walk_index(p, key) if limit is not None else None
+    walk_where, walk_params = p.walk_check()
     while True:
         shape = min(costs, key=lambda name: costs[name])
         if shape == "match_sort":
@@ -226,19 +227,19 @@ def paper_ids(
             # of the view; a page needs about limit / share of those questions — if the
             # view's papers are spread along the order.
             sql = (
-                f"SELECT p.id FROM paper p{along} WHERE {p.walk_where} AND {probe} "
+                f"SELECT p.id FROM paper p{along} WHERE {walk_where} AND {probe} "
                 f"ORDER BY {order}{page}"
             )
-            args = [*p.walk_params, probe_param, *page_params]
+            args = [*walk_params, probe_param, *page_params]
         else:
             # In between: the match materialised once (the unary + keeps SQLite from
             # driving from it and sorting), the sort index walked in order (named: left
             # to its sampled statistics SQLite reads the view and sorts it).
             sql = (
-                f"SELECT p.id FROM paper p{along} WHERE {p.walk_where} AND +p.id IN ({matched}) "
+                f"SELECT p.id FROM paper p{along} WHERE {walk_where} AND +p.id IN ({matched}) "
                 f"ORDER BY {order}{page}"
             )
-            args = [*p.walk_params, p.match, *page_params]
+            args = [*walk_params, p.match, *page_params]
         del costs[shape]
         if search_costs.FORCE is not None or not costs or index is None:
             return [r[0] for r in run(sql, args)]

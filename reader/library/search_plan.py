@@ -90,10 +90,17 @@ class Plan:
     status: bool = False
     """``where`` requires one status (a status view, ``status:queue``): a walk in an order
     with a :data:`STATUS_SORT_INDEX` reads that status's range of it only."""
-    walk_where: str = "1"
+    walk_where: str | None = None
     walk_params: list[object] = field(default_factory=list)
     """What a walk that asks the words index about each paper must still check: ``where``
-    less the conditions the match says already (facets), the status kept for its index."""
+    less the conditions the match says already (facets), the status kept for its index
+    (``None``: all of ``where``, with ``params``)."""
+
+    def walk_check(self) -> tuple[str, list[object]]:
+        """:attr:`walk_where` and its parameters (``where`` when not set)."""
+        if self.walk_where is None:
+            return self.where, self.params
+        return self.walk_where, self.walk_params
 
 
 def walk_index(p: Plan, key: SortKey) -> str | None:
@@ -186,7 +193,6 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
         out.where = out.where.replace(f"({_STATUS_CLAUSE})", f"(+{_STATUS_CLAUSE})")
         out.status = False
     out.params = params
-    out.walk_where, out.walk_params = out.where, params
     if out.table == "paper_words" and not out.exclude and compiled.clauses:
         kept = [
             (f"({c})", p)
