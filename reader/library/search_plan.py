@@ -61,6 +61,9 @@ STATUS_SORT_INDEX = {
 
 _STATUS_CLAUSE = "p.status = ?"
 _NARROW = ("p.id IN (", "p.organization IN (")
+_LISTS = ("p.id IN (", "p.id NOT IN (")
+"""How conditions on a list of papers start (a tag): a walk asks the words index instead
+when a facet says the same; a column's condition (a status, a rating) is cheaper read."""
 """How the conditions a few papers meet start (a tag, a digest, a citekey, organizations)."""
 
 Run = Callable[[str, Sequence[object]], list[Any]]
@@ -93,8 +96,8 @@ class Plan:
     walk_where: str | None = None
     walk_params: list[object] = field(default_factory=list)
     """What a walk that asks the words index about each paper must still check: ``where``
-    less the conditions the match says already (facets), the status kept for its index
-    (``None``: all of ``where``, with ``params``)."""
+    less the lists of papers the match says already (a tag's facet; ``None``: all of
+    ``where``, with ``params``)."""
 
     def walk_check(self) -> tuple[str, list[object]]:
         """:attr:`walk_where` and its parameters (``where`` when not set)."""
@@ -199,7 +202,7 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
             for c, p, done in zip(
                 compiled.clauses, compiled.clause_params, compiled.covered, strict=True
             )
-            if not done or (out.status and c == _STATUS_CLAUSE)
+            if not done or not c.startswith(_LISTS)
         ]
         rest = clauses[1:]  # the phrases' conditions, after the compiled ones
         parts = [c for c, _ in kept] + rest
