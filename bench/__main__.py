@@ -129,7 +129,10 @@ def bench_queries(sizes: Sizes, work: Path) -> list[Figure]:
         return "; ".join(r[f"{prefix}_slowest"])  # type: ignore[arg-type]
 
     def cases(prefix: str) -> str:
-        return f"{r[f'{prefix}_cases']} cases, p50 {r[f'{prefix}_p50_ms']:.1f} ms"
+        return (
+            f"{r[f'{prefix}_cases']} cases, p50 {r[f'{prefix}_p50_ms']:.1f} ms; CPU p95 "
+            f"{r[f'{prefix}_cpu_p95_ms']:.1f} ms, max {r[f'{prefix}_cpu_max_ms']:.1f} ms"
+        )
 
     def ms(key: str) -> float:
         return float(r[key])  # type: ignore[arg-type]

@@ -75,6 +75,11 @@ TYPED: tuple[str, ...] = (
     "-tag:nlp year:2024",
     "x -model",
     "org:google th",
+    # found at 100,000 and 1,000,000 papers (issue #14, search14c): a negated tag beside a
+    # word, a tag beside an exclusion, a rare prefix sorted by title (its papers bunched)
+    "-tag:nlp model",
+    "tag:nlp -model",
+    "x th",
 )
 """Search texts, as typed into the search field (each measured on its own keystroke)."""
 

@@ -22,10 +22,33 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from reader.query_model import (
+    FACET,
+    TAG_FACET,
+    Compiled,
+    PaperFilter,
+    QueryError,
+    Term,
+    not_facet,
+    rating_facet,
+    status_facet,
+    tag_facet,
+)
 from reader.status import Status
+
+__all__ = [
+    "FACET",
+    "SYNTAX_HELP",
+    "TAG_FACET",
+    "Compiled",
+    "PaperFilter",
+    "QueryError",
+    "Term",
+    "compile_filter",
+    "compile_search",
+    "tag_facet",
+]
 
 SYNTAX_HELP = """\
 Search titles, abstracts, notes and tags:
@@ -50,125 +73,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
-class QueryError(ValueError):
-    """The search text does not follow the search language; ``str()`` says how to fix it."""
-
-
-@dataclass(frozen=True, slots=True)
-class PaperFilter:
-    """Which papers a list shows: a sidebar view narrowed by the search text."""
-
-    status: Status | None = None
-    tag: str | None = None
-    digest_id: int | None = None
-    rating_min: int | None = None
-    search: str = ""
-
-
-FACET = "\ue000"
-"""Starts the tokens of ``paper.facets`` (status and rating, indexed with the words).
-
-A private-use character: a token character to FTS5's tokenizer, so ``\ue000inbox`` is
-one token, and never the start of a word the search routes to the words index (only
-ASCII words go there), so no search text can match a facet by accident.
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One word or phrase of the search text.
-
-    ``fts`` is its FTS5 string for the full index (``paper_fts``, positions kept: phrases
-    work). ``word`` is set for an unquoted single ASCII word, which the words index
-    (``paper_words``, prefixes of 1–6 letters indexed, no positions) answers alike and
-    much faster; it is lower-case, as the tokenizer folds it.
-    """
-
-    fts: str
-    word: str | None
-    negated: bool
-
-
-@dataclass(slots=True)
-class Compiled:
-    """A view and search compiled: SQL conditions over ``paper p`` and full-text terms.
-
-    ``clauses`` (with ``params``) are the conditions that are not full-text; ``terms`` the
-    search's words and phrases; ``facets`` FTS5 strings over ``paper.facets`` implied by
-    the conditions (a status or rating the view requires), which let the words index
-    narrow a search to a view without reading the papers. :meth:`reference` is the plain
-    meaning of it all, one ``WHERE`` fragment, which the optimised queries must equal.
-    """
-
-    clauses: list[str] = field(default_factory=list)
-    params: list[object] = field(default_factory=list)
-    terms: list[Term] = field(default_factory=list)
-    facets: list[str] = field(default_factory=list)
-    covered: list[bool] = field(default_factory=list)
-    """Per clause: whether a facet says the same (the words index then answers it)."""
-    clause_params: list[list[object]] = field(default_factory=list)
-
-    def add(self, clause: str, *params: object, facet: str | None = None) -> None:
-        """AND one more condition; ``facet`` is the same condition over ``paper.facets``."""
-        self.clauses.append(clause)
-        self.params.extend(params)
-        self.clause_params.append(list(params))
-        self.covered.append(facet is not None)
-        if facet is not None:
-            self.facets.append(facet)
-
-    def extend(self, other: Compiled) -> None:
-        """AND every condition of ``other`` (its terms too)."""
-        for (
-            clause,
-            params,
-            done,
-        ) in zip(other.clauses, other.clause_params, other.covered, strict=True):
-            self.clauses.append(clause)
-            self.params.extend(params)
-            self.clause_params.append(list(params))
-            self.covered.append(done)
-        self.facets.extend(other.facets)
-        self.terms.extend(other.terms)
-
-    def uncovered(self) -> tuple[str, list[object]]:
-        """The conditions no facet expresses, as one ``WHERE`` fragment with parameters."""
-        kept = [
-            (c, p)
-            for c, p, done in zip(self.clauses, self.clause_params, self.covered, strict=True)
-            if not done
-        ]
-        where = " AND ".join(f"({c})" for c, _ in kept) if kept else "1"
-        return where, [value for _, params in kept for value in params]
-
-    @property
-    def where(self) -> str:
-        """The non-full-text conditions, ``1`` when there is none."""
-        return " AND ".join(f"({c})" for c in self.clauses) if self.clauses else "1"
-
-    @property
-    def fts(self) -> str | None:
-        """The positive terms as one FTS5 expression for ``paper_fts``, if any."""
-        positive = [t.fts for t in self.terms if not t.negated]
-        return " AND ".join(positive) if positive else None
-
-    def reference(self) -> tuple[str, list[object]]:
-        """The whole condition as one plain ``WHERE`` fragment over ``paper p``.
-
-        No index choice, no routing: the meaning every optimised query is tested against.
-        """
-        clauses = list(self.clauses)
-        params = list(self.params)
-        if self.fts is not None:
-            clauses.append(_IN_FTS.format(neg=""))
-            params.append(self.fts)
-        for term in self.terms:
-            if term.negated:
-                clauses.append(_IN_FTS.format(neg="NOT "))
-                params.append(term.fts)
-        return (" AND ".join(f"({c})" for c in clauses) if clauses else "1"), params
-
-
 _IN_TAG = (
     "p.id {neg}IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
     "WHERE t.name = ? COLLATE NOCASE)"
@@ -177,7 +81,6 @@ _IN_TAGS = (
     "p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
     "WHERE t.name COLLATE NOCASE IN ({marks}))"
 )
-_IN_FTS = "p.id {neg}IN (SELECT rowid FROM paper_fts WHERE paper_fts MATCH ?)"
 _ORGANIZATIONS_LIKE = (
     "WITH RECURSIVE o (name) AS (SELECT min(organization) FROM paper UNION ALL "
     "SELECT (SELECT min(organization) FROM paper WHERE organization > o.name) FROM o "
@@ -189,14 +92,14 @@ def compile_filter(view: PaperFilter) -> Compiled:
     """SQL for ``view``. Raises :class:`QueryError` for a malformed search."""
     out = Compiled()
     if view.status is not None:
-        out.add("p.status = ?", view.status.value, facet=_status_facet(view.status.value))
+        out.add("p.status = ?", view.status.value, facet=status_facet(view.status.value))
     if view.tag is not None:
-        out.add(_IN_TAG.format(neg=""), view.tag)
+        out.add(_IN_TAG.format(neg=""), view.tag, facet=tag_facet([view.tag]))
     if view.digest_id is not None:
         out.add("p.id IN (SELECT paper_id FROM appearance WHERE digest_id = ?)", view.digest_id)
     if view.rating_min is not None:
         allowed = [r for r in range(6) if r >= view.rating_min]
-        out.add("p.rating >= ?", view.rating_min, facet=_rating_facet(allowed))
+        out.add("p.rating >= ?", view.rating_min, facet=rating_facet(allowed))
     if view.search.strip():
         compile_search(view.search, out)
     return out
@@ -266,7 +169,7 @@ def _either(first: Compiled, second: Compiled) -> Compiled:
         # Tags only: one look-up of every name, not one subquery per tag.
         names = names_a + names_b
         marks = ", ".join("?" * len(names))
-        out.add(_IN_TAGS.format(marks=marks), *names)
+        out.add(_IN_TAGS.format(marks=marks), *names, facet=tag_facet(names))
         return out
     (a,), (b,) = first.clauses, second.clauses
     both = first.facets and second.facets and all(first.covered + second.covered)
@@ -287,13 +190,15 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
     if not value:
         raise QueryError(f"{key}: needs a value, e.g. {_EXAMPLES.get(key, key + ':value')}")
     if key == "tag":
-        out.add(_IN_TAG.format(neg=neg), value)
+        facet = tag_facet([value])
+        out.add(_IN_TAG.format(neg=neg), value, facet=not_facet(facet) if neg else facet)
     elif key in {"status", "is"} and value.lower() in Status.__members__.values():
-        facet = None if neg else _status_facet(value.lower())
+        facet = status_facet(value.lower())
+        facet = not_facet(facet) if neg else facet
         out.add(f"{'NOT ' if neg else ''}p.status = ?", value.lower(), facet=facet)
     elif key == "is" and value.lower() in {"unrated", "rated"}:
         rated = (value.lower() == "rated") != bool(neg)
-        facet = _rating_facet(range(1, 6) if rated else [0])
+        facet = rating_facet(range(1, 6) if rated else [0])
         out.add("p.rating > 0" if rated else "p.rating = 0", facet=facet)
     elif key == "rating":
         match = _RATING.match(value)
@@ -302,12 +207,12 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         op = match.group(1) or "="
         stars = int(match.group(2))
         allowed = [r for r in range(6) if _COMPARE[op](r, stars) != bool(neg)]
-        out.add(f"{'NOT ' if neg else ''}p.rating {op} ?", stars, facet=_rating_facet(allowed))
+        out.add(f"{'NOT ' if neg else ''}p.rating {op} ?", stars, facet=rating_facet(allowed))
     elif key == "has" and value.lower() in {"note", "notes"}:
-        facet = None if neg else f'"{FACET}note"'
+        facet = not_facet(f'"{FACET}note"') if neg else f'"{FACET}note"'
         out.add("p.note " + ("=" if neg else "!=") + " ''", facet=facet)
     elif key == "has" and value.lower() in {"tag", "tags"}:
-        facet = None if neg else f'"{FACET}tags"'
+        facet = not_facet(f'"{FACET}tags"') if neg else f'"{FACET}tags"'
         out.add("p.tags " + ("=" if neg else "!=") + " ''", facet=facet)
     elif key in {"org", "organization"} and neg:
         out.add("NOT coalesce(p.organization, '') LIKE ? ESCAPE '\\'", _like(value))
@@ -316,7 +221,14 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         # organization index, one seek per name), then their papers from that index: not
         # a LIKE over every paper's row. The same papers: the value is never empty, so a
         # paper without an organization never matched.
-        out.add(f"p.organization IN ({_ORGANIZATIONS_LIKE})", _like(value))
+        # As a list of ids read from that index (named: the sampled statistics take the
+        # missing organization for a common one and scan a wider index instead), which
+        # then drives like a tag's papers.
+        out.add(
+            "p.id IN (SELECT o.id FROM paper o INDEXED BY paper_by_organization "
+            f"WHERE o.organization IN ({_ORGANIZATIONS_LIKE}))",
+            _like(value),
+        )
     elif key == "key":
         prefix = _like(value.removeprefix("@"))[1:]  # "…%": the key starts with the value
         out.add(f"p.id {neg}IN (SELECT paper_id FROM citekey WHERE key LIKE ? ESCAPE '\\')", prefix)
@@ -355,16 +267,6 @@ _COMPARE = {
     ">": operator.gt,
     "<": operator.lt,
 }
-
-
-def _status_facet(status: str) -> str:
-    return f'"{FACET}{status}"'
-
-
-def _rating_facet(stars: Iterable[int]) -> str:
-    """An FTS5 string for "the rating is one of ``stars``" (a never-matching one if none)."""
-    tokens = [f'"{FACET}r{r}"' for r in stars] or [f'"{FACET}none"']
-    return "(" + " OR ".join(tokens) + ")"
 
 
 def _fts_phrase(value: str, *, prefix: bool) -> str | None:

@@ -23,7 +23,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library, PaperFilter, QueryError, SortKey, Status, schema, search, words
+from reader.library import (
+    Library,
+    PaperFilter,
+    QueryError,
+    SortKey,
+    Status,
+    schema,
+    search,
+    search_costs,
+    words,
+)
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.search import order_by
 from reader.query import compile_filter
@@ -75,7 +85,7 @@ _VOCABULARY = [
     "alpha",
     "alphabet",
 ]
-_TAGS = ("nlp", "vision", "to read", "NLP tricks")
+_TAGS = ("nlp", "vision", "to read", "NLP tricks", "c++", "Été")
 _ORGS = ("Google", "IBM Research", None, None, None)
 
 
@@ -191,7 +201,9 @@ _term = st.one_of(
         lambda ws: '-"' + " ".join(ws) + '"'
     ),
     st.sampled_from(["long-clip", "gpt4-model", "data,set"]),
-    st.sampled_from([*(f"tag:{t}" for t in ("nlp", "vision", '"to read"', "none")), "-tag:nlp"]),
+    st.sampled_from(
+        [*(f"tag:{t}" for t in ("nlp", "vision", '"to read"', "none", "C++", "Été")), "-tag:nlp"]
+    ),
     st.sampled_from([f"{k}:{s.value}" for k in ("status", "is", "-status") for s in Status]),
     st.sampled_from(
         ["rating:>=4", "rating:5", "rating:<3", "rating:0", "-rating:>2", "rating:<=1"]
@@ -218,7 +230,7 @@ _search = st.lists(_term | _either, max_size=4).map(" ".join)
 _view = st.builds(
     PaperFilter,
     status=st.none() | st.sampled_from(list(Status)),
-    tag=st.none() | st.sampled_from(["nlp", "vision", "to read", "absent"]),
+    tag=st.none() | st.sampled_from(["nlp", "vision", "to read", "absent", "c++", "Été"]),
     digest_id=st.none() | st.integers(1, 4),
     rating_min=st.none() | st.integers(0, 5),
     search=_search,
@@ -228,7 +240,15 @@ _knobs = st.fixed_dictionaries(
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
         "BUDGET_S": st.sampled_from([0.0, 10.0]),
         "FORCE": st.sampled_from(
-            [None, "walk_probe", "walk_match", "view_probe", "view_match", "view_sort"]
+            [
+                None,
+                "walk_probe",
+                "walk_match",
+                "view_probe",
+                "view_match",
+                "view_sort",
+                "match_sort",
+            ]
         ),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
     }
@@ -237,15 +257,25 @@ _knobs = st.fixed_dictionaries(
 
 @contextlib.contextmanager
 def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
-    saved = (search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.FORCE)
-    search.SMALL_MATCH = knobs["SMALL_MATCH"]
-    search.FORCE = knobs["FORCE"]
-    search.BUDGET_S = knobs["BUDGET_S"]
+    saved = (
+        search_costs.SMALL_MATCH,
+        search_costs.BUDGET_S,
+        words.MAX_EXPANSION,
+        search_costs.FORCE,
+    )
+    search_costs.SMALL_MATCH = knobs["SMALL_MATCH"]
+    search_costs.FORCE = knobs["FORCE"]
+    search_costs.BUDGET_S = knobs["BUDGET_S"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
-        search.SMALL_MATCH, search.BUDGET_S, words.MAX_EXPANSION, search.FORCE = saved
+        (
+            search_costs.SMALL_MATCH,
+            search_costs.BUDGET_S,
+            words.MAX_EXPANSION,
+            search_costs.FORCE,
+        ) = saved
 
 
 _SETTINGS = settings(
@@ -464,7 +494,9 @@ def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) 
 
     search.set_progress_handler(conn, handler, 1)
     try:
-        found = search._budgeted(conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10.0)
+        found = search_costs.budgeted(
+            conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10.0
+        )
         assert found is not None
         assert calls > 0  # chained while the walk ran
         calls = 0
@@ -476,7 +508,8 @@ def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) 
 
 
 @pytest.mark.parametrize(
-    "force", [None, "walk_probe", "walk_match", "view_probe", "view_match", "view_sort"]
+    "force",
+    [None, "walk_probe", "walk_match", "view_probe", "view_match", "view_sort", "match_sort"],
 )
 @pytest.mark.parametrize("text", ["-model", "-a -the", "-model tag:nlp", '-learn -"long context"'])
 def test_exclusions_in_every_view_order_and_shape(

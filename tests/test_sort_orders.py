@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library, PaperFilter, SortKey, schema, search
+from reader.library import Library, PaperFilter, SortKey, schema, search, search_plan
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.paper_edits import edit_details
 from reader.library.paper_merge import merge_papers
@@ -121,7 +121,7 @@ def test_an_older_library_gets_the_author_order(tmp_path: Path) -> None:
             for descending in (False, True):
                 plan = library.connection.execute(
                     f"EXPLAIN QUERY PLAN SELECT p.id FROM paper p INDEXED BY "
-                    f"{search._SORT_INDEX[key]} WHERE p.status = 'inbox' "
+                    f"{search_plan.SORT_INDEX[key]} WHERE p.status = 'inbox' "
                     f"ORDER BY {search.order_by(key, descending)} LIMIT 60"
                 ).fetchall()
                 assert "TEMP B-TREE" not in str(plan), (key, plan)

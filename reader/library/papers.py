@@ -69,7 +69,7 @@ def count(library: Connection, view: PaperFilter | None) -> int:
     """How many papers ``view`` holds (exact)."""
     with library._translated():
         plan = search.plan(library.connection, compile_filter(view or PaperFilter()))
-    return search.count(library._query, plan)
+    return search.count(library.connection, library._query, plan)
 
 
 def rows(library: Connection, ids: Sequence[int]) -> list[PaperRow]:

@@ -616,6 +616,86 @@ END;
 INSERT INTO paper_words (paper_words) VALUES ('optimize');
 """
 
+_OLD_FACETS = """char(57344) || status || ' ' || char(57344) || 'r' || rating
+    || CASE WHEN note != '' THEN ' ' || char(57344) || 'note' ELSE '' END
+    || CASE WHEN tags != '' THEN ' ' || char(57344) || 'tags' ELSE '' END"""
+
+_TAG_TOKENS = (
+    # Each name's hex digits after U+E002: the separator (0x1F) doubled first, so that
+    # "1F1F" in the hex is a separator and never the halves of two bytes (that would
+    # take the byte F1 followed by a byte F0–FF, which UTF-8 never has).
+    "CASE WHEN tags != '' THEN ' ' || char(57346) || replace(hex(lower(replace(tags, "
+    "char(31), char(31, 31)))), '1F1F', ' ' || char(57346)) ELSE '' END"
+)
+_FACET_IN_TEXT_2 = (
+    f"(instr({' || '.join(f'new.{c}' for c in _TEXT_COLUMNS)}, char(57344)) > 0 "
+    f"OR instr({' || '.join(f'new.{c}' for c in _TEXT_COLUMNS)}, char(57346)) > 0)"
+)
+
+_SEARCH14C_TAG_TOKENS = f"""
+-- A tag in the words index (issue #14): each tag of a paper is a facet token, U+E002 and
+-- the hex digits of its name in ASCII lower case (what COLLATE NOCASE folds), so that a
+-- tag view or tag: filter joins the full-text side: "tag:nlp model" in the Inbox is one
+-- merge of three lists, first page and count, not a walk checking paper_tag per paper.
+-- A tag's token is exact (hex keeps every character), so the tag condition is covered by
+-- it (reader.query). The facets column is generated: dropped and added again with the
+-- tag tokens, the triggers that name it with it; the tagged papers' rows of paper_words
+-- are then written again (the rest of the index is unchanged: their facets are too).
+DROP TRIGGER paper_words_insert;
+DROP TRIGGER paper_words_delete;
+DROP TRIGGER paper_words_update;
+DROP TRIGGER paper_words_facets;
+CREATE TEMP TABLE search14c_tagged AS
+SELECT id, title, abstract, note, tags, {_OLD_FACETS} AS facets FROM paper WHERE tags != '';
+ALTER TABLE paper DROP COLUMN facets;
+ALTER TABLE paper ADD COLUMN facets TEXT GENERATED ALWAYS AS (
+    {_OLD_FACETS}
+    || {_TAG_TOKENS}
+) VIRTUAL;
+INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
+SELECT 'delete', id, title, abstract, note, tags, facets FROM temp.search14c_tagged;
+INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
+SELECT id, title, abstract, note, tags, facets FROM paper WHERE tags != '';
+DROP TABLE temp.search14c_tagged;
+CREATE TRIGGER paper_words_insert AFTER INSERT ON paper BEGIN
+    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
+    VALUES (new.id, new.title, new.abstract, new.note, new.tags, new.facets);
+    INSERT INTO paper_words_new ({_INDEXED_TEXT})
+    VALUES (new.title, new.abstract, new.note, new.tags);
+END;
+CREATE TRIGGER paper_words_delete AFTER DELETE ON paper BEGIN
+    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
+    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags, old.facets);
+END;
+-- Text holding U+E000 or U+E002 could share a token with a facet: the whole row then.
+CREATE TRIGGER paper_words_update
+AFTER UPDATE OF {_INDEXED_TEXT}, status, rating ON paper
+WHEN {_TEXT_CHANGED} OR ((old.facets IS NOT new.facets) AND {_FACET_IN_TEXT_2})
+BEGIN
+    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
+    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags, old.facets);
+    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
+    VALUES (new.id, new.title, new.abstract, new.note, new.tags, new.facets);
+END;
+CREATE TRIGGER paper_words_facets
+AFTER UPDATE OF status, rating ON paper
+WHEN ({_TEXT_SAME}) AND old.facets IS NOT new.facets AND NOT {_FACET_IN_TEXT_2}
+BEGIN
+    INSERT INTO paper_words_kept (id, sz) SELECT id, sz FROM paper_words_docsize WHERE id = old.id;
+    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
+    VALUES ('delete', old.id, '', '', '', '', old.facets);
+    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
+    VALUES (new.id, '', '', '', '', new.facets);
+    UPDATE paper_words_docsize SET sz = (SELECT sz FROM paper_words_kept WHERE id = new.id)
+    WHERE id = new.id;
+    DELETE FROM paper_words_kept WHERE id = new.id;
+END;
+-- Rewritten rows leave the index in several segments, and a question about one paper
+-- seeks in each: merged into one again.
+INSERT INTO paper_words (paper_words) VALUES ('optimize');
+"""
+
+
 _FTS_TABLES = ("paper_fts", "paper_words", "paper_words_new")
 FTS_SHADOW_TABLES = tuple(
     f"{table}_{part}" for table in _FTS_TABLES for part in ("data", "idx", "docsize", "config")
@@ -670,6 +750,7 @@ MIGRATIONS: tuple[str, ...] = (
     _PAPER_ID_MARK,
     _RULE_MARKS,
     _FACET_WRITES,
+    _SEARCH14C_TAG_TOKENS,
     _SCALE14_FTS_STATS,
 )
 """Schema scripts in order; the library's ``user_version`` is how many have run."""

@@ -1,0 +1,260 @@
+"""What each shape of a search costs, and how long a walk in display order may run.
+
+The planner (:mod:`reader.library.search`) estimates a match's share of the library from
+its newest papers, counts a narrow view, and prices each shape of a query in microseconds
+(:func:`shape_costs`). A walk along an index whose length depends on where the view's
+papers lie in the order runs on a budget of CPU time (:func:`budgeted`); past it, the
+next cheapest shape answers.
+
+The knobs below are module attributes read at every call, so that the property tests can
+draw them (``tests/test_query_plans.py``) and every shape runs on a small library.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+
+from reader.library.model import SortKey
+from reader.library.search_plan import STATUS_SORT_INDEX, Plan, Run, walk_index
+
+SMALL_MATCH = 300
+"""Matches up to this size are read and sorted; broader ones walk the sort index."""
+
+SAMPLE = 4000
+"""How many of the newest ids the share of a match is estimated from."""
+
+BUDGET_S = 0.02
+"""How long a walk in display order may take before the query is driven another way
+(CPU time of the calling thread: on a loaded machine the choice is the same as on an
+idle one)."""
+
+# What the planner's cost model charges, in microseconds (measured at 100,000 and
+# 1,000,000 papers, bench/queries.py): one step along a sort index, one question to a
+# full-text index about one paper (words; phrases read positions), one id of a match
+# materialised, one paper of a view read and sorted.
+COST_STEP = 0.3
+COST_PROBE_WORDS = 13.0
+COST_PROBE_PHRASE = 300.0
+COST_MATERIALISE = 0.1
+COST_ROW = 2.0
+COST_WALK = 1.5
+"""One step along a full-text match in id order with the paper's row read and the
+conditions left over checked (microseconds)."""
+
+MIN_BUDGET_S = 0.002
+"""The least a walk is given before the next cheapest shape answers (see :func:`walk_budget`)."""
+
+INTEREST_PROBE_SHARE = 0.05
+"""A match of at least this share of the papers is checked paper by paper along the
+interest order; a narrower one is materialised first."""
+
+VIEW_CAP = 20_000
+"""A view is counted (to choose a plan) no further than this many papers."""
+
+FORCE: str | None = None
+"""For the property tests: the shape every sorted search takes (``walk_probe``,
+``walk_match``, ``view_probe``, ``view_match``, ``view_sort``, ``match_sort``), whatever
+the costs say."""
+
+
+def sorted_shape(
+    conn: sqlite3.Connection, run: Run, p: Plan, key: SortKey, limit: int | None
+) -> str:
+    """How to answer a broad match in an order other than the id's: the cheapest shape by
+    the cost model (:func:`shape_costs`)."""
+    costs = shape_costs(conn, run, p, key, limit)
+    return min(costs, key=lambda shape: costs[shape])
+
+
+def shape_costs(
+    conn: sqlite3.Connection, run: Run, p: Plan, key: SortKey, limit: int | None
+) -> dict[str, float]:
+    """What each shape of a sorted query is expected to cost (microseconds): the match's
+    share estimated from the newest papers, the view counted up to :data:`VIEW_CAP`."""
+    assert p.table is not None
+    walkable = limit is not None and walk_index(p, key) is not None
+    if FORCE is not None:
+        if FORCE == "view_sort" and limit is None:
+            return {"view_probe": 0.0}
+        if walkable or FORCE.startswith("view") or FORCE == "match_sort":
+            return {FORCE: 0.0}
+        return {"walk_match": 0.0}
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    share = max(estimated_share(run, p.table, p.match), 1 / papers)
+    matched = share * papers
+    counted = view_size(conn, run, p)
+    viewed = float(papers) if counted is None else max(float(counted), 1.0)
+    probe = COST_PROBE_PHRASE if p.table == "paper_fts" and not p.exclude else COST_PROBE_WORDS
+    costs = {
+        "view_probe": viewed * (COST_ROW + probe),
+        "view_match": viewed * COST_ROW + matched * COST_MATERIALISE,
+        "walk_match": matched * COST_MATERIALISE,
+        "match_sort": matched * COST_ROW,
+    }
+    if limit is not None:
+        wanted = max(limit, 1)
+        questions = min(viewed, wanted / share)
+        costs["view_sort"] = viewed * COST_ROW + questions * probe
+        if walkable:
+            # Along the order, a page needs papers / viewed steps per paper of the view
+            # (if they are spread), 1 / share per match; a status index holds only the
+            # status's range (the whole view, when the status is all it asks).
+            ranged = p.status and key in STATUS_SORT_INDEX and p.where == "(p.status = ?)"
+            length = viewed if ranged else float(papers)
+            steps = min(length, wanted * length / viewed / share)
+            costs["walk_probe"] = steps * COST_STEP + questions * probe
+            costs["walk_match"] += steps * COST_STEP
+    if not walkable:
+        costs["walk_match"] += viewed * COST_ROW
+    return costs
+
+
+def newest_costs(conn: sqlite3.Connection, run: Run, p: Plan, limit: int) -> dict[str, float]:
+    """What a page newest first costs when conditions the match does not say are left
+    (microseconds): walking the match in id order and checking each paper (``walk``:
+    about ``papers / viewed`` steps per paper of the page), or driving from the view,
+    its papers asked about (``view_probe``) or the match materialised (``view_match``).
+    An unknown view (larger than :data:`VIEW_CAP`) is walked."""
+    assert p.table is not None
+    if FORCE is not None:
+        return {
+            "walk" if FORCE.startswith("walk") else FORCE.replace("view_sort", "view_match"): 0.0
+        }
+    counted = view_size(conn, run, p)
+    if counted is None:
+        return {"walk": 0.0}
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    share = max(estimated_share(run, p.table, p.match), 1 / papers)
+    matched = share * papers
+    viewed = max(float(counted), 1.0)
+    probe = COST_PROBE_PHRASE if p.table == "paper_fts" and not p.exclude else COST_PROBE_WORDS
+    return {
+        "walk": min(matched, max(limit, 1) * papers / viewed) * COST_WALK,
+        "view_probe": viewed * (COST_ROW + probe),
+        "view_match": viewed * COST_ROW + matched * COST_MATERIALISE,
+    }
+
+
+def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]:
+    """What counting a match with conditions left over costs (microseconds): each paper
+    of the match read and checked (``match_join``), the view read and the match
+    materialised (``in_match``), or the view read and each of its papers asked about
+    (``view_probe``)."""
+    assert p.table is not None
+    if FORCE is not None:
+        forced = {"walk_probe": "match_join", "view_probe": "view_probe", "view_sort": "view_probe"}
+        return {forced.get(FORCE, "in_match"): 0.0}
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    matched = max(estimated_share(run, p.table, p.match), 1 / papers) * papers
+    counted = view_size(conn, run, p)
+    if counted is None:
+        # Larger than the count goes: its share of the newest papers, for the estimate.
+        newest = papers - SAMPLE
+        sql = f"SELECT count(*) FROM paper p NOT INDEXED WHERE p.id > ? AND {p.where}"
+        sampled = budgeted(conn, run, sql, [newest, *p.params], BUDGET_S / 4)
+        share = 1.0 if sampled is None else sampled[0] / min(SAMPLE, papers)
+        viewed = max(float(VIEW_CAP), share * papers)
+    else:
+        viewed = max(float(counted), 1.0)
+    probe = COST_PROBE_PHRASE if p.table == "paper_fts" and not p.exclude else COST_PROBE_WORDS
+    return {
+        "match_join": matched * COST_WALK,
+        # (counted, the view is read from its index, not its rows)
+        "in_match": viewed * COST_STEP + matched * COST_MATERIALISE,
+        "view_probe": viewed * (COST_ROW + probe),
+    }
+
+
+def walk_budget(left: dict[str, float]) -> float:
+    """How long (seconds) a walk may run when the other shapes ``left`` cost what they are
+    estimated to: what the cheapest of them costs (so a walk that was a poor guess costs
+    at most twice the best other answer), at least :data:`MIN_BUDGET_S`, at most
+    :data:`BUDGET_S`."""
+    if not left:
+        return BUDGET_S
+    return min(BUDGET_S, max(MIN_BUDGET_S, min(left.values()) / 1e6))
+
+
+def few(run: Run, viewed: int, wanted: int) -> bool:
+    """Whether reading ``viewed`` papers and sorting them is cheaper than walking the sort
+    index for ``wanted`` of them (spread along the order: papers / viewed steps each)."""
+    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
+    steps = min(float(papers), max(wanted, 1) * papers / max(viewed, 1))
+    return viewed * COST_ROW < steps * COST_STEP
+
+
+def view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
+    """How many papers ``p.where`` holds, if fewer than :data:`VIEW_CAP` and counted
+    within a quarter of the budget; else ``None``."""
+    if p.where == "1":
+        return None
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
+    counted = budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_S / 4)
+    return counted[0] if counted is not None and counted[0] < VIEW_CAP else None
+
+
+def estimated_share(run: Run, table: str, match: str) -> float:
+    """The share of papers ``match`` finds, estimated from the newest :data:`SAMPLE` ids."""
+    newest = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
+    if newest <= 0:
+        return 0.0
+    low = max(0, newest - SAMPLE)
+    sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ? AND rowid > ?"
+    return int(run(sql, [match, low])[0][0]) / (newest - low)
+
+
+def match_size(run: Run, table: str, match: str, cap: int) -> int:
+    """How many papers ``match`` finds, counting no further than ``cap``."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)"
+    return int(run(sql, [match, cap])[0][0])
+
+
+_OUTER: dict[int, tuple[sqlite3.Connection, Callable[[], int], int]] = {}
+"""Per connection (by ``id``; the entry holds the connection, so the id is never reused
+while it is here): the progress handler its owner installed, which a budgeted walk
+chains to and puts back (SQLite keeps one handler per connection). A reader thread's
+connection is registered once and lives as long as the window."""
+
+
+def set_progress_handler(conn: sqlite3.Connection, handler: Callable[[], int], every: int) -> None:
+    """Install ``handler`` on ``conn`` every ``every`` steps, kept across budgeted walks
+    (:class:`reader.worker.LibraryReader` stops superseded reads with it)."""
+    _OUTER[id(conn)] = (conn, handler, every)
+    conn.set_progress_handler(handler, every)
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def budgeted(
+    conn: sqlite3.Connection,
+    run: Run,
+    sql: str,
+    params: Sequence[object],
+    budget: float | None = None,
+) -> list[int] | None:
+    """The ids ``sql`` selects, or ``None`` when it takes longer than ``budget`` seconds
+    (:data:`BUDGET_S` by default)."""
+    deadline = time.thread_time() + (BUDGET_S if budget is None else budget)
+    over = False
+
+    entry = _OUTER.get(id(conn))
+    outer = entry[1:] if entry is not None else None
+
+    def progress() -> int:
+        nonlocal over
+        over = time.thread_time() > deadline
+        return int(over) or (outer[0]() if outer is not None else 0)
+
+    conn.set_progress_handler(progress, 200)
+    try:
+        return [r[0] for r in run(sql, params)]
+    except sqlite3.OperationalError as exc:
+        if over and "interrupt" in str(exc):
+            return None
+        raise
+    finally:
+        conn.set_progress_handler(*(outer if outer is not None else (None, 0)))
