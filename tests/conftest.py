@@ -11,11 +11,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from reader.digests import hf_text
 from reader.digests.model import Entry
 from reader.library import Library
 from tests.factories import SAMPLE_PATH, entry
+
+# No timed assertions: hypothesis's per-example deadline (200 ms) fails a sound test on a
+# loaded machine (a cleaning test took 316 ms under a full run beside other work).
+settings.register_profile("papershelf", deadline=None)
+settings.load_profile("papershelf")
 
 
 @pytest.fixture(autouse=True)
