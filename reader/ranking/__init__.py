@@ -71,9 +71,8 @@ from reader.library.interest import (
 
 if TYPE_CHECKING:
     from reader.library.store import Library
+    from reader.ranking.answers import Explanation, Reason, Similar
     from reader.ranking.learner import Learner
-    from reader.ranking.lookups import Explanation, Similar
-    from reader.ranking.model import Reason
     from reader.ranking.update import InterestUpdate
 
 __all__ = [
@@ -95,9 +94,9 @@ __all__ = [
 
 _LAZY = {
     "Learner": "reader.ranking.learner",
-    "Explanation": "reader.ranking.lookups",
-    "Similar": "reader.ranking.lookups",
-    "Reason": "reader.ranking.model",
+    "Explanation": "reader.ranking.answers",
+    "Similar": "reader.ranking.answers",
+    "Reason": "reader.ranking.answers",
     "InterestUpdate": "reader.ranking.update",
 }
 
