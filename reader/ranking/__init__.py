@@ -44,7 +44,10 @@ The "Match" column:
   ``similar(library, paper_id, limit=20)`` → ``[Similar(paper_id, similarity)]``, most
   similar first; ``explain(library, paper_id)`` → :class:`Explanation` with ``up`` and
   ``down`` lists of ``Reason(kind, text, weight)`` (kind: word, author, category,
-  organization), or ``score=None`` and a ``message`` when there is no model.
+  organization), or ``score=None`` and a ``message`` when there is no model. The window
+  asks them of a child process (:class:`~.lookups_process.LookupProcess`: ``insight(path,
+  paper_id, similar_limit=…)`` → both, ``similar(path, paper_id, limit=…)``), so that its
+  own process never syncs or scans the feature cache nor loads scikit-learn.
 
 "Not interested" (a writer operation): ``library.mark_not_interested(ids)`` records the
   signal and archives (``fields={"status", "not_interested"}``); undo with
