@@ -332,7 +332,7 @@ def copy_database(
             destination.execute("PRAGMA journal_mode = DELETE")
             if prepare is not None:
                 prepare(destination)
-            errors = health.integrity_errors(destination, pause=pause) if verify else []
+            errors = _check(destination, pause) if verify else []
         finally:
             destination.close()
         if errors and not keep_damaged:
@@ -358,6 +358,13 @@ def copy_database(
     finally:
         if not kept:
             _remove_database(temporary)
+
+
+def _check(copy: sqlite3.Connection, pause: Callable[[], object] | None) -> list[str]:
+    """The integrity errors of ``copy``, the check yielding at ``pause`` if given."""
+    if pause is None:
+        return health.integrity_errors(copy)
+    return health.integrity_errors(copy, pause=pause)
 
 
 @contextlib.contextmanager
