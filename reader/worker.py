@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from reader.library import Library, LibraryLockedError, search
 from reader.library.store import BUSY_TIMEOUT_MS
+from reader.yieldgate import YieldGate
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ class LibraryWorker:
         self._closed = False
         self._give_up_at: float | None = None
         self._lock = threading.Lock()
+        self.gate: YieldGate | None = None
+        """Set: background work waits at this gate while a job of this worker runs."""
 
     @property
     def closed(self) -> bool:
@@ -79,6 +82,12 @@ class LibraryWorker:
         return self._library
 
     def _run(self, job: Callable[[Library], T], wait_for_lock: bool) -> T:
+        if self.gate is None:
+            return self._run_job(job, wait_for_lock)
+        with self.gate.foreground():
+            return self._run_job(job, wait_for_lock)
+
+    def _run_job(self, job: Callable[[Library], T], wait_for_lock: bool) -> T:
         library = self._open()
         # A job that may be retried waits in short steps (and says so); others, such as an
         # import of many files, keep the library's usual busy timeout.
@@ -162,6 +171,8 @@ class LibraryReader:
         self._library: Library | None = None
         self._cond = threading.Condition()
         self._closed = False
+        self.gate: YieldGate | None = None
+        """Set: background work waits at this gate while a read of this reader runs."""
         self._thread = threading.Thread(target=self._loop, name="papershelf-reader", daemon=True)
         self._thread.start()
 
@@ -208,7 +219,12 @@ class LibraryReader:
                     # (covers the moment before its statement starts, which interrupt misses).
                     # (Through search: a budgeted walk chains to it and puts it back.)
                     search.set_progress_handler(self._library.connection, self._superseded, 20_000)
-                result = request.job(self._library)
+                gate = self.gate
+                if gate is None:
+                    result = request.job(self._library)
+                else:
+                    with gate.foreground():
+                        result = request.job(self._library)
             except BaseException as exc:
                 with self._cond:
                     self._current = None

@@ -8,7 +8,10 @@ go; this module also fills it ahead of them: the papers an import brings or an e
 changes (title, authors, year, journal, ids, citekey, a merge) are rendered in the chosen
 style on the citations' reader thread, a small chunk at a time, once the changes have
 been quiet for a moment, so that a copy waits at most for one chunk and the cache is
-written only by that thread, never by the library's writer. Some time after the window
+written only by that thread, never by the library's writer. The filling yields to the
+user (:mod:`reader.yieldgate`): a job renders :data:`SLICE` papers at a time (a few ms
+of CPU) and hands the rest of its chunk back as soon as the user types or clicks, or a
+read or write the user waits for runs; the next job starts when the user has paused. Some time after the window
 opens, the papers never rendered in the chosen style follow, newest first (after an
 upgrade, or a new style: a 100,000-paper library is some minutes of one core's time);
 just before, the entries under keys no paper answers to any more are pruned, a bounded
@@ -32,10 +35,13 @@ from reader.library.citation_cache import (
     uncached_papers,
 )
 from reader.worker import LibraryReader
+from reader.yieldgate import GATE, YieldGate
 from ui.operations import QueryRunner
 
 CHUNK = 50
 """Papers rendered per background job (about 0.1–0.2 s of CPU in APA)."""
+SLICE = 3
+"""Papers rendered between two looks at the yield gate (about 10 ms of CPU at most)."""
 QUIET_MS = 2000
 """How long the changes must have been quiet before the background rendering starts."""
 IDLE_MS = 15_000
@@ -58,8 +64,12 @@ class CitationCacheFiller(QObject):
         library_path: str | Path,
         style_id: Callable[[], str],
         parent: QObject | None = None,
+        *,
+        gate: YieldGate | None = None,
     ) -> None:
         super().__init__(parent)
+        self.gate = GATE if gate is None else gate
+        """Where the filling looks whether the user is active (the process's gate)."""
         self._path = cache_path(library_path)
         self._style_id = style_id
         self._reader = reader  # made when first needed: a window may never copy or change
@@ -78,6 +88,9 @@ class CitationCacheFiller(QObject):
         self._idle.setSingleShot(True)
         self._idle.setInterval(IDLE_MS)
         self._idle.timeout.connect(self._find_backlog)
+        self._yield = QTimer(self)  # the user is active: look again when they may not be
+        self._yield.setSingleShot(True)
+        self._yield.timeout.connect(self._next)
 
     def start(self) -> None:
         """Render, some time from now and a chunk at a time, every paper of the library
@@ -143,6 +156,10 @@ class CitationCacheFiller(QObject):
     def _next(self) -> None:
         if self._closed or self._running or self._quiet.isActive():
             return
+        wait_s = self.gate.wait_s()
+        if wait_s > 0 and (self._pending or self._backlog):
+            self._yield.start(max(1, round(wait_s * 1000)))
+            return
         if self._pending:
             chunk = list(itertools.islice(self._pending, CHUNK))
             for paper_id in chunk:
@@ -156,14 +173,18 @@ class CitationCacheFiller(QObject):
         else:
             return
         self._running = True
-        style_id = self._style_id()
+        style_id, gate = self._style_id(), self.gate
 
-        def job(library: Library) -> int:
+        def job(library: Library) -> tuple[int, list[int]]:
             from reader.cite import cache_citations, citation_records
 
-            return cache_citations(
-                citation_records(library, chunk), style_id, self.cache(), html=True
-            )
+            stored = 0
+            for at in range(0, len(chunk), SLICE):
+                if at and gate.busy():  # the user is active: the rest waits for a pause
+                    return stored, chunk[at:]
+                part = citation_records(library, chunk[at : at + SLICE])
+                stored += cache_citations(part, style_id, self.cache(), html=True)
+            return stored, []
 
         self._queries_of().run("cache-fill", job, self._done, self._failed)
 
@@ -181,8 +202,11 @@ class CitationCacheFiller(QObject):
         self.pruned.emit(gone)
         QTimer.singleShot(0, self._next)
 
-    def _done(self, stored: int) -> None:
+    def _done(self, result: tuple[int, list[int]]) -> None:
+        stored, left = result
         self._running = False
+        if left:  # handed back: first again, in the same order
+            self._pending = dict.fromkeys([*left, *self._pending])
         self.filled.emit(stored)
         QTimer.singleShot(0, self._next)
 
@@ -200,6 +224,7 @@ class CitationCacheFiller(QObject):
         self._closed = True
         self._quiet.stop()
         self._idle.stop()
+        self._yield.stop()
         self._pending.clear()
         if self._queries is not None:
             self._queries.close()

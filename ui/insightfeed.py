@@ -1,11 +1,13 @@
 """Feeds the detail pane's "Why" and "More like this" (the reader's interest model).
 
-Both run on the insight thread, a :class:`~reader.worker.LibraryReader` of their own with
-its own read-only connection: explaining a score and finding neighbours load
-scikit-learn and scan the learner's feature cache (seconds on a big library), and
-neither the GUI thread nor the reader thread (views, searches, counts) ever waits for
-them. scikit-learn is loaded there in the background soon after the window first paints
-(:data:`WARM_DELAY_MS`), so the first "Why" does not pay for it. A refit (an
+Both are asked on the insight thread, a :class:`~reader.worker.LibraryReader` of their
+own with its own read-only connection, and computed in a child process
+(:class:`~reader.ranking.lookups_process.LookupProcess`): explaining a score and finding
+neighbours load scikit-learn, bring the feature cache up to date and scan it (seconds of
+Python work on a big library), which in the window's process would hold the interpreter
+lock the GUI thread needs. Neither the GUI thread nor the reader thread (views, searches,
+counts) ever waits for them. The child starts and loads scikit-learn soon after the window
+first paints (:data:`WARM_DELAY_MS`), so the first "Why" does not pay for it. A refit (an
 ``"interest"`` change of the paper shown) reads them again.
 """
 
@@ -19,6 +21,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, QTimer
 
 from reader.library import Changes, Library
+from reader.ranking.lookups_process import LookupProcess
 from reader.worker import LibraryReader
 from ui.detail import DetailPane
 from ui.interestpanel import load_insight
@@ -28,11 +31,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 WARM_DELAY_MS = 1500
-"""After the window opens, when scikit-learn starts loading on the insight thread."""
-
-
-def _warm(_library: Library) -> None:
-    import reader.ranking.lookups  # noqa: F401  (scikit-learn and SciPy come with it)
+"""After the window opens, when the insight's child starts (and loads scikit-learn)."""
 
 
 class InsightFeed(QObject):
@@ -43,7 +42,13 @@ class InsightFeed(QObject):
         self._reader = LibraryReader(path)
         self._queries = QueryRunner(self._reader, self)
         self._detail = detail
+        self._lookups = LookupProcess()
         QTimer.singleShot(WARM_DELAY_MS, self.warm)
+
+    @property
+    def lookups(self) -> LookupProcess:
+        """The child process that answers (only the insight thread asks it)."""
+        return self._lookups
 
     @property
     def queries(self) -> QueryRunner:
@@ -61,9 +66,13 @@ class InsightFeed(QObject):
         self._queries.run(channel, job, on_done, on_error)
 
     def warm(self) -> None:
-        """Load scikit-learn on the insight thread now (nothing else waits for it)."""
+        """Start the child and load scikit-learn there now (nothing else waits for it)."""
+        lookups = self._lookups
         self._queries.run(
-            "warm", _warm, lambda _none: None, lambda exc: log.debug("not warmed: %s", exc)
+            "warm",
+            lambda _library: lookups.warm(),
+            lambda _none: None,
+            lambda exc: log.debug("not warmed: %s", exc),
         )
 
     def load(self) -> None:
@@ -71,10 +80,10 @@ class InsightFeed(QObject):
         paper = self._detail.paper
         if paper is None:
             return
-        paper_id, panel = paper.id, self._detail.insight
+        paper_id, panel, lookups = paper.id, self._detail.insight, self._lookups
         self._queries.run(
             "insight",
-            lambda library: load_insight(library, paper_id),
+            lambda library: load_insight(library, paper_id, lookups),
             panel.show_insight,
             lambda exc: panel.show_error(paper_id, exc),
         )
@@ -86,6 +95,7 @@ class InsightFeed(QObject):
             self.load()
 
     def close(self) -> None:
-        """Deliver nothing more and stop the insight thread."""
+        """Deliver nothing more, end the child and stop the insight thread."""
         self._queries.close()
+        self._lookups.close()  # a question being answered gives up at once
         self._reader.close()

@@ -1,7 +1,8 @@
 """The detail pane's interest section: why a paper scored as it did, and papers like it.
 
-:func:`load_insight` runs on the reader thread (it reads the learner's feature cache and
-imports scikit-learn there, never on the GUI thread); :class:`InterestPanel` shows what
+:func:`load_insight` runs on the insight thread, which asks a child process for the
+answers (:class:`~reader.ranking.lookups_process.LookupProcess`: the feature cache,
+scikit-learn and the scan of every paper's vector are there, never in the window's); :class:`InterestPanel` shows what
 it found: the few words, authors and categories that pushed the paper up or down, and
 the papers most like it, each a link that selects that paper.
 """
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import Library, LibraryError
+from reader.ranking.lookups_process import LookupProcess
 
 SIMILAR_LIMIT = 8
 """Papers listed under "More like this"."""
@@ -43,13 +45,13 @@ def _reasons(kind_text: list[tuple[str, str]]) -> str:
     return ", ".join(f"{text} ({kind})" if kind != "word" else text for kind, text in kind_text)
 
 
-def load_insight(library: Library, paper_id: int) -> Insight:
-    """Why ``paper_id`` scored as it did and the papers most like it (reader thread)."""
-    from reader import ranking
+def load_insight(library: Library, paper_id: int, lookups: LookupProcess) -> Insight:
+    """Why ``paper_id`` scored as it did and the papers most like it (insight thread).
 
+    ``lookups`` computes them in its child process; only the titles are read here.
+    """
     try:
-        explanation = ranking.explain(library, paper_id)
-        found = ranking.similar(library, paper_id, limit=SIMILAR_LIMIT)
+        explanation, found = lookups.insight(library.path, paper_id, similar_limit=SIMILAR_LIMIT)
     except LibraryError as exc:
         return Insight(paper_id, f"Papershelf cannot tell: {exc}", ())
     if explanation.score is None:

@@ -1,8 +1,9 @@
 """The "More like <title>" list: a temporary view of the papers most like one paper.
 
 "More like this" (the context menu, the Edit menu, the detail pane's link) opens it:
-:func:`reader.ranking.similar` runs on the insight thread (:class:`~ui.insightfeed.
-InsightFeed`; it scans the feature cache and never holds the reader or the GUI thread),
+:func:`reader.ranking.similar` runs in the insight's child process, asked from the
+insight thread (:class:`~ui.insightfeed.InsightFeed`; it never holds the reader or the GUI
+thread, nor the window's interpreter lock),
 then the list shows those papers, most similar first, under the heading "More like
 “<title>”" with a bar that says what the list is and leads back. Choosing any view in the
 sidebar (the one still marked too), a new search, the bar's Back button, Escape or
@@ -18,6 +19,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from reader.library import Library, LibraryError, PaperFilter
+from reader.ranking.lookups_process import LookupProcess
 from ui.insightfeed import InsightFeed
 from ui.models import PaperTableModel
 from ui.paperlist import PaperListView
@@ -30,13 +32,11 @@ TITLE_CHARS = 48
 """The paper's title in the heading is cut to this (the bar under it has it whole)."""
 
 
-def similar_ids(library: Library, paper_id: int) -> tuple[str, list[int]]:
+def similar_ids(library: Library, paper_id: int, lookups: LookupProcess) -> tuple[str, list[int]]:
     """The title of ``paper_id`` and the papers most like it, most similar first."""
-    from reader import ranking
-
     rows = library.rows([paper_id])
     title = rows[0].title if rows else f"paper {paper_id}"
-    found = ranking.similar(library, paper_id, limit=SIMILAR_VIEW_LIMIT)
+    found = lookups.similar(library.path, paper_id, limit=SIMILAR_VIEW_LIMIT)
     return title, [s.paper_id for s in found]
 
 
@@ -133,7 +133,7 @@ class SimilarView(QObject):
         """Find the papers most like ``paper_id`` (in the background), then list them."""
         self._feed.run(
             "more like",
-            lambda library: similar_ids(library, paper_id),
+            lambda library: similar_ids(library, paper_id, self._feed.lookups),
             lambda found: self._show(paper_id, *found),
             self._failed,
         )

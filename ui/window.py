@@ -29,6 +29,7 @@ from ui.digestlog import DigestLogActions
 from ui.edits import PaperEdits
 from ui.errors import show_error
 from ui.frame import WindowFrame
+from ui.inputwatch import InputWatch
 from ui.insightfeed import InsightFeed
 from ui.interest import InterestService
 from ui.interestview import SimilarBar, SimilarView
@@ -83,6 +84,7 @@ class MainWindow(WindowFrame):
         self._settings_path = settings_path
         self.state = WindowState(state_path or config_dir() / "window.ini", library.path)
         self.reader = reader or LibraryReader(library.path)
+        self.input_watch = InputWatch.of_window(self, self.reader, worker)  # yield to both
         self.tasks = TaskRunner(worker, self)
         self.bus = ChangeBus(self)
         self.runner = OperationRunner(self.tasks, self.bus, self)
@@ -390,6 +392,7 @@ class MainWindow(WindowFrame):
         self.interest.stop()
         self.heap.stop()
         self.insight_feed.close()
+        self.input_watch.close()
         self.queries.close()
         self.reader.close()
         self.tasks.close()

@@ -159,11 +159,13 @@ def make_backup(
     *,
     now: datetime | None = None,
     verify: bool = True,
+    pause: Callable[[], object] | None = None,
 ) -> Backup:
     """Copy the library into its backup folder now, checked; returns the kept copy.
 
     Raises :class:`LibraryDamagedError` (and marks the library) when the copy shows the
-    library is damaged, :class:`BackupError` when no copy can be written.
+    library is damaged, :class:`BackupError` when no copy can be written. ``pause`` is
+    called between the check's chunks (:func:`reader.yieldgate.pause` for a background one).
     """
     library = Path(library_path).expanduser()
     if not library.is_file():
@@ -174,7 +176,7 @@ def make_backup(
     if kind != DAILY:
         target = _unique(target)
     with _source(library) as source:
-        errors = copy_database(source, target, verify=verify)
+        errors = copy_database(source, target, verify=verify, pause=pause)
     if errors:
         _damaged(library, errors)
     rotate(folder)
@@ -225,8 +227,11 @@ def backup_if_due(
     """Make today's daily backup (with the full check) unless it exists; ``None`` if not due.
 
     Cheap when not due: one ``stat`` of today's file name. An empty library is not backed
-    up. Safe to call from any thread: it uses its own connections.
+    up. Safe to call from any thread: it uses its own connections. Its checks yield to the
+    user (they wait at :data:`reader.yieldgate.GATE` between small chunks).
     """
+    from reader.yieldgate import pause
+
     library = Path(library_path).expanduser()
     day = today or date.today()
     folder = backup_folder(library)
@@ -235,18 +240,19 @@ def backup_if_due(
     if not library.is_file() or _is_empty(library):
         return None
     moment = datetime.now() if today is None else datetime(day.year, day.month, day.day, 12)
-    made = make_backup(library, DAILY, now=moment)
+    made = make_backup(library, DAILY, now=moment, pause=pause)
     # The daily copy is the daily check: also of text that cannot be read back (the copy
     # keeps its bytes, which is what a repair wants; the user is told to repair).
-    return replace(made, problems=_text_problems(made.path))
+    return replace(made, problems=_text_problems(made.path, pause))
 
 
-def _text_problems(copy: Path) -> tuple[str, ...]:
+def _text_problems(copy: Path, pause: Callable[[], object] | None = None) -> tuple[str, ...]:
     from reader.library import text_damage
 
     try:
         with _source(copy) as conn:
-            return tuple(item.describe() for item in text_damage.find(conn, limit=5))
+            found = text_damage.find(conn, limit=5, pause=pause)
+            return tuple(item.describe() for item in found)
     except (sqlite3.Error, BackupError, LibraryDamagedError):
         return ()
 
@@ -295,6 +301,7 @@ def copy_database(
     keep_damaged: bool = False,
     timeout: float = BACKUP_TIMEOUT,
     prepare: Callable[[sqlite3.Connection], None] | None = None,
+    pause: Callable[[], object] | None = None,
 ) -> list[str]:
     """Copy the database open on ``source`` to ``target``, atomically; returns check errors.
 
@@ -325,7 +332,7 @@ def copy_database(
             destination.execute("PRAGMA journal_mode = DELETE")
             if prepare is not None:
                 prepare(destination)
-            errors = health.integrity_errors(destination) if verify else []
+            errors = _check(destination, pause) if verify else []
         finally:
             destination.close()
         if errors and not keep_damaged:
@@ -351,6 +358,13 @@ def copy_database(
     finally:
         if not kept:
             _remove_database(temporary)
+
+
+def _check(copy: sqlite3.Connection, pause: Callable[[], object] | None) -> list[str]:
+    """The integrity errors of ``copy``, the check yielding at ``pause`` if given."""
+    if pause is None:
+        return health.integrity_errors(copy)
+    return health.integrity_errors(copy, pause=pause)
 
 
 @contextlib.contextmanager

@@ -34,7 +34,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +54,9 @@ REQUIRED_TABLES = frozenset({"paper", "tag", "paper_tag", "digest", "appearance"
 """Tables every Papershelf library has, whatever its schema version."""
 
 DAMAGE_SUFFIX = "-damaged"
+CHECK_STEPS = 100_000
+"""SQLite steps of an integrity check between two calls of its ``pause`` (a few ms; the
+check of one b-tree's pages is one step, its index checks are many)."""
 
 _ORPHANS = {
     "appearances of missing papers": (
@@ -148,17 +151,36 @@ def schema_problem(conn: sqlite3.Connection) -> str | None:
     return None
 
 
-def integrity_errors(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
+def integrity_errors(
+    conn: sqlite3.Connection,
+    limit: int = 20,
+    *,
+    pause: Callable[[], object] | None = None,
+    steps: int = CHECK_STEPS,
+) -> list[str]:
     """What ``PRAGMA integrity_check`` reports (at most ``limit`` lines); empty when ok.
 
-    A file too damaged to be checked reports the error SQLite gave.
+    A file too damaged to be checked reports the error SQLite gave. With ``pause``, it is
+    called every ``steps`` SQLite steps of the check (a background check waits there
+    while the user types: :func:`reader.yieldgate.pause`); the check then goes on.
     """
+
+    def step() -> int:
+        if pause is not None:
+            pause()
+        return 0  # go on
+
+    if pause is not None:
+        conn.set_progress_handler(step, steps)
     try:
         rows = conn.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
     except sqlite3.DatabaseError as exc:
         if is_corruption(exc):
             return [str(exc)]
         raise
+    finally:
+        if pause is not None:
+            conn.set_progress_handler(None, 0)
     lines = [
         line.strip()
         for row in rows

@@ -20,8 +20,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "paper": (
@@ -34,6 +36,9 @@ TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
 """Where people's text lives, per table (only the columns a library of any version has)."""
 
 JSON_COLUMNS = frozenset({("paper", "authors"), ("paper", "categories"), ("digest", "warnings")})
+
+SCAN_ROWS = 200
+"""Rows read and checked between two calls of :func:`find`'s ``pause`` (a few ms of CPU)."""
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -55,8 +60,19 @@ class DamagedText:
         return f"{self.table} {self.row_id}: the {self.column} holds {self.why}"
 
 
-def find(conn: sqlite3.Connection, limit: int | None = None) -> list[DamagedText]:
-    """Every damaged text value (at most ``limit``), table by table, in row order."""
+def find(
+    conn: sqlite3.Connection,
+    limit: int | None = None,
+    *,
+    pause: Callable[[], object] | None = None,
+    rows: int = SCAN_ROWS,
+) -> list[DamagedText]:
+    """Every damaged text value (at most ``limit``), table by table, in row order.
+
+    With ``pause``, it is called after every ``rows`` rows (a background check waits
+    there while the user types: :func:`reader.yieldgate.pause`); the scan then goes on
+    where it was.
+    """
     found: list[DamagedText] = []
     for table, wanted in TEXT_COLUMNS.items():
         present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
@@ -64,7 +80,8 @@ def find(conn: sqlite3.Connection, limit: int | None = None) -> list[DamagedText
         if not columns:
             continue
         blobs = ", ".join(f"CAST({c} AS BLOB)" for c in columns)
-        for row_id, *values in conn.execute(f"SELECT rowid, {blobs} FROM {table}"):
+        cursor = conn.execute(f"SELECT rowid, {blobs} FROM {table}")
+        for row_id, *values in _rows(cursor, pause, rows):
             for column, raw in zip(columns, values, strict=True):
                 if raw is None:
                     continue
@@ -74,6 +91,16 @@ def find(conn: sqlite3.Connection, limit: int | None = None) -> list[DamagedText
                     if limit is not None and len(found) >= limit:
                         return found
     return found
+
+
+def _rows(
+    cursor: sqlite3.Cursor, pause: Callable[[], object] | None, rows: int
+) -> Iterator[tuple[Any, ...]]:
+    """The cursor's rows, ``rows`` at a time, with ``pause()`` between two batches."""
+    while batch := cursor.fetchmany(rows):
+        yield from batch
+        if pause is not None:
+            pause()
 
 
 def _damage(table: str, column: str, raw: bytes, row_id: int) -> DamagedText | None:

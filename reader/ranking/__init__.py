@@ -44,7 +44,10 @@ The "Match" column:
   ``similar(library, paper_id, limit=20)`` → ``[Similar(paper_id, similarity)]``, most
   similar first; ``explain(library, paper_id)`` → :class:`Explanation` with ``up`` and
   ``down`` lists of ``Reason(kind, text, weight)`` (kind: word, author, category,
-  organization), or ``score=None`` and a ``message`` when there is no model.
+  organization), or ``score=None`` and a ``message`` when there is no model. The window
+  asks them of a child process (:class:`~.lookups_process.LookupProcess`: ``insight(path,
+  paper_id, similar_limit=…)`` → both, ``similar(path, paper_id, limit=…)``), so that its
+  own process never syncs or scans the feature cache nor loads scikit-learn.
 
 "Not interested" (a writer operation): ``library.mark_not_interested(ids)`` records the
   signal and archives (``fields={"status", "not_interested"}``); undo with
@@ -71,9 +74,8 @@ from reader.library.interest import (
 
 if TYPE_CHECKING:
     from reader.library.store import Library
+    from reader.ranking.answers import Explanation, Reason, Similar
     from reader.ranking.learner import Learner
-    from reader.ranking.lookups import Explanation, Similar
-    from reader.ranking.model import Reason
     from reader.ranking.update import InterestUpdate
 
 __all__ = [
@@ -95,9 +97,9 @@ __all__ = [
 
 _LAZY = {
     "Learner": "reader.ranking.learner",
-    "Explanation": "reader.ranking.lookups",
-    "Similar": "reader.ranking.lookups",
-    "Reason": "reader.ranking.model",
+    "Explanation": "reader.ranking.answers",
+    "Similar": "reader.ranking.answers",
+    "Reason": "reader.ranking.answers",
     "InterestUpdate": "reader.ranking.update",
 }
 

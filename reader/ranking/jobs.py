@@ -1,4 +1,7 @@
-"""The learner's three jobs, as plain functions of a library path: what its process runs.
+"""The learner's jobs, as plain functions of a library path: what its process runs.
+
+"Why" and "More like this" are jobs too (``insight`` and ``similar``), run in a child of
+their own (:mod:`.lookups_process`).
 
 Each job opens its own read-only snapshot of the library (:func:`interest.open_snapshot`)
 and the feature cache, does its work, and returns something small that pickles quickly:
@@ -80,7 +83,35 @@ def catch_up_job(path: str) -> CatchUp:
 
 def warm_up_job() -> None:
     """Import what the other jobs need (so the first digest is scored without the wait)."""
-    from reader.ranking import refit  # noqa: F401
+    from reader.ranking import lookups, refit  # noqa: F401
+
+
+def insight_job(path: str, paper_id: int, similar_limit: int, why_limit: int) -> object:
+    """ "Why" and "More like this" of one paper: ``(Explanation, [Similar])``, or a
+    :class:`~reader.ranking.lookups_process.LookupFailed` for a library error."""
+    from reader.library.errors import LibraryError
+    from reader.ranking.lookups import explain, similar
+    from reader.ranking.lookups_process import failure
+
+    try:
+        with _snapshot(path) as (library, cache):
+            explanation = explain(library, cache, paper_id, limit=why_limit)
+            return explanation, similar(library, cache, paper_id, limit=similar_limit)
+    except LibraryError as exc:
+        return failure(exc)
+
+
+def similar_job(path: str, paper_id: int, limit: int) -> object:
+    """The papers most like one paper (``[Similar]``), or a ``LookupFailed``."""
+    from reader.library.errors import LibraryError
+    from reader.ranking.lookups import similar
+    from reader.ranking.lookups_process import failure
+
+    try:
+        with _snapshot(path) as (library, cache):
+            return similar(library, cache, paper_id, limit=limit)
+    except LibraryError as exc:
+        return failure(exc)
 
 
 JOBS: dict[str, Callable[..., Any]] = {
@@ -88,5 +119,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "score": score_job,
     "catch_up": catch_up_job,
     "warm_up": warm_up_job,
+    "insight": insight_job,
+    "similar": similar_job,
 }
 """The jobs by name, as the child process receives them."""

@@ -8,7 +8,6 @@ pushed the paper's score up and down under the stored model.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,37 +15,9 @@ from reader.library import interest
 from reader.library.errors import PaperNotFoundError
 from reader.library.interest_cache import FeatureCache
 from reader.library.store import Library
+from reader.ranking.answers import Explanation, Similar
 from reader.ranking.corpus import Corpus
-from reader.ranking.model import Reason
 from reader.ranking.refit import NO_SIGNAL, load_model
-
-
-@dataclass(frozen=True, slots=True)
-class Similar:
-    """A paper like the one asked about: ``similarity`` is the cosine, 0–1."""
-
-    paper_id: int
-    similarity: float
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """Why a paper has its score: the terms up and down, or why there is no score."""
-
-    paper_id: int
-    score: float | None
-    reasons: tuple[Reason, ...]
-    message: str | None = None
-
-    @property
-    def up(self) -> list[Reason]:
-        """The terms that raised the score, strongest first."""
-        return [r for r in self.reasons if r.weight > 0]
-
-    @property
-    def down(self) -> list[Reason]:
-        """The terms that lowered it, strongest first."""
-        return [r for r in self.reasons if r.weight < 0]
 
 
 def similar(

@@ -18,22 +18,13 @@ from sklearn.linear_model import LogisticRegression
 
 from reader.library.interest import PaperText
 from reader.ranking import features
+from reader.ranking.answers import Reason
 from reader.ranking.signals import Label
 
 REGULARISATION = 4.0
 """Inverse regularisation strength C (chosen on the labelled corpus of ``make bench``)."""
 BACKGROUND_WEIGHT = 0.35
 """Weight of an untouched inbox paper as a negative example, against 1 for a real one."""
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One term that pushed a paper's score up (``weight`` > 0) or down (< 0)."""
-
-    kind: str
-    """``word``, ``author``, ``category`` or ``organization``."""
-    text: str
-    weight: float
 
 
 LIKED_LEVEL = 0.75

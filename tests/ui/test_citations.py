@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from reader.importer import Importer
 from reader.library import Library
+from reader.yieldgate import YieldGate
 from tests.factories import SAMPLE_PATH
 from tests.ui.conftest import WAIT_MS, WindowFactory, fill_library, settle
 from ui.citations import STYLE_CHOICE
@@ -295,6 +296,7 @@ def test_papers_never_rendered_are_rendered_in_the_background_in_chunks(
 
     monkeypatch.setattr(ui.citecache, "IDLE_MS", 50)
     monkeypatch.setattr(ui.citecache, "CHUNK", 4)
+    monkeypatch.setattr(ui.citecache, "GATE", YieldGate())  # a user who never types
     window = make_window()
     filler = window.citations.cache
     stored: list[int] = []
@@ -345,3 +347,43 @@ def test_the_background_fill_prunes_entries_of_keys_no_paper_has(
     assert "nobody2024gone" not in held
     assert len(held) == window.model.rowCount()
     assert sum(pruned) == 2
+
+
+class TypingOnce(YieldGate):
+    """A gate whose user presses a key while the first background job renders."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looks = 0
+
+    def busy(self) -> bool:
+        self.looks += 1
+        if self.looks == 1:
+            self.note_input()
+        return super().busy()
+
+
+def test_the_background_rendering_hands_its_chunk_back_while_the_user_types(
+    qtbot: QtBot, make_window: WindowFactory, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.citecache
+    from reader.library.citation_cache import CitationCache, cache_path
+
+    gate = TypingOnce()
+    monkeypatch.setattr(ui.citecache, "IDLE_MS", 50)
+    monkeypatch.setattr(ui.citecache, "CHUNK", 2 * ui.citecache.SLICE)
+    monkeypatch.setattr(ui.citecache, "GATE", gate)
+    window = make_window()
+    filler = window.citations.cache
+    stored: list[int] = []
+    waited: list[bool] = []  # after each job: whether the next one waits for the user
+    filler.filled.connect(lambda n: (stored.append(n), waited.append(gate.busy())))
+    qtbot.waitUntil(lambda: bool(stored) and filler.pending == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not filler._running, timeout=WAIT_MS)
+    ids = _select_all(qtbot, window)
+    assert stored[0] == ui.citecache.SLICE  # the key came: the rest of the chunk went back
+    assert waited[0]  # and the next job waited until the user was quiet
+    assert not any(waited[1:])
+    assert sum(stored) == len(ids)  # nothing lost or skipped
+    with CitationCache(cache_path(window.library.path)) as cache:
+        assert cache.count("apa/html") == len(ids)

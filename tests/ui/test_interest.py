@@ -330,3 +330,55 @@ def test_why_and_more_like_this_are_read_on_a_thread_of_their_own(
     qtbot.waitUntil(lambda: len(threads) == 2, timeout=WAIT_MS)
     assert threads[0] != threads[1]  # not the reader thread that views and searches use
     assert threading.get_ident() not in threads  # nor the GUI thread
+
+
+def test_why_and_more_like_this_are_computed_outside_the_windows_process(
+    qtbot: QtBot,
+    learning: MainWindow,
+    corpus: Path,
+    math: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reader.ranking import lookups
+    from reader.ranking.corpus import Corpus
+
+    synced: list[int] = []  # threads of this process that featurized the corpus
+    real_sync, real_vectors = Corpus.sync, Corpus.iter_vectors
+
+    def sync(self: Corpus) -> int:
+        synced.append(threading.get_ident())
+        return real_sync(self)
+
+    def iter_vectors(self: Corpus, batch: int = 5000):  # type: ignore[no-untyped-def]
+        synced.append(threading.get_ident())
+        return real_vectors(self, batch)
+
+    monkeypatch.setattr(Corpus, "sync", sync)
+    monkeypatch.setattr(Corpus, "iter_vectors", iter_vectors)
+    window = learning
+    panel = window.detail.insight
+    assert window.sidebar.select_key(ALL)
+    settle(qtbot, window)
+    window.edits.rate(math, 5)
+    assert window.paper_list.select_ids([math[0]], math[0])
+    qtbot.waitUntil(lambda: "% match" in panel.why.text(), timeout=LEARN_MS)
+    qtbot.waitUntil(lambda: panel.similar.count() > 0, timeout=WAIT_MS)
+    shown = [panel.similar.item(r).data(Qt.ItemDataRole.UserRole + 1) for r in range(8)]
+    why_text = panel.why.text()
+    window.menu_actions.more_like_this.trigger()
+    qtbot.waitUntil(lambda: window.similar_view.active, timeout=LEARN_MS)
+    settle(qtbot, window)
+    listed = window.model.ids()
+    assert synced == []  # no thread of the window's process read or scanned the corpus
+    assert window.insight_feed.lookups.process.pid not in (None, os.getpid())
+
+    with Library(corpus, read_only=True) as library:  # the same answers, computed here
+        expected = [s.paper_id for s in ranking.similar(library, math[0], limit=50)]
+        why = ranking.explain(library, math[0])
+    assert synced  # (the spy sees a sync in this process)
+    assert listed == expected
+    assert shown == expected[:8]
+    assert why_text.startswith(f"{round((why.score or 0) * 100)}% match.")
+    assert why.up
+    assert why.up[0].text in why_text
+    assert lookups.Corpus is Corpus
