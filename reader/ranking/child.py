@@ -70,8 +70,11 @@ class JobStats:
 class LearnerProcess:
     """One child process that runs learner jobs by name, one at a time (thread-safe)."""
 
-    def __init__(self, *, idle_stop: float = IDLE_STOP_S) -> None:
+    def __init__(self, *, idle_stop: float = IDLE_STOP_S, niceness: int = 0) -> None:
         self.idle_stop = idle_stop
+        self.niceness = niceness
+        """How much lower than the window's the child's CPU priority is (POSIX ``nice``):
+        work nobody waits for (refits) yields the cores to the window's threads."""
         self._lock = threading.RLock()
         self._process: Any = None  # multiprocessing.process.BaseProcess
         self._conn: Connection | None = None
@@ -165,7 +168,10 @@ class LearnerProcess:
         context = multiprocessing.get_context("spawn")  # never fork a Qt process
         parent, child = context.Pipe()
         process = context.Process(
-            target=serve, args=(child, os.getpid()), name="papershelf-learner", daemon=True
+            target=serve,
+            args=(child, os.getpid(), self.niceness),
+            name="papershelf-learner",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -188,9 +194,14 @@ class LearnerProcess:
 # ---------------------------------------------------------------------- the child's side
 
 
-def serve(conn: Connection, parent_pid: int) -> None:
-    """The child's loop: run each ``(job, args)`` received and send back its result."""
+def serve(conn: Connection, parent_pid: int, niceness: int = 0) -> None:
+    """The child's loop: run each ``(job, args)`` received and send back its result
+    (at ``niceness`` below the parent's CPU priority, where the system has one)."""
     from reader.ranking.jobs import JOBS
+
+    if niceness > 0 and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
 
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     while True:

@@ -41,6 +41,11 @@ after the last, the job waits for the next edit or import to ask again)."""
 
 WriterOp = Callable[[Library], Changes]
 
+REFIT_NICENESS = 10
+"""The learner's child runs this much below the window's CPU priority: on a machine with
+few cores a refit takes the cores the window's threads leave, never one they want (a
+refit at 100k papers is a few seconds of one core that nobody waits for)."""
+
 
 class Learner:
     """Refits the interest model of the library at ``path`` in a process of its own.
@@ -61,7 +66,7 @@ class Learner:
     ) -> None:
         self.path = Path(path)
         self.delay = delay
-        self.process = process or LearnerProcess()
+        self.process = process or LearnerProcess(niceness=REFIT_NICENESS)
         """The child process the jobs run in (started on the first job)."""
         self._submit = submit
         self._on_error = on_error

@@ -19,7 +19,7 @@ from reader import ranking
 from reader.library import Changes, Library
 from reader.ranking import jobs
 from reader.ranking.child import ChildDied, JobFailed, LearnerProcess
-from reader.ranking.learner import Learner
+from reader.ranking.learner import REFIT_NICENESS, Learner
 from tests.ranking.conftest import field_of
 
 Op = Callable[[Library], Changes]
@@ -136,6 +136,26 @@ def test_a_job_that_raises_in_the_child_is_reported_and_the_child_carries_on(
         process.stop()
     assert pid is not None
     assert _gone(pid)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX priorities")
+def test_the_learners_child_runs_below_the_windows_priority_and_lookups_do_not(
+    tmp_path: Path,
+) -> None:
+    learner = Learner(tmp_path / "library.sqlite", lambda op: None)
+    lookups = LearnerProcess()
+    try:
+        learner.process.run("warm_up")
+        lookups.run("warm_up")
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        refits, answers = learner.process.pid, lookups.pid
+        assert refits is not None
+        assert answers is not None
+        assert os.getpriority(os.PRIO_PROCESS, refits) == min(mine + REFIT_NICENESS, 19)
+        assert os.getpriority(os.PRIO_PROCESS, answers) == mine  # the user waits for these
+    finally:
+        learner.close()
+        lookups.stop()
 
 
 def test_an_idle_child_is_stopped_and_a_new_job_starts_another(corpus: Library) -> None:
