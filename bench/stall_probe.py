@@ -17,12 +17,13 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import sqlite3
 import sys
+import tempfile
 import threading
 import time
-import traceback
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -283,8 +284,33 @@ class FileWatch:
             self._thread = None
 
 
+def _thread_stack(dump: str, ident: int) -> list[str]:
+    """One thread's frames from a :func:`faulthandler.dump_traceback` of all threads,
+    outermost first, as ``folder/file.py:line function``."""
+    wanted = f"0x{ident:016x}"
+    lines: list[str] = []
+    inside = False
+    for line in dump.splitlines():
+        if line.startswith(("Thread 0x", "Current thread 0x")):
+            inside = wanted in line
+            continue
+        if inside and line.strip().startswith("File "):
+            # File "/path/to/x.py", line 12 in name
+            path, _, rest = line.strip()[6:].partition('", line ')
+            number, _, name = rest.partition(" in ")
+            lines.append(f"{Path(path).parent.name}/{Path(path).name}:{number} {name}")
+    return lines[::-1]
+
+
 class StackSampler:
-    """Samples the GUI thread's Python stack whenever the heartbeat is late."""
+    """Samples the GUI thread's Python stack whenever the heartbeat is late.
+
+    Through :func:`faulthandler.dump_traceback`, which reads the stacks without making
+    frame objects: a frame object taken from another thread (``sys._current_frames``)
+    keeps the function's locals alive after it returns, and a ``QPainter`` kept past its
+    ``paintEvent`` crashed the window ("endPaint() called with active painter", then a
+    segmentation fault).
+    """
 
     LATE_S = 0.025
 
@@ -297,17 +323,17 @@ class StackSampler:
         self._thread.start()
 
     def _run(self) -> None:
-        while not self._stop.wait(0.005):
-            if time.perf_counter() - self._beat.last_tick < self.LATE_S:
-                continue
-            frame = sys._current_frames().get(self._gui)
-            if frame is None:
-                continue
-            lines = [
-                f"{Path(f.filename).parent.name}/{Path(f.filename).name}:{f.lineno} {f.name}"
-                for f in traceback.extract_stack(frame)[-30:]
-            ]
-            self.stacks["\n    ".join(lines)] += 1
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+            while not self._stop.wait(0.005):
+                if time.perf_counter() - self._beat.last_tick < self.LATE_S:
+                    continue
+                out.seek(0)
+                out.truncate()
+                faulthandler.dump_traceback(out, all_threads=True)
+                out.seek(0)
+                stack = _thread_stack(out.read(), self._gui)
+                if stack:
+                    self.stacks["\n    ".join(stack[-30:])] += 1
 
     def take(self) -> list[tuple[int, str]]:
         """The samples since the last call, most frequent first (and forget them)."""
