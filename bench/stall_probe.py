@@ -20,7 +20,6 @@ from __future__ import annotations
 import faulthandler
 import os
 import sqlite3
-import sys
 import tempfile
 import threading
 import time
@@ -87,14 +86,11 @@ class ThreadClocks:
         """The thread's name and the innermost Papershelf function it is running (several
         threads are called ``papershelf-reader``: the job tells them apart)."""
         name = next((t.name for t in threading.enumerate() if t.ident == ident), str(ident))
-        frame = sys._current_frames().get(ident)
         ours: list[str] = []  # Papershelf's functions on its stack, innermost first
-        while frame is not None:
-            path = frame.f_code.co_filename
+        for path, function in reversed(_frames(_dump_stacks(), ident)):  # no frame objects
             mine = f"{os.sep}reader{os.sep}" in path or f"{os.sep}ui{os.sep}" in path
             if mine and not path.endswith(f"{os.sep}worker.py"):
-                ours.append(f"{Path(path).stem}.{frame.f_code.co_name}")
-            frame = frame.f_back
+                ours.append(f"{Path(path).stem}.{function}")
         if not ours:
             return name
         # The job (outermost) and where in it the thread was (innermost).
@@ -284,33 +280,48 @@ class FileWatch:
             self._thread = None
 
 
-def _thread_stack(dump: str, ident: int) -> list[str]:
-    """One thread's frames from a :func:`faulthandler.dump_traceback` of all threads,
-    outermost first, as ``folder/file.py:line function``."""
+def _dump_stacks() -> str:
+    """Every thread's Python stack as :func:`faulthandler.dump_traceback` writes them.
+
+    It reads the stacks without making frame objects: a frame object taken from another
+    thread (``sys._current_frames``) keeps that function's locals alive after it returns,
+    and a ``QPainter`` kept past its ``paintEvent`` crashed the window ("endPaint() called
+    with active painter", then a segmentation fault).
+    """
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        faulthandler.dump_traceback(out, all_threads=True)
+        out.seek(0)
+        return out.read()
+
+
+def _frames(dump: str, ident: int) -> list[tuple[str, str]]:
+    """One thread's frames from :func:`_dump_stacks`, outermost first: (path, function)."""
     wanted = f"0x{ident:016x}"
-    lines: list[str] = []
+    frames: list[tuple[str, str]] = []
     inside = False
     for line in dump.splitlines():
         if line.startswith(("Thread 0x", "Current thread 0x")):
             inside = wanted in line
             continue
-        if inside and line.strip().startswith("File "):
-            # File "/path/to/x.py", line 12 in name
-            path, _, rest = line.strip()[6:].partition('", line ')
-            number, _, name = rest.partition(" in ")
-            lines.append(f"{Path(path).parent.name}/{Path(path).name}:{number} {name}")
-    return lines[::-1]
+        text = line.strip()
+        if inside and text.startswith('File "'):  # File "/path/x.py", line 12 in name
+            path, _, rest = text[6:].partition('", line ')
+            number, _, function = rest.partition(" in ")
+            frames.append((f"{path}:{number}", function))
+    return frames[::-1]
+
+
+def _thread_stack(dump: str, ident: int) -> list[str]:
+    """One thread's frames, outermost first, as ``folder/file.py:line function``."""
+    return [
+        f"{Path(path).parent.name}/{Path(path).name} {function}"
+        for path, function in _frames(dump, ident)
+    ]
 
 
 class StackSampler:
-    """Samples the GUI thread's Python stack whenever the heartbeat is late.
-
-    Through :func:`faulthandler.dump_traceback`, which reads the stacks without making
-    frame objects: a frame object taken from another thread (``sys._current_frames``)
-    keeps the function's locals alive after it returns, and a ``QPainter`` kept past its
-    ``paintEvent`` crashed the window ("endPaint() called with active painter", then a
-    segmentation fault).
-    """
+    """Samples the GUI thread's Python stack whenever the heartbeat is late (through
+    :func:`_dump_stacks`, which makes no frame objects)."""
 
     LATE_S = 0.025
 
@@ -323,17 +334,12 @@ class StackSampler:
         self._thread.start()
 
     def _run(self) -> None:
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
-            while not self._stop.wait(0.005):
-                if time.perf_counter() - self._beat.last_tick < self.LATE_S:
-                    continue
-                out.seek(0)
-                out.truncate()
-                faulthandler.dump_traceback(out, all_threads=True)
-                out.seek(0)
-                stack = _thread_stack(out.read(), self._gui)
-                if stack:
-                    self.stacks["\n    ".join(stack[-30:])] += 1
+        while not self._stop.wait(0.005):
+            if time.perf_counter() - self._beat.last_tick < self.LATE_S:
+                continue
+            stack = _thread_stack(_dump_stacks(), self._gui)
+            if stack:
+                self.stacks["\n    ".join(stack[-30:])] += 1
 
     def take(self) -> list[tuple[int, str]]:
         """The samples since the last call, most frequent first (and forget them)."""

@@ -8,7 +8,7 @@ import tempfile
 import threading
 import weakref
 
-from bench.stall_probe import _thread_stack
+from bench.stall_probe import ThreadClocks, _thread_stack
 
 
 class Held:
@@ -34,6 +34,7 @@ def test_a_sampled_threads_stack_is_read_and_its_locals_die_when_it_returns() ->
             faulthandler.dump_traceback(out, all_threads=True)
             out.seek(0)
             stack = _thread_stack(out.read(), worker.ident or 0)
+        label = ThreadClocks.label(worker.ident or 0)
         release.set()
         worker.join(10)
         names = [frame.rpartition(" ")[2] for frame in stack]
@@ -43,6 +44,7 @@ def test_a_sampled_threads_stack_is_read_and_its_locals_die_when_it_returns() ->
         assert len(ours) == 1
         assert "test_stall_probe.py:" in ours[0]
         assert names.index("painting") > names.index("_bootstrap")
+        assert label == worker.name  # no Papershelf function on its stack
         assert alive[0]() is None  # nothing of the sample kept the frame's locals
     finally:
         gc.enable()
