@@ -572,6 +572,35 @@ _TEXT_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in _TEXT_COLUMNS)
 _TEXT_SAME = " AND ".join(f"old.{c} IS new.{c}" for c in _TEXT_COLUMNS)
 _FACET_IN_TEXT = f"instr({' || '.join(f'new.{c}' for c in _TEXT_COLUMNS)}, char(57344)) > 0"
 
+
+def _facet_triggers(facet_in_text: str) -> str:
+    """The words index's triggers for an edit: the whole row when its text changed (or
+    holds a facet character, ``facet_in_text``), else the facet tokens alone."""
+    return f"""CREATE TRIGGER paper_words_update
+AFTER UPDATE OF {_INDEXED_TEXT}, status, rating ON paper
+WHEN {_TEXT_CHANGED} OR ((old.facets IS NOT new.facets) AND {facet_in_text})
+BEGIN
+    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
+    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags, old.facets);
+    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
+    VALUES (new.id, new.title, new.abstract, new.note, new.tags, new.facets);
+END;
+CREATE TRIGGER paper_words_facets
+AFTER UPDATE OF status, rating ON paper
+WHEN ({_TEXT_SAME}) AND old.facets IS NOT new.facets AND NOT {facet_in_text}
+BEGIN
+    INSERT INTO paper_words_kept (id, sz) SELECT id, sz FROM paper_words_docsize WHERE id = old.id;
+    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
+    VALUES ('delete', old.id, '', '', '', '', old.facets);
+    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
+    VALUES (new.id, '', '', '', '', new.facets);
+    UPDATE paper_words_docsize SET sz = (SELECT sz FROM paper_words_kept WHERE id = new.id)
+    WHERE id = new.id;
+    DELETE FROM paper_words_kept WHERE id = new.id;
+END;
+"""
+
+
 _FACET_WRITES = f"""
 -- A bulk edit of 100,000 ratings or statuses in seconds (issue #14). paper_words indexes a
 -- paper's text and its facets as one FTS5 row, and FTS5 rewrites a row whole: a rating
@@ -586,29 +615,7 @@ _FACET_WRITES = f"""
 -- takes the whole-row path, as every text change does.
 CREATE TABLE paper_words_kept (id INTEGER PRIMARY KEY, sz BLOB);
 DROP TRIGGER paper_words_update;
-CREATE TRIGGER paper_words_update
-AFTER UPDATE OF {_INDEXED_TEXT}, status, rating ON paper
-WHEN {_TEXT_CHANGED} OR ((old.facets IS NOT new.facets) AND {_FACET_IN_TEXT})
-BEGIN
-    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
-    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags, old.facets);
-    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
-    VALUES (new.id, new.title, new.abstract, new.note, new.tags, new.facets);
-END;
-CREATE TRIGGER paper_words_facets
-AFTER UPDATE OF status, rating ON paper
-WHEN ({_TEXT_SAME}) AND old.facets IS NOT new.facets AND NOT {_FACET_IN_TEXT}
-BEGIN
-    INSERT INTO paper_words_kept (id, sz) SELECT id, sz FROM paper_words_docsize WHERE id = old.id;
-    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
-    VALUES ('delete', old.id, '', '', '', '', old.facets);
-    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
-    VALUES (new.id, '', '', '', '', new.facets);
-    UPDATE paper_words_docsize SET sz = (SELECT sz FROM paper_words_kept WHERE id = new.id)
-    WHERE id = new.id;
-    DELETE FROM paper_words_kept WHERE id = new.id;
-END;
--- A question to the index about one paper (is paper 123 in "model"*?) seeks in every
+{_facet_triggers(_FACET_IN_TEXT)}-- A question to the index about one paper (is paper 123 in "model"*?) seeks in every
 -- segment of the index: a library built by thousands of imports has 15 segments at
 -- 20,000 papers, and in one segment the searches of bench/queries.py take a third of the
 -- time (p95 28.7 -> 8.5 ms, max 177 -> 65 ms of CPU). Merged once here; the writer keeps
@@ -668,29 +675,7 @@ CREATE TRIGGER paper_words_delete AFTER DELETE ON paper BEGIN
     VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags, old.facets);
 END;
 -- Text holding U+E000 or U+E002 could share a token with a facet: the whole row then.
-CREATE TRIGGER paper_words_update
-AFTER UPDATE OF {_INDEXED_TEXT}, status, rating ON paper
-WHEN {_TEXT_CHANGED} OR ((old.facets IS NOT new.facets) AND {_FACET_IN_TEXT_2})
-BEGIN
-    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
-    VALUES ('delete', old.id, old.title, old.abstract, old.note, old.tags, old.facets);
-    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
-    VALUES (new.id, new.title, new.abstract, new.note, new.tags, new.facets);
-END;
-CREATE TRIGGER paper_words_facets
-AFTER UPDATE OF status, rating ON paper
-WHEN ({_TEXT_SAME}) AND old.facets IS NOT new.facets AND NOT {_FACET_IN_TEXT_2}
-BEGIN
-    INSERT INTO paper_words_kept (id, sz) SELECT id, sz FROM paper_words_docsize WHERE id = old.id;
-    INSERT INTO paper_words (paper_words, rowid, {_INDEXED_TEXT}, facets)
-    VALUES ('delete', old.id, '', '', '', '', old.facets);
-    INSERT INTO paper_words (rowid, {_INDEXED_TEXT}, facets)
-    VALUES (new.id, '', '', '', '', new.facets);
-    UPDATE paper_words_docsize SET sz = (SELECT sz FROM paper_words_kept WHERE id = new.id)
-    WHERE id = new.id;
-    DELETE FROM paper_words_kept WHERE id = new.id;
-END;
--- Rewritten rows leave the index in several segments, and a question about one paper
+{_facet_triggers(_FACET_IN_TEXT_2)}-- Rewritten rows leave the index in several segments, and a question about one paper
 -- seeks in each: merged into one again.
 INSERT INTO paper_words (paper_words) VALUES ('optimize');
 """
