@@ -25,8 +25,7 @@ from reader.library.fts_segments import layout
 from reader.library.ingest import _INSERT_COLUMNS, SourceFile, _insert_rows, record_digest
 from reader.library.words import index_problem
 from reader.query import PaperFilter
-
-INDEXES = ("paper_fts", "paper_words")
+from tests.segments import INDEXES, no_merging, segments
 
 
 def _entries(first: int, count: int) -> tuple[Entry, ...]:
@@ -47,22 +46,11 @@ def _import(library: Library, number: int, entries: tuple[Entry, ...]) -> None:
     assert record_digest(library, source, Digest("test", entries, date(2026, 1, 1))) is not None
 
 
-def _no_merging(library: Library) -> None:
-    with library.transaction() as conn:
-        for table in INDEXES:
-            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0)")
-            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('crisismerge', 2000)")
-
-
-def _segments(library: Library) -> dict[str, int]:
-    return {table: layout(library.connection, table).segments for table in INDEXES}
-
-
 def test_a_digest_of_new_papers_adds_one_segment_to_each_index(library: Library) -> None:
-    _no_merging(library)
-    before = _segments(library)
+    no_merging(library)
+    before = segments(library)
     _import(library, 1, _entries(0, 50))
-    after = _segments(library)
+    after = segments(library)
     assert {t: after[t] - before[t] for t in INDEXES} == dict.fromkeys(INDEXES, 1)
     assert library.count(PaperFilter(search="segment sparse")) == 50
     index_problem(library.connection)
@@ -73,10 +61,10 @@ def test_a_stepped_import_adds_one_segment_per_step(
 ) -> None:
     monkeypatch.setattr(import_steps, "STEP", 20)
     monkeypatch.setattr(import_steps, "STEP_PAUSE", 0.0)
-    _no_merging(library)
-    before = _segments(library)
+    no_merging(library)
+    before = segments(library)
     _import(library, 1, _entries(0, 50))  # steps of 20, 20 and 10 papers
-    after = _segments(library)
+    after = segments(library)
     assert {t: after[t] - before[t] for t in INDEXES} == dict.fromkeys(INDEXES, 3)
     assert library.count(PaperFilter(search="segment")) == 50
     index_problem(library.connection)
@@ -180,10 +168,10 @@ def test_tagging_many_papers_adds_one_segment_per_tag_and_changes_only_those_tag
     _import(library, 1, _entries(0, 40))
     ids = library.paper_ids()
     library.add_tags(ids[:5], ["early"])
-    _no_merging(library)
-    before = _segments(library)
+    no_merging(library)
+    before = segments(library)
     changes = library.add_tags(ids, ["bulk", "early"])  # "early": 35 papers more
-    after = _segments(library)
+    after = segments(library)
     assert changes.paper_ids == frozenset(ids)
     assert {t: after[t] - before[t] for t in INDEXES} == dict.fromkeys(INDEXES, 2)
     assert library.count(PaperFilter(search="tag:early tag:bulk")) == 40
@@ -208,8 +196,8 @@ def test_bettering_known_papers_adds_one_segment_and_writes_each_its_own_values(
         for n, e in enumerate(_entries(0, 30))
     )
     _import(library, 1, cut)
-    _no_merging(library)
-    before = _segments(library)
+    no_merging(library)
+    before = segments(library)
     whole = tuple(
         dataclasses.replace(e, abstract=f"Paper {n} in full: {_WHOLE}{n}x quokka.", comments=n)
         for n, e in enumerate(_entries(0, 30))
@@ -218,7 +206,7 @@ def test_bettering_known_papers_adds_one_segment_and_writes_each_its_own_values(
     result = record_digest(library, source, Digest("test", whole, date(2026, 1, 2)))
     assert result is not None
     assert (result.new, result.updated) == (0, 30)
-    after = _segments(library)
+    after = segments(library)
     assert {t: after[t] - before[t] for t in INDEXES} == dict.fromkeys(INDEXES, 1)
     for n in range(30):
         (found,) = library.paper_ids(PaperFilter(search=f"zanzibar{n}x"))

@@ -14,12 +14,10 @@ import pytest
 
 from reader.digests.model import Digest, Entry
 from reader.library import Library, LibraryUsageError, PaperFilter
-from reader.library.fts_segments import layout
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.paper_merge import merge_papers, split_papers
 from reader.library.words import index_problem
-
-INDEXES = ("paper_fts", "paper_words")
+from tests.segments import INDEXES, no_merging, segments
 
 
 def _import(library: Library, number: int, count: int, *, arxiv: bool = True) -> list[int]:
@@ -36,17 +34,6 @@ def _import(library: Library, number: int, count: int, *, arxiv: bool = True) ->
     result = record_digest(library, source, Digest("test", entries, date(2026, 3, number + 1)))
     assert result is not None
     return library.digest_paper_ids(result.digest_id)
-
-
-def _no_merging(library: Library) -> None:
-    with library.transaction() as conn:
-        for table in INDEXES:
-            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0)")
-            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('crisismerge', 2000)")
-
-
-def _segments(library: Library) -> dict[str, int]:
-    return {table: layout(library.connection, table).segments for table in INDEXES}
 
 
 def _everything(library: Library) -> list[tuple[object, ...]]:
@@ -67,10 +54,10 @@ def test_restoring_many_papers_adds_a_segment_for_them_and_one_per_tag(
     library.set_note(ids[3], "a note that comes back")
     before = _everything(library)
     library.trash_papers(ids)
-    _no_merging(library)
-    start = _segments(library)
+    no_merging(library)
+    start = segments(library)
     library.restore_papers(list(reversed(ids)))  # any order: ids go back in order
-    added = {t: _segments(library)[t] - start[t] for t in INDEXES}
+    added = {t: segments(library)[t] - start[t] for t in INDEXES}
     assert added == dict.fromkeys(INDEXES, 1 + 3)  # the papers, then alpha, beta, gamma
     assert _everything(library) == before
     assert library.count(PaperFilter(search="restored tag:beta tag:gamma")) == 15
@@ -119,10 +106,10 @@ def test_a_merge_writes_two_segments_whatever_the_tags_and_splits_back(library: 
     library.add_tags([keep], ["shared", "mine"])
     library.add_tags([other], ["shared", "b", "c", "d", "e"])
     before = _everything(library)
-    _no_merging(library)
-    start = _segments(library)
+    no_merging(library)
+    start = segments(library)
     merge = merge_papers(library, keep, other)
-    added = {t: _segments(library)[t] - start[t] for t in INDEXES}
+    added = {t: segments(library)[t] - start[t] for t in INDEXES}
     assert added == dict.fromkeys(INDEXES, 2)  # the other paper out, the kept one rewritten
     assert library.paper(keep).tags == ("b", "c", "d", "e", "mine", "shared")
     assert library.count(PaperFilter(search="tag:e tag:mine")) == 1
