@@ -3,9 +3,7 @@
 Three threads take part, each with one job:
 
 * the watchdog observer thread only turns file-system events into notes on a queue;
-* the settling thread (:class:`_Settler`) decides when a file is complete: its size and
-  modification time have stayed the same for the quiet period, or it was renamed to its
-  final name (how browsers finish a download) and has not changed since;
+* the settling thread (:class:`~reader.settling.Settler`) decides when a file is complete;
 * the :class:`~reader.worker.LibraryWorker` reads, parses and writes it, one file at a time.
 
 Each version of a file is handed on once: the settler remembers the ``(size, mtime_ns)`` it
@@ -16,61 +14,26 @@ only ever read: the watcher never moves, renames or deletes them.
 from __future__ import annotations
 
 import errno
-import heapq
-import itertools
 import logging
 import os
-import queue
 import stat
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import Enum, auto
 from functools import partial
 from pathlib import Path
 
-from watchdog.events import (
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-    FileAttribEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
-    FileSystemEvent,
-    FileSystemEventHandler,
-)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from reader.importer import Importer, ImportOutcome, ImportReport, expand_paths, is_candidate_name
+from reader.importer import Importer, ImportOutcome, ImportReport
 from reader.library import Library, LibraryError, LibraryGoneError
+from reader.settling import EVENT_TYPES, EventRelay, Note, Settler
 from reader.worker import LibraryWorker
 
 log = logging.getLogger(__name__)
-
-COMPLETION_GRACE = 0.05
-"""Seconds a file must stay unchanged after a close-after-write or a rename to its name."""
-
-_EVENT_TYPES: list[type[FileSystemEvent]] = [
-    FileCreatedEvent,
-    FileModifiedEvent,
-    FileAttribEvent,
-    FileClosedEvent,
-    FileMovedEvent,
-    FileDeletedEvent,
-    DirCreatedEvent,
-    DirMovedEvent,
-    DirDeletedEvent,
-]  # not opened/closed-without-writing: the importer's own reads would show up as events
-
-_Stat = tuple[int, int]
-"""What tells one version of a file from the next: ``(size, mtime_ns)``."""
 
 
 class WatchError(Exception):
@@ -135,7 +98,7 @@ class FolderWatcher:
         self._on_error = on_error
         self._watching: tuple[Path, ...] = ()
         self._observer: BaseObserver | None = None
-        self._settler: _Settler | None = None
+        self._settler: Settler | None = None
         self._lock = threading.Lock()
         self._activity = threading.Condition()  # notified when the settler or a job is done
         self._jobs = 0
@@ -188,7 +151,7 @@ class FolderWatcher:
                 f"folders cannot be watched here ({exc.strerror or exc}); "
                 "the polling setting works where native events do not"
             ) from None
-        settler = _Settler(
+        settler = Settler(
             recursive=self._recursive,
             quiet_period=self._quiet_period,
             hand_on=self._hand_on,
@@ -196,12 +159,12 @@ class FolderWatcher:
             activity=self._activity,
             sweep_every=self._rescan_interval,
         )
-        relay = _EventRelay(settler.note)
+        relay = EventRelay(settler.note)
         watching: list[Path] = []
         for folder in dict.fromkeys(usable):
             try:
                 observer.schedule(
-                    relay, os.fspath(folder), recursive=self._recursive, event_filter=_EVENT_TYPES
+                    relay, os.fspath(folder), recursive=self._recursive, event_filter=EVENT_TYPES
                 )
             except OSError as exc:
                 problems.append(_schedule_problem(folder, exc))
@@ -230,6 +193,7 @@ class FolderWatcher:
         self.scan()
 
     def _make_observer(self) -> BaseObserver:
+        """The observer for this platform: polling when asked, else native events."""
         if self._polling:
             return PollingObserver(timeout=self._poll_interval)
         if sys.platform.startswith("linux"):
@@ -244,7 +208,7 @@ class FolderWatcher:
         settler = self._settler
         if settler is not None and not self._stopping.is_set():
             for folder in self._watching:
-                settler.note(_Note.FOLDER, folder)
+                settler.note(Note.FOLDER, folder)
 
     def wait_until_idle(self, timeout: float | None = None) -> bool:
         """Wait until no file is waiting to settle or to be imported; False on timeout.
@@ -305,6 +269,7 @@ class FolderWatcher:
         return True
 
     def _job_done(self) -> None:
+        """Count one job as done and wake whoever waits for the watcher to be idle."""
         with self._activity:
             self._jobs -= 1
             self._activity.notify_all()
@@ -348,11 +313,13 @@ class FolderWatcher:
             self._activity.notify_all()
 
     def _retry_later(self, path: Path) -> None:
+        """Let the next scan hand ``path`` on again (its import failed for a passing reason)."""
         settler = self._settler
         if settler is not None:
-            settler.note(_Note.RETRY, path)
+            settler.note(Note.RETRY, path)
 
     def _error(self, message: str) -> None:
+        """Tell ``on_error`` (or the log) about a problem; a failing handler is only logged."""
         if self._on_error is None:
             log.warning("%s", message)
             return
@@ -376,251 +343,10 @@ def _is_news(report: ImportReport) -> bool:
 
 
 def _schedule_problem(folder: Path, exc: OSError) -> str:
+    """Why watching ``folder`` failed with ``exc``, in words for people."""
     if exc.errno in {errno.ENOSPC, errno.EMFILE}:  # the inotify limits
         return (
             f"the folder {folder} cannot be watched: the system's limit on watched folders is "
             "reached (raise fs.inotify.max_user_watches, or turn on polling)"
         )
     return f"the folder {folder} cannot be watched ({exc.strerror or exc})"
-
-
-# ---------------------------------------------------------------------- the threads
-
-
-class _Note(Enum):
-    """What the observer (or the watcher) tells the settler about a path."""
-
-    CHANGED = auto()  # created, written to, attributes changed, or found by a scan
-    COMPLETE = auto()  # renamed to its final name (a finished download): done if it stays so
-    GONE = auto()  # deleted or renamed away
-    FOLDER = auto()  # a folder appeared or is to be scanned again
-    FOLDER_GONE = auto()  # a folder was deleted or renamed away
-    RETRY = auto()  # importing it failed for a reason outside the file: forget it
-    STOP = auto()  # the settler's thread ends
-
-
-class _EventRelay(FileSystemEventHandler):
-    """Turns watchdog events into notes for the settler; runs on the observer thread."""
-
-    def __init__(self, note: Callable[[_Note, Path], None]) -> None:
-        super().__init__()
-        self._note = note
-
-    def dispatch(self, event: FileSystemEvent) -> None:
-        """Hand the event's paths on; never raises (that would end the observer thread)."""
-        try:
-            src = Path(os.fsdecode(event.src_path)) if event.src_path else None
-            dest = Path(os.fsdecode(event.dest_path)) if event.dest_path else None
-            kind, folder = event.event_type, event.is_directory
-            if kind in {"created", "moved", "deleted"}:
-                moved = f" to {dest}" if kind == "moved" and dest is not None else ""
-                log.info("watched folder: %s %s%s", kind, src, moved)
-            if kind in {"moved", "deleted"}:
-                if src is not None:
-                    self._note(_Note.FOLDER_GONE if folder else _Note.GONE, src)
-                if kind == "moved" and dest is not None:
-                    self._note(_Note.FOLDER if folder else _Note.COMPLETE, dest)
-            elif src is None:
-                return
-            elif folder:
-                if kind == "created":
-                    self._note(_Note.FOLDER, src)
-            elif kind == "closed":
-                # Not proof of completeness: `echo >> file` and some sync tools close the
-                # file after every chunk. It waits out the quiet period like any write.
-                self._note(_Note.CHANGED, src)
-            elif kind in {"created", "modified", "attrib"}:
-                self._note(_Note.CHANGED, src)
-        except Exception:
-            log.exception("could not hand on the file-system event %r", event)
-
-
-@dataclass(slots=True)
-class _Pending:
-    """A file waiting to be complete."""
-
-    stat: _Stat
-    changed_at: float  # when this stat was first seen (monotonic)
-    complete_at: float | None = None  # when a close or rename said "done"
-    due: float = 0.0  # when to look at it again
-
-
-class _Settler:
-    """Holds each noted file until it is complete, then hands it on; its own thread.
-
-    Everything here runs on that thread, so its state needs no lock: notes arrive on a
-    queue and timers live in a heap.
-    """
-
-    def __init__(
-        self,
-        *,
-        recursive: bool,
-        quiet_period: float,
-        hand_on: Callable[[Path], None],
-        on_error: Callable[[str], None],
-        activity: threading.Condition,
-        sweep_every: float,
-    ) -> None:
-        self._activity = activity
-        self._sweep_every = sweep_every
-        self._unread = 0
-        self._working = False
-        self._recursive = recursive
-        self._quiet = quiet_period
-        self._grace = min(COMPLETION_GRACE, quiet_period)
-        self._hand_on = hand_on
-        self._on_error = on_error
-        self._roots: tuple[Path, ...] = ()
-        self._inbox: queue.SimpleQueue[tuple[_Note, Path]] = queue.SimpleQueue()
-        self._pending: dict[Path, _Pending] = {}
-        self._timers: list[tuple[float, int, Path]] = []
-        self._order = itertools.count()
-        self._handed: dict[Path, _Stat] = {}
-        self._thread = threading.Thread(target=self._run, name="papershelf-settle", daemon=True)
-
-    def note(self, kind: _Note, path: Path) -> None:
-        """Tell the settler about a path (any thread)."""
-        with self._activity:
-            self._unread += 1
-        self._inbox.put((kind, path))
-
-    def start(self, roots: tuple[Path, ...]) -> None:
-        """Start settling files under ``roots``."""
-        self._roots = roots
-        self._thread.start()
-
-    def stop(self, timeout: float) -> None:
-        """Stop; pending files are dropped."""
-        self._inbox.put((_Note.STOP, Path()))
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    @property
-    def idle(self) -> bool:
-        """No note unread, none being dealt with, no file waiting (read under ``activity``)."""
-        return self._unread == 0 and not self._working and not self._pending
-
-    def _run(self) -> None:
-        next_sweep = time.monotonic() + self._sweep_every
-        while True:
-            wake = min(self._timers[0][0], next_sweep) if self._timers else next_sweep
-            try:
-                kind, path = self._inbox.get(timeout=max(0.0, wake - time.monotonic()))
-            except queue.Empty:
-                kind = None
-            if kind is _Note.STOP:
-                return
-            with self._activity:
-                self._working = True
-            if kind is not None:
-                self._safely(self._receive, kind, path)
-            if time.monotonic() >= next_sweep:  # events can be lost (a full inotify queue)
-                for root in self._roots:
-                    self._safely(self._scan, root)
-                next_sweep = time.monotonic() + self._sweep_every
-            self._safely(self._settle_due)
-            with self._activity:
-                if kind is not None:
-                    self._unread -= 1
-                self._working = False
-                self._activity.notify_all()
-
-    @staticmethod
-    def _safely(step: Callable[..., None], *args: object) -> None:
-        try:
-            step(*args)
-        except Exception:
-            log.exception("the folder watcher met an unexpected error; it keeps running")
-
-    def _receive(self, kind: _Note, path: Path) -> None:
-        if kind is _Note.FOLDER:
-            self._scan(path)
-        elif kind is _Note.RETRY:
-            self._handed.pop(path, None)
-        elif kind is _Note.GONE:
-            self._handed.pop(path, None)
-            self._pending.pop(path, None)
-        elif kind is _Note.FOLDER_GONE:
-            if path in self._roots:
-                self._on_error(f"the watched folder {path} is gone; it is not watched any more")
-            for known in (self._handed, self._pending):
-                for stale in [p for p in known if p.is_relative_to(path)]:
-                    del known[stale]
-        else:
-            self._observe(path, complete=kind is _Note.COMPLETE)
-
-    def _wanted(self, path: Path, *, folder: bool = False) -> bool:
-        """Whether ``path`` is inside a watched folder, under names that are not temporary."""
-        for root in self._roots:
-            if not path.is_relative_to(root):
-                continue
-            parts = path.relative_to(root).parts
-            depth = len(parts) - (0 if folder else 1)
-            if (depth == 0 or self._recursive) and all(is_candidate_name(p) for p in parts):
-                return folder or bool(parts)
-        return False
-
-    def _scan(self, folder: Path) -> None:
-        if not self._wanted(folder, folder=True):
-            return
-        try:
-            found = [path for path, _ in expand_paths([folder], recursive=self._recursive)]
-        except OSError as exc:
-            log.info("cannot scan %s: %s", folder, exc)
-            return
-        for path in found:
-            self._observe(path, complete=False)
-
-    def _observe(self, path: Path, *, complete: bool) -> None:
-        if not self._wanted(path):
-            return
-        current = _stat(path)
-        if current is None or current == self._handed.get(path):
-            self._pending.pop(path, None)
-            return
-        now = time.monotonic()
-        entry = self._pending.get(path)
-        if entry is None or entry.stat != current:
-            entry = self._pending[path] = _Pending(current, changed_at=now)
-        if complete:
-            entry.complete_at = now
-        self._schedule(path, entry)
-
-    def _schedule(self, path: Path, entry: _Pending) -> None:
-        due = entry.changed_at + self._quiet
-        if entry.complete_at is not None:
-            due = min(due, entry.complete_at + self._grace)
-        if due != entry.due:
-            entry.due = due
-            heapq.heappush(self._timers, (due, next(self._order), path))
-
-    def _settle_due(self) -> None:
-        now = time.monotonic()
-        while self._timers and self._timers[0][0] <= now:
-            due, _, path = heapq.heappop(self._timers)
-            entry = self._pending.get(path)
-            if entry is None or entry.due != due:
-                continue  # a later note moved its timer
-            del self._pending[path]
-            current = _stat(path)
-            if current is None:
-                continue
-            if current != entry.stat:  # still being written: wait again
-                self._observe(path, complete=False)
-                continue
-            if current[0] == 0:  # an empty placeholder: its content comes with later events
-                continue
-            self._handed[path] = current
-            self._hand_on(path)
-
-
-def _stat(path: Path) -> _Stat | None:
-    """``(size, mtime_ns)`` of a regular file (links followed), or ``None``."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    return info.st_size, info.st_mtime_ns
