@@ -18,6 +18,7 @@ from reader.library import (
     LibraryLockedError,
     LibraryOpenError,
     backup,
+    database_copy,
     health,
     schema,
 )
@@ -110,7 +111,7 @@ def test_a_copy_that_cannot_start_gives_up_instead_of_waiting_forever(tmp_path: 
     source.execute("BEGIN IMMEDIATE")  # a connection that is writing cannot be copied from
     target = tmp_path / "copy.sqlite"
     with pytest.raises(LibraryLockedError, match="stayed locked"):
-        backup.copy_database(source, target, timeout=0.3)
+        database_copy.copy_database(source, target, timeout=0.3)
     source.execute("ROLLBACK")
     source.close()
     assert not target.exists()

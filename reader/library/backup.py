@@ -1,14 +1,11 @@
-"""Backups of a library: daily, before every upgrade, on request, and restoring one.
+"""Backups of a library: daily, before every upgrade and on request; where they are kept.
 
-Every copy is made with SQLite's online backup API (``Connection.backup``), so it is a
-consistent snapshot even while the window or the watcher writes (WAL readers do not block
-writers). A copy is written under a hidden temporary name, switched to a self-contained
-rollback-journal file, checked with ``PRAGMA integrity_check``, flushed to disk and only
-then renamed into place with ``os.replace`` — a kill at any moment leaves either no backup
-or a good one. The copy is page-for-page, so its integrity check is also the check of the
-library itself: the daily backup *is* the daily full check (about 3 s for 100,000 papers,
-run off the GUI thread). When a copy fails it, the library is checked directly; if it fails
-too, the library is marked damaged (:mod:`reader.library.health`) and stops taking writes.
+Every copy is an atomic, checked snapshot (:mod:`reader.library.database_copy`): a kill at
+any moment leaves either no backup or a good one. The copy is page-for-page, so its
+integrity check is also the check of the library itself: the daily backup *is* the daily
+full check (about 3 s for 100,000 papers, run off the GUI thread). When a copy fails it,
+the library is checked directly; if it fails too, the library is marked damaged
+(:mod:`reader.library.health`) and stops taking writes.
 
 Where: :func:`reader.paths.backup_dir` for the default library; any other library gets a
 sub-folder named after its stem and a short hash of its absolute path, so two libraries
@@ -31,23 +28,16 @@ import logging
 import os
 import re
 import sqlite3
-import time
-import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from reader import paths
-from reader.durable import sync_path
 from reader.library import health
-from reader.library.errors import (
-    BackupError,
-    LibraryDamagedError,
-    LibraryLockedError,
-    is_corruption,
-    translate,
-)
+from reader.library.database_copy import copy_database, read_only
+from reader.library.errors import BackupError, LibraryDamagedError
+from reader.library.leftovers import is_copy_temporary, remove_stale_copies, remove_stale_copy
 
 log = logging.getLogger(__name__)
 
@@ -62,15 +52,10 @@ BEFORE_REPAIR = "before-repair"
 DAMAGED = "damaged"
 """A copy of a library that failed its check, kept so nothing is ever thrown away."""
 
-BACKUP_TIMEOUT = 30.0
-"""Seconds a backup waits for a library that stays locked before giving up."""
-
 _NAME = re.compile(
     r"^library-(?P<date>\d{4}-\d{2}-\d{2})(?:T(?P<time>\d{2}-\d{2}-\d{2})-(?P<kind>[a-z0-9-]+))?"
     r"\.sqlite$"
 )
-_TEMPORARY = re.compile(r"^\..+\.(?P<pid>\d+)\.tmp(?:-wal|-shm|-journal)?$")
-_STALE_AFTER = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +96,51 @@ def backup_folder(library_path: str | os.PathLike[str]) -> Path:
     return paths.backup_dir() / f"{stem}-{digest}"
 
 
+def ensure_folder(library: Path) -> Path:
+    """The library's backup folder, made if need be; :class:`BackupError` if it cannot be."""
+    folder = backup_folder(library)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"cannot create the backup folder {folder}: {exc.strerror}") from None
+    return folder
+
+
+def backup_name(kind: str, moment: datetime) -> str:
+    """The file name of a backup of ``kind`` taken at ``moment`` (a daily one: the day only)."""
+    if kind == DAILY:
+        return f"library-{moment:%Y-%m-%d}.sqlite"
+    return f"library-{moment:%Y-%m-%dT%H-%M-%S}-{kind}.sqlite"
+
+
+def unique_path(target: Path) -> Path:
+    """``target``, or ``NAME-2.sqlite``, ``NAME-3.sqlite``… when it exists already."""
+    number = 2
+    candidate = target
+    while candidate.exists():
+        candidate = target.with_name(target.name.replace(".sqlite", f"-{number}.sqlite"))
+        number += 1
+    return candidate
+
+
+def parse_backup(path: Path) -> Backup | None:
+    """The :class:`Backup` that ``path`` is by its name, or ``None`` (not ours, or gone)."""
+    match = _NAME.match(path.name)
+    if match is None:
+        return None
+    try:
+        size = path.stat().st_size
+        day = date.fromisoformat(match["date"])
+        if match["time"]:
+            hour, minute, second = (int(part) for part in match["time"].split("-"))
+            taken = datetime(day.year, day.month, day.day, hour, minute, second)
+        else:
+            taken = datetime(day.year, day.month, day.day)
+    except (OSError, ValueError):
+        return None
+    return Backup(path, match["kind"] or DAILY, taken, size)
+
+
 def list_backups(library_path: str | os.PathLike[str]) -> list[Backup]:
     """The library's backups, newest first."""
     folder = backup_folder(library_path)
@@ -120,7 +150,7 @@ def list_backups(library_path: str | os.PathLike[str]) -> list[Backup]:
     except OSError:
         return []
     for child in children:
-        backup = _parse(child)
+        backup = parse_backup(child)
         if backup is not None:
             found.append(backup)
     found.sort(key=lambda b: (b.taken.date(), _mtime(b.path)), reverse=True)
@@ -128,6 +158,7 @@ def list_backups(library_path: str | os.PathLike[str]) -> list[Backup]:
 
 
 def _mtime(path: Path) -> float:
+    """When ``path`` was last written (0 when it cannot be read)."""
     try:
         return path.stat().st_mtime
     except OSError:
@@ -171,17 +202,17 @@ def make_backup(
     if not library.is_file():
         raise BackupError(f"there is no library at {library} to back up")
     moment = (now or datetime.now()).replace(microsecond=0)
-    folder = _ensure_folder(library)
-    target = folder / _name(kind, moment)
+    folder = ensure_folder(library)
+    target = folder / backup_name(kind, moment)
     if kind != DAILY:
-        target = _unique(target)
-    with _source(library) as source:
+        target = unique_path(target)
+    with read_only(library) as source:
         errors = copy_database(source, target, verify=verify, pause=pause)
     if errors:
         _damaged(library, errors)
     rotate(folder)
     log.info("backed up %s to %s (%s)", library, target, kind)
-    return _parse(target) or Backup(target, kind, moment, target.stat().st_size)
+    return parse_backup(target) or Backup(target, kind, moment, target.stat().st_size)
 
 
 def backup_to(
@@ -198,7 +229,7 @@ def backup_to(
     library = Path(library_path).expanduser()
     target = Path(destination).expanduser()
     if target.is_dir():
-        target = _unique(target / f"library-{datetime.now():%Y-%m-%dT%H-%M-%S}-{MANUAL}.sqlite")
+        target = unique_path(target / f"library-{datetime.now():%Y-%m-%dT%H-%M-%S}-{MANUAL}.sqlite")
     if not library.is_file():
         raise BackupError(f"there is no library at {library} to back up")
     if target.exists() and target.resolve() == library.resolve():
@@ -212,8 +243,8 @@ def backup_to(
         )
     if not target.parent.is_dir():
         raise BackupError(f"the folder {target.parent} does not exist")
-    _remove_stale_beside(target)
-    with _source(library) as source:
+    remove_stale_copies(target)
+    with read_only(library) as source:
         errors = copy_database(source, target, verify=True)
     if errors:
         _damaged(library, errors)
@@ -235,7 +266,7 @@ def backup_if_due(
     library = Path(library_path).expanduser()
     day = today or date.today()
     folder = backup_folder(library)
-    if (folder / _name(DAILY, datetime(day.year, day.month, day.day))).exists():
+    if (folder / backup_name(DAILY, datetime(day.year, day.month, day.day))).exists():
         return None
     if not library.is_file() or _is_empty(library):
         return None
@@ -247,10 +278,11 @@ def backup_if_due(
 
 
 def _text_problems(copy: Path, pause: Callable[[], object] | None = None) -> tuple[str, ...]:
+    """The stored text of ``copy`` that cannot be read back (at most 5), for people."""
     from reader.library import text_damage
 
     try:
-        with _source(copy) as conn:
+        with read_only(copy) as conn:
             found = text_damage.find(conn, limit=5, pause=pause)
             return tuple(item.describe() for item in found)
     except (sqlite3.Error, BackupError, LibraryDamagedError):
@@ -278,10 +310,10 @@ def rotate(folder: Path, keep: int = KEEP) -> None:
     except OSError:
         return
     for child in children:
-        if _TEMPORARY.match(child.name):
-            _remove_if_stale(child)
+        if is_copy_temporary(child):
+            remove_stale_copy(child)
             continue
-        backup = _parse(child)
+        backup = parse_backup(child)
         if backup is not None and backup.kind == DAILY:
             daily.append(backup)
     daily.sort(key=lambda b: (b.taken, b.path.name), reverse=True)
@@ -290,106 +322,9 @@ def rotate(folder: Path, keep: int = KEEP) -> None:
             old.path.unlink()
 
 
-# ---------------------------------------------------------------------- copying
-
-
-def copy_database(
-    source: sqlite3.Connection,
-    target: Path,
-    *,
-    verify: bool = True,
-    keep_damaged: bool = False,
-    timeout: float = BACKUP_TIMEOUT,
-    prepare: Callable[[sqlite3.Connection], None] | None = None,
-    pause: Callable[[], object] | None = None,
-) -> list[str]:
-    """Copy the database open on ``source`` to ``target``, atomically; returns check errors.
-
-    The copy goes to a temporary name beside ``target``, becomes a self-contained file
-    (rollback journal, not WAL), runs ``prepare`` if given, and is checked with
-    ``integrity_check``. Only a copy that passed (or any copy, with ``keep_damaged``) is
-    flushed and renamed onto ``target``; the integrity errors are returned either way.
-    ``source`` must not be inside a write transaction.
-    """
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    _remove_database(temporary)
-    deadline = time.monotonic() + timeout
-
-    def progress(status: int, remaining: int, total: int) -> None:
-        # Python retries a busy step forever; give up when the lock outlasts the timeout.
-        waiting = status in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
-        if waiting and time.monotonic() > deadline:
-            raise TimeoutError
-
-    try:
-        destination = sqlite3.connect(temporary, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise BackupError(f"cannot write a backup in {target.parent}: {exc}") from None
-    kept = False
-    try:
-        try:
-            source.backup(destination, progress=progress)
-            destination.execute("PRAGMA journal_mode = DELETE")
-            if prepare is not None:
-                prepare(destination)
-            errors = _check(destination, pause) if verify else []
-        finally:
-            destination.close()
-        if errors and not keep_damaged:
-            return errors
-        sync_path(temporary)
-        temporary.replace(target)
-        sync_path(target.parent)
-        kept = True
-        return errors
-    except TimeoutError:
-        raise LibraryLockedError(
-            f"the library stayed locked for {timeout:.0f} s; the backup was not made"
-        ) from None
-    except sqlite3.Error as exc:
-        if is_corruption(exc):
-            raise  # the source is damaged: the caller knows which library that is
-        translated = translate(exc, str(target))
-        if translated is None:
-            raise
-        raise translated from exc
-    except OSError as exc:
-        raise BackupError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
-    finally:
-        if not kept:
-            _remove_database(temporary)
-
-
-def _check(copy: sqlite3.Connection, pause: Callable[[], object] | None) -> list[str]:
-    """The integrity errors of ``copy``, the check yielding at ``pause`` if given."""
-    if pause is None:
-        return health.integrity_errors(copy)
-    return health.integrity_errors(copy, pause=pause)
-
-
-@contextlib.contextmanager
-def _source(library: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection to ``library`` for copying from (never writes to it)."""
-    uri = f"file:{urllib.parse.quote(os.fspath(library.absolute()))}?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5.0)
-    except sqlite3.Error as exc:
-        raise BackupError(f"cannot read the library {library}: {exc}") from None
-    try:
-        yield conn
-    except sqlite3.DatabaseError as exc:
-        if is_corruption(exc):
-            reason = f"SQLite reported: {exc}"
-            health.record_damage(library, reason)
-            raise LibraryDamagedError(str(library), reason) from None
-        raise
-    finally:
-        conn.close()
-
-
 def _damaged(library: Path, copy_errors: list[str]) -> None:
     """A copy failed its check: check the library itself, and mark it if it fails too."""
-    with _source(library) as conn:
+    with read_only(library) as conn:
         errors = health.integrity_errors(conn)
     if not errors:
         raise BackupError(
@@ -402,98 +337,12 @@ def _damaged(library: Path, copy_errors: list[str]) -> None:
 
 
 def _is_empty(library: Path) -> bool:
+    """Whether the library holds no paper and no digest (nothing to back up yet)."""
     try:
-        with _source(library) as conn:
+        with read_only(library) as conn:
             row = conn.execute(
                 "SELECT NOT (EXISTS (SELECT 1 FROM paper) OR EXISTS (SELECT 1 FROM digest))"
             ).fetchone()
     except (sqlite3.Error, BackupError):
         return False  # not readable as a library: let the backup say why
     return bool(row[0])
-
-
-def _ensure_folder(library: Path) -> Path:
-    folder = backup_folder(library)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BackupError(f"cannot create the backup folder {folder}: {exc.strerror}") from None
-    return folder
-
-
-def _name(kind: str, moment: datetime) -> str:
-    if kind == DAILY:
-        return f"library-{moment:%Y-%m-%d}.sqlite"
-    return f"library-{moment:%Y-%m-%dT%H-%M-%S}-{kind}.sqlite"
-
-
-def _unique(target: Path) -> Path:
-    number = 2
-    candidate = target
-    while candidate.exists():
-        candidate = target.with_name(target.name.replace(".sqlite", f"-{number}.sqlite"))
-        number += 1
-    return candidate
-
-
-def _parse(path: Path) -> Backup | None:
-    match = _NAME.match(path.name)
-    if match is None:
-        return None
-    try:
-        size = path.stat().st_size
-        day = date.fromisoformat(match["date"])
-        if match["time"]:
-            hour, minute, second = (int(part) for part in match["time"].split("-"))
-            taken = datetime(day.year, day.month, day.day, hour, minute, second)
-        else:
-            taken = datetime(day.year, day.month, day.day)
-    except (OSError, ValueError):
-        return None
-    return Backup(path, match["kind"] or DAILY, taken, size)
-
-
-def _remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(OSError):
-            path.with_name(path.name + suffix).unlink()
-
-
-def _remove_stale_beside(target: Path) -> None:
-    """Remove temporaries of killed copies to ``target`` (``.NAME.<pid>.tmp``, ours only)."""
-    prefix = f".{target.name}."
-    try:
-        children = [c for c in target.parent.iterdir() if c.name.startswith(prefix)]
-    except OSError:
-        return
-    for child in children:
-        if child.is_file() and not child.is_symlink():
-            _remove_if_stale(child)
-
-
-def _remove_if_stale(path: Path) -> None:
-    match = _TEMPORARY.match(path.name)
-    if match is None:
-        return
-    try:
-        age = time.time() - path.stat().st_mtime
-    except OSError:
-        return
-    if age > _STALE_AFTER or not _alive(int(match["pid"])):
-        with contextlib.suppress(OSError):
-            path.unlink()
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this id runs (POSIX only; elsewhere assume it does)."""
-    if os.name != "posix":
-        return True
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True

@@ -7,6 +7,10 @@ restores of an 80 MB library leave 1.5 GB. :func:`remove_stale_temporaries` runs
 open and deletes only files that are unmistakably ours and stale: the exact names above
 (the library's own name, a process id, our suffix) whose process is gone, or that are
 older than an hour. Nothing else in the folder is ever touched.
+
+A copy (:mod:`reader.library.database_copy`: a backup, or one to a file the user chose) is
+written as ``.NAME.<pid>.tmp`` beside its target; :func:`remove_stale_copies` deletes those
+of killed copies by the same rule.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ log = logging.getLogger(__name__)
 
 STALE_AFTER = 3600.0
 """Seconds after which a temporary of ours is stale even if its process id is in use."""
+
+
+_COPY_TEMPORARY = re.compile(r"^\..+\.(?P<pid>\d+)\.tmp(?:-wal|-shm|-journal)?$")
 
 
 def _patterns(library: Path) -> list[re.Pattern[str]]:
@@ -70,3 +77,34 @@ def process_alive(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+def is_copy_temporary(path: Path) -> bool:
+    """Whether ``path`` is named like a copy's temporary file (``.NAME.<pid>.tmp``)."""
+    return _COPY_TEMPORARY.match(path.name) is not None
+
+
+def remove_stale_copy(path: Path) -> None:
+    """Delete ``path`` if it is a copy's temporary whose process is gone, or that is stale."""
+    match = _COPY_TEMPORARY.match(path.name)
+    if match is None:
+        return
+    try:
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return
+    if age > STALE_AFTER or not process_alive(int(match["pid"])):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def remove_stale_copies(target: Path) -> None:
+    """Delete the stale temporaries of killed copies to ``target`` (ours only, files only)."""
+    prefix = f".{target.name}."
+    try:
+        children = [c for c in target.parent.iterdir() if c.name.startswith(prefix)]
+    except OSError:
+        return
+    for child in children:
+        if child.is_file() and not child.is_symlink():
+            remove_stale_copy(child)

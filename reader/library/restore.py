@@ -38,16 +38,15 @@ from reader.library.backup import (
     BEFORE_RESTORE,
     DAMAGED,
     Backup,
-    _ensure_folder,
-    _name,
-    _parse,
-    _remove_database,
-    _unique,
     backup_before_migration,
-    copy_database,
+    backup_name,
+    ensure_folder,
     latest_good,
+    parse_backup,
     rotate,
+    unique_path,
 )
+from reader.library.database_copy import copy_database, remove_database
 from reader.library.errors import (
     BackupError,
     LibraryLockedError,
@@ -99,7 +98,7 @@ def restore(
     try:
         previous = _swap(library, staged)
     finally:
-        _remove_database(staged)
+        remove_database(staged)
     health.clear_damage(library)
     with Library(library, before_migration=backup_before_migration) as restored:
         papers = restored.stats()["paper"]
@@ -151,20 +150,20 @@ def _swap(library: Path, staged: Path) -> Backup | None:
         staged.replace(library)
         sync_path(library.parent)
         return None
-    folder = _ensure_folder(library)
+    folder = ensure_folder(library)
     stamp = datetime.now().replace(microsecond=0)
     conn = sqlite3.connect(library, isolation_level=None, timeout=LOCK_TIMEOUT)
     try:
         locked = _lock(conn, library)
         if locked:
-            target = _unique(folder / _name(BEFORE_RESTORE, stamp))
+            target = unique_path(folder / backup_name(BEFORE_RESTORE, stamp))
             errors = copy_database(conn, target, keep_damaged=True)
             if errors:
-                damaged = _unique(folder / _name(DAMAGED, stamp))
+                damaged = unique_path(folder / backup_name(DAMAGED, stamp))
                 target.replace(damaged)
                 target = damaged
         else:
-            target = _raw_copy(library, _unique(folder / _name(DAMAGED, stamp)))
+            target = _raw_copy(library, unique_path(folder / backup_name(DAMAGED, stamp)))
         # The old -wal and -shm go first: a kill between the two steps must never leave a
         # stale WAL beside the restored file, where SQLite would apply it (both were
         # copied above, with the library).
@@ -181,7 +180,7 @@ def _swap(library: Path, staged: Path) -> Backup | None:
     finally:
         conn.close()
     rotate(folder)
-    return _parse(target)
+    return parse_backup(target)
 
 
 def _lock(conn: sqlite3.Connection, library: Path) -> bool:
