@@ -18,6 +18,7 @@ from reader.library import (
     LibraryLockedError,
     LibraryOpenError,
     backup,
+    checkup,
     database_copy,
     health,
     schema,
@@ -368,7 +369,7 @@ def test_restore_rebuilds_a_stale_search_index_and_upgrades_an_old_backup(
         assert library.schema_version == schema.SCHEMA_VERSION
         assert library.count() == 1
     conn = sqlite3.connect(path, isolation_level=None)
-    assert health.check(conn).ok
+    assert checkup.check(conn).ok
     conn.close()
     kinds = {b.kind.split("-v")[0] for b in backup.list_backups(path)}
     assert kinds == {backup.BEFORE_RESTORE, backup.BEFORE_UPGRADE}

@@ -17,6 +17,7 @@ from reader.library import (
     LibraryReadOnlyError,
     PaperFilter,
     SortKey,
+    checkup,
     health,
 )
 from reader.library.errors import is_corruption
@@ -88,7 +89,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def test_a_good_library_passes_every_check(tmp_path: Path) -> None:
     conn = connect(fill(tmp_path / "lib.sqlite"))
-    report = health.check(conn)
+    report = checkup.check(conn)
     assert report.ok, report.problems
     assert report.orphans == dict.fromkeys(report.orphans, 0)
     assert not report.damaged
@@ -105,7 +106,7 @@ def test_orphan_rows_are_found_and_repaired_without_touching_user_data(tmp_path:
     blank = conn.execute("SELECT id FROM tag WHERE trim(name) = ''").fetchone()[0]
     conn.execute("INSERT INTO paper_tag (paper_id, tag_id) VALUES (5, ?)", [blank])
 
-    report = health.check(conn)
+    report = checkup.check(conn)
     assert not report.damaged
     assert report.orphans == {
         "appearances of missing papers": 1,
@@ -115,9 +116,9 @@ def test_orphan_rows_are_found_and_repaired_without_touching_user_data(tmp_path:
         "tags without a name": 1,
     }
     assert len(report.problems) == 5
-    done = health.repair(conn, report)
+    done = checkup.repair(conn, report)
     assert len(done) == 5
-    assert health.check(conn).ok
+    assert checkup.check(conn).ok
     conn.close()
     with Library(path) as library:
         assert library.paper(1).note == "my own words about attention"
@@ -139,11 +140,11 @@ def test_a_search_index_out_of_step_is_found_and_rebuilt(tmp_path: Path, how: st
     else:
         conn.execute("DROP TRIGGER paper_fts_update")
         conn.execute("UPDATE paper SET title = 'Quokka behaviour studied' WHERE id = 3")
-    report = health.check(conn)
+    report = checkup.check(conn)
     assert report.search_index is not None
     assert not report.damaged
     assert report.repairable
-    assert health.repair(conn, report) == ["rebuilt the search index"]
+    assert checkup.repair(conn, report) == ["rebuilt the search index"]
     assert health.search_index_problem(conn) is None
     conn.close()
     if how == "stale row":
@@ -155,12 +156,12 @@ def test_index_only_damage_is_repaired_with_reindex(tmp_path: Path) -> None:
     path = fill(tmp_path / "lib.sqlite")
     damage_index(path)
     conn = connect(path)
-    report = health.check(conn)
+    report = checkup.check(conn)
     assert report.damaged
     assert report.integrity == ("row 2 missing from index paper_title_key",)
     assert report.repairable
-    assert "rebuilt the indexes" in health.repair(conn, report)
-    assert health.check(conn).ok
+    assert "rebuilt the indexes" in checkup.repair(conn, report)
+    assert checkup.check(conn).ok
 
 
 def test_damaged_table_pages_are_not_repairable_and_repair_writes_nothing(
@@ -170,11 +171,11 @@ def test_damaged_table_pages_are_not_repairable_and_repair_writes_nothing(
     damage_page(path, "paper")
     before = path.read_bytes()
     conn = connect(path)
-    report = health.check(conn)
+    report = checkup.check(conn)
     assert report.damaged
     assert not report.repairable
     assert report.integrity
-    assert health.repair(conn, report) == []
+    assert checkup.repair(conn, report) == []
     conn.close()
     assert path.read_bytes() == before
 
@@ -414,7 +415,7 @@ def test_damaged_search_index_pages_are_found_and_rebuilt_from_the_papers(
         handle.seek((page - 1) * size + (0 if where == "header" else 300))
         handle.write(b"\xff" * 300)
     conn = connect(path)
-    report = health.check(conn)
+    report = checkup.check(conn)
     conn.close()
     assert report.search_index is not None
     assert report.repairable

@@ -31,7 +31,7 @@ from reader.digests.hf_text import render
 from reader.digests.model import Entry
 from reader.digests.source import read_digest_bytes
 from reader.importer import Importer, ImportOutcome, ImportReport
-from reader.library import DigestStatus, Library, health
+from reader.library import DigestStatus, Library, checkup
 from reader.watcher import FolderWatcher
 from reader.worker import LibraryWorker
 from tests.factories import entry
@@ -316,7 +316,7 @@ def test_every_hostile_file_is_imported_or_failed_plainly_in_bounded_time_and_me
         report = Importer(lib).import_file(write(tmp_path / "good.txt", capture(20_000, 3)))
         assert report.outcome is ImportOutcome.IMPORTED
     conn = sqlite3.connect(library, isolation_level=None)
-    assert health.check(conn).ok
+    assert checkup.check(conn).ok
     conn.close()
 
 

@@ -1,6 +1,6 @@
 """File ▸ Open Library…, Open Recent, Backup Now…, Restore from Backup…, Check Library….
 
-Backups and checks run on the writer thread (``reader.library.backup`` and ``health``,
+Backups and checks run on the writer thread (``reader.library.backup`` and ``checkup``,
 as ``papershelf backup`` and ``check`` do) and end in a message that says what was done
 and where the copy is. Opening another library and restoring a backup replace the
 library under the window, so they are asked for (:attr:`LibraryFileActions.open_requested`,
@@ -143,14 +143,14 @@ class LibraryFileActions(QObject):
 
     def check_library(self) -> None:
         """File ▸ Check Library…: integrity, search index, orphans and text, on the writer."""
-        from reader.library import health
+        from reader.library import checkup
 
         self.message.emit("Checking the library…", 0)
 
-        def job(library: Library) -> health.HealthReport:
-            return health.check(library.connection)
+        def job(library: Library) -> checkup.HealthReport:
+            return checkup.check(library.connection)
 
-        def done(report: health.HealthReport) -> None:
+        def done(report: checkup.HealthReport) -> None:
             self.message.emit("", 0)
             if report.ok:
                 self._show(

@@ -12,8 +12,8 @@ from typing import Any, TextIO
 
 from reader.cli.base import CommandError
 from reader.library import Library
+from reader.library.checkup import HealthReport
 from reader.library.errors import translate
-from reader.library.health import HealthReport
 from reader.paths import default_library_path
 
 
@@ -86,7 +86,7 @@ def _restore(library: Library | None, args: argparse.Namespace, out: TextIO) -> 
 
 
 def _check(library: Library | None, args: argparse.Namespace, out: TextIO) -> int:
-    from reader.library import health
+    from reader.library import checkup, health
     from reader.library.backup import BEFORE_REPAIR, make_backup, restore_advice
 
     path = _library_path(args)
@@ -94,7 +94,7 @@ def _check(library: Library | None, args: argparse.Namespace, out: TextIO) -> in
         raise CommandError(f"there is no library at {path}")
     print(f"checking {path}", file=out)
     with _connect(path) as conn:
-        report = health.check(conn)
+        report = checkup.check(conn)
     _print_report(report, out)
     if report.damaged and _is_sqlite(path):  # a stray text file gets no marker beside it
         health.record_damage(path, f"integrity check: {health.summarise(report.problems)}")
@@ -105,9 +105,9 @@ def _check(library: Library | None, args: argparse.Namespace, out: TextIO) -> in
         saved = make_backup(path, BEFORE_REPAIR, verify=False)
         print(f"saved a copy before repairing: {saved.path}", file=out)
         with _connect(path) as conn:
-            for done in health.repair(conn, report):
+            for done in checkup.repair(conn, report):
                 print(f"repaired: {done}", file=out)
-            report = health.check(conn)
+            report = checkup.check(conn)
         _print_report(report, out)
     if report.ok:
         health.clear_damage(path)
