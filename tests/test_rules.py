@@ -10,7 +10,7 @@ import pytest
 
 from reader.cli import main
 from reader.importer import Importer
-from reader.library import Library, LibraryUsageError, Status, rules
+from reader.library import Library, LibraryUsageError, Status, rule_application, rules
 from tests.conftest import DigestWriter
 from tests.factories import entry
 
@@ -113,7 +113,7 @@ def test_apply_on_purpose_keeps_the_users_decisions_and_undoes(library: Library)
     library.set_status([ids[1]], "read")
     library.set_rating([ids[2]], 5)
     rule = rules.add_rule(library, "sparse", tags=["sparse"], status="queue", rating=3)
-    applied = rules.apply_rule(library, rule.id)
+    applied = rule_application.apply_rule(library, rule.id)
     assert applied.matched == 3
     assert applied.left_alone == 2
     papers = {i: library.paper(i) for i in ids}
@@ -123,7 +123,7 @@ def test_apply_on_purpose_keeps_the_users_decisions_and_undoes(library: Library)
     assert all("sparse" in papers[i].tags for i in ids[:3])
     assert papers[ids[3]].tags == ()
 
-    rules.undo_application(library, applied)
+    rule_application.undo_application(library, applied)
     after = {i: library.paper(i) for i in ids}
     assert (after[ids[0]].status, after[ids[0]].rating, after[ids[0]].tags) == (
         Status.INBOX,
@@ -131,7 +131,7 @@ def test_apply_on_purpose_keeps_the_users_decisions_and_undoes(library: Library)
         (),
     )
     assert (after[ids[1]].status, after[ids[2]].rating) == (Status.READ, 5)
-    rules.redo_application(library, applied)
+    rule_application.redo_application(library, applied)
     assert library.paper(ids[0]).rating == 3
 
 

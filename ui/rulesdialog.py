@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.library import Changes, Library, Status, rules
-from reader.library.rules import Rule, RuleApplication
+from reader.library import Changes, Library, Status, rule_application, rules
+from reader.library.rule_application import RuleApplication
+from reader.library.rules import Rule
 from ui.commands import EditCommand
 from ui.edits import PaperEdits
 from ui.operations import OperationRunner, QueryRunner
@@ -47,13 +48,13 @@ class ApplyRuleCommand(EditCommand):
 
     def write_do(self, library: Library) -> Changes:
         if self.applied is None:
-            self.applied = rules.apply_rule(library, self.rule.id)
+            self.applied = rule_application.apply_rule(library, self.rule.id)
             return self.applied.changes()
-        return rules.redo_application(library, self.applied)
+        return rule_application.redo_application(library, self.applied)
 
     def write_undo(self, library: Library) -> Changes:
         assert self.applied is not None
-        return rules.undo_application(library, self.applied)
+        return rule_application.undo_application(library, self.applied)
 
 
 class RulesDialog(QDialog):

@@ -6,7 +6,7 @@ import argparse
 from typing import Any, TextIO
 
 from reader.cli.base import CommandError, user_text
-from reader.library import Library, LibraryUsageError, Status, rules
+from reader.library import Library, LibraryUsageError, Status, rule_application, rules
 
 
 def register(commands: Any) -> None:
@@ -79,7 +79,7 @@ def _remove(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def _apply(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     try:
-        applied = rules.apply_rule(library, args.number)
+        applied = rule_application.apply_rule(library, args.number)
     except LibraryUsageError as exc:
         raise CommandError(str(exc)) from None
     print(

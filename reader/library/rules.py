@@ -7,11 +7,11 @@ Rules are kept in the library (``import_rule``) and act in two ways:
   entering the library for the first time, never one it already had (a re-import, a paper
   merged into a known one, one in the trash). Rules apply in order; tags add up, and the
   first rule that sets a paper's status or rating wins.
-- :func:`apply_rule` applies one rule on purpose to the papers already in the library. It
-  never goes over a decision of the user's: the status is set only on papers still in the
-  Inbox that were never moved (``status_changed_at`` unset), the rating only on unrated
-  papers; tags are added to every match. It returns a :class:`RuleApplication`, which
-  :func:`undo_application` takes back in one transaction (the window's undo).
+- :func:`reader.library.rule_application.apply_rule` applies one rule on purpose to the
+  papers already in the library, never over a decision of the user's, and can be undone.
+
+This module keeps the rules (:func:`add_rule`, :func:`rules`, :func:`remove_rule`), finds
+the papers a rule's search matches (:func:`matching`) and writes what rules do.
 
 A rule's status is not recorded as the user's decision (``status_changed_at`` stays unset),
 and nothing a rule sets is the reader's judgement of a paper: every status, rating and tag
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.library import rule_marks
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 MAX_QUERY = 2000
 """The longest search text a rule may hold."""
-_CHUNK = 500
+CHUNK = 500
+"""Papers per statement when rules read or write many (under SQLite's parameter limit)."""
 _RULES_CHANGED = Changes(views=True)
 
 
@@ -63,44 +64,6 @@ class Rule:
         return ", ".join(parts)
 
 
-@dataclass(slots=True)
-class RuleApplication:
-    """What :func:`apply_rule` changed, enough to take it back and to write it again."""
-
-    status: str | None = None
-    """The status the rule set."""
-    rating: int | None = None
-    """The rating the rule set."""
-    matched: int = 0
-    tagged: dict[str, list[int]] = field(default_factory=dict)
-    """Per tag name, the papers that did not have it before."""
-    statuses: dict[str, list[int]] = field(default_factory=dict)
-    """Per old status, the papers whose status the rule set."""
-    ratings: dict[int, list[int]] = field(default_factory=dict)
-    """Per old rating, the papers whose rating the rule set."""
-    left_alone: int = 0
-    """Matching papers whose status or rating the user had set (not changed)."""
-
-    @property
-    def paper_ids(self) -> frozenset[int]:
-        """Every paper the application changed."""
-        ids: set[int] = set()
-        for group in (*self.tagged.values(), *self.statuses.values(), *self.ratings.values()):
-            ids.update(group)
-        return frozenset(ids)
-
-    def changes(self) -> Changes:
-        """The :class:`Changes` of the application (or of its undo)."""
-        fields = set()
-        if self.tagged:
-            fields.add("tags")
-        if self.statuses:
-            fields.add("status")
-        if self.ratings:
-            fields.add("rating")
-        return Changes(paper_ids=self.paper_ids, tags=bool(self.tagged), fields=frozenset(fields))
-
-
 def check_query(query: str) -> str:
     """``query`` if it parses (raises :class:`LibraryUsageError` saying why it does not)."""
     if len(query) > MAX_QUERY:
@@ -115,6 +78,7 @@ def check_query(query: str) -> str:
 
 
 def _from_row(row: tuple[object, ...]) -> Rule:
+    """The :class:`Rule` of an ``import_rule`` row (columns as :data:`_COLUMNS`)."""
     rule_id, query, tags, status, rating, position = row
     try:
         names = tuple(str(t) for t in json.loads(str(tags)) if isinstance(t, str))
@@ -139,6 +103,7 @@ def rules(library: Library) -> list[Rule]:
 
 
 def _rules(conn: sqlite3.Connection) -> list[Rule]:
+    """Every rule, in the order they apply, read on ``conn`` (an import's transaction)."""
     rows = conn.execute(f"SELECT {_COLUMNS} FROM import_rule ORDER BY position, id").fetchall()
     return [_from_row(r) for r in rows]
 
@@ -217,8 +182,8 @@ def matching(conn: sqlite3.Connection, query: str, ids: Sequence[int] | None = N
         return [r[0] for r in conn.execute(sql, everywhere)]
     found: list[int] = []
     wanted = sorted(set(ids), reverse=True)
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
         low, high = chunk[-1], chunk[0]
         clauses = [f"({compiled.where})"]
         params = list(compiled.params)
@@ -245,7 +210,8 @@ def preview(library: Library, query: str, *, titles: int = 5) -> tuple[int, list
     return count, [row.title for row in library.rows(ids)]
 
 
-def _tag_ids(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int]:
+def tag_ids(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int]:
+    """The id of each tag named (matched ignoring case), the missing ones made."""
     result: dict[str, int] = {}
     for name in names:
         row = conn.execute("SELECT id FROM tag WHERE name = ? COLLATE NOCASE", [name]).fetchone()
@@ -255,7 +221,8 @@ def _tag_ids(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int]:
     return result
 
 
-def _add_tag(conn: sqlite3.Connection, tag_id: int, ids: Sequence[int]) -> list[int]:
+def add_tag(conn: sqlite3.Connection, tag_id: int, ids: Sequence[int]) -> list[int]:
+    """Tag the papers ``ids`` with ``tag_id``; returns those that did not have it yet."""
     added: list[int] = []
     for paper_id in ids:
         cursor = conn.execute(
@@ -288,18 +255,18 @@ def apply_on_arrival(conn: sqlite3.Connection, new_ids: Iterable[int]) -> Change
             continue
         if not hits:
             continue
-        for tag_id in _tag_ids(conn, each.tags).values():
-            added = _add_tag(conn, tag_id, hits)
+        for tag_id in tag_ids(conn, each.tags).values():
+            added = add_tag(conn, tag_id, hits)
             rule_marks.mark(conn, "tag", added, tag_id=tag_id)
             tagged.update(added)
         if each.status is not None:
             fresh = [i for i in hits if i not in status_set]
-            _update(conn, "status", each.status.value, fresh)
+            set_column(conn, "status", each.status.value, fresh)
             rule_marks.mark(conn, "status", fresh)
             status_set.update(fresh)
         if each.rating is not None:
             fresh = [i for i in hits if i not in rating_set]
-            _update(conn, "rating", each.rating, fresh)
+            set_column(conn, "rating", each.rating, fresh)
             rule_marks.mark(conn, "rating", fresh)
             rating_set.update(fresh)
     fields = {
@@ -314,96 +281,10 @@ def apply_on_arrival(conn: sqlite3.Connection, new_ids: Iterable[int]) -> Change
     )
 
 
-def _update(conn: sqlite3.Connection, column: str, value: object, ids: Sequence[int]) -> None:
+def set_column(conn: sqlite3.Connection, column: str, value: object, ids: Sequence[int]) -> None:
+    """Set ``status`` or ``rating`` to ``value`` on the papers ``ids``, in chunks."""
     assert column in {"status", "rating"}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
         marks = ",".join("?" * len(chunk))
         conn.execute(f"UPDATE paper SET {column} = ? WHERE id IN ({marks})", [value, *chunk])
-
-
-def apply_rule(library: Library, rule_id: int) -> RuleApplication:
-    """Apply rule ``rule_id`` to the papers already in the library, in one transaction,
-    never over the user's own status or rating (see the module's description)."""
-    chosen = rule(library, rule_id)
-    result = RuleApplication(
-        status=chosen.status.value if chosen.status else None, rating=chosen.rating
-    )
-    with library.transaction() as conn:
-        hits = matching(conn, chosen.query)
-        result.matched = len(hits)
-        for name, tag_id in _tag_ids(conn, chosen.tags).items():
-            added = _add_tag(conn, tag_id, hits)
-            if added:
-                rule_marks.mark(conn, "tag", added, tag_id=tag_id)
-                result.tagged[name] = added
-        left: set[int] = set()
-        for start in range(0, len(hits), _CHUNK):
-            chunk = hits[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            rows = conn.execute(
-                f"SELECT id, status, status_changed_at, rating FROM paper WHERE id IN ({marks})",
-                chunk,
-            ).fetchall()
-            for paper_id, status, changed_at, rating in rows:
-                if chosen.status is not None and status != chosen.status.value:
-                    if status == Status.INBOX.value and changed_at is None:
-                        result.statuses.setdefault(status, []).append(paper_id)
-                    else:
-                        left.add(paper_id)
-                if chosen.rating is not None and rating != chosen.rating:
-                    if rating == 0:
-                        result.ratings.setdefault(rating, []).append(paper_id)
-                    else:
-                        left.add(paper_id)
-        if chosen.status is not None:
-            for group in result.statuses.values():
-                _update(conn, "status", chosen.status.value, group)
-                rule_marks.mark(conn, "status", group)
-        if chosen.rating is not None:
-            for group in result.ratings.values():
-                _update(conn, "rating", chosen.rating, group)
-                rule_marks.mark(conn, "rating", group)
-        result.left_alone = len(left)
-    return result
-
-
-def undo_application(library: Library, applied: RuleApplication) -> Changes:
-    """Take back what :func:`apply_rule` did, in one transaction."""
-    with library.transaction() as conn:
-        for name, ids in applied.tagged.items():
-            row = conn.execute(
-                "SELECT id FROM tag WHERE name = ? COLLATE NOCASE", [name]
-            ).fetchone()
-            if row is None:
-                continue
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start : start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                conn.execute(
-                    f"DELETE FROM paper_tag WHERE tag_id = ? AND paper_id IN ({marks})",
-                    [row[0], *chunk],
-                )
-        for status, ids in applied.statuses.items():
-            _update(conn, "status", status, ids)
-        for rating, ids in applied.ratings.items():
-            _update(conn, "rating", rating, ids)
-    return applied.changes()
-
-
-def redo_application(library: Library, applied: RuleApplication) -> Changes:
-    """Write again exactly what an undone :func:`apply_rule` wrote (the window's redo), the
-    same papers and values, even if the rule was changed or removed since."""
-    with library.transaction() as conn:
-        for name, ids in applied.tagged.items():
-            tag_id = _tag_ids(conn, [name])[name]
-            rule_marks.mark(conn, "tag", _add_tag(conn, tag_id, ids), tag_id=tag_id)
-        if applied.status is not None:
-            for ids in applied.statuses.values():
-                _update(conn, "status", applied.status, ids)
-                rule_marks.mark(conn, "status", ids)
-        if applied.rating is not None:
-            for ids in applied.ratings.values():
-                _update(conn, "rating", applied.rating, ids)
-                rule_marks.mark(conn, "rating", ids)
-    return applied.changes()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reader import ranking
 from reader.importer import Importer
-from reader.library import Library, PaperFilter, Status, interest, rules
+from reader.library import Library, PaperFilter, Status, interest, rule_application, rules
 from reader.ranking.refit import NO_SIGNAL
 from reader.ranking.signals import Signals
 from tests.conftest import DigestWriter
@@ -87,12 +87,12 @@ def test_a_rule_applied_on_purpose_and_its_undo_and_redo_are_no_signal(
     liked = ids["Graph colouring, again"]
     library.set_rating([liked], 5)
     rule = rules.add_rule(library, "diffusion", tags=["gen"], status="read", rating=4)
-    applied = rules.apply_rule(library, rule.id)
+    applied = rule_application.apply_rule(library, rule.id)
     assert len(applied.paper_ids) == 2
     assert _labels(library) == {liked: True}
-    rules.undo_application(library, applied)
+    rule_application.undo_application(library, applied)
     assert _labels(library) == {liked: True}
-    rules.redo_application(library, applied)
+    rule_application.redo_application(library, applied)
     assert library.paper(ids["Diffusion on graphs"]).status is Status.READ
     assert _labels(library) == {liked: True}
 
