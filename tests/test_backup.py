@@ -27,6 +27,7 @@ from reader.library.opening import open_library
 from reader.library.restore import restore
 from reader.library.store import Library
 from tests.factories import run_papershelf
+from tests.schema_before import library_at
 from tests.test_health import PAPERS, damage_index, damage_page, fill
 
 
@@ -145,8 +146,7 @@ def test_stale_temporary_copies_are_cleaned_up(tmp_path: Path) -> None:
 
 def make_v1_library(path: Path) -> None:
     """A library as the first schema version wrote it, with one paper."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript(f"BEGIN;\n{schema.MIGRATIONS[0]}\nPRAGMA user_version = 1;\nCOMMIT;")
+    conn = library_at(path, 1)
     conn.execute(
         "INSERT INTO paper (title_key, title, first_seen, rating) VALUES "
         "('old paper', 'Old paper', '2025-01-01T00:00:00Z', 3)"

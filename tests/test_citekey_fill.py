@@ -20,6 +20,7 @@ from reader.digests.model import Entry
 from reader.library import Library, citekeys, schema
 from reader.library.paper_merge import PaperMerge, merge_papers, split_papers
 from tests.cite.conftest import add_papers
+from tests.schema_before import library_before
 
 _titles = itertools.count()
 
@@ -35,10 +36,7 @@ def _entry() -> Entry:
 
 def _library_before(path: Path, migration: str, papers: int) -> None:
     """A library as it was just before ``migration``, holding ``papers`` papers."""
-    before = schema.MIGRATIONS.index(migration)
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(schema.MIGRATIONS[:before]):
-        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+    conn = library_before(path, migration)
     for n in range(papers):
         conn.execute(
             "INSERT INTO paper (title, title_key, first_seen, published, authors) "

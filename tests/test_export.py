@@ -6,7 +6,6 @@ import errno
 import itertools
 import os
 import re
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from reader.importer import Importer
 from reader.library import Library, PaperFilter, Status
 from reader.library.schema import MIGRATIONS
 from tests.factories import SAMPLE_CAPTURED, entry, find_sample
+from tests.schema_before import library_at
 from tests.test_export_support import (
     add_papers,
     assert_portable_name,
@@ -641,9 +641,7 @@ def test_a_tampered_record_cannot_lead_outside(lib: Library, vault: Path, tmp_pa
 
 def test_a_version_1_library_gains_the_export_table(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path)
-    conn.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
-    conn.close()
+    library_at(path, 1).close()
     with Library(path) as library:
         assert library.schema_version == len(MIGRATIONS)
         assert "export_file" in library.db.table_names()

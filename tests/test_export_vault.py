@@ -21,6 +21,7 @@ from reader.export.merge import merge_lines, merge_note
 from reader.export.sections import BEGIN, END
 from reader.library import Library, Status
 from reader.library.vault_records import NotePull, NoteRecord, pull_notes
+from tests.schema_before import library_before
 from tests.test_export_support import add_papers, notes_by_id, snapshot, split_note
 
 
@@ -415,20 +416,12 @@ def test_a_vault_exported_by_an_older_papershelf_is_taken_over(
 
 
 def test_a_library_of_the_previous_schema_gains_the_vault_table(tmp_path: Path) -> None:
-    import sqlite3
-
     from reader.library import schema
-    from reader.library.schema import MIGRATIONS, SCHEMA_VERSION
 
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path)
-    for number, script in enumerate(MIGRATIONS[: MIGRATIONS.index(schema._VAULT)]):
-        conn.executescript(script)
-        conn.execute(f"PRAGMA user_version = {number + 1}")
-    conn.commit()
-    conn.close()
+    library_before(path, schema._VAULT).close()
     with Library(path) as library:
-        assert library.schema_version == SCHEMA_VERSION
+        assert library.schema_version == schema.SCHEMA_VERSION
         ids = add_papers(library, ["Migrated"])
         export(library, tmp_path / "vault")
         rows = library.db.execute("SELECT paper_id, base IS NOT NULL FROM vault_note").fetchall()

@@ -25,6 +25,7 @@ from reader.digests.model import Digest, Entry
 from reader.library import Library, PaperFilter, SortKey, Status, schema, words
 from reader.library.ingest import SourceFile, record_digest
 from reader.query import FACET
+from tests.schema_before import library_before
 
 _WORDS = [
     "learning",
@@ -178,10 +179,7 @@ def test_a_rating_leaves_the_text_tokens_alone(tmp_path: Path) -> None:
 
 def test_an_upgraded_library_keeps_its_index(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    before = schema.MIGRATIONS.index(schema.FACET_WRITES_SCRIPT)
-    for number, script in enumerate(schema.MIGRATIONS[:before]):
-        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn = library_before(path, schema.FACET_WRITES_SCRIPT)
     conn.executemany(
         "INSERT INTO paper (title_key, title, abstract, first_seen, status, rating) "
         "VALUES (?, ?, ?, ?, ?, ?)",

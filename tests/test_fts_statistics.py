@@ -18,6 +18,7 @@ from reader.digests.model import Digest, Entry
 from reader.library import Library, schema
 from reader.library.ingest import SourceFile, record_digest
 from reader.query import PaperFilter
+from tests.schema_before import library_before
 
 # The statement FTS5 removes a segment's pages with (fts5DataDelete), for each index.
 _SEGMENT_DELETES = {
@@ -67,10 +68,7 @@ def test_a_new_library_seeks_segments_on_the_connection_that_made_it(tmp_path: P
 
 def test_an_upgrade_drops_the_statistics_of_an_empty_library_at_once(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    before = schema.MIGRATIONS.index(schema.SCALE14_FTS_STATS_SCRIPT)
-    for number, script in enumerate(schema.MIGRATIONS[:before]):
-        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn = library_before(path, schema.SCALE14_FTS_STATS_SCRIPT)
     stale = conn.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'paper_fts_data'").fetchone()
     assert stale == ("2",)  # what the empty library's ANALYZE recorded
     assert _plans(conn)["paper_fts"].startswith("SCAN")  # and what it made of it
@@ -84,10 +82,7 @@ def test_an_upgrade_drops_the_statistics_of_an_empty_library_at_once(tmp_path: P
 
 def test_an_upgrade_without_any_statistics_table_opens(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    before = schema.MIGRATIONS.index(schema.SCALE14_FTS_STATS_SCRIPT)
-    for number, script in enumerate(schema.MIGRATIONS[:before]):
-        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn = library_before(path, schema.SCALE14_FTS_STATS_SCRIPT)
     conn.execute("DROP TABLE sqlite_stat1")  # a tool may have
     conn.close()
     with Library(path) as library:

@@ -20,11 +20,11 @@ from reader.library import (
     SortKey,
     Status,
     TagNotFoundError,
-    schema,
 )
 from reader.library.schema import SCHEMA_VERSION
 from tests.conftest import DigestWriter
 from tests.factories import SAMPLE_CAPTURED
+from tests.schema_before import library_at
 
 
 @pytest.fixture
@@ -247,9 +247,7 @@ def test_a_library_deleted_while_it_is_being_opened_is_noticed(tmp_path: Path) -
     """The file is pinned when the connection is made, not after the upgrade: a file
     deleted meanwhile must not let writes go on into a file no one can see again."""
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript(f"BEGIN;\n{schema.MIGRATIONS[0]}\nPRAGMA user_version = 1;\nCOMMIT;")
-    conn.close()
+    library_at(path, 1).close()
     library = Library(path, before_migration=lambda file, old, new: file.unlink())
     try:
         assert not path.exists()

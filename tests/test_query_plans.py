@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,6 +36,7 @@ from reader.library import (
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.search import order_by
 from reader.query import compile_filter
+from tests.schema_before import library_before
 
 # Long words sharing prefixes (the vocabulary path), short ones, accents, digits.
 _VOCABULARY = [
@@ -417,10 +417,7 @@ def test_a_library_from_before_the_words_index_is_upgraded_and_searched_alike(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    before = schema.MIGRATIONS.index(schema.WORDS_SCRIPT)
-    for number, script in enumerate(schema.MIGRATIONS[:before]):
-        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn = library_before(path, schema.WORDS_SCRIPT)
     rows = [
         (f"t{n}", f"Learning models {n}", "transformers everywhere" if n % 2 else "",
          "2025-01-01T00:00:00Z", "queue" if n % 3 else "inbox", n % 6, "a note" if n % 4 == 0 else "")
@@ -448,10 +445,7 @@ def test_a_long_upgrade_says_how_far_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    before = schema.MIGRATIONS.index(schema.WORDS_SCRIPT)
-    for number, script in enumerate(schema.MIGRATIONS[:before]):
-        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn = library_before(path, schema.WORDS_SCRIPT)
     conn.executemany(
         "INSERT INTO paper (title_key, title, abstract, first_seen) VALUES (?, ?, ?, ?)",
         [(f"t{n}", f"Paper {n}", "words " * 40, "2025-01-01T00:00:00Z") for n in range(3000)],

@@ -20,6 +20,7 @@ from reader.library import Library, PaperFilter, SortKey, schema, search, search
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.paper_edits import edit_details
 from reader.library.paper_merge import merge_papers
+from tests.schema_before import library_before
 from ui.columns import family_name
 
 
@@ -99,9 +100,7 @@ def test_upvotes_and_arxiv_orders(tmp_path: Path) -> None:
 
 def test_an_older_library_gets_the_author_order(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(schema.MIGRATIONS[:-1]):
-        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn = library_before(path, schema._AUTHOR_ORDER)
     conn.executemany(
         "INSERT INTO paper (title_key, title, first_seen, authors, upvotes) VALUES (?, ?, ?, ?, ?)",
         [

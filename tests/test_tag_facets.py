@@ -23,6 +23,7 @@ from reader.digests.model import Digest, Entry
 from reader.library import Library, PaperFilter, SortKey, Status, schema
 from reader.library.ingest import SourceFile, record_digest
 from reader.query import compile_filter, tag_facet
+from tests.schema_before import library_before
 
 # ASCII names in several cases, spaces, punctuation that splits words, and names that
 # are not ASCII (emoji: four-byte UTF-8, whose hex could split wrongly if misaligned).
@@ -107,10 +108,7 @@ def test_tag_tokens_find_exactly_the_tagged_papers(tmp_path: Path, edits: list[t
 
 def test_a_tagged_library_from_before_the_tokens_is_upgraded(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    mine = schema.MIGRATIONS.index(schema._SEARCH14C_TAG_TOKENS)
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(schema.MIGRATIONS[:mine]):
-        conn.executescript(f"BEGIN;{script};PRAGMA user_version = {number + 1};COMMIT;")
+    conn = library_before(path, schema._SEARCH14C_TAG_TOKENS)
     conn.executemany(
         "INSERT INTO paper (title_key, title, abstract, first_seen, status) VALUES (?, ?, ?, ?, ?)",
         [(f"t{n}", f"Models {n}", "learning", "2025-01-01T00:00:00Z", "inbox") for n in range(20)],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from reader.digests.model import Entry
 from reader.library import Library, LibraryUsageError, PaperFilter, PaperNotFoundError, schema
 from reader.library.opening import open_library
 from tests.cite.conftest import AddPapers
+from tests.schema_before import library_before
 
 VASWANI = Entry(
     title="Attention Is All You Need",
@@ -201,10 +201,7 @@ def test_search_by_key(library: Library, papers: AddPapers) -> None:
 
 def _old_library(path: Path, titles: list[str]) -> None:
     """A library written before citekeys existed, with papers in it."""
-    before = schema.MIGRATIONS.index(schema._CITEKEY)
-    conn = sqlite3.connect(path, isolation_level=None)
-    for number, script in enumerate(schema.MIGRATIONS[:before]):
-        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+    conn = library_before(path, schema._CITEKEY)
     for title in titles:
         conn.execute(
             "INSERT INTO paper (title, title_key, first_seen, published, authors) "
