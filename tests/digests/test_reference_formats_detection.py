@@ -19,6 +19,7 @@ from reader.digests import FORMATS, bibtex, csl_json, ris, scholar_email
 from reader.digests.errors import DigestError
 from reader.digests.model import Digest
 from tests.digests.samples import REFERENCE_SAMPLES, SAMPLES, Sample
+from tests.digests.test_format_properties import lines_dropped_or_repeated
 
 CAPTURED = datetime(2025, 12, 31, tzinfo=UTC)
 NEW_FORMATS = {m.NAME for m in (bibtex, ris, csl_json, scholar_email)}
@@ -84,17 +85,7 @@ def test_cut_off_anywhere(item: Sample, cut: int) -> None:
 @DAMAGE
 @given(data=st.data())
 def test_lines_deleted_or_repeated(item: Sample, data: st.DataObject) -> None:
-    lines = item.text().split("\n")
-    indices = st.integers(min_value=0, max_value=len(lines) - 1)
-    dropped = data.draw(st.sets(indices, max_size=max(1, len(lines) // 4)))
-    repeated = data.draw(st.sets(indices, max_size=3))
-    damaged = "\n".join(
-        line
-        for i, line in enumerate(lines)
-        if i not in dropped
-        for _ in range(2 if i in repeated else 1)
-    )
-    check_bytes(damaged.encode())
+    check_bytes(lines_dropped_or_repeated(item.text(), data).encode())
 
 
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
