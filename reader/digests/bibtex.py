@@ -51,6 +51,7 @@ from reader.digests.citations import (
     find_doi,
     loose_date,
     safe_date,
+    untitled_warning,
 )
 from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.latex_text import latex_to_text
@@ -135,11 +136,7 @@ def parse(text: str, captured_at: datetime) -> Digest:
             f"… and {len(problems) - _MAX_WARNINGS} more entries that could not be read"
         )
     if untitled:
-        shown = ", ".join(str(line) for line in untitled[:20])
-        more = f" and {len(untitled) - 20} more" if len(untitled) > 20 else ""
-        warnings.append(
-            f"{len(untitled)} entries without a title were skipped (lines {shown}{more})"
-        )
+        warnings.append(untitled_warning(untitled, "entries", "lines"))
     if not entries:
         if problems:
             raise DigestFormatError(f"no entry of this BibTeX file could be read; {problems[0]}")

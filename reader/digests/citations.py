@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -239,3 +239,15 @@ def loose_date(text: object) -> date | None:
     if month is not None and not 1 <= month <= 12:
         month = day = None
     return safe_date(int(match.group("y")), month, day)
+
+
+def untitled_warning(skipped: Sequence[int], records: str, places: str) -> str:
+    """The warning for records skipped for having no title, naming the first 20 of them.
+
+    ``skipped`` holds where they are (line or item numbers); ``records`` and ``places``
+    name both in the format's words: ``3 entries without a title were skipped (lines 4,
+    9, 12)``.
+    """
+    shown = ", ".join(str(n) for n in skipped[:20])
+    more = f" and {len(skipped) - 20} more" if len(skipped) > 20 else ""
+    return f"{len(skipped)} {records} without a title were skipped ({places} {shown}{more})"

@@ -40,6 +40,7 @@ from reader.digests.citations import (
     loose_date,
     person_name,
     safe_date,
+    untitled_warning,
 )
 from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.hf_json import load_json
@@ -107,9 +108,7 @@ def parse(text: str, captured_at: datetime) -> Digest:
         else:
             entries.append(entry)
     if untitled:
-        shown = ", ".join(str(n) for n in untitled[:20])
-        more = f" and {len(untitled) - 20} more" if len(untitled) > 20 else ""
-        warnings.append(f"{len(untitled)} items without a title were skipped (items {shown}{more})")
+        warnings.append(untitled_warning(untitled, "items", "items"))
     if not entries:
         raise DigestFormatError("this CSL-JSON file has no item with a title")
     return Digest(

@@ -44,6 +44,7 @@ from reader.digests.citations import (
     inverted_name,
     loose_date,
     safe_date,
+    untitled_warning,
 )
 from reader.digests.errors import DigestFormatError, UnknownFormatError
 from reader.digests.model import Digest, Entry
@@ -165,11 +166,7 @@ def parse(text: str, captured_at: datetime) -> Digest:
         else:
             entries.append(entry)
     if untitled:
-        shown = ", ".join(str(n) for n in untitled[:20])
-        more = f" and {len(untitled) - 20} more" if len(untitled) > 20 else ""
-        warnings.append(
-            f"{len(untitled)} records without a title were skipped (lines {shown}{more})"
-        )
+        warnings.append(untitled_warning(untitled, "records", "lines"))
     if not entries:
         raise DigestFormatError("this RIS file has no record with a title")
     return Digest(
