@@ -47,12 +47,14 @@ class ApplyRuleCommand(EditCommand):
         self.applied: RuleApplication | None = None
 
     def write_do(self, library: Library) -> Changes:
+        """Apply the rule the first time; write exactly the same again on redo."""
         if self.applied is None:
             self.applied = rule_application.apply_rule(library, self.rule.id)
             return self.applied.changes()
         return rule_application.redo_application(library, self.applied)
 
     def write_undo(self, library: Library) -> Changes:
+        """Take back what the application wrote."""
         assert self.applied is not None
         return rule_application.undo_application(library, self.applied)
 
