@@ -11,24 +11,17 @@ import time
 from datetime import date
 from email.utils import parsedate_to_datetime
 
-from reader.digests.hf_text import infer_year
+from reader.digests.hf_text import MONTH_NAME, MONTHS, infer_year
 
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
-    "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
-    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10,
-    "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
-}  # fmt: skip
-_MONTH = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 MONTH_DAY = re.compile(
-    rf"^(?:published\s+on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?$",
+    rf"^(?:published\s+on\s+)?{MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?$",
     re.IGNORECASE | re.ASCII,
 )
 """``Apr 9``, ``April 9, 2025`` or ``Published on Apr 9``, as the Hugging Face page writes."""
 
 # "Thu 21 Nov 24 19:00:00 GMT" in the listing e-mail's "received from … to …" line.
 _SHORT_YEAR = re.compile(
-    rf"^(?:[A-Za-z]{{3}},?\s+)?(?P<day>\d{{1,2}})\s+{_MONTH}\s+(?P<year>\d{{2}}|\d{{4}})\b",
+    rf"^(?:[A-Za-z]{{3}},?\s+)?(?P<day>\d{{1,2}})\s+{MONTH_NAME}\s+(?P<year>\d{{2}}|\d{{4}})\b",
     re.IGNORECASE | re.ASCII,
 )
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\S*)?$", re.ASCII)
@@ -50,7 +43,7 @@ def short_year_date(text: str) -> date | None:
     year = int(match.group("year"))
     if year < 100:
         year += 1900 if year >= 91 else 2000  # arXiv began in 1991
-    return _safe_date(year, _MONTHS[match.group("mon").lower()], int(match.group("day")))
+    return _safe_date(year, MONTHS[match.group("mon").lower()], int(match.group("day")))
 
 
 def iso_date(text: str) -> date | None:
@@ -77,7 +70,7 @@ def month_day_date(text: str, captured: date) -> date | None:
     match = MONTH_DAY.match(text.strip())
     if match is None:
         return None
-    month = _MONTHS[match.group("mon").lower()]
+    month = MONTHS[match.group("mon").lower()]
     day = int(match.group("day"))
     if match.group("year") is not None:
         return _safe_date(int(match.group("year")), month, day)

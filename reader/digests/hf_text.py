@@ -32,22 +32,24 @@ _SENTENCE_ENDS = (".", "!", "?", ")", "]", '"', "'", "”", "’", "…", "。")
 LABEL = "Hugging Face Daily Papers (text)"
 SUFFIXES = (".txt", ".text", "")
 
-_MONTHS = {
+MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
     "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
     "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10,
     "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
 }  # fmt: skip
+"""Month names and their abbreviations (lower case) to month numbers."""
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH = "(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+MONTH_NAME = "(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+"""A pattern for a month's name or abbreviation (group ``mon``, a key of :data:`MONTHS`)."""
 
-# ASCII-only: with Unicode case folding "ſep" would match "sep" but miss ``_MONTHS``.
+# ASCII-only: with Unicode case folding "ſep" would match "sep" but miss ``MONTHS``.
 _PUBLISHED = re.compile(
-    rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?(?:\s+(?P<count>\d{{1,9}}))?$",
+    rf"^{MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?(?:\s+(?P<count>\d{{1,9}}))?$",
     re.IGNORECASE | re.ASCII,
 )
 _DIGEST_DATE = re.compile(
-    rf"^{_MONTH}\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?$", re.IGNORECASE | re.ASCII
+    rf"^{MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?$", re.IGNORECASE | re.ASCII
 )
 _AUTHORS = re.compile(r"^(?:[•*‣◦-]\s*)?(?P<n>\d{1,6})\s+authors?$", re.IGNORECASE)
 _ORGANIZATION = re.compile(
@@ -333,7 +335,7 @@ def _entry(title: _Line, abstract: _Line, meta: dict[str, object]) -> Entry:
 
 
 def _date(match: re.Match[str], line: _Line, captured_at: datetime) -> date:
-    month = _MONTHS[match.group("mon").lower()]
+    month = MONTHS[match.group("mon").lower()]
     day = int(match.group("day"))
     year_text = match.group("year")
     try:
