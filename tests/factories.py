@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -43,13 +44,20 @@ def entry(
     )
 
 
-def run_papershelf(library: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m reader --library LIBRARY ARGS…`` in a subprocess; never a traceback."""
+def run_papershelf(
+    library: Path, *args: str, stdin: str | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m reader --library LIBRARY ARGS…`` in a subprocess; never a traceback.
+
+    ``stdin`` is the text it reads; ``env``, when given, is its whole environment.
+    """
     result = subprocess.run(
         [sys.executable, "-m", "reader", "--library", str(library), *args],
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,
         check=False,
     )
     assert "Traceback" not in result.stderr, result.stderr

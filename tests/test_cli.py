@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DigestWriter
+from tests.factories import run_papershelf
 
 JSON_FIELDS = {
     "id", "key", "title", "abstract", "authors_count", "organization", "published",
@@ -22,18 +23,9 @@ def run(
     library: Path, *args: str, stdin: str | None = None, check: int | None = 0
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m reader --library LIBRARY ARGS…`` and return what it printed."""
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", "--library", str(library), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "120"},
-        check=False,
-    )
+    result = run_papershelf(library, *args, stdin=stdin, env={**os.environ, "COLUMNS": "120"})
     if check is not None:
         assert result.returncode == check, result.stderr
-    assert "Traceback" not in result.stderr
     return result
 
 

@@ -251,14 +251,7 @@ def test_a_full_backup_disk_does_not_stop_the_library(tmp_path: Path, small_disk
     env = {**os.environ, "XDG_DATA_HOME": str(small_disk / "data")}
     (small_disk / "data").mkdir()
     fill_disk(small_disk)
-    result = subprocess.run(
-        [sys.executable, "-m", "reader", "--library", str(path), "rate", "4", "1"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    result = run_papershelf(path, "rate", "4", "1", env=env)
     assert result.returncode == 0, result.stderr
     assert "today's backup of the library was not made" in result.stderr
     assert "Traceback" not in result.stderr

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -256,13 +254,7 @@ def test_malformed_met_at_any_time_marks_the_library_for_every_opener(tmp_path: 
     with pytest.raises(LibraryDamagedError, match="kept read-only"):
         writer.set_rating(1, 5)
     assert writer.paper(1).rating == 0
-    later = subprocess.run(
-        [sys.executable, "-m", "reader", "--library", str(path), "rate", "1", "5"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    later = run_papershelf(path, "rate", "1", "5")
     assert later.returncode == 2
     assert "damaged" in later.stderr
     assert "Traceback" not in later.stderr
