@@ -86,7 +86,11 @@ from pathlib import Path
 import ui.launch  # the entry point's own imports (the command line) are part of a start
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+import ui.app
 from ui.app import start_session
+# The daily backup (a full copy and check, aside, 2 s after the start) is not the window's
+# start: at a million papers this would measure a 5 GB copy.
+ui.app.BACKUP_DELAY_MS = 3_600_000
 session = start_session(Path(sys.argv[1]))
 QApplication.instance().processEvents()
 painted = {}
