@@ -108,12 +108,12 @@ class CitationCacheFiller(QObject):
 
         store = cache_style(self._style_id(), True)
 
-        def job(library: Library) -> list[int]:
+        def job(library: Library) -> array[int]:
             return uncached_papers(library, self.cache(), store)
 
         self._queries_of().run("cache-backlog", job, self._found, self._failed)
 
-    def _found(self, ids: list[int]) -> None:
+    def _found(self, ids: Sequence[int]) -> None:
         self._backlog = array("q", reversed(ids))  # popped from the end: newest first
         self._prune_from = ("", "")  # first the entries of keys gone since, a step a job
         self._next()
