@@ -267,9 +267,10 @@ def bench_import_scale(sizes: Sizes, work: Path) -> list[Figure]:
 
 
 def bench_window(sizes: Sizes, work: Path) -> list[Figure]:
-    from bench.window_start import measure
+    from bench.window_start import max_rss, measure
 
     r = measure(CACHE, sizes.library_papers)
+    rss = max_rss(r)  # the window open, its list's every id read and its end shown
     n = f"{sizes.library_papers:,} papers"
     rss_budget = 120 if sizes.library_papers >= 1_000_000 else 80
     return [
@@ -299,12 +300,15 @@ def bench_window(sizes: Sizes, work: Path) -> list[Figure]:
         ),
         at_most(
             f"5. resident memory, window open ({n})",
-            r["app_rss_mb"],
+            rss,
             r["bare_rss_mb"] + rss_budget,
             "MB",
             baseline=r["bare_rss_mb"],
             target=f"≤ bare + {rss_budget} MB",
-            note=f"+{r['app_rss_mb'] - r['bare_rss_mb']:.0f} MB over a bare PySide6 window",
+            note=(
+                f"+{rss - r['bare_rss_mb']:.0f} MB over a bare PySide6 window (at first paint "
+                f"+{r['app_rss_mb'] - r['bare_rss_mb']:.0f} MB)"
+            ),
         ),
     ]
 

@@ -18,7 +18,12 @@ full-text indexes, the words' vocabulary and every sort index updated):
   that give the index's lower levels their segments) into a copy of each cached library
   (100,000 and N). Those were built with the indexes made once at the end
   (:mod:`bench.corpus_bulk`), so their upper levels are one optimized segment; the growth
-  curve is what shows the merge levels' cost.
+  curve is what shows the merge levels' cost. Each rate comes with the bytes the process
+  wrote per paper (``written_kb_per_paper``: the WAL and its checkpoints), which load
+  cannot change. A library made by :mod:`bench.corpus_bulk` before stop 5 has its sort
+  indexes made by ``CREATE INDEX`` (every leaf full): each first insert into a leaf splits
+  it, which at a million papers lasts for tens of thousands of papers and shows here as
+  ~45% more bytes written per paper than at 100,000 (see that module).
 
 CPU time is reported beside wall time (the machine is shared), and the library's bytes
 per paper, and each index's segments and levels when measured.
@@ -73,6 +78,15 @@ def _indexes(library: Library) -> dict[str, dict[str, int]]:
         found = layout(library.connection, table)
         out[table] = {"segments": found.segments, "levels": len(found.levels)}
     return out
+
+
+def _written() -> int:
+    """Bytes this process has written (Linux; 0 elsewhere)."""
+    try:
+        with Path("/proc/self/io").open() as io:
+            return next(int(line.split()[1]) for line in io if line.startswith("wchar:"))
+    except (OSError, StopIteration):
+        return 0
 
 
 def _size(path: Path) -> int:
@@ -132,13 +146,16 @@ def _rate(path: Path, scratch: Path, digests: int, warmup: int) -> dict[str, obj
             stream = _digests(warmup + digests, seed=1414, tag="scale probe")
             for _, (source, digest) in zip(range(warmup), stream, strict=False):
                 record_digest(library, source, digest)
+            timed = list(stream)  # made before the clocks start: the generator is no import
             count = library.count()
+            written = _written()
             wall = time.perf_counter()
             cpu = time.process_time()
-            for source, digest in stream:
+            for source, digest in timed:
                 record_digest(library, source, digest)
             wall_s = time.perf_counter() - wall
             cpu_s = time.process_time() - cpu
+            written = _written() - written
             added = library.count() - count
             indexes = _indexes(library)
     finally:
@@ -148,6 +165,7 @@ def _rate(path: Path, scratch: Path, digests: int, warmup: int) -> dict[str, obj
         "added": float(added),
         "per_s_wall": added / wall_s,
         "per_s_cpu": added / cpu_s,
+        "written_kb_per_paper": written / 1024 / max(added, 1),
         "bytes_per_paper": bytes_per_paper,
         **indexes,
     }

@@ -21,6 +21,7 @@ step a job (:func:`~reader.library.citation_cache.prune_stale`).
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -82,7 +83,9 @@ class CitationCacheFiller(QObject):
         self._quiet.setSingleShot(True)
         self._quiet.setInterval(QUIET_MS)
         self._quiet.timeout.connect(self._next)
-        self._backlog: list[int] | None = None  # papers never rendered, newest last
+        # Papers never rendered, newest last: array('q'), 8 bytes a paper (every paper of a
+        # million-paper library after an upgrade or a change of style: 38 MB as a list).
+        self._backlog: array[int] | None = None
         self._prune_from: PruneCursor | None = None  # None: no prune under way
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -105,13 +108,13 @@ class CitationCacheFiller(QObject):
 
         store = cache_style(self._style_id(), True)
 
-        def job(library: Library) -> list[int]:
+        def job(library: Library) -> array[int]:
             return uncached_papers(library, self.cache(), store)
 
         self._queries_of().run("cache-backlog", job, self._found, self._failed)
 
-    def _found(self, ids: list[int]) -> None:
-        self._backlog = ids[::-1]  # popped from the end: newest first
+    def _found(self, ids: Sequence[int]) -> None:
+        self._backlog = array("q", reversed(ids))  # popped from the end: newest first
         self._prune_from = ("", "")  # first the entries of keys gone since, a step a job
         self._next()
 
@@ -168,7 +171,7 @@ class CitationCacheFiller(QObject):
             self._prune(self._prune_from)
             return
         elif self._backlog:
-            chunk = self._backlog[-CHUNK:][::-1]
+            chunk = self._backlog[-CHUNK:][::-1].tolist()
             del self._backlog[-CHUNK:]
         else:
             return

@@ -41,7 +41,7 @@ from ui.columns import (
 )
 from ui.rowcache import RowCache
 from ui.rowspans import ids_in_spans, spans_of_rows
-from ui.viewload import FIRST_IDS, IdReader
+from ui.viewload import FIRST_IDS, IdReader, Ids, compact
 from ui.views import RANKED_FIELDS, view_fields
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class PaperTableModel(QAbstractTableModel):
         self._fixed: tuple[int, ...] | None = None  # a list given in order ("More like …")
         self._sort = SortKey.ADDED
         self._descending = True
-        self._ids: list[int] = []
+        self._ids: Ids = compact([])  # 8 bytes an id (ui.viewload)
         self._complete = True
         self._loading = False
         self._reader = IdReader(library, queries, self._view_error, self)
@@ -186,7 +186,7 @@ class PaperTableModel(QAbstractTableModel):
         self._loading = True
         ranked = self._wanted_ranked
 
-        def first(ids: list[int], complete: bool) -> None:
+        def first(ids: Ids, complete: bool) -> None:
             self._view = view
             self._ranked = ranked
             self.switching_view = switched
@@ -199,7 +199,7 @@ class PaperTableModel(QAbstractTableModel):
             if complete:
                 self.count_known.emit()
 
-        def rest(ids: list[int]) -> None:
+        def rest(ids: Ids) -> None:
             shown = len(self._ids)
             if len(ids) > shown and ids[:shown] == self._ids:
                 self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
@@ -230,7 +230,7 @@ class PaperTableModel(QAbstractTableModel):
         log.warning("the view could not be read: %s", exc)
         self.view_failed.emit(exc)
 
-    def _replace_ids(self, ids: list[int], *, complete: bool) -> bool:
+    def _replace_ids(self, ids: Ids, *, complete: bool) -> bool:
         if complete and self._complete and ids == self._ids:
             return False
         self.beginResetModel()

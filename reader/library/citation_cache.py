@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,16 +180,21 @@ class CitationCache:
         }
 
 
-def uncached_papers(library: Library, cache: CitationCache, style: str) -> list[int]:
+def uncached_papers(library: Library, cache: CitationCache, style: str) -> array[int]:
     """The papers of ``library``, newest first, that have no entry in ``style`` at all
     (never rendered, or given a key since): what the background fill renders when it has
-    nothing newer to do. Entries held for older fields are found when they are used."""
+    nothing newer to do. Entries held for older fields are found when they are used.
+
+    As ``array('q')``, streamed from the rows: after an upgrade or a change of style that is
+    every paper, and a million ``int`` objects would be 38 MB of the window's process."""
     held = cache.held_keys(style)
     rows = library.connection.execute(
         "SELECT p.id, c.key FROM paper p LEFT JOIN citekey c ON c.paper_id = p.id "
         "ORDER BY p.id DESC"
     )
-    return [int(pid) for pid, key in rows if key is None or str(key).lower() not in held]
+    return array(
+        "q", (int(pid) for pid, key in rows if key is None or str(key).lower() not in held)
+    )
 
 
 PRUNE_CHUNK = 5000
