@@ -96,6 +96,26 @@ def open_snapshot(path: str | os.PathLike[str]) -> Library:
     return library
 
 
+WRITER_CACHE_KB = 65536
+"""The page cache of the learner's score-writing connection (:func:`open_score_writer`):
+the score table and its two indexes of a million papers (about 70 MB) mostly stay in it, so
+a refit's transactions update pages in memory instead of reading them again."""
+
+
+def open_score_writer(path: str | os.PathLike[str]) -> Library:
+    """A writable connection to the existing library at ``path`` for the learner's child
+    to store scores through (see :mod:`reader.ranking.update`). It creates nothing; the
+    job's read-only snapshot, opened first, refuses a library that needs an upgrade, so
+    this never migrates one."""
+    library = Library(path, create=False)
+    try:
+        library.connection.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
+    except BaseException:
+        library.close()
+        raise
+    return library
+
+
 def signal_rows(library: Library) -> list[SignalRow]:
     """Every paper the user did something with: rated, tagged, moved, annotated, dismissed.
 
