@@ -307,6 +307,8 @@ def measure_speed(
         out["quiet"] = run_window(path, "quiet")
         if count < 1_000_000:
             out["window"] = run_window(path)
+        else:  # the reader's edits while a refit stores a million scores (no searches)
+            out["edits"] = run_window(path, "edits")
     return out
 
 
@@ -502,6 +504,20 @@ def _window_rows(speed: dict[str, dict[str, Any]], label: str, figure: Any) -> l
                 f"(p99 gap {quiet['gui_stall_p99_ms']:.0f} ms); the window's process: CPU "
                 f"{quiet['window_cpu_s']:.2f} s, peak memory +{quiet['window_extra_mb']:.0f} MB; the "
                 f"learner's child: CPU {quiet['child_cpu_s']:.2f} s, +{quiet['child_extra_mb']:.0f} MB",
+            )
+        )
+    if "edits" in speed:
+        edits = speed["edits"]
+        rows.append(
+            figure(
+                f"10. a rating while the model refits ({label}), slowest to the file",
+                edits["rating_max_ms"],
+                "ms",
+                target="reported",
+                note=f"{edits['ratings']} ratings, one every 0.25 s through a refit of "
+                f"{edits['refit_s']:.1f} s (median {edits['rating_median_ms']:.0f} ms); longest GUI "
+                f"stall meanwhile {edits['gui_stall_max_ms']:.0f} ms; the window's process CPU "
+                f"{edits['window_cpu_s']:.2f} s",
             )
         )
     if "window" in speed:

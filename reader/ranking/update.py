@@ -2,8 +2,8 @@
 
 An :class:`InterestUpdate` holds scores as NumPy arrays and (after a refit) the model's
 new state. :meth:`InterestUpdate.store` writes it through a connection of its own, in
-transactions of about :data:`HOLD_S` each with a pause after each as long as it held the
-lock, and the state last, in the same transaction as the last scores.
+transactions of about :data:`HOLD_S` each with a pause after each (:data:`PAUSE_S`, or as
+long as it held the lock), and the state last, in the same transaction as the last scores.
 
 Who writes: the learner's child process (:mod:`reader.ranking.jobs`), not the window's
 writer. This is the one exception to "one writer for every write" (DESIGN.md), argued:
@@ -14,10 +14,14 @@ writer. This is the one exception to "one writer for every write" (DESIGN.md), a
   the GUI thread's (the interpreter lock; it stalled the window 95-115 ms at a million
   papers). In the child it costs the window nothing.
 - The window's writer is never starved: every transaction here holds the lock for about
-  :data:`HOLD_S` and the next one waits at least as long, so an edit waits at most one
-  short transaction (SQLite's busy handler retries within milliseconds). Those writes run
-  at the window's CPU priority (:func:`~reader.ranking.child.at_full_priority`), so a
-  low-priority child descheduled mid-transaction cannot hold the lock against the user.
+  :data:`HOLD_S`, then leaves it free for at least :data:`PAUSE_S` (or as long as it
+  held it), longer than SQLite's busy handler sleeps between retries, so an edit waits
+  at most one short transaction. Those writes run at the window's CPU priority
+  (:func:`~reader.ranking.child.at_full_priority`), so a low-priority child descheduled
+  mid-transaction cannot hold the lock against the user.
+- Most rows update a score already stored (:func:`interest.write_scores`' ``stored``),
+  which reads only the score table and its indexes, never the paper table; the rows go
+  best first, so the indexes are updated in runs of neighbouring entries.
 - A crash or a close in the middle leaves a consistent file: each transaction is whole,
   and the model's state (its generation) is written only with the last scores. Until
   then the library still names the previous refit. The cache already holds the new
@@ -45,14 +49,17 @@ from reader.library.interest import InterestState
 from reader.library.model import Changes
 from reader.library.store import Library
 
-HOLD_S = 0.008
+HOLD_S = 0.015
 """How long one score transaction should hold the library's write lock (the chunk size
 follows the measured time: rows cost more on a bigger library with a colder cache)."""
 FIRST_CHUNK = 1000
 MIN_CHUNK = 100
 MAX_CHUNK = 20_000
-MIN_PAUSE_S = 0.004
-"""The least time between two score transactions: the window's writer takes the lock then."""
+PAUSE_S = 0.025
+"""The least time the lock is left free after each score transaction. SQLite's busy
+handler sleeps at most 25 ms between its first nine retries, so a writer waiting for the
+lock wakes inside one of these gaps: the window's edit waits at most about one
+transaction and one gap, and usually half a transaction."""
 
 WriterOp = Callable[[Library], Changes]
 
@@ -127,12 +134,18 @@ class InterestUpdate:
             library.ensure_file_present()
             gone = interest.clear_scores(library, state)
             return Stored(np.array(sorted(gone.paper_ids), dtype=np.int64), state, 1)
-        ids, scores = self.ids, self.scores
+        # Best first: the two score indexes are then updated in runs of neighbouring
+        # entries (old and new scores are close), and a store cut short has written the
+        # top of the new ranking.
+        order = np.argsort(-self.scores, kind="stable")
+        ids, scores = self.ids[order], self.scores[order]
         candidates = np.unique(self.candidates)  # sorted once: each chunk only looks up
+        known = np.zeros(ids.size, dtype=bool)
         changed: list[np.ndarray] = []
         transactions, longest = 0, 0.0
         if self.complete:  # scores of papers this refit did not score go first
             stored = np.fromiter(interest.scored_ids(library), dtype=np.int64)
+            known = _members(ids, stored)
             drop = np.setdiff1d(stored, ids)
             del stored
             for start in range(0, drop.size, MAX_CHUNK):
@@ -141,19 +154,23 @@ class InterestUpdate:
                 interest.write_scores(library, (), drop=part.tolist())
                 changed.append(part)
                 transactions += 1
-                sleep(MIN_PAUSE_S)
+                sleep(PAUSE_S)
         start, size = 0, max(1, first_chunk)
         while True:
             end = min(ids.size, start + size)
             last = end >= ids.size
-            part_ids = ids[start:end]
-            rows = zip(
-                part_ids.tolist(), scores[start:end].tolist(),
-                _members(part_ids, candidates).tolist(), strict=True,
-            )  # fmt: skip
+            part_ids, part_known = ids[start:end], known[start:end]
+            rows = np.rec.fromarrays(
+                [part_ids, scores[start:end], _members(part_ids, candidates)]
+            ).tolist()
             library.ensure_file_present()
             began = time.perf_counter()
-            written = interest.write_scores(library, rows, state=state if last else None)
+            written = interest.write_scores(
+                library,
+                [row for row, old in zip(rows, part_known.tolist(), strict=True) if not old],
+                stored=[row for row, old in zip(rows, part_known.tolist(), strict=True) if old],
+                state=state if last else None,
+            )
             held = time.perf_counter() - began
             transactions += 1
             longest = max(longest, held)
@@ -164,7 +181,7 @@ class InterestUpdate:
             start = end
             if hold_s > 0:  # (0: chunks of ``first_chunk`` throughout)
                 size = int(min(MAX_CHUNK, max(MIN_CHUNK, size * hold_s / max(held, 1e-4))))
-            sleep(max(MIN_PAUSE_S, held))  # the lock is free at least as long as it was held
+            sleep(max(PAUSE_S, held))  # free at least as long as it was held
         every = np.unique(np.concatenate(changed)) if changed else np.zeros(0, dtype=np.int64)
         wall, cpu = time.perf_counter() - began_all, time.thread_time() - cpu_all
         return Stored(every, state, transactions, longest, wall, cpu)
