@@ -19,7 +19,11 @@ reader does nothing else while the refit runs (only the heartbeat ticks): the st
 is the refit's own, its work in the learner's child process and its score writes. With
 ``edits`` only the ratings are made (every :data:`EDIT_EVERY_S`), no searches: how long
 the reader's own edit takes to reach the file while the refit learns and stores its
-scores (a search of a million papers would stall the window by itself, issue #14).
+scores (a search of a million papers would stall the window by itself, issue #14). With
+``alone`` it is ``quiet`` with the window's citation-cache filler stopped first: at a
+million papers it renders citations (citeproc, pure Python) on a reader thread for
+minutes after the window opens, which is the window's own background work (issue #13's
+gui_stall bench measures it), not the refit's.
 
 It prints one JSON line: the refit's wall time, the longest GUI stall, the slowest
 search and rating while the refit ran, the window process's peak memory over what it
@@ -45,7 +49,12 @@ WORDS = ("attention", "graph", "robust", "token", "video", "reward", "diffusion"
 
 
 def measure(
-    path: Path, control: int = 0, *, quiet: bool = False, edits: bool = False
+    path: Path,
+    control: int = 0,
+    *,
+    quiet: bool = False,
+    edits: bool = False,
+    alone: bool = False,
 ) -> dict[str, Any]:
     """Open the window on ``path``, start a refit, time what the reader does meanwhile.
 
@@ -86,6 +95,8 @@ def measure(
 
     assert pump_until(lambda: learner.wait_idle(0.0), 600), "the learner never settled"
     learner.delay = 0.2
+    if alone:
+        window.citations.cache.close()
     refits = learner.refits
     if control:
         window.interest.stop()
@@ -203,6 +214,7 @@ def _status_mb(field: str) -> float:
 
 if __name__ == "__main__":
     mode = sys.argv[2] if len(sys.argv) > 2 else "0"
-    quiet, edits = mode == "quiet", mode == "edits"
+    alone = mode == "alone"
+    quiet, edits = mode == "quiet" or alone, mode == "edits"
     control = 0 if quiet or edits else int(mode)
-    print(json.dumps(measure(Path(sys.argv[1]), control, quiet=quiet, edits=edits)))
+    print(json.dumps(measure(Path(sys.argv[1]), control, quiet=quiet, edits=edits, alone=alone)))
