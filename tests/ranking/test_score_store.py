@@ -196,6 +196,8 @@ def test_the_childs_writes_run_at_the_windows_priority_its_learning_below(
         pid = learner.process.pid
         assert pid is not None
         mine = os.getpriority(os.PRIO_PROCESS, 0)
+        if mine + REFIT_NICENESS > 19:
+            pytest.skip("run at a niceness the child cannot go below")
         nice = {
             int(task.name): int((task / "stat").read_text().rsplit(")", 1)[1].split()[16])
             for task in Path(f"/proc/{pid}/task").iterdir()
