@@ -16,7 +16,14 @@ the writer in chunks. While it runs:
 
 The measurement ends when that first refit has written its scores. With ``quiet`` the
 reader does nothing else while the refit runs (only the heartbeat ticks): the stall that
-is the refit's own, its work in the learner's child process and its score writes.
+is the refit's own, its work in the learner's child process and its score writes. With
+``edits`` only the ratings are made (every :data:`EDIT_EVERY_S`), no searches: how long
+the reader's own edit takes to reach the file while the refit learns and stores its
+scores (a search of a million papers would stall the window by itself, issue #14). With
+``alone`` it is ``quiet`` with the window's citation-cache filler stopped first: at a
+million papers it renders citations (citeproc, pure Python) on a reader thread for
+minutes after the window opens, which is the window's own background work (issue #13's
+gui_stall bench measures it), not the refit's.
 
 It prints one JSON line: the refit's wall time, the longest GUI stall, the slowest
 search and rating while the refit ran, the window process's peak memory over what it
@@ -37,10 +44,18 @@ from typing import Any
 
 BEAT_MS = 5
 SEARCH_EVERY_S = 1.0
+EDIT_EVERY_S = 0.25
 WORDS = ("attention", "graph", "robust", "token", "video", "reward", "diffusion", "energy")
 
 
-def measure(path: Path, control: int = 0, *, quiet: bool = False) -> dict[str, Any]:
+def measure(
+    path: Path,
+    control: int = 0,
+    *,
+    quiet: bool = False,
+    edits: bool = False,
+    alone: bool = False,
+) -> dict[str, Any]:
     """Open the window on ``path``, start a refit, time what the reader does meanwhile.
 
     With ``control`` > 0 the learner is stopped first and the same searches and ratings
@@ -80,6 +95,8 @@ def measure(path: Path, control: int = 0, *, quiet: bool = False) -> dict[str, A
 
     assert pump_until(lambda: learner.wait_idle(0.0), 600), "the learner never settled"
     learner.delay = 0.2
+    if alone:
+        window.citations.cache.close()
     refits = learner.refits
     if control:
         window.interest.stop()
@@ -125,10 +142,11 @@ def measure(path: Path, control: int = 0, *, quiet: bool = False) -> dict[str, A
     while running():
         number += 1
         t0 = time.perf_counter()
-        window.search.set_text(WORDS[number % len(WORDS)])
-        window.search.search_changed.emit(window.search.text())
-        if pump_until(lambda: not window.model.loading, 60):
-            searches.append(time.perf_counter() - t0)
+        if not edits:
+            window.search.set_text(WORDS[number % len(WORDS)])
+            window.search.search_changed.emit(window.search.text())
+            if pump_until(lambda: not window.model.loading, 60):
+                searches.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         paper = unrated[1 + number % (len(unrated) - 1)]
         window.edits.rate([paper], 1 + number % 3)
@@ -139,7 +157,8 @@ def measure(path: Path, control: int = 0, *, quiet: bool = False) -> dict[str, A
 
         if pump_until(stored, 60):
             ratings.append(time.perf_counter() - t0)
-        pump_until(lambda t=t0: time.perf_counter() - t > SEARCH_EVERY_S, SEARCH_EVERY_S + 1)
+        every = EDIT_EVERY_S if edits else SEARCH_EVERY_S
+        pump_until(lambda t=t0, e=every: time.perf_counter() - t > e, every + 1)
         if time.perf_counter() - started > 900:
             break
     refit_s = time.perf_counter() - started
@@ -163,6 +182,7 @@ def measure(path: Path, control: int = 0, *, quiet: bool = False) -> dict[str, A
         "search_median_ms": 1000 * statistics.median(searches) if searches else 0.0,
         "ratings": len(ratings),
         "rating_max_ms": 1000 * max(ratings, default=0.0),
+        "rating_median_ms": 1000 * statistics.median(ratings) if ratings else 0.0,
         "window_cpu_s": window_cpu_s,
         "window_extra_mb": window_extra_mb,
         "child_cpu_s": child.cpu_s if child is not None and not control else 0.0,
@@ -194,5 +214,7 @@ def _status_mb(field: str) -> float:
 
 if __name__ == "__main__":
     mode = sys.argv[2] if len(sys.argv) > 2 else "0"
-    quiet = mode == "quiet"
-    print(json.dumps(measure(Path(sys.argv[1]), 0 if quiet else int(mode), quiet=quiet)))
+    alone = mode == "alone"
+    quiet, edits = mode == "quiet" or alone, mode == "edits"
+    control = 0 if quiet or edits else int(mode)
+    print(json.dumps(measure(Path(sys.argv[1]), control, quiet=quiet, edits=edits, alone=alone)))

@@ -3,13 +3,14 @@
 :class:`InterestService` owns one :class:`reader.ranking.Learner` for the window's
 library. It hears every write on the :class:`~ui.operations.ChangeBus` and tells the
 learner (which waits until the reader stops editing, then refits on its own thread from a
-read-only snapshot). The learner's writes — scores, the model's state — come back as
-writer operations; the service queues them on the one writer through the
-:class:`~ui.operations.OperationRunner` one at a time (the next once the last is done, so
-the reader's own edits never wait behind a whole rescoring), so their :class:`Changes` (``"interest"``) go out
-on the bus like any other write. The learning itself runs in the learner's child process
-(:mod:`reader.ranking.child`): scikit-learn is never imported into the window's process
-to learn, and a refit holds neither its interpreter lock nor its memory.
+read-only snapshot). The learning, and the storing of the scores and the model's state,
+run in the learner's child process (:mod:`reader.ranking.child`,
+:mod:`reader.ranking.update`): scikit-learn is never imported into the window's process
+to learn, and a refit holds neither its interpreter lock, its memory nor its writer. What
+comes back is one writer operation per refit or scoring that writes nothing and returns
+the :class:`Changes` (``"interest"``) of the papers whose score changed; the service
+queues them on the one writer through the :class:`~ui.operations.OperationRunner` one at
+a time, so they go out on the bus in order with every other write.
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ class InterestService(QObject):
             self._next()
 
     def _next(self, _changes: Changes | None = None) -> None:
-        """Queue the learner's next write only once its previous one is done: a rating
-        made while a refit stores 100,000 scores waits for one chunk, not for all."""
+        """Queue the learner's next operation only once its previous one is done (they
+        write nothing: the scores are stored by the learner's child; see the module)."""
         self._writing = False
         if self._learner is None or not self._waiting:
             self._waiting.clear()

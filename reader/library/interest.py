@@ -96,6 +96,26 @@ def open_snapshot(path: str | os.PathLike[str]) -> Library:
     return library
 
 
+WRITER_CACHE_KB = 65536
+"""The page cache of the learner's score-writing connection (:func:`open_score_writer`):
+the score table and its two indexes of a million papers (about 70 MB) mostly stay in it, so
+a refit's transactions update pages in memory instead of reading them again."""
+
+
+def open_score_writer(path: str | os.PathLike[str]) -> Library:
+    """A writable connection to the existing library at ``path`` for the learner's child
+    to store scores through (see :mod:`reader.ranking.update`). It creates nothing; the
+    job's read-only snapshot, opened first, refuses a library that needs an upgrade, so
+    this never migrates one."""
+    library = Library(path, create=False)
+    try:
+        library.connection.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KB}")
+    except BaseException:
+        library.close()
+        raise
+    return library
+
+
 def signal_rows(library: Library) -> list[SignalRow]:
     """Every paper the user did something with: rated, tagged, moved, annotated, dismissed.
 
@@ -245,48 +265,60 @@ def scored_ids(library: Library) -> Iterator[int]:
         yield int(row[0])
 
 
+_UPDATE_STORED = (
+    "UPDATE paper_interest SET score = ?2, candidate = ?3 "
+    "WHERE paper_id = ?1 AND (score != ?2 OR candidate != ?3)"
+)
+_UPSERT = (
+    "INSERT INTO paper_interest (paper_id, score, candidate) "
+    "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM paper WHERE id = ?1) "
+    "ON CONFLICT (paper_id) DO UPDATE SET score = excluded.score, "
+    "candidate = excluded.candidate "
+    "WHERE score != excluded.score OR candidate != excluded.candidate"
+)
+
+
 def write_scores(
     library: Library,
     rows: Iterable[tuple[int, float, bool]],
     *,
-    keep: set[int] | None = None,
+    stored: Iterable[tuple[int, float, bool]] = (),
     drop: Sequence[int] = (),
     state: InterestState | None = None,
 ) -> Changes:
-    """Store ``(paper id, score 0–1, For-you candidate)`` rows; ``keep`` drops all others,
-    ``drop`` drops those scores.
+    """Store ``(paper id, score 0–1, For-you candidate)`` rows and drop the scores of
+    ``drop``, in one transaction, with ``state`` when given. Returns the papers whose
+    score changed (every paper of a sub-chunk of 5,000 in which any did).
 
-    A candidate is an untriaged inbox paper (see :func:`for_you_ids`). Rows for papers
-    deleted since they were scored are skipped. ``state`` is recorded in the same
-    transaction. Returns the papers whose score changed.
+    ``rows`` may be of any paper: those of papers deleted since they were scored are
+    skipped, which costs a look-up in the paper table each. ``stored`` are rows of papers
+    that had a stored score when the caller looked: only an existing score is updated
+    (a paper deleted meanwhile took its score row with it, see the schema's trigger), so
+    the paper table, gigabytes at a million papers, is not read for them.
+
+    A candidate is an untriaged inbox paper (see :func:`for_you_ids`).
     """
+
     # Four decimals are more than any view shows; unchanged scores are not rewritten.
-    pairs = [(int(i), round(min(1.0, max(0.0, float(s))), 4), int(bool(c))) for i, s, c in rows]
+    def clean(part: Iterable[tuple[int, float, bool]]) -> list[tuple[int, float, int]]:
+        return [(int(i), round(min(1.0, max(0.0, float(s))), 4), int(bool(c))) for i, s, c in part]
+
+    statements = ((clean(stored), _UPDATE_STORED), (clean(rows), _UPSERT))
     changed: set[int] = set()
     with library.transaction() as conn:
-        for start in range(0, len(pairs), 5000):
-            chunk = pairs[start : start + 5000]
-            before = conn.total_changes
-            conn.executemany(
-                "INSERT INTO paper_interest (paper_id, score, candidate) "
-                "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM paper WHERE id = ?1) "
-                "ON CONFLICT (paper_id) DO UPDATE SET score = excluded.score, "
-                "candidate = excluded.candidate "
-                "WHERE score != excluded.score OR candidate != excluded.candidate",
-                chunk,
-            )
-            if conn.total_changes != before:
-                changed.update(i for i, _, _ in chunk)
+        for pairs, sql in statements:
+            for start in range(0, len(pairs), 5000):
+                chunk = pairs[start : start + 5000]
+                before = conn.total_changes
+                conn.executemany(sql, chunk)
+                if conn.total_changes != before:
+                    changed.update(i for i, _, _ in chunk)
         dropped = list(drop)
-        if keep is not None:
-            stored = [r[0] for r in conn.execute("SELECT paper_id FROM paper_interest")]
-            dropped += [i for i in stored if i not in keep]
-        if dropped:
-            for start in range(0, len(dropped), _CHUNK):
-                part = dropped[start : start + _CHUNK]
-                marks = ",".join("?" * len(part))
-                conn.execute(f"DELETE FROM paper_interest WHERE paper_id IN ({marks})", part)
-            changed.update(dropped)
+        for start in range(0, len(dropped), _CHUNK):
+            part = dropped[start : start + _CHUNK]
+            marks = ",".join("?" * len(part))
+            conn.execute(f"DELETE FROM paper_interest WHERE paper_id IN ({marks})", part)
+        changed.update(dropped)
         if state is not None:
             _write_state(conn, state)
     return Changes(paper_ids=frozenset(changed), fields=frozenset({INTEREST_FIELD}))

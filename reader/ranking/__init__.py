@@ -21,13 +21,15 @@ Learning (background; one writer):
   the :class:`~reader.library.model.Changes` of every write on the change bus; stop with
   ``learner.close()``. ``submit(op)`` must queue ``op`` — a writer operation
   ``(Library) -> Changes`` — on the writer thread, like any other write. Those operations
-  write scores and return ``Changes(paper_ids=…, fields={"interest"})``; publish them on
-  the change bus like other changes (the learner ignores its own "interest" changes).
-  Refits are debounced (``delay`` seconds after the last edit), run from a read-only
-  snapshot in the learner's child process (started with ``spawn``; a dead one is reported
-  and the job retried; ``close()`` ends it, even mid-refit) and never block the writer for
-  more than one chunk of 5,000 scores; new papers (``papers_added`` / ``"imported"``) are
-  scored at once. Entry points must guard ``if __name__ == "__main__"`` and frozen ones
+  write nothing (the learner's child has stored the scores already) and return
+  ``Changes(paper_ids=…, fields={"interest"})``; publish them on the change bus like
+  other changes (the learner ignores its own "interest" changes). Refits are debounced
+  (``delay`` seconds after the last edit), run from a read-only snapshot in the
+  learner's child process (started with ``spawn``; a dead one is reported and the job
+  retried; ``close()`` ends it, even mid-refit), which stores the scores in transactions
+  of a few milliseconds with the lock free between them (:mod:`.update`), so the
+  window's writer waits at most one of them; new papers (``papers_added`` /
+  ``"imported"``) are scored at once. Entry points must guard ``if __name__ == "__main__"`` and frozen ones
   call ``multiprocessing.freeze_support()`` (the child imports the main module).
 
 The "For you" view (no scikit-learn; SQL only, :mod:`reader.library.for_you`):

@@ -197,11 +197,17 @@ class LearnerProcess:
 def serve(conn: Connection, parent_pid: int, niceness: int = 0) -> None:
     """The child's loop: run each ``(job, args)`` received and send back its result
     (at ``niceness`` below the parent's CPU priority, where the system has one)."""
-    from reader.ranking.jobs import JOBS
-
+    global _full_priority
+    # Started before the priority is lowered: on Linux a thread's niceness is its own and
+    # a new thread inherits its creator's, so this one keeps the window's priority. Every
+    # other thread starts after: NumPy's BLAS threads, made when it is imported, too.
+    _full_priority = _FullPriority()
     if niceness > 0 and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(niceness)
+    from reader.ranking import jobs
+
+    jobs.keep_caches_open()
 
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     while True:
@@ -215,7 +221,7 @@ def serve(conn: Connection, parent_pid: int, niceness: int = 0) -> None:
         base = _reset_peak()
         started, cpu = time.perf_counter(), time.process_time()
         try:
-            status, value = "ok", JOBS[job](*args)
+            status, value = "ok", jobs.JOBS[job](*args)
         except Exception as exc:  # reported to the parent, which carries on
             lines = traceback.format_exception(exc)
             status, value = "error", f"{type(exc).__name__}: {exc}\n{''.join(lines[-3:])}"
@@ -228,6 +234,41 @@ def serve(conn: Connection, parent_pid: int, niceness: int = 0) -> None:
             return
         del value
         _give_back_memory()
+
+
+class _FullPriority:
+    """One thread of the child at the window's CPU priority, for work that holds a lock
+    the window's writer may be waiting for (a refit's score writes, see :func:`at_full_priority`)."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="learner-writes")
+        self._pool.submit(lambda: None).result()  # the thread exists now, before os.nice
+
+    def run(self, work: Callable[..., Any], *args: Any) -> Any:
+        return self._pool.submit(work, *args).result()
+
+
+_full_priority: _FullPriority | None = None
+
+
+def at_full_priority(work: Callable[..., Any], *args: Any) -> Any:
+    """``work(*args)`` on the child's thread that kept the window's CPU priority (in this
+    thread when not in a learner's child).
+
+    The learner's child runs :data:`~reader.ranking.learner.REFIT_NICENESS` below the
+    window, which is right for learning, which nobody waits for, but not while it holds
+    the library's write lock: a low-priority process descheduled inside a transaction on
+    a busy machine would keep the reader's own edit waiting (a priority inversion). On
+    Linux, where niceness is per thread, the writes therefore run on a thread started
+    before the child lowered its priority; elsewhere the whole child is lowered and they
+    run at its priority.
+    """
+    pool = _full_priority
+    if pool is None or threading.current_thread() is not threading.main_thread():
+        return work(*args)
+    return pool.run(work, *args)
 
 
 def _give_back_memory() -> None:

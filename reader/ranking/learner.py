@@ -4,9 +4,13 @@ A :class:`Learner` owns one thread in the window's process and one child process
 (:class:`~reader.ranking.child.LearnerProcess`). The application tells it what changed
 (:meth:`Learner.notify` with the :class:`Changes` of every write); it waits until the
 reader has stopped editing for :attr:`Learner.delay` seconds, then has the child refit
-from a read-only snapshot of the library (:mod:`reader.ranking.jobs`) and hands the
-scores that come back to ``submit`` as writer operations ``(Library) -> Changes``. Papers
-that arrive are scored with the stored model at once, without a refit.
+from a read-only snapshot of the library and store the scores itself, in short paced
+transactions (:mod:`reader.ranking.jobs`, :meth:`~reader.ranking.update.InterestUpdate.store`,
+where this exception to the one writer is argued). What comes back is the list of papers
+whose score changed; the learner hands ``submit`` a writer operation ``(Library) ->
+Changes`` that writes nothing and returns them, so the change bus carries them in order
+with every other write. Papers that arrive are scored with the stored model at once,
+without a refit, the same way.
 
 The thread only schedules and waits on a pipe: the snapshot, the TF-IDF features, the fit,
 the scoring and their garbage run in the child, so a refit holds neither the window's
@@ -203,10 +207,6 @@ class Learner:
             return lambda: self._do_score(ids)
         return None
 
-    def _hand_over(self, ops: list[WriterOp]) -> None:
-        for op in ops:
-            self._submit(op)
-
     def _in_child(self, job: str, *args: Any) -> Any:
         """Run ``job`` in the learner's process; a dead child is reported and retried."""
         try:
@@ -227,9 +227,9 @@ class Learner:
         delay = RETRY_DELAYS_S[self._deaths - 1]
         log.warning("the learner's process died during %s: retried in %.0f s", job, delay)
         with self._lock:
-            if job == "refit":
+            if job == "refit_store":
                 self._refit_due = time.monotonic() + delay
-            elif job == "score":
+            elif job == "score_store":
                 self._retry_due = time.monotonic() + delay
                 self._retry_ids |= set(args[1])
             elif job == "catch_up":
@@ -238,16 +238,16 @@ class Learner:
             self._lock.notify_all()
 
     def _do_refit(self) -> None:
-        update = self._in_child("refit", str(self.path))
+        stored = self._in_child("refit_store", str(self.path))
         self.refits += 1
-        self._hand_over(update.operations())
+        self._submit(stored.publish())
 
     def _do_score(self, ids: list[int]) -> None:
-        update = self._in_child("score", str(self.path), ids)
-        if update is None:
+        stored = self._in_child("score_store", str(self.path), ids)
+        if stored is None:
             self.request_refit(now=True)
         else:
-            self._hand_over(update.operations())
+            self._submit(stored.publish())
 
     def _do_catch_up(self) -> None:
         found = self._in_child("catch_up", str(self.path))

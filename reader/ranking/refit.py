@@ -1,10 +1,11 @@
-"""Refitting the model and scoring papers: computed from a read snapshot, written by the writer.
+"""Refitting the model and scoring papers: computed from a read snapshot, stored in steps.
 
 :func:`refit` and :func:`score_new` only *read* the library (they are meant to run in the
-learner's own process, :mod:`reader.ranking.jobs`, on a read-only connection) and write only the learner's cache. What
-they return, an :class:`InterestUpdate`, is applied by the library's single writer, in
-small operations of the shape ``(Library) -> Changes`` so that a rescoring of 100,000
-papers never holds the writer for long.
+learner's own process, :mod:`reader.ranking.jobs`, on a read-only connection) and write
+only the learner's cache. What they return, an :class:`InterestUpdate`, is stored in
+short transactions with the lock free between them
+(:meth:`~reader.ranking.update.InterestUpdate.store`), so that a rescoring of a million
+papers never holds the library's writer for long.
 """
 
 from __future__ import annotations

@@ -1,14 +1,44 @@
-"""What a refit or a scoring hands to the writer: scores as arrays, and the model's state.
+"""A refit's or a scoring's result, and how it is stored: in short, paced transactions.
 
-An :class:`InterestUpdate` is computed by the learner (in its own process, see
-:mod:`reader.ranking.child`) and crosses back to the window's process as a few NumPy
-arrays; its :meth:`InterestUpdate.operations` are run by the library's single writer.
+An :class:`InterestUpdate` holds scores as NumPy arrays and (after a refit) the model's
+new state. :meth:`InterestUpdate.store` writes it through a connection of its own, in
+transactions of about :data:`HOLD_S` each with a pause after each (:data:`PAUSE_S`, or as
+long as it held the lock), and the state last, in the same transaction as the last scores.
+
+Who writes: the learner's child process (:mod:`reader.ranking.jobs`), not the window's
+writer. This is the one exception to "one writer for every write" (DESIGN.md), argued:
+
+- Scores are derived data, rebuilt by the next refit, never something the user made, so
+  nothing the user wrote can be overwritten or lost by them.
+- Storing a million scores costs 10-13 s of CPU. In the window's process that CPU is
+  the GUI thread's (the interpreter lock; it stalled the window 95-115 ms at a million
+  papers). In the child it costs the window nothing.
+- The window's writer is never starved: every transaction here holds the lock for about
+  :data:`HOLD_S`, then leaves it free for at least :data:`PAUSE_S` (or as long as it
+  held it), longer than SQLite's busy handler sleeps between retries, so an edit waits
+  at most one short transaction. Those writes run at the window's CPU priority
+  (:func:`~reader.ranking.child.at_full_priority`), so a low-priority child descheduled
+  mid-transaction cannot hold the lock against the user.
+- Most rows update a score already stored (:func:`interest.write_scores`' ``stored``),
+  which reads only the score table and its indexes, never the paper table; the rows go
+  best first, so the indexes are updated in runs of neighbouring entries.
+- A crash or a close in the middle leaves a consistent file: each transaction is whole,
+  and the model's state (its generation) is written only with the last scores. Until
+  then the library still names the previous refit. The cache already holds the new
+  model, whose generation is not the library's, so the next start (or the learner's
+  retry) refits and rewrites every score. Until then some papers carry the previous
+  model's score and some the next's: every score was given by a model of the reader's
+  signals a moment apart, on the same 0-1 scale (anchored to the library's median and top
+  ranks), so the mix is a ranking between two refits, like the one the window shows
+  while a refit is stored, not a wrong one.
+
 This module needs only NumPy: the window's process never imports scikit-learn or SciPy
-to receive an update.
+to receive an update or a :class:`Stored` summary.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,10 +49,50 @@ from reader.library.interest import InterestState
 from reader.library.model import Changes
 from reader.library.store import Library
 
-WRITE_CHUNK = 5000
-"""Scores written per writer operation (about 20 ms each)."""
+HOLD_S = 0.015
+"""How long one score transaction should hold the library's write lock (the chunk size
+follows the measured time: rows cost more on a bigger library with a colder cache)."""
+FIRST_CHUNK = 1000
+MIN_CHUNK = 100
+MAX_CHUNK = 20_000
+PAUSE_S = 0.025
+"""The least time the lock is left free after each score transaction. SQLite's busy
+handler sleeps at most 25 ms between its first nine retries, so a writer waiting for the
+lock wakes inside one of these gaps: the window's edit waits at most about one
+transaction and one gap, and usually half a transaction."""
 
 WriterOp = Callable[[Library], Changes]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What storing an update changed: sent back from the learner's child to the window."""
+
+    changed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """The papers whose stored score changed (or went), sorted."""
+    state: InterestState | None = None
+    transactions: int = 0
+    longest_s: float = 0.0
+    """The longest time one transaction held the write lock (for the bench)."""
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    """How long storing took, and the storing thread's CPU (for the bench)."""
+
+    def changes(self) -> Changes:
+        """The :class:`Changes` to publish (a million ids are made a Python set in steps,
+        never in one call that holds the interpreter lock for long)."""
+        ids: set[int] = set()
+        for start in range(0, self.changed.size, 20_000):
+            ids.update(self.changed[start : start + 20_000].tolist())
+        if not ids and self.state is not None:
+            return Changes(fields=frozenset({interest.INTEREST_FIELD}))
+        return Changes(paper_ids=frozenset(ids), fields=frozenset({interest.INTEREST_FIELD}))
+
+    def publish(self) -> WriterOp:
+        """A writer operation that writes nothing and returns these changes, so that the
+        window's change bus carries them in order with its other writes."""
+        changes = self.changes()
+        return lambda _library: changes
 
 
 @dataclass(frozen=True)
@@ -45,44 +115,80 @@ class InterestUpdate:
         """Why there is no model ("not enough signal …"), or ``None`` when there is one."""
         return self.state.message if self.state is not None else None
 
-    def operations(self, chunk: int = WRITE_CHUNK) -> list[WriterOp]:
-        """The writes, as writer operations to run in order (each one transaction)."""
+    def store(
+        self,
+        library: Library,
+        *,
+        hold_s: float = HOLD_S,
+        first_chunk: int = FIRST_CHUNK,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> Stored:
+        """Write the scores through ``library`` in short transactions (see the module).
+
+        Each transaction checks the file is still the library (a backup restored over it
+        meanwhile stops the writes with :class:`~reader.library.errors.LibraryGoneError`).
+        """
+        began_all, cpu_all = time.perf_counter(), time.thread_time()
         state = self.state
         if state is not None and state.fitted_at is None:
-            return [lambda library: interest.clear_scores(library, state)]
-        ids, scores = self.ids, self.scores
+            library.ensure_file_present()
+            gone = interest.clear_scores(library, state)
+            return Stored(np.array(sorted(gone.paper_ids), dtype=np.int64), state, 1)
+        # Best first: the two score indexes are then updated in runs of neighbouring
+        # entries (old and new scores are close), and a store cut short has written the
+        # top of the new ranking.
+        order = np.argsort(-self.scores, kind="stable")
+        ids, scores = self.ids[order], self.scores[order]
         candidates = np.unique(self.candidates)  # sorted once: each chunk only looks up
-        starts = list(range(0, ids.size, chunk)) or [0]
-        ops: list[WriterOp] = []
-        for number, start in enumerate(starts):
-            last = number == len(starts) - 1
-
-            def op(library: Library, start: int = start, last: bool = last) -> Changes:
-                # Rows are made here, one chunk at a time: a million (id, score) tuples
-                # never exist at once.
-                part_ids = ids[start : start + chunk]
-                marks = _members(part_ids, candidates)
-                part = zip(
-                    part_ids.tolist(), scores[start : start + chunk].tolist(), marks.tolist(),
-                    strict=True,
-                )  # fmt: skip
-                drop: list[int] = []
-                if last and self.complete:  # every other stored score goes
-                    stored = np.fromiter(interest.scored_ids(library), dtype=np.int64)
-                    drop = stored[~np.isin(stored, ids)].tolist()
-                return interest.write_scores(
-                    library, part, drop=drop, state=state if last else None
-                )
-
-            ops.append(op)
-        return ops
+        known = np.zeros(ids.size, dtype=bool)
+        changed: list[np.ndarray] = []
+        transactions, longest = 0, 0.0
+        if self.complete:  # scores of papers this refit did not score go first
+            stored = np.fromiter(interest.scored_ids(library), dtype=np.int64)
+            known = _members(ids, stored)
+            drop = np.setdiff1d(stored, ids)
+            del stored
+            for start in range(0, drop.size, MAX_CHUNK):
+                part = drop[start : start + MAX_CHUNK]
+                library.ensure_file_present()
+                interest.write_scores(library, (), drop=part.tolist())
+                changed.append(part)
+                transactions += 1
+                sleep(PAUSE_S)
+        start, size = 0, max(1, first_chunk)
+        while True:
+            end = min(ids.size, start + size)
+            last = end >= ids.size
+            part_ids, part_known = ids[start:end], known[start:end]
+            rows = np.rec.fromarrays(
+                [part_ids, scores[start:end], _members(part_ids, candidates)]
+            ).tolist()
+            library.ensure_file_present()
+            began = time.perf_counter()
+            written = interest.write_scores(
+                library,
+                [row for row, old in zip(rows, part_known.tolist(), strict=True) if not old],
+                stored=[row for row, old in zip(rows, part_known.tolist(), strict=True) if old],
+                state=state if last else None,
+            )
+            held = time.perf_counter() - began
+            transactions += 1
+            longest = max(longest, held)
+            if written.paper_ids:
+                changed.append(np.fromiter(written.paper_ids, dtype=np.int64))
+            if last:
+                break
+            start = end
+            if hold_s > 0:  # (0: chunks of ``first_chunk`` throughout)
+                size = int(min(MAX_CHUNK, max(MIN_CHUNK, size * hold_s / max(held, 1e-4))))
+            sleep(max(PAUSE_S, held))  # free at least as long as it was held
+        every = np.unique(np.concatenate(changed)) if changed else np.zeros(0, dtype=np.int64)
+        wall, cpu = time.perf_counter() - began_all, time.thread_time() - cpu_all
+        return Stored(every, state, transactions, longest, wall, cpu)
 
     def apply(self, library: Library) -> Changes:
-        """Run every operation on ``library`` now (the command line's way)."""
-        changes = Changes()
-        for op in self.operations():
-            changes |= op(library)
-        return changes
+        """Store the update through ``library`` now (the command line's way)."""
+        return self.store(library).changes()
 
 
 def _members(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""A refit's scores, cut into writer operations, mark exactly the For-you candidates."""
+"""A refit's scores, stored in short transactions, mark exactly the For-you candidates."""
 
 from __future__ import annotations
 
@@ -52,8 +52,7 @@ def test_each_chunk_marks_exactly_the_candidates(
         candidates=np.array(candidates, dtype=np.int64),
         complete=True,
     )
-    for op in update.operations(chunk):
-        op(library)
+    update.store(library, first_chunk=chunk, hold_s=0.0, sleep=lambda _s: None)
     assert interest.scores(library, all_ids).keys() == set(ids)
     chosen = set(candidates)
     expected = [i for i in ids if i in chosen]
