@@ -238,7 +238,7 @@ _view = st.builds(
 _knobs = st.fixed_dictionaries(
     {
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
-        "BUDGET_S": st.sampled_from([0.0, 10.0]),
+        "BUDGET_STEPS": st.sampled_from([0, 10**9]),
         "FORCE": st.sampled_from(
             [
                 None,
@@ -259,20 +259,20 @@ _knobs = st.fixed_dictionaries(
 def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
     saved = (
         search_costs.SMALL_MATCH,
-        search_costs.BUDGET_S,
+        search_costs.BUDGET_STEPS,
         words.MAX_EXPANSION,
         search_costs.FORCE,
     )
     search_costs.SMALL_MATCH = knobs["SMALL_MATCH"]
     search_costs.FORCE = knobs["FORCE"]
-    search_costs.BUDGET_S = knobs["BUDGET_S"]
+    search_costs.BUDGET_STEPS = knobs["BUDGET_STEPS"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
         (
             search_costs.SMALL_MATCH,
-            search_costs.BUDGET_S,
+            search_costs.BUDGET_STEPS,
             words.MAX_EXPANSION,
             search_costs.FORCE,
         ) = saved
@@ -495,7 +495,7 @@ def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) 
     search.set_progress_handler(conn, handler, 1)
     try:
         found = search_costs.budgeted(
-            conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10.0
+            conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10**9
         )
         assert found is not None
         assert calls > 0  # chained while the walk ran
@@ -519,7 +519,7 @@ def test_exclusions_in_every_view_order_and_shape(
     (``Plan.exclude``); every shape still returns the plain query's page."""
     views = [PaperFilter(), PaperFilter(status=Status.INBOX), PaperFilter(tag="nlp"),
              PaperFilter(rating_min=4), PaperFilter(digest_id=2)]  # fmt: skip
-    with _thresholds({"SMALL_MATCH": 0, "BUDGET_S": 10.0, "FORCE": force, "MAX_EXPANSION": 40}):
+    with _thresholds({"SMALL_MATCH": 0, "BUDGET_STEPS": 10**9, "FORCE": force, "MAX_EXPANSION": 40}):
         for base in views:
             view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
             for key in SortKey:
@@ -530,3 +530,28 @@ def test_exclusions_in_every_view_order_and_shape(
                             view, key, descending=descending, limit=limit, offset=offset
                         )
                         assert got == expected, (view, key, descending, limit, offset)
+
+
+def test_a_walks_budget_is_counted_in_steps_not_time(small: Library) -> None:
+    """A walk on a budget gives up after so many steps of SQLite's virtual machine: the
+    same statement on the same library takes the same plan on a loaded machine, a fast
+    one or with a cold cache (a budget of seconds did not)."""
+    conn = small.connection
+    sql = "SELECT p.id FROM paper p, paper q WHERE p.id + q.id = 0"
+    ticks = 0
+
+    def count() -> int:
+        nonlocal ticks
+        ticks += 1
+        return 0
+
+    conn.set_progress_handler(count, 1)
+    try:
+        conn.execute(sql).fetchall()
+    finally:
+        conn.set_progress_handler(None, 0)
+    assert ticks > 1000
+    assert search_costs.budgeted(conn, small._query, sql, [], ticks + 200) == []
+    for _ in range(3):  # every time, not on a clock
+        assert search_costs.budgeted(conn, small._query, sql, [], ticks - 200) is None
+    assert search_costs.budgeted(conn, small._query, sql, [], 0) is None

@@ -98,7 +98,7 @@ def paper_ids(
             # Newest first, the papers themselves are in id order: a broad view finds a
             # page at once (SQLite's statistics may send it to an index and a sort).
             walked = sql.replace("FROM paper p", "FROM paper p NOT INDEXED", 1)
-            found = budgeted(conn, run, walked, args, search_costs.BUDGET_S / 4)
+            found = budgeted(conn, run, walked, args, search_costs.BUDGET_STEPS // 4)
             if found is not None:
                 return found
         index = walk_index(p, key)
@@ -108,7 +108,7 @@ def paper_ids(
             first = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
         else:
             first = sql
-        found = budgeted(conn, run, first, args, search_costs.BUDGET_S / 4)
+        found = budgeted(conn, run, first, args, search_costs.BUDGET_STEPS // 4)
         viewed: int | None = None
         narrow = (
             f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "

@@ -3,8 +3,10 @@
 The planner (:mod:`reader.library.search`) estimates a match's share of the library from
 its newest papers, counts a narrow view, and prices each shape of a query in microseconds
 (:func:`shape_costs`). A walk along an index whose length depends on where the view's
-papers lie in the order runs on a budget of CPU time (:func:`budgeted`); past it, the
-next cheapest shape answers.
+papers lie in the order runs on a budget of SQLite virtual-machine steps
+(:func:`budgeted`); past it, the next cheapest shape answers. Steps, not seconds: the
+same library and query take the same plan on a fast machine, a loaded one, or with a
+cold cache (a budget of time made the plan depend on all three).
 
 The knobs below are module attributes read at every call, so that the property tests can
 draw them (``tests/test_query_plans.py``) and every shape runs on a small library.
@@ -13,7 +15,6 @@ draw them (``tests/test_query_plans.py``) and every shape runs on a small librar
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable, Sequence
 
 from reader.library.model import SortKey
@@ -25,10 +26,15 @@ SMALL_MATCH = 300
 SAMPLE = 4000
 """How many of the newest ids the share of a match is estimated from."""
 
-BUDGET_S = 0.02
-"""How long a walk in display order may take before the query is driven another way
-(CPU time of the calling thread: on a loaded machine the choice is the same as on an
-idle one)."""
+STEPS_PER_US = 10.0
+"""SQLite virtual-machine steps (as its progress handler counts them: a step along a
+loop of a statement, a row examined) per microsecond of the cost model: what a walk on a
+budget does in the time the model says. Measured over the bench cases at 100,000 papers
+(``bench/queries.py``): 3 to 20 steps per microsecond of CPU, most walks about 10."""
+
+BUDGET_STEPS = 200_000
+"""The most steps a walk in display order may take before the query is driven another
+way (about 20 ms); a count that only informs the choice gets a quarter of it."""
 
 # What the planner's cost model charges, in microseconds (measured at 100,000 and
 # 1,000,000 papers, bench/queries.py): one step along a sort index, one question to a
@@ -43,7 +49,7 @@ COST_WALK = 1.5
 """One step along a full-text match in id order with the paper's row read and the
 conditions left over checked (microseconds)."""
 
-MIN_BUDGET_S = 0.002
+MIN_BUDGET_STEPS = 20_000
 """The least a walk is given before the next cheapest shape answers (see :func:`walk_budget`)."""
 
 INTEREST_PROBE_SHARE = 0.05
@@ -153,7 +159,7 @@ def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]
         # Larger than the count goes: its share of the newest papers, for the estimate.
         newest = papers - SAMPLE
         sql = f"SELECT count(*) FROM paper p NOT INDEXED WHERE p.id > ? AND {p.where}"
-        sampled = budgeted(conn, run, sql, [newest, *p.params], BUDGET_S / 4)
+        sampled = budgeted(conn, run, sql, [newest, *p.params], BUDGET_STEPS // 4)
         share = 1.0 if sampled is None else sampled[0] / min(SAMPLE, papers)
         viewed = max(float(VIEW_CAP), share * papers)
     else:
@@ -167,14 +173,15 @@ def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]
     }
 
 
-def walk_budget(left: dict[str, float]) -> float:
-    """How long (seconds) a walk may run when the other shapes ``left`` cost what they are
+def walk_budget(left: dict[str, float]) -> int:
+    """How many steps a walk may take when the other shapes ``left`` cost what they are
     estimated to: what the cheapest of them costs (so a walk that was a poor guess costs
-    at most twice the best other answer), at least :data:`MIN_BUDGET_S`, at most
-    :data:`BUDGET_S`."""
+    about twice the best other answer), at least :data:`MIN_BUDGET_STEPS`, at most
+    :data:`BUDGET_STEPS`."""
     if not left:
-        return BUDGET_S
-    return min(BUDGET_S, max(MIN_BUDGET_S, min(left.values()) / 1e6))
+        return BUDGET_STEPS
+    steps = int(min(left.values()) * STEPS_PER_US)
+    return min(BUDGET_STEPS, max(MIN_BUDGET_STEPS, steps))
 
 
 def few(run: Run, viewed: int, wanted: int) -> bool:
@@ -187,11 +194,11 @@ def few(run: Run, viewed: int, wanted: int) -> bool:
 
 def view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
     """How many papers ``p.where`` holds, if fewer than :data:`VIEW_CAP` and counted
-    within a quarter of the budget; else ``None``."""
+    within a quarter of :data:`BUDGET_STEPS`; else ``None``."""
     if p.where == "1":
         return None
     sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
-    counted = budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_S / 4)
+    counted = budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_STEPS // 4)
     return counted[0] if counted is not None and counted[0] < VIEW_CAP else None
 
 
@@ -234,22 +241,26 @@ def budgeted(
     run: Run,
     sql: str,
     params: Sequence[object],
-    budget: float | None = None,
+    steps: int | None = None,
 ) -> list[int] | None:
-    """The ids ``sql`` selects, or ``None`` when it takes longer than ``budget`` seconds
-    (:data:`BUDGET_S` by default)."""
-    deadline = time.thread_time() + (BUDGET_S if budget is None else budget)
+    """The ids ``sql`` selects, or ``None`` when it takes more than ``steps`` steps of
+    SQLite's virtual machine (:data:`BUDGET_STEPS` by default): the same answer however
+    fast or loaded the machine is."""
+    limit = BUDGET_STEPS if steps is None else max(0, int(steps))
+    every = max(1, min(_TICK, limit))
+    taken = 0
     over = False
 
     entry = _OUTER.get(id(conn))
     outer = entry[1:] if entry is not None else None
 
     def progress() -> int:
-        nonlocal over
-        over = time.thread_time() > deadline
+        nonlocal over, taken
+        taken += every
+        over = taken > limit
         return int(over) or (outer[0]() if outer is not None else 0)
 
-    conn.set_progress_handler(progress, 200)
+    conn.set_progress_handler(progress, every)
     try:
         return [r[0] for r in run(sql, params)]
     except sqlite3.OperationalError as exc:
@@ -258,3 +269,8 @@ def budgeted(
         raise
     finally:
         conn.set_progress_handler(*(outer if outer is not None else (None, 0)))
+
+
+_TICK = 100
+"""How often (in steps) a budgeted walk's handler counts: fine enough for the smallest
+budget, coarse enough to cost nothing (one Python call per hundred steps)."""
