@@ -238,7 +238,7 @@ _view = st.builds(
 _knobs = st.fixed_dictionaries(
     {
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
-        "BUDGET_STEPS": st.sampled_from([0, 10**9]),
+        "BUDGET_US": st.sampled_from([0.0, 1e9]),
         "FORCE": st.sampled_from(
             [
                 None,
@@ -259,20 +259,20 @@ _knobs = st.fixed_dictionaries(
 def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
     saved = (
         search_costs.SMALL_MATCH,
-        search_costs.BUDGET_STEPS,
+        search_costs.BUDGET_US,
         words.MAX_EXPANSION,
         search_costs.FORCE,
     )
     search_costs.SMALL_MATCH = knobs["SMALL_MATCH"]
     search_costs.FORCE = knobs["FORCE"]
-    search_costs.BUDGET_STEPS = knobs["BUDGET_STEPS"]
+    search_costs.BUDGET_US = knobs["BUDGET_US"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
         (
             search_costs.SMALL_MATCH,
-            search_costs.BUDGET_STEPS,
+            search_costs.BUDGET_US,
             words.MAX_EXPANSION,
             search_costs.FORCE,
         ) = saved
@@ -519,7 +519,7 @@ def test_exclusions_in_every_view_order_and_shape(
     (``Plan.exclude``); every shape still returns the plain query's page."""
     views = [PaperFilter(), PaperFilter(status=Status.INBOX), PaperFilter(tag="nlp"),
              PaperFilter(rating_min=4), PaperFilter(digest_id=2)]  # fmt: skip
-    with _thresholds({"SMALL_MATCH": 0, "BUDGET_STEPS": 10**9, "FORCE": force, "MAX_EXPANSION": 40}):
+    with _thresholds({"SMALL_MATCH": 0, "BUDGET_US": 1e9, "FORCE": force, "MAX_EXPANSION": 40}):
         for base in views:
             view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
             for key in SortKey:

@@ -91,14 +91,14 @@ def paper_ids(
             # their lists merged in id order are the page, no paper row read.
             driven = Plan("1", [], "paper_words", and_(p.facets), pure=True)
             return paper_ids(conn, run, driven, key, descending, limit, offset)
-        # SQLite's choice first (a status view in any order is one index range); when
-        # it is slow, the sort index walked in order (broad conditions find a page at
+        # SQLite's choice first for a status view or newest first (a status view in any
+        # order is one index range); when it is slow, the sort index walked in order (broad conditions find a page at
         # once); then the facets (narrow conditions with no index of their own).
         if key is SortKey.ADDED and not p.status:
             # Newest first, the papers themselves are in id order: a broad view finds a
             # page at once (SQLite's statistics may send it to an index and a sort).
             walked = sql.replace("FROM paper p", "FROM paper p NOT INDEXED", 1)
-            found = budgeted(conn, run, walked, args, search_costs.BUDGET_STEPS // 4)
+            found = budgeted(conn, run, walked, args, search_costs.count_budget())
             if found is not None:
                 return found
         index = walk_index(p, key)
@@ -108,7 +108,12 @@ def paper_ids(
             first = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
         else:
             first = sql
-        found = budgeted(conn, run, first, args, search_costs.BUDGET_STEPS // 4)
+        found: list[int] | None = None
+        if p.status or key is SortKey.ADDED:
+            found = budgeted(conn, run, first, args, search_costs.count_budget())
+        # (Any other view in another order: SQLite's choice reads the view's rows and
+        # sorts them, or walks an index reading each row; a count and a named walk below
+        # find out which is cheaper, where SQLite's choice spent its budget guessing.)
         viewed: int | None = None
         narrow = (
             f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
@@ -246,7 +251,8 @@ def paper_ids(
         # A walk's length depends on where the matching papers lie along the order (a
         # tag's papers by tags, a rare word's titles all late in the alphabet): on a
         # budget, after which the next cheapest shape answers.
-        found = budgeted(conn, run, sql, args, search_costs.walk_budget(costs))
+        rate = search_costs.PROBE_STEPS_PER_US if shape == "walk_probe" else None
+        found = budgeted(conn, run, sql, args, search_costs.walk_budget(costs, rate))
         if found is not None:
             return found
 

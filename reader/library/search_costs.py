@@ -28,13 +28,23 @@ SAMPLE = 4000
 
 STEPS_PER_US = 10.0
 """SQLite virtual-machine steps (as its progress handler counts them: a step along a
-loop of a statement, a row examined) per microsecond of the cost model: what a walk on a
-budget does in the time the model says. Measured over the bench cases at 100,000 papers
-(``bench/queries.py``): 3 to 20 steps per microsecond of CPU, most walks about 10."""
+loop of a statement, about a row or an index entry examined) per microsecond of the cost
+model, for a walk along an index or a count. Measured over the bench cases at 100,000
+papers (``bench/queries.py``): 3 to 60 steps per microsecond of CPU (an index entry is
+cheap, a paper's row read from a cold page dear), most of them about 10."""
 
-BUDGET_STEPS = 200_000
-"""The most steps a walk in display order may take before the query is driven another
-way (about 20 ms); a count that only informs the choice gets a quarter of it."""
+PROBE_STEPS_PER_US = 4.0
+"""The same for a walk that asks the full-text index about each paper it passes
+(``walk_probe``): each step carries an FTS5 seek that the step count does not see
+(measured: 4 to 6 steps per microsecond)."""
+
+BUDGET_US = 20_000.0
+"""The most a walk in display order may cost, in the cost model's microseconds (turned
+into steps: :func:`steps`), before the query is driven another way; a count that only
+informs the choice gets a quarter of it."""
+
+MIN_BUDGET_US = 2_000.0
+"""The least a walk is given before the next cheapest shape answers (see :func:`walk_budget`)."""
 
 # What the planner's cost model charges, in microseconds (measured at 100,000 and
 # 1,000,000 papers, bench/queries.py): one step along a sort index, one question to a
@@ -48,9 +58,6 @@ COST_ROW = 2.0
 COST_WALK = 1.5
 """One step along a full-text match in id order with the paper's row read and the
 conditions left over checked (microseconds)."""
-
-MIN_BUDGET_STEPS = 20_000
-"""The least a walk is given before the next cheapest shape answers (see :func:`walk_budget`)."""
 
 INTEREST_PROBE_SHARE = 0.05
 """A match of at least this share of the papers is checked paper by paper along the
@@ -159,7 +166,7 @@ def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]
         # Larger than the count goes: its share of the newest papers, for the estimate.
         newest = papers - SAMPLE
         sql = f"SELECT count(*) FROM paper p NOT INDEXED WHERE p.id > ? AND {p.where}"
-        sampled = budgeted(conn, run, sql, [newest, *p.params], BUDGET_STEPS // 4)
+        sampled = budgeted(conn, run, sql, [newest, *p.params], count_budget())
         share = 1.0 if sampled is None else sampled[0] / min(SAMPLE, papers)
         viewed = max(float(VIEW_CAP), share * papers)
     else:
@@ -173,15 +180,25 @@ def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]
     }
 
 
-def walk_budget(left: dict[str, float]) -> int:
+def steps(us: float, rate: float | None = None) -> int:
+    """The steps a walk may take for ``us`` microseconds of the cost model, at ``rate``
+    steps per microsecond (:data:`STEPS_PER_US` by default)."""
+    return max(0, int(us * (STEPS_PER_US if rate is None else rate)))
+
+
+def count_budget() -> int:
+    """The steps of a count that only informs the choice of a plan: a quarter of
+    :data:`BUDGET_US`."""
+    return steps(BUDGET_US / 4)
+
+
+def walk_budget(left: dict[str, float], rate: float | None = None) -> int:
     """How many steps a walk may take when the other shapes ``left`` cost what they are
     estimated to: what the cheapest of them costs (so a walk that was a poor guess costs
-    about twice the best other answer), at least :data:`MIN_BUDGET_STEPS`, at most
-    :data:`BUDGET_STEPS`."""
-    if not left:
-        return BUDGET_STEPS
-    steps = int(min(left.values()) * STEPS_PER_US)
-    return min(BUDGET_STEPS, max(MIN_BUDGET_STEPS, steps))
+    about twice the best other answer), at least :data:`MIN_BUDGET_US`, at most
+    :data:`BUDGET_US`, at ``rate`` steps per microsecond (:func:`steps`)."""
+    us = BUDGET_US if not left else min(BUDGET_US, max(MIN_BUDGET_US, min(left.values())))
+    return steps(us, rate)
 
 
 def few(run: Run, viewed: int, wanted: int) -> bool:
@@ -194,11 +211,11 @@ def few(run: Run, viewed: int, wanted: int) -> bool:
 
 def view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
     """How many papers ``p.where`` holds, if fewer than :data:`VIEW_CAP` and counted
-    within a quarter of :data:`BUDGET_STEPS`; else ``None``."""
+    within :func:`count_budget`; else ``None``."""
     if p.where == "1":
         return None
     sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
-    counted = budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_STEPS // 4)
+    counted = budgeted(conn, run, sql, [*p.params, VIEW_CAP], count_budget())
     return counted[0] if counted is not None and counted[0] < VIEW_CAP else None
 
 
@@ -241,12 +258,12 @@ def budgeted(
     run: Run,
     sql: str,
     params: Sequence[object],
-    steps: int | None = None,
+    budget: int | None = None,
 ) -> list[int] | None:
-    """The ids ``sql`` selects, or ``None`` when it takes more than ``steps`` steps of
-    SQLite's virtual machine (:data:`BUDGET_STEPS` by default): the same answer however
-    fast or loaded the machine is."""
-    limit = BUDGET_STEPS if steps is None else max(0, int(steps))
+    """The ids ``sql`` selects, or ``None`` when it takes more than ``budget`` steps of
+    SQLite's virtual machine (:data:`BUDGET_US` worth by default): the same answer
+    however fast or loaded the machine is."""
+    limit = steps(BUDGET_US) if budget is None else max(0, int(budget))
     every = max(1, min(_TICK, limit))
     taken = 0
     over = False
