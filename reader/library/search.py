@@ -91,9 +91,10 @@ def paper_ids(
             # their lists merged in id order are the page, no paper row read.
             driven = Plan("1", [], "paper_words", and_(p.facets), pure=True)
             return paper_ids(conn, run, driven, key, descending, limit, offset)
-        # SQLite's choice first for a status view or newest first (a status view in any
-        # order is one index range); when it is slow, the sort index walked in order (broad conditions find a page at
-        # once); then the facets (narrow conditions with no index of their own).
+        # SQLite's choice first for a status view alone or newest first (a status view
+        # in any order is one index range); when it is slow, the sort index walked in
+        # order (broad conditions find a page at once); then the facets (narrow
+        # conditions with no index of their own).
         if key is SortKey.ADDED and not p.status:
             # Newest first, the papers themselves are in id order: a broad view finds a
             # page at once (SQLite's statistics may send it to an index and a sort).
@@ -108,8 +109,8 @@ def paper_ids(
             first = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
         else:
             first = sql
-        found: list[int] | None = None
-        if p.status or key is SortKey.ADDED:
+        found = None
+        if key is SortKey.ADDED or (p.where == "(p.status = ?)" and index is not None):
             found = budgeted(conn, run, first, args, search_costs.count_budget())
         # (Any other view in another order: SQLite's choice reads the view's rows and
         # sorts them, or walks an index reading each row; a count and a named walk below
@@ -119,12 +120,26 @@ def paper_ids(
             f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
             f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id ORDER BY {order}{page}"
         )
+        by_facets = p.pure and bool(p.facets)
+        if by_facets:
+            # The facets say everything (has:note, has:tags, a rating, a status with
+            # one): the papers' rows are read only for the few that match, and sorted.
+            narrow = (
+                "SELECT p.id FROM paper_words f CROSS JOIN paper p ON p.id = f.rowid "
+                f"WHERE paper_words MATCH ? ORDER BY {order}{page}"
+            )
+        narrow_args = [and_(p.facets), *page_params] if by_facets else args
         if found is None:
             # Narrow conditions together (two tags, a tag in the Inbox): counted without
-            # an order SQLite drives from the narrowest; read whole and sorted when few.
-            viewed = view_size(conn, run, p)
+            # an order SQLite drives from the narrowest (or from the facets' lists,
+            # when they say everything); read whole and sorted when few.
+            if by_facets:
+                counted = match_size(run, "paper_words", and_(p.facets), search_costs.VIEW_CAP)
+                viewed = counted if counted < search_costs.VIEW_CAP else None
+            else:
+                viewed = view_size(conn, run, p)
             if viewed is not None and search_costs.few(run, viewed, limit + offset):
-                return [r[0] for r in run(narrow, args)]
+                return [r[0] for r in run(narrow, narrow_args)]
         # Newest first, the papers themselves are in id order (a status's in its index).
         along = f"INDEXED BY {index}" if index is not None else "NOT INDEXED"
         if found is None and (index is not None or key is SortKey.ADDED):
@@ -136,7 +151,7 @@ def paper_ids(
         if viewed is not None:
             # The view's papers are not spread along the order (org:google by authors:
             # they have none): read whole and sorted after all.
-            return [r[0] for r in run(narrow, args)]
+            return [r[0] for r in run(narrow, narrow_args)]
         if p.facets:
             # (When the facets say everything, the paper rows need not be read at all.)
             where, params = ("1", []) if p.pure else (p.where, p.params)
@@ -251,7 +266,7 @@ def paper_ids(
         # A walk's length depends on where the matching papers lie along the order (a
         # tag's papers by tags, a rare word's titles all late in the alphabet): on a
         # budget, after which the next cheapest shape answers.
-        rate = search_costs.PROBE_STEPS_PER_US if shape == "walk_probe" else None
+        rate = search_costs.probe_rate(probe_param) if shape == "walk_probe" else None
         found = budgeted(conn, run, sql, args, search_costs.walk_budget(costs, rate))
         if found is not None:
             return found

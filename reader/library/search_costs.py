@@ -186,6 +186,14 @@ def steps(us: float, rate: float | None = None) -> int:
     return max(0, int(us * (STEPS_PER_US if rate is None else rate)))
 
 
+def probe_rate(match: str) -> float:
+    """Steps per microsecond of a walk asking the words index ``match`` about each paper:
+    :data:`PROBE_STEPS_PER_US` for one term, less for more (each term of the expression is
+    a seek of its own: ``(model* AND inbox) NOT data*`` costs three)."""
+    terms = max(1, match.count('"') // 2)
+    return PROBE_STEPS_PER_US / terms
+
+
 def count_budget() -> int:
     """The steps of a count that only informs the choice of a plan: a quarter of
     :data:`BUDGET_US`."""
