@@ -188,10 +188,10 @@ def steps(us: float, rate: float | None = None) -> int:
 
 def probe_rate(match: str) -> float:
     """Steps per microsecond of a walk asking the words index ``match`` about each paper:
-    :data:`PROBE_STEPS_PER_US` for one term, less for more (each term of the expression is
-    a seek of its own: ``(model* AND inbox) NOT data*`` costs three)."""
-    terms = max(1, match.count('"') // 2)
-    return PROBE_STEPS_PER_US / terms
+    :data:`PROBE_STEPS_PER_US` for one prefix, less for more (a short prefix is a long
+    list of the prefix index, and each is a seek of its own: ``model* NOT data*`` costs
+    about twice ``model*``; a facet or a whole word costs little beside them)."""
+    return PROBE_STEPS_PER_US / max(1, match.count('"*'))
 
 
 def count_budget() -> int:
