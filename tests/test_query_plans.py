@@ -251,6 +251,7 @@ _knobs = st.fixed_dictionaries(
             ]
         ),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
+        "FEW": st.sampled_from([None, True, False]),
     }
 )
 
@@ -263,6 +264,8 @@ def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
         words.MAX_EXPANSION,
         search_costs.FORCE,
     )
+    few = search_costs.FEW
+    search_costs.FEW = knobs.get("FEW")
     search_costs.SMALL_MATCH = knobs["SMALL_MATCH"]
     search_costs.FORCE = knobs["FORCE"]
     search_costs.BUDGET_US = knobs["BUDGET_US"]
@@ -276,6 +279,7 @@ def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
             words.MAX_EXPANSION,
             search_costs.FORCE,
         ) = saved
+        search_costs.FEW = few
 
 
 _SETTINGS = settings(
@@ -555,3 +559,32 @@ def test_a_walks_budget_is_counted_in_steps_not_time(small: Library) -> None:
     for _ in range(3):  # every time, not on a clock
         assert search_costs.budgeted(conn, small._query, sql, [], ticks - 200) is None
     assert search_costs.budgeted(conn, small._query, sql, [], 0) is None
+
+
+@pytest.mark.parametrize("few", [None, True, False])
+@pytest.mark.parametrize("budget", [0.0, 1e9])
+@pytest.mark.parametrize(
+    "text", ["has:note", "-has:note", "has:tags", "-has:tags", "is:unrated has:tags", "has:note OR"]
+)
+def test_views_without_words_in_every_view_order_and_shape(
+    small: Library, few: bool | None, budget: float, text: str
+) -> None:
+    """Filters without words, which the facets may say entirely (a note, tags, a rating,
+    a status): counted from the facets' lists and read from them when few, walked along
+    the sort index, or read whole (each shape forced); every one returns the plain
+    query's page."""
+    views = [PaperFilter(), PaperFilter(status=Status.INBOX), PaperFilter(tag="nlp"),
+             PaperFilter(rating_min=4), PaperFilter(digest_id=2)]  # fmt: skip
+    knobs = {"SMALL_MATCH": 0, "BUDGET_US": budget, "FORCE": None, "MAX_EXPANSION": 40, "FEW": few}
+    with _thresholds(knobs):
+        for base in views:
+            view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
+            assert small.count(view) == _reference_count(small, view), view
+            for key in SortKey:
+                for descending in (True, False):
+                    for limit, offset in ((5, 0), (7, 3)):
+                        expected = _reference_ids(small, view, key, descending, limit, offset)
+                        got = small.paper_ids(
+                            view, key, descending=descending, limit=limit, offset=offset
+                        )
+                        assert got == expected, (view, key, descending, limit, offset)

@@ -66,6 +66,9 @@ interest order; a narrower one is materialised first."""
 VIEW_CAP = 20_000
 """A view is counted (to choose a plan) no further than this many papers."""
 
+FEW: bool | None = None
+"""For the property tests: what :func:`few` answers, whatever the sizes (``None``: ask)."""
+
 FORCE: str | None = None
 """For the property tests: the shape every sorted search takes (``walk_probe``,
 ``walk_match``, ``view_probe``, ``view_match``, ``view_sort``, ``match_sort``), whatever
@@ -212,6 +215,8 @@ def walk_budget(left: dict[str, float], rate: float | None = None) -> int:
 def few(run: Run, viewed: int, wanted: int) -> bool:
     """Whether reading ``viewed`` papers and sorting them is cheaper than walking the sort
     index for ``wanted`` of them (spread along the order: papers / viewed steps each)."""
+    if FEW is not None:
+        return FEW
     papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
     steps = min(float(papers), max(wanted, 1) * papers / max(viewed, 1))
     return viewed * COST_ROW < steps * COST_STEP
