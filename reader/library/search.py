@@ -145,7 +145,8 @@ def paper_ids(
         if found is None and (index is not None or key is SortKey.ADDED):
             walk = sql.replace("FROM paper p", f"FROM paper p {along}", 1)
             left = {} if viewed is None else {"narrow": viewed * search_costs.COST_ROW}
-            found = budgeted(conn, run, walk, args, search_costs.walk_budget(left))
+            rate = search_costs.walk_rate(p.where, index)
+            found = budgeted(conn, run, walk, args, search_costs.walk_budget(left, rate))
         if found is not None:
             return found
         if viewed is not None:
@@ -266,7 +267,10 @@ def paper_ids(
         # A walk's length depends on where the matching papers lie along the order (a
         # tag's papers by tags, a rare word's titles all late in the alphabet): on a
         # budget, after which the next cheapest shape answers.
-        rate = search_costs.probe_rate(probe_param) if shape == "walk_probe" else None
+        if shape == "walk_probe":
+            rate = search_costs.probe_rate(probe_param)
+        else:
+            rate = search_costs.walk_rate(walk_where, index)
         found = budgeted(conn, run, sql, args, search_costs.walk_budget(costs, rate))
         if found is not None:
             return found

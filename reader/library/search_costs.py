@@ -14,6 +14,7 @@ draw them (``tests/test_query_plans.py``) and every shape runs on a small librar
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 
@@ -32,6 +33,38 @@ loop of a statement, about a row or an index entry examined) per microsecond of 
 model, for a walk along an index or a count. Measured over the bench cases at 100,000
 papers (``bench/queries.py``): 3 to 60 steps per microsecond of CPU (an index entry is
 cheap, a paper's row read from a cold page dear), most of them about 10."""
+
+COVERED_STEPS_PER_US = 40.0
+"""The same for a walk that reads nothing but the index it walks (its conditions are on
+columns the index holds: :data:`INDEX_COLUMNS`): measured 50 to 90 steps per
+microsecond."""
+
+_KEPT = ("id", "status", "rating")
+INDEX_COLUMNS: dict[str, frozenset[str]] = {
+    **{
+        name: frozenset((column, *_KEPT, "organization"))
+        for name, column in (
+            ("paper_by_title", "title"),
+            ("paper_by_rating", "rating"),
+            ("paper_by_published", "published"),
+            ("paper_by_comments", "comments"),
+            ("paper_by_tags", "tags"),
+            ("paper_by_status", "status"),
+            ("paper_by_status_title", "title"),
+            ("paper_by_status_rating", "rating"),
+            ("paper_by_status_published", "published"),
+            ("paper_by_status_comments", "comments"),
+            ("paper_by_status_tags", "tags"),
+        )
+    },
+    "paper_by_first_author": frozenset(("first_author", *_KEPT)),
+    "paper_by_upvotes": frozenset(("upvotes", *_KEPT)),
+    "paper_by_arxiv": frozenset(("arxiv_id", *_KEPT)),
+}
+"""The columns of ``paper`` each sort index holds (``reader.library.schema``): a walk whose
+conditions read only these never reads a paper's row."""
+
+_COLUMN = re.compile(r"\bp\.(\w+)")
 
 PROBE_STEPS_PER_US = 4.0
 """The same for a walk that asks the full-text index about each paper it passes
@@ -187,6 +220,16 @@ def steps(us: float, rate: float | None = None) -> int:
     """The steps a walk may take for ``us`` microseconds of the cost model, at ``rate``
     steps per microsecond (:data:`STEPS_PER_US` by default)."""
     return max(0, int(us * (STEPS_PER_US if rate is None else rate)))
+
+
+def walk_rate(where: str, index: str | None) -> float:
+    """Steps per microsecond of a walk along ``index`` checking ``where``:
+    :data:`COVERED_STEPS_PER_US` when the index holds every column ``where`` reads (no
+    paper row is read), else :data:`STEPS_PER_US`."""
+    columns = INDEX_COLUMNS.get(index or "")
+    if columns is None or not set(_COLUMN.findall(where)) <= columns:
+        return STEPS_PER_US
+    return COVERED_STEPS_PER_US
 
 
 def probe_rate(match: str) -> float:
