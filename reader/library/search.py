@@ -45,6 +45,7 @@ from reader.library.search_costs import (
     estimated_share,
     match_size,
     set_progress_handler,
+    small_match,
     view_size,
 )
 from reader.library.search_plan import (
@@ -58,6 +59,9 @@ from reader.library.search_plan import (
     probe_sql,
     walk_index,
 )
+
+_FEW = "json_each(?) j CROSS JOIN paper p ON p.id = j.value"
+"""The papers of a small match, given as the JSON list of their ids (:func:`small_match`)."""
 
 __all__ = ["Plan", "count", "order_by", "paper_ids", "plan", "set_progress_handler"]
 
@@ -216,8 +220,12 @@ def paper_ids(
         f"SELECT p.id FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
         f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
     )
-    if match_size(run, table, p.match, search_costs.SMALL_MATCH) < search_costs.SMALL_MATCH:
-        return [r[0] for r in run(joined, [p.match, *p.params, *page_params])]
+    few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
+    if few is not None:
+        # A small match, read once (a phrase's positions are not read twice): its papers
+        # checked and sorted.
+        sql = f"SELECT p.id FROM {_FEW} WHERE {p.where} ORDER BY {order}{page}"
+        return [r[0] for r in run(sql, [few, *p.params, *page_params])]
     costs = search_costs.shape_costs(conn, run, p, key, limit)
     probe, probe_param = probe_sql(p)
     index = walk_index(p, key) if limit is not None else None
@@ -354,8 +362,9 @@ def count(conn: sqlite3.Connection, run: Run, p: Plan) -> int:
         f"SELECT count(*) FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
         f"WHERE {table} MATCH ? AND {p.where}"
     )
-    if match_size(run, table, p.match, search_costs.SMALL_MATCH) < search_costs.SMALL_MATCH:
-        return int(run(joined, [p.match, *p.params])[0][0])
+    few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
+    if few is not None:
+        return int(run(f"SELECT count(*) FROM {_FEW} WHERE {p.where}", [few, *p.params])[0][0])
     costs = search_costs.count_costs(conn, run, p)
     shape = min(costs, key=lambda name: costs[name])
     if shape == "match_join":

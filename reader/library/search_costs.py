@@ -285,6 +285,17 @@ def estimated_share(run: Run, table: str, match: str) -> float:
     return int(run(sql, [match, low])[0][0]) / (newest - low)
 
 
+def small_match(run: Run, table: str, match: str, cap: int) -> str | None:
+    """The ids ``match`` finds as a JSON list, when fewer than ``cap``; else ``None``
+    (the match is read once, no further than ``cap`` ids)."""
+    found = run(
+        f"SELECT json_group_array(rowid), count(*) FROM "
+        f"(SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)",
+        [match, cap],
+    )[0]
+    return str(found[0]) if int(found[1]) < cap else None
+
+
 def match_size(run: Run, table: str, match: str, cap: int) -> int:
     """How many papers ``match`` finds, counting no further than ``cap``."""
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)"
