@@ -138,8 +138,9 @@ def paper_ids(
             # an order SQLite drives from the narrowest (or from the facets' lists,
             # when they say everything); read whole and sorted when few.
             if by_facets:
-                counted = match_size(run, "paper_words", and_(p.facets), search_costs.VIEW_CAP)
-                viewed = counted if counted < search_costs.VIEW_CAP else None
+                cap = search_costs.FACET_CAP
+                counted = match_size(run, "paper_words", and_(p.facets), cap)
+                viewed = counted if counted < cap else None
             else:
                 viewed = view_size(conn, run, p)
             if viewed is not None and search_costs.few(run, viewed, limit + offset):
@@ -279,7 +280,8 @@ def paper_ids(
             rate = search_costs.probe_rate(probe_param)
         else:
             rate = search_costs.walk_rate(walk_where, index)
-        found = budgeted(conn, run, sql, args, search_costs.walk_budget(costs, rate))
+        budget = search_costs.walk_budget(costs, rate) + costs.setup.get(shape, 0)
+        found = budgeted(conn, run, sql, args, budget)
         if found is not None:
             return found
 
