@@ -27,6 +27,12 @@ SMALL_MATCH = 300
 SAMPLE = 4000
 """How many of the newest ids the share of a match is estimated from."""
 
+THIN = 20
+"""A sample with fewer matches than this says little: the match is counted instead."""
+
+MATCH_CAP = 50_000
+"""A match is counted (to estimate its share) no further than this many papers."""
+
 STEPS_PER_US = 10.0
 """SQLite virtual-machine steps (as its progress handler counts them: a step along a
 loop of a statement, about a row or an index entry examined) per microsecond of the cost
@@ -162,9 +168,13 @@ def shape_costs(
         "walk_match": matched * COST_MATERIALISE,
         "match_sort": matched * COST_ROW,
     }
+    # The chance that a paper of the view matches: the match's share of the library, or
+    # (when the match carries the view's own list as a facet: a tag) its share of the view.
+    inside = counted is not None and " IN (" in p.where and " IN (" not in p.walk_check()[0]
+    chance = min(1.0, matched / viewed) if inside else share
     if limit is not None:
         wanted = max(limit, 1)
-        questions = min(viewed, wanted / share)
+        questions = min(viewed, wanted / chance)
         costs["view_sort"] = viewed * COST_ROW + questions * probe
         if walkable:
             # Along the order, a page needs papers / viewed steps per paper of the view
@@ -172,13 +182,15 @@ def shape_costs(
             # status's range (the whole view, when the status is all it asks).
             ranged = p.status and key in STATUS_SORT_INDEX and p.where == "(p.status = ?)"
             length = viewed if ranged else float(papers)
-            steps = min(length, wanted * length / viewed / share)
+            steps = min(length, wanted * length / viewed / chance)
             costs["walk_probe"] = steps * COST_STEP + questions * probe
             costs["walk_match"] += steps * COST_STEP
     if not walkable:
         costs["walk_match"] += viewed * COST_ROW
     listed = LIST_STEPS * int(viewed) if counted is not None and " IN (" in p.where else 0
-    setup = {"walk_probe": listed, "walk_match": listed + LIST_STEPS * int(matched)}
+    setup = {"walk_probe": listed, "walk_match": LIST_STEPS * int(matched)}
+    if " IN (" in p.walk_check()[0]:
+        setup["walk_match"] += listed
     return Costs(costs, setup)
 
 
@@ -324,13 +336,19 @@ def _only_list(where: str) -> str | None:
 
 
 def estimated_share(run: Run, table: str, match: str) -> float:
-    """The share of papers ``match`` finds, estimated from the newest :data:`SAMPLE` ids."""
+    """The share of papers ``match`` finds, estimated from the newest :data:`SAMPLE` ids;
+    when fewer than :data:`THIN` of them match (a tag's papers, which need not be the
+    newest: ``at`` in a tag's view was taken for one paper at 1M, and its 9,000 read and
+    sorted), counted instead, no further than :data:`MATCH_CAP`."""
     newest = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
     if newest <= 0:
         return 0.0
     low = max(0, newest - SAMPLE)
     sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ? AND rowid > ?"
-    return int(run(sql, [match, low])[0][0]) / (newest - low)
+    sampled = int(run(sql, [match, low])[0][0])
+    if sampled >= THIN or newest - low < SAMPLE:
+        return sampled / (newest - low)
+    return match_size(run, table, match, MATCH_CAP) / newest
 
 
 def small_match(run: Run, table: str, match: str, cap: int) -> str | None:
