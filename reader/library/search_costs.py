@@ -276,16 +276,13 @@ def probe_rate(match: str) -> float:
 
 def count_budget(where: str = "") -> int:
     """The steps of a count that only informs the choice of a plan: a quarter of
-    :data:`BUDGET_US`, at the rate of an index walk when ``where`` holds lists of papers
-    (an organization's, a tag's) and columns an index holds (a status: each paper's
-    row is still read, the list driving, so the Inbox's papers with a note cost 14-23
-    ms at 100k; an organization's papers in a status view, uncounted, cost 130-170 ms
-    at 1M in the shapes that followed): a list of
+    :data:`BUDGET_US`, at the rate of an index walk when ``where`` is lists of papers
+    (an organization's, a tag's) and nothing else (any column makes each paper's row
+    read, the list driving: the Inbox's papers with a note cost 14-23 ms so): a list of
     11,000 papers at 1M was never counted on the common rate, and its view was taken
     for the whole library. (A status view alone keeps the common rate: the Inbox, nine
     papers in ten, is never counted anyway.)"""
-    read = set(_COLUMN.findall(where))
-    listed = " IN (" in where and any(read <= columns for columns in INDEX_COLUMNS.values())
+    listed = " IN (" in where and set(_COLUMN.findall(where)) <= {"id"}
     return steps(BUDGET_US / 4, COVERED_STEPS_PER_US if listed else None)
 
 
