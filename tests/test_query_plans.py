@@ -31,6 +31,7 @@ from reader.library import (
     Status,
     schema,
     search,
+    search_budget,
     search_costs,
     words,
 )
@@ -260,7 +261,7 @@ _knobs = st.fixed_dictionaries(
 def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
     saved = (
         search_costs.SMALL_MATCH,
-        search_costs.BUDGET_US,
+        search_budget.BUDGET_US,
         words.MAX_EXPANSION,
         search_costs.FORCE,
     )
@@ -268,14 +269,14 @@ def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
     search_costs.FEW = knobs.get("FEW")
     search_costs.SMALL_MATCH = knobs["SMALL_MATCH"]
     search_costs.FORCE = knobs["FORCE"]
-    search_costs.BUDGET_US = knobs["BUDGET_US"]
+    search_budget.BUDGET_US = knobs["BUDGET_US"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
         (
             search_costs.SMALL_MATCH,
-            search_costs.BUDGET_US,
+            search_budget.BUDGET_US,
             words.MAX_EXPANSION,
             search_costs.FORCE,
         ) = saved
@@ -498,7 +499,7 @@ def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) 
 
     search.set_progress_handler(conn, handler, 1)
     try:
-        found = search_costs.budgeted(
+        found = search_budget.budgeted(
             conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10**9
         )
         assert found is not None
@@ -555,10 +556,10 @@ def test_a_walks_budget_is_counted_in_steps_not_time(small: Library) -> None:
     finally:
         conn.set_progress_handler(None, 0)
     assert ticks > 1000
-    assert search_costs.budgeted(conn, small._query, sql, [], ticks + 200) == []
+    assert search_budget.budgeted(conn, small._query, sql, [], ticks + 200) == []
     for _ in range(3):  # every time, not on a clock
-        assert search_costs.budgeted(conn, small._query, sql, [], ticks - 200) is None
-    assert search_costs.budgeted(conn, small._query, sql, [], 0) is None
+        assert search_budget.budgeted(conn, small._query, sql, [], ticks - 200) is None
+    assert search_budget.budgeted(conn, small._query, sql, [], 0) is None
 
 
 @pytest.mark.parametrize("few", [None, True, False])

@@ -38,13 +38,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from reader.library import search_costs
+from reader.library import search_budget, search_costs
 from reader.library.model import SortKey
+from reader.library.search_budget import budgeted, set_progress_handler
 from reader.library.search_costs import (
-    budgeted,
     estimated_share,
     match_size,
-    set_progress_handler,
     small_match,
     view_size,
 )
@@ -103,7 +102,7 @@ def paper_ids(
             # Newest first, the papers themselves are in id order: a broad view finds a
             # page at once (SQLite's statistics may send it to an index and a sort).
             walked = sql.replace("FROM paper p", "FROM paper p NOT INDEXED", 1)
-            found = budgeted(conn, run, walked, args, search_costs.count_budget())
+            found = budgeted(conn, run, walked, args, search_budget.count_budget())
             if found is not None:
                 return found
         index = walk_index(p, key)
@@ -115,7 +114,7 @@ def paper_ids(
             first = sql
         found = None
         if key is SortKey.ADDED or (p.where == "(p.status = ?)" and index is not None):
-            found = budgeted(conn, run, first, args, search_costs.count_budget())
+            found = budgeted(conn, run, first, args, search_budget.count_budget())
         # (Any other view in another order: SQLite's choice reads the view's rows and
         # sorts them, or walks an index reading each row; a count and a named walk below
         # find out which is cheaper, where SQLite's choice spent its budget guessing.)
@@ -150,8 +149,8 @@ def paper_ids(
         if found is None and (index is not None or key is SortKey.ADDED):
             walk = sql.replace("FROM paper p", f"FROM paper p {along}", 1)
             left = {} if viewed is None else {"narrow": viewed * search_costs.COST_ROW}
-            rate = search_costs.walk_rate(p.where, index)
-            found = budgeted(conn, run, walk, args, search_costs.walk_budget(left, rate))
+            rate = search_budget.walk_rate(p.where, index)
+            found = budgeted(conn, run, walk, args, search_budget.walk_budget(left, rate))
         if found is not None:
             return found
         if viewed is not None:
@@ -185,7 +184,7 @@ def paper_ids(
             # A broad view: the match walked newest first finds a page at once. A narrow
             # one whose size is known is walked only while that is the cheaper guess.
             left = {name: cost for name, cost in costs.items() if name != "walk"}
-            found = budgeted(conn, run, ordered, args, search_costs.walk_budget(left))
+            found = budgeted(conn, run, ordered, args, search_budget.walk_budget(left))
             if found is not None:
                 return found
             shape = min(left, key=lambda name: left[name]) if left else None
@@ -281,12 +280,12 @@ def paper_ids(
         # tag's papers by tags, a rare word's titles all late in the alphabet): on a
         # budget, after which the next cheapest shape answers.
         if shape == "walk_probe" and listed:
-            rate = search_costs.walk_rate(p.where, index)
+            rate = search_budget.walk_rate(p.where, index)
         elif shape == "walk_probe":
-            rate = search_costs.probe_rate(probe_param)
+            rate = search_budget.probe_rate(probe_param)
         else:
-            rate = search_costs.walk_rate(walk_where, index)
-        budget = search_costs.walk_budget(costs, rate) + costs.setup.get(shape, 0)
+            rate = search_budget.walk_rate(walk_where, index)
+        budget = search_budget.walk_budget(costs, rate) + costs.setup.get(shape, 0)
         found = budgeted(conn, run, sql, args, budget)
         if found is not None:
             return found
