@@ -81,6 +81,7 @@ _IN_TAGS = (
     "p.id IN (SELECT pt.paper_id FROM paper_tag pt JOIN tag t ON t.id = pt.tag_id "
     "WHERE t.name COLLATE NOCASE IN ({marks}))"
 )
+_WITH_NOTE = "SELECT n.id FROM paper n INDEXED BY paper_with_note WHERE n.note != ''"
 _ORGANIZATIONS_LIKE = (
     "WITH RECURSIVE o (name) AS (SELECT min(organization) FROM paper UNION ALL "
     "SELECT (SELECT min(organization) FROM paper WHERE organization > o.name) FROM o "
@@ -210,10 +211,14 @@ def _compile_filter_term(key: str, value: str, neg: str, out: Compiled) -> None:
         out.add(f"{'NOT ' if neg else ''}p.rating {op} ?", stars, facet=rating_facet(allowed))
     elif key == "has" and value.lower() in {"note", "notes"}:
         facet = not_facet(f'"{FACET}note"') if neg else f'"{FACET}note"'
-        out.add("p.note " + ("=" if neg else "!=") + " ''", facet=facet)
+        # The papers with a note as a list read from their own (partial) index: reading
+        # ``note`` from each row reads past the abstract, its overflow pages too.
+        out.add(f"p.id {'NOT ' if neg else ''}IN ({_WITH_NOTE})", facet=facet)
     elif key == "has" and value.lower() in {"tag", "tags"}:
         facet = not_facet(f'"{FACET}tags"') if neg else f'"{FACET}tags"'
-        out.add("p.tags " + ("=" if neg else "!=") + " ''", facet=facet)
+        # (With tags: a range of the tags index, every name sorting after '' — the same
+        # papers as tags != '', which SQLite cannot read from that index in order.)
+        out.add("p.tags = ''" if neg else "p.tags COLLATE NOCASE > ''", facet=facet)
     elif key in {"org", "organization"} and neg:
         out.add("NOT coalesce(p.organization, '') LIKE ? ESCAPE '\\'", _like(value))
     elif key in {"org", "organization"}:

@@ -30,6 +30,7 @@ from reader.library import (
     Status,
     schema,
     search,
+    search_budget,
     search_costs,
     words,
 )
@@ -238,7 +239,7 @@ _view = st.builds(
 _knobs = st.fixed_dictionaries(
     {
         "SMALL_MATCH": st.sampled_from([0, 1, 5, 3000]),
-        "BUDGET_S": st.sampled_from([0.0, 10.0]),
+        "BUDGET_US": st.sampled_from([0.0, 1e9]),
         "FORCE": st.sampled_from(
             [
                 None,
@@ -251,6 +252,7 @@ _knobs = st.fixed_dictionaries(
             ]
         ),
         "MAX_EXPANSION": st.sampled_from([0, 1, 40]),
+        "FEW": st.sampled_from([None, True, False]),
     }
 )
 
@@ -259,23 +261,26 @@ _knobs = st.fixed_dictionaries(
 def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
     saved = (
         search_costs.SMALL_MATCH,
-        search_costs.BUDGET_S,
+        search_budget.BUDGET_US,
         words.MAX_EXPANSION,
         search_costs.FORCE,
     )
+    few = search_costs.FEW
+    search_costs.FEW = knobs.get("FEW")
     search_costs.SMALL_MATCH = knobs["SMALL_MATCH"]
     search_costs.FORCE = knobs["FORCE"]
-    search_costs.BUDGET_S = knobs["BUDGET_S"]
+    search_budget.BUDGET_US = knobs["BUDGET_US"]
     words.MAX_EXPANSION = knobs["MAX_EXPANSION"]
     try:
         yield
     finally:
         (
             search_costs.SMALL_MATCH,
-            search_costs.BUDGET_S,
+            search_budget.BUDGET_US,
             words.MAX_EXPANSION,
             search_costs.FORCE,
         ) = saved
+        search_costs.FEW = few
 
 
 _SETTINGS = settings(
@@ -488,8 +493,8 @@ def test_a_budgeted_walk_keeps_the_readers_own_progress_handler(small: Library) 
 
     search.set_progress_handler(conn, handler, 1)
     try:
-        found = search_costs.budgeted(
-            conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10.0
+        found = search_budget.budgeted(
+            conn, small._query, "SELECT p.id FROM paper p, paper q", [], 10**9
         )
         assert found is not None
         assert calls > 0  # chained while the walk ran
@@ -513,12 +518,66 @@ def test_exclusions_in_every_view_order_and_shape(
     (``Plan.exclude``); every shape still returns the plain query's page."""
     views = [PaperFilter(), PaperFilter(status=Status.INBOX), PaperFilter(tag="nlp"),
              PaperFilter(rating_min=4), PaperFilter(digest_id=2)]  # fmt: skip
-    with _thresholds({"SMALL_MATCH": 0, "BUDGET_S": 10.0, "FORCE": force, "MAX_EXPANSION": 40}):
+    with _thresholds({"SMALL_MATCH": 0, "BUDGET_US": 1e9, "FORCE": force, "MAX_EXPANSION": 40}):
         for base in views:
             view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
             for key in SortKey:
                 for descending in (True, False):
                     for limit, offset in ((5, 0), (7, 3), (None, 0)):
+                        expected = _reference_ids(small, view, key, descending, limit, offset)
+                        got = small.paper_ids(
+                            view, key, descending=descending, limit=limit, offset=offset
+                        )
+                        assert got == expected, (view, key, descending, limit, offset)
+
+
+def test_a_walks_budget_is_counted_in_steps_not_time(small: Library) -> None:
+    """A walk on a budget gives up after so many steps of SQLite's virtual machine: the
+    same statement on the same library takes the same plan on a loaded machine, a fast
+    one or with a cold cache (a budget of seconds did not)."""
+    conn = small.connection
+    sql = "SELECT p.id FROM paper p, paper q WHERE p.id + q.id = 0"
+    ticks = 0
+
+    def count() -> int:
+        nonlocal ticks
+        ticks += 1
+        return 0
+
+    conn.set_progress_handler(count, 1)
+    try:
+        conn.execute(sql).fetchall()
+    finally:
+        conn.set_progress_handler(None, 0)
+    assert ticks > 1000
+    assert search_budget.budgeted(conn, small._query, sql, [], ticks + 200) == []
+    for _ in range(3):  # every time, not on a clock
+        assert search_budget.budgeted(conn, small._query, sql, [], ticks - 200) is None
+    assert search_budget.budgeted(conn, small._query, sql, [], 0) is None
+
+
+@pytest.mark.parametrize("few", [None, True, False])
+@pytest.mark.parametrize("budget", [0.0, 1e9])
+@pytest.mark.parametrize(
+    "text", ["has:note", "-has:note", "has:tags", "-has:tags", "is:unrated has:tags", "has:note OR"]
+)
+def test_views_without_words_in_every_view_order_and_shape(
+    small: Library, few: bool | None, budget: float, text: str
+) -> None:
+    """Filters without words, which the facets may say entirely (a note, tags, a rating,
+    a status): counted from the facets' lists and read from them when few, walked along
+    the sort index, or read whole (each shape forced); every one returns the plain
+    query's page."""
+    views = [PaperFilter(), PaperFilter(status=Status.INBOX), PaperFilter(tag="nlp"),
+             PaperFilter(rating_min=4), PaperFilter(digest_id=2)]  # fmt: skip
+    knobs = {"SMALL_MATCH": 0, "BUDGET_US": budget, "FORCE": None, "MAX_EXPANSION": 40, "FEW": few}
+    with _thresholds(knobs):
+        for base in views:
+            view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
+            assert small.count(view) == _reference_count(small, view), view
+            for key in SortKey:
+                for descending in (True, False):
+                    for limit, offset in ((5, 0), (7, 3)):
                         expected = _reference_ids(small, view, key, descending, limit, offset)
                         got = small.paper_ids(
                             view, key, descending=descending, limit=limit, offset=offset

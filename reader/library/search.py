@@ -38,13 +38,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from reader.library import search_costs
+from reader.library import search_budget, search_costs
 from reader.library.model import SortKey
+from reader.library.search_budget import budgeted, set_progress_handler
 from reader.library.search_costs import (
-    budgeted,
     estimated_share,
     match_size,
-    set_progress_handler,
+    small_match,
     view_size,
 )
 from reader.library.search_plan import (
@@ -58,6 +58,9 @@ from reader.library.search_plan import (
     probe_sql,
     walk_index,
 )
+
+_FEW = "json_each(?) j CROSS JOIN paper p ON p.id = j.value"
+"""The papers of a small match, given as the JSON list of their ids (:func:`small_match`)."""
 
 __all__ = ["Plan", "count", "order_by", "paper_ids", "plan", "set_progress_handler"]
 
@@ -91,14 +94,15 @@ def paper_ids(
             # their lists merged in id order are the page, no paper row read.
             driven = Plan("1", [], "paper_words", and_(p.facets), pure=True)
             return paper_ids(conn, run, driven, key, descending, limit, offset)
-        # SQLite's choice first (a status view in any order is one index range); when
-        # it is slow, the sort index walked in order (broad conditions find a page at
-        # once); then the facets (narrow conditions with no index of their own).
+        # SQLite's choice first for a status view alone or newest first (a status view
+        # in any order is one index range); when it is slow, the sort index walked in
+        # order (broad conditions find a page at once); then the facets (narrow
+        # conditions with no index of their own).
         if key is SortKey.ADDED and not p.status:
             # Newest first, the papers themselves are in id order: a broad view finds a
             # page at once (SQLite's statistics may send it to an index and a sort).
             walked = sql.replace("FROM paper p", "FROM paper p NOT INDEXED", 1)
-            found = budgeted(conn, run, walked, args, search_costs.BUDGET_S / 4)
+            found = budgeted(conn, run, walked, args, search_budget.count_budget())
             if found is not None:
                 return found
         index = walk_index(p, key)
@@ -108,30 +112,51 @@ def paper_ids(
             first = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
         else:
             first = sql
-        found = budgeted(conn, run, first, args, search_costs.BUDGET_S / 4)
+        found = None
+        if key is SortKey.ADDED or (p.where == "(p.status = ?)" and index is not None):
+            found = budgeted(conn, run, first, args, search_budget.count_budget())
+        # (Any other view in another order: SQLite's choice reads the view's rows and
+        # sorts them, or walks an index reading each row; a count and a named walk below
+        # find out which is cheaper, where SQLite's choice spent its budget guessing.)
         viewed: int | None = None
         narrow = (
             f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
             f"SELECT p.id FROM v CROSS JOIN paper p ON p.id = v.id ORDER BY {order}{page}"
         )
+        by_facets = p.pure and bool(p.facets)
+        if by_facets:
+            # The facets say everything (has:note, has:tags, a rating, a status with
+            # one): the papers' rows are read only for the few that match, and sorted.
+            narrow = (
+                "SELECT p.id FROM paper_words f CROSS JOIN paper p ON p.id = f.rowid "
+                f"WHERE paper_words MATCH ? ORDER BY {order}{page}"
+            )
+        narrow_args = [and_(p.facets), *page_params] if by_facets else args
         if found is None:
             # Narrow conditions together (two tags, a tag in the Inbox): counted without
-            # an order SQLite drives from the narrowest; read whole and sorted when few.
-            viewed = view_size(conn, run, p)
+            # an order SQLite drives from the narrowest (or from the facets' lists,
+            # when they say everything); read whole and sorted when few.
+            if by_facets:
+                cap = search_costs.FACET_CAP
+                counted = match_size(run, "paper_words", and_(p.facets), cap)
+                viewed = counted if counted < cap else None
+            else:
+                viewed = view_size(conn, run, p)
             if viewed is not None and search_costs.few(run, viewed, limit + offset):
-                return [r[0] for r in run(narrow, args)]
+                return [r[0] for r in run(narrow, narrow_args)]
         # Newest first, the papers themselves are in id order (a status's in its index).
         along = f"INDEXED BY {index}" if index is not None else "NOT INDEXED"
         if found is None and (index is not None or key is SortKey.ADDED):
             walk = sql.replace("FROM paper p", f"FROM paper p {along}", 1)
             left = {} if viewed is None else {"narrow": viewed * search_costs.COST_ROW}
-            found = budgeted(conn, run, walk, args, search_costs.walk_budget(left))
+            rate = search_budget.walk_rate(p.where, index)
+            found = budgeted(conn, run, walk, args, search_budget.walk_budget(left, rate))
         if found is not None:
             return found
         if viewed is not None:
             # The view's papers are not spread along the order (org:google by authors:
             # they have none): read whole and sorted after all.
-            return [r[0] for r in run(narrow, args)]
+            return [r[0] for r in run(narrow, narrow_args)]
         if p.facets:
             # (When the facets say everything, the paper rows need not be read at all.)
             where, params = ("1", []) if p.pure else (p.where, p.params)
@@ -159,7 +184,7 @@ def paper_ids(
             # A broad view: the match walked newest first finds a page at once. A narrow
             # one whose size is known is walked only while that is the cheaper guess.
             left = {name: cost for name, cost in costs.items() if name != "walk"}
-            found = budgeted(conn, run, ordered, args, search_costs.walk_budget(left))
+            found = budgeted(conn, run, ordered, args, search_budget.walk_budget(left))
             if found is not None:
                 return found
             shape = min(left, key=lambda name: left[name]) if left else None
@@ -195,12 +220,17 @@ def paper_ids(
         f"SELECT p.id FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
         f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
     )
-    if match_size(run, table, p.match, search_costs.SMALL_MATCH) < search_costs.SMALL_MATCH:
-        return [r[0] for r in run(joined, [p.match, *p.params, *page_params])]
+    few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
+    if few is not None:
+        # A small match, read once (a phrase's positions are not read twice): its papers
+        # checked and sorted.
+        sql = f"SELECT p.id FROM {_FEW} WHERE {p.where} ORDER BY {order}{page}"
+        return [r[0] for r in run(sql, [few, *p.params, *page_params])]
     costs = search_costs.shape_costs(conn, run, p, key, limit)
     probe, probe_param = probe_sql(p)
     index = walk_index(p, key) if limit is not None else None
     walk_where, walk_params = p.walk_check()
+    listed = " IN (" in p.where and " IN (" not in walk_where
     while True:
         shape = min(costs, key=lambda name: costs[name])
         if shape == "match_sort":
@@ -226,11 +256,14 @@ def paper_ids(
             # Most papers match: walk the sort index and ask the index about each paper
             # of the view; a page needs about limit / share of those questions — if the
             # view's papers are spread along the order.
+            # A view that is a list of papers (a tag's) keeps its list before the question:
+            # at 1M a tag's paper is one in fifty along the order, and asking about the
+            # other forty-nine cost 40-80 ms a page.
+            where, params = (p.where, p.params) if listed else (walk_where, walk_params)
             sql = (
-                f"SELECT p.id FROM paper p{along} WHERE {walk_where} AND {probe} "
-                f"ORDER BY {order}{page}"
+                f"SELECT p.id FROM paper p{along} WHERE {where} AND {probe} ORDER BY {order}{page}"
             )
-            args = [*walk_params, probe_param, *page_params]
+            args = [*params, probe_param, *page_params]
         else:
             # In between: the match materialised once (the unary + keeps SQLite from
             # driving from it and sorting), the sort index walked in order (named: left
@@ -246,7 +279,14 @@ def paper_ids(
         # A walk's length depends on where the matching papers lie along the order (a
         # tag's papers by tags, a rare word's titles all late in the alphabet): on a
         # budget, after which the next cheapest shape answers.
-        found = budgeted(conn, run, sql, args, search_costs.walk_budget(costs))
+        if shape == "walk_probe" and listed:
+            rate = search_budget.walk_rate(p.where, index)
+        elif shape == "walk_probe":
+            rate = search_budget.probe_rate(probe_param)
+        else:
+            rate = search_budget.walk_rate(walk_where, index)
+        budget = search_budget.walk_budget(costs, rate) + costs.setup.get(shape, 0)
+        found = budgeted(conn, run, sql, args, budget)
         if found is not None:
             return found
 
@@ -329,8 +369,9 @@ def count(conn: sqlite3.Connection, run: Run, p: Plan) -> int:
         f"SELECT count(*) FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
         f"WHERE {table} MATCH ? AND {p.where}"
     )
-    if match_size(run, table, p.match, search_costs.SMALL_MATCH) < search_costs.SMALL_MATCH:
-        return int(run(joined, [p.match, *p.params])[0][0])
+    few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
+    if few is not None:
+        return int(run(f"SELECT count(*) FROM {_FEW} WHERE {p.where}", [few, *p.params])[0][0])
     costs = search_costs.count_costs(conn, run, p)
     shape = min(costs, key=lambda name: costs[name])
     if shape == "match_join":

@@ -3,8 +3,10 @@
 The planner (:mod:`reader.library.search`) estimates a match's share of the library from
 its newest papers, counts a narrow view, and prices each shape of a query in microseconds
 (:func:`shape_costs`). A walk along an index whose length depends on where the view's
-papers lie in the order runs on a budget of CPU time (:func:`budgeted`); past it, the
-next cheapest shape answers.
+papers lie in the order runs on a budget of SQLite virtual-machine steps
+(:mod:`reader.library.search_budget`); past it, the next cheapest shape answers. Steps, not seconds: the
+same library and query take the same plan on a fast machine, a loaded one, or with a
+cold cache (a budget of time made the plan depend on all three).
 
 The knobs below are module attributes read at every call, so that the property tests can
 draw them (``tests/test_query_plans.py``) and every shape runs on a small library.
@@ -13,10 +15,9 @@ draw them (``tests/test_query_plans.py``) and every shape runs on a small librar
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable, Sequence
 
 from reader.library.model import SortKey
+from reader.library.search_budget import budgeted, count_budget
 from reader.library.search_plan import STATUS_SORT_INDEX, Plan, Run, walk_index
 
 SMALL_MATCH = 300
@@ -25,10 +26,11 @@ SMALL_MATCH = 300
 SAMPLE = 4000
 """How many of the newest ids the share of a match is estimated from."""
 
-BUDGET_S = 0.02
-"""How long a walk in display order may take before the query is driven another way
-(CPU time of the calling thread: on a loaded machine the choice is the same as on an
-idle one)."""
+THIN = 20
+"""A sample with fewer matches than this says little: the match is counted instead."""
+
+MATCH_CAP = 50_000
+"""A match is counted (to estimate its share) no further than this many papers."""
 
 # What the planner's cost model charges, in microseconds (measured at 100,000 and
 # 1,000,000 papers, bench/queries.py): one step along a sort index, one question to a
@@ -43,15 +45,18 @@ COST_WALK = 1.5
 """One step along a full-text match in id order with the paper's row read and the
 conditions left over checked (microseconds)."""
 
-MIN_BUDGET_S = 0.002
-"""The least a walk is given before the next cheapest shape answers (see :func:`walk_budget`)."""
-
 INTEREST_PROBE_SHARE = 0.05
 """A match of at least this share of the papers is checked paper by paper along the
 interest order; a narrower one is materialised first."""
 
-VIEW_CAP = 20_000
+VIEW_CAP = 100_000
 """A view is counted (to choose a plan) no further than this many papers."""
+
+FACET_CAP = 20_000
+"""A view its facets say entirely is counted from their lists no further than this."""
+
+FEW: bool | None = None
+"""For the property tests: what :func:`few` answers, whatever the sizes (``None``: ask)."""
 
 FORCE: str | None = None
 """For the property tests: the shape every sorted search takes (``walk_probe``,
@@ -68,19 +73,36 @@ def sorted_shape(
     return min(costs, key=lambda shape: costs[shape])
 
 
+class Costs(dict[str, float]):
+    """What each shape costs (microseconds), and for the walks among them the steps they
+    take before their first step along the order (:attr:`setup`)."""
+
+    def __init__(self, costs: dict[str, float], setup: dict[str, int] | None = None) -> None:
+        super().__init__(costs)
+        self.setup: dict[str, int] = setup or {}
+        """Per walk: the steps of materialising what it checks against (the view's list of
+        papers — an organization's, a tag's —, the match for ``walk_match``), about
+        :data:`LIST_STEPS` per id, added to its budget (a list of 11,000 papers at 1M
+        took the whole budget before the walk began)."""
+
+
+LIST_STEPS = 8
+"""Steps per id of materialising a list a walk checks against (measured: 4 to 15)."""
+
+
 def shape_costs(
     conn: sqlite3.Connection, run: Run, p: Plan, key: SortKey, limit: int | None
-) -> dict[str, float]:
+) -> Costs:
     """What each shape of a sorted query is expected to cost (microseconds): the match's
     share estimated from the newest papers, the view counted up to :data:`VIEW_CAP`."""
     assert p.table is not None
     walkable = limit is not None and walk_index(p, key) is not None
     if FORCE is not None:
         if FORCE == "view_sort" and limit is None:
-            return {"view_probe": 0.0}
+            return Costs({"view_probe": 0.0})
         if walkable or FORCE.startswith("view") or FORCE == "match_sort":
-            return {FORCE: 0.0}
-        return {"walk_match": 0.0}
+            return Costs({FORCE: 0.0})
+        return Costs({"walk_match": 0.0})
     papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
     share = max(estimated_share(run, p.table, p.match), 1 / papers)
     matched = share * papers
@@ -93,9 +115,13 @@ def shape_costs(
         "walk_match": matched * COST_MATERIALISE,
         "match_sort": matched * COST_ROW,
     }
+    # The chance that a paper of the view matches: the match's share of the library, or
+    # (when the match carries the view's own list as a facet: a tag) its share of the view.
+    inside = counted is not None and " IN (" in p.where and " IN (" not in p.walk_check()[0]
+    chance = min(1.0, matched / viewed) if inside else share
     if limit is not None:
         wanted = max(limit, 1)
-        questions = min(viewed, wanted / share)
+        questions = min(viewed, wanted / chance)
         costs["view_sort"] = viewed * COST_ROW + questions * probe
         if walkable:
             # Along the order, a page needs papers / viewed steps per paper of the view
@@ -103,12 +129,16 @@ def shape_costs(
             # status's range (the whole view, when the status is all it asks).
             ranged = p.status and key in STATUS_SORT_INDEX and p.where == "(p.status = ?)"
             length = viewed if ranged else float(papers)
-            steps = min(length, wanted * length / viewed / share)
+            steps = min(length, wanted * length / viewed / chance)
             costs["walk_probe"] = steps * COST_STEP + questions * probe
             costs["walk_match"] += steps * COST_STEP
     if not walkable:
         costs["walk_match"] += viewed * COST_ROW
-    return costs
+    listed = LIST_STEPS * int(viewed) if counted is not None and " IN (" in p.where else 0
+    setup = {"walk_probe": listed, "walk_match": LIST_STEPS * int(matched)}
+    if " IN (" in p.walk_check()[0]:
+        setup["walk_match"] += listed
+    return Costs(costs, setup)
 
 
 def newest_costs(conn: sqlite3.Connection, run: Run, p: Plan, limit: int) -> dict[str, float]:
@@ -153,7 +183,7 @@ def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]
         # Larger than the count goes: its share of the newest papers, for the estimate.
         newest = papers - SAMPLE
         sql = f"SELECT count(*) FROM paper p NOT INDEXED WHERE p.id > ? AND {p.where}"
-        sampled = budgeted(conn, run, sql, [newest, *p.params], BUDGET_S / 4)
+        sampled = budgeted(conn, run, sql, [newest, *p.params], count_budget())
         share = 1.0 if sampled is None else sampled[0] / min(SAMPLE, papers)
         viewed = max(float(VIEW_CAP), share * papers)
     else:
@@ -167,19 +197,11 @@ def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]
     }
 
 
-def walk_budget(left: dict[str, float]) -> float:
-    """How long (seconds) a walk may run when the other shapes ``left`` cost what they are
-    estimated to: what the cheapest of them costs (so a walk that was a poor guess costs
-    at most twice the best other answer), at least :data:`MIN_BUDGET_S`, at most
-    :data:`BUDGET_S`."""
-    if not left:
-        return BUDGET_S
-    return min(BUDGET_S, max(MIN_BUDGET_S, min(left.values()) / 1e6))
-
-
 def few(run: Run, viewed: int, wanted: int) -> bool:
     """Whether reading ``viewed`` papers and sorting them is cheaper than walking the sort
     index for ``wanted`` of them (spread along the order: papers / viewed steps each)."""
+    if FEW is not None:
+        return FEW
     papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
     steps = min(float(papers), max(wanted, 1) * papers / max(viewed, 1))
     return viewed * COST_ROW < steps * COST_STEP
@@ -187,74 +209,63 @@ def few(run: Run, viewed: int, wanted: int) -> bool:
 
 def view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
     """How many papers ``p.where`` holds, if fewer than :data:`VIEW_CAP` and counted
-    within a quarter of the budget; else ``None``."""
+    within :func:`count_budget`; else ``None``."""
     if p.where == "1":
         return None
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
-    counted = budgeted(conn, run, sql, [*p.params, VIEW_CAP], BUDGET_S / 4)
+    listed = _only_list(p.where)
+    if listed is not None:
+        # The view is one list of papers (an organization's, a tag's, a digest's): its
+        # ids counted from where they are listed, no paper looked up (an estimate: a
+        # list of several tags may name a paper twice).
+        sql = f"SELECT count(*) FROM ({listed} LIMIT ?)"
+    else:
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
+    counted = budgeted(conn, run, sql, [*p.params, VIEW_CAP], count_budget(p.where))
     return counted[0] if counted is not None and counted[0] < VIEW_CAP else None
 
 
+def _only_list(where: str) -> str | None:
+    """The ``SELECT`` of ``where`` when it is one condition ``(p.id IN (SELECT …))``."""
+    start = "(p.id IN ("
+    if not where.startswith(start + "SELECT ") or not where.endswith("))"):
+        return None
+    depth = 0
+    for at, char in enumerate(where[len(start) - 1 :], start=len(start) - 1):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return where[len(start) : at] if at == len(where) - 2 else None
+    return None
+
+
 def estimated_share(run: Run, table: str, match: str) -> float:
-    """The share of papers ``match`` finds, estimated from the newest :data:`SAMPLE` ids."""
+    """The share of papers ``match`` finds, estimated from the newest :data:`SAMPLE` ids;
+    when fewer than :data:`THIN` of them match (a tag's papers, which need not be the
+    newest: ``at`` in a tag's view was taken for one paper at 1M, and its 9,000 read and
+    sorted), counted instead (in the words index), no further than :data:`MATCH_CAP`."""
     newest = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
     if newest <= 0:
         return 0.0
     low = max(0, newest - SAMPLE)
     sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ? AND rowid > ?"
-    return int(run(sql, [match, low])[0][0]) / (newest - low)
+    sampled = int(run(sql, [match, low])[0][0])
+    if sampled >= THIN or newest - low < SAMPLE or table != "paper_words":
+        # (A phrase is not counted: its positions cost 40-50 ms to count at 1M.)
+        return sampled / (newest - low)
+    return match_size(run, table, match, MATCH_CAP) / newest
+
+
+def small_match(run: Run, table: str, match: str, cap: int) -> str | None:
+    """The ids ``match`` finds as a JSON list, when fewer than ``cap``; else ``None``
+    (the match is read once, no further than ``cap`` ids)."""
+    found = run(
+        f"SELECT json_group_array(rowid), count(*) FROM "
+        f"(SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)",
+        [match, cap],
+    )[0]
+    return str(found[0]) if int(found[1]) < cap else None
 
 
 def match_size(run: Run, table: str, match: str, cap: int) -> int:
     """How many papers ``match`` finds, counting no further than ``cap``."""
     sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)"
     return int(run(sql, [match, cap])[0][0])
-
-
-_OUTER: dict[int, tuple[sqlite3.Connection, Callable[[], int], int]] = {}
-"""Per connection (by ``id``; the entry holds the connection, so the id is never reused
-while it is here): the progress handler its owner installed, which a budgeted walk
-chains to and puts back (SQLite keeps one handler per connection). A reader thread's
-connection is registered once and lives as long as the window."""
-
-
-def set_progress_handler(conn: sqlite3.Connection, handler: Callable[[], int], every: int) -> None:
-    """Install ``handler`` on ``conn`` every ``every`` steps, kept across budgeted walks
-    (:class:`reader.worker.LibraryReader` stops superseded reads with it)."""
-    _OUTER[id(conn)] = (conn, handler, every)
-    conn.set_progress_handler(handler, every)
-
-
-class _OverBudget(Exception):
-    pass
-
-
-def budgeted(
-    conn: sqlite3.Connection,
-    run: Run,
-    sql: str,
-    params: Sequence[object],
-    budget: float | None = None,
-) -> list[int] | None:
-    """The ids ``sql`` selects, or ``None`` when it takes longer than ``budget`` seconds
-    (:data:`BUDGET_S` by default)."""
-    deadline = time.thread_time() + (BUDGET_S if budget is None else budget)
-    over = False
-
-    entry = _OUTER.get(id(conn))
-    outer = entry[1:] if entry is not None else None
-
-    def progress() -> int:
-        nonlocal over
-        over = time.thread_time() > deadline
-        return int(over) or (outer[0]() if outer is not None else 0)
-
-    conn.set_progress_handler(progress, 200)
-    try:
-        return [r[0] for r in run(sql, params)]
-    except sqlite3.OperationalError as exc:
-        if over and "interrupt" in str(exc):
-            return None
-        raise
-    finally:
-        conn.set_progress_handler(*(outer if outer is not None else (None, 0)))
