@@ -487,3 +487,22 @@ def test_a_killed_backup_to_a_file_is_cleaned_up_by_the_next(tmp_path: Path) -> 
     assert not dead.exists()
     assert other.exists()
     assert papers_in(target) == PAPERS
+
+
+def test_a_stopped_daily_backup_keeps_no_copy_and_says_so(tmp_path: Path) -> None:
+    """The window closing (its stop event set) ends the daily backup at its check's next
+    pause: no backup and no temporary copy are left, and the library is untouched."""
+    import threading
+
+    path = fill(tmp_path / "lib.sqlite")
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(backup.BackupCancelled):
+        backup.backup_if_due(path, today=date(2026, 11, 10), stop=stop)
+    assert backup.list_backups(path) == []
+    assert [p.name for p in backup.backup_folder(path).iterdir()] == []
+    assert papers_in(path) == PAPERS
+    # not stopped, the same call makes the day's checked copy
+    kept = backup.backup_if_due(path, today=date(2026, 11, 10), stop=threading.Event())
+    assert kept is not None
+    assert integrity(kept.path) == []

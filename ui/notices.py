@@ -74,7 +74,8 @@ class Notices(QObject):
         path = self._library_path
         # Aside, not on the writer: the copy reads through its own connection, and no edit
         # waits minutes behind it (ui.tasks).
-        self._tasks.run_aside(lambda: backup_if_due(path), done, failed)
+        stop = self._tasks.stopping
+        self._tasks.run_aside(lambda: backup_if_due(path, stop=stop), done, failed)
 
     def show_library_warnings(self, warnings: list[str]) -> None:
         """Say what is wrong with the library (damaged: read-only, with backups to restore)."""

@@ -17,7 +17,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -50,7 +50,10 @@ class TaskRunner(QObject):
         self._running = 0
         self._closed = False
         self._lock = threading.Lock()
-        self._aside: ThreadPoolExecutor | None = None
+        self._aside_turn = threading.Lock()  # aside jobs run one at a time
+        self.stopping = threading.Event()
+        """Set when the window closes: long aside work (the daily backup) stops at its next
+        pause and removes what it had not finished."""
         self._delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -92,9 +95,23 @@ class TaskRunner(QObject):
         """Run ``job()`` on a thread of its own (not the writer): for work that opens its
         own read-only connections and writes no library row, such as the daily backup.
         The callbacks arrive on the GUI thread, as :meth:`run`'s do."""
-        if self._aside is None:
-            self._aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papershelf-aside")
-        future = self._aside.submit(job)
+        future: Future[T] = Future()
+
+        def run() -> None:
+            with self._aside_turn:
+                if self.stopping.is_set() or not future.set_running_or_notify_cancel():
+                    future.cancel()
+                    return
+                try:
+                    future.set_result(job())
+                except BaseException as exc:
+                    future.set_exception(exc)
+
+        # A daemon thread: a job still copying when the window closes does not keep the
+        # process alive (the interpreter joins every ThreadPoolExecutor thread at exit, and
+        # a large library's backup copy and check take minutes). Its unfinished copy has a
+        # temporary name that the next start removes (reader.library.leftovers).
+        threading.Thread(target=run, name="papershelf-aside", daemon=True).start()
         self._running += 1
         if self._running == 1:
             self.idle_changed.emit(False)
@@ -129,11 +146,11 @@ class TaskRunner(QObject):
 
     def close(self) -> None:
         """Stop delivering results (the window is going away); work running aside (a
-        backup) finishes on its thread, the ones not started are dropped."""
+        backup) is told to stop (:attr:`stopping`) and never keeps the process alive, and
+        the aside jobs not started are dropped."""
         with self._lock:
             self._closed = True
-        if self._aside is not None:
-            self._aside.shutdown(wait=False, cancel_futures=True)
+        self.stopping.set()
 
 
 class ProgressTask(QObject):

@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -252,16 +253,34 @@ def backup_to(
     return target
 
 
+class BackupCancelled(Exception):
+    """The daily backup was stopped (its window is closing): no copy was kept."""
+
+
 def backup_if_due(
-    library_path: str | os.PathLike[str], *, today: date | None = None
+    library_path: str | os.PathLike[str],
+    *,
+    today: date | None = None,
+    stop: threading.Event | None = None,
 ) -> Backup | None:
     """Make today's daily backup (with the full check) unless it exists; ``None`` if not due.
 
     Cheap when not due: one ``stat`` of today's file name. An empty library is not backed
     up. Safe to call from any thread: it uses its own connections. Its checks yield to the
-    user (they wait at :data:`reader.yieldgate.GATE` between small chunks).
+    user (they wait at :data:`reader.yieldgate.GATE` between small chunks). Once ``stop``
+    is set, the next of those waits raises :class:`BackupCancelled`: an unfinished copy is
+    removed (a checked copy already in place stays), so a window closing during the check
+    of a large library is not kept open for minutes.
     """
-    from reader.yieldgate import pause
+    from reader.yieldgate import GATE
+
+    def pause() -> float:
+        if stop is not None and stop.is_set():
+            raise BackupCancelled("the daily backup was stopped")
+        waited = GATE.pause(cancelled=stop.is_set if stop is not None else lambda: False)
+        if stop is not None and stop.is_set():
+            raise BackupCancelled("the daily backup was stopped")
+        return waited
 
     library = Path(library_path).expanduser()
     day = today or date.today()

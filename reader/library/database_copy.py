@@ -49,7 +49,8 @@ def copy_database(
     (rollback journal, not WAL), runs ``prepare`` if given, and is checked with
     ``integrity_check`` (yielding at ``pause`` between its chunks, if given). Only a copy
     that passed (or any copy, with ``keep_damaged``) is flushed and renamed onto
-    ``target``; the integrity errors are returned either way. ``source`` must not be inside
+    ``target``; the integrity errors are returned either way. ``pause`` is called once more
+    before the rename: an exception it raises leaves no copy. ``source`` must not be inside
     a write transaction.
     """
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -78,6 +79,8 @@ def copy_database(
             destination.close()
         if errors and not keep_damaged:
             return errors
+        if pause is not None:  # the last point a stopped copy goes before it is kept
+            pause()
         sync_path(temporary)
         temporary.replace(target)
         sync_path(target.parent)

@@ -79,12 +79,19 @@ def integrity_errors(
 
     A file too damaged to be checked reports the error SQLite gave. With ``pause``, it is
     called every ``steps`` SQLite steps of the check (a background check waits there
-    while the user types: :func:`reader.yieldgate.pause`); the check then goes on.
+    while the user types: :func:`reader.yieldgate.pause`); the check then goes on. An
+    exception ``pause`` raises stops the check and is raised here (SQLite itself would
+    only say "interrupted").
     """
+    stopped: list[BaseException] = []
 
     def step() -> int:
         if pause is not None:
-            pause()
+            try:
+                pause()
+            except Exception as exc:  # handed back after SQLite has stopped the check
+                stopped.append(exc)
+                return 1  # stop
         return 0  # go on
 
     if pause is not None:
@@ -92,6 +99,8 @@ def integrity_errors(
     try:
         rows = conn.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
     except sqlite3.DatabaseError as exc:
+        if stopped:
+            raise stopped[0] from None
         if is_corruption(exc):
             return [str(exc)]
         raise
