@@ -202,6 +202,7 @@ def run(library: Path) -> dict[str, object]:
             sampler.take()
         collector.take()
         beat.start()
+        clock_at_start = time.perf_counter()  # CLOCK_MONOTONIC (Linux): as `perf -k` stamps
         started = time.monotonic()
         pressed = typist.press(keys)
         ok = _spin(
@@ -227,7 +228,7 @@ def run(library: Path) -> dict[str, object]:
             f"longest gaps [wall, GUI cpu, its wait for a core, others' cpu (ms), at s]: "
             f"{worst[name]}; "
             f"the other threads that ran most in them (CPU ms): {worst_threads[name]}; "
-            f"garbage collector: {pauses[name]}",
+            f"garbage collector: {pauses[name]}; gaps' 'at' counts from {clock_at_start:.3f}",
             file=sys.stderr,
             flush=True,
         )
