@@ -90,7 +90,7 @@ def _update_bulk(
             list(where_params),
         )
         conn.execute(f"UPDATE paper SET {set_sql} WHERE id IN {table}", list(set_params))
-        after = 0
+        after = -(2**63)  # below any rowid
         while True:
             (joined,) = conn.execute(
                 f"SELECT group_concat(id) FROM"
