@@ -8,7 +8,7 @@ its edit is in the file and the window has settled) is that scenario's stall, in
 Keys are sent the way a person types: ``QTest.keyClick`` on the focused widget, one key at
 a time, with the event loop running :data:`KEY_GAPS_S` (100–150 ms) between keys. Each
 scenario's edit is checked in the library file by a thread with a connection of its own
-(:class:`bench.stall_probe.FileWatch`), which notes how long after the key it arrived.
+(:class:`bench.stall_watch.FileWatch`), which notes how long after the key it arrived.
 
 Scenarios: rating one paper in All and in a title-sorted view; typing a one-letter and a
 two-word search; Ctrl+A and a rating, and its undo; a rating and a note typed while another
@@ -34,7 +34,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from bench.stall_probe import DialogAnswerer, FileWatch, GcWatch, Heartbeat, StackSampler
+from bench.stall_probe import Heartbeat, StackSampler
+from bench.stall_watch import DialogAnswerer, FileWatch, GcWatch
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK_S = 8.0
@@ -202,6 +203,7 @@ def run(library: Path) -> dict[str, object]:
             sampler.take()
         collector.take()
         beat.start()
+        clock_at_start = time.perf_counter()  # CLOCK_MONOTONIC (Linux): as `perf -k` stamps
         started = time.monotonic()
         pressed = typist.press(keys)
         ok = _spin(
@@ -227,7 +229,7 @@ def run(library: Path) -> dict[str, object]:
             f"longest gaps [wall, GUI cpu, its wait for a core, others' cpu (ms), at s]: "
             f"{worst[name]}; "
             f"the other threads that ran most in them (CPU ms): {worst_threads[name]}; "
-            f"garbage collector: {pauses[name]}",
+            f"garbage collector: {pauses[name]}; gaps' 'at' counts from {clock_at_start:.3f}",
             file=sys.stderr,
             flush=True,
         )

@@ -4,22 +4,16 @@
   ticks is the stall a user feels (wall time), and the GUI thread's own CPU time
   (``time.thread_time``) within that gap says how much of it the thread worked rather than
   waited (for a core on a busy machine, or for the interpreter lock).
-- :class:`FileWatch`: polls the library file from a thread and a connection of its own
-  (never the GUI thread: a ``count(*)`` over 100,000 rows there would be a stall the bench
-  made itself) and notes when an edit first reached the file.
 - :class:`StackSampler` (``PAPERSHELF_STALL_STACKS=1``): when the heartbeat is late, what
   the GUI thread's Python stack is, summed per scenario — where a stall comes from.
-- :class:`GcWatch`: the cyclic garbage collector's pauses (it stops every thread of the
-  process, whichever thread set it off).
-- :class:`DialogAnswerer`: accepts confirmations ("Rate 100,048 papers 2 stars?") the way a
-  user would, and records error messages.
+
+The file, the garbage collector and the dialogs are watched by :mod:`bench.stall_watch`.
 """
 
 from __future__ import annotations
 
 import faulthandler
 import os
-import sqlite3
 import tempfile
 import threading
 import time
@@ -82,12 +76,14 @@ class ThreadClocks:
         return cpu
 
     @staticmethod
-    def label(ident: int) -> str:
+    def label(ident: int, dump: str | None = None) -> str:
         """The thread's name and the innermost Papershelf function it is running (several
-        threads are called ``papershelf-reader``: the job tells them apart)."""
+        threads are called ``papershelf-reader``: the job tells them apart). ``dump``: the
+        stacks as :func:`_dump_stacks` read them (read now when not given)."""
         name = next((t.name for t in threading.enumerate() if t.ident == ident), str(ident))
         ours: list[str] = []  # Papershelf's functions on its stack, innermost first
-        for path, function in reversed(_frames(_dump_stacks(), ident)):  # no frame objects
+        stacks = _dump_stacks() if dump is None else dump
+        for path, function in reversed(_frames(stacks, ident)):  # no frame objects
             mine = f"{os.sep}reader{os.sep}" in path or f"{os.sep}ui{os.sep}" in path
             if mine and not path.endswith(f"{os.sep}worker.py"):
                 ours.append(f"{Path(path).stem}.{function}")
@@ -102,7 +98,9 @@ class ThreadClocks:
     ) -> list[tuple[str, float]]:
         """The ``top`` threads that used the most CPU between two samples (label, s)."""
         used = sorted(((after[i] - before[i], i) for i in after if i in before), reverse=True)[:top]
-        return [(cls.label(i), spent) for spent, i in used if spent >= 0.001]
+        used = [(spent, i) for spent, i in used if spent >= 0.001]
+        dump = _dump_stacks() if used else ""  # once for all of them
+        return [(cls.label(i, dump), spent) for spent, i in used]
 
 
 class Heartbeat:
@@ -161,6 +159,10 @@ class Heartbeat:
                 self.gap_threads[at] = ThreadClocks.busiest(self._last_threads, threads)
                 kept = {g[4] for g in self.gaps}
                 self.gap_threads = {a: t for a, t in self.gap_threads.items() if a in kept}
+            if time.perf_counter() - now > 0.0005:  # the bench's own bookkeeping (labels)
+                # is kept out of the next gap: it measures the window, not the bench
+                now, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
+                queued = self._queued()
         self._last, self._last_cpu, self._last_process = now, cpu, process
         self._last_queued = queued
         self._last_threads = threads
@@ -215,69 +217,8 @@ class Heartbeat:
         ]
 
 
-class FileWatch:
-    """Notes, from a thread of its own, when ``sql`` first returns ``expected``."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.reached_at: float | None = None
-        self.error: str | None = None
-        """The last error a look at the file met (said when the edit never arrives)."""
-
-    def one(self, sql: str, params: tuple[object, ...] = ()) -> object:
-        """The first column of the first row, read now (outside any scenario)."""
-        conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, isolation_level=None)
-        try:
-            row = conn.execute(sql, params).fetchone()
-        finally:
-            conn.close()
-        return None if row is None else row[0]
-
-    def expect(self, check: Callable[[Callable[..., object]], bool], every: float) -> None:
-        """Poll ``check(one)`` every ``every`` seconds until it holds."""
-        self.cancel()
-        self.reached_at = None
-        self.error = None
-        self._stop.clear()
-
-        def poll() -> None:
-            conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, isolation_level=None)
-
-            def one(sql: str, params: tuple[object, ...] = ()) -> object:
-                row = conn.execute(sql, params).fetchone()
-                return None if row is None else row[0]
-
-            try:
-                while not self._stop.is_set():
-                    try:
-                        if check(one):
-                            self.reached_at = time.monotonic()
-                            return
-                    except sqlite3.Error as exc:  # a writer checkpointing: look again
-                        self.error = str(exc)
-                    self._stop.wait(every)
-            except BaseException as exc:
-                self.error = f"{type(exc).__name__}: {exc}"
-                raise
-            finally:
-                conn.close()
-
-        self._thread = threading.Thread(target=poll, name="bench-file-watch", daemon=True)
-        self._thread.start()
-
-    @property
-    def reached(self) -> bool:
-        """Whether the expected value is in the file."""
-        return self.reached_at is not None
-
-    def cancel(self) -> None:
-        """Stop polling."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
+_DUMP_FD: int | None = None
+"""The in-memory file :func:`_dump_stacks` writes the stacks to (``-1``: none on this system)."""
 
 
 def _dump_stacks() -> str:
@@ -288,10 +229,19 @@ def _dump_stacks() -> str:
     and a ``QPainter`` kept past its ``paintEvent`` crashed the window ("endPaint() called
     with active painter", then a segmentation fault).
     """
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
-        faulthandler.dump_traceback(out, all_threads=True)
-        out.seek(0)
-        return out.read()
+    global _DUMP_FD
+    if _DUMP_FD is None:  # in memory: a file on a busy disk made the GUI thread wait
+        _DUMP_FD = os.memfd_create("papershelf-stacks") if hasattr(os, "memfd_create") else -1
+    if _DUMP_FD < 0:
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+            faulthandler.dump_traceback(out, all_threads=True)
+            out.seek(0)
+            return out.read()
+    os.ftruncate(_DUMP_FD, 0)
+    os.lseek(_DUMP_FD, 0, os.SEEK_SET)
+    faulthandler.dump_traceback(_DUMP_FD, all_threads=True)
+    size = os.lseek(_DUMP_FD, 0, os.SEEK_END)
+    return os.pread(_DUMP_FD, size, 0).decode("utf-8", "replace")
 
 
 def _frames(dump: str, ident: int) -> list[tuple[str, str]]:
@@ -351,80 +301,3 @@ class StackSampler:
         """Stop sampling."""
         self._stop.set()
         self._thread.join(2)
-
-
-class GcWatch:
-    """The garbage collector's pauses: the longest, and how many took over 5 ms."""
-
-    def __init__(self) -> None:
-        import gc
-
-        self._gc = gc
-        self._began = 0.0
-        self._began_cpu = 0.0
-        self.pauses: list[tuple[float, int, str, float]] = []
-        """(wall s, generation, thread, that thread's CPU s)."""
-        gc.callbacks.append(self._callback)
-
-    def _callback(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._began, self._began_cpu = time.perf_counter(), time.thread_time()
-            return
-        took = time.perf_counter() - self._began
-        if took > 0.005:
-            name = threading.current_thread().name
-            cpu = time.thread_time() - self._began_cpu
-            self.pauses.append((took, info.get("generation", -1), name, cpu))
-
-    def take(self) -> dict[str, object]:
-        """The pauses since the last call (and forget them)."""
-        pauses, self.pauses = self.pauses, []
-        longest = max(pauses, default=(0.0, -1, "", 0.0))
-        return {
-            "over_5ms": len(pauses),
-            "longest_ms": round(longest[0] * 1000, 1),
-            "its_cpu_ms": round(longest[3] * 1000, 1),
-            "generation": longest[1],
-            "thread": longest[2],
-            "total_ms": round(sum(p[0] for p in pauses) * 1000, 1),
-        }
-
-    def close(self) -> None:
-        """Stop listening."""
-        self._gc.callbacks.remove(self._callback)
-
-
-class DialogAnswerer:
-    """Accepts confirmations and records (and closes) error messages as they appear."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self.messages: list[str] = []
-        self._timer = QTimer()
-        self._timer.setInterval(20)
-        self._timer.timeout.connect(self._look)
-        self._timer.start()
-
-    def _look(self) -> None:
-        from PySide6.QtWidgets import QApplication, QMessageBox
-
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QMessageBox) and widget.isVisible():
-                buttons = widget.standardButtons()
-                text = widget.text()
-                accept = [
-                    b
-                    for b in widget.buttons()
-                    if widget.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
-                ]
-                if buttons & QMessageBox.StandardButton.Yes:
-                    widget.done(QMessageBox.StandardButton.Yes.value)
-                elif accept and widget.icon() == QMessageBox.Icon.Question:
-                    accept[0].click()  # a question with its own verb ("Rate", "Mark as Read")
-                else:
-                    self.messages.append(text)
-                    widget.done(QMessageBox.StandardButton.Ok.value)
-                owner = widget.parentWidget()
-                if owner is not None:  # as a window manager would after a dialog closes
-                    owner.window().activateWindow()

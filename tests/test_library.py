@@ -85,6 +85,13 @@ def test_status_and_unknown_papers(filled: Library) -> None:
         filled.set_status([first, 999], Status.READ)
     assert filled.paper(first).status is Status.QUEUE  # nothing half-done
     assert filled.view_counts().by_status[Status.QUEUE] == 1
+    many = filled.paper_ids()
+    unknown = [max(many) + n for n in (7, 1, 5, 3, 2, 6, 4)]
+    with pytest.raises(PaperNotFoundError) as raised:  # the first five unknown, in order
+        filled.set_rating([*many, *unknown, unknown[0]], 2)
+    shown = ", ".join(str(i) for i in sorted(unknown)[:5])
+    assert str(raised.value) == f"there is no paper with id {shown}"
+    assert filled.count(PaperFilter(search="rating:2")) == 0
 
 
 def test_tags_are_case_insensitively_unique_and_searchable(filled: Library) -> None:

@@ -48,3 +48,24 @@ def test_a_sampled_threads_stack_is_read_and_its_locals_die_when_it_returns() ->
         assert alive[0]() is None  # nothing of the sample kept the frame's locals
     finally:
         gc.enable()
+
+
+def test_each_stack_dump_holds_one_dump_of_every_thread() -> None:
+    """The dumps reuse one in-memory file: each read is that dump alone, never the last
+    one's tail (a shorter dump after a longer one)."""
+    from bench.stall_probe import _dump_stacks
+
+    stop = threading.Event()
+    extra = [threading.Thread(target=stop.wait, args=(10,)) for _ in range(3)]
+    for thread in extra:
+        thread.start()
+    try:
+        longer = _dump_stacks()
+    finally:
+        stop.set()
+        for thread in extra:
+            thread.join(10)
+    shorter = _dump_stacks()
+    assert longer.count("Current thread") == shorter.count("Current thread") == 1
+    assert longer.count("Thread 0x") == shorter.count("Thread 0x") + 3
+    assert f"0x{threading.get_ident():016x}" in shorter

@@ -104,12 +104,15 @@ class CitationCacheFiller(QObject):
     def _find_backlog(self) -> None:
         if self._closed:
             return
-        from reader.cite.cached import cache_style  # citeproc-py: not at the window's start
-
-        store = cache_style(self._style_id(), True)
+        style_id = self._style_id()
 
         def job(library: Library) -> array[int]:
-            return uncached_papers(library, self.cache(), store)
+            # citeproc-py, lxml and some fifty modules load here, on the reader thread:
+            # on the GUI thread this import was a 40-60 ms stall 15 s after the window
+            # opened (in the middle of whatever the user was doing).
+            from reader.cite.cached import cache_style
+
+            return uncached_papers(library, self.cache(), cache_style(style_id, True))
 
         self._queries_of().run("cache-backlog", job, self._found, self._failed)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import threading
 from pathlib import Path
 
 import bibtexparser
@@ -313,6 +315,39 @@ def test_papers_never_rendered_are_rendered_in_the_background_in_chunks(
         expected = format_citations(citation_records(library, ids), "apa", html=True)
     assert QGuiApplication.clipboard().mimeData().html() == "".join(f"<p>{e}</p>" for e in expected)
     assert len(copied.split("\n\n")) == len(ids)
+
+
+class _ImportWatch:
+    """A finder that notes which thread asks for a module (and finds nothing itself)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.threads: list[str] = []
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
+        if fullname == self.name:
+            self.threads.append(threading.current_thread().name)
+
+
+def test_the_background_fill_loads_citeproc_on_the_reader_thread_not_the_gui_thread(
+    qtbot: QtBot, make_window: WindowFactory, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading citeproc-py (some fifty modules) on the GUI thread was a 40-60 ms stall 15 s
+    after the window opened; the backlog's reader job loads it instead."""
+    import ui.citecache
+
+    monkeypatch.setattr(ui.citecache, "IDLE_MS", 50)
+    monkeypatch.setattr(ui.citecache, "GATE", YieldGate())
+    monkeypatch.delitem(sys.modules, "reader.cite.cached", raising=False)
+    watch = _ImportWatch("reader.cite.cached")
+    monkeypatch.setattr(sys, "meta_path", [watch, *sys.meta_path])
+    window = make_window()
+    filler = window.citations.cache
+    stored: list[int] = []
+    filler.filled.connect(stored.append)
+    qtbot.waitUntil(lambda: bool(stored) and filler.pending == 0, timeout=WAIT_MS)
+    assert watch.threads, "the backlog never loaded the citation modules"
+    assert threading.main_thread().name not in watch.threads
 
 
 def test_the_background_fill_prunes_entries_of_keys_no_paper_has(

@@ -142,6 +142,39 @@ def test_bulk_edits_ask_first_and_undo_and_redo_are_one_transaction_each(
     assert len([s for s in statements if s.strip().upper() == "COMMIT"]) == 1
 
 
+def test_a_bulk_rating_in_all_rereads_no_ids_and_only_the_rows_shown(
+    qtbot: QtBot, make_window: WindowFactory, lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+A then 2 in All (sorted by date added): a rating cannot move papers in or out
+    of All or reorder it, so the ids are not read again, and the list reads back only the
+    rows it paints (one page), not a row per paper rated."""
+    count = CONFIRM_ABOVE + 1_200
+    with Library(lib_path) as library:
+        fill_library(library, count)
+    window = make_window()
+    window.sidebar.select_key(ALL)
+    settle(qtbot, window)
+    monkeypatch.setattr(QMessageBox, "exec", lambda _box: QMessageBox.StandardButton.Yes)
+    window.paper_list.setFocus()
+    qtbot.keyClick(window.paper_list, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, window)
+    assert len(window.selected_ids()) == count
+    gui: list[str] = []
+    reader: list[str] = []
+    window.library.connection.set_trace_callback(gui.append)
+    _trace_reader(window, reader)
+    rows_before = window.model.rows_fetched
+    press(qtbot, window, Qt.Key.Key_2)
+    assert window.model.index(0, 1).data() == "★★☆☆☆"  # the shown rows are read again…
+    window.library.connection.set_trace_callback(None)
+    assert window.model.rows_fetched - rows_before <= window.model.PAGE  # …and only those
+    queried = [s for s in gui + reader if s.lstrip().upper().startswith("SELECT P.ID FROM")]
+    assert queried == []
+    assert len(window.selected_ids()) == count  # the selection that made it stays
+    with Library(lib_path) as library:
+        assert library.count(PaperFilter(search="rating:2")) == count
+
+
 def test_edits_under_another_programs_lock_wait_and_are_applied(
     qtbot: QtBot, make_window: WindowFactory, papers: Path
 ) -> None:
