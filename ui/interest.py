@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 
 from reader.library import Changes, Library, LibraryError
+from reader.library.for_you import has_signal
 from reader.ranking import state
 from ui.operations import ChangeBus, Operation, OperationRunner
 
@@ -41,6 +42,9 @@ did not write)."""
 
 COLD_START = "Rate or queue a few papers and Papershelf learns what you like."
 """What "For you" says while there is no model (it shows no papers rather than fake scores)."""
+LEARNING = "Learning what you like from the papers you rated, moved and tagged…"
+"""What it says while the first model is being made from signals the reader already gave
+(a first refit of a large library takes a while: the reader is not asked for signals again)."""
 
 
 def for_you_empty_text(library: Library) -> str:
@@ -52,8 +56,17 @@ def for_you_empty_text(library: Library) -> str:
     if current.fitted_at is None:
         if current.positives and current.message:  # liked everything: nothing to contrast
             return f"{current.message[:1].upper()}{current.message[1:]}."
+        if current.message is None and _has_signal(library):  # no fit has finished yet
+            return LEARNING
         return COLD_START
     return "Nothing left for you in the inbox: every paper there is rated or tagged."
+
+
+def _has_signal(library: Library) -> bool:
+    try:
+        return has_signal(library)
+    except LibraryError:
+        return False
 
 
 class InterestService(QObject):

@@ -113,3 +113,16 @@ def _page(
         sql += " LIMIT ? OFFSET ?"
         params = [*params, -1 if limit is None else limit, offset]
     return [r[0] for r in library.connection.execute(sql, params)]
+
+
+def has_signal(library: Library) -> bool:
+    """Whether the reader has done anything the interest model learns from: rated, moved
+    out of the inbox, tagged or dismissed a paper (what a first refit will use). Each test
+    reads the first row of an index, so it is instant at a million papers."""
+    rows = library._query(  # errors come back as LibraryError
+        "SELECT EXISTS (SELECT 1 FROM paper WHERE rating > 0) "
+        "OR EXISTS (SELECT 1 FROM paper WHERE status IN "
+        f"({', '.join(repr(s.value) for s in Status if s is not Status.INBOX)})) "
+        "OR EXISTS (SELECT 1 FROM paper_tag) OR EXISTS (SELECT 1 FROM not_interested)"
+    )
+    return bool(rows[0][0])
