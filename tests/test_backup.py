@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -506,3 +507,66 @@ def test_a_stopped_daily_backup_keeps_no_copy_and_says_so(tmp_path: Path) -> Non
     kept = backup.backup_if_due(path, today=date(2026, 11, 10), stop=threading.Event())
     assert kept is not None
     assert integrity(kept.path) == []
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_backup_first_removes_copies_left_by_a_quit_or_a_kill(tmp_path: Path) -> None:
+    """A 5 GB temporary left by a Papershelf that quit mid-copy goes when the next backup
+    starts, even if that one is stopped in turn (they would pile up otherwise)."""
+    import threading
+
+    path = fill(tmp_path / "lib.sqlite")
+    folder = backup.ensure_folder(path)
+    left = folder / f".library-2026-11-09.sqlite.{_dead_pid()}.tmp"
+    left.write_bytes(b"half a copy")
+    journal = left.with_name(left.name + "-journal")
+    journal.write_bytes(b"")
+    mine = folder / f".library-2026-11-09.sqlite.{os.getpid()}.tmp"  # a live process's
+    mine.write_bytes(b"being written")
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(backup.BackupCancelled):
+        backup.backup_if_due(path, today=date(2026, 11, 10), stop=stop)
+    assert not left.exists()
+    assert not journal.exists()
+    assert mine.exists()
+
+
+COPY_AT_EXIT = """
+import sys, threading
+from pathlib import Path
+from reader.library.database_copy import copy_database, read_only
+
+never = threading.Event()
+started = threading.Event()
+
+def prepare(_copy):
+    started.set()
+    never.wait()  # a copy still running when the program ends
+
+def run():
+    with read_only(Path(sys.argv[1])) as source:
+        copy_database(source, Path(sys.argv[2]), prepare=prepare)
+
+threading.Thread(target=run, daemon=True).start()
+started.wait(30)
+print("copying", flush=True)
+"""
+
+
+def test_a_copy_still_running_at_exit_leaves_no_temporary(tmp_path: Path) -> None:
+    path = fill(tmp_path / "lib.sqlite")
+    target = tmp_path / "copy.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-c", COPY_AT_EXIT, str(path), str(target)],
+        check=False, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "copying"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".copy")) == []
+    assert not target.exists()

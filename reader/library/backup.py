@@ -207,6 +207,7 @@ def make_backup(
     target = folder / backup_name(kind, moment)
     if kind != DAILY:
         target = unique_path(target)
+    _remove_stale_temporaries(folder)  # a quit or a kill mid-copy left a full-size file
     with read_only(library) as source:
         errors = copy_database(source, target, verify=verify, pause=pause)
     if errors:
@@ -255,6 +256,17 @@ def backup_to(
 
 class BackupCancelled(Exception):
     """The daily backup was stopped (its window is closing): no copy was kept."""
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Delete the copies in ``folder`` left by a Papershelf that quit or was killed while
+    copying (``.NAME.<pid>.tmp`` of a process that is gone): at a million papers each is
+    5 GB, and a reader who quits during a few daily backups would otherwise pile them up
+    until a backup finishes."""
+    with contextlib.suppress(OSError):
+        for child in folder.iterdir():
+            if is_copy_temporary(child) and child.is_file() and not child.is_symlink():
+                remove_stale_copy(child)
 
 
 def backup_if_due(

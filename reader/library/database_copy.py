@@ -11,6 +11,7 @@ kill at any moment leaves either no copy or a good one.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import sqlite3
@@ -31,6 +32,19 @@ from reader.library.errors import (
 
 BACKUP_TIMEOUT = 30.0
 """Seconds a copy waits for a library that stays locked before giving up."""
+
+_IN_FLIGHT: set[Path] = set()
+"""The temporaries of the copies running in this process (see :func:`_remove_in_flight`)."""
+
+
+@atexit.register
+def _remove_in_flight() -> None:
+    """At exit, delete the temporaries of copies still running on daemon threads (the
+    window's daily backup when the reader quits mid-copy): the copy would never be kept,
+    and at a million papers it is 5 GB. (On POSIX a file being written can be deleted;
+    where it cannot, the next backup removes it, its process being gone.)"""
+    for temporary in list(_IN_FLIGHT):
+        remove_database(temporary)
 
 
 def copy_database(
@@ -55,6 +69,7 @@ def copy_database(
     """
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     remove_database(temporary)
+    _IN_FLIGHT.add(temporary)
     deadline = time.monotonic() + timeout
 
     def progress(status: int, remaining: int, total: int) -> None:
@@ -100,6 +115,7 @@ def copy_database(
     except OSError as exc:
         raise BackupError(f"cannot write the backup {target}: {exc.strerror or exc}") from None
     finally:
+        _IN_FLIGHT.discard(temporary)
         if not kept:
             remove_database(temporary)
 
