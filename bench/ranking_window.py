@@ -17,7 +17,8 @@ the writer in chunks. While it runs:
 The measurement ends when that first refit has written its scores. With ``quiet`` the
 reader does nothing else while the refit runs (only the heartbeat ticks): the stall that
 is the refit's own, its work in the learner's child process and its score writes. With
-``edits`` only the ratings are made (every :data:`EDIT_EVERY_S`), no searches: how long
+``edits`` only the ratings are made (every :data:`EDIT_EVERY_S`), no searches (``edits:N``:
+N of them with the learner stopped, no refit, to compare with): how long
 the reader's own edit takes to reach the file while the refit learns and stores its
 scores (a search of a million papers would stall the window by itself, issue #14). With
 ``alone`` it is ``quiet`` with the window's citation-cache filler stopped first: at a
@@ -215,6 +216,10 @@ def _status_mb(field: str) -> float:
 if __name__ == "__main__":
     mode = sys.argv[2] if len(sys.argv) > 2 else "0"
     alone = mode == "alone"
-    quiet, edits = mode == "quiet" or alone, mode == "edits"
-    control = 0 if quiet or edits else int(mode)
+    # "edits:N": N ratings as in "edits" with the learner stopped (the control of "edits")
+    quiet, edits = mode == "quiet" or alone, mode == "edits" or mode.startswith("edits:")
+    if mode.startswith("edits:"):
+        control = int(mode.partition(":")[2])
+    else:
+        control = 0 if quiet or edits else int(mode)
     print(json.dumps(measure(Path(sys.argv[1]), control, quiet=quiet, edits=edits, alone=alone)))
