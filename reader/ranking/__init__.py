@@ -66,13 +66,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reader.library.interest import (
-    InterestState,
-    for_you_count,
-    for_you_ids,
-    scores,
-    state,
-)
+from reader.library.interest import InterestState, for_you_count, for_you_ids, state
+from reader.library.interest_scores import scores
 
 if TYPE_CHECKING:
     from reader.library.store import Library
@@ -137,7 +132,7 @@ def refresh(library: Library) -> InterestState:
     model); otherwise only scores papers that have no score yet. A library that refuses
     writes is left as it is. Returns the model's state.
     """
-    from reader.library import interest
+    from reader.library import interest, interest_scores
     from reader.library.interest_cache import FeatureCache, cache_path
     from reader.ranking.refit import load_model, refit, score_new
     from reader.ranking.signals import Signals
@@ -155,7 +150,7 @@ def refresh(library: Library) -> InterestState:
             refit(library, cache).apply(library)
             cache.set_meta("signals", fingerprint.encode())
         elif model is not None:
-            unscored = interest.unscored_ids(library)
+            unscored = interest_scores.unscored_ids(library)
             update = score_new(library, cache, unscored) if unscored else None
             if update is not None:
                 update.apply(library)

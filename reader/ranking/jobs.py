@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.library import interest
+from reader.library import interest, interest_scores
 from reader.library.interest_cache import FeatureCache, cache_path
 from reader.library.store import Library
 from reader.ranking.update import InterestUpdate, Stored
@@ -135,7 +135,7 @@ def store(path: str, update: InterestUpdate) -> Stored:
     from reader.ranking.child import at_full_priority
 
     def write() -> Stored:
-        with interest.open_score_writer(path) as library:
+        with interest_scores.open_score_writer(path) as library:
             return update.store(library)
 
     stored: Stored = at_full_priority(write)
@@ -166,7 +166,7 @@ def catch_up_job(path: str) -> CatchUp:
         # refit. Without a liked paper that only writes the "not enough signal" state.
         if stored is None or stored.decode() != signals or model is None:
             return CatchUp(refit=True)
-        return CatchUp(refit=False, unscored=tuple(interest.unscored_ids(library)))
+        return CatchUp(refit=False, unscored=tuple(interest_scores.unscored_ids(library)))
 
 
 def warm_up_job() -> None:

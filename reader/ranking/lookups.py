@@ -11,7 +11,7 @@ import heapq
 
 import numpy as np
 
-from reader.library import interest
+from reader.library import interest, interest_scores
 from reader.library.errors import PaperNotFoundError
 from reader.library.interest_cache import FeatureCache
 from reader.library.store import Library
@@ -66,6 +66,6 @@ def explain(library: Library, cache: FeatureCache, paper_id: int, *, limit: int 
         return Explanation(paper_id, None, (), message)
     corpus = Corpus(library, cache)
     vector = corpus.vectors([paper_id])
-    stored = interest.scores(library, [paper_id]).get(paper_id)
+    stored = interest_scores.scores(library, [paper_id]).get(paper_id)
     score = float(model.score(vector)[0]) if stored is None else stored
     return Explanation(paper_id, score, tuple(model.reasons(texts[0], vector, limit)))

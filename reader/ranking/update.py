@@ -19,7 +19,7 @@ writer. This is the one exception to "one writer for every write" (DESIGN.md), a
   at most one short transaction. Those writes run at the window's CPU priority
   (:func:`~reader.ranking.child.at_full_priority`), so a low-priority child descheduled
   mid-transaction cannot hold the lock against the user.
-- Most rows update a score already stored (:func:`interest.write_scores`' ``stored``),
+- Most rows update a score already stored (:func:`interest_scores.write_scores`' ``stored``),
   which reads only the score table and its indexes, never the paper table; the rows go
   best first, so the indexes are updated in runs of neighbouring entries.
 - A crash or a close in the middle leaves a consistent file: each transaction is whole,
@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reader.library import interest
+from reader.library import interest, interest_scores
 from reader.library.interest import InterestState
 from reader.library.model import Changes
 from reader.library.store import Library
@@ -132,7 +132,7 @@ class InterestUpdate:
         state = self.state
         if state is not None and state.fitted_at is None:
             library.ensure_file_present()
-            gone = interest.clear_scores(library, state)
+            gone = interest_scores.clear_scores(library, state)
             return Stored(np.array(sorted(gone.paper_ids), dtype=np.int64), state, 1)
         # Best first: the two score indexes are then updated in runs of neighbouring
         # entries (old and new scores are close), and a store cut short has written the
@@ -144,14 +144,14 @@ class InterestUpdate:
         changed: list[np.ndarray] = []
         transactions, longest = 0, 0.0
         if self.complete:  # scores of papers this refit did not score go first
-            stored = np.fromiter(interest.scored_ids(library), dtype=np.int64)
+            stored = np.fromiter(interest_scores.scored_ids(library), dtype=np.int64)
             known = _members(ids, stored)
             drop = np.setdiff1d(stored, ids)
             del stored
             for start in range(0, drop.size, MAX_CHUNK):
                 part = drop[start : start + MAX_CHUNK]
                 library.ensure_file_present()
-                interest.write_scores(library, (), drop=part.tolist())
+                interest_scores.write_scores(library, (), drop=part.tolist())
                 changed.append(part)
                 transactions += 1
                 sleep(PAUSE_S)
@@ -165,7 +165,7 @@ class InterestUpdate:
             ).tolist()
             library.ensure_file_present()
             began = time.perf_counter()
-            written = interest.write_scores(
+            written = interest_scores.write_scores(
                 library,
                 [row for row, old in zip(rows, part_known.tolist(), strict=True) if not old],
                 stored=[row for row, old in zip(rows, part_known.tolist(), strict=True) if old],

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from reader import ranking
 from reader.importer import Importer
-from reader.library import Library, PaperFilter, Status, interest, rule_application, rules
+from reader.library import (
+    Library,
+    PaperFilter,
+    Status,
+    interest,
+    interest_scores,
+    rule_application,
+    rules,
+)
 from reader.ranking.refit import NO_SIGNAL
 from reader.ranking.signals import Signals
 from tests.conftest import DigestWriter
@@ -143,7 +151,7 @@ def test_for_you_keeps_papers_only_rules_tagged(
     everything = {images, graphs, speech}
     assert set(interest.for_you_ids(library)) == everything
     assert interest.for_you_count(library) == 3
-    assert set(interest.scores(library, [images, graphs]).keys()) == {images, graphs}
+    assert set(interest_scores.scores(library, [images, graphs]).keys()) == {images, graphs}
     in_gen = PaperFilter(tag="gen")
     assert set(interest.for_you_ids(library, in_gen)) == {images, graphs}
     assert interest.for_you_count(library, in_gen) == 2

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from reader import ranking
-from reader.library import Changes, Library, interest
+from reader.library import Changes, Library, interest_scores
 from reader.library.interest_cache import cache_path
 from reader.ranking import jobs
 from reader.ranking.learner import REFIT_NICENESS, Learner
@@ -35,7 +35,7 @@ def _like_math(library: Library) -> None:
 
 
 def _stored(library: Library) -> dict[int, float]:
-    return interest.scores(library, library.paper_ids())
+    return interest_scores.scores(library, library.paper_ids())
 
 
 def test_stored_scores_are_the_refits_own_and_rank_for_you_the_same(corpus: Library) -> None:
@@ -73,7 +73,7 @@ def test_the_lock_is_free_between_any_two_score_transactions(corpus: Library) ->
         edits.append(1)
 
     try:
-        with interest.open_score_writer(corpus.path) as writer:
+        with interest_scores.open_score_writer(corpus.path) as writer:
             stored = update.store(writer, first_chunk=20, hold_s=0.0, sleep=between)
     finally:
         other.close()
@@ -97,7 +97,7 @@ def test_a_store_stopped_half_way_keeps_the_old_state_and_the_next_start_refits(
         if calls[0] == 3:
             raise Stop
 
-    with interest.open_score_writer(corpus.path) as writer, pytest.raises(Stop):
+    with interest_scores.open_score_writer(corpus.path) as writer, pytest.raises(Stop):
         update.store(writer, first_chunk=25, hold_s=0.0, sleep=die_after_three)
     # Three whole transactions went in, the state did not: the library names the refit
     # before, and every stored score is one of the two refits' own.
@@ -151,7 +151,7 @@ def test_a_paper_deleted_before_its_score_is_stored_gets_none(corpus: Library) -
     with corpus.transaction() as conn:  # what deleting a paper does, whoever deletes it
         conn.execute("DELETE FROM paper WHERE id = ?", [gone])
     assert gone not in corpus.paper_ids()
-    with interest.open_score_writer(corpus.path) as writer:
+    with interest_scores.open_score_writer(corpus.path) as writer:
         update.store(writer)
     assert gone not in _stored(corpus)
     assert len(_stored(corpus)) == update.ids.size - 1

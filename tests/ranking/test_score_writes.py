@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Digest
-from reader.library import Library, interest
+from reader.library import Library, interest, interest_scores
 from reader.library.ingest import SourceFile, record_digest
 from reader.ranking.refit import InterestUpdate
 from tests.factories import entry
@@ -53,7 +53,7 @@ def test_each_chunk_marks_exactly_the_candidates(
         complete=True,
     )
     update.store(library, first_chunk=chunk, hold_s=0.0, sleep=lambda _s: None)
-    assert interest.scores(library, all_ids).keys() == set(ids)
+    assert interest_scores.scores(library, all_ids).keys() == set(ids)
     chosen = set(candidates)
     expected = [i for i in ids if i in chosen]
     shown = interest.for_you_ids(library)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.library import Library, LibraryError, interest
+from reader.library import Library, LibraryError, interest, interest_scores
 
 ROOT = Path(__file__).resolve().parents[2]
 _SQL_CALLS = {"execute", "executemany", "executescript"}
@@ -41,7 +41,7 @@ def test_a_snapshot_keeps_seeing_the_state_it_began_with(tmp_path: Path) -> None
         first = interest.state(writer)
         with interest.open_snapshot(path) as snapshot:
             assert interest.state(snapshot) == first
-            interest.clear_scores(writer, interest.InterestState(generation=7, message="x"))
+            interest_scores.clear_scores(writer, interest.InterestState(generation=7, message="x"))
             assert interest.state(writer).generation == 7
             assert interest.state(snapshot) == first  # the writer's commit is not seen
         with interest.open_snapshot(path) as later:
