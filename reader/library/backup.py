@@ -335,6 +335,7 @@ def rotate(folder: Path, keep: int = KEEP) -> None:
     library before an upgrade, a restore or a repair, a damaged library, a backup the
     user asked for — and its name was shown to the user: it is never deleted silently.
     """
+    _remove_stale_temporaries(folder)
     daily: list[Backup] = []
     try:
         children = list(folder.iterdir())
@@ -342,7 +343,6 @@ def rotate(folder: Path, keep: int = KEEP) -> None:
         return
     for child in children:
         if is_copy_temporary(child):
-            remove_stale_copy(child)
             continue
         backup = parse_backup(child)
         if backup is not None and backup.kind == DAILY:
