@@ -5,7 +5,7 @@ writes rows into it as the older Papershelf did, closes it, and opens it with
 :class:`~reader.library.Library`, which runs the migration under test and every one after
 it::
 
-    conn = library_before(tmp_path / "old.sqlite", schema.FACET_WRITES_SCRIPT)
+    conn = library_before(tmp_path / "old.sqlite", migrations_facets.FACET_WRITES)
     conn.executemany("INSERT INTO paper (title_key, title, first_seen) VALUES (?, ?, ?)", rows)
     conn.close()
     with Library(tmp_path / "old.sqlite") as library:

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Entry
-from reader.library import Library, citekeys, schema
+from reader.library import Library, citekeys, migrations_base, migrations_search
 from reader.library.paper_merge import PaperMerge, merge_papers, split_papers
 from tests.cite.conftest import add_papers
 from tests.schema_before import library_before
@@ -69,7 +69,7 @@ def _fill(library: Library) -> None:
 
 def test_a_fill_cut_short_and_then_an_import_leaves_no_paper_unkeyed(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    _library_before(path, schema._CITEKEY, papers=7)
+    _library_before(path, migrations_base.CITEKEY, papers=7)
     with Library(path) as library:  # upgraded; the keys are the window's job
         assert citekeys.missing(library)
         citekeys.assign_missing_chunk(library, limit=3)  # the window quit after one chunk
@@ -87,7 +87,7 @@ def test_a_fill_cut_short_and_then_an_import_leaves_no_paper_unkeyed(tmp_path: P
 
 def test_the_upgrade_lists_exactly_the_papers_without_a_key(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    _library_before(path, schema._CITEKEY_MISSING, papers=6)
+    _library_before(path, migrations_search.CITEKEY_MISSING, papers=6)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.executemany(
         "INSERT INTO citekey (paper_id, key) VALUES (?, ?)", [(2, "two"), (5, "five"), (99, "x")]
@@ -122,7 +122,7 @@ def test_the_list_follows_every_writer(steps: list[tuple[str, int]]) -> None:
     listed papers are exactly those without a key."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "old.sqlite"
-        _library_before(path, schema._CITEKEY, papers=4)
+        _library_before(path, migrations_base.CITEKEY, papers=4)
         with Library(path) as library:
             merges: list[PaperMerge] = []
             for step, pick in steps:

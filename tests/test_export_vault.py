@@ -416,10 +416,10 @@ def test_a_vault_exported_by_an_older_papershelf_is_taken_over(
 
 
 def test_a_library_of_the_previous_schema_gains_the_vault_table(tmp_path: Path) -> None:
-    from reader.library import schema
+    from reader.library import migrations_base, schema
 
     path = tmp_path / "old.sqlite"
-    library_before(path, schema._VAULT).close()
+    library_before(path, migrations_base.VAULT).close()
     with Library(path) as library:
         assert library.schema_version == schema.SCHEMA_VERSION
         ids = add_papers(library, ["Migrated"])

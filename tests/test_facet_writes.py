@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library, PaperFilter, SortKey, Status, schema, words
+from reader.library import Library, PaperFilter, SortKey, Status, migrations_facets, schema, words
 from reader.library.ingest import SourceFile, record_digest
 from reader.query import FACET
 from tests.schema_before import library_before
@@ -179,7 +179,7 @@ def test_a_rating_leaves_the_text_tokens_alone(tmp_path: Path) -> None:
 
 def test_an_upgraded_library_keeps_its_index(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = library_before(path, schema.FACET_WRITES_SCRIPT)
+    conn = library_before(path, migrations_facets.FACET_WRITES)
     conn.executemany(
         "INSERT INTO paper (title_key, title, abstract, first_seen, status, rating) "
         "VALUES (?, ?, ?, ?, ?, ?)",

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library, schema
+from reader.library import Library, migrations_facets, schema
 from reader.library.ingest import SourceFile, record_digest
 from reader.query import PaperFilter
 from tests.schema_before import library_before
@@ -68,7 +68,7 @@ def test_a_new_library_seeks_segments_on_the_connection_that_made_it(tmp_path: P
 
 def test_an_upgrade_drops_the_statistics_of_an_empty_library_at_once(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = library_before(path, schema.SCALE14_FTS_STATS_SCRIPT)
+    conn = library_before(path, migrations_facets.SCALE14_FTS_STATS)
     stale = conn.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'paper_fts_data'").fetchone()
     assert stale == ("2",)  # what the empty library's ANALYZE recorded
     assert _plans(conn)["paper_fts"].startswith("SCAN")  # and what it made of it
@@ -82,7 +82,7 @@ def test_an_upgrade_drops_the_statistics_of_an_empty_library_at_once(tmp_path: P
 
 def test_an_upgrade_without_any_statistics_table_opens(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = library_before(path, schema.SCALE14_FTS_STATS_SCRIPT)
+    conn = library_before(path, migrations_facets.SCALE14_FTS_STATS)
     conn.execute("DROP TABLE sqlite_stat1")  # a tool may have
     conn.close()
     with Library(path) as library:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library, citekeys, paper_ids, schema
+from reader.library import Library, citekeys, migrations_search, paper_ids
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.paper_merge import merge_papers, split_papers
 from reader.library.trash import empty_trash, trash_papers
@@ -59,13 +59,13 @@ def test_the_upgrade_starts_the_mark_above_every_id_still_recorded(library: Libr
             "INSERT INTO export_file (folder, paper_id, name, sha256, exported_at) "
             "VALUES ('/vault', 77, 'n.md', 'x', 'now')"
         )
-    library.connection.executescript(f"BEGIN; {schema._PAPER_ID_MARK} COMMIT;")
+    library.connection.executescript(f"BEGIN; {migrations_search.PAPER_ID_MARK} COMMIT;")
     with library.transaction() as conn:
         assert paper_ids.high_water_mark(conn) == 77  # an exported note names paper 77
         conn.execute("DELETE FROM export_file")
         conn.execute("UPDATE paper_id_mark SET high = 0")
         conn.execute("DROP TABLE paper_id_mark")
-    library.connection.executescript(f"BEGIN; {schema._PAPER_ID_MARK} COMMIT;")
+    library.connection.executescript(f"BEGIN; {migrations_search.PAPER_ID_MARK} COMMIT;")
     with library.transaction() as conn:
         assert paper_ids.high_water_mark(conn) == other  # the merged paper's key row names it
     (new,) = _ingest(library, "After the upgrade", name="later")

@@ -28,6 +28,7 @@ from reader.library import (
     QueryError,
     SortKey,
     Status,
+    migrations_search,
     schema,
     search,
     search_budget,
@@ -422,7 +423,7 @@ def test_a_library_from_before_the_words_index_is_upgraded_and_searched_alike(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "old.sqlite"
-    conn = library_before(path, schema.WORDS_SCRIPT)
+    conn = library_before(path, migrations_search.WORDS)
     rows = [
         (f"t{n}", f"Learning models {n}", "transformers everywhere" if n % 2 else "",
          "2025-01-01T00:00:00Z", "queue" if n % 3 else "inbox", n % 6, "a note" if n % 4 == 0 else "")
@@ -450,7 +451,7 @@ def test_a_long_upgrade_says_how_far_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = tmp_path / "old.sqlite"
-    conn = library_before(path, schema.WORDS_SCRIPT)
+    conn = library_before(path, migrations_search.WORDS)
     conn.executemany(
         "INSERT INTO paper (title_key, title, abstract, first_seen) VALUES (?, ?, ?, ?)",
         [(f"t{n}", f"Paper {n}", "words " * 40, "2025-01-01T00:00:00Z") for n in range(3000)],

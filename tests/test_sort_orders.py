@@ -1,6 +1,6 @@
 """Issue #19: lists sorted by first author, upvotes and arXiv id.
 
-The first author's family name is a generated column (``schema._AUTHOR_ORDER``): these
+The first author's family name is a generated column (``migrations_search.AUTHOR_ORDER``): these
 tests hold it to the family name the Authors column shows, through imports, edits, merges
 and an upgrade of a library written before it existed.
 """
@@ -16,7 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library, PaperFilter, SortKey, schema, search, search_plan
+from reader.library import (
+    Library,
+    PaperFilter,
+    SortKey,
+    migrations_search,
+    schema,
+    search,
+    search_plan,
+)
 from reader.library.ingest import SourceFile, record_digest
 from reader.library.paper_edits import edit_details
 from reader.library.paper_merge import merge_papers
@@ -100,7 +108,7 @@ def test_upvotes_and_arxiv_orders(tmp_path: Path) -> None:
 
 def test_an_older_library_gets_the_author_order(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = library_before(path, schema._AUTHOR_ORDER)
+    conn = library_before(path, migrations_search.AUTHOR_ORDER)
     conn.executemany(
         "INSERT INTO paper (title_key, title, first_seen, authors, upvotes) VALUES (?, ?, ?, ?, ?)",
         [

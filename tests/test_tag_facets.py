@@ -1,7 +1,7 @@
 """A paper's tags are facet tokens of the words index, exactly the papers ``paper_tag`` says.
 
 ``paper.facets`` holds one token per tag (U+E002 and the hex digits of the name in ASCII
-lower case, ``schema._SEARCH14C_TAG_TOKENS``), so a tag view or ``tag:`` filter is answered
+lower case, ``migrations_facets.SEARCH14C_TAG_TOKENS``), so a tag view or ``tag:`` filter is answered
 by the words index alone (``reader.query.tag_facet``). The oracle is the ``paper_tag``
 table: for every tag name, in any case, the token finds exactly the papers tagged so, after
 any sequence of taggings, renames and status changes (the facet-only write path), on a new
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.digests.model import Digest, Entry
-from reader.library import Library, PaperFilter, SortKey, Status, schema
+from reader.library import Library, PaperFilter, SortKey, Status, migrations_facets, schema
 from reader.library.ingest import SourceFile, record_digest
 from reader.query import compile_filter, tag_facet
 from tests.schema_before import library_before
@@ -108,7 +108,7 @@ def test_tag_tokens_find_exactly_the_tagged_papers(tmp_path: Path, edits: list[t
 
 def test_a_tagged_library_from_before_the_tokens_is_upgraded(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    conn = library_before(path, schema._SEARCH14C_TAG_TOKENS)
+    conn = library_before(path, migrations_facets.SEARCH14C_TAG_TOKENS)
     conn.executemany(
         "INSERT INTO paper (title_key, title, abstract, first_seen, status) VALUES (?, ?, ?, ?, ?)",
         [(f"t{n}", f"Models {n}", "learning", "2025-01-01T00:00:00Z", "inbox") for n in range(20)],

@@ -17,7 +17,14 @@ from reader.cite.citekey import (
     first_family_name,
 )
 from reader.digests.model import Entry
-from reader.library import Library, LibraryUsageError, PaperFilter, PaperNotFoundError, schema
+from reader.library import (
+    Library,
+    LibraryUsageError,
+    PaperFilter,
+    PaperNotFoundError,
+    migrations_base,
+    schema,
+)
 from reader.library.opening import open_library
 from tests.cite.conftest import AddPapers
 from tests.schema_before import library_before
@@ -201,7 +208,7 @@ def test_search_by_key(library: Library, papers: AddPapers) -> None:
 
 def _old_library(path: Path, titles: list[str]) -> None:
     """A library written before citekeys existed, with papers in it."""
-    conn = library_before(path, schema._CITEKEY)
+    conn = library_before(path, migrations_base.CITEKEY)
     for title in titles:
         conn.execute(
             "INSERT INTO paper (title, title_key, first_seen, published, authors) "

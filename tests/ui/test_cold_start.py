@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from reader.library import Changes, Library, schema
+from reader.library import Changes, Library, migrations_base, schema
 from reader.library import citekeys as citekeys_module
 from tests.schema_before import library_before
 
@@ -31,7 +31,7 @@ def quiet_app(monkeypatch: pytest.MonkeyPatch) -> None:
 def _unkeyed_library(path: Path, count: int) -> None:
     """A library migrated to the current schema whose papers have no citation keys yet
     (as after the upgrade that added keys)."""
-    conn = library_before(path, schema._CITEKEY)
+    conn = library_before(path, migrations_base.CITEKEY)
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO paper (title, title_key, first_seen, published, authors) "
@@ -114,7 +114,7 @@ def test_chunks_give_the_keys_one_pass_gives(tmp_path: Path) -> None:
 
 def _old_library(path: Path, count: int) -> None:
     """A library from before citation keys (its upgrade is pending), with papers."""
-    conn = library_before(path, schema._CITEKEY)
+    conn = library_before(path, migrations_base.CITEKEY)
     conn.executemany(
         "INSERT INTO paper (title, title_key, first_seen) VALUES (?, ?, '2026-01-01T00:00:00Z')",
         [(f"Paper {n}", f"paper {n}") for n in range(count)],
