@@ -76,35 +76,57 @@ def clean_entry(entry: Entry) -> Entry:
     to :data:`TEXT_LIMIT`; lists lose the items left empty), the TeX rule of
     :mod:`~reader.digests.tex` applied to its title and abstract, and only arXiv categories
     among its categories."""
+    return _cleaned(entry)[0]
+
+
+def _cleaned(entry: Entry) -> tuple[Entry, list[str]]:
+    """:func:`clean_entry`, and the names of the fields it had to cut."""
+    cut: list[str] = []
+
+    def bounded(
+        name: str,
+        text: str,
+        limit: int,
+        clean: Callable[[str], str],
+        convert: Callable[[str], str] = str,
+    ) -> str:
+        out, was_cut = _bounded(text, limit, clean, convert)
+        if was_cut and name not in cut:
+            cut.append(name)
+        return out
+
     changes: dict[str, object] = {
-        "abstract": _bounded(entry.abstract, TEXT_LIMIT, clean_text, tex_to_unicode)
+        "abstract": bounded("abstract", entry.abstract, TEXT_LIMIT, clean_text, tex_to_unicode)
     }
     for name in _LINE_FIELDS:
         value = getattr(entry, name)
         if value is not None:
-            changes[name] = _bounded(value, LINE_LIMIT, clean_line) or None
+            changes[name] = bounded(name, value, LINE_LIMIT, clean_line) or None
     changes["authors"] = tuple(
-        item for item in (_bounded(a, LINE_LIMIT, clean_line) for a in entry.authors) if item
+        item
+        for item in (bounded("author", a, LINE_LIMIT, clean_line) for a in entry.authors)
+        if item
     )
     changes["categories"] = tuple(
         dict.fromkeys(c for c in map(clean_line, entry.categories) if is_arxiv_category(c))
     )
     # A title of nothing but control characters still names the entry: U+FFFD says so.
-    title = _bounded(entry.title, LINE_LIMIT, clean_line, tex_to_unicode)
+    title = bounded("title", entry.title, LINE_LIMIT, clean_line, tex_to_unicode)
     changes["title"] = title or "\ufffd"
-    return dataclasses.replace(entry, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(entry, **changes), cut  # type: ignore[arg-type]
 
 
 def _bounded(
     text: str, limit: int, clean: Callable[[str], str], convert: Callable[[str], str] = str
-) -> str:
-    """``clean(convert(text))`` in at most ``limit`` characters, ending in "…" when cut.
-    Only the first ``2 × limit`` characters are read: the rest could only be cut."""
+) -> tuple[str, bool]:
+    """``clean(convert(text))`` in at most ``limit`` characters, ending in "…" when cut, and
+    whether it was cut. Only the first ``2 × limit`` characters are read: the rest could
+    only be cut."""
     cut = len(text) > 2 * limit
     out = clean(convert(text[: 2 * limit] if cut else text))
     if cut or len(out) > limit:
-        out = out[: limit - 1].rstrip() + "…"
-    return out
+        return out[: limit - 1].rstrip() + "…", True
+    return out, False
 
 
 def is_arxiv_category(term: str) -> bool:
@@ -113,12 +135,52 @@ def is_arxiv_category(term: str) -> bool:
 
 
 def clean_digest(digest: Digest) -> Digest:
-    """``digest`` with every entry and warning cleaned."""
-    return dataclasses.replace(
-        digest,
-        entries=tuple(map(clean_entry, digest.entries)),
-        warnings=tuple(map(clean_line, digest.warnings)),
+    """``digest`` with every entry and warning cleaned; a field that had to be cut is said
+    in one warning (how many papers, which fields), so the import log tells the reader
+    that the library holds less than the file (which is never changed)."""
+    entries: list[Entry] = []
+    fields: dict[str, int] = {}
+    papers = 0
+    for entry in digest.entries:
+        clean, cut = _cleaned(entry)
+        entries.append(clean)
+        papers += bool(cut)
+        for name in cut:
+            fields[name] = fields.get(name, 0) + 1
+    warnings = list(map(clean_line, digest.warnings))
+    if papers:
+        warnings.append(cut_warning(papers, fields))
+    return dataclasses.replace(digest, entries=tuple(entries), warnings=tuple(warnings))
+
+
+def cut_warning(papers: int, fields: dict[str, int]) -> str:
+    """The import log's line for ``papers`` papers whose ``fields`` (name → how many
+    papers) were longer than the library keeps."""
+    named = ", ".join(
+        _FIELD_NAMES.get(name, name) + (f" ({count:,})" if papers > 1 else "")
+        for name, count in sorted(fields.items(), key=lambda item: _ORDER.index(item[0]))
     )
+    whom, verb = ("1 paper", "was") if papers == 1 else (f"{papers:,} papers", "were")
+    return (
+        f"{whom} had text longer than Papershelf keeps ({LINE_LIMIT:,} characters, "
+        f"{TEXT_LIMIT:,} for an abstract) and {verb} shortened, ending in “…”: {named}. "
+        "The digest file itself is unchanged."
+    )
+
+
+_FIELD_NAMES = {
+    "title": "title",
+    "author": "author name",
+    "abstract": "abstract",
+    "organization": "organization",
+    "organization_handle": "organization handle",
+    "arxiv_id": "arXiv id",
+    "url": "link",
+    "doi": "DOI",
+    "journal": "journal",
+}
+"""What the import log calls each field that can be cut, in the order it names them."""
+_ORDER = tuple(_FIELD_NAMES)
 
 
 def _safe(text: str) -> str:

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 import reader.digests as digests
 from reader.digests import DigestInternalError, arxiv_email, hf_html, hf_json, hf_text
-from reader.digests.clean import LINE_LIMIT, TEXT_LIMIT, clean_entry, clean_line, clean_text
+from reader.digests.clean import (
+    LINE_LIMIT,
+    TEXT_LIMIT,
+    clean_digest,
+    clean_entry,
+    clean_line,
+    clean_text,
+)
 from reader.digests.model import Digest, Entry
 from reader.importer import STORE_BUG, Importer, ImportOutcome
 from reader.library import DigestStatus, Library
@@ -290,3 +297,47 @@ def test_clean_digest_is_applied_by_the_registry_to_any_format() -> None:
     fmt = next(f for f in digests.formats() if f.name == hf_text.NAME)
     text = hf_text.render([dataclasses.replace(entry(1), title="A\x1b[2J title")], None)
     assert fmt.parse(text, CAPTURED).entries[0].title == "A [2J title"
+
+
+def test_a_cut_field_is_told_in_the_import_result_and_the_file_is_unchanged(
+    library: Library,
+) -> None:
+    title = "Words without end " * 1_000
+    feed = (
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>t</title>'
+        f"<item><title>{title}</title><link>https://example.org/a</link></item>"
+        "<item><title>A short title</title><link>https://example.org/b</link></item>"
+        "</channel></rss>"
+    )
+    path = library.path.parent / "feed.rss"
+    path.write_text(feed, encoding="utf-8")
+    result = Importer(library).import_file(path)
+    assert result.outcome is ImportOutcome.IMPORTED
+    (said,) = [w for w in result.warnings if "shortened" in w]
+    assert said.startswith("1 paper had text longer than Papershelf keeps (10,000 characters")
+    assert said.endswith(
+        "was shortened, ending in “…”: title. The digest file itself is unchanged."
+    )
+    assert path.read_text(encoding="utf-8") == feed
+
+
+def test_a_digest_with_nothing_too_long_gets_no_warning_and_many_cuts_are_counted() -> None:
+    short = Digest(format="rss", entries=(Entry(title="Attention", abstract="Short."),))
+    assert clean_digest(short).warnings == ()
+    long = "x" * (LINE_LIMIT + 1)
+    digest = Digest(
+        format="rss",
+        entries=(
+            Entry(title=long, authors=(long, "Ada")),
+            Entry(title="Fine", abstract="y" * (TEXT_LIMIT + 1), journal=long),
+            Entry(title="Also fine"),
+        ),
+        warnings=("the feed said so",),
+    )
+    warnings = clean_digest(digest).warnings
+    assert warnings[0] == "the feed said so"
+    assert warnings[1] == (
+        "2 papers had text longer than Papershelf keeps (10,000 characters, 100,000 for an "
+        "abstract) and were shortened, ending in “…”: title (1), author name (1), "
+        "abstract (1), journal (1). The digest file itself is unchanged."
+    )
