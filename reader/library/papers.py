@@ -68,8 +68,9 @@ def paper_ids(
 def count(library: Connection, view: PaperFilter | None) -> int:
     """How many papers ``view`` holds (exact)."""
     with library._translated():
-        plan = search.plan(library.connection, compile_filter(view or PaperFilter()))
-    return search_count.count(library.connection, library._query, plan)
+        compiled = compile_filter(view or PaperFilter())
+        plan = search.plan(library.connection, compiled)
+    return search_count.count(library.connection, library._query, plan, compiled)
 
 
 def rows(library: Connection, ids: Sequence[int]) -> list[PaperRow]:
