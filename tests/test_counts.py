@@ -92,9 +92,11 @@ CASES: dict[str, list[tuple[PaperFilter, str]]] = {
         (PaperFilter(rating_min=4, search="org:goo -learn"), f"{_ALL} NOT ("),
     ],
     "without": [
-        (PaperFilter(search="-tag:nlp year:2024"), "(p.id IN (SELECT pt.paper_id"),
-        (PaperFilter(status=Status.INBOX, search="-has:note year:2023"), "(p.id IN (SELECT n.id"),
-        (PaperFilter(tag="vision", search="-tag:nlp -year:2024"), "(p.id IN (SELECT pt.paper_id"),
+        (PaperFilter(search="-tag:nlp year:2024"), "SELECT DISTINCT * FROM (SELECT pt.paper_id"),
+        (PaperFilter(status=Status.INBOX, search="-has:note year:2023"),
+         "SELECT DISTINCT * FROM (SELECT n.id"),
+        (PaperFilter(rating_min=4, search="-tag:nlp -year:2024"),
+         "SELECT DISTINCT * FROM (SELECT pt.paper_id"),
     ],
 }  # fmt: skip
 
