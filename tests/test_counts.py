@@ -17,7 +17,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.library import Library, PaperFilter, QueryError, Status, search_costs, search_count
+from reader.library import (
+    Library,
+    PaperFilter,
+    QueryError,
+    Status,
+    count_facets,
+    search_costs,
+    search_count,
+)
 from reader.query import FACET
 from tests.test_query_plans import _reference_count, _view, small
 
@@ -27,13 +35,13 @@ SHAPES = [None, "facets", "complement", "without", "plain"]
 
 
 @contextlib.contextmanager
-def _knobs(force: str | None, broad: float = search_count.BROAD, few: int = 0) -> Iterator[None]:
-    saved = (search_count.FORCE, search_count.BROAD, search_costs.SMALL_MATCH)
-    search_count.FORCE, search_count.BROAD, search_costs.SMALL_MATCH = force, broad, few
+def _knobs(force: str | None, broad: float = count_facets.BROAD, few: int = 0) -> Iterator[None]:
+    saved = (search_count.FORCE, count_facets.BROAD, search_costs.SMALL_MATCH)
+    search_count.FORCE, count_facets.BROAD, search_costs.SMALL_MATCH = force, broad, few
     try:
         yield
     finally:
-        search_count.FORCE, search_count.BROAD, search_costs.SMALL_MATCH = saved
+        search_count.FORCE, count_facets.BROAD, search_costs.SMALL_MATCH = saved
 
 
 @contextlib.contextmanager
@@ -133,9 +141,10 @@ def test_a_broken_complement_fails(small: Library, monkeypatch: pytest.MonkeyPat
     with _knobs(None):
         assert all(small.count(v) == _reference_count(small, v) for v in views)
     with _knobs("facets"):
-        monkeypatch.setattr(search_count, "_complement", lambda facet: f'"{FACET}queue"')
+        monkeypatch.setattr(count_facets, "_complement", lambda facet: f'"{FACET}queue"')
         assert any(small.count(v) != _reference_count(small, v) for v, _ in CASES["facets"])
         monkeypatch.undo()
     with _knobs("complement"):
+        monkeypatch.setattr(count_facets, "ALL", f'"{FACET}inbox"')
         monkeypatch.setattr(search_count, "ALL", f'"{FACET}inbox"')
         assert any(small.count(v) != _reference_count(small, v) for v, _ in CASES["complement"])

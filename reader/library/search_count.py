@@ -6,13 +6,14 @@ million papers one full list of the words index costs about 20 ms to count, chec
 each of its entries against a materialised list about 0.1 µs more, reading a paper's row
 1–1.5 µs. The shapes:
 
-- **facets** (the match says everything): FTS5 counts the match. A broad facet (the
-  Inbox, "unrated", "not tagged nlp") is taken out by its complement when that is the
-  short list: ``|words ∧ inbox| = |words| − |words ∧ (queue ∨ reading ∨ read ∨
-  archived)|`` (every paper has exactly one status token and one rating token, the
-  facts :func:`reader.query.not_facet` rests on too), so the long list is not read
-  twice (``rating:<3 a`` in the Inbox: three lists of 930,000–1,000,000 papers);
-- **complement** (a broad match in a narrow view: ``org:google th``): the view counted,
+- **facets** (the match says everything): FTS5 counts the match, a broad facet (the
+  Inbox, "unrated", "not tagged nlp") taken out by its complement when that is the
+  short list (:mod:`reader.library.count_facets`: ``rating:<3 a`` in the Inbox is three
+  lists of 930,000–1,000,000 papers at 1M);
+- **an organization** (``org:google th``, in any status or rating): its list of ids
+  checked against the words index, the view's facets and a broad match taken out by
+  their complements, no paper's row read;
+- **complement** (a broad match in a view: ``year:2024 th``): the view counted,
   less its papers outside the match — ``ALL NOT match``, where nine papers in ten match,
   is the short list, and checking the view against it is cheap;
 - **without a list** (``-tag:nlp year:2024``): a condition "not in the list" counted as
@@ -27,10 +28,17 @@ each other, every shape forced in turn (:data:`FORCE`).
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
-from reader.library import search_costs
+from reader.library import count_facets, search_costs
+from reader.library.count_facets import (
+    ALL,
+    ANY_STATUS,
+    balanced,
+    expression,
+    facet_count,
+    fts_count,
+)
 from reader.library.search_budget import budgeted, count_budget
 from reader.library.search_costs import (
     COST_MATERIALISE,
@@ -45,31 +53,15 @@ from reader.library.search_costs import (
     small_match,
     view_size,
 )
-from reader.library.search_plan import Plan, Run, and_, probe_sql, word
-from reader.query import FACET, Compiled
-from reader.status import Status
+from reader.library.search_plan import Plan, Run, probe_sql, word
+from reader.query import Compiled
 
 _FEW = "json_each(?) j CROSS JOIN paper p ON p.id = j.value"
 """The papers of a small match, given as the JSON list of their ids (:func:`small_match`)."""
 
-ALL = f'"{FACET}"*'
-"""Every paper, as one list of the words index: each paper has a status token, and the
-one-letter prefix index holds every token starting with U+E000 in a single list (half
-the cost of the five statuses merged)."""
-
-_ANY_STATUS = "(" + " OR ".join(f'"{FACET}{s.value}"' for s in Status) + ")"
-"""Every paper, as :func:`reader.query.not_facet` writes it."""
-
-_STATUS = {f'"{FACET}{s.value}"': s for s in Status}
-_RATING = re.compile(rf'^\("{FACET}r[0-5]"(?: OR "{FACET}r[0-5]")*\)$')
-
 COST_ALL = 0.03
 """Microseconds per paper of the library to list the papers outside a match
 (``ALL NOT match``: both lists read end to end; measured 27–28 ms at 1M)."""
-
-BROAD = 0.5
-"""A facet or a match whose estimated share of the library is above this is worth taking
-out by its complement."""
 
 FORCE: str | None = None
 """For the tests: the shape of every count that could take it (``facets``: a broad facet
@@ -97,7 +89,7 @@ def count(
     if p.table is None:
         if p.pure and p.facets:
             # Status, rating, note, tags: FTS5 merges the facets' lists, no paper read.
-            return _facet_count(run, [], [], p.facets)
+            return facet_count(run, [], [], p.facets, force=FORCE)
         if compiled is not None and p.where == compiled.where and FORCE != "plain":
             without = _without_list(run, compiled)
             if without is not None:
@@ -107,8 +99,8 @@ def count(
     if p.pure:
         if words is not None and compiled is not None:
             positive, negative = words
-            return _facet_count(run, positive, negative, compiled.facets)
-        return _fts_count(run, table, p.match)
+            return facet_count(run, positive, negative, compiled.facets, force=FORCE)
+        return fts_count(run, table, p.match)
     # (A status beside a list is written ``+p.status``, for SQLite to drive from the list.)
     unplanned = p.where.replace("(+p.status = ?)", "(p.status = ?)")
     if words is not None and compiled is not None and unplanned == compiled.where:
@@ -117,7 +109,7 @@ def count(
             # An organization's papers and facets: the list checked against the words
             # index, the broad parts by their complements, no paper's row read.
             within = (listed, compiled.uncovered()[1])
-            return _facet_count(run, *words, compiled.facets, within=within)
+            return facet_count(run, *words, compiled.facets, within=within, force=FORCE)
     joined = (
         f"SELECT count(*) FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
         f"WHERE {table} MATCH ? AND {p.where}"
@@ -135,7 +127,7 @@ def count(
     if shape == "complement":
         # Most papers match: the view's papers, less those outside the match (the
         # facets of the match are the view's own conditions, which ``where`` says).
-        match = p.match if words is None else _expression(words[0], words[1])
+        match = p.match if words is None else expression(words[0], words[1])
         outside = Plan(p.where, list(p.params), "paper_words", f"{ALL} NOT ({match})")
         viewed = count(conn, run, Plan(p.where, list(p.params)))
         return viewed - count(conn, run, outside, inner=True)
@@ -200,7 +192,7 @@ def count_costs(
         "in_match": viewed * COST_STEP + matched * COST_MATERIALISE,
         "view_probe": viewed * (COST_ROW + probe),
     }
-    if complement and FORCE is None and share > BROAD:
+    if complement and FORCE is None and share > count_facets.BROAD:
         # The view counted as ``in_match`` reads it, less the match materialised, plus
         # the papers outside the match listed and materialised.
         outside = (1.0 - share) * papers
@@ -222,134 +214,22 @@ def _words(
     for term in compiled.terms:
         if term.word is None:
             continue  # a phrase: the full index, among the conditions left over
-        expression = word(conn, term.word)
-        if expression is None:
+        found = word(conn, term.word)
+        if found is None:
             if not term.negated:
                 return None
             continue
-        (negative if term.negated else positive).append(expression)
+        (negative if term.negated else positive).append(found)
     if (
         negative
         and not positive
         and not any(t.word is None for t in compiled.terms if not t.negated)
     ):
         # Only words left out: the plan subtracts them from a facet, or from every paper.
-        positive = [compiled.facets[0] if compiled.facets else _ANY_STATUS]
-    if _expression(positive + compiled.facets, negative) != p.match:
+        positive = [compiled.facets[0] if compiled.facets else ANY_STATUS]
+    if expression(positive + compiled.facets, negative) != p.match:
         return None
     return positive, negative
-
-
-def _expression(positive: list[str], negative: list[str]) -> str:
-    """``positive`` ANDed, less each of ``negative``: the match a plan writes."""
-    expression = and_(positive)
-    for n in negative:
-        expression = f"({expression}) NOT ({n})"
-    return expression
-
-
-def _facet_count(
-    run: Run,
-    positive: list[str],
-    negative: list[str],
-    facets: list[str],
-    *,
-    within: tuple[str, list[object]] | None = None,
-) -> int:
-    """The papers of ``positive`` and ``facets`` ANDed, less ``negative``,
-    counted in the words index, each broad facet taken out by its complement; ``within``:
-    among the papers of a list (its ``SELECT`` of ``id`` and parameters), whose ids
-    are papers' (an organization's), where a broad match is taken out by its
-    complement too (the list is checked against the short list, not the long)."""
-    parts: list[str] = []
-    for given in [*positive, *facets]:
-        part = ALL if given == _ANY_STATUS else given
-        if part not in parts:
-            parts.append(part)
-    kept: list[str] = []
-    against: list[str] = []
-    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
-    for part in parts:
-        complement = _complement(part)
-        if complement is not None and _is_broad(run, part, complement, papers):
-            against.append(complement)
-        else:
-            kept.append(part)
-    if against and not kept and negative and FORCE is None:
-        # Only words left out of a broad facet (``-a`` in the Inbox): the facet is the
-        # list they are taken from; every paper instead would be one more long list.
-        kept, against = parts, []
-    core = _expression(kept or [ALL], negative)
-    if within is not None and core != ALL and _core_is_broad(run, core):
-        against.append(f"{ALL} NOT ({core})")
-        core = ALL
-
-    def counted(expression: str) -> int:
-        if within is None:
-            return _fts_count(run, "paper_words", expression)
-        listed, params = within
-        if expression == ALL:
-            return int(run(f"SELECT count(*) FROM ({listed})", params)[0][0])
-        # (CROSS JOIN: the match read once, each entry looked up in the list; asking
-        # the index about each paper of the list costs 15 µs a paper.)
-        sql = (
-            f"WITH o (id) AS MATERIALIZED ({listed}) SELECT count(*) FROM paper_words f "
-            "CROSS JOIN o ON o.id = f.rowid WHERE paper_words MATCH ?"
-        )
-        return int(run(sql, [*params, expression])[0][0])
-
-    if not against:
-        return counted(core)
-    outside = " OR ".join(f"({c})" for c in against)
-    both = outside if core == ALL else f"({core}) AND ({outside})"
-    return counted(core) - counted(both)
-
-
-def _core_is_broad(run: Run, core: str) -> bool:
-    """Whether most papers match ``core`` (estimated from the newest papers)."""
-    if FORCE is not None:
-        return FORCE in {"facets", "complement"}
-    return estimated_share(run, "paper_words", core) > BROAD
-
-
-def _complement(facet: str) -> str | None:
-    """The papers ``facet`` leaves out, as a facet, for the facets that have one: a status
-    (the other statuses), ratings (the other ratings), "not" a facet (the facet)."""
-    if facet in _STATUS:
-        return "(" + " OR ".join(f for f in _STATUS if f != facet) + ")"
-    if _RATING.match(facet):
-        stars = {int(s) for s in re.findall(rf'"{FACET}r([0-5])"', facet)}
-        others = [f'"{FACET}r{r}"' for r in range(6) if r not in stars]
-        return "(" + " OR ".join(others or [f'"{FACET}none"']) + ")"
-    start = f"{_ANY_STATUS} NOT ("
-    if facet.startswith(start) and facet.endswith(")"):
-        inner = facet[len(start) : -1]
-        if _balanced(inner):
-            return inner
-    return None
-
-
-def _balanced(text: str) -> bool:
-    """Whether the parentheses of an FTS5 string outside its quoted tokens pair up."""
-    depth = 0
-    for piece in re.split(r'"[^"]*"', text):
-        for char in piece:
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            if depth < 0:
-                return False
-    return depth == 0
-
-
-def _is_broad(run: Run, facet: str, complement: str, papers: int) -> bool:
-    """Whether ``facet`` is the longer list of the two: estimated from the newest papers,
-    then its complement counted no further than half the library."""
-    if FORCE == "facets":
-        return True
-    if FORCE is not None or estimated_share(run, "paper_words", facet) <= BROAD:
-        return False
-    cap = max(1, papers // 2)
-    sql = "SELECT count(*) FROM (SELECT 1 FROM paper_words WHERE paper_words MATCH ? LIMIT ?)"
-    return int(run(sql, [complement, cap])[0][0]) < cap
 
 
 def _without_list(run: Run, compiled: Compiled) -> int | None:
@@ -365,7 +245,7 @@ def _without_list(run: Run, compiled: Compiled) -> int | None:
         return None
     for at, clause in enumerate(compiled.clauses):
         listed = clause[len("p.id NOT IN (") : -1]
-        if not clause.startswith("p.id NOT IN (") or not _balanced(listed):
+        if not clause.startswith("p.id NOT IN (") or not balanced(listed):
             continue
         if FORCE is None and not _short_list(run, listed, compiled.clause_params[at]):
             return None
@@ -405,7 +285,7 @@ def _joined(pairs: list[tuple[str, list[object]]]) -> tuple[str, list[object]]:
     return where, [value for _, params in pairs for value in params]
 
 
-_ORGANIZATION_LIST = "(p.id IN (SELECT o.id FROM paper o INDEXED BY paper_by_organization "
+_ORGANIZATION_LIST = "(p.id IN (SELECT o.id FROM paper o INDEXED BY paper_by_organization WHERE "
 
 
 def _organization_list(where: str) -> str | None:
@@ -414,7 +294,7 @@ def _organization_list(where: str) -> str | None:
     if FORCE == "plain" or not where.startswith(_ORGANIZATION_LIST) or not where.endswith("))"):
         return None
     listed = where[len("(p.id IN (") : -2]
-    return listed if _balanced(listed) else None
+    return listed if balanced(listed) else None
 
 
 def _sql_count(run: Run, where: str, params: list[object]) -> int:
@@ -424,7 +304,3 @@ def _sql_count(run: Run, where: str, params: list[object]) -> int:
     if listed is not None:
         return int(run(f"SELECT count(*) FROM ({listed})", params)[0][0])
     return int(run(f"SELECT count(*) FROM paper p WHERE {where}", params)[0][0])
-
-
-def _fts_count(run: Run, table: str, match: str) -> int:
-    return int(run(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [match])[0][0])
