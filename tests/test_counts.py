@@ -31,7 +31,7 @@ from tests.test_query_plans import _reference_count, _view, small
 
 __all__ = ["small"]  # (the module's library, shared with the plan tests)
 
-SHAPES = [None, "facets", "complement", "without", "plain"]
+SHAPES = [None, "facets", "complement", "without", "ask", "plain"]
 
 
 @contextlib.contextmanager
@@ -98,6 +98,13 @@ CASES: dict[str, list[tuple[PaperFilter, str]]] = {
         (PaperFilter(search="org:goo a"), f"{_ALL} NOT ("),
         (PaperFilter(status=Status.INBOX, search="org:research mod"), f"{_ALL} NOT ("),
         (PaperFilter(rating_min=4, search="org:goo -learn"), f"{_ALL} NOT ("),
+    ],
+    "ask": [
+        (PaperFilter(digest_id=2, search="-a"), "NOT EXISTS (SELECT 1 FROM paper_words"),
+        (PaperFilter(status=Status.INBOX, digest_id=1, search="-learn -model"),
+         "NOT EXISTS (SELECT 1 FROM paper_words"),
+        (PaperFilter(status=Status.QUEUE, search="year:2024 -at"),
+         "NOT EXISTS (SELECT 1 FROM paper_words"),
     ],
     "without": [
         (PaperFilter(search="-tag:nlp year:2024"), "SELECT DISTINCT * FROM (SELECT pt.paper_id"),
