@@ -37,6 +37,9 @@ ANY_STATUS = "(" + " OR ".join(f'"{FACET}{s.value}"' for s in Status) + ")"
 _STATUS = {f'"{FACET}{s.value}"': s for s in Status}
 _RATING = re.compile(rf'^\("{FACET}r[0-5]"(?: OR "{FACET}r[0-5]")*\)$')
 
+_ONE_TOKEN = re.compile(r'^\(?"[^"]*"\)?$')
+"""A facet that is one token (one list of the index): a status, a single rating."""
+
 BROAD = 0.5
 """A facet or a match whose estimated share of the library is above this is worth taking
 out by its complement."""
@@ -78,9 +81,11 @@ def facet_count(
             against.append(complement)
         else:
             kept.append(part)
-    if against and not kept and negative and force is None:
-        # Only words left out of a broad facet (``-a`` in the Inbox): the facet is the
-        # list they are taken from; every paper instead would be one more long list.
+    one = len(parts) == 1 and _ONE_TOKEN.match(parts[0]) is not None
+    if against and not kept and within is None and (negative or one) and force is None:
+        # One broad facet of one token alone (the Inbox, ``is:unrated``), or words left
+        # out of one (``-a`` in the Inbox): the facet is the one long list to read;
+        # every paper less its complement would be a long list and a short one.
         kept, against = parts, []
     core = expression(kept or [ALL], negative)
     if within is not None and core != ALL and _core_is_broad(run, core, force):
