@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from reader.library import schema, search
+from reader.library import schema, search, search_count
 from reader.library.connection import Connection, chunks, from_iso, now_utc
 from reader.library.errors import PaperNotFoundError
 from reader.library.model import Appearance, Paper, PaperRow, SortKey, Status, ViewCounts
@@ -68,8 +68,9 @@ def paper_ids(
 def count(library: Connection, view: PaperFilter | None) -> int:
     """How many papers ``view`` holds (exact)."""
     with library._translated():
-        plan = search.plan(library.connection, compile_filter(view or PaperFilter()))
-    return search.count(library.connection, library._query, plan)
+        compiled = compile_filter(view or PaperFilter())
+        plan = search.plan(library.connection, compiled)
+    return search_count.count(library.connection, library._query, plan, compiled)
 
 
 def rows(library: Connection, ids: Sequence[int]) -> list[PaperRow]:

@@ -27,8 +27,7 @@ request, priced by the cost model of :mod:`reader.library.search_costs`:
 - no words: the facets when they say everything (newest first: their lists merged),
   else the papers walked in id order, SQLite's choice, the sort index walked, or a
   narrow view read whole and sorted, as the cost model and the budgets say;
-- counts: one FTS5 merge when the facets say everything, otherwise the cheapest of the
-  match joined to the papers, the match materialised, or the view's papers asked about.
+- counts: :mod:`reader.library.search_count`.
 
 Every query returns exactly what :meth:`reader.query.Compiled.reference` means; the
 property tests in ``tests/test_query_plans.py`` hold the two against each other.
@@ -62,7 +61,7 @@ from reader.library.search_plan import (
 _FEW = "json_each(?) j CROSS JOIN paper p ON p.id = j.value"
 """The papers of a small match, given as the JSON list of their ids (:func:`small_match`)."""
 
-__all__ = ["Plan", "count", "order_by", "paper_ids", "plan", "set_progress_handler"]
+__all__ = ["Plan", "order_by", "paper_ids", "plan", "set_progress_handler"]
 
 
 def paper_ids(
@@ -349,43 +348,3 @@ def _by_interest(
     first, second = (scored, unscored) if descending else (unscored, scored)
     sql = f"SELECT id FROM ({first} UNION ALL {second}){page}"
     return [r[0] for r in run(sql, [*params, *params, *page_params])]
-
-
-def count(conn: sqlite3.Connection, run: Run, p: Plan) -> int:
-    """How many papers plan ``p`` matches."""
-    if p.empty:
-        return 0
-    if p.table is None:
-        if p.pure and p.facets:
-            # Status, rating, note, tags: one merge of the facets' lists, no paper read.
-            match = and_(p.facets)
-            sql = "SELECT count(*) FROM paper_words WHERE paper_words MATCH ?"
-            return int(run(sql, [match])[0][0])
-        return int(run(f"SELECT count(*) FROM paper p WHERE {p.where}", p.params)[0][0])
-    table = p.table
-    if p.pure:
-        return int(run(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [p.match])[0][0])
-    joined = (
-        f"SELECT count(*) FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
-        f"WHERE {table} MATCH ? AND {p.where}"
-    )
-    few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
-    if few is not None:
-        return int(run(f"SELECT count(*) FROM {_FEW} WHERE {p.where}", [few, *p.params])[0][0])
-    costs = search_costs.count_costs(conn, run, p)
-    shape = min(costs, key=lambda name: costs[name])
-    if shape == "match_join":
-        return int(run(joined, [p.match, *p.params])[0][0])
-    if shape == "view_probe":
-        # A narrow view and a broad match: each of the view's papers asked about.
-        probe, probe_param = probe_sql(p)
-        sql = (
-            f"WITH v (id) AS MATERIALIZED (SELECT p.id FROM paper p WHERE {p.where}) "
-            f"SELECT count(*) FROM v CROSS JOIN paper p ON p.id = v.id WHERE {probe}"
-        )
-        return int(run(sql, [*p.params, probe_param])[0][0])
-    sql = (
-        f"SELECT count(*) FROM paper p WHERE {p.where} "
-        f"AND +p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
-    )
-    return int(run(sql, [*p.params, p.match])[0][0])

@@ -167,36 +167,6 @@ def newest_costs(conn: sqlite3.Connection, run: Run, p: Plan, limit: int) -> dic
     }
 
 
-def count_costs(conn: sqlite3.Connection, run: Run, p: Plan) -> dict[str, float]:
-    """What counting a match with conditions left over costs (microseconds): each paper
-    of the match read and checked (``match_join``), the view read and the match
-    materialised (``in_match``), or the view read and each of its papers asked about
-    (``view_probe``)."""
-    assert p.table is not None
-    if FORCE is not None:
-        forced = {"walk_probe": "match_join", "view_probe": "view_probe", "view_sort": "view_probe"}
-        return {forced.get(FORCE, "in_match"): 0.0}
-    papers = max(1, int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0]))
-    matched = max(estimated_share(run, p.table, p.match), 1 / papers) * papers
-    counted = view_size(conn, run, p)
-    if counted is None:
-        # Larger than the count goes: its share of the newest papers, for the estimate.
-        newest = papers - SAMPLE
-        sql = f"SELECT count(*) FROM paper p NOT INDEXED WHERE p.id > ? AND {p.where}"
-        sampled = budgeted(conn, run, sql, [newest, *p.params], count_budget())
-        share = 1.0 if sampled is None else sampled[0] / min(SAMPLE, papers)
-        viewed = max(float(VIEW_CAP), share * papers)
-    else:
-        viewed = max(float(counted), 1.0)
-    probe = COST_PROBE_PHRASE if p.table == "paper_fts" and not p.exclude else COST_PROBE_WORDS
-    return {
-        "match_join": matched * COST_WALK,
-        # (counted, the view is read from its index, not its rows)
-        "in_match": viewed * COST_STEP + matched * COST_MATERIALISE,
-        "view_probe": viewed * (COST_ROW + probe),
-    }
-
-
 def few(run: Run, viewed: int, wanted: int) -> bool:
     """Whether reading ``viewed`` papers and sorting them is cheaper than walking the sort
     index for ``wanted`` of them (spread along the order: papers / viewed steps each)."""
