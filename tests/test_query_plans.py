@@ -32,6 +32,7 @@ from reader.library import (
     search,
     search_budget,
     search_costs,
+    search_orders,
     words,
 )
 from reader.library.ingest import SourceFile, record_digest
@@ -583,3 +584,40 @@ def test_views_without_words_in_every_view_order_and_shape(
                             view, key, descending=descending, limit=limit, offset=offset
                         )
                         assert got == expected, (view, key, descending, limit, offset)
+
+
+@pytest.mark.parametrize("force", [None, "walk_probe", "view_sort", "match_sort"])
+@pytest.mark.parametrize("budget", [0.0, 1e9])
+def test_pages_by_tags_in_their_two_parts(
+    small: Library, monkeypatch: pytest.MonkeyPatch, force: str | None, budget: float
+) -> None:
+    """By tags ascending the untagged papers (tied at '') come first in id order, then the
+    tagged ones: answered in those two parts when the facets say the untagged part is
+    short (a tag's view, rated papers that are all tagged), or by the untagged part alone
+    when the facets say everything; every page equals the plain query's."""
+    parts: list[bool] = []
+    narrowed = search_orders.narrowed
+
+    def recorded(p: search.Plan, clause: str, *, tagged: bool) -> search.Plan:
+        parts.append(tagged)
+        return narrowed(p, clause, tagged=tagged)
+
+    monkeypatch.setattr(search_orders, "narrowed", recorded)
+    views = [PaperFilter(), PaperFilter(status=Status.INBOX), PaperFilter(tag="nlp"),
+             PaperFilter(rating_min=4), PaperFilter(digest_id=2),
+             PaperFilter(status=Status.QUEUE, tag="vision")]  # fmt: skip
+    texts = ["", "a", "model", "is:rated", "has:note", "tag:nlp", "has:tags", "-has:tags",
+             "tag:nlp OR tag:vision th", "org:goo", "org:goo tag:nlp", '"long context"', "-model"]  # fmt: skip
+    knobs = {"SMALL_MATCH": 0, "BUDGET_US": budget, "FORCE": force, "MAX_EXPANSION": 40}
+    with _thresholds(knobs):
+        for base in views:
+            for text in texts:
+                view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
+                for limit, offset in ((1, 0), (5, 0), (7, 3), (30, 0), (4, 9)):
+                    expected = _reference_ids(small, view, SortKey.TAGS, False, limit, offset)
+                    got = small.paper_ids(
+                        view, SortKey.TAGS, descending=False, limit=limit, offset=offset
+                    )
+                    assert got == expected, (view, limit, offset)
+    assert True in parts  # the split taken
+    assert False in parts  # and the untagged part asked about

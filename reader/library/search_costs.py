@@ -18,7 +18,7 @@ import sqlite3
 
 from reader.library.model import SortKey
 from reader.library.search_budget import budgeted, count_budget
-from reader.library.search_plan import STATUS_SORT_INDEX, Plan, Run, walk_index
+from reader.library.search_plan import STATUS_SORT_INDEX, TAGGED, Plan, Run, walk_index
 
 SMALL_MATCH = 300
 """Matches up to this size are read and sorted; broader ones walk the sort index."""
@@ -117,7 +117,9 @@ def shape_costs(
     }
     # The chance that a paper of the view matches: the match's share of the library, or
     # (when the match carries the view's own list as a facet: a tag) its share of the view.
-    inside = counted is not None and " IN (" in p.where and " IN (" not in p.walk_check()[0]
+    # (A match the facets say entirely, view and all, is inside the view too.)
+    listed = " IN (" in p.where and " IN (" not in p.walk_check()[0]
+    inside = counted is not None and (listed or p.pure)
     chance = min(1.0, matched / viewed) if inside else share
     if limit is not None:
         wanted = max(limit, 1)
@@ -127,18 +129,28 @@ def shape_costs(
             # Along the order, a page needs papers / viewed steps per paper of the view
             # (if they are spread), 1 / share per match; a status index holds only the
             # status's range (the whole view, when the status is all it asks).
-            ranged = p.status and key in STATUS_SORT_INDEX and p.where == "(p.status = ?)"
-            length = viewed if ranged else float(papers)
+            length = viewed if in_range(p, key) else float(papers)
             steps = min(length, wanted * length / viewed / chance)
             costs["walk_probe"] = steps * COST_STEP + questions * probe
             costs["walk_match"] += steps * COST_STEP
     if not walkable:
         costs["walk_match"] += viewed * COST_ROW
-    listed = LIST_STEPS * int(viewed) if counted is not None and " IN (" in p.where else 0
-    setup = {"walk_probe": listed, "walk_match": LIST_STEPS * int(matched)}
+    setup_list = LIST_STEPS * int(viewed) if counted is not None and " IN (" in p.where else 0
+    setup = {"walk_probe": setup_list, "walk_match": LIST_STEPS * int(matched)}
     if " IN (" in p.walk_check()[0]:
-        setup["walk_match"] += listed
+        setup["walk_match"] += setup_list
     return Costs(costs, setup)
+
+
+def in_range(p: Plan, key: SortKey) -> bool:
+    """Whether a walk of ``p`` in the order of ``key`` reads a range of its index that
+    holds the view and nothing else: a status's range of a status sort index, the tagged
+    papers' range of a tags index (:data:`TAGGED`), or both."""
+    ranges = {f"({TAGGED})"} if key is SortKey.TAGS else set()
+    if p.status and key in STATUS_SORT_INDEX:
+        ranges.add("(p.status = ?)")
+    parts = p.where.split(" AND ")
+    return bool(ranges) and set(parts) <= ranges and len(parts) == len(set(parts))
 
 
 def newest_costs(conn: sqlite3.Connection, run: Run, p: Plan, limit: int) -> dict[str, float]:
