@@ -32,6 +32,7 @@ from reader.library import (
     search,
     search_budget,
     search_costs,
+    search_lists,
     search_orders,
     words,
 )
@@ -621,3 +622,35 @@ def test_pages_by_tags_in_their_two_parts(
                     assert got == expected, (view, limit, offset)
     assert True in parts  # the split taken
     assert False in parts  # and the untagged part asked about
+
+
+@pytest.mark.parametrize("listed", [0, 5000])
+@pytest.mark.parametrize("force", [None, "walk_probe", "walk_match", "view_probe", "view_sort"])
+def test_an_organization_narrowed_by_its_view_in_every_order(
+    small: Library, monkeypatch: pytest.MonkeyPatch, listed: int, force: str | None
+) -> None:
+    """An organization's list takes in the view's status, rating, tag and digest (read
+    from the status and rating indexes, which hold the organization), given as its ids
+    when few or kept as a query; walks along an index that holds the organization check
+    it there. Every page and count equals the plain query's."""
+    monkeypatch.setattr(search_lists, "LISTED", listed)
+    monkeypatch.setattr(search_lists, "BROAD_STATUS", 0.5)
+    views = [PaperFilter(), PaperFilter(status=Status.QUEUE), PaperFilter(status=Status.INBOX),
+             PaperFilter(rating_min=4), PaperFilter(tag="nlp"), PaperFilter(digest_id=2),
+             PaperFilter(status=Status.READ, tag="vision", rating_min=1)]  # fmt: skip
+    texts = ["org:goo", "org:research th", "org:goo is:rated", "org:goo rating:5 status:queue",
+             'org:o tag:nlp "long context"', "org:goo -model", "org:goo rating:0"]  # fmt: skip
+    knobs = {"SMALL_MATCH": 0, "BUDGET_US": 1e9, "FORCE": force, "MAX_EXPANSION": 40}
+    with _thresholds(knobs):
+        for base in views:
+            for text in texts:
+                view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
+                assert small.count(view) == _reference_count(small, view), view
+                for key in SortKey:
+                    for descending in (True, False):
+                        expected = _reference_ids(small, view, key, descending, 6, 2)
+                        got = small.paper_ids(view, key, descending=descending, limit=6, offset=2)
+                        assert got == expected, (view, key, descending)
+    compiled = compile_filter(PaperFilter(status=Status.QUEUE, rating_min=4, search="org:goo"))
+    narrowed = search_lists.narrowed(small.connection, compiled)
+    assert len(narrowed.clauses) == 1  # the status and the rating moved into the list

@@ -39,7 +39,7 @@ from __future__ import annotations
 import sqlite3
 from functools import partial
 
-from reader.library import search_budget, search_costs, search_orders
+from reader.library import search_budget, search_costs, search_lists, search_orders
 from reader.library.model import SortKey
 from reader.library.search_budget import budgeted, set_progress_handler
 from reader.library.search_costs import (
@@ -129,6 +129,7 @@ def _ids(
             # A status view: its own range of a status sort index, or a sort index that
             # carries the status walked (SQLite would read the range and sort it).
             first = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
+            first = search_lists.covered(first, index)
         else:
             first = sql
         found = None
@@ -166,7 +167,9 @@ def _ids(
         # Newest first, the papers themselves are in id order (a status's in its index).
         along = f"INDEXED BY {index}" if index is not None else "NOT INDEXED"
         if found is None and (index is not None or key is SortKey.ADDED):
-            walk = sql.replace("FROM paper p", f"FROM paper p {along}", 1)
+            walk = search_lists.covered(
+                sql.replace("FROM paper p", f"FROM paper p {along}", 1), index
+            )
             if TAGGED in p.where:
                 # The tagged range walked in order: a list is checked, not skip-scanned
                 # for (every tags value x every id of a tag's list).
@@ -296,6 +299,7 @@ def _ids(
                 f"ORDER BY {order}{page}"
             )
             args = [*walk_params, p.match, *page_params]
+        sql = search_lists.covered(sql, index)  # (an organization checked from the index)
         del costs[shape]
         if search_costs.FORCE is not None or not costs or index is None:
             return [r[0] for r in run(sql, args)]

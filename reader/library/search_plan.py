@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reader.library import words
+from reader.library import search_lists, words
 from reader.library.model import SortKey
 from reader.library.schema import WORD_PREFIXES
 from reader.query import FACET, Compiled
@@ -150,6 +150,8 @@ def in_(table: str, *, negated: bool) -> str:
 
 def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
     """The plan for ``compiled`` (looks long words up in the vocabulary)."""
+    tagged = any(c.startswith(_TAG_LIST) or c == TAGGED for c in compiled.clauses)
+    compiled = search_lists.narrowed(conn, compiled)
     word_pos: list[str] = []
     word_neg: list[str] = []
     phrase_pos: list[str] = []
@@ -207,7 +209,7 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
             params.append(n)
     out.where = " AND ".join(clauses) if clauses else "1"
     out.status = _STATUS_CLAUSE in compiled.clauses
-    out.tagged = any(c.startswith(_TAG_LIST) or c == TAGGED for c in compiled.clauses)
+    out.tagged = tagged
     if out.status and any(c.startswith(_NARROW) for c in compiled.clauses):
         # A tag, a digest or an organization beside a status: the narrow list drives. (The
         # sampled statistics take a status for a few papers; the Inbox is nine in ten.)
