@@ -654,3 +654,30 @@ def test_an_organization_narrowed_by_its_view_in_every_order(
     compiled = compile_filter(PaperFilter(status=Status.QUEUE, rating_min=4, search="org:goo"))
     narrowed = search_lists.narrowed(small.connection, compiled)
     assert len(narrowed.clauses) == 1  # the status and the rating moved into the list
+
+
+@pytest.mark.parametrize("listed", [0, 5000])
+@pytest.mark.parametrize("force", [None, "walk_probe", "view_probe", "match_sort"])
+def test_a_digest_narrowed_by_its_view_in_every_order(
+    small: Library, monkeypatch: pytest.MonkeyPatch, listed: int, force: str | None
+) -> None:
+    """A digest's list takes in the view's status, rating, tags and note, each asked
+    about one paper by a seek; every page and count equals the plain query's."""
+    monkeypatch.setattr(search_lists, "LISTED", listed)
+    views = [PaperFilter(digest_id=2), PaperFilter(digest_id=1, status=Status.QUEUE),
+             PaperFilter(digest_id=3, rating_min=3), PaperFilter(digest_id=2, tag="nlp")]  # fmt: skip
+    texts = ["has:note", "-has:note th", "-tag:nlp year:2024", "tag:nlp OR tag:vision",
+             "is:rated a", "rating:<3 -model", "status:read", '"long context"', ""]  # fmt: skip
+    knobs = {"SMALL_MATCH": 0, "BUDGET_US": 1e9, "FORCE": force, "MAX_EXPANSION": 40}
+    with _thresholds(knobs):
+        for base in views:
+            for text in texts:
+                view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
+                assert small.count(view) == _reference_count(small, view), view
+                for key in SortKey:
+                    for descending in (True, False):
+                        expected = _reference_ids(small, view, key, descending, 5, 1)
+                        got = small.paper_ids(view, key, descending=descending, limit=5, offset=1)
+                        assert got == expected, (view, key, descending)
+    compiled = compile_filter(PaperFilter(digest_id=2, status=Status.QUEUE, search="has:note"))
+    assert len(search_lists.narrowed(small.connection, compiled).clauses) == 1
