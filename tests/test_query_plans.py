@@ -33,6 +33,7 @@ from reader.library import (
     search_budget,
     search_costs,
     search_lists,
+    search_memo,
     search_orders,
     words,
 )
@@ -267,8 +268,10 @@ def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
         words.MAX_EXPANSION,
         search_costs.FORCE,
     )
-    few = search_costs.FEW
+    few, phrases = search_costs.FEW, search_memo.PHRASE_CAP
     search_costs.FEW = knobs.get("FEW")
+    # (A phrase's kept ids are a small match of their own: off when small matches are.)
+    search_memo.PHRASE_CAP = knobs.get("PHRASE_CAP", knobs["SMALL_MATCH"])
     search_costs.SMALL_MATCH = knobs["SMALL_MATCH"]
     search_costs.FORCE = knobs["FORCE"]
     search_budget.BUDGET_US = knobs["BUDGET_US"]
@@ -282,7 +285,7 @@ def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
             words.MAX_EXPANSION,
             search_costs.FORCE,
         ) = saved
-        search_costs.FEW = few
+        search_costs.FEW, search_memo.PHRASE_CAP = few, phrases
 
 
 _SETTINGS = settings(
@@ -681,3 +684,43 @@ def test_a_digest_narrowed_by_its_view_in_every_order(
                         assert got == expected, (view, key, descending)
     compiled = compile_filter(PaperFilter(digest_id=2, status=Status.QUEUE, search="has:note"))
     assert len(search_lists.narrowed(small.connection, compiled).clauses) == 1
+
+
+def test_a_phrase_is_read_once_while_the_library_is_unchanged(tmp_path: Path) -> None:
+    """A phrase's papers are kept per connection: sorted another way or in another view
+    it is not read again; a write by this connection or by another one is seen."""
+    path = tmp_path / "l.sqlite"
+    with Library(path) as library:
+        source = SourceFile("/d/a.txt", None, "a", "test")
+        entries = tuple(
+            Entry(
+                title=f"Long context {n}" if n % 3 else f"Short {n}", abstract="", authors_count=1
+            )
+            for n in range(12)
+        )
+        record_digest(library, source, Digest("synthetic", entries, date(2025, 1, 1)))
+        view = PaperFilter(search='"long context"')
+        read: list[str] = []
+        library.connection.set_trace_callback(read.append)
+        try:
+            first = library.paper_ids(view, SortKey.TITLE, limit=5)
+            assert any("paper_fts MATCH" in sql for sql in read)
+            read.clear()
+            assert library.paper_ids(view, SortKey.TITLE, descending=False, limit=5)
+            assert library.paper_ids(PaperFilter(status=Status.INBOX, search=view.search),
+                                     SortKey.RATING, limit=5)  # fmt: skip
+            assert not any("paper_fts MATCH" in sql for sql in read)  # kept
+        finally:
+            library.connection.set_trace_callback(None)
+        assert first == _reference_ids(library, view, SortKey.TITLE, True, 5, 0)
+        (short,) = library.paper_ids(PaperFilter(search="short 9"))
+        library.set_note(short, "about long context")  # this connection writes
+        assert short in library.paper_ids(view, SortKey.TITLE, limit=None)
+        assert short in library.paper_ids(view, SortKey.TITLE, limit=20)
+        with Library(path) as other:  # another connection writes
+            (other_short,) = other.paper_ids(PaperFilter(search="short 6"))
+            other.set_note(other_short, "long context too")
+        assert other_short in library.paper_ids(view, SortKey.RATING, limit=20)
+        assert library.paper_ids(view, SortKey.RATING, limit=20) == _reference_ids(
+            library, view, SortKey.RATING, True, 20, 0
+        )

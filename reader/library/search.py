@@ -39,7 +39,13 @@ from __future__ import annotations
 import sqlite3
 from functools import partial
 
-from reader.library import search_budget, search_costs, search_lists, search_orders
+from reader.library import (
+    search_budget,
+    search_costs,
+    search_lists,
+    search_memo,
+    search_orders,
+)
 from reader.library.model import SortKey
 from reader.library.search_budget import budgeted, set_progress_handler
 from reader.library.search_costs import (
@@ -246,7 +252,10 @@ def _ids(
         f"SELECT p.id FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
         f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
     )
-    few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
+    if table == "paper_fts":  # (a phrase read once while the library is unchanged)
+        few = search_memo.phrase_ids(conn, run, p.match)
+    else:
+        few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
     if few is not None:
         # A small match, read once (a phrase's positions are not read twice): its papers
         # checked and sorted.
