@@ -724,3 +724,15 @@ def test_a_phrase_is_read_once_while_the_library_is_unchanged(tmp_path: Path) ->
         assert library.paper_ids(view, SortKey.RATING, limit=20) == _reference_ids(
             library, view, SortKey.RATING, True, 20, 0
         )
+        left = PaperFilter(search="-long -about")  # words left out, leaving a few papers
+        expected = _reference_ids(library, left, SortKey.ADDED, True, 5, 0)
+        assert library.paper_ids(left, SortKey.TITLE, limit=5)
+        read.clear()
+        library.connection.set_trace_callback(read.append)
+        try:
+            assert library.paper_ids(left, SortKey.ADDED, limit=5) == expected
+        finally:
+            library.connection.set_trace_callback(None)
+        assert not any("paper_words MATCH" in sql for sql in read)
+        library.set_note(short, "")  # the short paper is left again
+        assert short in library.paper_ids(left, SortKey.ADDED, limit=5)
