@@ -39,22 +39,11 @@ from __future__ import annotations
 import sqlite3
 from functools import partial
 
-from reader.library import (
-    search_budget,
-    search_costs,
-    search_lists,
-    search_memo,
-    search_orders,
-)
+from reader.library import search_budget, search_costs, search_lists, search_memo, search_orders
 from reader.library.model import SortKey
 from reader.library.search_budget import budgeted, set_progress_handler
-from reader.library.search_costs import (
-    match_size,
-    small_match,
-    view_size,
-)
+from reader.library.search_costs import match_size, small_match, view_size
 from reader.library.search_plan import (
-    TAGGED,
     Plan,
     Run,
     and_,
@@ -104,6 +93,11 @@ def _ids(
         return []
     order = order_by(key, descending)
     page, page_params = page_sql(limit, offset)
+    if p.table == "paper_fts" and limit is not None and not (p.pure and key is SortKey.ADDED):
+        # A phrase in any order but its own newest first: read once (search_memo).
+        kept = search_memo.kept_page(conn, run, p, search_memo.PHRASE_CAP, order, page_params)
+        if kept is not None:
+            return kept
     if key is SortKey.INTEREST and limit is not None:
         if run("SELECT 1 FROM paper_interest LIMIT 1", []):
             return search_orders.by_interest(run, p, descending, page, page_params)
@@ -176,10 +170,6 @@ def _ids(
             walk = search_lists.covered(
                 sql.replace("FROM paper p", f"FROM paper p {along}", 1), index
             )
-            if TAGGED in p.where:
-                # The tagged range walked in order: a list is checked, not skip-scanned
-                # for (every tags value x every id of a tag's list).
-                walk = walk.replace("(p.id IN (", "(+p.id IN (")
             left = {} if viewed is None else {"narrow": viewed * search_costs.COST_ROW}
             rate = search_budget.walk_rate(p.where, index)
             found = budgeted(conn, run, walk, args, search_budget.walk_budget(left, rate))
@@ -200,12 +190,10 @@ def _ids(
     direction = "DESC" if descending else "ASC"
     matched = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
     if p.exclude and limit is not None:
-        # Words left out (``-a``: a subtraction over every paper, 46 ms at 1M, leaving
-        # none): a small answer is kept while the library is unchanged.
-        few = search_memo.kept_ids(conn, run, table, p.match, search_costs.SMALL_MATCH)
-        if few is not None:
-            sql = f"SELECT p.id FROM {_FEW} WHERE {p.where} ORDER BY {order}{page}"
-            return [r[0] for r in run(sql, [few, *p.params, *page_params])]
+        # Words left out (``-a``: 46 ms at 1M to leave none): a small answer kept.
+        kept = search_memo.kept_page(conn, run, p, search_costs.SMALL_MATCH, order, page_params)
+        if kept is not None:
+            return kept
     if key is SortKey.ADDED:
         if p.pure:
             sql = f"{matched} ORDER BY rowid {direction}{page}"

@@ -21,7 +21,7 @@ import threading
 from collections import OrderedDict
 
 from reader.library.search_costs import small_match
-from reader.library.search_plan import Run
+from reader.library.search_plan import FEW, Plan, Run
 
 PHRASE_CAP = 20_000
 """A phrase matching this many papers or more is not kept (``None``: walked instead)."""
@@ -53,3 +53,17 @@ def kept_ids(conn: sqlite3.Connection, run: Run, table: str, match: str, cap: in
         while len(_KEPT) > ENTRIES:
             _KEPT.popitem(last=False)
     return found
+
+
+def kept_page(
+    conn: sqlite3.Connection, run: Run, p: Plan, cap: int, order: str, page_params: list[object]
+) -> list[int] | None:
+    """A page of ``p`` (``LIMIT ? OFFSET ?`` with ``page_params``) in the order ``order``,
+    from the ids its match finds (:func:`kept_ids`, fewer than ``cap``): each paper
+    checked for the conditions left over, and sorted. ``None``: the match is broader."""
+    assert p.table is not None
+    few = kept_ids(conn, run, p.table, p.match, cap)
+    if few is None:
+        return None
+    sql = f"SELECT p.id FROM {FEW} WHERE {p.where} ORDER BY {order} LIMIT ? OFFSET ?"
+    return [r[0] for r in run(sql, [few, *p.params, *page_params])]
