@@ -17,8 +17,16 @@ from __future__ import annotations
 import sqlite3
 
 from reader.library.model import SortKey
-from reader.library.search_budget import budgeted, count_budget
+from reader.library.search_budget import (
+    BUDGET_US,
+    RANGE_STEPS_PER_US,
+    budgeted,
+    count_budget,
+    steps,
+)
+from reader.library.search_lists import BROAD_STATUS, facet_share
 from reader.library.search_plan import STATUS_SORT_INDEX, TAGGED, Plan, Run, walk_index
+from reader.query_model import status_facet
 
 SMALL_MATCH = 300
 """Matches up to this size are read and sorted; broader ones walk the sort index."""
@@ -230,6 +238,13 @@ def view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
         # into an organization's list unless most papers have it): the list counted, at
         # most the view (each paper's row read for its status cost 16-40 ms at 1M).
         where, params = where[len(_BESIDE) :], params[1:]
+    budget = count_budget(where)
+    if where == "(p.status = ?)":
+        # A status alone is one range of a status index, counted at its rate, unless most
+        # papers have it (the Inbox): then it is not counted at all.
+        if facet_share(run, status_facet(str(params[0]))) >= BROAD_STATUS:
+            return None
+        budget = steps(BUDGET_US / 4, RANGE_STEPS_PER_US)
     listed = _only_list(where)
     if listed is not None:
         # The view is one list of papers (an organization's, a tag's, a digest's): its
@@ -238,7 +253,7 @@ def view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
         sql = f"SELECT count(*) FROM ({listed} LIMIT ?)"
     else:
         sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {where} LIMIT ?)"
-    counted = budgeted(conn, run, sql, [*params, VIEW_CAP], count_budget(where))
+    counted = budgeted(conn, run, sql, [*params, VIEW_CAP], budget)
     return counted[0] if counted is not None and counted[0] < VIEW_CAP else None
 
 

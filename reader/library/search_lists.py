@@ -17,8 +17,12 @@ Inbox, nine in ten) stays outside: checking it would narrow nothing.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from reader.query_model import Compiled, rating_facet, status_facet
+
+Run = Callable[[str, Sequence[object]], list[Any]]
 
 ORGANIZATION_LIST = (
     "p.id IN (SELECT o.id FROM paper o INDEXED BY paper_by_organization WHERE o.organization IN ("
@@ -30,17 +34,6 @@ _LISTS = (
     "p.id IN (SELECT paper_id FROM appearance",
 )
 """A tag's (or several tags') and a digest's list: checked by membership inside."""
-
-_STATUS = (
-    "EXISTS (SELECT 1 FROM paper s INDEXED BY paper_by_status WHERE s.status = ? AND s.id = o.id)"
-)
-_RATING = "EXISTS (SELECT 1 FROM paper r INDEXED BY paper_by_rating WHERE r.rating IN ({marks}) AND r.id = o.id)"
-
-BROAD_STATUS = 0.5
-"""A status held by at least this share of the newest papers is not moved in."""
-
-SAMPLE = 4000
-"""How many of the newest papers a status's share is estimated from."""
 
 
 def narrowed(conn: sqlite3.Connection, compiled: Compiled) -> Compiled:
@@ -218,13 +211,25 @@ def _range(
     return share, "paper_by_rating", f"s.rating IN ({marks})", list(stars)
 
 
-def _share(conn: sqlite3.Connection, facet: str) -> float:
+BROAD_STATUS = 0.5
+"""A status held by at least this share of the newest papers is broad: counting its view,
+or checking it inside a list of papers, narrows little."""
+
+SAMPLE = 4000
+"""How many of the newest papers a facet's share is estimated from."""
+
+
+def facet_share(run: Run, facet: str) -> float:
     """The share of the newest :data:`SAMPLE` papers that have ``facet``."""
-    newest = int(conn.execute("SELECT coalesce(max(id), 0) FROM paper").fetchone()[0])
+    newest = int(run("SELECT coalesce(max(id), 0) FROM paper", [])[0][0])
     low = max(0, newest - SAMPLE)
     sql = "SELECT count(*) FROM paper_words WHERE paper_words MATCH ? AND rowid > ?"
-    sampled = int(conn.execute(sql, [facet, low]).fetchone()[0])
-    return sampled / max(1, newest - low)
+    return int(run(sql, [facet, low])[0][0]) / max(1, newest - low)
+
+
+def _share(conn: sqlite3.Connection, facet: str) -> float:
+    """:func:`facet_share` on ``conn``."""
+    return facet_share(lambda sql, params: conn.execute(sql, params).fetchall(), facet)
 
 
 def covered(sql: str, index: str | None) -> str:
