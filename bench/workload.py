@@ -88,6 +88,15 @@ TYPED: tuple[str, ...] = (
     "-tag:nlp -year:2024",
     "-has:note year:2024",
     "year:2024 -model",
+    # found at 1,000,000 papers (issue #14, search14e): rated papers, all tagged, by tags
+    # ascending (the untagged nine in ten first); an organization beside a status or a
+    # rating (its list read row by row for them); a digest beside the 100,000 papers with a
+    # note or a negated tag; a phrase inside a tag
+    "tag:nlp is:rated",
+    "org:google is:rated",
+    "org:google status:read th",
+    "has:note -tag:nlp",
+    '"language model" tag:nlp',
 )
 """Search texts, as typed into the search field (each measured on its own keystroke)."""
 

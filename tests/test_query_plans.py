@@ -33,6 +33,9 @@ from reader.library import (
     search,
     search_budget,
     search_costs,
+    search_lists,
+    search_memo,
+    search_orders,
     words,
 )
 from reader.library.ingest import SourceFile, record_digest
@@ -266,8 +269,10 @@ def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
         words.MAX_EXPANSION,
         search_costs.FORCE,
     )
-    few = search_costs.FEW
+    few, phrases = search_costs.FEW, search_memo.PHRASE_CAP
     search_costs.FEW = knobs.get("FEW")
+    # (A phrase's kept ids are a small match of their own: off when small matches are.)
+    search_memo.PHRASE_CAP = knobs.get("PHRASE_CAP", knobs["SMALL_MATCH"])
     search_costs.SMALL_MATCH = knobs["SMALL_MATCH"]
     search_costs.FORCE = knobs["FORCE"]
     search_budget.BUDGET_US = knobs["BUDGET_US"]
@@ -281,7 +286,7 @@ def _thresholds(knobs: dict[str, Any]) -> Iterator[None]:
             words.MAX_EXPANSION,
             search_costs.FORCE,
         ) = saved
-        search_costs.FEW = few
+        search_costs.FEW, search_memo.PHRASE_CAP = few, phrases
 
 
 _SETTINGS = settings(
@@ -584,3 +589,151 @@ def test_views_without_words_in_every_view_order_and_shape(
                             view, key, descending=descending, limit=limit, offset=offset
                         )
                         assert got == expected, (view, key, descending, limit, offset)
+
+
+@pytest.mark.parametrize("force", [None, "walk_probe", "view_sort", "match_sort"])
+@pytest.mark.parametrize("budget", [0.0, 1e9])
+def test_pages_by_tags_in_their_two_parts(
+    small: Library, monkeypatch: pytest.MonkeyPatch, force: str | None, budget: float
+) -> None:
+    """By tags ascending the untagged papers (tied at '') come first in id order, then the
+    tagged ones: answered in those two parts when the facets say the untagged part is
+    short (a tag's view, rated papers that are all tagged), or by the untagged part alone
+    when the facets say everything; every page equals the plain query's."""
+    parts: list[bool] = []
+    narrowed = search_orders.narrowed
+
+    def recorded(p: search.Plan, clause: str, *, tagged: bool) -> search.Plan:
+        parts.append(tagged)
+        return narrowed(p, clause, tagged=tagged)
+
+    monkeypatch.setattr(search_orders, "narrowed", recorded)
+    views = [PaperFilter(), PaperFilter(status=Status.INBOX), PaperFilter(tag="nlp"),
+             PaperFilter(rating_min=4), PaperFilter(digest_id=2),
+             PaperFilter(status=Status.QUEUE, tag="vision")]  # fmt: skip
+    texts = ["", "a", "model", "is:rated", "has:note", "tag:nlp", "has:tags", "-has:tags",
+             "tag:nlp OR tag:vision th", "org:goo", "org:goo tag:nlp", '"long context"', "-model"]  # fmt: skip
+    knobs = {"SMALL_MATCH": 0, "BUDGET_US": budget, "FORCE": force, "MAX_EXPANSION": 40}
+    with _thresholds(knobs):
+        for base in views:
+            for text in texts:
+                view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
+                for limit, offset in ((1, 0), (5, 0), (7, 3), (30, 0), (4, 9)):
+                    expected = _reference_ids(small, view, SortKey.TAGS, False, limit, offset)
+                    got = small.paper_ids(
+                        view, SortKey.TAGS, descending=False, limit=limit, offset=offset
+                    )
+                    assert got == expected, (view, limit, offset)
+    assert True in parts  # the split taken
+    assert False in parts  # and the untagged part asked about
+
+
+@pytest.mark.parametrize("listed", [0, 5000])
+@pytest.mark.parametrize("force", [None, "walk_probe", "walk_match", "view_probe", "view_sort"])
+def test_an_organization_narrowed_by_its_view_in_every_order(
+    small: Library, monkeypatch: pytest.MonkeyPatch, listed: int, force: str | None
+) -> None:
+    """An organization's list takes in the view's status, rating, tag and digest (read
+    from the status and rating indexes, which hold the organization), given as its ids
+    when few or kept as a query; walks along an index that holds the organization check
+    it there. Every page and count equals the plain query's."""
+    monkeypatch.setattr(search_lists, "LISTED", listed)
+    monkeypatch.setattr(search_lists, "BROAD_STATUS", 0.5)
+    views = [PaperFilter(), PaperFilter(status=Status.QUEUE), PaperFilter(status=Status.INBOX),
+             PaperFilter(rating_min=4), PaperFilter(tag="nlp"), PaperFilter(digest_id=2),
+             PaperFilter(status=Status.READ, tag="vision", rating_min=1)]  # fmt: skip
+    texts = ["org:goo", "org:research th", "org:goo is:rated", "org:goo rating:5 status:queue",
+             'org:o tag:nlp "long context"', "org:goo -model", "org:goo rating:0"]  # fmt: skip
+    knobs = {"SMALL_MATCH": 0, "BUDGET_US": 1e9, "FORCE": force, "MAX_EXPANSION": 40}
+    with _thresholds(knobs):
+        for base in views:
+            for text in texts:
+                view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
+                assert small.count(view) == _reference_count(small, view), view
+                for key in SortKey:
+                    for descending in (True, False):
+                        expected = _reference_ids(small, view, key, descending, 6, 2)
+                        got = small.paper_ids(view, key, descending=descending, limit=6, offset=2)
+                        assert got == expected, (view, key, descending)
+    compiled = compile_filter(PaperFilter(status=Status.QUEUE, rating_min=4, search="org:goo"))
+    narrowed = search_lists.narrowed(small.connection, compiled)
+    assert len(narrowed.clauses) == 1  # the status and the rating moved into the list
+
+
+@pytest.mark.parametrize("listed", [0, 5000])
+@pytest.mark.parametrize("force", [None, "walk_probe", "view_probe", "match_sort"])
+def test_a_digest_narrowed_by_its_view_in_every_order(
+    small: Library, monkeypatch: pytest.MonkeyPatch, listed: int, force: str | None
+) -> None:
+    """A digest's list takes in the view's status, rating, tags and note, each asked
+    about one paper by a seek; every page and count equals the plain query's."""
+    monkeypatch.setattr(search_lists, "LISTED", listed)
+    views = [PaperFilter(digest_id=2), PaperFilter(digest_id=1, status=Status.QUEUE),
+             PaperFilter(digest_id=3, rating_min=3), PaperFilter(digest_id=2, tag="nlp")]  # fmt: skip
+    texts = ["has:note", "-has:note th", "-tag:nlp year:2024", "tag:nlp OR tag:vision",
+             "is:rated a", "rating:<3 -model", "status:read", '"long context"', ""]  # fmt: skip
+    knobs = {"SMALL_MATCH": 0, "BUDGET_US": 1e9, "FORCE": force, "MAX_EXPANSION": 40}
+    with _thresholds(knobs):
+        for base in views:
+            for text in texts:
+                view = PaperFilter(base.status, base.tag, base.digest_id, base.rating_min, text)
+                assert small.count(view) == _reference_count(small, view), view
+                for key in SortKey:
+                    for descending in (True, False):
+                        expected = _reference_ids(small, view, key, descending, 5, 1)
+                        got = small.paper_ids(view, key, descending=descending, limit=5, offset=1)
+                        assert got == expected, (view, key, descending)
+    compiled = compile_filter(PaperFilter(digest_id=2, status=Status.QUEUE, search="has:note"))
+    assert len(search_lists.narrowed(small.connection, compiled).clauses) == 1
+
+
+def test_a_phrase_is_read_once_while_the_library_is_unchanged(tmp_path: Path) -> None:
+    """A phrase's papers are kept per connection: sorted another way or in another view
+    it is not read again; a write by this connection or by another one is seen."""
+    path = tmp_path / "l.sqlite"
+    with Library(path) as library:
+        source = SourceFile("/d/a.txt", None, "a", "test")
+        entries = tuple(
+            Entry(
+                title=f"Long context {n}" if n % 3 else f"Short {n}", abstract="", authors_count=1
+            )
+            for n in range(12)
+        )
+        record_digest(library, source, Digest("synthetic", entries, date(2025, 1, 1)))
+        view = PaperFilter(search='"long context"')
+        read: list[str] = []
+        library.connection.set_trace_callback(read.append)
+        try:
+            first = library.paper_ids(view, SortKey.TITLE, limit=5)
+            assert any("paper_fts MATCH" in sql for sql in read)
+            read.clear()
+            assert library.paper_ids(view, SortKey.TITLE, descending=False, limit=5)
+            assert library.paper_ids(PaperFilter(status=Status.INBOX, search=view.search),
+                                     SortKey.RATING, limit=5)  # fmt: skip
+            assert not any("paper_fts MATCH" in sql for sql in read)  # kept
+        finally:
+            library.connection.set_trace_callback(None)
+        assert first == _reference_ids(library, view, SortKey.TITLE, True, 5, 0)
+        (short,) = library.paper_ids(PaperFilter(search="short 9"))
+        library.set_note(short, "about long context")  # this connection writes
+        assert short in library.paper_ids(view, SortKey.TITLE, limit=None)
+        assert short in library.paper_ids(view, SortKey.TITLE, limit=20)
+        with Library(path) as other:  # another connection writes
+            (other_short,) = other.paper_ids(PaperFilter(search="short 6"))
+            other.set_note(other_short, "long context too")
+        assert other_short in library.paper_ids(view, SortKey.RATING, limit=20)
+        assert library.paper_ids(view, SortKey.RATING, limit=20) == _reference_ids(
+            library, view, SortKey.RATING, True, 20, 0
+        )
+        left = PaperFilter(search="-long -about")  # words left out, leaving a few papers
+        expected = _reference_ids(library, left, SortKey.ADDED, True, 5, 0)
+        assert library.paper_ids(left, SortKey.TITLE, limit=5)
+        read.clear()
+        library.connection.set_trace_callback(read.append)
+        try:
+            assert library.paper_ids(left, SortKey.ADDED, limit=5) == expected
+        finally:
+            library.connection.set_trace_callback(None)
+        assert not any("paper_words MATCH" in sql for sql in read)
+        library.set_note(short, "")  # the short paper is left again
+        assert short in library.paper_ids(left, SortKey.ADDED, limit=5)

@@ -36,16 +36,12 @@ property tests in ``tests/test_query_plans.py`` hold the two against each other.
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 
-from reader.library import search_budget, search_costs
+from reader.library import search_budget, search_costs, search_lists, search_memo, search_orders
 from reader.library.model import SortKey
 from reader.library.search_budget import budgeted, set_progress_handler
-from reader.library.search_costs import (
-    estimated_share,
-    match_size,
-    small_match,
-    view_size,
-)
+from reader.library.search_costs import match_size, small_match, view_size
 from reader.library.search_plan import (
     Plan,
     Run,
@@ -74,15 +70,38 @@ def paper_ids(
     offset: int,
 ) -> list[int]:
     """The ids of plan ``p`` in display order, one page of them when ``limit`` is given."""
+    if key is SortKey.TAGS and not descending and limit is not None and not p.empty:
+        # Untagged papers tie at the start of the order: answered apart from the tagged.
+        found = search_orders.by_tags(run, p, limit, offset, partial(_ids, conn, run))
+        if found is not None:
+            return found
+    return _ids(conn, run, p, key, descending, limit, offset)
+
+
+def _ids(
+    conn: sqlite3.Connection,
+    run: Run,
+    p: Plan,
+    key: SortKey,
+    descending: bool,
+    limit: int | None,
+    offset: int,
+) -> list[int]:
+    """:func:`paper_ids` for one plan, each order walked as one."""
     if p.empty:
         return []
     order = order_by(key, descending)
     page, page_params = page_sql(limit, offset)
+    if p.table == "paper_fts" and limit is not None and not (p.pure and key is SortKey.ADDED):
+        # A phrase in any order but its own newest first: read once (search_memo).
+        kept = search_memo.kept_page(conn, run, p, search_memo.PHRASE_CAP, order, page_params)
+        if kept is not None:
+            return kept
     if key is SortKey.INTEREST and limit is not None:
         if run("SELECT 1 FROM paper_interest LIMIT 1", []):
-            return _by_interest(run, p, descending, page, page_params)
+            return search_orders.by_interest(run, p, descending, page, page_params)
         # No paper has a score: every key ties, and the ids decide (the id order).
-        return paper_ids(conn, run, p, SortKey.ADDED, descending, limit, offset)
+        return _ids(conn, run, p, SortKey.ADDED, descending, limit, offset)
     if p.table is None:
         sql = f"SELECT p.id FROM paper p WHERE {p.where} ORDER BY {order}{page}"
         args = [*p.params, *page_params]
@@ -92,7 +111,7 @@ def paper_ids(
             # Newest first and the facets say everything (Rated, is:unrated, has:note):
             # their lists merged in id order are the page, no paper row read.
             driven = Plan("1", [], "paper_words", and_(p.facets), pure=True)
-            return paper_ids(conn, run, driven, key, descending, limit, offset)
+            return _ids(conn, run, driven, key, descending, limit, offset)
         # SQLite's choice first for a status view alone or newest first (a status view
         # in any order is one index range); when it is slow, the sort index walked in
         # order (broad conditions find a page at once); then the facets (narrow
@@ -109,6 +128,7 @@ def paper_ids(
             # A status view: its own range of a status sort index, or a sort index that
             # carries the status walked (SQLite would read the range and sort it).
             first = sql.replace("FROM paper p", f"FROM paper p INDEXED BY {index}", 1)
+            first = search_lists.covered(first, index)
         else:
             first = sql
         found = None
@@ -146,7 +166,9 @@ def paper_ids(
         # Newest first, the papers themselves are in id order (a status's in its index).
         along = f"INDEXED BY {index}" if index is not None else "NOT INDEXED"
         if found is None and (index is not None or key is SortKey.ADDED):
-            walk = sql.replace("FROM paper p", f"FROM paper p {along}", 1)
+            walk = search_lists.covered(
+                sql.replace("FROM paper p", f"FROM paper p {along}", 1), index
+            )
             left = {} if viewed is None else {"narrow": viewed * search_costs.COST_ROW}
             rate = search_budget.walk_rate(p.where, index)
             found = budgeted(conn, run, walk, args, search_budget.walk_budget(left, rate))
@@ -161,11 +183,16 @@ def paper_ids(
             where, params = ("1", []) if p.pure else (p.where, p.params)
             driven = Plan(where, params, "paper_words", and_(p.facets), pure=p.pure)
             driven.narrowest = True
-            return paper_ids(conn, run, driven, key, descending, limit, offset)
+            return _ids(conn, run, driven, key, descending, limit, offset)
         return [r[0] for r in run(sql, args)]
     table = p.table
     direction = "DESC" if descending else "ASC"
     matched = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+    if p.exclude and limit is not None:
+        # Words left out (``-a``: 46 ms at 1M to leave none): a small answer kept.
+        kept = search_memo.kept_page(conn, run, p, search_costs.SMALL_MATCH, order, page_params)
+        if kept is not None:
+            return kept
     if key is SortKey.ADDED:
         if p.pure:
             sql = f"{matched} ORDER BY rowid {direction}{page}"
@@ -196,7 +223,7 @@ def paper_ids(
                 and_(p.facets),
             )
             driven.narrowest = True
-            return paper_ids(conn, run, driven, key, descending, limit, offset)
+            return _ids(conn, run, driven, key, descending, limit, offset)
         # The conditions left over are narrow: drive from them, the match asked about
         # each of their papers or materialised, whichever the cost model finds cheaper.
         # (+p.id: the rows are not walked in id order, the narrow conditions' index is.)
@@ -219,7 +246,10 @@ def paper_ids(
         f"SELECT p.id FROM {table} f CROSS JOIN paper p ON p.id = f.rowid "
         f"WHERE {table} MATCH ? AND {p.where} ORDER BY {order}{page}"
     )
-    few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
+    if table == "paper_fts":  # (a phrase read once while the library is unchanged)
+        few = search_memo.kept_ids(conn, run, table, p.match, search_memo.PHRASE_CAP)
+    else:
+        few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
     if few is not None:
         # A small match, read once (a phrase's positions are not read twice): its papers
         # checked and sorted.
@@ -272,6 +302,7 @@ def paper_ids(
                 f"ORDER BY {order}{page}"
             )
             args = [*walk_params, p.match, *page_params]
+        sql = search_lists.covered(sql, index)  # (an organization checked from the index)
         del costs[shape]
         if search_costs.FORCE is not None or not costs or index is None:
             return [r[0] for r in run(sql, args)]
@@ -320,31 +351,3 @@ def _view_sorted(run: Run, p: Plan, order: str, limit: int, offset: int) -> list
     return found[offset:wanted]
 
 
-def _by_interest(
-    run: Run, p: Plan, descending: bool, page: str, page_params: list[object]
-) -> list[int]:
-    """A page in the order of the reader's interest: the scored papers along the score
-    index, then (descending; before them ascending) the unscored ones in id order — the
-    order of :func:`order_by` (no score sorts as the lowest), each part walked lazily."""
-    where, params = p.where, list(p.params)
-    if p.table is not None:
-        table = p.table
-        if estimated_share(run, table, p.match) >= search_costs.INTEREST_PROBE_SHARE:
-            check = f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
-        else:
-            check = f"p.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
-        where, params = f"{where} AND {check}", [*params, p.match]
-    direction = "DESC" if descending else "ASC"
-    scored = (
-        "SELECT id FROM (SELECT s.paper_id AS id FROM paper_interest s "
-        "INDEXED BY paper_interest_by_score CROSS JOIN paper p ON p.id = s.paper_id "
-        f"WHERE {where} ORDER BY s.score {direction}, s.paper_id {direction})"
-    )
-    unscored = (
-        "SELECT id FROM (SELECT p.id AS id FROM paper p WHERE NOT EXISTS "
-        "(SELECT 1 FROM paper_interest s WHERE s.paper_id = p.id) "
-        f"AND {where} ORDER BY p.id {direction})"
-    )
-    first, second = (scored, unscored) if descending else (unscored, scored)
-    sql = f"SELECT id FROM ({first} UNION ALL {second}){page}"
-    return [r[0] for r in run(sql, [*params, *params, *page_params])]

@@ -31,6 +31,10 @@ COVERED_STEPS_PER_US = 40.0
 columns the index holds: :data:`INDEX_COLUMNS`): measured 50 to 90 steps per
 microsecond."""
 
+RANGE_STEPS_PER_US = 120.0
+"""The same for counting a range of one index that holds every column the count reads
+(the tagged papers of a status: 8 steps an entry, 59,000 entries in 3.7 ms at 1M)."""
+
 _KEPT = ("id", "status", "rating")
 INDEX_COLUMNS: dict[str, frozenset[str]] = {
     **{
@@ -104,8 +108,12 @@ def count_budget(where: str = "") -> int:
     11,000 papers at 1M was never counted on the common rate, and its view was taken
     for the whole library. (A status view alone keeps the common rate: the Inbox, nine
     papers in ten, is never counted anyway.)"""
-    listed = " IN (" in where and set(_COLUMN.findall(where)) <= {"id"}
-    return steps(BUDGET_US / 4, COVERED_STEPS_PER_US if listed else None)
+    columns = set(_COLUMN.findall(where))
+    listed = " IN (" in where and columns <= {"id"}
+    # (The tagged papers of a status, or of the library: one range of a tags index.)
+    tagged = "p.tags COLLATE NOCASE > ''" in where and columns <= {"status", "tags"}
+    rate = RANGE_STEPS_PER_US if tagged else COVERED_STEPS_PER_US if listed else None
+    return steps(BUDGET_US / 4, rate)
 
 
 def walk_budget(left: dict[str, float], rate: float | None = None) -> int:

@@ -17,8 +17,16 @@ from __future__ import annotations
 import sqlite3
 
 from reader.library.model import SortKey
-from reader.library.search_budget import budgeted, count_budget
-from reader.library.search_plan import STATUS_SORT_INDEX, Plan, Run, walk_index
+from reader.library.search_budget import (
+    BUDGET_US,
+    RANGE_STEPS_PER_US,
+    budgeted,
+    count_budget,
+    steps,
+)
+from reader.library.search_lists import BROAD_STATUS, facet_share
+from reader.library.search_plan import STATUS_SORT_INDEX, TAGGED, Plan, Run, walk_index
+from reader.query_model import status_facet
 
 SMALL_MATCH = 300
 """Matches up to this size are read and sorted; broader ones walk the sort index."""
@@ -117,7 +125,9 @@ def shape_costs(
     }
     # The chance that a paper of the view matches: the match's share of the library, or
     # (when the match carries the view's own list as a facet: a tag) its share of the view.
-    inside = counted is not None and " IN (" in p.where and " IN (" not in p.walk_check()[0]
+    # (A match the facets say entirely, view and all, is inside the view too.)
+    listed = " IN (" in p.where and " IN (" not in p.walk_check()[0]
+    inside = counted is not None and (listed or p.pure)
     chance = min(1.0, matched / viewed) if inside else share
     if limit is not None:
         wanted = max(limit, 1)
@@ -127,18 +137,28 @@ def shape_costs(
             # Along the order, a page needs papers / viewed steps per paper of the view
             # (if they are spread), 1 / share per match; a status index holds only the
             # status's range (the whole view, when the status is all it asks).
-            ranged = p.status and key in STATUS_SORT_INDEX and p.where == "(p.status = ?)"
-            length = viewed if ranged else float(papers)
+            length = viewed if in_range(p, key) else float(papers)
             steps = min(length, wanted * length / viewed / chance)
             costs["walk_probe"] = steps * COST_STEP + questions * probe
             costs["walk_match"] += steps * COST_STEP
     if not walkable:
         costs["walk_match"] += viewed * COST_ROW
-    listed = LIST_STEPS * int(viewed) if counted is not None and " IN (" in p.where else 0
-    setup = {"walk_probe": listed, "walk_match": LIST_STEPS * int(matched)}
+    setup_list = LIST_STEPS * int(viewed) if counted is not None and " IN (" in p.where else 0
+    setup = {"walk_probe": setup_list, "walk_match": LIST_STEPS * int(matched)}
     if " IN (" in p.walk_check()[0]:
-        setup["walk_match"] += listed
+        setup["walk_match"] += setup_list
     return Costs(costs, setup)
+
+
+def in_range(p: Plan, key: SortKey) -> bool:
+    """Whether a walk of ``p`` in the order of ``key`` reads a range of its index that
+    holds the view and nothing else: a status's range of a status sort index, the tagged
+    papers' range of a tags index (:data:`TAGGED`), or both."""
+    ranges = {f"({TAGGED})"} if key is SortKey.TAGS else set()
+    if p.status and key in STATUS_SORT_INDEX:
+        ranges.add("(p.status = ?)")
+    parts = p.where.split(" AND ")
+    return bool(ranges) and set(parts) <= ranges and len(parts) == len(set(parts))
 
 
 def newest_costs(conn: sqlite3.Connection, run: Run, p: Plan, limit: int) -> dict[str, float]:
@@ -182,16 +202,33 @@ def view_size(conn: sqlite3.Connection, run: Run, p: Plan) -> int | None:
     within :func:`count_budget`; else ``None``."""
     if p.where == "1":
         return None
-    listed = _only_list(p.where)
+    where, params = p.where, p.params
+    if where.startswith(_BESIDE) and _only_list(where[len(_BESIDE) :]) is not None:
+        # A status beside a list (the Inbox's papers of an organization; a status is moved
+        # into an organization's list unless most papers have it): the list counted, at
+        # most the view (each paper's row read for its status cost 16-40 ms at 1M).
+        where, params = where[len(_BESIDE) :], params[1:]
+    budget = count_budget(where)
+    if where == "(p.status = ?)":
+        # A status alone is one range of a status index, counted at its rate, unless most
+        # papers have it (the Inbox): then it is not counted at all.
+        if facet_share(run, status_facet(str(params[0]))) >= BROAD_STATUS:
+            return None
+        budget = steps(BUDGET_US / 4, RANGE_STEPS_PER_US)
+    listed = _only_list(where)
     if listed is not None:
         # The view is one list of papers (an organization's, a tag's, a digest's): its
         # ids counted from where they are listed, no paper looked up (an estimate: a
         # list of several tags may name a paper twice).
         sql = f"SELECT count(*) FROM ({listed} LIMIT ?)"
     else:
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {p.where} LIMIT ?)"
-    counted = budgeted(conn, run, sql, [*p.params, VIEW_CAP], count_budget(p.where))
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM paper p WHERE {where} LIMIT ?)"
+    counted = budgeted(conn, run, sql, [*params, VIEW_CAP], budget)
     return counted[0] if counted is not None and counted[0] < VIEW_CAP else None
+
+
+_BESIDE = "(+p.status = ?) AND "
+"""How a status the view requires starts its conditions when a list drives (search_plan)."""
 
 
 def _only_list(where: str) -> str | None:

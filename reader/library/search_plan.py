@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reader.library import words
+from reader.library import search_lists, words
 from reader.library.model import SortKey
 from reader.library.schema import WORD_PREFIXES
 from reader.query import FACET, Compiled
@@ -59,7 +59,21 @@ STATUS_SORT_INDEX = {
 }
 """Sort indexes that start with the status: a status view in their order is one range."""
 
+FEW = "json_each(?) j CROSS JOIN paper p ON p.id = j.value"
+"""The papers of a small match, given as the JSON list of their ids
+(:func:`reader.library.search_costs.small_match`)."""
+
+TAGS_FACET = f'"{FACET}tags"'
+"""The facet every paper with a tag has (``paper.facets``)."""
+
+TAGGED = "p.tags COLLATE NOCASE > ''"
+"""The tagged papers, as a range of the tags indexes (every name sorts after '')."""
+
+UNTAGGED = "p.tags = ''"
+
 _STATUS_CLAUSE = "p.status = ?"
+_TAG_LIST = "p.id IN (SELECT pt.paper_id FROM paper_tag pt"
+"""How a positive tag filter starts (one tag or several: ``reader.query``)."""
 _NARROW = ("p.id IN (", "p.organization IN (")
 _LISTS = ("p.id IN (", "p.id NOT IN (")
 """How conditions on a list of papers start (a tag): a walk asks the words index instead
@@ -93,6 +107,9 @@ class Plan:
     status: bool = False
     """``where`` requires one status (a status view, ``status:queue``): a walk in an order
     with a :data:`STATUS_SORT_INDEX` reads that status's range of it only."""
+    tagged: bool = False
+    """``where`` requires a tag (a tag's view, ``tag:``, ``has:tags``): none of its papers
+    is untagged."""
     walk_where: str | None = None
     walk_params: list[object] = field(default_factory=list)
     """What a walk that asks the words index about each paper must still check: ``where``
@@ -133,6 +150,8 @@ def in_(table: str, *, negated: bool) -> str:
 
 def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
     """The plan for ``compiled`` (looks long words up in the vocabulary)."""
+    tagged = any(c.startswith(_TAG_LIST) or c == TAGGED for c in compiled.clauses)
+    compiled = search_lists.narrowed(conn, compiled)
     word_pos: list[str] = []
     word_neg: list[str] = []
     phrase_pos: list[str] = []
@@ -190,6 +209,7 @@ def plan(conn: sqlite3.Connection, compiled: Compiled) -> Plan:
             params.append(n)
     out.where = " AND ".join(clauses) if clauses else "1"
     out.status = _STATUS_CLAUSE in compiled.clauses
+    out.tagged = tagged
     if out.status and any(c.startswith(_NARROW) for c in compiled.clauses):
         # A tag, a digest or an organization beside a status: the narrow list drives. (The
         # sampled statistics take a status for a few papers; the Inbox is nine in ten.)
