@@ -14,8 +14,11 @@ nothing the user made: deleting it only costs renders, and a file written by ano
 version of this format is emptied. Entries under a key no paper answers to any more (a
 citekey edited, a paper merged away or deleted for good) are pruned by
 :func:`prune_stale`, a bounded step at a time, which the background fill runs once a
-session. Only the citations' own thread writes it, never the
-library's writer, so it never delays an edit.
+session. The library's writer never writes it, so it never delays an edit: the
+citation cache's own child process does (:mod:`reader.cite.fill_jobs`, a few entries to a
+transaction), and a copy in the window stores the few entries that child could not.
+Several processes may write it at once (WAL, a busy timeout); each transaction is whole
+or not at all.
 """
 
 from __future__ import annotations
