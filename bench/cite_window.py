@@ -123,6 +123,11 @@ def window_fill(path: Path, seconds: float = 90.0, *, stopped: bool = False) -> 
                 children[pid] = max(children.get(pid, 0.0), _child_cpu_s(pid))
     child_cpu = sum(children.values())
     heart.stop()
+    from PySide6.QtGui import QGuiApplication
+
+    # The copies' data left on the clipboard crashes the offscreen platform at exit
+    # (SIGSEGV after the figures, with the filler in a thread or in a child alike).
+    QGuiApplication.clipboard().clear()
     result = {
         "seconds": time.perf_counter() - wall,
         "window_cpu_s": time.process_time() - cpu,

@@ -131,17 +131,25 @@ def backlog_job(path: str, style_id: str) -> array[int]:
         return uncached_papers(library, cache, cache_style(style_id, True))
 
 
-def fill_job(path: str, style_id: str, ids: list[int]) -> int:
+def fill_job(path: str, style_id: str, ids: list[int], urgent: bool = False) -> int:
     """Render and store what the cache lacks of ``ids`` in ``style_id`` (HTML), entry and
-    sort keys, :data:`SLICE` papers to a transaction; how many entries were stored."""
-    from reader.cite import cache_citations, citation_records
+    sort keys, :data:`SLICE` papers to a transaction; how many entries were stored.
 
-    stored = 0
-    with _opened(path) as (library, cache):
-        for at in range(0, len(ids), SLICE):
-            part = citation_records(library, ids[at : at + SLICE])
-            stored += cache_citations(part, style_id, cache, html=True)
-    return stored
+    ``urgent``: a copy waits for these (the reader does), so they are rendered on the
+    child's thread that kept the window's CPU priority, not at the child's lower one."""
+    from reader.cite import cache_citations, citation_records
+    from reader.ranking.child import at_full_priority
+
+    def fill() -> int:
+        stored = 0
+        with _opened(path) as (library, cache):
+            for at in range(0, len(ids), SLICE):
+                part = citation_records(library, ids[at : at + SLICE])
+                stored += cache_citations(part, style_id, cache, html=True)
+        return stored
+
+    done: int = at_full_priority(fill) if urgent else fill()
+    return done
 
 
 def prune_job(path: str, after: PruneCursor) -> tuple[int, PruneCursor | None]:
