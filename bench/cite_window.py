@@ -31,7 +31,7 @@ BEAT_MS = 5
 """The heartbeat of :func:`window_fill` (its longest gap is the GUI thread's worst stall)."""
 
 
-def window_fill(path: Path, seconds: float = 90.0, *, stopped: bool = False) -> dict[str, float]:
+def window_fill(path: Path, seconds: float = 90.0, *, stopped: bool = False) -> dict[str, Any]:
     """Open the real window on the library at ``path`` (its citation cache deleted first,
     so the filler has every paper to render; the learner stopped, so nothing else runs)
     and watch it for ``seconds``: the window process's CPU, the GUI thread's longest gap
@@ -128,12 +128,14 @@ def window_fill(path: Path, seconds: float = 90.0, *, stopped: bool = False) -> 
     # The copies' data left on the clipboard crashes the offscreen platform at exit
     # (SIGSEGV after the figures, with the filler in a thread or in a child alike).
     QGuiApplication.clipboard().clear()
-    result = {
+    result: dict[str, Any] = {
         "seconds": time.perf_counter() - wall,
         "window_cpu_s": time.process_time() - cpu,
         "child_cpu_s": child_cpu,
         "gui_stall_max_ms": max(gaps[1:], default=0.0),
         "gui_stall_p99_ms": statistics.quantiles(gaps, n=100)[-1] if len(gaps) > 100 else 0.0,
+        # The five longest gaps, (ms, seconds after opening), to tell start-up from filling
+        "gui_gaps_top": sorted(zip(gaps, at, strict=True), reverse=True)[:5],
         "gui_stall_max_at_s": at[gaps.index(max(gaps[1:]))] if len(gaps) > 1 else 0.0,
         # From 15 s on (the filler's backlog starts then): the window's start-up left out.
         "gui_stall_max_after_15s_ms": max(

@@ -116,11 +116,9 @@ class CitationCacheFiller(QObject):
         if not self._closed:
             self._idle.start()
 
-    def _send(
-        self, job: str, *args: Any, on_done: Callable[[Any], None], urgent: bool = False
-    ) -> None:
+    def _send(self, job: str, *args: Any, on_done: Callable[[Any], None]) -> None:
         """``job(*args)`` in the child; ``on_done(result)`` on this thread when it is back."""
-        future = self.process.submit(job, *args, urgent=urgent)
+        future = self.process.submit(job, *args)
 
         def back(done: Future[Any]) -> None:  # on the process's thread
             exc = done.exception()
@@ -138,6 +136,9 @@ class CitationCacheFiller(QObject):
 
     def _find_backlog(self) -> None:
         if self._closed:
+            return
+        if self._running:  # a job of the style before is in the child: look again later
+            self._idle.start()
             return
         self._running = True
         self._send("backlog", self._library, self._style_id(), on_done=self._found)
