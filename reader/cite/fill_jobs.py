@@ -27,6 +27,7 @@ The jobs are plain functions of the library's path; the tests also call them in-
 from __future__ import annotations
 
 import os
+import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,8 +48,9 @@ SLICE = 10
 """Papers rendered and stored per transaction (some 10–30 ms of the child's CPU)."""
 
 _Opened = tuple[tuple[tuple[int, int] | None, ...], Library, CitationCache]
-_open: dict[Path, _Opened] | None = None
-"""The library and cache connections kept between jobs, by library path, with the files'
+_open: dict[tuple[Path, int], _Opened] | None = None
+"""The library and cache connections kept between jobs, by library path and thread (a
+connection serves the thread that made it: an urgent job runs on another), with the files'
 identities when opened (``None``: every job opens and closes its own, as in-process)."""
 
 
@@ -110,16 +112,17 @@ def _opened(path: str | os.PathLike[str]) -> Iterator[tuple[Library, CitationCac
             yield library, cache
         return
     identity = _identities(where)
-    kept = _open.get(where)
+    key = (where, threading.get_ident())
+    kept = _open.get(key)
     if kept is not None and kept[0] != identity:
         kept[2].close()
         kept[1].close()
-        del _open[where]
+        del _open[key]
         kept = None
     if kept is None:
         library = Library(where, read_only=True)
         cache = _FullPriorityCache(cache_path(where))
-        kept = _open[where] = (_identities(where), library, cache)
+        kept = _open[key] = (_identities(where), library, cache)
     yield kept[1], kept[2]
 
 

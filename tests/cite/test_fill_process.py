@@ -182,3 +182,17 @@ def test_an_urgent_job_goes_before_every_queued_one(shelf: Path, child: Citation
         chunk.result(120)
     assert urgent.result(120) == len(ids) - 100
     assert order.index("urgent") <= 1  # after at most the chunk already in the child
+
+
+def test_a_copys_urgent_fill_and_the_background_fill_share_one_child(
+    shelf: Path, child: CitationProcess
+) -> None:
+    """An urgent job runs on the child's full-priority thread, the others on its main one:
+    each keeps connections of its own (SQLite's serve the thread that made them)."""
+    with Library(shelf, read_only=True) as library:
+        ids = library.paper_ids()
+    assert child.submit("fill", str(shelf), "apa", ids[:5], True, urgent=True).result(60) == 5
+    assert child.submit("fill", str(shelf), "apa", ids[5:10]).result(60) == 5
+    assert child.submit("fill", str(shelf), "apa", ids[10:15], True, urgent=True).result(60) == 5
+    assert child.submit("prune", str(shelf), ("", "")).result(60) == (0, None)
+    assert len(_rows(shelf)) == 15

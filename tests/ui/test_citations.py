@@ -350,7 +350,9 @@ def test_the_background_fill_renders_in_its_child_never_in_the_windows_process(
     filler = window.citations.cache
     stored: list[int] = []
     filler.filled.connect(stored.append)
-    qtbot.waitUntil(lambda: bool(stored) and filler.pending == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: bool(stored) and filler.pending == 0 and not filler._running, timeout=WAIT_MS
+    )
     assert sum(stored) == window.model.rowCount()
     assert filler.child_pid is not None
     assert filler.child_pid != os.getpid()
