@@ -220,7 +220,7 @@ class CitationCacheFiller(QObject):
             return
         self._running = True
         self._sent = chunk
-        self._send("fill", self._library, self._style_id(), chunk, on_done=self._done)
+        self._send("chunk", self._library, self._style_id(), chunk, on_done=self._done)
 
     def _pruned_step(self, result: tuple[int, PruneCursor | None]) -> None:
         gone, self._prune_from = result
@@ -228,9 +228,12 @@ class CitationCacheFiller(QObject):
         self.pruned.emit(gone)
         QTimer.singleShot(0, self._next)
 
-    def _done(self, stored: int) -> None:
+    def _done(self, result: tuple[int, list[int]]) -> None:
+        stored, left = result
         self._running = False
         self._sent, self._deaths = [], 0
+        if left:  # handed back for a copy: first again, in the same order
+            self._pending = dict.fromkeys([*left, *self._pending])
         self.filled.emit(stored)
         QTimer.singleShot(0, self._next)
 

@@ -27,6 +27,7 @@ The jobs are plain functions of the library's path; the tests also call them in-
 from __future__ import annotations
 
 import os
+import signal
 import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -54,12 +55,21 @@ connection serves the thread that made it: an urgent job runs on another), with 
 identities when opened (``None``: every job opens and closes its own, as in-process)."""
 
 
+HAND_BACK = getattr(signal, "SIGUSR1", None)
+"""The signal that asks a :func:`chunk_job` running in the child to hand back the rest of
+its chunk after the slice it is rendering (a copy waits; ``None`` where there is none)."""
+_hand_back = threading.Event()
+
+
 def keep_caches_open() -> None:
-    """From now on keep each library's connections open between jobs (called in a child:
-    opening the cache reads its table whole, which at a million entries is costly)."""
+    """Set up the child (called once, before its first job): keep each library's
+    connections open between jobs (opening the cache reads its table whole, which at a
+    million entries is costly), and hand back a chunk on :data:`HAND_BACK`."""
     global _open
     if _open is None:
         _open = {}
+    if HAND_BACK is not None:
+        signal.signal(HAND_BACK, lambda _signum, _frame: _hand_back.set())
 
 
 def close_caches() -> None:
@@ -155,6 +165,22 @@ def fill_job(path: str, style_id: str, ids: list[int], urgent: bool = False) -> 
     return done
 
 
+def chunk_job(path: str, style_id: str, ids: list[int]) -> tuple[int, list[int]]:
+    """:func:`fill_job` for the background, which yields to a copy: when :data:`HAND_BACK`
+    arrives, the ids not yet rendered come back with the count (``(stored, left)``)."""
+    from reader.cite import cache_citations, citation_records
+
+    stored = 0
+    with _opened(path) as (library, cache):
+        for at in range(0, len(ids), SLICE):
+            if at and _hand_back.is_set():
+                _hand_back.clear()
+                return stored, ids[at:]
+            part = citation_records(library, ids[at : at + SLICE])
+            stored += cache_citations(part, style_id, cache, html=True)
+    return stored, []
+
+
 def prune_job(path: str, after: PruneCursor) -> tuple[int, PruneCursor | None]:
     """One :func:`~reader.library.citation_cache.prune_stale` step from ``after``."""
     with _opened(path) as (library, cache):
@@ -169,6 +195,7 @@ def warm_up_job() -> None:
 JOBS: dict[str, Callable[..., Any]] = {
     "backlog": backlog_job,
     "fill": fill_job,
+    "chunk": chunk_job,
     "prune": prune_job,
     "warm_up": warm_up_job,
 }

@@ -8,8 +8,9 @@ neither the window's interpreter lock nor its cores. The machinery is the learne
 ended with its parent, a job that dies raises ``ChildDied``).
 
 :meth:`CitationProcess.submit` queues a job and returns a :class:`~concurrent.futures.Future`;
-an ``urgent`` job (a copy waiting for its entries) goes before every queued one, so it
-waits at most for the job already in the child. The thread only waits on the pipe; the
+an ``urgent`` job (a copy waiting for its entries) goes before every queued one, and a
+background chunk already in the child is asked (:data:`~reader.cite.fill_jobs.HAND_BACK`)
+to hand back what it has not rendered, so the copy waits at most for one slice of it. The thread only waits on the pipe; the
 child is stopped after :data:`IDLE_STOP_S` without a job (its memory goes back) and started
 again by the next. :meth:`CitationProcess.close` ends the child at once, even in a job
 (Ctrl+Q must not wait for a chunk), and fails every job not done with :class:`Closed`.
@@ -17,11 +18,14 @@ again by the next. :meth:`CitationProcess.close` ends the child at once, even in
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections import deque
 from concurrent.futures import Future
 from typing import Any
 
+from reader.cite.fill_jobs import HAND_BACK
 from reader.ranking.child import Cancelled, LearnerProcess
 
 FILL_NICENESS = 10
@@ -29,6 +33,8 @@ FILL_NICENESS = 10
 IDLE_STOP_S = 60.0
 """Seconds without a job after which the child is stopped."""
 JOBS_MODULE = "reader.cite.fill_jobs"
+INTERRUPTIBLE = frozenset({"chunk"})
+"""Jobs that hand back the rest of their work when an urgent one is queued."""
 
 
 class Closed(RuntimeError):
@@ -50,6 +56,7 @@ class CitationProcess:
         self._lock = threading.Condition()
         self._queue: deque[_Job] = deque()
         self._closing = False
+        self._running = ""  # the job in the child now ("": none)
         self._thread: threading.Thread | None = None
 
     @property
@@ -67,6 +74,11 @@ class CitationProcess:
                 return future
             if urgent:
                 self._queue.appendleft((future, job, args))
+                if self._running in INTERRUPTIBLE and HAND_BACK is not None:
+                    pid = self.process.pid  # the job in the child hands back its rest
+                    if pid is not None:
+                        with contextlib.suppress(OSError):
+                            os.kill(pid, HAND_BACK)
             else:
                 self._queue.append((future, job, args))
             if self._thread is None:
@@ -102,7 +114,10 @@ class CitationProcess:
                 if self._closing:
                     return
                 future, job, args = self._queue.popleft()
+                self._running = job
             if not future.set_running_or_notify_cancel():
+                with self._lock:
+                    self._running = ""
                 continue
             try:
                 value = self.process.run(job, *args, cancelled=self._closed)
@@ -112,6 +127,9 @@ class CitationProcess:
                 future.set_exception(exc)
             else:
                 future.set_result(value)
+            finally:
+                with self._lock:
+                    self._running = ""
 
     def _closed(self) -> bool:
         with self._lock:

@@ -196,3 +196,25 @@ def test_a_copys_urgent_fill_and_the_background_fill_share_one_child(
     assert child.submit("fill", str(shelf), "apa", ids[10:15], True, urgent=True).result(60) == 5
     assert child.submit("prune", str(shelf), ("", "")).result(60) == (0, None)
     assert len(_rows(shelf)) == 15
+
+
+def test_a_background_chunk_hands_back_its_rest_when_a_copy_waits(
+    shelf: Path, child: CitationProcess
+) -> None:
+    with Library(shelf, read_only=True) as library:
+        ids = library.paper_ids()
+    child.submit("warm_up").result(60)
+    chunk = child.submit("chunk", str(shelf), "apa", ids[:110])
+    deadline = time.monotonic() + 60
+    while not (cache_path(shelf).exists() and _rows(shelf)):  # its first slices are in
+        assert time.monotonic() < deadline
+        assert not chunk.done()
+        time.sleep(0.005)
+    copy = child.submit("fill", str(shelf), "apa", ids[110:], True, urgent=True)
+    stored, left = chunk.result(60)
+    assert left  # handed back after the slice it was rendering
+    assert stored + len(left) == 110
+    assert left == ids[stored:110]
+    assert copy.result(60) == len(ids) - 110
+    assert child.submit("chunk", str(shelf), "apa", left).result(60) == (len(left), [])
+    assert len(_rows(shelf)) == len(ids)
