@@ -81,15 +81,22 @@ def window_fill(path: Path, seconds: float = 90.0, *, stopped: bool = False) -> 
     filler.filled.connect(filled)
     gaps: list[float] = []
     at: list[float] = []  # seconds since the window was made, at each gap's end
+    # CPU ms in each gap: the GUI thread's own, and the whole process's (every thread):
+    # a long gap with little of either is a wait for a core (the machine's load), one
+    # with the process busy and the GUI thread not is a wait for the interpreter lock.
+    gui_ms: list[float] = []
+    process_ms: list[float] = []
     clock = QElapsedTimer()
     clock.start()
-    last = [clock.elapsed()]
+    last = [clock.elapsed(), time.thread_time(), time.process_time()]
 
     def beat() -> None:
-        now = clock.elapsed()
+        now, thread, process = clock.elapsed(), time.thread_time(), time.process_time()
         gaps.append(now - last[0])
         at.append(time.perf_counter() - wall)
-        last[0] = now
+        gui_ms.append(1000 * (thread - last[1]))
+        process_ms.append(1000 * (process - last[2]))
+        last[:] = [now, thread, process]
 
     heart = QTimer()
     heart.setInterval(BEAT_MS)
@@ -135,7 +142,13 @@ def window_fill(path: Path, seconds: float = 90.0, *, stopped: bool = False) -> 
         "gui_stall_max_ms": max(gaps[1:], default=0.0),
         "gui_stall_p99_ms": statistics.quantiles(gaps, n=100)[-1] if len(gaps) > 100 else 0.0,
         # The five longest gaps, (ms, seconds after opening), to tell start-up from filling
-        "gui_gaps_top": sorted(zip(gaps, at, strict=True), reverse=True)[:5],
+        # with the GUI thread's and the process's CPU ms in each
+        "gui_gaps_top": [
+            (g, round(t, 1), round(u, 1), round(c, 1))
+            for g, t, u, c in sorted(zip(gaps, at, gui_ms, process_ms, strict=True), reverse=True)[
+                :5
+            ]
+        ],
         "gui_stall_max_at_s": at[gaps.index(max(gaps[1:]))] if len(gaps) > 1 else 0.0,
         # From 15 s on (the filler's backlog starts then): the window's start-up left out.
         "gui_stall_max_after_15s_ms": max(
