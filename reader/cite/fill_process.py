@@ -10,9 +10,9 @@ ended with its parent, a job that dies raises ``ChildDied``).
 :meth:`CitationProcess.submit` queues a job and returns a :class:`~concurrent.futures.Future`;
 an ``urgent`` job (a copy waiting for its entries) goes before every queued one, and a
 background chunk already in the child is asked (:data:`~reader.cite.fill_jobs.HAND_BACK`)
-to hand back what it has not rendered, so the copy waits at most for one slice of it. The thread only waits on the pipe; the
-child is stopped after :data:`IDLE_STOP_S` without a job (its memory goes back) and started
-again by the next. :meth:`CitationProcess.close` ends the child at once, even in a job
+to hand back what it has not rendered, so the copy waits at most for one slice of it.
+The thread only waits on the pipe; the child is stopped after :data:`IDLE_STOP_S` without a
+job (its memory goes back) and started again by the next. :meth:`CitationProcess.close` ends the child at once, even in a job
 (Ctrl+Q must not wait for a chunk), and fails every job not done with :class:`Closed`.
 """
 
@@ -107,14 +107,18 @@ class CitationProcess:
         while True:
             with self._lock:
                 while not self._queue and not self._closing:
-                    idle = self.process.idle_for()
+                    idle = self.process.idle_for()  # 0: no child
                     if idle and idle >= self.idle_stop:
-                        self.process.stop()
+                        break
                     self._lock.wait(max(0.5, self.idle_stop - idle) if idle else None)
                 if self._closing:
                     return
-                future, job, args = self._queue.popleft()
-                self._running = job
+                taken = self._queue.popleft() if self._queue else None
+                self._running = taken[1] if taken is not None else ""
+            if taken is None:  # idle long enough; stopped outside the lock (submit() and
+                self.process.stop()  # the GUI thread behind it would wait for the child)
+                continue
+            future, job, args = taken
             if not future.set_running_or_notify_cancel():
                 with self._lock:
                     self._running = ""

@@ -218,3 +218,20 @@ def test_a_background_chunk_hands_back_its_rest_when_a_copy_waits(
     assert copy.result(60) == len(ids) - 110
     assert child.submit("chunk", str(shelf), "apa", left).result(60) == (len(left), [])
     assert len(_rows(shelf)) == len(ids)
+
+
+def test_an_idle_child_is_stopped_and_the_next_job_starts_another(shelf: Path) -> None:
+    process = CitationProcess(niceness=0, idle_stop=0.5)
+    try:
+        process.submit("warm_up").result(60)
+        first = process.pid
+        assert first is not None
+        deadline = time.monotonic() + 60
+        while process.pid is not None:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert not Path(f"/proc/{first}").exists()
+        assert list(process.submit("backlog", str(shelf), "apa").result(60))
+        assert process.pid not in (None, first)
+    finally:
+        process.close()
