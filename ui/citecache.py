@@ -96,6 +96,7 @@ class CitationCacheFiller(QObject):
         # Papers never rendered, newest last: array('q'), 8 bytes a paper (every paper of a
         # million-paper library after an upgrade or a change of style: 38 MB as a list).
         self._backlog: array[int] | None = None
+        self._more: int | None = None  # where the next page of the backlog starts
         self._prune_from: PruneCursor | None = None  # None: no prune under way
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -141,12 +142,15 @@ class CitationCacheFiller(QObject):
             self._idle.start()
             return
         self._running = True
-        self._send("backlog", self._library, self._style_id(), on_done=self._found)
+        self._backlog = None
+        self._send("backlog", self._library, self._style_id(), None, on_done=self._found)
 
-    def _found(self, ids: array[int]) -> None:
+    def _found(self, result: tuple[array[int], int | None]) -> None:
+        ids, self._more = result
         self._running = False
+        if self._backlog is None:  # the first page: first the entries of keys gone since,
+            self._prune_from = ("", "")  # a step a job
         self._backlog = ids[::-1]  # popped from the end: newest first
-        self._prune_from = ("", "")  # first the entries of keys gone since, a step a job
         self._next()
 
     def cache(self) -> CitationCache:
@@ -178,8 +182,10 @@ class CitationCacheFiller(QObject):
 
     @property
     def pending(self) -> int:
-        """How many papers wait to be rendered (changed ones, then never rendered ones)."""
-        return len(self._pending) + len(self._backlog or ())
+        """How many papers wait to be rendered (changed ones, then never rendered ones of
+        the backlog's pages found so far), and one while another page is to be looked at."""
+        more = 1 if self._more is not None else 0
+        return len(self._pending) + len(self._backlog or ()) + more
 
     def on_changes(self, changes: Changes, initiator: object = None) -> None:
         """Queue the papers whose citations ``changes`` may have changed."""
@@ -216,6 +222,11 @@ class CitationCacheFiller(QObject):
         elif self._backlog:
             chunk = self._backlog[-CHUNK:][::-1].tolist()
             del self._backlog[-CHUNK:]
+        elif self._backlog is not None and self._more is not None:
+            self._running = True  # the next page of the backlog
+            more = self._more
+            self._send("backlog", self._library, self._style_id(), more, on_done=self._found)
+            return
         else:
             return
         self._running = True
@@ -252,7 +263,7 @@ class CitationCacheFiller(QObject):
         # Nothing is lost: the papers are rendered when they are copied (or the next time
         # the window opens, for the backlog).
         self._pending.clear()
-        self._backlog = None
+        self._backlog = self._more = None
         self._prune_from = None
 
     def close(self) -> None:
@@ -263,7 +274,7 @@ class CitationCacheFiller(QObject):
         self._idle.stop()
         self._yield.stop()
         self._pending.clear()
-        self._backlog = None
+        self._backlog = self._more = None
         self.process.close()
 
     def close_cache(self) -> None:

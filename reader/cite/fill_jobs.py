@@ -41,7 +41,7 @@ from reader.library.citation_cache import (
     PruneCursor,
     cache_path,
     prune_stale,
-    uncached_papers,
+    uncached_page,
 )
 from reader.library.store import Library
 
@@ -136,12 +136,17 @@ def _opened(path: str | os.PathLike[str]) -> Iterator[tuple[Library, CitationCac
     yield kept[1], kept[2]
 
 
-def backlog_job(path: str, style_id: str) -> array[int]:
-    """The papers, newest first, with no entry at all in ``style_id`` (HTML)."""
+def backlog_job(
+    path: str, style_id: str, below: int | None = None
+) -> tuple[array[int], int | None]:
+    """A page of the papers, newest first, with no entry at all in ``style_id`` (HTML),
+    and where the next page starts (:func:`~reader.library.citation_cache.uncached_page`):
+    at a million papers the whole list is seconds of the child's time, which a copy's
+    urgent job would otherwise wait for."""
     from reader.cite.cached import cache_style
 
     with _opened(path) as (library, cache):
-        return uncached_papers(library, cache, cache_style(style_id, True))
+        return uncached_page(library, cache, cache_style(style_id, True), below)
 
 
 def fill_job(path: str, style_id: str, ids: list[int], urgent: bool = False) -> int:

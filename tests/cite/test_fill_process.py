@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import time
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,10 +52,22 @@ def _rows(path: Path) -> dict[str, tuple[bytes, str, str]]:
         }
 
 
+def _held(path: Path) -> int:
+    """How many entries the cache file holds (read-only, without opening it as a cache)."""
+    conn = sqlite3.connect(f"file:{cache_path(path)}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT count(*) FROM entry").fetchone()[0])
+    except sqlite3.Error:  # not made yet
+        return 0
+    finally:
+        conn.close()
+
+
 def test_the_childs_entries_are_the_in_process_renderers(
     shelf: Path, child: CitationProcess, tmp_path: Path
 ) -> None:
-    backlog = child.submit("backlog", str(shelf), "apa").result(60)
+    backlog, more = child.submit("backlog", str(shelf), "apa").result(60)
+    assert more is None  # one page
     with Library(shelf, read_only=True) as library:
         ids = library.paper_ids()
         assert list(backlog) == sorted(ids, reverse=True)  # every paper, newest first
@@ -69,7 +83,7 @@ def test_the_childs_entries_are_the_in_process_renderers(
             assert cache_citations(records, "apa", cache, html=True) == 0  # all current
             through = format_citations(records, "apa", html=True, cache=cache)
         assert through == format_citations(records, "apa", html=True)
-    assert list(child.submit("backlog", str(shelf), "apa").result(60)) == []
+    assert child.submit("backlog", str(shelf), "apa").result(60) == (array("q"), None)
 
 
 def test_an_edited_paper_is_rendered_again_and_never_served_stale(
@@ -206,11 +220,15 @@ def test_a_background_chunk_hands_back_its_rest_when_a_copy_waits(
     child.submit("warm_up").result(60)
     chunk = child.submit("chunk", str(shelf), "apa", ids[:110])
     deadline = time.monotonic() + 60
-    while not (cache_path(shelf).exists() and _rows(shelf)):  # its first slices are in
+    while not (cache_path(shelf).exists() and _held(shelf)):  # its first slices are in
         assert time.monotonic() < deadline
         assert not chunk.done()
-        time.sleep(0.005)
-    copy = child.submit("fill", str(shelf), "apa", ids[110:], True, urgent=True)
+        time.sleep(0.002)
+    pid = child.pid
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)  # held mid-chunk while the copy asks (however loaded)
+    copy = child.submit("fill", str(shelf), "apa", ids[110:], True, urgent=True)  # signals
+    os.kill(pid, signal.SIGCONT)
     stored, left = chunk.result(60)
     assert left  # handed back after the slice it was rendering
     assert stored + len(left) == 110
@@ -230,7 +248,26 @@ def test_an_idle_child_is_stopped_and_the_next_job_starts_another(shelf: Path) -
         while process.pid is not None or Path(f"/proc/{first}").exists():  # ended, reaped
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        assert list(process.submit("backlog", str(shelf), "apa").result(60))
+        assert len(process.submit("backlog", str(shelf), "apa").result(60)[0]) == 120
         assert process.pid not in (None, first)
     finally:
         process.close()
+
+
+def test_the_backlogs_pages_are_the_whole_backlog(shelf: Path, child: CitationProcess) -> None:
+    from reader.library.citation_cache import uncached_page, uncached_papers
+
+    with Library(shelf, read_only=True) as library:
+        ids = library.paper_ids()
+    child.submit("fill", str(shelf), "apa", ids[::3]).result(120)  # a third held already
+    with Library(shelf, read_only=True) as library, CitationCache(cache_path(shelf)) as cache:
+        whole = uncached_papers(library, cache, STYLE)
+        assert len(whole) == len(ids) - len(ids[::3])
+        for limit in (1, 7, 40, 119, 120, 500):
+            pages, below = array("q"), None
+            while True:
+                page, below = uncached_page(library, cache, STYLE, below, limit)
+                pages.extend(page)
+                if below is None:
+                    break
+            assert pages == whole
