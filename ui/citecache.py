@@ -47,6 +47,8 @@ QUIET_MS = 2000
 """How long the changes must have been quiet before the background rendering starts."""
 IDLE_MS = 15_000
 """How long after the window opens the papers never rendered start to be (newest first)."""
+RENDER_WAIT_S = 60.0
+"""How long a copy waits for the child to render its entries before rendering them itself."""
 RETRY_MS = (500, 10_000, 60_000)
 """After the child died in a job (killed, out of memory): when its job is sent again, one
 delay per death in a row; after the last the filling stops until the next change."""
@@ -168,10 +170,10 @@ class CitationCacheFiller(QObject):
             return True
         future = self.process.submit("fill", self._library, style_id, list(ids), True, urgent=True)
         try:
-            future.result()
+            future.result(RENDER_WAIT_S)
         except Closed:
             raise
-        except Exception:  # the child died or failed: the copy does without it
+        except Exception:  # the child died, failed or hangs: the copy does without it
             return False
         return True
 
