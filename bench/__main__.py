@@ -558,7 +558,9 @@ def bench_cite(sizes: Sizes, work: Path) -> list[Figure]:
     figures.append(
         Figure(f"11. citekeys for {n} without one", r["assign_s"], "s", target="reported")
     )
-    return figures
+    from bench.cite_window import fill_figures
+
+    return figures + fill_figures(sizes.library_papers, work, CACHE, Figure)
 
 
 def bench_bulk_edit(sizes: Sizes, work: Path) -> list[Figure]:

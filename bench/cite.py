@@ -18,7 +18,8 @@ sprinkled in. Each style is timed three ways, the library read included:
 - ``first``: a copy through an empty citation cache (renders and keeps every entry);
 - ``cached``: a copy once the background fill has run (the usual copy: a lookup).
 
-The fill itself (what the window's background work costs per 1,000 papers) is reported.
+The fill itself (what the window's background work costs per 1,000 papers) is reported;
+what the filling costs the window itself is :mod:`bench.cite_window`.
 
     python -m bench.cite [--papers N] [--workdir DIR]
 """

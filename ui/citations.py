@@ -87,9 +87,7 @@ class Citations(QObject):
         self._parent = parent
         self._reader: LibraryReader | None = None
         self._queries: QueryRunner | None = None
-        self.cache = CitationCacheFiller(
-            self._runner_reader, window.library.path, lambda: self.style_id, self
-        )
+        self.cache = CitationCacheFiller(window.library.path, lambda: self.style_id, self)
         """The citation cache beside the library, and its filling after changes."""
         self._exports = itertools.count()
         self.error_box: QMessageBox | None = None
@@ -190,7 +188,8 @@ class Citations(QObject):
 
     def copy_formatted(self) -> None:
         """Edit ▸ Copy: the selection as formatted citations in the chosen style."""
-        self._copy(formatted_job(self._window.selected_ids(), self.style_id, self.cache.cache))
+        ids, cache = self._window.selected_ids(), self.cache
+        self._copy(formatted_job(ids, self.style_id, cache.cache, cache.render_now))
 
     def copy_text(self, kind: str) -> None:
         """Copy as BibTeX (``bibtex``), Link (``link``) or Citekey (``citekey``)."""

@@ -30,15 +30,26 @@ def plural(count: int, noun: str) -> str:
     return f"1 {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
-def formatted_job(ids: Sequence[int], style_id: str, cache: Callable[[], CitationCache]) -> CopyJob:
-    """Edit ▸ Copy's job: the citations of ``ids`` formatted in ``style_id``."""
+def formatted_job(
+    ids: Sequence[int],
+    style_id: str,
+    cache: Callable[[], CitationCache],
+    render: Callable[[Sequence[int], str], bool] | None = None,
+) -> CopyJob:
+    """Edit ▸ Copy's job: the citations of ``ids`` formatted in ``style_id``; ``render``
+    (the filler's :meth:`~ui.citecache.CitationCacheFiller.render_now`) first has the
+    citations' child process render what the cache lacks of them."""
 
     def job(library: Library) -> tuple[str, str, int]:
         from reader.cite import citation_records, format_citations
 
+        if render is not None:
+            # The entries the cache lacks are rendered in the child, before the chunks the
+            # filler queued (the rendering would hold this process's interpreter lock).
+            render(ids, style_id)
         records = citation_records(library, ids)
-        # Through the citation cache: what it holds is a lookup, the rest is rendered
-        # and kept (ui.citecache fills it ahead of copies, after imports and edits).
+        # Through the citation cache: what it holds is a lookup, the rest (an entry the
+        # child could not render, a paper edited since) is rendered here and kept.
         entries = format_citations(records, style_id, html=True, cache=cache())
         # One render: the plain text is the HTML's text (citeproc-py's two formatters
         # differ only in markup and escaping).

@@ -30,6 +30,9 @@ so it runs on a worker thread like any other library call)::
 ``cache`` is a :class:`~reader.library.citation_cache.CitationCache` on
 ``cache_path(library.path)`` (a file beside the library): entries are kept under a
 digest of what they were rendered from, so they are never stale (:mod:`reader.cite.cached`).
+The window fills it ahead of copies in a child process of its own
+(:class:`reader.cite.fill_process.CitationProcess` running :mod:`reader.cite.fill_jobs`),
+so the background rendering never runs in the window's interpreter.
 
 Formats (:class:`CitationFormat`): ``bibtex`` and ``biblatex``
 (:mod:`reader.cite.bibtex`: arXiv papers as ``@misc``/``@online`` with ``eprint``,

@@ -14,8 +14,11 @@ nothing the user made: deleting it only costs renders, and a file written by ano
 version of this format is emptied. Entries under a key no paper answers to any more (a
 citekey edited, a paper merged away or deleted for good) are pruned by
 :func:`prune_stale`, a bounded step at a time, which the background fill runs once a
-session. Only the citations' own thread writes it, never the
-library's writer, so it never delays an edit.
+session. The library's writer never writes it, so it never delays an edit: the
+citation cache's own child process does (:mod:`reader.cite.fill_jobs`, a few entries to a
+transaction), and a copy in the window stores the few entries that child could not.
+Several processes may write it at once (WAL, a busy timeout); each transaction is whole
+or not at all.
 """
 
 from __future__ import annotations
@@ -172,6 +175,22 @@ class CitationCache:
             return 0
         return gone
 
+    def held_among(self, style: str, citekeys: Sequence[str]) -> set[str]:
+        """Which of ``citekeys`` (lower-cased in the answer) have an entry in ``style``."""
+        wanted = sorted({k.lower() for k in citekeys})
+        held: set[str] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            held.update(
+                str(r[0])
+                for r in self._conn.execute(
+                    f"SELECT citekey FROM entry WHERE style = ? AND citekey IN ({marks})",
+                    [style, *chunk],
+                )
+            )
+        return held
+
     def held_keys(self, style: str) -> set[str]:
         """The (lower-cased) citekeys with an entry in ``style``, current or not."""
         return {
@@ -185,16 +204,42 @@ def uncached_papers(library: Library, cache: CitationCache, style: str) -> array
     (never rendered, or given a key since): what the background fill renders when it has
     nothing newer to do. Entries held for older fields are found when they are used.
 
-    As ``array('q')``, streamed from the rows: after an upgrade or a change of style that is
-    every paper, and a million ``int`` objects would be 38 MB of the window's process."""
-    held = cache.held_keys(style)
+    As ``array('q')``, 8 bytes a paper (after an upgrade or a change of style that is
+    every paper: a million ``int`` objects would be 38 MB); :func:`uncached_page` by page."""
+    found = array("q")
+    below: int | None = None
+    while True:
+        page, below = uncached_page(library, cache, style, below)
+        found.extend(page)
+        if below is None:
+            return found
+
+
+BACKLOG_PAGE = 20_000
+"""Papers one :func:`uncached_page` looks at (some tens of ms: the rows and their keys)."""
+
+
+def uncached_page(
+    library: Library,
+    cache: CitationCache,
+    style: str,
+    below: int | None = None,
+    limit: int = BACKLOG_PAGE,
+) -> tuple[array[int], int | None]:
+    """Of the ``limit`` newest papers with an id under ``below`` (``None``: the newest of
+    all), those with no entry in ``style``, newest first, and where the next page starts
+    (``None``: that was the last). A bounded step, whatever the size of the library or of
+    the cache: the keys of the page are looked up, not every key held."""
     rows = library.connection.execute(
         "SELECT p.id, c.key FROM paper p LEFT JOIN citekey c ON c.paper_id = p.id "
-        "ORDER BY p.id DESC"
-    )
-    return array(
+        "WHERE p.id < ? ORDER BY p.id DESC LIMIT ?",
+        [below if below is not None else 2**63 - 1, limit],
+    ).fetchall()
+    held = cache.held_among(style, [str(key) for _, key in rows if key is not None])
+    page = array(
         "q", (int(pid) for pid, key in rows if key is None or str(key).lower() not in held)
     )
+    return page, (int(rows[-1][0]) if len(rows) == limit else None)
 
 
 PRUNE_CHUNK = 5000

@@ -13,6 +13,11 @@ ends it (at once if it is in a job), it is a daemon (ended at interpreter exit),
 ends itself when its parent is gone or its pipe closes. A child that dies during a job
 raises :class:`ChildDied` in the parent, which never waits for it forever.
 
+The machinery is not the learner's alone: another module of plain job functions (a
+``JOBS`` dict by name, and a ``keep_caches_open()`` called once in the child) gets a child
+of its own with ``LearnerProcess(jobs="that.module")``; the citation cache's filler does
+(:mod:`reader.cite.fill_jobs`).
+
 Frozen apps (PyInstaller) must call :func:`multiprocessing.freeze_support` first thing in
 their entry point (``packaging/launcher.py`` does).
 """
@@ -20,6 +25,7 @@ their entry point (``packaging/launcher.py`` does).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing
 import os
 import threading
@@ -70,11 +76,21 @@ class JobStats:
 class LearnerProcess:
     """One child process that runs learner jobs by name, one at a time (thread-safe)."""
 
-    def __init__(self, *, idle_stop: float = IDLE_STOP_S, niceness: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        idle_stop: float = IDLE_STOP_S,
+        niceness: int = 0,
+        jobs: str = "reader.ranking.jobs",
+        name: str = "papershelf-learner",
+    ) -> None:
         self.idle_stop = idle_stop
         self.niceness = niceness
         """How much lower than the window's the child's CPU priority is (POSIX ``nice``):
         work nobody waits for (refits) yields the cores to the window's threads."""
+        self.jobs = jobs
+        """The module whose ``JOBS`` the child runs."""
+        self.name = name
         self._lock = threading.RLock()
         self._process: Any = None  # multiprocessing.process.BaseProcess
         self._conn: Connection | None = None
@@ -169,8 +185,8 @@ class LearnerProcess:
         parent, child = context.Pipe()
         process = context.Process(
             target=serve,
-            args=(child, os.getpid(), self.niceness),
-            name="papershelf-learner",
+            args=(child, os.getpid(), self.niceness, self.jobs),
+            name=self.name,
             daemon=True,
         )
         process.start()
@@ -194,9 +210,12 @@ class LearnerProcess:
 # ---------------------------------------------------------------------- the child's side
 
 
-def serve(conn: Connection, parent_pid: int, niceness: int = 0) -> None:
-    """The child's loop: run each ``(job, args)`` received and send back its result
-    (at ``niceness`` below the parent's CPU priority, where the system has one)."""
+def serve(
+    conn: Connection, parent_pid: int, niceness: int = 0, jobs_module: str = "reader.ranking.jobs"
+) -> None:
+    """The child's loop: run each ``(job, args)`` of ``jobs_module``'s ``JOBS`` received
+    and send back its result (at ``niceness`` below the parent's CPU priority, where the
+    system has one)."""
     global _full_priority
     # Started before the priority is lowered: on Linux a thread's niceness is its own and
     # a new thread inherits its creator's, so this one keeps the window's priority. Every
@@ -205,8 +224,7 @@ def serve(conn: Connection, parent_pid: int, niceness: int = 0) -> None:
     if niceness > 0 and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(niceness)
-    from reader.ranking import jobs
-
+    jobs = importlib.import_module(jobs_module)
     jobs.keep_caches_open()
 
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
