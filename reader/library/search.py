@@ -349,5 +349,3 @@ def _view_sorted(run: Run, p: Plan, order: str, limit: int, offset: int) -> list
         start += len(chunk)
         size = min(size * 2, 4096)
     return found[offset:wanted]
-
-
