@@ -55,6 +55,9 @@ follows the measured time: rows cost more on a bigger library with a colder cach
 FIRST_CHUNK = 1000
 MIN_CHUNK = 100
 MAX_CHUNK = 20_000
+EVERY_PAPER_ABOVE = 2000
+"""Above this many changed scores, the update is published as changing every paper's
+interest (:meth:`Stored.changes`); below, as the ids (a new digest's papers)."""
 PAUSE_S = 0.025
 """The least time the lock is left free after each score transaction. SQLite's busy
 handler sleeps at most 25 ms between its first nine retries, so a writer waiting for the
@@ -79,14 +82,18 @@ class Stored:
     """How long storing took, and the storing thread's CPU (for the bench)."""
 
     def changes(self) -> Changes:
-        """The :class:`Changes` to publish (a million ids are made a Python set in steps,
-        never in one call that holds the interpreter lock for long)."""
-        ids: set[int] = set()
-        for start in range(0, self.changed.size, 20_000):
-            ids.update(self.changed[start : start + 20_000].tolist())
-        if not ids and self.state is not None:
-            return Changes(fields=frozenset({interest.INTEREST_FIELD}))
-        return Changes(paper_ids=frozenset(ids), fields=frozenset({interest.INTEREST_FIELD}))
+        """The :class:`Changes` to publish on the window's bus.
+
+        More than :data:`EVERY_PAPER_ABOVE` changed scores (a refit) are published as
+        "interest changed for every paper" (:attr:`Changes.every_paper`), never as a
+        million ids: a ``frozenset`` of them held the window's interpreter lock for about
+        50 ms in one call, and the subscribers' set operations cost the GUI thread as
+        much again; the list re-reads only the rows it shows.
+        """
+        fields = frozenset({interest.INTEREST_FIELD})
+        if self.changed.size > EVERY_PAPER_ABOVE:
+            return Changes(fields=fields, every_paper=True)
+        return Changes(paper_ids=frozenset(self.changed.tolist()), fields=fields)
 
     def publish(self) -> WriterOp:
         """A writer operation that writes nothing and returns these changes, so that the
@@ -188,7 +195,11 @@ class InterestUpdate:
 
     def apply(self, library: Library) -> Changes:
         """Store the update through ``library`` now (the command line's way)."""
-        return self.store(library).changes()
+        stored = self.store(library)
+        return Changes(
+            paper_ids=frozenset(stored.changed.tolist()),
+            fields=frozenset({interest.INTEREST_FIELD}),
+        )
 
 
 def _members(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
