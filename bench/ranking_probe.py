@@ -18,6 +18,10 @@ Each is installed on a running window by the bench and read with its ``summary``
 
 from __future__ import annotations
 
+import cProfile
+import io
+import os
+import pstats
 import threading
 import time
 from collections.abc import Callable
@@ -149,9 +153,20 @@ class PublishLog:
         self.rows: list[dict[str, Any]] = []
         publish = bus.publish
 
+        profile = bool(os.environ.get("RANKING_PROFILE"))  # what a slow publish ran
+        self.profiles: list[str] = []
+
         def timed_publish(changes: Any, initiator: object = None) -> None:
+            profiler = cProfile.Profile() if profile else None
             began, cpu = time.monotonic(), time.thread_time()
-            publish(changes, initiator)
+            if profiler is not None:
+                profiler.runcall(publish, changes, initiator)
+            else:
+                publish(changes, initiator)
+            if profiler is not None and time.monotonic() - began > 0.02:
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(12)
+                self.profiles.append(f"at {began:.3f}: " + out.getvalue()[-3000:])
             self.rows.append(
                 {
                     "at": began,
@@ -182,7 +197,12 @@ class PublishLog:
                 "at": round(row["at"] - since, 3),
             }
 
-        return {"publishes": len(self.rows), "slowest": shown(slowest), "refit": shown(biggest)}
+        return {
+            "publishes": len(self.rows),
+            "slowest": shown(slowest),
+            "refit": shown(biggest),
+            "profiles": self.profiles[:3],
+        }
 
 
 def learner_publishes() -> list[dict[str, Any]]:
@@ -209,3 +229,43 @@ def learner_publishes() -> list[dict[str, Any]]:
 
     update.Stored.publish = timed  # type: ignore[method-assign]
     return rows
+
+
+class GcLog:
+    """Every garbage collection of the window's process: when, how long, on which thread."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.rows: list[tuple[float, float, int, str]] = []  # start, ms, generation, thread
+        self._began: dict[int, float] = {}
+
+        def callback(phase: str, info: dict[str, int]) -> None:
+            me = threading.get_ident()
+            if phase == "start":
+                self._began[me] = time.monotonic()
+            elif me in self._began:
+                began = self._began.pop(me)
+                self.rows.append(
+                    (
+                        began,
+                        (time.monotonic() - began) * 1000,
+                        info.get("generation", -1),
+                        threading.current_thread().name,
+                    )
+                )
+
+        gc.callbacks.append(callback)
+
+    def summary(self, since: float, until: float) -> dict[str, Any]:
+        """The collections between ``since`` and ``until``: how many, the longest five."""
+        rows = [r for r in self.rows if since <= r[0] <= until]
+        top = sorted(rows, key=lambda r: r[1], reverse=True)[:5]
+        return {
+            "collections": len(rows),
+            "total_ms": round(sum(r[1] for r in rows), 1),
+            "longest": [
+                {"at_s": round(t - since, 3), "ms": round(ms, 1), "gen": g, "thread": name}
+                for t, ms, g, name in top
+            ],
+        }

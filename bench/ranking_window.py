@@ -73,7 +73,7 @@ def measure(
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from bench.ranking_probe import GapLog, PublishLog, WriterLog, learner_publishes
+    from bench.ranking_probe import GapLog, GcLog, PublishLog, WriterLog, learner_publishes
     from reader.library import Library
     from reader.settings import Settings
     from reader.worker import LibraryWorker
@@ -86,7 +86,7 @@ def measure(
         library, worker, Settings(), state_path=home / "state.ini", settings_path=home / "s.json"
     )
     window.show()
-    writes, publishes = WriterLog(worker), PublishLog(window.bus)
+    writes, publishes, collections = WriterLog(worker), PublishLog(window.bus), GcLog()
     learner = window.interest.learner
     assert learner is not None
 
@@ -211,6 +211,7 @@ def measure(
         ],
         "writer": writes.summary(since, until),
         "bus": publishes.summary(since),
+        "gc": collections.summary(since, until),
         "learner_publish": [
             {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
             for row in stored_publishes

@@ -19,6 +19,9 @@ writer. This is the one exception to "one writer for every write" (DESIGN.md), a
   at most one short transaction. Those writes run at the window's CPU priority
   (:func:`~reader.ranking.child.at_full_priority`), so a low-priority child descheduled
   mid-transaction cannot hold the lock against the user.
+- Its commits never checkpoint the log: it checkpoints in the pause after each of its
+  transactions (:func:`interest_scores.checkpoint_scores`), so the window's writer never
+  commits a rating and then copies a refit's pages into the file.
 - Most rows update a score already stored (:func:`interest_scores.write_scores`' ``stored``),
   which reads only the score table and its indexes, never the paper table; the rows go
   best first, so the indexes are updated in runs of neighbouring entries.
@@ -161,6 +164,7 @@ class InterestUpdate:
                 interest_scores.write_scores(library, (), drop=part.tolist())
                 changed.append(part)
                 transactions += 1
+                interest_scores.checkpoint_scores(library)
                 sleep(PAUSE_S)
         start, size = 0, max(1, first_chunk)
         while True:
@@ -188,7 +192,12 @@ class InterestUpdate:
             start = end
             if hold_s > 0:  # (0: chunks of ``first_chunk`` throughout)
                 size = int(min(MAX_CHUNK, max(MIN_CHUNK, size * hold_s / max(held, 1e-4))))
-            sleep(max(PAUSE_S, held))  # free at least as long as it was held
+            # The lock is free for at least as long as it was held; the checkpoint (which
+            # takes no write lock) runs in that time, so no commit of the window's does.
+            freed = time.perf_counter()
+            interest_scores.checkpoint_scores(library)
+            sleep(max(0.0, max(PAUSE_S, held) - (time.perf_counter() - freed)))
+        interest_scores.checkpoint_scores(library)  # the last one's pages too
         every = np.unique(np.concatenate(changed)) if changed else np.zeros(0, dtype=np.int64)
         wall, cpu = time.perf_counter() - began_all, time.thread_time() - cpu_all
         return Stored(every, state, transactions, longest, wall, cpu)
