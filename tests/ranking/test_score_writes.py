@@ -74,7 +74,8 @@ def test_the_storing_checkpoints_after_each_transaction_and_its_commits_never_do
         real = interest_scores.checkpoint_scores
 
         def checkpoint(on: Library) -> None:
-            assert on is writer and not on.connection.in_transaction
+            assert on is writer
+            assert not on.connection.in_transaction
             moments.append("checkpoint")
             real(on)
 
