@@ -82,14 +82,21 @@ def test_a_refit_shows_its_new_scores_resorts_for_you_and_a_rating_meanwhile_lan
     # Other likes: the next refit moves every score. A rating made while it runs lands.
     astro = [i for i in sorted(field) if field[i] == "astro-ph"][:6]
     published.clear()
+    refits = learner.refits
     window.edits.rate(astro, 5)
     window.edits.rate(math, 1)
     qtbot.waitUntil(lambda: learner.busy, timeout=LEARN_MS)
-    meanwhile = window.model.ids()[-1]
-    window.edits.rate([meanwhile], 3)
-    qtbot.waitUntil(lambda: rating(corpus, meanwhile) == 3, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: any(c.every_paper for c in published), timeout=LEARN_MS)
-    assert learner.wait_idle(LEARN_MS / 1000)
+    meanwhile = next(i for i in reversed(window.model.ids()) if i not in {*math, *astro})
+    window.edits.rate([meanwhile], 1)  # a signal: the refit it asks for moves scores too
+    qtbot.waitUntil(lambda: rating(corpus, meanwhile) == 1, timeout=WAIT_MS)
+    # Every refit (the rating meanwhile asks for one more) has published its change.
+    qtbot.waitUntil(
+        lambda: (
+            learner.wait_idle(0.0)
+            and sum(c.every_paper for c in published) >= learner.refits - refits > 0
+        ),
+        timeout=LEARN_MS,
+    )
     settle(qtbot, window)
     second = shown_matches(window)
     assert second == stored_matches(corpus, list(second))  # repainted from the new scores
