@@ -517,7 +517,7 @@ def bench_gui_stall(sizes: Sizes, work: Path) -> list[Figure]:
 
 
 def bench_ranking(sizes: Sizes, work: Path) -> list[Figure]:
-    from bench.ranking import ranking_figures
+    from bench.ranking_figures import ranking_figures
 
     return ranking_figures(sizes, work, CACHE, Figure)
 

@@ -24,11 +24,14 @@ scores (a search of a million papers would stall the window by itself, issue #14
 ``alone`` it is ``quiet`` with the window's citation-cache filler stopped first: at a
 million papers it renders citations (citeproc, pure Python) on a reader thread for
 minutes after the window opens, which is the window's own background work (issue #13's
-gui_stall bench measures it), not the refit's.
+gui_stall bench measures it), not the refit's. ``alone-edits`` and ``alone-edits:N`` are
+``edits`` and its control with that filler stopped too.
 
 It prints one JSON line: the refit's wall time, the longest GUI stall, the slowest
 search and rating while the refit ran, the window process's peak memory over what it
-held before the refit, and what the refit cost the learner's child (CPU, peak memory).
+held before the refit, and what the refit cost the learner's child (CPU, peak memory);
+and what the worst gaps, the writer's jobs and the bus's publishes were made of
+(:mod:`bench.ranking_probe`).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def measure(
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from bench.ranking_probe import GapLog, GcLog, PublishLog, WriterLog, learner_publishes
     from reader.library import Library
     from reader.settings import Settings
     from reader.worker import LibraryWorker
@@ -82,6 +86,7 @@ def measure(
         library, worker, Settings(), state_path=home / "state.ini", settings_path=home / "s.json"
     )
     window.show()
+    writes, publishes, collections = WriterLog(worker), PublishLog(window.bus), GcLog()
     learner = window.interest.learner
     assert learner is not None
 
@@ -108,11 +113,14 @@ def measure(
     clock = QElapsedTimer()
     clock.start()
     last = [clock.elapsed()]
+    probe = GapLog()
+    stored_publishes = learner_publishes()
 
     def beat() -> None:
         now = clock.elapsed()
         gaps.append(now - last[0])
         last[0] = now
+        probe.beat()
 
     heart = QTimer()
     heart.setInterval(BEAT_MS)
@@ -120,9 +128,10 @@ def measure(
     heart.start()
     searches: list[float] = []
     ratings: list[float] = []
+    rated_at: list[tuple[float, float]] = []  # (monotonic time of the rating, its wait)
     before_mb = _reset_peak_mb()
     cpu_started = time.process_time()
-    started = time.perf_counter()
+    started, since = time.perf_counter(), time.monotonic()
     check = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     (current,) = check.execute("SELECT rating FROM paper WHERE id = ?", [unrated[0]]).fetchone()
     window.edits.rate([unrated[0]], 4 if current == 5 else 5)  # the edit that starts the refit
@@ -133,8 +142,11 @@ def measure(
             return number < control
         if learner.refits == refits:
             return True
-        # That refit is done: wait for its writes (the ratings' own refits are not timed,
-        # and a writer kept busy by them must not keep this loop going).
+        # That refit is done: wait until the window has published its changes (the learner
+        # counts the refit before it hands them over: they are part of what it costs the
+        # window), then for its writes (the ratings' own refits are not timed, and a writer
+        # kept busy by them must not keep this loop going).
+        pump_until(lambda: publishes.interest_after(since), 120)
         pump_until(lambda: not window.runner.busy, 120)
         return False
 
@@ -158,11 +170,13 @@ def measure(
 
         if pump_until(stored, 60):
             ratings.append(time.perf_counter() - t0)
+            rated_at.append((time.monotonic() - since - ratings[-1], ratings[-1]))
         every = EDIT_EVERY_S if edits else SEARCH_EVERY_S
         pump_until(lambda t=t0, e=every: time.perf_counter() - t > e, every + 1)
         if time.perf_counter() - started > 900:
             break
     refit_s = time.perf_counter() - started
+    until = time.monotonic()
     window_cpu_s = time.process_time() - cpu_started
     window_extra_mb = _hwm_mb() - before_mb
     child = learner.process.last_stats
@@ -189,6 +203,19 @@ def measure(
         "child_cpu_s": child.cpu_s if child is not None and not control else 0.0,
         "child_extra_mb": child.extra_mb if child is not None and not control else 0.0,
         "child_peak_mb": child.peak_mb if child is not None and not control else 0.0,
+        "load": os.getloadavg()[0],
+        "worst_gaps": probe.worst(since=since),
+        "slowest_ratings": [
+            {"at_s": round(at, 3), "ms": round(ms * 1000, 1)}
+            for at, ms in sorted(rated_at, key=lambda r: r[1], reverse=True)[:3]
+        ],
+        "writer": writes.summary(since, until),
+        "bus": publishes.summary(since),
+        "gc": collections.summary(since, until),
+        "learner_publish": [
+            {k: round(v, 1) if isinstance(v, float) else v for k, v in row.items()}
+            for row in stored_publishes
+        ],
     }
 
 
@@ -215,9 +242,10 @@ def _status_mb(field: str) -> float:
 
 if __name__ == "__main__":
     mode = sys.argv[2] if len(sys.argv) > 2 else "0"
-    alone = mode == "alone"
+    alone = mode == "alone" or mode.startswith("alone-")  # "alone-edits[:N]": filler stopped
+    mode = mode.removeprefix("alone-")
     # "edits:N": N ratings as in "edits" with the learner stopped (the control of "edits")
-    quiet, edits = mode == "quiet" or alone, mode == "edits" or mode.startswith("edits:")
+    quiet, edits = mode in ("quiet", "alone"), mode == "edits" or mode.startswith("edits:")
     if mode.startswith("edits:"):
         control = int(mode.partition(":")[2])
     else:

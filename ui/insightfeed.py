@@ -91,7 +91,7 @@ class InsightFeed(QObject):
     def on_changes(self, changes: Changes, _initiator: object) -> None:
         """After a refit the reasons change, and maybe the neighbours: read them again."""
         paper = self._detail.paper
-        if paper is not None and "interest" in changes.fields and paper.id in changes.paper_ids:
+        if paper is not None and "interest" in changes.fields and changes.concerns(paper.id):
             self.load()
 
     def close(self) -> None:

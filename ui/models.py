@@ -40,6 +40,7 @@ from ui.columns import (
     stars_text,
 )
 from ui.rowcache import RowCache
+from ui.rowindex import RowFinder, RowIndex
 from ui.rowspans import ids_in_spans, spans_of_rows
 from ui.viewload import FIRST_IDS, IdReader, Ids, compact
 from ui.views import RANKED_FIELDS, view_fields
@@ -96,8 +97,7 @@ class PaperTableModel(QAbstractTableModel):
         self._loading = False
         self._reader = IdReader(library, queries, self._view_error, self)
         self._cache = RowCache(library, self.read_failed.emit)
-        self._positions: dict[int, int] | None = None
-        self._lookups = 0
+        self._rows = RowFinder()  # where each id is (ui.rowindex)
         self.switching_view = False
         """True while a new view replaces the ids (views need not keep a selection)."""
         self._active = False  # no query until the first set_view (sorting may come first)
@@ -186,12 +186,12 @@ class PaperTableModel(QAbstractTableModel):
         self._loading = True
         ranked = self._wanted_ranked
 
-        def first(ids: Ids, complete: bool) -> None:
+        def first(ids: Ids, complete: bool, index: RowIndex | None) -> None:
             self._view = view
             self._ranked = ranked
             self.switching_view = switched
             try:
-                self._replace_ids(ids, complete=complete)
+                self._replace_ids(ids, index, complete=complete)
             finally:
                 self.switching_view = False
             self._loading = not complete
@@ -199,15 +199,15 @@ class PaperTableModel(QAbstractTableModel):
             if complete:
                 self.count_known.emit()
 
-        def rest(ids: Ids) -> None:
+        def rest(ids: Ids, index: RowIndex | None) -> None:
             shown = len(self._ids)
             if len(ids) > shown and ids[:shown] == self._ids:
                 self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
                 self._ids = ids
-                self._positions = None
+                self._rows.show(ids, index)
                 self.endInsertRows()
             else:
-                self._replace_ids(ids, complete=True)
+                self._replace_ids(ids, index, complete=True)
             self._complete = True
             self._loading = False
             self.count_known.emit()
@@ -230,14 +230,13 @@ class PaperTableModel(QAbstractTableModel):
         log.warning("the view could not be read: %s", exc)
         self.view_failed.emit(exc)
 
-    def _replace_ids(self, ids: Ids, *, complete: bool) -> bool:
+    def _replace_ids(self, ids: Ids, index: RowIndex | None, *, complete: bool) -> bool:
         if complete and self._complete and ids == self._ids:
             return False
         self.beginResetModel()
         self._ids = ids
+        self._rows.show(ids, index)
         self._complete = complete
-        self._positions = None
-        self._lookups = 0
         self.endResetModel()
         return True
 
@@ -260,31 +259,20 @@ class PaperTableModel(QAbstractTableModel):
             changes.tags and self._wanted.tag is not None and not changes.paper_ids
         ):
             self.requery()
-        self.refresh(changes.paper_ids)
+        if changes.every_paper:  # a refit: the rows shown are read again, no id is tested
+            self.invalidate()
+        else:
+            self.refresh(changes.paper_ids)
 
     def refresh(self, paper_ids: frozenset[int] | set[int]) -> None:
         """Forget the cached rows of ``paper_ids`` and tell the views to repaint them."""
         if len(paper_ids) > self.BIG_CHANGE:
             self.invalidate()
             return
-        rows: list[int] = []
         self._cache.forget(paper_ids)
-        for paper_id in paper_ids:
-            row = self.row_of(paper_id)
-            if row is not None:
-                rows.append(row)
-        if not rows:
-            return
         last = self.columnCount() - 1
-        rows.sort()
-        start = previous = rows[0]
-        for row in [*rows[1:], None]:
-            if row is not None and row == previous + 1:
-                previous = row
-                continue
-            self.dataChanged.emit(self.index(start, 0), self.index(previous, last))
-            if row is not None:
-                start = previous = row
+        for top, bottom in spans_of_rows(self._rows.rows(paper_ids)):
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, last))
 
     def invalidate(self) -> None:
         """Forget every cached row (a tag renamed on many papers, say) and repaint."""
@@ -295,34 +283,16 @@ class PaperTableModel(QAbstractTableModel):
             )
 
     def row_of(self, paper_id: int) -> int | None:
-        """The row showing ``paper_id``, or ``None`` when the view does not hold it.
-
-        The first few look-ups scan the id list (fast, in C); a map from id to row is built
-        only when many are asked for (restoring a big selection).
-        """
-        if self._positions is not None:
-            return self._positions.get(paper_id)
-        self._lookups += 1
-        if self._lookups <= 16:
-            try:
-                return self._ids.index(paper_id)
-            except ValueError:
-                return None
-        self._positions = {pid: row for row, pid in enumerate(self._ids)}
-        return self._positions.get(paper_id)
+        """The row showing ``paper_id``, or ``None`` when the view does not hold it (a
+        binary search in a big view's :class:`~ui.rowindex.RowIndex`, a scan in a small one)."""
+        return self._rows.row(paper_id)
 
     def spans_of(self, ids: Collection[int]) -> list[tuple[int, int]]:
-        """The rows showing ``ids``, as sorted inclusive ``(top, bottom)`` runs.
-
-        When ``ids`` cover the whole view (select all, then an edit that re-read the ids)
-        that is one run, found with one set comparison rather than a look-up per id.
-        """
-        count = len(self._ids)
-        if count and len(ids) >= count:
-            wanted = ids if isinstance(ids, (set, frozenset)) else set(ids)
-            if wanted.issuperset(self._ids):
-                return [(0, count - 1)]
-        return spans_of_rows(r for r in map(self.row_of, ids) if r is not None)
+        """The rows showing ``ids``, as sorted inclusive ``(top, bottom)`` runs (one run,
+        from one set comparison, when ``ids`` cover the whole view)."""
+        if self._rows.covers(ids):
+            return [(0, len(self._ids) - 1)]
+        return spans_of_rows(self._rows.rows(ids))
 
     def ids_in_rows(self, spans: list[tuple[int, int]]) -> list[int]:
         """The ids of the rows in ``spans`` (inclusive ``(top, bottom)`` pairs), in row order."""

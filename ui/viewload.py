@@ -14,6 +14,9 @@ thread: read as a list, the ~950,000 ids of the Inbox at a million papers are 38
 ``int`` objects in the window's process, and the rows SQLite returned them in (a tuple
 each) leave as much again of memory that Python keeps for itself when the ints outlive
 them; the list and its tuples are dropped on the reader thread, as soon as it is read.
+With every id of a big view comes its :class:`~ui.rowindex.RowIndex` (where each paper
+is), sorted on the reader thread too, so the GUI thread finds a paper's row by a binary
+search.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from reader.library import Library, PaperFilter, SortKey
 from reader.ranking import for_you_ids, state
+from ui.rowindex import RowIndex, row_index
 
 if TYPE_CHECKING:
     from ui.operations import QueryRunner
@@ -38,6 +42,8 @@ REST_DELAY_MS = 60
 CHANNEL = "paper ids"
 Ids: TypeAlias = "array[int]"
 """A view's ids in display order, 8 bytes each (``array('q')``)."""
+Indexed: TypeAlias = tuple[Ids, RowIndex | None]
+"""A view's ids and their row index (``None`` for a small view, or the first page)."""
 
 
 def compact(ids: list[int]) -> Ids:
@@ -70,6 +76,11 @@ def ids_of(
     return compact(library.paper_ids(view, sort, descending=descending, limit=limit))
 
 
+def indexed(ids: Ids) -> Indexed:
+    """``ids`` with their row index (on the thread that read them)."""
+    return ids, row_index(ids)
+
+
 class IdReader(QObject):
     """Reads ids for the list model; only the newest request's results arrive."""
 
@@ -99,35 +110,39 @@ class IdReader(QObject):
         ranked: bool,
         *,
         first_page: bool,
-        first: Callable[[Ids, bool], None],
-        rest: Callable[[Ids], None],
+        first: Callable[[Ids, bool, RowIndex | None], None],
+        rest: Callable[[Ids, RowIndex | None], None],
         fixed: tuple[int, ...] | None = None,
     ) -> None:
-        """Read ``view``'s ids: ``first(ids, complete)``, then (if not complete)
-        ``rest(all_ids)``. Without ``first_page`` every id is read at once."""
+        """Read ``view``'s ids: ``first(ids, complete, index)``, then (if not complete)
+        ``rest(all_ids, index)``. Without ``first_page`` every id is read at once. The
+        ``index`` of a complete big view is made on the reader thread (:mod:`ui.rowindex`)."""
         self._serial += 1
         serial = self._serial
         self._rest.stop()
         self._pending_rest = None
         limit = FIRST_IDS if first_page else None
 
-        def arrived(ids: Ids) -> None:
+        def arrived(loaded: Indexed) -> None:
             if serial != self._serial:
                 return
+            ids, index = loaded
             complete = limit is None or len(ids) < limit
             if not complete:
                 self._pending_rest = lambda: self._run(
-                    lambda lib: ids_of(lib, view, sort, descending, ranked, None, fixed),
-                    lambda all_ids: rest(all_ids) if serial == self._serial else None,
+                    lambda lib: indexed(ids_of(lib, view, sort, descending, ranked, None, fixed)),
+                    lambda every: rest(*every) if serial == self._serial else None,
                 )
-            first(ids, complete)
+            first(ids, complete, index)
             if not complete:
                 if self._queries is None:
                     self._read_rest()  # inline reads (tools, tests): all at once
                 else:
                     self._rest.start()
 
-        self._run(lambda lib: ids_of(lib, view, sort, descending, ranked, limit, fixed), arrived)
+        self._run(
+            lambda lib: indexed(ids_of(lib, view, sort, descending, ranked, limit, fixed)), arrived
+        )
 
     def _read_rest(self) -> None:
         pending, self._pending_rest = self._pending_rest, None

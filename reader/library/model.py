@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -158,6 +159,12 @@ class Changes:
     what an import refreshes, ``"deleted"``…; see :data:`FIELDS`). ``tags`` says the tag
     list itself changed (a tag created, renamed, merged or deleted, or counts moved),
     ``digests`` the import log, ``papers_added`` that papers appeared, ``views`` the saved views or import rules.
+
+    ``every_paper`` says ``fields`` may have changed for every paper, and ``paper_ids`` is
+    then empty: a refit rescores a million papers, and a set of a million ids costs the
+    window's process tens of milliseconds of interpreter lock to build and its subscribers
+    as much again to test (views re-read only what they show). Ask :meth:`concerns` or
+    :meth:`concerns_any` rather than testing ``paper_ids`` for a paper.
     """
 
     paper_ids: frozenset[int] = frozenset()
@@ -167,21 +174,42 @@ class Changes:
     fields: frozenset[str] = frozenset()
     views: bool = False
     """The saved views or the import rules changed (the sidebar and the Rules dialog)."""
+    every_paper: bool = False
+    """``fields`` may have changed for every paper (``paper_ids`` is then empty)."""
 
     def __or__(self, other: Changes) -> Changes:
+        every = self.every_paper or other.every_paper
         return Changes(
-            self.paper_ids | other.paper_ids,
+            frozenset() if every else self.paper_ids | other.paper_ids,
             self.tags or other.tags,
             self.digests or other.digests,
             self.papers_added or other.papers_added,
             self.fields | other.fields,
             self.views or other.views,
+            every,
         )
 
     @property
     def empty(self) -> bool:
         """Whether nothing changed."""
-        return not (self.paper_ids or self.tags or self.digests or self.papers_added or self.views)
+        return not (
+            self.paper_ids
+            or self.every_paper
+            or self.tags
+            or self.digests
+            or self.papers_added
+            or self.views
+        )
+
+    def concerns(self, paper_id: int) -> bool:
+        """Whether the paper ``paper_id`` may have changed."""
+        return self.every_paper or paper_id in self.paper_ids
+
+    def concerns_any(self, paper_ids: Collection[int]) -> bool:
+        """Whether any of ``paper_ids`` may have changed."""
+        if not paper_ids:
+            return False
+        return self.every_paper or not self.paper_ids.isdisjoint(paper_ids)
 
     def touches(self, *fields: str) -> bool:
         """Whether any of ``fields`` may have changed.
@@ -189,7 +217,7 @@ class Changes:
         Papers added count as every field changing, and so do papers changed by a write
         that does not say which fields (a writer that predates ``fields``).
         """
-        if self.papers_added or (self.paper_ids and not self.fields):
+        if self.papers_added or ((self.paper_ids or self.every_paper) and not self.fields):
             return True
         return not self.fields.isdisjoint(fields)
 

@@ -22,8 +22,10 @@ Learning (background; one writer):
   ``learner.close()``. ``submit(op)`` must queue ``op`` — a writer operation
   ``(Library) -> Changes`` — on the writer thread, like any other write. Those operations
   write nothing (the learner's child has stored the scores already) and return
-  ``Changes(paper_ids=…, fields={"interest"})``; publish them on the change bus like
-  other changes (the learner ignores its own "interest" changes). Refits are debounced
+  ``Changes(paper_ids=…, fields={"interest"})`` for a few papers, or
+  ``Changes(every_paper=True, fields={"interest"})`` for a refit (never a million ids);
+  publish them on the change bus like other changes (the learner ignores its own
+  "interest" changes). Refits are debounced
   (``delay`` seconds after the last edit), run from a read-only snapshot in the
   learner's child process (started with ``spawn``; a dead one is reported and the job
   retried; ``close()`` ends it, even mid-refit), which stores the scores in transactions

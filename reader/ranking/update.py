@@ -19,6 +19,9 @@ writer. This is the one exception to "one writer for every write" (DESIGN.md), a
   at most one short transaction. Those writes run at the window's CPU priority
   (:func:`~reader.ranking.child.at_full_priority`), so a low-priority child descheduled
   mid-transaction cannot hold the lock against the user.
+- Its commits never checkpoint the log: it checkpoints in the pause after each of its
+  transactions (:func:`interest_scores.checkpoint_scores`), so the window's writer never
+  commits a rating and then copies a refit's pages into the file.
 - Most rows update a score already stored (:func:`interest_scores.write_scores`' ``stored``),
   which reads only the score table and its indexes, never the paper table; the rows go
   best first, so the indexes are updated in runs of neighbouring entries.
@@ -55,6 +58,9 @@ follows the measured time: rows cost more on a bigger library with a colder cach
 FIRST_CHUNK = 1000
 MIN_CHUNK = 100
 MAX_CHUNK = 20_000
+EVERY_PAPER_ABOVE = 2000
+"""Above this many changed scores, the update is published as changing every paper's
+interest (:meth:`Stored.changes`); below, as the ids (a new digest's papers)."""
 PAUSE_S = 0.025
 """The least time the lock is left free after each score transaction. SQLite's busy
 handler sleeps at most 25 ms between its first nine retries, so a writer waiting for the
@@ -79,14 +85,18 @@ class Stored:
     """How long storing took, and the storing thread's CPU (for the bench)."""
 
     def changes(self) -> Changes:
-        """The :class:`Changes` to publish (a million ids are made a Python set in steps,
-        never in one call that holds the interpreter lock for long)."""
-        ids: set[int] = set()
-        for start in range(0, self.changed.size, 20_000):
-            ids.update(self.changed[start : start + 20_000].tolist())
-        if not ids and self.state is not None:
-            return Changes(fields=frozenset({interest.INTEREST_FIELD}))
-        return Changes(paper_ids=frozenset(ids), fields=frozenset({interest.INTEREST_FIELD}))
+        """The :class:`Changes` to publish on the window's bus.
+
+        More than :data:`EVERY_PAPER_ABOVE` changed scores (a refit) are published as
+        "interest changed for every paper" (:attr:`Changes.every_paper`), never as a
+        million ids: a ``frozenset`` of them held the window's interpreter lock for about
+        50 ms in one call, and the subscribers' set operations cost the GUI thread as
+        much again; the list re-reads only the rows it shows.
+        """
+        fields = frozenset({interest.INTEREST_FIELD})
+        if self.changed.size > EVERY_PAPER_ABOVE:
+            return Changes(fields=fields, every_paper=True)
+        return Changes(paper_ids=frozenset(self.changed.tolist()), fields=fields)
 
     def publish(self) -> WriterOp:
         """A writer operation that writes nothing and returns these changes, so that the
@@ -154,6 +164,7 @@ class InterestUpdate:
                 interest_scores.write_scores(library, (), drop=part.tolist())
                 changed.append(part)
                 transactions += 1
+                interest_scores.checkpoint_scores(library)
                 sleep(PAUSE_S)
         start, size = 0, max(1, first_chunk)
         while True:
@@ -181,14 +192,23 @@ class InterestUpdate:
             start = end
             if hold_s > 0:  # (0: chunks of ``first_chunk`` throughout)
                 size = int(min(MAX_CHUNK, max(MIN_CHUNK, size * hold_s / max(held, 1e-4))))
-            sleep(max(PAUSE_S, held))  # free at least as long as it was held
+            # The lock is free for at least as long as it was held; the checkpoint (which
+            # takes no write lock) runs in that time, so no commit of the window's does.
+            freed = time.perf_counter()
+            interest_scores.checkpoint_scores(library)
+            sleep(max(0.0, max(PAUSE_S, held) - (time.perf_counter() - freed)))
+        interest_scores.checkpoint_scores(library)  # the last one's pages too
         every = np.unique(np.concatenate(changed)) if changed else np.zeros(0, dtype=np.int64)
         wall, cpu = time.perf_counter() - began_all, time.thread_time() - cpu_all
         return Stored(every, state, transactions, longest, wall, cpu)
 
     def apply(self, library: Library) -> Changes:
         """Store the update through ``library`` now (the command line's way)."""
-        return self.store(library).changes()
+        stored = self.store(library)
+        return Changes(
+            paper_ids=frozenset(stored.changed.tolist()),
+            fields=frozenset({interest.INTEREST_FIELD}),
+        )
 
 
 def _members(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:

@@ -59,3 +59,35 @@ def test_each_chunk_marks_exactly_the_candidates(
     shown = interest.for_you_ids(library)
     assert shown[: len(expected)] == expected
     assert set(shown[len(expected) :]) == set(all_ids) - set(expected)  # unscored, last
+
+
+def test_the_storing_checkpoints_after_each_transaction_and_its_commits_never_do(
+    shelf: tuple[Library, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The learner's child copies its own pages into the file, in its pauses: the window's
+    writer never commits a rating and then checkpoints a refit's scores."""
+    library, all_ids = shelf
+    with interest_scores.open_score_writer(library.path) as writer:
+        (limit,) = writer.connection.execute("PRAGMA wal_autocheckpoint").fetchone()
+        assert limit == 0  # its commits never checkpoint
+        moments: list[str] = []
+        real = interest_scores.checkpoint_scores
+
+        def checkpoint(on: Library) -> None:
+            assert on is writer
+            assert not on.connection.in_transaction
+            moments.append("checkpoint")
+            real(on)
+
+        monkeypatch.setattr(interest_scores, "checkpoint_scores", checkpoint)
+        update = InterestUpdate(
+            np.array(all_ids, dtype=np.int64), np.linspace(0.8, 0.2, PAPERS), complete=True
+        )
+        stored = update.store(
+            writer, first_chunk=4, hold_s=0.0, sleep=lambda _s: moments.append("pause")
+        )
+    assert stored.transactions == (PAPERS + 3) // 4
+    # After each transaction the checkpoint, then the pause; one more after the last.
+    assert moments == ["checkpoint", "pause"] * (stored.transactions - 1) + ["checkpoint"]
+    (mode,) = library.connection.execute("PRAGMA wal_autocheckpoint").fetchone()
+    assert mode > 0  # the window's own connections keep SQLite's automatic checkpoint
