@@ -25,6 +25,7 @@ read here do no harm (at worst a few pages are warmed for nothing).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import sys
@@ -36,6 +37,8 @@ from pathlib import Path
 
 from reader.library import btree_pages
 from reader.yieldgate import YieldGate
+
+log = logging.getLogger(__name__)
 
 SIDEBAR_COUNTS = (
     "SELECT status, count(*) FROM paper GROUP BY status",
@@ -243,8 +246,18 @@ class Warmup:
         except (OSError, sqlite3.Error) as exc:
             self.report.error = str(exc)
         finally:
-            self.report.seconds = time.perf_counter() - started
-            self.report.cpu_seconds = time.thread_time() - cpu
+            r = self.report
+            r.seconds = time.perf_counter() - started
+            r.cpu_seconds = time.thread_time() - cpu
+            log.info(
+                "page-cache warm-up of %s %s: %.1f MB in %.2f s (CPU %.2f s)%s",
+                self.path.name,
+                "finished" if r.finished else "stopped",
+                r.bytes_read / 1e6,
+                r.seconds,
+                r.cpu_seconds,
+                f"; {r.error}" if r.error else "",
+            )
             self._done.set()
 
     def _read(self) -> None:
