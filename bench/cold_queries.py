@@ -16,8 +16,8 @@ Four conditions, each over every episode:
 - ``cold``: nothing warmed (today's first keystrokes after a reboot);
 - ``warmed``: :class:`reader.library.warmup.Warmup` run to its end first (what the window
   starts after its first paint), its MB and seconds reported;
-- ``during``: the warm-up started right after the window's open, the keystrokes typed
-  while it runs (it waits behind each read, which holds :data:`reader.yieldgate.GATE`
+- ``during``: the warm-up started with the window's open (after its first paint, as the
+  window's reader thread begins the sidebar's counts), the keystrokes typed while it runs (it waits behind each read, which holds :data:`reader.yieldgate.GATE`
   as the window's reads do);
 - ``warm``: each episode run twice without evicting anything, the second run kept (the
   target figures of :mod:`bench.queries` are of this kind).
@@ -77,6 +77,8 @@ def _episode(
         warmup.wait()
     out: dict[str, object] = {"cached_before_mb": round(cached_mb, 1)}
     with Library(path) as library:
+        if warm == "during":  # as the window starts it: after the first paint, as its
+            warmup = start_warmup(path, GATE)  # reader thread begins the counts
 
         def opening() -> None:
             library.view_counts()
@@ -84,8 +86,6 @@ def _episode(
             first_page(library, PaperFilter(status=Status.INBOX), NEWEST)
 
         out["open"] = _timed(opening)
-        if warm == "during":
-            warmup = start_warmup(path, GATE)  # as the window starts it
         by_name: dict[str, View] = {v.name: v for v in views(_digest_in_the_middle(library))}
         view = by_name[view_name].filter
         keys: list[tuple[float, float]] = []
