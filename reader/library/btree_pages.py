@@ -15,6 +15,7 @@ never a wrong answer to a query (nothing here answers one).
 
 from __future__ import annotations
 
+import bisect
 import os
 
 LEAF_TYPES = frozenset({0x0A, 0x0D})
@@ -61,11 +62,23 @@ def children(page: bytes, number: int) -> list[tuple[int, int | None]]:
     return out
 
 
-def _wanted(low: int | None, high: int | None, ranges: Ranges) -> bool:
-    """Whether rowids above ``low`` and up to ``high`` (``None``: unbounded) meet a range."""
-    lowest = float("-inf") if low is None else low + 1
-    highest = float("inf") if high is None else high
-    return any(max(lowest, a) <= min(highest, b) for a, b in ranges)
+def _wanted(low: int | None, high: int | None, ranges: Ranges, ends: list[int]) -> bool:
+    """Whether rowids above ``low`` and up to ``high`` (``None``: unbounded) meet one of
+    ``ranges`` (sorted, not overlapping; ``ends``: their last rowids)."""
+    lowest = -(1 << 63) if low is None else low + 1
+    at = bisect.bisect_left(ends, lowest)  # the first range that ends at or after it
+    return at < len(ranges) and (high is None or ranges[at][0] <= high)
+
+
+def merged(ranges: Ranges) -> Ranges:
+    """``ranges`` sorted, those that overlap or touch made one."""
+    out: Ranges = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _leaves_below(fd: int, page: bytes, number: int, page_size: int) -> bool:
@@ -93,6 +106,9 @@ def pages(
     Interior pages are read level by level; the level above the leaves is read only when
     its children are wanted (without the leaves: listed, not read).
     """
+    if rowids is not None:
+        rowids = merged(rowids)
+    ends = [b for _, b in rowids or ()]
     found = [root]
     root_page = read_page(fd, root, page_size)
     if not children(root_page, root):
@@ -106,7 +122,7 @@ def pages(
             for child, key in children(read_page(fd, number, page_size), number):
                 upper = high if key is None else key
                 if 1 <= child <= page_count and (
-                    rowids is None or _wanted(previous, upper, rowids)
+                    rowids is None or _wanted(previous, upper, rowids, ends)
                 ):
                     below.append((child, previous, upper))
                 previous = key if key is not None else previous
