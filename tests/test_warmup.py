@@ -150,16 +150,26 @@ def test_the_plan_reads_the_words_index_s_facets_and_short_prefixes_and_not_the_
 
 
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
-    """Record every (offset, length) the warm-up's thread reads with ``pread``."""
+    """Record every (offset, length) the warm-up's thread reads with ``pread`` or asks
+    the kernel to read with ``posix_fadvise(WILLNEED)``."""
     seen: list[tuple[int, int]] = []
-    real = os.pread
+    real_pread = os.pread
 
     def pread(fd: int, length: int, offset: int) -> bytes:
         if threading.current_thread().name == "papershelf-warmup":
             seen.append((offset, length))
-        return real(fd, length, offset)
+        return real_pread(fd, length, offset)
 
     monkeypatch.setattr(warmup.os, "pread", pread)
+    if hasattr(os, "posix_fadvise"):
+        real_advise = os.posix_fadvise
+
+        def advise(fd: int, offset: int, length: int, advice: int) -> None:
+            if advice == os.POSIX_FADV_WILLNEED:
+                seen.append((offset, length))
+            real_advise(fd, offset, length, advice)
+
+        monkeypatch.setattr(warmup.os, "posix_fadvise", advise)
     return seen
 
 
@@ -251,3 +261,29 @@ def test_a_file_that_is_not_a_library_ends_the_warm_up_with_its_error(tmp_path: 
     assert run.wait(30)
     assert run.report.error
     assert not run.report.finished
+
+
+def test_after_a_warm_up_the_words_index_s_planned_pages_are_in_the_page_cache(
+    built: Path, conn: sqlite3.Connection, fd: int
+) -> None:
+    page_cache = pytest.importorskip("bench.page_cache")
+    page_size, _ = _sizes(conn)
+    words = next(p for p in warmup.plan(conn, fd) if p.name == "words index").pages
+    per_os_page = max(1, page_size // page_cache._PAGE)
+
+    def cached() -> list[bool]:
+        vector = page_cache.resident(built)
+        return [bool(vector[(p - 1) * per_os_page] & 1) for p in words]
+
+    page_cache.evict(built)
+    if any(cached()):
+        pytest.skip("this file system keeps the file's pages (tmpfs): nothing to warm")
+    run = warmup.Warmup(built).start()
+    assert run.wait(60)
+    assert run.report.finished
+    deadline = threading.Event()
+    for _ in range(300):  # the kernel's reads asked for may still be landing
+        if all(cached()):
+            break
+        deadline.wait(0.1)
+    assert all(cached())
