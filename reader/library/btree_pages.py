@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import bisect
 import os
+import struct
 
 LEAF_TYPES = frozenset({0x0A, 0x0D})
 """Leaf page types: index, table."""
 _INTERIOR_INDEX, _INTERIOR_TABLE = 0x02, 0x05
+_CHILD = struct.Struct(">I")
 
 Ranges = list[tuple[int, int]]
 """Rowid ranges, both ends included."""
@@ -51,23 +53,68 @@ def children(page: bytes, number: int) -> list[tuple[int, int | None]]:
         return []
     table = page[start] == _INTERIOR_TABLE
     cells = int.from_bytes(page[start + 3 : start + 5], "big")
+    if start + 12 + 2 * cells > len(page):
+        return []  # not a page of this b-tree (a stale copy): list nothing under it
     out: list[tuple[int, int | None]] = []
-    for i in range(cells):
-        at = int.from_bytes(page[start + 12 + 2 * i : start + 14 + 2 * i], "big")
-        if at + 4 > len(page):
-            return []  # not a page of this b-tree (a stale copy): list nothing under it
-        key = _varint(page, at + 4) if table else None
-        out.append((int.from_bytes(page[at : at + 4], "big"), key))
-    out.append((int.from_bytes(page[start + 8 : start + 12], "big"), None))
+    for at in struct.unpack_from(f">{cells}H", page, start + 12):
+        if at + 5 > len(page):
+            return []
+        (child,) = _CHILD.unpack_from(page, at)
+        out.append((child, _varint(page, at + 4) if table else None))
+    out.append((_CHILD.unpack_from(page, start + 8)[0], None))
     return out
 
 
-def _wanted(low: int | None, high: int | None, ranges: Ranges, ends: list[int]) -> bool:
-    """Whether rowids above ``low`` and up to ``high`` (``None``: unbounded) meet one of
-    ``ranges`` (sorted, not overlapping; ``ends``: their last rowids)."""
-    lowest = -(1 << 63) if low is None else low + 1
-    at = bisect.bisect_left(ends, lowest)  # the first range that ends at or after it
-    return at < len(ranges) and (high is None or ranges[at][0] <= high)
+def _picked(
+    page: bytes, number: int, low: int | None, high: int | None, ranges: Ranges, ends: list[int]
+) -> list[tuple[int, int | None, int | None]]:
+    """The children of table interior page ``number`` (over rowids above ``low``, up to
+    ``high``) that hold rowids of ``ranges`` (sorted, apart; ``ends``: their last rowids),
+    each with its bounds. Found by bisecting the page's keys: a few cells parsed per child
+    picked, not every cell of the page."""
+    start = 100 if number == 1 else 0
+    if len(page) < start + 12 or page[start] != _INTERIOR_TABLE:
+        return []
+    cells = int.from_bytes(page[start + 3 : start + 5], "big")
+    if start + 12 + 2 * cells > len(page):
+        return []  # not a page of this b-tree (a stale copy): list nothing under it
+    pointers = struct.unpack_from(f">{cells}H", page, start + 12)
+    if any(at + 5 > len(page) for at in pointers):
+        return []
+    keys: dict[int, int] = {}
+
+    def key(i: int) -> int:
+        if i not in keys:
+            keys[i] = _varint(page, pointers[i] + 4)
+        return keys[i]
+
+    def holding(rowid: int) -> int:  # the child whose rowids reach up to or past rowid
+        lo, hi = 0, cells
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if key(mid) < rowid:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    out: list[tuple[int, int | None, int | None]] = []
+    r = bisect.bisect_left(ends, -(1 << 63) if low is None else low + 1)
+    last = -1
+    while r < len(ranges) and (high is None or ranges[r][0] <= high):
+        first, final = max(holding(ranges[r][0]), last + 1), holding(ranges[r][1])
+        for c in range(first, final + 1):
+            child = (
+                _CHILD.unpack_from(page, start + 8)[0]
+                if c == cells
+                else _CHILD.unpack_from(page, pointers[c])[0]
+            )
+            out.append((child, low if c == 0 else key(c - 1), high if c == cells else key(c)))
+        last = final
+        if final >= cells:
+            break
+        r = bisect.bisect_right(ends, key(final), lo=r)  # those ranges are under it
+    return out
 
 
 def merged(ranges: Ranges) -> Ranges:
@@ -118,14 +165,12 @@ def pages(
     while level and not (above_leaves and not leaves):
         below: list[tuple[int, int | None, int | None]] = []
         for number, low, high in sorted(level):
-            previous = low
-            for child, key in children(read_page(fd, number, page_size), number):
-                upper = high if key is None else key
-                if 1 <= child <= page_count and (
-                    rowids is None or _wanted(previous, upper, rowids, ends)
-                ):
-                    below.append((child, previous, upper))
-                previous = key if key is not None else previous
+            page = read_page(fd, number, page_size)
+            if rowids is None:
+                below += [(c, None, None) for c, _ in children(page, number)]
+            else:
+                below += _picked(page, number, low, high, rowids, ends)
+        below = [item for item in below if 1 <= item[0] <= page_count]
         found += [child for child, _, _ in below]
         if above_leaves or not below:
             break
