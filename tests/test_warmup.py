@@ -225,15 +225,30 @@ def test_stop_ends_a_warm_up_at_its_next_chunk(built: Path) -> None:
     assert run.report.bytes_read == 0  # it stopped at the first chunk it waited before
 
 
-def test_a_warm_up_waits_behind_a_foreground_read_and_then_goes_on(built: Path) -> None:
+def test_a_warm_up_waits_behind_a_foreground_read_and_then_goes_on(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _reads(monkeypatch)
+    walked: list[int] = []
+    real_read_page = btree_pages.read_page
+
+    def read_page(fd: int, number: int, size: int) -> bytes:
+        walked.append(number)
+        return real_read_page(fd, number, size)
+
+    monkeypatch.setattr(btree_pages, "read_page", read_page)
     gate = YieldGate()
     with gate.foreground():
         run = warmup.start_warmup(built, gate)
         threading.Event().wait(0.3)
-        assert run.report.bytes_read == 0
         assert not run.wait(0)
+        assert run.report.bytes_read == 0
+        assert seen == []  # not a page read, nor a b-tree walked, while the read runs
+        assert walked == []
     assert run.wait(60)
     assert run.report.finished
+    assert seen
+    assert walked
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")

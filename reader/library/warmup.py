@@ -154,14 +154,18 @@ def _word_rowids(conn: sqlite3.Connection) -> list[tuple[int, int]]:
     return ranges
 
 
-def plan(conn: sqlite3.Connection, fd: int) -> list[Part]:
+def plan(
+    conn: sqlite3.Connection, fd: int, between: Callable[[], object] = lambda: None
+) -> list[Part]:
     """What to read, most wanted first: the sidebar counts' index, the words index's
     facets and short prefixes, the Rated view's rows, the sort indexes' interior pages,
-    the small lists."""
+    the small lists. ``between`` is called before each b-tree is walked (the walks read
+    its interior pages: a warm-up waits there too)."""
     page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])
 
     def walk(name: str, **how: object) -> list[int]:
+        between()
         root = _root(conn, name)
         if root is None:
             return []
@@ -201,6 +205,10 @@ def _runs(pages: Iterable[int], most: int) -> list[tuple[int, int]]:
         else:
             out.append((number, 1))
     return out
+
+
+class _Stopped(Exception):
+    """:meth:`Warmup.stop` was called: the warm-up ends where it is."""
 
 
 def _batches(runs: list[tuple[int, int]], most: int) -> Iterator[list[tuple[int, int]]]:
@@ -289,6 +297,8 @@ class Warmup:
         started, cpu = time.perf_counter(), time.thread_time()
         try:
             self._read()
+        except _Stopped:
+            pass
         except (OSError, sqlite3.Error) as exc:
             self.report.error = str(exc)
         finally:
@@ -306,13 +316,20 @@ class Warmup:
             )
             self._done.set()
 
+    def _between(self) -> None:
+        """Wait at ``pause``; raise :class:`_Stopped` once :meth:`stop` was called."""
+        if self._pause is not None:
+            self._pause(self._stop.is_set)
+        if self._stop.is_set():
+            raise _Stopped
+
     def _read(self) -> None:
         uri = f"file:{self.path.absolute().as_posix()}?mode=ro"
         fd = os.open(self.path, os.O_RDONLY)
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None)
             try:  # the plan reads the schema and a few small lists: no snapshot kept
-                parts = plan(conn, fd)
+                parts = plan(conn, fd, self._between)
                 page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
             finally:
                 conn.close()
@@ -320,10 +337,7 @@ class Warmup:
             for part in parts:
                 before = self.report.bytes_read
                 for batch in _batches(_runs(part.pages, most), most):
-                    if self._pause is not None:
-                        self._pause(self._stop.is_set)
-                    if self._stop.is_set():
-                        return
+                    self._between()
                     self.report.bytes_read += _read_batch(fd, batch, page_size)
                     self.report.pages += sum(count for _, count in batch)
                 mb = (self.report.bytes_read - before) / 1e6
