@@ -246,7 +246,12 @@ def bench_import_scale(sizes: Sizes, work: Path) -> list[Figure]:
                 passed=float(at_n["per_s_cpu"]) >= 0.8 * float(at_100k["per_s_cpu"]),
                 note=(
                     f"wall {at_n['per_s_wall']:,.0f} vs {at_100k['per_s_wall']:,.0f} papers/s; "
-                    f"{at_n['bytes_per_paper']:,.0f} bytes per paper"
+                    f"{at_n['bytes_per_paper']:,.0f} bytes per paper; per paper written "
+                    f"{at_n['written_kb_per_paper']:.0f} vs {at_100k['written_kb_per_paper']:.0f} KB, "
+                    f"CPU user {at_n['user_ms_per_paper']:.3f} vs {at_100k['user_ms_per_paper']:.3f}"
+                    f" ms, system {at_n['system_ms_per_paper']:.3f} vs "
+                    f"{at_100k['system_ms_per_paper']:.3f} ms, read calls "
+                    f"{at_n['reads_per_paper']:.1f} vs {at_100k['reads_per_paper']:.1f}"
                 ),
             )
         )
