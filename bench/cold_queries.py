@@ -66,6 +66,7 @@ def _episode(
     path: Path,
     episode: tuple[str, str, tuple[SortKey, bool], str, tuple[SortKey, bool]],
     warm: str,
+    typing_s: float = TYPING_S,
 ) -> dict[str, object]:
     word, view_name, order, then_name, then_order = episode
     if warm != "warm":
@@ -92,7 +93,7 @@ def _episode(
         counts: list[tuple[float, float]] = []
         for end in range(1, len(word) + 1):
             if warm == "during":  # the reader's next key: the warm-up's time to read
-                time.sleep(TYPING_S)
+                time.sleep(typing_s)
             typed = dataclasses.replace(view, search=word[:end])
             keys.append(_timed(partial(first_page, library, typed, order)))
             counts.append(_timed(partial(library.count, typed)))
@@ -149,14 +150,17 @@ def _summary(episodes: list[dict[str, object]], prefix: str) -> dict[str, object
 CONDITIONS = ("cold", "warmed", "during", "warm")
 
 
-def measure(path: Path, conditions: tuple[str, ...] = CONDITIONS) -> dict[str, object]:
-    """Every episode in every condition (see the module's docstring), and their summary."""
+def measure(
+    path: Path, conditions: tuple[str, ...] = CONDITIONS, typing_s: float = TYPING_S
+) -> dict[str, object]:
+    """Every episode in every condition (see the module's docstring), and their summary
+    (``typing_s``: the time between keys while the warm-up runs; 0 for a quick run)."""
     out: dict[str, object] = {}
     for warm in conditions:
         if warm == "warm":  # the same reads again, nothing evicted: the warm figure
             runs = [(_episode(path, e, warm), _episode(path, e, warm))[1] for e in EPISODES]
         else:
-            runs = [_episode(path, episode, warm) for episode in EPISODES]
+            runs = [_episode(path, episode, warm, typing_s) for episode in EPISODES]
         out[f"{warm}_episodes"] = runs
         out.update(_summary(runs, warm))
         warmups = [r["warmup"] for r in runs if "warmup" in r]
