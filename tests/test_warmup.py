@@ -8,15 +8,16 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench.corpus_bulk import build_fast
-from reader.library import Library, PaperFilter, btree_pages, warmup
+from reader.library import Library, PaperFilter, btree_pages, warmup, warmup_plan
 from reader.yieldgate import YieldGate
 
 PAPERS = 3000
@@ -106,9 +107,9 @@ def test_the_plan_reads_the_words_index_s_facets_and_short_prefixes_and_not_the_
     conn: sqlite3.Connection, fd: int
 ) -> None:
     page_size, page_count = _sizes(conn)
-    parts = {p.name: set(p.pages) for p in warmup.plan(conn, fd)}
+    parts = {p.name: set(p.pages) for p in warmup_plan.plan(conn, fd)}
     words = parts["words index"]
-    root = warmup._root(conn, "paper_words_data")
+    root = warmup_plan._root(conn, "paper_words_data")
     assert root is not None
 
     def page_of(rowid: int) -> int:
@@ -130,7 +131,7 @@ def test_the_plan_reads_the_words_index_s_facets_and_short_prefixes_and_not_the_
     assert not any(page_of((s << 37) + (p >> 1)) in words for s, p in longer)
     assert len(words) < len(_dbstat(conn, "paper_words_data")) / 2  # selective
     # The index the sidebar's count scans is read whole, every sort index's interior.
-    counted = warmup.scanned_indexes(conn, warmup.SIDEBAR_COUNTS[0])
+    counted = warmup_plan.scanned_indexes(conn, warmup_plan.SIDEBAR_COUNTS[0])
     assert counted
     assert set(_dbstat(conn, counted[0])) <= parts["sidebar counts"]
     read = set().union(*parts.values())
@@ -141,7 +142,7 @@ def test_the_plan_reads_the_words_index_s_facets_and_short_prefixes_and_not_the_
     # Of the papers' rows, those of the Rated view only (it has no sort index of its own).
     paper = set(_dbstat(conn, "paper"))
     rated = [(i, i) for (i,) in conn.execute("SELECT id FROM paper WHERE rating >= 4")]
-    paper_root = warmup._root(conn, "paper")
+    paper_root = warmup_plan._root(conn, "paper")
     assert rated
     assert paper_root is not None
     over_rated = set(btree_pages.pages(fd, paper_root, page_size, page_count, rowids=rated))
@@ -150,14 +151,13 @@ def test_the_plan_reads_the_words_index_s_facets_and_short_prefixes_and_not_the_
 
 
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
-    """Record every (offset, length) the warm-up's thread reads with ``pread`` or asks
-    the kernel to read with ``posix_fadvise(WILLNEED)``."""
+    """Record every (offset, length) read with ``pread`` or asked of the kernel with
+    ``posix_fadvise(WILLNEED)`` (by :func:`warmup.read_planned`, run in this process)."""
     seen: list[tuple[int, int]] = []
     real_pread = os.pread
 
     def pread(fd: int, length: int, offset: int) -> bytes:
-        if threading.current_thread().name == "papershelf-warmup":
-            seen.append((offset, length))
+        seen.append((offset, length))
         return real_pread(fd, length, offset)
 
     monkeypatch.setattr(warmup.os, "pread", pread)
@@ -173,12 +173,11 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     return seen
 
 
-def test_a_warm_up_reads_every_planned_page_and_writes_nothing(
+def test_the_reading_asks_for_every_planned_page_read_only(
     built: Path, conn: sqlite3.Connection, fd: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page_size, _ = _sizes(conn)
-    planned = {p for part in warmup.plan(conn, fd) for p in part.pages}
-    before = hashlib.sha256(built.read_bytes()).hexdigest(), built.stat().st_mtime_ns
+    planned = {p for part in warmup_plan.plan(conn, fd) for p in part.pages}
     flags: list[int] = []
     real_open = os.open
 
@@ -188,92 +187,98 @@ def test_a_warm_up_reads_every_planned_page_and_writes_nothing(
 
     monkeypatch.setattr(warmup.os, "open", recording_open)
     seen = _reads(monkeypatch)
-    run = warmup.Warmup(built).start()
-    assert run.wait(60)
-    assert run.report.finished
-    assert run.report.error is None
+    report = warmup.Report()
+    warmup.read_planned(built, report)
+    assert report.finished
     read = {
         offset // page_size + 1 + k for offset, length in seen for k in range(length // page_size)
     }
     assert planned <= read
-    assert run.report.bytes_read >= len(planned) * page_size
+    assert report.bytes_read >= len(planned) * page_size
     assert flags
     assert all(f & (os.O_WRONLY | os.O_RDWR) == 0 for f in flags)
+
+
+def test_a_warm_up_runs_in_a_child_process_and_writes_nothing(built: Path) -> None:
+    before = hashlib.sha256(built.read_bytes()).hexdigest(), built.stat().st_mtime_ns
+    run = warmup.Warmup(built).start()
+    assert run.wait(120)
+    assert run.report.finished
+    assert run.report.error is None
+    assert run.report.bytes_read > 0
     assert (hashlib.sha256(built.read_bytes()).hexdigest(), built.stat().st_mtime_ns) == before
     with Library(built, read_only=True) as library:  # and the library still answers
         assert library.count(PaperFilter(search="model")) > 0
 
 
-def _blocking_pause(entered: threading.Event) -> Callable[[Callable[[], bool]], float]:
-    def pause(stopped: Callable[[], bool]) -> float:
-        entered.set()
-        while not stopped():
-            threading.Event().wait(0.01)
-        return 0.0
+def test_a_warm_up_keeps_the_sqlite_locks_of_this_process(built: Path, tmp_path: Path) -> None:
+    """Closing a descriptor of the library file in this process would drop SQLite's POSIX
+    locks on it: another process opening and closing the library would then take itself
+    for the last connection and delete the WAL this process still writes to."""
+    path = tmp_path / "copy.sqlite"
+    path.write_bytes(built.read_bytes())
+    with Library(path) as library:
+        library.connection.execute("PRAGMA wal_autocheckpoint = 0")
+        first = library.paper_ids(PaperFilter(), limit=1)[0]
+        library.set_rating(first, 3)  # in the WAL, not checkpointed
+        run = warmup.Warmup(path).start()
+        assert run.wait(120)
+        assert run.report.finished
+        other = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sqlite3, sys; sqlite3.connect(sys.argv[1]).close()",
+                str(path),
+            ],
+            check=True,
+            timeout=60,
+        )
+        assert other.returncode == 0
+        assert Path(f"{path}-wal").exists()
+        assert Path(f"{path}-shm").exists()
+        library.set_rating(first, 5)  # written where every other connection sees it
+    with Library(path, read_only=True) as check:
+        assert check.paper(first).rating == 5
 
-    return pause
 
-
-def test_stop_ends_a_warm_up_at_its_next_chunk(built: Path) -> None:
-    entered = threading.Event()
-    run = warmup.Warmup(built, pause=_blocking_pause(entered)).start()
-    assert entered.wait(30)
-    run.stop()
-    assert run.wait(5)
+def test_stop_ends_a_held_warm_up_before_it_reads(built: Path) -> None:
+    gate = YieldGate()
+    with gate.foreground():
+        run = warmup.Warmup(built, gate=gate).start()
+        threading.Event().wait(1.0)
+        run.stop()
+        assert run.wait(30)
     assert run.stopped
     assert not run.report.finished
-    assert run.report.bytes_read == 0  # it stopped at the first chunk it waited before
+    assert run.report.bytes_read == 0
 
 
-def test_a_warm_up_waits_behind_a_foreground_read_and_then_goes_on(
-    built: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen = _reads(monkeypatch)
-    walked: list[int] = []
-    real_read_page = btree_pages.read_page
-
-    def read_page(fd: int, number: int, size: int) -> bytes:
-        walked.append(number)
-        return real_read_page(fd, number, size)
-
-    monkeypatch.setattr(btree_pages, "read_page", read_page)
+def test_a_warm_up_holds_behind_a_foreground_read_and_then_goes_on(built: Path) -> None:
     gate = YieldGate()
     with gate.foreground():
         run = warmup.start_warmup(built, gate)
-        threading.Event().wait(0.3)
+        threading.Event().wait(1.0)
         assert not run.wait(0)
-        assert run.report.bytes_read == 0
-        assert seen == []  # not a page read, nor a b-tree walked, while the read runs
-        assert walked == []
-    assert run.wait(60)
+    assert run.wait(120)
     assert run.report.finished
-    assert seen
-    assert walked
+    assert run.report.held_seconds > 0
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
-def test_the_warm_up_thread_runs_at_a_lower_priority_and_the_caller_s_does_not_change(
-    built: Path,
-) -> None:
-    niceness: list[int] = []
-
-    def pause(_stopped: Callable[[], bool]) -> float:
-        niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-        return 0.0
-
-    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    run = warmup.Warmup(built, pause=pause).start()
-    assert run.wait(60)
-    assert niceness
-    assert min(niceness) >= min(19, mine + warmup.NICE)
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities here")
+def test_the_warm_up_child_runs_at_a_lower_priority(built: Path) -> None:
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    run = warmup.Warmup(built).start()
+    assert run.wait(120)
+    assert run.report.niceness >= min(19, mine + warmup.NICE)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == mine
 
 
 def test_a_file_that_is_not_a_library_ends_the_warm_up_with_its_error(tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"not a database" * 1000)
     run = warmup.Warmup(junk).start()
-    assert run.wait(30)
+    assert run.wait(120)
     assert run.report.error
     assert not run.report.finished
 
@@ -283,7 +288,7 @@ def test_after_a_warm_up_the_words_index_s_planned_pages_are_in_the_page_cache(
 ) -> None:
     page_cache = pytest.importorskip("bench.page_cache")
     page_size, _ = _sizes(conn)
-    words = next(p for p in warmup.plan(conn, fd) if p.name == "words index").pages
+    words = next(p for p in warmup_plan.plan(conn, fd) if p.name == "words index").pages
     per_os_page = max(1, page_size // page_cache._PAGE)
 
     def cached() -> list[bool]:

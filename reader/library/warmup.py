@@ -12,84 +12,47 @@ file's 5.5 (100,000: 30 MB of 0.55): not the other papers' rows (a page shows 60
 the phrase index, not the rest of the words index (a longer prefix is one list, read
 when it is typed).
 
-How: the b-trees' pages are found from the file itself (SQLite's documented file format:
-each b-tree's root page is in ``sqlite_schema``; its interior pages name their children),
-then read in file order in chunks of :data:`CHUNK_BYTES` (asked for with
-``posix_fadvise(WILLNEED)``, the last page read: :func:`_read_batch`), between which the
-thread stops when asked (the library closing) and waits at ``pause`` (a
-:class:`reader.yieldgate.YieldGate`'s, while a read the reader waits for runs). The file
-is opened read-only: nothing is written, no SQLite lock or snapshot is held while reading
-(a writer's checkpoints go on). Pages a writer changed since the last checkpoint are read
-by SQLite from the WAL, which was just written and is cached; the file's older copies
-read here do no harm (at worst a few pages are warmed for nothing).
+How: in a child process (:class:`Warmup` says why not a thread), the b-trees' pages are
+found from the file itself (SQLite's documented file format: each b-tree's root page is
+in ``sqlite_schema``; its interior pages name their children), then read in file order in
+chunks of :data:`CHUNK_BYTES` (asked for with ``posix_fadvise(WILLNEED)``, the last page
+read: :func:`_read_batch`), between which the child stops when told (the library
+closing) and holds while the window's gate (:class:`reader.yieldgate.YieldGate`) has a
+read the reader waits for running. The file is opened read-only: nothing is written, no
+SQLite lock or snapshot is held while reading (a writer's checkpoints go on). Pages a
+writer changed since the last checkpoint are read by SQLite from the WAL, which was just
+written and is cached; the file's older copies read here do no harm (at worst a few
+pages are warmed for nothing). What is read: :mod:`reader.library.warmup_plan`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
+import multiprocessing
 import os
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
-from reader.library import btree_pages
+from reader.library.warmup_plan import plan
 from reader.yieldgate import YieldGate
 
 log = logging.getLogger(__name__)
 
-SIDEBAR_COUNTS = (
-    "SELECT status, count(*) FROM paper GROUP BY status",
-    "SELECT count(*) FROM paper WHERE rating >= 4",
-)
-"""The sidebar's counts (:func:`reader.library.papers.view_counts`): each scans an index
-(at a million papers the first scans ``paper_by_status_tags``, 28 MB): the indexes
-they scan are read whole."""
-
-WORDS = "paper_words"
-"""The words index: what every search with words, and every count, reads first."""
-
-WORD_TERMS = ((b"0\xee\x80", b"0\xee\x81"), (b"1", b"2"), (b"2", b"3"))
-"""The words index's terms read whole (FTS5 keeps the index number before each term): the
-facet tokens (status, rating, note, tags: U+E000…U+E03F; every view and count of a status
-or rating reads them) and the one- and two-letter prefixes (every search's first two
-keystrokes). Longer prefixes and words are each one short list, read when typed."""
-
-RATED = "SELECT id FROM paper WHERE rating >= 4"
-"""The Rated view's papers (4–5 stars: a range of ``paper_by_rating``; ordered by id,
-SQLite would walk the papers' table instead). The view has no sort index of its
-own: its searches and other orders read its papers' rows (at 100,000 papers 2,500 rows on
-as many pages, 200 ms from a cold disk for the first keystroke), so their rows are read."""
-
-RATED_ROWS = 25_000
-"""At most this many of the Rated view's rows (100 MB of pages at one a page)."""
-
-SMALL_LISTS = ("paper_word", "paper_with_note", "paper_tag_by_tag", "paper_tag", "tag")
-"""Small b-trees read whole: the long words' vocabulary, the note and tag lists."""
-
 CHUNK_BYTES = 1 << 20
-"""Bytes read between two looks at ``stop`` and ``pause``."""
+"""Bytes read between two looks at the parent's "hold" and "stop"."""
 
 FOREGROUND_STEP_S = 0.005
-"""How often a warm-up waiting behind a foreground read looks again."""
+"""How often the warm-up's thread looks whether a foreground read started or ended."""
 
 NICE = 10
 """How much the warming thread lowers its CPU priority (Linux: per thread)."""
-
-_SEGMENT = 1 << 37
-"""FTS5's rowid of a segment's pages: segment id × 2³⁷ + page (2³⁶ set: its doclist index)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """Pages read for one purpose, in file order."""
-
-    name: str
-    pages: tuple[int, ...]
 
 
 @dataclass
@@ -105,95 +68,10 @@ class Report:
     finished: bool = False
     """Every page was read (not stopped, no error)."""
     error: str | None = None
-
-
-def _root(conn: sqlite3.Connection, name: str) -> int | None:
-    row = conn.execute(
-        "SELECT rootpage FROM sqlite_schema WHERE name = ? AND rootpage > 0", [name]
-    ).fetchone()
-    return int(row[0]) if row else None
-
-
-def scanned_indexes(conn: sqlite3.Connection, sql: str) -> list[str]:
-    """The indexes SQLite's plan for ``sql`` reads whole (``SCAN … USING [COVERING] INDEX
-    name``; a ``SEARCH`` reads a range of one, left to the query)."""
-    found = []
-    for *_, detail in conn.execute(f"EXPLAIN QUERY PLAN {sql}"):
-        words = str(detail).split()
-        if words[:1] == ["SCAN"] and "INDEX" in words and words.index("INDEX") + 1 < len(words):
-            found.append(words[words.index("INDEX") + 1])
-    return found
-
-
-def _word_rowids(conn: sqlite3.Connection) -> list[tuple[int, int]]:
-    """The ``paper_words_data`` rowids of :data:`WORD_TERMS` in every segment, its
-    doclist indexes and its two records (averages: 1, structure: 10)."""
-    ranges = [(1, 1), (10, 10)]
-    segments = [r[0] for r in conn.execute(f"SELECT DISTINCT segid FROM {WORDS}_idx")]
-    for segment in segments:
-        base = segment * _SEGMENT
-        ranges.append((base + (1 << 36), base + _SEGMENT - 1))  # its doclist indexes
-        for low, high in WORD_TERMS:
-            first = conn.execute(
-                f"SELECT pgno FROM {WORDS}_idx WHERE segid = ? AND term <= ? "
-                "ORDER BY term DESC LIMIT 1",
-                [segment, low],
-            ).fetchone()
-            last = conn.execute(
-                f"SELECT pgno FROM {WORDS}_idx WHERE segid = ? AND term >= ? ORDER BY term LIMIT 1",
-                [segment, high],
-            ).fetchone()
-            # _idx keeps page × 2 (+1: the page's term has a doclist index); the page of
-            # the first term past the range may begin with the range's last list.
-            ranges.append(
-                (
-                    base + (first[0] >> 1 if first else 1),
-                    base + (last[0] >> 1 if last else (1 << 31) - 1),
-                )
-            )
-    return ranges
-
-
-def plan(
-    conn: sqlite3.Connection, fd: int, between: Callable[[], object] = lambda: None
-) -> list[Part]:
-    """What to read, most wanted first: the sidebar counts' index, the words index's
-    facets and short prefixes, the Rated view's rows, the sort indexes' interior pages,
-    the small lists. ``between`` is called before each b-tree is walked (the walks read
-    its interior pages: a warm-up waits there too)."""
-    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-    page_count = int(conn.execute("PRAGMA page_count").fetchone()[0])
-
-    def walk(name: str, **how: object) -> list[int]:
-        between()
-        root = _root(conn, name)
-        if root is None:
-            return []
-        return btree_pages.pages(fd, root, page_size, page_count, **how)  # type: ignore[arg-type]
-
-    counted = dict.fromkeys(i for sql in SIDEBAR_COUNTS for i in scanned_indexes(conn, sql))
-    parts = [Part("sidebar counts", tuple(p for name in counted for p in walk(name)))]
-    words = walk(f"{WORDS}_idx") + walk(f"{WORDS}_data", rowids=_word_rowids(conn))
-    parts.append(Part("words index", tuple(words)))
-    rated = [(i, i) for i in sorted(r[0] for r in conn.execute(RATED))[-RATED_ROWS:]]
-    parts.append(Part("Rated view's rows", tuple(walk("paper", rowids=rated)) if rated else ()))
-    sort_indexes = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'paper' "
-            "AND rootpage > 0 ORDER BY name"
-        )
-    ]
-    interior = [p for name in sort_indexes if name not in counted for p in walk(name, leaves=False)]
-    parts.append(Part("sort indexes (interior pages)", tuple(interior)))
-    parts.append(Part("small lists", tuple(p for name in SMALL_LISTS for p in walk(name))))
-    seen: set[int] = set()
-    out = []
-    for part in parts:  # each page once, in the first part that wants it
-        mine = sorted(set(part.pages) - seen)
-        seen.update(mine)
-        out.append(Part(part.name, tuple(mine)))
-    return out
+    held_seconds: float = 0.0
+    """How long the child was held behind foreground reads."""
+    niceness: int = 0
+    """The child's CPU priority (its nice value)."""
 
 
 def _runs(pages: Iterable[int], most: int) -> list[tuple[int, int]]:
@@ -243,36 +121,64 @@ def _read_batch(fd: int, batch: list[tuple[int, int]], page_size: int) -> int:
     return sum(count for _, count in batch) * page_size
 
 
-class Warmup:
-    """One warm-up of a library file's search pages, on a daemon thread.
+def read_planned(path: Path, report: Report, between: Callable[[], object] = lambda: None) -> None:
+    """Plan and read ``path``'s pages into the OS page cache, filling ``report``;
+    ``between()`` is called before each b-tree walk and each chunk (it may wait, or raise
+    to stop). Runs in the warm-up's child process (see :class:`Warmup` for why)."""
+    uri = f"file:{path.absolute().as_posix()}?mode=ro"
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+        try:  # the plan reads the schema and a few small lists: no snapshot kept
+            parts = plan(conn, fd, between)
+            page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        finally:
+            conn.close()
+        most = max(1, CHUNK_BYTES // page_size)
+        for part in parts:
+            before = report.bytes_read
+            for batch in _batches(_runs(part.pages, most), most):
+                between()
+                report.bytes_read += _read_batch(fd, batch, page_size)
+                report.pages += sum(count for _, count in batch)
+            report.parts.append(f"{part.name}: {(report.bytes_read - before) / 1e6:.1f} MB")
+        report.finished = True
+    finally:
+        os.close(fd)
 
-    ``pause(stopped)`` is called between chunks and may wait (it returns once
-    ``stopped()`` is true); :meth:`stop` ends the thread at its next chunk. :attr:`report`
-    says what was read; it is complete once :meth:`wait` returns true.
+
+class Warmup:
+    """One warm-up of a library file's search pages, in a child process of its own.
+
+    Not a thread of the window's process: closing a file descriptor of the library file
+    drops every POSIX lock the process holds on it (POSIX's rule, whichever descriptor
+    held them), SQLite's included, and another process opening the library would then
+    take the window's connections for gone and delete the WAL they write to. The child
+    (``spawn``: a fresh interpreter, at ``nice`` below this process's CPU priority) opens
+    and closes the file alone. A thread here tells it to hold while ``gate`` has a
+    foreground read or write running (the reads the reader waits for get the disk; not
+    while the reader types: between two keys the warm-up reads on), and to stop.
+    :attr:`report` is complete once :meth:`wait` returns true.
     """
 
     def __init__(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        pause: Callable[[Callable[[], bool]], object] | None = None,
-        nice: int = NICE,
+        self, path: str | os.PathLike[str], *, gate: YieldGate | None = None, nice: int = NICE
     ) -> None:
         self.path = Path(path)
         self.report = Report()
-        self._pause = pause
+        self._gate = gate
         self._nice = nice
         self._stop = threading.Event()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="papershelf-warmup", daemon=True)
 
     def start(self) -> Warmup:
-        """Start reading (once); returns ``self``."""
+        """Start the child (once); returns ``self``."""
         self._thread.start()
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop at the next chunk and wait (up to ``timeout`` s) for the thread to end."""
+        """Stop the child at its next chunk and wait (up to ``timeout`` s) for it."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
@@ -286,27 +192,32 @@ class Warmup:
         """Whether :meth:`stop` was called."""
         return self._stop.is_set()
 
-    def _lower_priority(self) -> None:
-        if sys.platform.startswith("linux") and self._nice > 0:
-            # On Linux a thread id names one thread (elsewhere it would be the process).
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self._nice)
-
     def _run(self) -> None:
-        self._lower_priority()
-        started, cpu = time.perf_counter(), time.thread_time()
+        started = time.perf_counter()
+        context = multiprocessing.get_context("spawn")  # never fork a Qt process
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=_child,
+            args=(child, os.fspath(self.path), self._nice),
+            name="papershelf-warmup",
+            daemon=True,
+        )
         try:
-            self._read()
-        except _Stopped:
-            pass
-        except (OSError, sqlite3.Error) as exc:
-            self.report.error = str(exc)
+            process.start()
+            child.close()
+            self._steer(parent)
+        except (OSError, EOFError, ValueError) as exc:
+            self.report.error = self.report.error or f"the warm-up's child failed: {exc}"
         finally:
+            parent.close()
+            process.join(STOP_GRACE_S)
+            if process.is_alive():
+                process.kill()
+                process.join(STOP_GRACE_S)
             r = self.report
             r.seconds = time.perf_counter() - started
-            r.cpu_seconds = time.thread_time() - cpu
             log.info(
-                "page-cache warm-up of %s %s: %.1f MB in %.2f s (CPU %.2f s)%s",
+                "page-cache warm-up of %s %s: %.1f MB in %.2f s (child's CPU %.2f s)%s",
                 self.path.name,
                 "finished" if r.finished else "stopped",
                 r.bytes_read / 1e6,
@@ -316,53 +227,64 @@ class Warmup:
             )
             self._done.set()
 
-    def _between(self) -> None:
-        """Wait at ``pause``; raise :class:`_Stopped` once :meth:`stop` was called."""
-        if self._pause is not None:
-            self._pause(self._stop.is_set)
-        if self._stop.is_set():
-            raise _Stopped
+    def _steer(self, conn: Connection) -> None:
+        """Hold and free the child with the gate, stop it, and take its report."""
+        held = False
+        while True:
+            if self._stop.is_set():
+                conn.send("stop")
+                if conn.poll(STOP_GRACE_S):
+                    self._take(conn.recv())
+                return
+            busy = self._gate is not None and self._gate.foreground_running
+            if busy != held:
+                conn.send("hold" if busy else "go")
+                held = busy
+            if conn.poll(FOREGROUND_STEP_S):
+                self._take(conn.recv())
+                return
 
-    def _read(self) -> None:
-        uri = f"file:{self.path.absolute().as_posix()}?mode=ro"
-        fd = os.open(self.path, os.O_RDONLY)
-        try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-            try:  # the plan reads the schema and a few small lists: no snapshot kept
-                parts = plan(conn, fd, self._between)
-                page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-            finally:
-                conn.close()
-            most = max(1, CHUNK_BYTES // page_size)
-            for part in parts:
-                before = self.report.bytes_read
-                for batch in _batches(_runs(part.pages, most), most):
-                    self._between()
-                    self.report.bytes_read += _read_batch(fd, batch, page_size)
-                    self.report.pages += sum(count for _, count in batch)
-                mb = (self.report.bytes_read - before) / 1e6
-                self.report.parts.append(f"{part.name}: {mb:.1f} MB")
-            self.report.finished = True
-        finally:
-            os.close(fd)
+    def _take(self, sent: object) -> None:
+        if isinstance(sent, dict):
+            self.report = Report(**sent)
 
 
-def behind_foreground(gate: YieldGate) -> Callable[[Callable[[], bool]], float]:
-    """A ``pause`` for :class:`Warmup` that waits while ``gate`` has a foreground read or
-    write running (the reads the reader waits for get the disk), not for the reader to
-    stop typing: between two keys the warm-up reads on, so the next keys find more of the
-    library in memory. Returns the seconds waited."""
+STOP_GRACE_S = 2.0
+"""How long a stopped child has to send its report and end before it is killed."""
 
-    def pause(stopped: Callable[[], bool]) -> float:
-        started = time.monotonic()
-        while gate.foreground_running and not stopped():
-            time.sleep(FOREGROUND_STEP_S)
-        return time.monotonic() - started
 
-    return pause
+def _child(conn: Connection, path: str, nice: int) -> None:
+    """The child process: lower its priority, read, send the report (a dict)."""
+    if nice > 0 and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(nice)
+    report = Report()
+    cpu = time.process_time()
+    held_since: list[float] = []
+
+    def between() -> None:
+        while conn.poll():
+            message = conn.recv()
+            while message == "hold":
+                held_since.append(time.perf_counter())
+                message = conn.recv()  # waits for "go" or "stop"
+                report.held_seconds += time.perf_counter() - held_since.pop()
+            if message == "stop":
+                raise _Stopped
+
+    try:
+        read_planned(Path(path), report, between)
+    except _Stopped:
+        pass
+    except (OSError, sqlite3.Error, EOFError) as exc:
+        report.error = str(exc)
+    report.cpu_seconds = time.process_time() - cpu
+    report.niceness = os.getpriority(os.PRIO_PROCESS, 0) if hasattr(os, "getpriority") else 0
+    with contextlib.suppress(OSError):
+        conn.send(dataclasses.asdict(report))
 
 
 def start_warmup(path: str | os.PathLike[str], gate: YieldGate | None = None) -> Warmup:
-    """Start warming ``path``'s search pages in the background (see :class:`Warmup`),
-    waiting behind ``gate``'s foreground jobs when one is given."""
-    return Warmup(path, pause=None if gate is None else behind_foreground(gate)).start()
+    """Start warming ``path``'s search pages in a child process (see :class:`Warmup`),
+    holding it while ``gate`` has a foreground job running, when one is given."""
+    return Warmup(path, gate=gate).start()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -61,31 +59,21 @@ def test_the_warm_up_starts_after_the_first_paint_and_reads_the_library(
 
 
 def test_closing_the_session_stops_a_warm_up_still_running(
-    qtbot: QtBot, built: Path, quiet_app: None, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, built: Path, quiet_app: None
 ) -> None:
+    from reader.yieldgate import GATE
     from ui.app import start_session
 
-    waiting = threading.Event()
-
-    def never_done(_gate: object) -> Callable[[Callable[[], bool]], float]:
-        def pause(stopped: Callable[[], bool]) -> float:
-            waiting.set()
-            while not stopped():
-                threading.Event().wait(0.01)
-            return 0.0
-
-        return pause
-
-    monkeypatch.setattr(warmup, "behind_foreground", never_done)
-    session = start_session(built)
-    assert not isinstance(session, int)
-    try:
-        qtbot.waitUntil(waiting.is_set, timeout=WAIT)
-        running = session.warmup
-        assert running is not None
-        assert not running.wait(0)
-    finally:
-        session.close()
+    with GATE.foreground():  # the warm-up holds behind it: still running at the close
+        session = start_session(built)
+        assert not isinstance(session, int)
+        try:
+            qtbot.waitUntil(lambda: session.warmup is not None, timeout=WAIT)
+            running = session.warmup
+            assert running is not None
+            assert not running.wait(0.5)
+        finally:
+            session.close()
     assert running.wait(5)
     assert running.stopped
     assert not running.report.finished
