@@ -202,18 +202,21 @@ class Warmup:
             name="papershelf-warmup",
             daemon=True,
         )
+        begun = False
         try:
             process.start()
+            begun = True
             child.close()
             self._steer(parent)
-        except (OSError, EOFError, ValueError) as exc:
+        except Exception as exc:  # no child (a main module without its guard), a dead one
             self.report.error = self.report.error or f"the warm-up's child failed: {exc}"
         finally:
             parent.close()
-            process.join(STOP_GRACE_S)
-            if process.is_alive():
-                process.kill()
+            if begun:
                 process.join(STOP_GRACE_S)
+                if process.is_alive():
+                    process.kill()
+                    process.join(STOP_GRACE_S)
             r = self.report
             r.seconds = time.perf_counter() - started
             log.info(
