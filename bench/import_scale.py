@@ -23,7 +23,10 @@ full-text indexes, the words' vocabulary and every sort index updated):
   cannot change. A library made by :mod:`bench.corpus_bulk` before stop 5 has its sort
   indexes made by ``CREATE INDEX`` (every leaf full): each first insert into a leaf splits
   it, which at a million papers lasts for tens of thousands of papers and shows here as
-  ~45% more bytes written per paper than at 100,000 (see that module).
+  ~45% more bytes written per paper than at 100,000 (see that module). The CPU is split
+  into user and system time, beside the read calls per paper (``reads_per_paper``:
+  SQLite reads a page per call, a page its 16 MiB cache did not hold; system time is
+  mostly those calls and the writes).
 
 CPU time is reported beside wall time (the machine is shared), and the library's bytes
 per paper, and each index's segments and levels when measured.
@@ -80,13 +83,20 @@ def _indexes(library: Library) -> dict[str, dict[str, int]]:
     return out
 
 
-def _written() -> int:
-    """Bytes this process has written (Linux; 0 elsewhere)."""
+def _io(field: str = "wchar") -> int:
+    """This process's ``/proc/self/io`` counter ``field`` (Linux; 0 elsewhere): ``wchar``
+    bytes written, ``rchar`` bytes read, ``syscr`` read calls (SQLite reads a page a call:
+    a page its own cache did not hold)."""
     try:
         with Path("/proc/self/io").open() as io:
-            return next(int(line.split()[1]) for line in io if line.startswith("wchar:"))
+            return next(int(line.split()[1]) for line in io if line.startswith(f"{field}:"))
     except (OSError, StopIteration):
         return 0
+
+
+def _written() -> int:
+    """Bytes this process has written (Linux; 0 elsewhere)."""
+    return _io("wchar")
 
 
 def _size(path: Path) -> int:
@@ -148,14 +158,16 @@ def _rate(path: Path, scratch: Path, digests: int, warmup: int) -> dict[str, obj
                 record_digest(library, source, digest)
             timed = list(stream)  # made before the clocks start: the generator is no import
             count = library.count()
-            written = _written()
+            written, reads = _written(), _io("syscr")
             wall = time.perf_counter()
             cpu = time.process_time()
+            times = os.times()
             for source, digest in timed:
                 record_digest(library, source, digest)
             wall_s = time.perf_counter() - wall
             cpu_s = time.process_time() - cpu
-            written = _written() - written
+            after = os.times()
+            written, reads = _written() - written, _io("syscr") - reads
             added = library.count() - count
             indexes = _indexes(library)
     finally:
@@ -166,6 +178,9 @@ def _rate(path: Path, scratch: Path, digests: int, warmup: int) -> dict[str, obj
         "per_s_wall": added / wall_s,
         "per_s_cpu": added / cpu_s,
         "written_kb_per_paper": written / 1024 / max(added, 1),
+        "user_ms_per_paper": (after.user - times.user) * 1000 / max(added, 1),
+        "system_ms_per_paper": (after.system - times.system) * 1000 / max(added, 1),
+        "reads_per_paper": reads / max(added, 1),
         "bytes_per_paper": bytes_per_paper,
         **indexes,
     }

@@ -76,6 +76,11 @@ class YieldGate:
             with self._lock:
                 self._foreground -= 1
 
+    @property
+    def foreground_running(self) -> bool:
+        """Whether a read or write the user waits for runs now."""
+        return self._foreground > 0
+
     def wait_s(self) -> float:
         """How long background work should wait from now (0: go on)."""
         if self._foreground > 0:

@@ -28,6 +28,7 @@ LEARNER_DELAY_MS = 300
 
 if TYPE_CHECKING:
     from reader.library import Changes, Library
+    from reader.library.warmup import Warmup
     from reader.worker import LibraryWorker
     from ui.instance import InstanceGuard
     from ui.operations import OperationRunner
@@ -45,10 +46,14 @@ class Session:
     worker: LibraryWorker
     library: Library
     guard: InstanceGuard
+    warmup: Warmup | None = None
+    """The page-cache warm-up started after the first paint (:func:`_start_warmup`)."""
 
     def close(self) -> None:
-        """Save the note and the window's state, stop the watcher, finish queued writes,
-        close the library, release the lock."""
+        """Stop the warm-up, save the note and the window's state, stop the watcher, finish
+        queued writes, close the library, release the lock."""
+        if self.warmup is not None:
+            self.warmup.stop()
         if self.window.isVisible():  # quit by a signal or the session ending, not the window
             self.window.close()
         self.window.flush()
@@ -146,6 +151,8 @@ def start_session(library_path: Path) -> Session | int:
     session = Session(app, window, worker, library, guard)
     app.aboutToQuit.connect(window.flush)
     window.show()
+    # What searches, counts and views read, into the OS page cache: after the first paint.
+    QTimer.singleShot(0, window, lambda: _start_warmup(session))
     # The watcher (watchdog, and a scan of the folders) starts once the window is up.
     QTimer.singleShot(WATCH_DELAY_MS, window, window.start_watching)
     # The interest learner's thread loads numpy and reads the scores: after the first paint.
@@ -231,6 +238,18 @@ def give_citekeys(runner: OperationRunner, after: int = 0) -> None:
         on_failure=lambda exc: log.warning("citation keys were not given yet: %s", exc),
         title="Citation keys were not given",
     )
+
+
+def _start_warmup(session: Session) -> None:
+    """Warm the OS page cache with the pages the first searches and views read, on a
+    thread of its own at low priority, waiting behind the reads the reader waits for
+    (:mod:`reader.library.warmup`); :meth:`Session.close` stops it."""
+    if not session.window.isVisible():  # closed meanwhile
+        return
+    from reader.library.warmup import start_warmup
+    from reader.yieldgate import GATE
+
+    session.warmup = start_warmup(session.library.path, GATE)
 
 
 def _start_learner(window: MainWindow) -> None:
