@@ -2,7 +2,7 @@
 
 The measurements are :mod:`bench.ranking_quality` (precision on real papers) and
 :mod:`bench.ranking` (each speed step in a fresh process, and the window's steps of
-:mod:`bench.ranking_window`); this module turns them into :class:`bench.__main__.Figure` rows
+:mod:`bench.ranking_window`); this module turns them into :class:`bench.figure.Figure` rows
 with their targets.
 """
 
@@ -16,7 +16,7 @@ from bench.ranking_window import BEAT_MS
 
 
 def ranking_figures(sizes: Any, work: Path, cache: Path, figure: Any) -> list[Any]:
-    """The rows of ``make bench`` (``figure`` is :class:`bench.__main__.Figure`)."""
+    """The rows of ``make bench`` (``figure`` is :class:`bench.figure.Figure`)."""
     from bench.corpus import library_path
     from bench.ranking_quality import measure
 
