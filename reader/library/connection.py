@@ -216,7 +216,7 @@ class Connection:
 
         if schema.migrate(conn, hook, migration_progress):
             # The planner's statistics are read with the schema, once: an upgrade that
-            # changed them (schema._SCALE14_FTS_STATS) is planned with only after a reload.
+            # changed them (migrations_facets.SCALE14_FTS_STATS) is planned with only after a reload.
             conn.execute("PRAGMA writable_schema = RESET")
 
     # ------------------------------------------------------------------ lifecycle

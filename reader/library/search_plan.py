@@ -31,7 +31,7 @@ SORT_SQL = {
     SortKey.STATUS: "p.status",
     # The reader's interest (reader.ranking): no index of its own, sorted from its table.
     SortKey.INTEREST: "(SELECT s.score FROM paper_interest s WHERE s.paper_id = p.id)",
-    # The first author's family name (a generated column, schema._AUTHOR_ORDER).
+    # The first author's family name (a generated column, migrations_search.AUTHOR_ORDER).
     SortKey.AUTHORS: "p.first_author COLLATE NOCASE",
     SortKey.UPVOTES: "p.upvotes",
     SortKey.ARXIV: "p.arxiv_id",
