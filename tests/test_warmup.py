@@ -307,3 +307,14 @@ def test_after_a_warm_up_the_words_index_s_planned_pages_are_in_the_page_cache(
             break
         deadline.wait(0.1)
     assert all(cached())
+
+
+def test_the_bench_s_warm_page_cache_holds_every_page_of_the_file(built: Path) -> None:
+    page_cache = pytest.importorskip("bench.page_cache")
+    page_cache.evict(built)
+    if page_cache.resident_bytes(built) == built.stat().st_size:
+        pytest.skip("this file system keeps the file's pages (tmpfs): nothing to evict")
+    before = built.read_bytes()
+    page_cache.load(built)
+    assert page_cache.resident_bytes(built) == built.stat().st_size
+    assert built.read_bytes() == before
