@@ -434,7 +434,14 @@ def test_no_chunk_is_sent_while_the_user_types(
         stored.append(count)
 
     filler.filled.connect(typed_after_the_first)
-    qtbot.waitUntil(lambda: filler.pending == 0 and not filler._running, timeout=WAIT_MS)
+    # Until every row's entry came back: before the backlog is read, nothing is pending
+    # and nothing runs either.
+    qtbot.waitUntil(
+        lambda: (
+            sum(stored) == window.model.rowCount() and filler.pending == 0 and not filler._running
+        ),
+        timeout=WAIT_MS,
+    )
     ids = _select_all(qtbot, window)
     assert stored[0] == 3
     assert len(stored) > 1

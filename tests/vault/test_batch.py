@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -165,13 +166,27 @@ def test_an_export_killed_at_any_moment_leaves_every_note_old_or_new(
         sys.executable, "-m", "reader", "--library", str(library.path), "export", "--to",
         str(folder),
     ]  # fmt: skip
+    # How long a whole run takes here (a copy's first export of the same notes): the kills
+    # fall inside it, however fast or loaded the machine (a fixed 0.5-4 s let a quiet
+    # machine finish before every kill).
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    shutil.copy2(library.path, probe / library.path.name)
+    started = time.monotonic()
+    subprocess.run(
+        [*command[:4], str(probe / library.path.name), *command[5:7], str(probe / "vault")],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    lasts = time.monotonic() - started
     rng = random.Random(18)
     seen: list[dict[str, bytes]] = []
     remembered: list[tuple[str, str]] = []  # (name, sha) recorded and not what the file holds
     kills = 0
     while kills < _KILLS:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.5, 4.0))
+        time.sleep(rng.uniform(0.2, 0.8) * lasts)
         if process.poll() is not None:
             break  # finished before the kill: the rest is checked below
         process.send_signal(signal.SIGKILL)
