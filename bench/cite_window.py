@@ -68,6 +68,7 @@ def window_fill(path: Path, seconds: float = 90.0, *, stopped: bool = False) -> 
         start_learner=False,  # a first refit at a million papers would take a core for minutes
     )
     window.show()
+    window.heap.start()  # as ui.app does: the collector then walks only recent objects
     filler = window.citations.cache
     if stopped:
         filler.close()

@@ -86,6 +86,7 @@ def measure(
         library, worker, Settings(), state_path=home / "state.ini", settings_path=home / "s.json"
     )
     window.show()
+    window.heap.start()  # as ui.app does: the collector then walks only recent objects
     writes, publishes, collections = WriterLog(worker), PublishLog(window.bus), GcLog()
     learner = window.interest.learner
     assert learner is not None
