@@ -43,6 +43,7 @@ from reader.library.model import SortKey
 from reader.library.search_budget import budgeted, set_progress_handler
 from reader.library.search_costs import match_size, small_match, view_size
 from reader.library.search_plan import (
+    FEW,
     Plan,
     Run,
     and_,
@@ -53,9 +54,6 @@ from reader.library.search_plan import (
     probe_sql,
     walk_index,
 )
-
-_FEW = "json_each(?) j CROSS JOIN paper p ON p.id = j.value"
-"""The papers of a small match, given as the JSON list of their ids (:func:`small_match`)."""
 
 __all__ = ["Plan", "order_by", "paper_ids", "plan", "set_progress_handler"]
 
@@ -253,7 +251,7 @@ def _ids(
     if few is not None:
         # A small match, read once (a phrase's positions are not read twice): its papers
         # checked and sorted.
-        sql = f"SELECT p.id FROM {_FEW} WHERE {p.where} ORDER BY {order}{page}"
+        sql = f"SELECT p.id FROM {FEW} WHERE {p.where} ORDER BY {order}{page}"
         return [r[0] for r in run(sql, [few, *p.params, *page_params])]
     costs = search_costs.shape_costs(conn, run, p, key, limit)
     probe, probe_param = probe_sql(p)

@@ -54,11 +54,8 @@ from reader.library.search_costs import (
     small_match,
     view_size,
 )
-from reader.library.search_plan import Plan, Run, probe_sql, word
+from reader.library.search_plan import FEW, Plan, Run, probe_sql, word
 from reader.query import Compiled
-
-_FEW = "json_each(?) j CROSS JOIN paper p ON p.id = j.value"
-"""The papers of a small match, given as the JSON list of their ids (:func:`small_match`)."""
 
 COST_ALL = 0.03
 """Microseconds per paper of the library to list the papers outside a match
@@ -127,7 +124,7 @@ def count(
         return int(run(sql, [*p.params, probe_param])[0][0])
     few = small_match(run, table, p.match, search_costs.SMALL_MATCH)
     if few is not None:
-        return int(run(f"SELECT count(*) FROM {_FEW} WHERE {p.where}", [few, *p.params])[0][0])
+        return int(run(f"SELECT count(*) FROM {FEW} WHERE {p.where}", [few, *p.params])[0][0])
     if inner:
         # The papers outside a broad match, in a view: the match materialised (the view
         # may be wide; reading each outside paper's row costs more than its entry).
